@@ -1,0 +1,1 @@
+"""Checks: each takes parsed sources or table rows and returns findings; none prints."""

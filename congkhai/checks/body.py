@@ -1,0 +1,44 @@
+"""Body against front matter: what the text cites must be listed, and what is listed must be cited.
+
+The same pass counts each listed document's mentions, which the citations dataset publishes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..citations import find_citations
+from ..directives import Catalogue
+from ..findings import Finding
+from ..frontmatter import Source
+from ..text import nfc
+
+
+def check_body(src: Source, catalogue: Catalogue) -> tuple[list[Finding], Counter[str]]:
+    """Findings for one plan and the number of mentions of each catalogue id in title and body."""
+    data = src.data or {}
+    listed = [c for c in data.get("citations") or [] if isinstance(c, dict) and isinstance(c.get("directive"), str)]
+    listed_ids = {c["directive"] for c in listed}
+    mentions: Counter[str] = Counter()
+    out: list[Finding] = []
+    title = data.get("title") if isinstance(data.get("title"), str) else ""
+    for text, first_line, path in ((title, None, ("title",)), (src.body, src.body_line, None)):
+        text = nfc(text)
+        for cit in find_citations(text):
+            if cit.number_symbol is None and cit.name is None:
+                continue
+            target = catalogue.resolve(cit.number_symbol, cit.year, cit.name, listed_ids)
+            if target is not None and target in listed_ids:
+                mentions[target] += 1
+                continue
+            label = cit.number_symbol or cit.name or cit.raw
+            if first_line is None:
+                out.append(src.finding(path or (), "cited-not-declared", value=label))
+            else:
+                line = first_line + text.count("\n", 0, cit.start)
+                col = cit.start - (text.rfind("\n", 0, cit.start) + 1) + 1
+                out.append(Finding(src.path, line, col, "body", "cited-not-declared", {"value": label}))
+    for i, c in enumerate(data.get("citations") or []):
+        if isinstance(c, dict) and c.get("directive") in listed_ids and mentions[c["directive"]] == 0:
+            out.append(src.finding(("citations", i, "directive"), "declared-not-cited", value=c["directive"]))
+    return out, mentions

@@ -1,0 +1,190 @@
+"""Rules the Table Schema cannot say: vocabularies, real and ordered dates, document numbers,
+unique ids across files, foreign keys named with both places, canonical directive ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..directives import canonical_id
+from ..findings import Finding
+from ..numbers import validate_number_symbol
+from ..records import Origin, Tables
+from ..schemas import Model
+from ..text import fold
+
+WHAT = {"plans": "kế hoạch / plan", "tasks": "nhiệm vụ / task", "citations": "trích dẫn / citation"}
+
+
+def check_vocabularies(model: Model, tables: Tables) -> Iterator[Finding]:
+    for table in model.tables.values():
+        vocab_fields = [f for f in table.fields if f.vocabulary]
+        for row, origin in tables.iter(table.name):
+            for f in vocab_fields:
+                vocab = model.vocabularies[f.vocabulary or ""]
+                value = row.get(f.name)
+                items = value if isinstance(value, list) else [value]
+                for i, item in enumerate(items):
+                    if item is None or (isinstance(item, str) and item in vocab.values):
+                        continue
+                    codes = list(vocab.values)
+                    guess = _guess(str(item), vocab.values)
+                    sug = (f" — có phải là '{guess}'?", f" — did you mean '{guess}'?") if guess else ("", "")
+                    path_field = f.name
+                    file, line, col, fpath = origin.locate(path_field)
+                    if isinstance(value, list) and origin.source is not None:
+                        line, col = origin.source.mark(origin.path + (f.name, i))
+                        fpath = f"{fpath}[{i}]"
+                    yield Finding(file, line, col, fpath, "vocabulary-error", {
+                        "key": f.name, "value": item, "allowed": ", ".join(codes),
+                        "suggestion_vi": sug[0], "suggestion_en": sug[1]})
+
+
+def _guess(value: str, values: dict[str, dict[str, str]]) -> str | None:
+    folded = fold(value).replace(" ", "_")
+    for code, labels in values.items():
+        if folded in (fold(code), fold(labels.get("vi", "")).replace(" ", "_"), fold(labels.get("en", "")).replace(" ", "_")):
+            return code
+    close = difflib.get_close_matches(folded, list(values), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _date(value: Any) -> tuple[dt.date | None, str | None]:
+    """Parse a full or reduced-precision ISO date; returns (earliest day, precision)."""
+    if not isinstance(value, str):
+        return None, None
+    parts = value.split("-")
+    try:
+        if len(parts) == 1 and len(parts[0]) == 4:
+            return dt.date(int(parts[0]), 1, 1), "year"
+        if len(parts) == 2:
+            return dt.date(int(parts[0]), int(parts[1]), 1), "month"
+        if len(parts) == 3:
+            return dt.date(int(parts[0]), int(parts[1]), int(parts[2])), "day"
+    except ValueError:
+        return None, "invalid"
+    return None, None
+
+
+def check_dates(tables: Tables, today: dt.date) -> Iterator[Finding]:
+    for row, origin in tables.iter("plans"):
+        value = row.get("issue_date")
+        day, precision = _date(value)
+        if precision == "invalid":
+            yield origin.finding("issue_date", "invalid-date", key="issue_date", value=value)
+            continue
+        declared = row.get("issue_date_precision")
+        if precision and declared != precision:
+            yield origin.finding("issue_date_precision", "date-precision-mismatch", value=value,
+                                 actual=precision, declared=declared or "")
+        elif value is None and declared is not None:
+            yield origin.finding("issue_date_precision", "date-precision-mismatch", value="",
+                                 actual="", declared=declared)
+        if day and day > today:
+            yield origin.finding("issue_date", "future-date", value=value, today=today.isoformat())
+        effective, eprec = _date(row.get("effective_date"))
+        if day and effective and eprec == "day" and effective < day:
+            yield origin.finding("effective_date", "effective-before-issue",
+                                 effective=row.get("effective_date"), issued=value)
+
+
+def check_numbers(tables: Tables) -> Iterator[Finding]:
+    for row, origin in tables.iter("plans"):
+        value = row.get("number_symbol")
+        status = row.get("number_status")
+        if isinstance(value, str) and value.strip():
+            reason = validate_number_symbol(value)
+            if reason:
+                yield origin.finding("number_symbol", "number-format", value=value, reason=reason)
+                continue
+            blank = value.strip()[0] in "/-"
+            expected = "blank" if blank else "printed"
+            if status in ("printed", "blank", "absent") and status != expected:
+                yield origin.finding("number_status", "number-status-mismatch", status=status, value=value)
+        elif value is None and status in ("printed", "blank"):
+            yield origin.finding("number_status", "number-status-mismatch", status=status, value="")
+    for row, origin in tables.iter("directives"):
+        value = row.get("number_symbol")
+        if isinstance(value, str) and value:
+            reason = validate_number_symbol(value)
+            if reason:
+                yield origin.finding("number_symbol", "number-format", value=value, reason=reason)
+
+
+def check_keys(model: Model, tables: Tables) -> Iterator[Finding]:
+    """Primary keys, with the first place named, and plan ids that match their file names."""
+    for table in model.tables.values():
+        pk = table.primary_key
+        if not pk or all(table.field(k).derived for k in pk):
+            continue
+        seen: dict[tuple[Any, ...], Origin] = {}
+        for row, origin in tables.iter(table.name):
+            key = tuple(row.get(k) for k in pk)
+            if any(k is None for k in key):
+                continue
+            own = next(k for k in reversed(pk) if not table.field(k).derived)
+            if key in seen:
+                file, line, _, _ = seen[key].locate(own)
+                yield origin.finding(own, "duplicate-id", value=row.get(own), other=f"{file}:{line}",
+                                     what=WHAT.get(table.name, table.name))
+            else:
+                seen[key] = origin
+    for row, origin in tables.iter("plans"):
+        stem = PurePosixPath(origin.file).stem
+        if isinstance(row.get("id"), str) and row["id"] != stem:
+            yield origin.finding("id", "id-filename-mismatch", value=row["id"], stem=stem)
+
+
+REFERENCE_HINTS = {
+    "directives": ("Thêm văn bản vào data/directives.csv (mã theo quy tắc chuẩn) hoặc sửa mã cho đúng.",
+                   "Add the document to data/directives.csv (with its canonical id) or correct the id."),
+    "units": ("Thêm cơ quan vào data/units.csv hoặc sửa mã cho đúng.",
+              "Add the body to data/units.csv or correct the id."),
+    "provinces": ("Dùng mã tỉnh trong data/provinces.csv, ví dụ bac-giang.",
+                  "Use a province id from data/provinces.csv, e.g. bac-giang."),
+}
+
+
+def check_references(model: Model, tables: Tables) -> Iterator[Finding]:
+    """Every foreign key the schemas declare, reported at the referring key."""
+    for table in model.tables.values():
+        for fk in table.foreign_keys:
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            ref = fk["reference"]
+            target = ref["resource"] or table.name
+            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+            if target in ("plans", "tasks"):
+                continue  # rows made from one plan file always point at that file's plan
+            known = {tuple(r.get(f) for f in ref_fields) for r in tables.rows.get(target, [])}
+            for row, origin in tables.iter(table.name):
+                key = tuple(row.get(f) for f in fields)
+                if any(k is None for k in key) or key in known:
+                    continue
+                if any(not isinstance(k, str | int) for k in key):
+                    continue
+                hint_vi, hint_en = REFERENCE_HINTS.get(target, ("", ""))
+                yield origin.finding(fields[-1], "unknown-reference", value=key[-1], table=target,
+                                     key=".".join(ref_fields), reference_hint_vi=hint_vi, reference_hint_en=hint_en)
+
+
+def check_directive_ids(model: Model, tables: Tables) -> Iterator[Finding]:
+    doc_types = model.vocabularies["doc_type"]
+    for row, origin in tables.iter("directives"):
+        expected = canonical_id(row, doc_types)
+        if expected and row.get("id") and row["id"] != expected:
+            yield origin.finding("id", "directive-id-not-canonical", value=row["id"], expected=expected)
+
+
+def check_rules(model: Model, tables: Tables, today: dt.date) -> list[Finding]:
+    out: list[Finding] = []
+    out += check_vocabularies(model, tables)
+    out += check_dates(tables, today)
+    out += check_numbers(tables)
+    out += check_keys(model, tables)
+    out += check_references(model, tables)
+    out += check_directive_ids(model, tables)
+    return out

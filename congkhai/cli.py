@@ -1,0 +1,117 @@
+"""Command line: parse arguments, call one library function, render, return an exit code.
+
+Exit codes: 0 clean (warnings allowed unless --strict), 1 errors, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .report import RENDERERS, counts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MESSAGES = {
+    "vi": {
+        "built": "Đã dựng trang vào {site} ({plans} kế hoạch, {tasks} nhiệm vụ, {directives} văn bản được trích dẫn).",
+        "not_built": "Chưa dựng trang vì còn lỗi; trang cũ (nếu có) được giữ nguyên.",
+        "written": "Đã ghi dữ liệu vào {out}.",
+        "fixed": "Đã chuẩn hóa {n} tệp.",
+        "internal": "Lỗi nội bộ của chương trình ({kind}). Hãy báo lỗi kèm tệp đang kiểm tra.",
+    },
+    "en": {
+        "built": "Built the site in {site} ({plans} plans, {tasks} tasks, {directives} cited documents).",
+        "not_built": "The site was not built because of errors; the previous site, if any, is untouched.",
+        "written": "Wrote the datasets to {out}.",
+        "fixed": "Normalised {n} files.",
+        "internal": "Internal error ({kind}). Please report it with the file being checked.",
+    },
+}
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from exc
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of messages (default vi)")
+    common.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
+    common.add_argument("--today", type=_date, default=None, help="date to check future dates against (YYYY-MM-DD)")
+    p = argparse.ArgumentParser(prog="build_site.py", description="Công khai: validate plans, write open datasets, build the site.",
+                                parents=[common])
+    sub = p.add_subparsers(dest="command")
+    v = sub.add_parser("validate", parents=[common], help="check plan files and reference tables")
+    v.add_argument("paths", nargs="*", type=Path, help="plan files or folders to report on (default: all)")
+    v.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default text)")
+    v.add_argument("--fix", action="store_true", help="normalise non-NFC text and the look-alike Ð in place")
+    v.add_argument("--strict", action="store_true", help="fail on warnings too")
+    b = sub.add_parser("build", parents=[common], help="validate, write datasets and build the site (the default)")
+    b.add_argument("--out", type=Path, default=None, help="site directory (default: site/)")
+    d = sub.add_parser("datasets", parents=[common], help="validate and write only the datasets")
+    d.add_argument("--out", type=Path, required=True, help="directory to write the datasets to")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never show a traceback to a clerk
+        print(MESSAGES[getattr(args, "lang", "vi")]["internal"].format(kind=type(exc).__name__), file=sys.stderr)
+        return 70
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .pipeline import validate
+
+    msgs = MESSAGES[args.lang]
+    command = args.command or "build"
+    only = args.paths if command == "validate" and args.paths else None
+    result = validate(args.root, only=only, today=args.today)
+    if command == "validate" and args.fix:
+        from .fix import fix_files
+
+        n = fix_files(result.findings, args.root)
+        if n:
+            print(msgs["fixed"].format(n=n), file=sys.stderr)
+            result = validate(args.root, only=only, today=args.today)
+    files = len(only) if only else len(result.sources)
+    fmt = getattr(args, "format", "text")
+    errors, warnings = counts(result.findings)
+    if command == "validate" or errors or fmt != "text":
+        sys.stdout.write(RENDERERS[fmt](result.findings, files, args.lang))
+    if command == "validate":
+        return 1 if errors or (args.strict and warnings) else 0
+    if errors:
+        print(msgs["not_built"], file=sys.stderr)
+        return 1
+    if command == "datasets":
+        from . import datasets
+
+        files_out = datasets.render(result.model, result.tables, result.mentions, datasets.last_modified(result.root))
+        datasets.write(files_out, args.out)
+        print(msgs["written"].format(out=args.out))
+        return 0
+    from .publish import BuildError, build_site
+
+    out = args.out or result.root / "site"
+    try:
+        built = build_site(result, out)
+    except BuildError as exc:
+        print(str(exc), file=sys.stderr)
+        print(msgs["not_built"], file=sys.stderr)
+        return 1
+    print(msgs["built"].format(site=built.site, plans=len(result.tables.rows.get("plans", [])),
+                               tasks=len(result.tables.rows.get("tasks", [])),
+                               directives=len(result.tables.rows.get("directives", []))))
+    return 0

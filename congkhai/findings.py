@@ -1,0 +1,287 @@
+"""Findings are data: every check yields them, one reporter renders them.
+
+Codes are stable (tests, CI annotations and the docs refer to them). Table problems reuse
+frictionless' own codes (``type-error``, ``constraint-error``); the rest are ours. Each code has a
+Vietnamese and an English message and hint, formatted with the finding's parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: Severity
+    vi: str
+    en: str
+    hint_vi: str
+    hint_en: str
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+CODES: dict[str, Code] = {
+    "unreadable-file": Code(
+        E,
+        "Không đọc được tệp: {reason}",
+        "The file cannot be read: {reason}",
+        "Lưu lại tệp dưới dạng văn bản UTF-8.",
+        "Save the file as UTF-8 text.",
+    ),
+    "no-front-matter": Code(
+        E,
+        "Tệp không có phần thông tin (front matter) ở đầu",
+        "The file has no front matter",
+        "Thêm phần thông tin giữa hai dòng '---' ở đầu tệp; chạy 'python build_site.py new' để có mẫu.",
+        "Start the file with a front-matter block between two '---' lines; 'python build_site.py new' writes a template.",
+    ),
+    "yaml-syntax": Code(
+        E,
+        "Lỗi cú pháp YAML: {problem}",
+        "YAML syntax error: {problem}",
+        "Kiểm tra thụt lề (dùng dấu cách, không dùng tab), dấu hai chấm sau tên trường và đặt giá trị có dấu ':' hoặc '#' trong ngoặc kép.",
+        "Check the indentation (spaces, not tabs), the colon after each key, and quote values containing ':' or '#'.",
+    ),
+    "not-a-mapping": Code(
+        E,
+        "Phần thông tin phải là danh sách các trường 'tên: giá trị', nhưng lại là {found}",
+        "The front matter must be a mapping of 'key: value' pairs, but it is {found}",
+        "Mỗi dòng dạng 'ten_truong: gia tri'.",
+        "Write one 'key: value' pair per line.",
+    ),
+    "duplicate-key": Code(
+        E,
+        "Trường '{key}' xuất hiện hai lần (lần đầu ở dòng {first_line}); giá trị sau sẽ ghi đè giá trị trước",
+        "Key '{key}' appears twice (first on line {first_line}); the later value would silently replace the earlier one",
+        "Xóa một trong hai dòng hoặc gộp nội dung lại.",
+        "Delete one of the two lines or merge them.",
+    ),
+    "unknown-key": Code(
+        E,
+        "Trường '{key}' không có trong lược đồ{suggestion_vi}",
+        "Unknown key '{key}'{suggestion_en}",
+        "Các trường hợp lệ: {allowed}.",
+        "Allowed keys: {allowed}.",
+    ),
+    "derived-key": Code(
+        E,
+        "Trường '{key}' được tính tự động, không được ghi tay",
+        "Key '{key}' is computed by the build and must not be written by hand",
+        "Xóa dòng này.",
+        "Delete this line.",
+    ),
+    "wrong-shape": Code(
+        E,
+        "Trường '{key}' phải là {expected_vi}, nhưng lại là {found_vi}",
+        "'{key}' must be {expected_en}, but it is {found_en}",
+        "Xem mẫu: 'python build_site.py new'.",
+        "See the template: 'python build_site.py new'.",
+    ),
+    "type-error": Code(
+        E,
+        "Giá trị '{value}' của trường '{key}' không đúng kiểu {type}",
+        "Value '{value}' of '{key}' is not of type {type}",
+        "{type_hint_vi}",
+        "{type_hint_en}",
+    ),
+    "constraint-error": Code(
+        E,
+        "Giá trị '{value}' của trường '{key}' không thỏa điều kiện: {constraint}",
+        "Value '{value}' of '{key}' breaks the constraint: {constraint_en}",
+        "{constraint_hint_vi}",
+        "{constraint_hint_en}",
+    ),
+    "vocabulary-error": Code(
+        E,
+        "'{value}' không phải là giá trị hợp lệ của '{key}'{suggestion_vi}",
+        "'{value}' is not a valid value of '{key}'{suggestion_en}",
+        "Các giá trị hợp lệ: {allowed}.",
+        "Valid values: {allowed}.",
+    ),
+    "invalid-date": Code(
+        E,
+        "Ngày '{value}' của trường '{key}' không có thật trên lịch",
+        "Date '{value}' of '{key}' does not exist in the calendar",
+        "Ghi ngày theo dạng NNNN-TT-NN (ví dụ 2024-03-18) và kiểm tra ngày, tháng.",
+        "Write the date as YYYY-MM-DD (e.g. 2024-03-18) and check the day and month.",
+    ),
+    "date-precision-mismatch": Code(
+        E,
+        "Ngày '{value}' có độ chính xác '{actual}' nhưng issue_date_precision ghi '{declared}'",
+        "Date '{value}' is precise to the {actual} but issue_date_precision says '{declared}'",
+        "Sửa issue_date_precision thành '{actual}', hoặc để trống cả hai khi văn bản không ghi ngày.",
+        "Set issue_date_precision to '{actual}', or leave both empty when no date is printed.",
+    ),
+    "future-date": Code(
+        E,
+        "Ngày ban hành {value} ở tương lai (hôm nay là {today})",
+        "Issue date {value} is in the future (today is {today})",
+        "Kiểm tra lại năm và tháng ban hành.",
+        "Check the year and month of issue.",
+    ),
+    "effective-before-issue": Code(
+        E,
+        "Ngày có hiệu lực {effective} trước ngày ban hành {issued}",
+        "Effective date {effective} is before the issue date {issued}",
+        "Văn bản không thể có hiệu lực trước khi ban hành; kiểm tra hai ngày này.",
+        "A document cannot take effect before it is issued; check both dates.",
+    ),
+    "number-format": Code(
+        E,
+        "Số, ký hiệu '{value}' sai thể thức: {reason}",
+        "Number and symbol '{value}' is malformed: {reason}",
+        "Nhà nước: '72/KH-UBND'; Đảng: '72-KH/TU'; liên tịch: '72-KHPH/KDV-UBND'; QPPL: '30/2020/NĐ-CP'; chưa vào số: '/KH-UBND'. Không ghi chữ 'Số'.",
+        "State: '72/KH-UBND'; party: '72-KH/TU'; joint: '72-KHPH/KDV-UBND'; legal: '30/2020/NĐ-CP'; blank: '/KH-UBND'. Leave out 'Số'.",
+    ),
+    "number-status-mismatch": Code(
+        E,
+        "number_status là '{status}' nhưng số, ký hiệu là '{value}'",
+        "number_status is '{status}' but the number and symbol is '{value}'",
+        "Dùng 'printed' khi có số, 'blank' khi số để trống (/KH-UBND), 'absent' khi văn bản không in số (để trống number_symbol).",
+        "Use 'printed' with a number, 'blank' for '/KH-UBND', 'absent' with an empty number_symbol.",
+    ),
+    "duplicate-id": Code(
+        E,
+        "Mã '{value}' đã được dùng ở {other}",
+        "Id '{value}' is already used in {other}",
+        "Mỗi {what} cần một mã riêng; đổi mã này.",
+        "Each {what} needs its own id; change this one.",
+    ),
+    "id-filename-mismatch": Code(
+        E,
+        "Mã kế hoạch '{value}' khác tên tệp '{stem}'",
+        "Plan id '{value}' differs from the file name '{stem}'",
+        "Đổi tên tệp thành '{value}.md' hoặc sửa trường id.",
+        "Rename the file to '{value}.md' or change the id.",
+    ),
+    "unknown-reference": Code(
+        E,
+        "'{value}' không có trong bảng {table} ({key})",
+        "'{value}' is not in the {table} table ({key})",
+        "{reference_hint_vi}",
+        "{reference_hint_en}",
+    ),
+    "directive-id-not-canonical": Code(
+        E,
+        "Mã văn bản '{value}' không theo quy tắc; mã đúng là '{expected}'",
+        "Document id '{value}' does not follow the rule; it should be '{expected}'",
+        "Mã = số, ký hiệu không dấu + năm (nếu ký hiệu chưa có năm) + địa bàn (nếu cơ quan địa phương). Sửa mã trong data/directives.csv và trong các kế hoạch trích dẫn.",
+        "Id = slug of the number and symbol + year (unless the symbol has it) + place (for local issuers). Fix it in data/directives.csv and in the citing plans.",
+    ),
+    "mojibake": Code(
+        E,
+        "Văn bản bị lỗi mã hóa (phông cũ TCVN3/VNI): '{value}'",
+        "Text in a legacy Vietnamese encoding (TCVN3/VNI mojibake): '{value}'",
+        "Chuyển văn bản sang Unicode (ví dụ bằng Unikey: Công cụ chuyển mã) rồi dán lại.",
+        "Convert the text to Unicode (e.g. Unikey's converter) and paste it again.",
+    ),
+    "control-character": Code(
+        E,
+        "Có ký tự điều khiển vô hình {char} trong trường '{key}'",
+        "Invisible control character {char} in '{key}'",
+        "Xóa ký tự này (thường do sao chép từ Word hoặc PDF).",
+        "Delete it (it usually comes from copying out of Word or PDF).",
+    ),
+    "non-nfc": Code(
+        W,
+        "Văn bản không ở dạng Unicode dựng sẵn (NFC) trong trường '{key}'",
+        "Text is not in Unicode NFC in '{key}'",
+        "Chạy 'python build_site.py validate --fix' để chuẩn hóa.",
+        "Run 'python build_site.py validate --fix' to normalise it.",
+    ),
+    "lookalike-character": Code(
+        W,
+        "Chữ 'Ð' (U+00D0, chữ Ai-xơ-len) được dùng thay cho 'Đ' (U+0110) trong trường '{key}'",
+        "The look-alike 'Ð' (U+00D0) is used for 'Đ' (U+0110) in '{key}'",
+        "Chạy 'python build_site.py validate --fix' để thay thế.",
+        "Run 'python build_site.py validate --fix' to replace it.",
+    ),
+    "cited-not-declared": Code(
+        W,
+        "Nội dung trích dẫn '{value}' nhưng phần citations không có văn bản này",
+        "The body cites '{value}' but citations does not list it",
+        "Thêm văn bản vào citations (và vào data/directives.csv nếu chưa có).",
+        "Add it to citations (and to data/directives.csv if it is new).",
+    ),
+    "declared-not-cited": Code(
+        W,
+        "Văn bản '{value}' có trong citations nhưng không tìm thấy trong nội dung",
+        "'{value}' is in citations but the body never cites it",
+        "Kiểm tra cách ghi số, ký hiệu trong nội dung, hoặc xóa khỏi citations nếu không được trích dẫn.",
+        "Check how the body writes its number, or remove it from citations if it is not cited.",
+    ),
+    "list-delimiter": Code(
+        E,
+        "Phần tử '{value}' của '{key}' chứa dấu ';' dùng để ngăn cách trong tệp CSV",
+        "Item '{value}' of '{key}' contains ';', the CSV list separator",
+        "Tách thành các phần tử riêng.",
+        "Split it into separate items.",
+    ),
+}
+
+
+SHAPES = {
+    "list": ("một danh sách (mỗi mục một dòng bắt đầu bằng '- ')", "a list (one '- ' item per line)"),
+    "mapping": ("một nhóm trường 'tên: giá trị'", "a mapping of 'key: value' pairs"),
+    "text": ("một dòng chữ", "a text value"),
+    "number": ("một số", "a number"),
+    "true/false": ("true hoặc false", "true or false"),
+    "null": ("trống", "empty"),
+    "columns": ("dòng tiêu đề cột", "a header row"),
+}
+
+
+def shape_params(expected: str, found: str) -> dict[str, str]:
+    """Parameters for ``wrong-shape`` in both languages."""
+    ev, ee = SHAPES.get(expected, (expected, expected))
+    fv, fe = SHAPES.get(found, (found, found))
+    return {"expected_vi": ev, "expected_en": ee, "found_vi": fv, "found_en": fe}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one place. ``line``/``column`` are 1-based; 0 means the whole file."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    def message(self, lang: str = "vi") -> str:
+        spec = CODES[self.code]
+        return _format(spec.vi if lang == "vi" else spec.en, self.params)
+
+    def hint(self, lang: str = "vi") -> str:
+        spec = CODES[self.code]
+        return _format(spec.hint_vi if lang == "vi" else spec.hint_en, self.params)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.code, self.field)
+
+
+class _Blank(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _format(template: str, params: dict[str, Any]) -> str:
+    return template.format_map(_Blank({k: _short(v) for k, v in params.items()}))
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,162 @@
+"""Read a plan file: split front matter from body and parse it once, keeping where each key is.
+
+PyYAML silently keeps the last of two equal keys, so the document is composed into nodes first
+(with line marks, via libyaml when available) and checked for duplicates before it is
+constructed. Timestamps are not resolved: dates stay strings so that the Table Schema, not YAML,
+decides what a valid date is, and so that an unquoted ``2024-02`` and ``2024-02-01`` behave alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .findings import Finding
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    pass
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+
+Path_ = tuple[str | int, ...]
+FENCES = ("---", "...")
+
+
+@dataclass
+class Source:
+    """One plan file as read: its front matter (if it parsed), body and the marks of every key."""
+
+    path: str
+    text: str
+    data: dict[str, Any] | None = None
+    body: str = ""
+    body_line: int = 1
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def mark(self, path: Path_) -> tuple[int, int]:
+        """Line and column of ``path``, or of its nearest ancestor that has a mark."""
+        while path:
+            if path in self.marks:
+                return self.marks[path]
+            path = path[:-1]
+        return self.marks.get((), (1, 1))
+
+    def finding(self, path: Path_, code: str, **params: Any) -> Finding:
+        line, col = self.mark(path)
+        return Finding(self.path, line, col, dotted(path), code, params)
+
+
+def dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_source(path: Path, root: Path) -> Source:
+    rel = path.resolve().relative_to(root.resolve()).as_posix() if path.is_absolute() else path.as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        src = Source(rel, "")
+        src.findings.append(Finding(rel, 0, 0, "", "unreadable-file", {"reason": exc.strerror or str(exc)}))
+        return src
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        src = Source(rel, "")
+        line = raw[: exc.start].count(b"\n") + 1
+        src.findings.append(
+            Finding(rel, line, 0, "", "unreadable-file", {"reason": f"không phải UTF-8 / not UTF-8 (byte {exc.start})"})
+        )
+        return src
+    return parse_source(rel, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def parse_source(rel: str, text: str) -> Source:
+    src = Source(rel, text)
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        src.findings.append(Finding(rel, 1, 1, "", "no-front-matter"))
+        src.body = text
+        return src
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in FENCES), None)
+    if end is None:
+        src.findings.append(Finding(rel, 1, 1, "", "no-front-matter", {}))
+        return src
+    src.body = "\n".join(lines[end + 1 :])
+    src.body_line = end + 2
+    fm_text = "\n".join(lines[1:end]) + "\n"
+    src.marks[()] = (2, 1)
+    loader = _Loader(fm_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            src.findings.append(src.finding((), "not-a-mapping", found="rỗng / empty"))
+            return src
+        if _walk(src, node, (), set()):
+            src.data = _construct(src, loader, node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        src.findings.append(Finding(rel, line, col, "", "yaml-syntax", {"problem": problem}))
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        src.findings.append(Finding(rel, 2, 1, "", "yaml-syntax", {"problem": type(exc).__name__}))
+    finally:
+        loader.dispose()
+    return src
+
+
+def _construct(src: Source, loader: Any, node: Node) -> dict[str, Any] | None:
+    data = loader.construct_document(node)
+    if not isinstance(data, dict):
+        src.findings.append(src.finding((), "not-a-mapping", found=type(data).__name__))
+        return None
+    return data
+
+
+def _walk(src: Source, node: Node, path: Path_, seen: set[int]) -> bool:
+    """Record marks and report duplicate keys and aliases; False if the tree is unusable."""
+    if id(node) in seen:
+        src.findings.append(src.finding(path, "yaml-syntax", problem="anchors and aliases (&, *) are not allowed"))
+        return False
+    seen.add(id(node))
+    ok = True
+    if isinstance(node, MappingNode):
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                line, col = key_node.start_mark.line + 2, key_node.start_mark.column + 1
+                src.findings.append(
+                    Finding(src.path, line, col, dotted(path), "yaml-syntax", {"problem": "a key must be plain text"})
+                )
+                ok = False
+                continue
+            key = key_node.value
+            line, col = key_node.start_mark.line + 2, key_node.start_mark.column + 1
+            if key in first:
+                src.findings.append(
+                    Finding(src.path, line, col, dotted(path + (key,)), "duplicate-key", {"key": key, "first_line": first[key]})
+                )
+            else:
+                first[key] = line
+                src.marks[path + (key,)] = (line, col)
+            ok = _walk(src, value_node, path + (key,), seen) and ok
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            src.marks.setdefault(path + (i,), (item.start_mark.line + 2, item.start_mark.column + 1))
+            ok = _walk(src, item, path + (i,), seen) and ok
+    return ok

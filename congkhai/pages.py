@@ -1,0 +1,166 @@
+"""Generate the site's Markdown pages from validated records.
+
+Pages are plain Markdown written before the site build, so any MkDocs-compatible engine can
+render them without plugins. Every front-matter value is escaped: it is data, never markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .records import Row
+from .schemas import Model
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+
+
+def esc(value: Any) -> str:
+    """Escape a value for inline Markdown (and so for HTML): it renders as the literal text."""
+    if value is None:
+        return ""
+    text = html.escape(str(value), quote=False)
+    text = text.replace("\\", "\\\\")
+    text = re.sub(r"([`*_{}\[\]|#])", r"\\\1", text)
+    return " ".join(text.split())
+
+
+def date_vi(value: str | None, precision: str | None = None) -> str:
+    """``2024-03-18`` → ``18/03/2024``; ``2024-02`` → ``tháng 02/2024``; ``2023`` → ``năm 2023``."""
+    if not value:
+        return "Không ghi"
+    parts = str(value).split("-")
+    if len(parts) == 3:
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    if len(parts) == 2:
+        return f"tháng {parts[1]}/{parts[0]}"
+    return f"năm {parts[0]}"
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def plan_url(plan: Row) -> str:
+    return f"plans/{plan['province'] or 'trung-uong'}/{plan['id']}.md"
+
+
+class PageBuilder:
+    def __init__(self, model: Model, rows: dict[str, list[Row]], bodies: dict[str, str]) -> None:
+        self.model = model
+        self.rows = rows
+        self.bodies = bodies
+        self.units = {u["id"]: u for u in rows["units"]}
+        self.directives = {d["id"]: d for d in rows["directives"]}
+        self.provinces = {p["id"]: p for p in rows["provinces"]}
+        self.by_plan: dict[str, dict[str, list[Row]]] = {}
+        for name in ("issuers", "signers", "recipients", "tasks", "citations"):
+            for r in rows[name]:
+                self.by_plan.setdefault(r["plan_id"], {}).setdefault(name, []).append(r)
+
+    def label(self, vocab: str, code: Any) -> str:
+        return self.model.vocabularies[vocab].label(str(code)) if code is not None else ""
+
+    def unit_name(self, unit_id: str | None, printed: str | None = None) -> str:
+        if printed:
+            return esc(printed)
+        return esc(self.units.get(unit_id or "", {}).get("name", unit_id))
+
+    def pages(self) -> dict[str, str]:
+        pages = {plan_url(p): self.plan_page(p) for p in self.rows["plans"]}
+        pages["plans/index.md"] = self.plan_index()
+        pages["data/index.md"] = self.data_page()
+        return pages
+
+    def plan_page(self, plan: Row) -> str:
+        pid = plan["id"]
+        parts = self.by_plan.get(pid, {})
+        issuers = "<br>".join(
+            self.unit_name(i["unit"]) + (f" (in: {esc(i['as_printed'])})" if i.get("as_printed") else "")
+            for i in parts.get("issuers", []))
+        signers = "<br>".join(
+            " ".join(esc(s.get(k)) for k in ("capacity", "on_behalf_of", "position") if s.get(k))
+            + (f" — **{esc(s['name'])}**" if s.get("name") else "")
+            for s in parts.get("signers", []))
+        province = self.provinces.get(plan.get("province") or "", {}).get("name", "")
+        number = esc(plan.get("number_symbol")) or "Không in số"
+        if plan.get("number_status") == "blank":
+            number += " (để trống số)"
+        inferred = {str(x) for x in plan.get("inferred") or []}
+        mark = " *(suy luận)*"
+        rows = [
+            ["Số, ký hiệu", number + (mark if "number_symbol" in inferred else "")],
+            ["Loại văn bản", esc(self.label("doc_type", plan["doc_type"])) + (mark if "doc_type" in inferred else "")],
+            ["Cơ quan ban hành", (issuers or "Không ghi") + (mark if "issuers" in inferred else "")],
+            ["Cấp", esc(self.label("issuer_level", plan["issuer_level"])) + (mark if "issuer_level" in inferred else "")],
+            ["Tỉnh, thành phố", esc(province) + (mark if "province" in inferred else "")],
+            ["Địa danh", (esc(plan.get("place")) or "Không ghi") + (mark if "place" in inferred else "")],
+            ["Ngày ban hành", date_vi(plan.get("issue_date")) + (mark if "issue_date" in inferred else "")],
+            ["Ngày có hiệu lực", date_vi(plan.get("effective_date"))],
+            ["Người ký", (signers or "Không ghi") + (mark if "signers" in inferred else "")],
+            ["Tình trạng", esc(self.label("plan_status", plan["status"]))],
+            ["Chủ đề", ", ".join(esc(self.label("topic", t)) for t in plan.get("topics") or [])],
+            ["Nguồn", esc(self.label("source_kind", plan["source_kind"]))
+             + (f" ({esc(plan['source_file'])})" if plan.get("source_file") else "")],
+            ["Mã kế hoạch", f"`{pid}`"],
+        ]
+        out = [f"---\ntitle: {_yaml_str(plan['title'])}\n---\n", f"# {esc(plan['title'])}\n",
+               _table(["Thông tin", "Giá trị"], rows), ""]
+        if plan.get("notes"):
+            out += ['!!! note "Ghi chú"', "", "    " + esc(plan["notes"]), ""]
+        out += ["## Toàn văn", "", self.bodies.get(pid, "").strip(), ""]
+        tasks = parts.get("tasks", [])
+        if tasks:
+            out += [f"## Nhiệm vụ ({len(tasks)})", "", _table(
+                ["Mục", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn", "Tình trạng"],
+                ([esc(t["section"]), esc(t["text"]), esc(t.get("lead")), esc(t.get("partners")),
+                  esc(t.get("deadline")) + (f" ({date_vi(t['due_date'])})" if t.get("due_date") else ""),
+                  esc(self.label("task_status", t["status"]))] for t in tasks)), ""]
+        cites = parts.get("citations", [])
+        if cites:
+            out += [f"## Văn bản được trích dẫn ({len(cites)})", ""]
+            for c in cites:
+                d = self.directives.get(c["directive"], {})
+                name = " ".join(x for x in (self.label("doc_type", d.get("doc_type")), d.get("number_symbol") or "") if x)
+                title = d.get("title") or d.get("name") or ""
+                out.append(f"- **{esc(name or c['directive'])}**"
+                           + (f" — {esc(d.get('issuer'))}" if d.get("issuer") else "")
+                           + (f", {date_vi(d.get('issue_date') or d.get('year'))}" if d.get("issue_date") or d.get("year") else "")
+                           + (f": {esc(title)}" if title else "")
+                           + f" · *{esc(self.label('relation', c['relation']))}*")
+            out.append("")
+        recipients = parts.get("recipients", [])
+        if recipients:
+            out += ["## Nơi nhận", ""] + [f"- {esc(r['name'])}" for r in recipients] + [""]
+        return "\n".join(out) + "\n"
+
+    def plan_index(self) -> str:
+        plans = sorted(self.rows["plans"], key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
+        table = _table(["Ngày ban hành", "Số, ký hiệu", "Trích yếu", "Cơ quan ban hành", "Tỉnh, thành phố"], (
+            [date_vi(p.get("issue_date")), esc(p.get("number_symbol")),
+             f"[{esc(p['title'])}]({plan_url(p).removeprefix('plans/')})",
+             "<br>".join(self.unit_name(i["unit"]) for i in self.by_plan.get(p["id"], {}).get("issuers", [])),
+             esc(self.provinces.get(p.get("province") or "", {}).get("name", ""))] for p in plans))
+        return f"---\ntitle: Danh sách kế hoạch\n---\n\n# Danh sách kế hoạch\n\nCó {len(plans)} kế hoạch.\n\n{table}\n"
+
+    def data_page(self) -> str:
+        terms = self.model.package["x-terms-of-use"]
+        rows = []
+        for t in self.model.tables.values():
+            rows.append([f"[{t.name}.csv]({t.name}.csv)", esc(t.title), str(len(self.rows[t.name]))])
+        out = ["---\ntitle: Dữ liệu mở\n---\n", "# Dữ liệu mở\n",
+               "Toàn bộ dữ liệu của trang được công bố dưới dạng CSV (UTF-8) kèm mô tả "
+               "[datapackage.json](datapackage.json) theo chuẩn Frictionless Data Package, "
+               "và bản JSON [cong-khai.json](cong-khai.json).\n",
+               _table(["Tệp", "Nội dung", "Số dòng"], rows), "",
+               "## Điều khoản sử dụng {#dieu-khoan-su-dung}", "", esc(terms["vi"].strip()), "",
+               f"*Căn cứ: {esc(terms['citation'])}.*", ""]
+        return "\n".join(out) + "\n"
+
+
+def _yaml_str(value: str) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

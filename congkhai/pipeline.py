@@ -1,0 +1,92 @@
+"""Wire the stages: find files → read → rows → checks; the build adds datasets, pages and site."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks.body import check_body
+from .checks.hygiene import check_reference_text, check_source_text
+from .checks.rules import check_rules
+from .checks.structure import check_structure
+from .checks.table import check_tables
+from .directives import Catalogue
+from .findings import Finding, Severity
+from .frontmatter import Source, read_source
+from .records import Tables, plan_rows, read_reference
+from .schemas import Model, load_model
+
+PLANS_DIR = Path("docs") / "plans"
+
+
+@dataclass
+class Validation:
+    root: Path
+    model: Model
+    sources: list[Source]
+    tables: Tables
+    findings: list[Finding]
+    mentions: dict[str, Counter[str]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+def plan_files(root: Path) -> list[Path]:
+    base = root / PLANS_DIR
+    return sorted(p for p in base.rglob("*.md") if p.name != "index.md") if base.is_dir() else []
+
+
+def validate(root: Path, only: list[Path] | None = None, today: dt.date | None = None) -> Validation:
+    """Check every plan and reference table; with ``only``, report just those files' findings.
+
+    All plans are always read, because ids must be unique and references must resolve across
+    the whole repository even when a pull request touches one file.
+    """
+    root = root.resolve()
+    model = load_model()
+    today = today or dt.date.today()
+    tables = Tables({}, {}, [])
+    findings: list[Finding] = []
+    for table in model.tables.values():
+        if table.reference_path:
+            path = root / table.reference_path
+            if path.exists():
+                findings += read_reference(path, table.reference_path, table, tables)
+            else:
+                findings.append(Finding(table.reference_path, 0, 0, "", "unreadable-file",
+                                        {"reason": "không có tệp / missing file"}))
+    sources = [read_source(p, root) for p in plan_files(root)]
+    tables.sources = sources
+    for src in sources:
+        findings += src.findings
+        findings += check_structure(model, src)
+        findings += check_source_text(src)
+        plan_rows(model, src, tables)
+    findings += check_tables(model, tables)
+    findings += check_rules(model, tables, today)
+    findings += check_reference_text(tables, [t.name for t in model.tables.values() if t.reference_path])
+    catalogue = Catalogue.build(tables.rows.get("directives", []))
+    mentions: dict[str, Counter[str]] = {}
+    for src in sources:
+        if src.data is None:
+            continue
+        body_findings, counted = check_body(src, catalogue)
+        findings += body_findings
+        if isinstance(src.data.get("id"), str):
+            mentions[src.data["id"]] = counted
+    if only is not None:
+        wanted = {_rel(p, root) for p in only}
+        findings = [f for f in findings if any(f.file == w or f.file.startswith(w.rstrip("/") + "/") for w in wanted)]
+    return Validation(root, model, sources, tables, sorted(set(findings), key=Finding.sort_key), mentions)
+
+
+def _rel(path: Path, root: Path) -> str:
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,34 @@
+"""Text normalisation shared by every stage: NFC, slugs and accent folding.
+
+Vietnamese text arrives in NFC and NFD, with two tone-mark placements, with the look-alike
+``Ð`` (U+00D0) for ``Đ`` (U+0110), and sometimes as legacy 8-bit mojibake. Everything the
+project compares or stores goes through these helpers so that one rule holds everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+LOOKALIKE_D = {"\u00d0": "\u0110", "\u00f0": "\u0111"}  # Ð ð (Icelandic eth) → Đ đ
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC with the ``Ð``/``ð`` look-alikes replaced."""
+    text = unicodedata.normalize("NFC", text)
+    for bad, good in LOOKALIKE_D.items():
+        text = text.replace(bad, good)
+    return text
+
+
+def fold(text: str) -> str:
+    """Fold case, accents and đ→d so that "Đảng ủy", "dang uy" and NFD input compare equal."""
+    decomposed = unicodedata.normalize("NFD", nfc(text))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def slug(text: str) -> str:
+    """URL-safe ASCII slug: ``slug("33/CT-TTg") == "33-ct-ttg"``."""
+    return _NON_ALNUM.sub("-", fold(text)).strip("-")

@@ -51,7 +51,7 @@ class Catalogue:
             if row.get("number_symbol"):
                 by_number[slug(str(row["number_symbol"]))].append(dict(row))
             if row.get("name"):
-                by_name[fold(str(row["name"]))].append(dict(row))
+                by_name[slug(str(row["name"]))].append(dict(row))
         return cls(dict(by_number), dict(by_name))
 
     def resolve(self, number_symbol: str | None, year: int | None, name: str | None,
@@ -63,7 +63,7 @@ class Catalogue:
                 dated = [r for r in candidates if r.get("year") in (None, "") or int(r["year"]) == year]
                 candidates = dated
         elif name:
-            candidates = self.by_name.get(fold(name), [])
+            candidates = self.by_name.get(slug(name), [])
         else:
             return None
         if not candidates:
@@ -71,3 +71,7 @@ class Catalogue:
         preferred = [r for r in candidates if r["id"] in prefer]
         chosen = preferred or candidates
         return str(chosen[0]["id"]) if len(chosen) == 1 or preferred else None
+
+    def names(self, directive_id: str) -> list[str]:
+        """The names a document may be cited by, as slugs, for a plain text search."""
+        return [key for key, rows in self.by_name.items() if any(r["id"] == directive_id for r in rows)]

@@ -1,0 +1,25 @@
+"""Shared fixtures: a copy of the repository's sources in a temporary folder (not a git checkout,
+so "last changed" comes from SOURCE_DATE_EPOCH and outputs are reproducible)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXED_EPOCH = "1732233600"  # 2024-11-22T00:00:00Z
+
+
+def copy_sources(dest: Path) -> Path:
+    for name in ("docs", "data"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copyfile(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+@pytest.fixture
+def seed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    return copy_sources(tmp_path / "repo")

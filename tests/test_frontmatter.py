@@ -1,0 +1,86 @@
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from congkhai.frontmatter import parse_source
+
+DOC = """---
+id: x
+title: "Kế hoạch"
+issue_date: 2024-03-18
+tasks:
+  - id: a
+    lead: Phòng Nội vụ
+  - id: b
+    lead: UBND
+---
+Body line one
+"""
+
+
+def test_marks_point_at_keys_in_file_lines():
+    src = parse_source("p.md", DOC)
+    assert src.findings == []
+    assert src.mark(("title",)) == (3, 1)
+    assert src.mark(("tasks", 1, "lead")) == (9, 5)
+    assert src.body_line == 11
+    assert src.body.startswith("Body line one")
+
+
+def test_dates_stay_strings():
+    src = parse_source("p.md", DOC)
+    assert src.data is not None and src.data["issue_date"] == "2024-03-18"
+
+
+def test_duplicate_keys_are_reported_with_both_lines():
+    src = parse_source("p.md", "---\ntitle: a\nid: x\ntitle: b\n---\n")
+    [f] = src.findings
+    assert (f.code, f.line, f.field, f.params["first_line"]) == ("duplicate-key", 4, "title", 2)
+
+
+def test_nested_duplicate_key():
+    src = parse_source("p.md", "---\ntasks:\n  - id: a\n    id: b\n---\n")
+    assert [(f.code, f.line, f.field) for f in src.findings] == [("duplicate-key", 4, "tasks[0].id")]
+
+
+def test_syntax_error_line_is_a_file_line():
+    src = parse_source("p.md", "---\nid: x\ntitle: [unclosed\nstatus: draft\n---\n")
+    [f] = src.findings
+    assert f.code == "yaml-syntax" and f.line >= 3
+
+
+def test_missing_and_unterminated_front_matter():
+    assert [f.code for f in parse_source("p.md", "# Title\n").findings] == ["no-front-matter"]
+    assert [f.code for f in parse_source("p.md", "---\nid: x\n").findings] == ["no-front-matter"]
+
+
+def test_aliases_are_refused():
+    src = parse_source("p.md", "---\na: &x [1]\nb: *x\n---\n")
+    assert [f.code for f in src.findings] == ["yaml-syntax"] and src.data is None
+
+
+def test_not_a_mapping():
+    assert [f.code for f in parse_source("p.md", "---\n- a\n- b\n---\n").findings] == ["not-a-mapping"]
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_never_raises_on_arbitrary_front_matter(text):
+    src = parse_source("p.md", "---\n" + text + "\n---\nbody\n")
+    assert src.data is None or isinstance(src.data, dict)
+
+
+# PyYAML's own emitter writes NEL and line separators raw, which YAML then reads as breaks.
+printable = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=20)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), printable)
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    printable.filter(bool), inner, max_size=3), max_leaves=10)
+
+
+@settings(max_examples=200)
+@given(st.dictionaries(printable.filter(bool), values, max_size=6))
+def test_round_trips_any_mapping(data):
+    text = yaml.safe_dump(data, allow_unicode=True)
+    src = parse_source("p.md", "---\n" + text + "---\n")
+    assert src.findings == []
+    assert src.data == data

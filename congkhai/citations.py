@@ -179,6 +179,12 @@ _DATE = re.compile(
     r"|(?P<d2>[0-9]{1,2}\s+)?tháng\s+(?P<m2>[0-9]{1,2})\s*,?\s*năm\s+(?P<y2>[0-9]{4}))(?![0-9])",
     _I,
 )
+_ISSUED_BEFORE = re.compile(
+    r"ngày\s{1,3}(?:(?P<d>[0-9]{1,2})\s?[/.-]\s?(?P<m>[0-9]{1,2})\s?[/.-]\s?(?P<y>[0-9]{4})"
+    r"|(?P<d2>[0-9]{1,2})\s+tháng\s+(?P<m2>[0-9]{1,2})\s*,?\s*năm\s+(?P<y2>[0-9]{4}))"
+    r"\s{0,3},?\s{0,3}(?P<iss>[^\n,;.:“”\"()\[\]]{2,80}?)\s+(?:đã\s+)?(?:ký\s+)?ban\s+hành\s+$",
+    _I,
+)
 _OF = re.compile(r"\s{0,3},?\s{0,3}(?:của|giữa)\s+", _I)
 _TERM = re.compile(rf"\s{{0,3}}(?:\(\s*(?:khóa|khoá)\s+(?P<a>{_ROMAN})\s*\)|,?\s*(?:khóa|khoá)\s+(?P<b>{_ROMAN}))", _I)
 _YEAR = re.compile(r"\s{0,3},?\s{0,3}\(?(?:năm\s+)?(?P<y>(?:19|20)[0-9]{2})(?![0-9/])\)?", _I)
@@ -197,9 +203,13 @@ _TITLE_LEAD = re.compile(
     _I,
 )
 _TITLE_HARD = re.compile(r"[;\n\[<¹²³⁴⁵⁶⁷⁸⁹⁰…:]|\.(?=\s|$)|\.\.")
-_TITLE_CONNECT = re.compile(r"(?:,|\s(?:và|cùng))\s+", _I)
+_TITLE_CONNECT = re.compile(r"(?P<c>,|\s(?:và|cùng|gắn\s+với))\s+", _I)
+_TITLE_STOP = re.compile(
+    r"(?:\s(?:đã\s+được|đã)|,\s*(?:yêu\s+cầu|đề\s+nghị|đồng\s+thời|giao|theo\s+đó|trong\s+đó|xem\s+đây))(?!\w)", _I
+)
+_CAP_TYPE_WORD = re.compile(rf"(?=(?-i:[A-ZĐ]))(?:{_TW})(?!\w)", _I)
 _AFTER_QUOTE_OK = re.compile(r"\s*(?:$|[;,.:\n)\[<¹²³⁴⁵⁶⁷⁸⁹⁰…]|(?:và|của)\b)", _I)
-_WS = re.compile(r"\s+")
+_QUOTE_MARKS = re.compile(r"[“”\n]")
 
 _DAIHOI = re.compile(
     r"\s+đại\s+hội(?P<mid>(?:\s+[^\s,;:.()\[\]“”\"<>…]{1,30}){0,12}?)\s+"
@@ -220,17 +230,26 @@ _NAME_WORD = re.compile(r"[^\S\n]{1,3}(?P<w>[^\s,;:.()\[\]“”\"<>…?!*/]+)")
 _SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 
 
-def _fold_char(ch: str) -> str:
-    """Fold one character to one character, so folded offsets equal NFC offsets."""
-    if ch in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", ch)[:1] or ch
-    low = base.lower()
-    return low[:1] if low else base
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table folding one character to exactly one (so offsets survive)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in "đĐ":
+            out = "d"
+        else:
+            base = unicodedata.normalize("NFD", ch)[:1] or ch
+            out = base.lower()[:1] or base
+        if len(self) < 8192:
+            self[code] = out
+        return out
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def _fold_same_length(s: str) -> str:
-    return "".join(_fold_char(c) for c in s)
+    return s.translate(_FOLD_TABLE)
 
 
 def _names_regex(names: str) -> re.Pattern[str]:
@@ -325,7 +344,7 @@ class _Draft:
 
 
 def _clean(s: str) -> str:
-    return _WS.sub(" ", s.replace("*", "")).strip()
+    return " ".join(s.replace("*", "").split())
 
 
 def _iso(d: str | None, m: str, y: str) -> tuple[str | None, int | None]:
@@ -401,29 +420,26 @@ def _read_tail(norm: str, pos: int, d: _Draft) -> int:
 def _quoted(norm: str, pos: int) -> tuple[str, int] | None:
     """Read a quotation opening at ``pos`` (nested “…” allowed); None when unclosed."""
     opener = norm[pos]
-    limit = min(len(norm), pos + 700)
+    limit = min(len(norm), pos + 500)
     if opener == '"':
         end = norm.find('"', pos + 1, limit)
         if end < 0 or "\n" in norm[pos:end]:
             return None
         return norm[pos + 1 : end], end + 1
     depth = 0
-    for i in range(pos, limit):
-        ch = norm[i]
-        if ch == "“":
-            depth += 1
-        elif ch == "”":
-            depth -= 1
-            if depth == 0:
-                return norm[pos + 1 : i], i + 1
-        elif ch == "\n":
+    for q in _QUOTE_MARKS.finditer(norm, pos, limit):
+        ch = q.group(0)
+        if ch == "\n":
             return None
+        depth += 1 if ch == "“" else -1
+        if depth == 0:
+            return norm[pos + 1 : q.start()], q.end()
     return None
 
 
 def _clause(norm: str, pos: int) -> str:
     """Read a "về …" clause up to a boundary or up to a connector that starts a new citation."""
-    limit = min(len(norm), pos + 600)
+    limit = min(len(norm), pos + 500)
     end = limit
     i = pos
     while i < limit:
@@ -439,8 +455,12 @@ def _clause(norm: str, pos: int) -> str:
                 continue
         end = m.start()
         break
+    stop = _TITLE_STOP.search(norm, pos, end)
+    if stop:
+        end = stop.start()
     for c in _TITLE_CONNECT.finditer(norm, pos, end):
-        if _CITE_START.match(norm, c.end()):
+        plain = fold(c.group("c")).strip() in (",", "va")
+        if _CITE_START.match(norm, c.end()) or (plain and _CAP_TYPE_WORD.match(norm, c.end())):
             end = c.start()
             break
     text = _clean(norm[pos:end]).rstrip(" ,;:.-–")
@@ -497,15 +517,30 @@ def _parse_typed(norm: str, m: re.Match[str]) -> _Draft | None:
     d.year = ns.year
     d.end = _read_tail(norm, n.end(), d)
     d.title = _read_title(norm, d.end)
+    if d.date is None:
+        _issued_before(norm, d)
     return d
+
+
+def _issued_before(norm: str, d: _Draft) -> None:
+    """News style: "ngày 13/01/2023, Ủy ban nhân dân tỉnh đã ban hành Văn bản số 276/…"."""
+    b = _ISSUED_BEFORE.search(norm, max(0, d.start - 160), d.start)
+    if not b:
+        return
+    if b.group("y"):
+        d.date, year = _iso(b.group("d"), b.group("m"), b.group("y"))
+    else:
+        d.date, year = _iso(b.group("d2"), b.group("m2"), b.group("y2"))
+    d.year = d.year or year
+    d.issuer = d.issuer or _clean(b.group("iss")) or None
 
 
 def _law_name(norm: str, pos: int, kind: str) -> tuple[str, int] | None:
     """Read a law name after "Luật"/"Bộ luật"/"Pháp lệnh": lexicon first, then a boundary cut."""
     label, regex, canon = _LEXICONS[kind]
-    window = norm[pos : pos + 160]
-    lead = len(window) - len(window.lstrip(" \t"))
-    if lead == 0 or lead > 3:
+    window = norm[pos : pos + 120]
+    lead = len(window) - len(window.lstrip())
+    if lead == 0 or lead > 3 or "\n" in window[:lead]:
         return None
     folded = _fold_same_length(window)
     lm = regex.match(folded, lead)

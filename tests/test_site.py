@@ -1,0 +1,98 @@
+"""The real MkDocs site, built from the seed plans in a temporary copy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from congkhai.cli import main
+from congkhai.pipeline import plan_files
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path_factory.mktemp("site") / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    return repo, repo / "site"
+
+
+def test_every_plan_has_a_page_with_its_title_and_body(built):
+    import yaml
+
+    repo, site = built
+    for path in plan_files(repo):
+        text = path.read_text(encoding="utf-8")
+        fm = yaml.safe_load(text.split("---\n")[1])
+        page = site / "plans" / fm["province"] / fm["id"] / "index.html"
+        html = page.read_text(encoding="utf-8")
+        assert fm["title"].split()[0] in html
+        first_para = next(line for line in text.split("---\n", 2)[2].splitlines() if len(line) > 40)
+        assert first_para[:30] in html, path.name
+        for task in fm["tasks"]:
+            assert task["section"] in html
+
+
+def test_site_is_vietnamese_and_makes_no_external_requests(built):
+    _, site = built
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="vi"' in index
+    fetches = re.compile(r'<(?:script|img|iframe|source|audio|video)\b[^>]*\ssrc="(?:https?:)?//'
+                         r'|<link\b[^>]*\shref="(?:https?:)?//|url\(\s*["\']?(?:https?:)?//|@import\s+["\'](?:https?:)?//')
+    for page in [*site.rglob("*.html"), *site.rglob("*.css"), *site.rglob("*.js")]:
+        text = page.read_text(encoding="utf-8", errors="replace")
+        m = fetches.search(text)
+        assert m is None, f"{page.relative_to(site)} requests an external resource: {text[m.start():m.start() + 120]}"
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_datasets_are_published_under_data(built):
+    _, site = built
+    for name in ("plans.csv", "tasks.csv", "directives.csv", "citations.csv", "datapackage.json", "cong-khai.json"):
+        assert (site / "data" / name).stat().st_size > 100
+    assert "Điều khoản sử dụng" in (site / "data" / "index.html").read_text(encoding="utf-8")
+
+
+def test_front_matter_values_are_escaped(tmp_path):
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path / "repo")
+    plan = next(iter(plan_files(repo)))
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace("\nnotes: ", '\nnotes: "<script>alert(1)</script> *x* | [a](javascript:b)"\nnotes_old: ', 1)
+    text = text.replace("\nnotes_old: ", "\n# ", 1)
+    plan.write_text(text, encoding="utf-8")
+    assert main(["build", "--root", str(repo)]) == 0
+    page = next((repo / "site" / "plans").rglob(f"{plan.stem}/index.html")).read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page
+
+
+def test_failed_validation_keeps_the_previous_site(tmp_path, capsys):
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    marker = repo / "site" / "index.html"
+    before = marker.read_bytes()
+    plan = next(iter(plan_files(repo)))
+    plan.write_text(plan.read_text(encoding="utf-8").replace("status: ", "status: nonsense\nx: ", 1), encoding="utf-8")
+    assert main(["build", "--root", str(repo)]) == 1
+    assert marker.read_bytes() == before
+    assert "vocabulary-error" in capsys.readouterr().out
+
+
+def test_failed_site_build_keeps_the_previous_site(tmp_path):
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    before = sorted(p.relative_to(repo / "site") for p in (repo / "site").rglob("*"))
+    (repo / "mkdocs.yml").write_text((repo / "mkdocs.yml").read_text() + "\nnav_typo: [\n", encoding="utf-8")
+    assert main(["build", "--root", str(repo)]) == 1
+    assert sorted(p.relative_to(repo / "site") for p in (repo / "site").rglob("*")) == before
+    assert not list(repo.glob(".site-*")), "staging folders must be cleaned up"

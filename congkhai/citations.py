@@ -145,11 +145,48 @@ _ORDINANCE_NAMES = (
 
 # Words that end a law name cut without the lexicon (casefolded NFC, so "năm" ≠ "Nam").
 _NAME_STOP = frozenset(
-    "của ngày năm và số nhằm theo để đã được tại trong khi thì là có với gắn về này nói các cho "
-    "đến từ do mà đang sẽ cùng hoặc như tạo nêu trên".split()
+    [
+        "của",
+        "ngày",
+        "năm",
+        "và",
+        "số",
+        "nhằm",
+        "theo",
+        "để",
+        "đã",
+        "được",
+        "tại",
+        "trong",
+        "khi",
+        "thì",
+        "là",
+        "có",
+        "với",
+        "gắn",
+        "về",
+        "này",
+        "nói",
+        "các",
+        "cho",
+        "đến",
+        "từ",
+        "do",
+        "mà",
+        "đang",
+        "sẽ",
+        "cùng",
+        "hoặc",
+        "như",
+        "tạo",
+        "nêu",
+        "trên",
+    ]
 )
 _NAME_STOP2 = frozenset({"đảm bảo", "bảo đảm", "hiện hành", "sửa đổi", "quy định", "hướng dẫn"})
-_NAME_BAD_FIRST = frozenset("sư gia pháp định lệ hóa hoá này nêu trên quy đã được và sửa số".split())
+_NAME_BAD_FIRST = frozenset(
+    ["sư", "gia", "pháp", "định", "lệ", "hóa", "hoá", "này", "nêu", "trên", "quy", "đã", "được", "và", "sửa", "số"]
+)
 
 # ---------------------------------------------------------------------------------------------
 # Regexes (all applied to NFC text; bounded so that matching stays linear)
@@ -168,9 +205,7 @@ _ANCHOR = re.compile(rf"(?P<tw>\b(?:{_TW})\b)|(?P<ns>{_NUMSYM})", _I)
 _NUMSYM_AT = re.compile(_NUMSYM)
 _BLANK_AT = re.compile(_BLANK)
 _TYPED = re.compile(rf"(?:\s{{1,3}}(?P<q>{_QUAL}))?(?:\s{{1,3}}(?P<so>số)(?!\w)\s{{0,3}}:?)?\s{{0,4}}", _I)
-_CITE_START = re.compile(
-    rf"(?:\b(?:{_TW})(?:\s{{1,3}}(?:{_QUAL}))?(?:\s{{1,3}}số)?\s{{0,3}}:?\s{{0,4}})?{_NUMSYM}", _I
-)
+_CITE_START = re.compile(rf"(?:\b(?:{_TW})(?:\s{{1,3}}(?:{_QUAL}))?(?:\s{{1,3}}số)?\s{{0,3}}:?\s{{0,4}})?{_NUMSYM}", _I)
 
 _ROMAN = r"(?-i:[IVXLC]{1,6})(?![\w])"
 _DATE = re.compile(
@@ -227,7 +262,11 @@ _HEADER_PREFIX = re.compile(r"[\s*_#>|-]*(?:số)\s*:?\s*", _I)
 _SO_BEFORE = re.compile(r"(?:^|\W)số\s{0,3}:?\s{0,3}$", _I)
 _CONNECT_ONLY = re.compile(r"[\s,]*(?:(?:và|cùng)[\s,]*)?", _I)
 _NAME_WORD = re.compile(r"[^\S\n]{1,3}(?P<w>[^\s,;:.()\[\]“”\"<>…?!*/]+)")
-_SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_TW_FULL = re.compile(_TW, _I)
+_AMEND = re.compile(r"\s{1,3}sửa\s+đổi\s*,?\s*bổ\s+sung(?:\s+một\s+số\s+điều)?(?:\s+(?:của|tại))?(?!\w)", _I)
+_INNER_LAW = re.compile(
+    r"\s{0,3}(?:,|\svà)?\s{1,3}(?P<w>(?-i:Luật|LUẬT|Bộ\s+luật|BỘ\s+LUẬT|Pháp\s+lệnh|PHÁP\s+LỆNH))(?!\w)", _I
+)
 
 
 class _FoldTable(dict[int, str]):
@@ -474,7 +513,7 @@ def _read_title(norm: str, pos: int) -> str | None:
     if not m:
         return None
     q = m.end()
-    at_quote = q < len(norm) and norm[q] in "“\""
+    at_quote = q < len(norm) and norm[q] in '“"'
     if m.group("verb"):
         got = _quoted(norm, q)
         return _clean(norm[m.start("verb") : got[1]]) if got else None
@@ -535,9 +574,25 @@ def _issued_before(norm: str, d: _Draft) -> None:
     d.issuer = d.issuer or _clean(b.group("iss")) or None
 
 
-def _law_name(norm: str, pos: int, kind: str) -> tuple[str, int] | None:
-    """Read a law name after "Luật"/"Bộ luật"/"Pháp lệnh": lexicon first, then a boundary cut."""
+def _law_name(norm: str, pos: int, kind: str, printed: str) -> tuple[str, int] | None:
+    """Read a law name after "Luật"/"Bộ luật"/"Pháp lệnh": lexicon first, then a boundary cut.
+
+    An amending law ("Luật sửa đổi, bổ sung một số điều của Luật A và Luật B") is one document:
+    its name runs over the amended laws' names.
+    """
     label, regex, canon = _LEXICONS[kind]
+    amend = _AMEND.match(norm, pos)
+    if amend:
+        end = None
+        p = amend.end()
+        while True:
+            inner = _INNER_LAW.match(norm, p)
+            inner_kind = _type_of(inner.group("w")) if inner else None
+            got = _law_name(norm, inner.end(), inner_kind, inner.group("w")) if inner and inner_kind else None
+            if not got:
+                break
+            end = p = got[1]
+        return (_clean(printed + norm[pos:end]), end) if end else None
     window = norm[pos : pos + 120]
     lead = len(window) - len(window.lstrip())
     if lead == 0 or lead > 3 or "\n" in window[:lead]:
@@ -563,15 +618,14 @@ def _law_name(norm: str, pos: int, kind: str) -> tuple[str, int] | None:
             break
         if nxt and f"{low} {nxt.group('w').casefold()}" in _NAME_STOP2:
             break
-        if re.fullmatch(r"(?i)" + _TW, word) and words:
+        if words and _TW_FULL.fullmatch(word):
             break
         words.append(word)
         end = w.end()
         i = w.end()
     if not words:
         return None
-    head = norm[pos - len(label) : pos] if norm[pos - len(label) : pos] else label
-    return f"{head} {' '.join(words)}", end
+    return f"{_clean(printed)} {' '.join(words)}", end
 
 
 def _parse_named(norm: str, m: re.Match[str]) -> list[_Draft]:
@@ -581,7 +635,7 @@ def _parse_named(norm: str, m: re.Match[str]) -> list[_Draft]:
     if kind in ("luat", "bo_luat", "phap_lenh"):
         if not word[0].isupper():
             return []
-        got = _law_name(norm, m.end(), kind)
+        got = _law_name(norm, m.end(), kind, word)
         if not got:
             return []
         name, pos = got

@@ -45,8 +45,11 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of messages (default vi)")
     common.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
     common.add_argument("--today", type=_date, default=None, help="date to check future dates against (YYYY-MM-DD)")
-    p = argparse.ArgumentParser(prog="build_site.py", description="Công khai: validate plans, write open datasets, build the site.",
-                                parents=[common])
+    p = argparse.ArgumentParser(
+        prog="build_site.py",
+        description="Công khai: validate plans, write open datasets, build the site.",
+        parents=[common],
+    )
     sub = p.add_subparsers(dest="command")
     v = sub.add_parser("validate", parents=[common], help="check plan files and reference tables")
     v.add_argument("paths", nargs="*", type=Path, help="plan files or folders to report on (default: all)")
@@ -111,7 +114,12 @@ def _run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         print(msgs["not_built"], file=sys.stderr)
         return 1
-    print(msgs["built"].format(site=built.site, plans=len(result.tables.rows.get("plans", [])),
-                               tasks=len(result.tables.rows.get("tasks", [])),
-                               directives=len(result.tables.rows.get("directives", []))))
+    print(
+        msgs["built"].format(
+            site=built.site,
+            plans=len(result.tables.rows.get("plans", [])),
+            tasks=len(result.tables.rows.get("tasks", [])),
+            directives=len(result.tables.rows.get("directives", [])),
+        )
+    )
     return 0

@@ -28,7 +28,11 @@ def last_modified(root: Path) -> str | None:
     try:
         out = subprocess.run(
             ["git", "log", "-1", "--format=%cI", "--", *SOURCE_PATHS],
-            cwd=root, capture_output=True, text=True, timeout=30, check=False,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         out = ""
@@ -38,14 +42,16 @@ def last_modified(root: Path) -> str | None:
     if epoch and epoch.isdigit():
         import datetime as dt
 
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).isoformat(timespec="seconds")
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat(timespec="seconds")
     return None
 
 
 def output_rows(model: Model, tables: Tables, mentions: dict[str, Counter[str]]) -> dict[str, list[Row]]:
     """The published rows of every table, derived columns filled, in a stable order."""
-    plan_order = {pid: i for i, pid in enumerate(sorted(
-        r["id"] for r in tables.rows.get("plans", []) if isinstance(r.get("id"), str)))}
+    plan_order = {
+        pid: i
+        for i, pid in enumerate(sorted(r["id"] for r in tables.rows.get("plans", []) if isinstance(r.get("id"), str)))
+    }
     citing: Counter[str] = Counter()
     for row in tables.rows.get("citations", []):
         if isinstance(row.get("directive"), str):
@@ -117,8 +123,10 @@ def package_descriptor(model: Model, files: dict[str, bytes], modified: str | No
         "licenses": meta["licenses"],
         "x-terms-of-use": {"vi": terms["vi"].strip(), "en": terms["en"].strip(), "source": terms["citation"]},
         "sources": [
-            {"title": "Văn bản gốc của các cơ quan ban hành; tệp và địa chỉ nguồn của từng kế hoạch ở cột source_file, source_url của bảng plans",
-             "path": "plans.csv"},
+            {
+                "title": "Văn bản gốc của các cơ quan ban hành; tệp và địa chỉ nguồn của từng kế hoạch ở cột source_file, source_url của bảng plans",
+                "path": "plans.csv",
+            },
             {"title": "Kho mã nguồn Công khai: docs/plans/ (kế hoạch), data/ (bảng tham chiếu), schemas/ (lược đồ)"},
         ],
         "keywords": ["dân vận chính quyền", "dân chủ ở cơ sở", "kế hoạch", "công khai", "Việt Nam"],
@@ -129,18 +137,20 @@ def package_descriptor(model: Model, files: dict[str, bytes], modified: str | No
     descriptor["resources"] = []
     for table in model.tables.values():
         data = files[f"{table.name}.csv"]
-        descriptor["resources"].append({
-            "name": table.name,
-            "path": f"{table.name}.csv",
-            "title": table.title,
-            "x-title-en": table.title_en,
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "bytes": len(data),
-            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-            "schema": model.published_schema(table),
-        })
+        descriptor["resources"].append(
+            {
+                "name": table.name,
+                "path": f"{table.name}.csv",
+                "title": table.title,
+                "x-title-en": table.title_en,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": model.published_schema(table),
+            }
+        )
     return descriptor
 
 

@@ -54,8 +54,7 @@ class Catalogue:
                 by_name[slug(str(row["name"]))].append(dict(row))
         return cls(dict(by_number), dict(by_name))
 
-    def resolve(self, number_symbol: str | None, year: int | None, name: str | None,
-                prefer: set[str]) -> str | None:
+    def resolve(self, number_symbol: str | None, year: int | None, name: str | None, prefer: set[str]) -> str | None:
         """The catalogue id a citation refers to; ``prefer`` (the plan's own list) breaks ties."""
         if number_symbol:
             candidates = self.by_number.get(slug(number_symbol), [])

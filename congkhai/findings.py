@@ -7,12 +7,13 @@ Vietnamese and an English message and hint, formatted with the finding's paramet
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -255,7 +256,7 @@ class Finding:
     column: int
     field: str
     code: str
-    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    params: dict[str, Any] = dc_field(default_factory=dict, compare=False, hash=False)
 
     @property
     def severity(self) -> Severity:

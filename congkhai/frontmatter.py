@@ -24,9 +24,9 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     pass
 
 
-_Loader.yaml_implicit_resolvers = {
+_Loader.yaml_implicit_resolvers = {  # type: ignore[attr-defined]
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
 }
 
 Path_ = tuple[str | int, ...]
@@ -149,7 +149,14 @@ def _walk(src: Source, node: Node, path: Path_, seen: set[int]) -> bool:
             line, col = key_node.start_mark.line + 2, key_node.start_mark.column + 1
             if key in first:
                 src.findings.append(
-                    Finding(src.path, line, col, dotted(path + (key,)), "duplicate-key", {"key": key, "first_line": first[key]})
+                    Finding(
+                        src.path,
+                        line,
+                        col,
+                        dotted(path + (key,)),
+                        "duplicate-key",
+                        {"key": key, "first_line": first[key]},
+                    )
                 )
             else:
                 first[key] = line

@@ -38,12 +38,12 @@ from dataclasses import dataclass
 from congkhai.text import nfc
 
 __all__ = [
+    "CODE_CHARS",
+    "TYPE_CODES",
     "NumberSymbol",
+    "doc_type_for_code",
     "parse_number_symbol",
     "validate_number_symbol",
-    "doc_type_for_code",
-    "TYPE_CODES",
-    "CODE_CHARS",
 ]
 
 # Letters a code may hold: ASCII plus the Vietnamese letters seen in symbols (Đ, Ư, Ơ).
@@ -99,12 +99,48 @@ TYPE_CODES: dict[str, str] = {
 _JOINT_TYPES = frozenset({"NQLT", "QĐLT", "QCPH", "HDLT", "CTrPH", "CTrLT", "KHPH", "KHLT"})
 
 # Issuer codes whose standard spelling is not all upper case, or that we restore from lower case.
-_ISSUER_CODES = (
-    "TTg UBND HĐND CP TW TƯ TU HU QU ĐU BDVTU BDVHU BDVQU BDV BCSĐ ĐĐ VPTW VPCP VPUB BNV BTC "
-    "BCA BQP BTP MTTQ KDV BCĐ BCH CTN SNV UBKT BTGTU BTCTU UBMTTQ NCPC VP"
-).split()
+_ISSUER_CODES = [
+    "TTg",
+    "UBND",
+    "HĐND",
+    "CP",
+    "TW",
+    "TƯ",
+    "TU",
+    "HU",
+    "QU",
+    "ĐU",
+    "BDVTU",
+    "BDVHU",
+    "BDVQU",
+    "BDV",
+    "BCSĐ",
+    "ĐĐ",
+    "VPTW",
+    "VPCP",
+    "VPUB",
+    "BNV",
+    "BTC",
+    "BCA",
+    "BQP",
+    "BTP",
+    "MTTQ",
+    "KDV",
+    "BCĐ",
+    "BCH",
+    "CTN",
+    "SNV",
+    "UBKT",
+    "BTGTU",
+    "BTCTU",
+    "UBMTTQ",
+    "NCPC",
+    "VP",
+]
 # Party bodies: a state-shaped symbol issued by one of these is a party document misprinted.
-_PARTY_BODIES = frozenset("TW TƯ TU HU QU ĐU TĐU BDVTU BDVHU BDVQU BCSĐ ĐĐ VPTW BTGTU BTCTU".split())
+_PARTY_BODIES = frozenset(
+    ["TW", "TƯ", "TU", "HU", "QU", "ĐU", "TĐU", "BDVTU", "BDVHU", "BDVQU", "BCSĐ", "ĐĐ", "VPTW", "BTGTU", "BTCTU"]
+)
 
 _TYPE_CASE = {code.upper(): code for code in TYPE_CODES}
 _ISSUER_CASE = {code.upper(): code for code in _ISSUER_CODES}

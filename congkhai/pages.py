@@ -81,11 +81,13 @@ class PageBuilder:
         parts = self.by_plan.get(pid, {})
         issuers = "<br>".join(
             self.unit_name(i["unit"]) + (f" (in: {esc(i['as_printed'])})" if i.get("as_printed") else "")
-            for i in parts.get("issuers", []))
+            for i in parts.get("issuers", [])
+        )
         signers = "<br>".join(
             " ".join(esc(s.get(k)) for k in ("capacity", "on_behalf_of", "position") if s.get(k))
             + (f" — **{esc(s['name'])}**" if s.get("name") else "")
-            for s in parts.get("signers", []))
+            for s in parts.get("signers", [])
+        )
         province = self.provinces.get(plan.get("province") or "", {}).get("name", "")
         number = esc(plan.get("number_symbol")) or "Không in số"
         if plan.get("number_status") == "blank":
@@ -96,7 +98,10 @@ class PageBuilder:
             ["Số, ký hiệu", number + (mark if "number_symbol" in inferred else "")],
             ["Loại văn bản", esc(self.label("doc_type", plan["doc_type"])) + (mark if "doc_type" in inferred else "")],
             ["Cơ quan ban hành", (issuers or "Không ghi") + (mark if "issuers" in inferred else "")],
-            ["Cấp", esc(self.label("issuer_level", plan["issuer_level"])) + (mark if "issuer_level" in inferred else "")],
+            [
+                "Cấp",
+                esc(self.label("issuer_level", plan["issuer_level"])) + (mark if "issuer_level" in inferred else ""),
+            ],
             ["Tỉnh, thành phố", esc(province) + (mark if "province" in inferred else "")],
             ["Địa danh", (esc(plan.get("place")) or "Không ghi") + (mark if "place" in inferred else "")],
             ["Ngày ban hành", date_vi(plan.get("issue_date")) + (mark if "issue_date" in inferred else "")],
@@ -104,34 +109,63 @@ class PageBuilder:
             ["Người ký", (signers or "Không ghi") + (mark if "signers" in inferred else "")],
             ["Tình trạng", esc(self.label("plan_status", plan["status"]))],
             ["Chủ đề", ", ".join(esc(self.label("topic", t)) for t in plan.get("topics") or [])],
-            ["Nguồn", esc(self.label("source_kind", plan["source_kind"]))
-             + (f" ({esc(plan['source_file'])})" if plan.get("source_file") else "")],
+            [
+                "Nguồn",
+                esc(self.label("source_kind", plan["source_kind"]))
+                + (f" ({esc(plan['source_file'])})" if plan.get("source_file") else ""),
+            ],
             ["Mã kế hoạch", f"`{pid}`"],
         ]
-        out = [f"---\ntitle: {_yaml_str(plan['title'])}\n---\n", f"# {esc(plan['title'])}\n",
-               _table(["Thông tin", "Giá trị"], rows), ""]
+        out = [
+            f"---\ntitle: {_yaml_str(plan['title'])}\n---\n",
+            f"# {esc(plan['title'])}\n",
+            _table(["Thông tin", "Giá trị"], rows),
+            "",
+        ]
         if plan.get("notes"):
             out += ['!!! note "Ghi chú"', "", "    " + esc(plan["notes"]), ""]
         out += ["## Toàn văn", "", self.bodies.get(pid, "").strip(), ""]
         tasks = parts.get("tasks", [])
         if tasks:
-            out += [f"## Nhiệm vụ ({len(tasks)})", "", _table(
-                ["Mục", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn", "Tình trạng"],
-                ([esc(t["section"]), esc(t["text"]), esc(t.get("lead")), esc(t.get("partners")),
-                  esc(t.get("deadline")) + (f" ({date_vi(t['due_date'])})" if t.get("due_date") else ""),
-                  esc(self.label("task_status", t["status"]))] for t in tasks)), ""]
+            out += [
+                f"## Nhiệm vụ ({len(tasks)})",
+                "",
+                _table(
+                    ["Mục", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn", "Tình trạng"],
+                    (
+                        [
+                            esc(t["section"]),
+                            esc(t["text"]),
+                            esc(t.get("lead")),
+                            esc(t.get("partners")),
+                            esc(t.get("deadline")) + (f" ({date_vi(t['due_date'])})" if t.get("due_date") else ""),
+                            esc(self.label("task_status", t["status"])),
+                        ]
+                        for t in tasks
+                    ),
+                ),
+                "",
+            ]
         cites = parts.get("citations", [])
         if cites:
             out += [f"## Văn bản được trích dẫn ({len(cites)})", ""]
             for c in cites:
                 d = self.directives.get(c["directive"], {})
-                name = " ".join(x for x in (self.label("doc_type", d.get("doc_type")), d.get("number_symbol") or "") if x)
+                name = " ".join(
+                    x for x in (self.label("doc_type", d.get("doc_type")), d.get("number_symbol") or "") if x
+                )
                 title = d.get("title") or d.get("name") or ""
-                out.append(f"- **{esc(name or c['directive'])}**"
-                           + (f" — {esc(d.get('issuer'))}" if d.get("issuer") else "")
-                           + (f", {date_vi(d.get('issue_date') or d.get('year'))}" if d.get("issue_date") or d.get("year") else "")
-                           + (f": {esc(title)}" if title else "")
-                           + f" · *{esc(self.label('relation', c['relation']))}*")
+                out.append(
+                    f"- **{esc(name or c['directive'])}**"
+                    + (f" — {esc(d.get('issuer'))}" if d.get("issuer") else "")
+                    + (
+                        f", {date_vi(d.get('issue_date') or d.get('year'))}"
+                        if d.get("issue_date") or d.get("year")
+                        else ""
+                    )
+                    + (f": {esc(title)}" if title else "")
+                    + f" · *{esc(self.label('relation', c['relation']))}*"
+                )
             out.append("")
         recipients = parts.get("recipients", [])
         if recipients:
@@ -140,11 +174,19 @@ class PageBuilder:
 
     def plan_index(self) -> str:
         plans = sorted(self.rows["plans"], key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
-        table = _table(["Ngày ban hành", "Số, ký hiệu", "Trích yếu", "Cơ quan ban hành", "Tỉnh, thành phố"], (
-            [date_vi(p.get("issue_date")), esc(p.get("number_symbol")),
-             f"[{esc(p['title'])}]({plan_url(p).removeprefix('plans/')})",
-             "<br>".join(self.unit_name(i["unit"]) for i in self.by_plan.get(p["id"], {}).get("issuers", [])),
-             esc(self.provinces.get(p.get("province") or "", {}).get("name", ""))] for p in plans))
+        table = _table(
+            ["Ngày ban hành", "Số, ký hiệu", "Trích yếu", "Cơ quan ban hành", "Tỉnh, thành phố"],
+            (
+                [
+                    date_vi(p.get("issue_date")),
+                    esc(p.get("number_symbol")),
+                    f"[{esc(p['title'])}]({plan_url(p).removeprefix('plans/')})",
+                    "<br>".join(self.unit_name(i["unit"]) for i in self.by_plan.get(p["id"], {}).get("issuers", [])),
+                    esc(self.provinces.get(p.get("province") or "", {}).get("name", "")),
+                ]
+                for p in plans
+            ),
+        )
         return f"---\ntitle: Danh sách kế hoạch\n---\n\n# Danh sách kế hoạch\n\nCó {len(plans)} kế hoạch.\n\n{table}\n"
 
     def data_page(self) -> str:
@@ -152,13 +194,21 @@ class PageBuilder:
         rows = []
         for t in self.model.tables.values():
             rows.append([f"[{t.name}.csv]({t.name}.csv)", esc(t.title), str(len(self.rows[t.name]))])
-        out = ["---\ntitle: Dữ liệu mở\n---\n", "# Dữ liệu mở\n",
-               "Toàn bộ dữ liệu của trang được công bố dưới dạng CSV (UTF-8) kèm mô tả "
-               "[datapackage.json](datapackage.json) theo chuẩn Frictionless Data Package, "
-               "và bản JSON [cong-khai.json](cong-khai.json).\n",
-               _table(["Tệp", "Nội dung", "Số dòng"], rows), "",
-               "## Điều khoản sử dụng {#dieu-khoan-su-dung}", "", esc(terms["vi"].strip()), "",
-               f"*Căn cứ: {esc(terms['citation'])}.*", ""]
+        out = [
+            "---\ntitle: Dữ liệu mở\n---\n",
+            "# Dữ liệu mở\n",
+            "Toàn bộ dữ liệu của trang được công bố dưới dạng CSV (UTF-8) kèm mô tả "
+            "[datapackage.json](datapackage.json) theo chuẩn Frictionless Data Package, "
+            "và bản JSON [cong-khai.json](cong-khai.json).\n",
+            _table(["Tệp", "Nội dung", "Số dòng"], rows),
+            "",
+            "## Điều khoản sử dụng {#dieu-khoan-su-dung}",
+            "",
+            esc(terms["vi"].strip()),
+            "",
+            f"*Căn cứ: {esc(terms['citation'])}.*",
+            "",
+        ]
         return "\n".join(out) + "\n"
 
 

@@ -57,8 +57,11 @@ def validate(root: Path, only: list[Path] | None = None, today: dt.date | None =
             if path.exists():
                 findings += read_reference(path, table.reference_path, table, tables)
             else:
-                findings.append(Finding(table.reference_path, 0, 0, "", "unreadable-file",
-                                        {"reason": "không có tệp / missing file"}))
+                findings.append(
+                    Finding(
+                        table.reference_path, 0, 0, "", "unreadable-file", {"reason": "không có tệp / missing file"}
+                    )
+                )
     sources = [read_source(p, root) for p in plan_files(root)]
     tables.sources = sources
     for src in sources:

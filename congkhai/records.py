@@ -145,8 +145,9 @@ def read_reference(path: Path, rel: str, table: Table, tables: Tables) -> list[F
                 if not values:
                     line = reader.line_num + 1
                     continue
-                row: Row = {name: (values[i] if i < len(values) and values[i] != "" else None)
-                            for i, name in enumerate(header)}
+                row: Row = {
+                    name: (values[i] if i < len(values) and values[i] != "" else None) for i, name in enumerate(header)
+                }
                 for f in table.fields:
                     row.setdefault(f.name, None)
                 tables.add(table.name, row, Origin(rel, None, (), line, tuple(header)))

@@ -8,10 +8,20 @@ from collections.abc import Sequence
 from .findings import Finding, Severity
 
 LABELS = {
-    "vi": {Severity.ERROR: "lỗi", Severity.WARNING: "cảnh báo", "hint": "cách sửa",
-           "summary": "{files} tệp: {errors} lỗi, {warnings} cảnh báo", "ok": "Không có lỗi."},
-    "en": {Severity.ERROR: "error", Severity.WARNING: "warning", "hint": "fix",
-           "summary": "{files} files: {errors} errors, {warnings} warnings", "ok": "No errors."},
+    "vi": {
+        Severity.ERROR: "lỗi",
+        Severity.WARNING: "cảnh báo",
+        "hint": "cách sửa",
+        "summary": "{files} tệp: {errors} lỗi, {warnings} cảnh báo",
+        "ok": "Không có lỗi.",
+    },
+    "en": {
+        Severity.ERROR: "error",
+        Severity.WARNING: "warning",
+        "hint": "fix",
+        "summary": "{files} files: {errors} errors, {warnings} warnings",
+        "ok": "No errors.",
+    },
 }
 
 
@@ -71,8 +81,16 @@ def render_json(findings: Sequence[Finding], files: int, lang: str = "vi") -> st
         "errors": errors,
         "warnings": warnings,
         "findings": [
-            {"file": f.file, "line": f.line, "column": f.column, "field": f.field, "code": f.code,
-             "severity": f.severity.value, "message": f.message(lang), "hint": f.hint(lang)}
+            {
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "field": f.field,
+                "code": f.code,
+                "severity": f.severity.value,
+                "message": f.message(lang),
+                "hint": f.hint(lang),
+            }
             for f in _sorted(findings)
         ],
     }

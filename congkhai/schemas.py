@@ -142,8 +142,7 @@ def load_model(schema_dir: Path = SCHEMA_DIR) -> Model:
     package = _load_yaml(schema_dir / "package.yaml")
     vocab_raw = _load_yaml(schema_dir / "vocabularies.yaml")
     vocabularies = {
-        name: Vocabulary(name=name, title=spec["title"], values=spec["values"])
-        for name, spec in vocab_raw.items()
+        name: Vocabulary(name=name, title=spec["title"], values=spec["values"]) for name, spec in vocab_raw.items()
     }
     tables: dict[str, Table] = {}
     for res in package["resources"]:

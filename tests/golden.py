@@ -23,7 +23,9 @@ def generate(repo: Path) -> dict[str, bytes]:
 
     v = validate(repo)
     assert not v.errors, [f.code for f in v.errors]
-    out = {f"data/{k}": b for k, b in datasets.render(v.model, v.tables, v.mentions, datasets.last_modified(repo)).items()}
+    out = {
+        f"data/{k}": b for k, b in datasets.render(v.model, v.tables, v.mentions, datasets.last_modified(repo)).items()
+    }
     rows = datasets.output_rows(v.model, v.tables, v.mentions)
     bodies = {s.data["id"]: s.body for s in v.sources if s.data}
     pages = PageBuilder(v.model, rows, bodies).pages()

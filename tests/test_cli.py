@@ -43,13 +43,17 @@ def test_errors_exit_1_with_file_line_field_and_hint(seed_repo, capsys):
 
 def test_json_and_github_formats(seed_repo, capsys):
     plan = _first_plan(seed_repo)
-    plan.write_text(plan.read_text(encoding="utf-8").replace("status: ", "status: bogus\nold_status: ", 1), encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("status: ", "status: bogus\nold_status: ", 1), encoding="utf-8"
+    )
     assert main(["validate", "--root", str(seed_repo), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is False and report["errors"] == 2
     codes = {f["code"] for f in report["findings"]}
     assert codes == {"vocabulary-error", "unknown-key"}
-    assert all({"file", "line", "column", "field", "code", "severity", "message", "hint"} <= set(f) for f in report["findings"])
+    assert all(
+        {"file", "line", "column", "field", "code", "severity", "message", "hint"} <= set(f) for f in report["findings"]
+    )
     assert main(["validate", "--root", str(seed_repo), "--format", "github"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"::error file={plan.relative_to(seed_repo).as_posix()},line=")
@@ -58,8 +62,9 @@ def test_json_and_github_formats(seed_repo, capsys):
 
 def test_paths_limit_the_report(seed_repo, capsys):
     broken, other = plan_files(seed_repo)[:2]
-    broken.write_text(broken.read_text(encoding="utf-8").replace("status: ", "status: bogus\nold_status: ", 1),
-                      encoding="utf-8")
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("status: ", "status: bogus\nold_status: ", 1), encoding="utf-8"
+    )
     assert main(["validate", "--root", str(seed_repo), str(other)]) == 0
     assert main(["validate", "--root", str(seed_repo), str(broken)]) == 1
 
@@ -83,11 +88,21 @@ def test_warnings_pass_unless_strict(seed_repo):
 
 
 def test_usage_errors_exit_2():
-    proc = subprocess.run([sys.executable, "build_site.py", "validate", "--format", "xml"], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "build_site.py", "validate", "--format", "xml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    proc = subprocess.run([sys.executable, "build_site.py", "validate", "--today", "yesterday"], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "build_site.py", "validate", "--today", "yesterday"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2
 
 

@@ -53,8 +53,9 @@ def test_frictionless_catches_a_broken_foreign_key(seed_repo, tmp_path):
 
 def test_frictionless_cli_validates(seed_repo, tmp_path):
     descriptor = _written(seed_repo, tmp_path / "out")
-    proc = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(descriptor)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", str(descriptor)], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout[-2000:]
 
 
@@ -62,8 +63,10 @@ def test_every_plan_task_and_citation_is_published(seed_repo, tmp_path):
     import yaml
 
     out = _written(seed_repo, tmp_path / "out").parent
+
     def read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(io.StringIO((out / name).read_text(encoding="utf-8"))))
+
     plans, tasks, cites = read("plans.csv"), read("tasks.csv"), read("citations.csv")
     for path in sorted((seed_repo / "docs" / "plans").rglob("*.md")):
         fm = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
@@ -92,8 +95,10 @@ def test_last_modified_comes_from_git(tmp_path, monkeypatch):
     (repo / "data").mkdir(parents=True)
     (repo / "data" / "x.csv").write_text("a\n")
     env = {"GIT_AUTHOR_DATE": "2023-05-06T07:08:09+00:00", "GIT_COMMITTER_DATE": "2023-05-06T07:08:09+00:00"}
-    run = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True,  # noqa: E731
-                                    env={**__import__("os").environ, **env})
+
+    def run(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **env})
+
     run("init", "-q")
     run("add", ".")
     run("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x")

@@ -73,8 +73,11 @@ def test_never_raises_on_arbitrary_front_matter(text):
 # PyYAML's own emitter writes NEL and line separators raw, which YAML then reads as breaks.
 printable = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=20)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), printable)
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-    printable.filter(bool), inner, max_size=3), max_leaves=10)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(printable.filter(bool), inner, max_size=3),
+    max_leaves=10,
+)
 
 
 @settings(max_examples=200)

@@ -40,12 +40,14 @@ def test_site_is_vietnamese_and_makes_no_external_requests(built):
     _, site = built
     index = (site / "index.html").read_text(encoding="utf-8")
     assert '<html lang="vi"' in index
-    fetches = re.compile(r'<(?:script|img|iframe|source|audio|video)\b[^>]*\ssrc="(?:https?:)?//'
-                         r'|<link\b[^>]*\shref="(?:https?:)?//|url\(\s*["\']?(?:https?:)?//|@import\s+["\'](?:https?:)?//')
+    fetches = re.compile(
+        r'<(?:script|img|iframe|source|audio|video)\b[^>]*\ssrc="(?:https?:)?//'
+        r'|<link\b[^>]*\shref="(?:https?:)?//|url\(\s*["\']?(?:https?:)?//|@import\s+["\'](?:https?:)?//'
+    )
     for page in [*site.rglob("*.html"), *site.rglob("*.css"), *site.rglob("*.js")]:
         text = page.read_text(encoding="utf-8", errors="replace")
         m = fetches.search(text)
-        assert m is None, f"{page.relative_to(site)} requests an external resource: {text[m.start():m.start() + 120]}"
+        assert m is None, f"{page.relative_to(site)} requests an external resource: {text[m.start() : m.start() + 120]}"
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
 
 

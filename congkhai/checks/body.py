@@ -21,9 +21,10 @@ def check_body(src: Source, catalogue: Catalogue) -> tuple[list[Finding], Counte
     listed_ids = {c["directive"] for c in listed}
     mentions: Counter[str] = Counter()
     out: list[Finding] = []
-    title = data.get("title") if isinstance(data.get("title"), str) else ""
+    title: str = data["title"] if isinstance(data.get("title"), str) else ""
     own = slug(data["number_symbol"]) if isinstance(data.get("number_symbol"), str) else None
-    for text, first_line, path in ((title, None, ("title",)), (src.body, src.body_line, None)):
+    body: str = src.body
+    for text, first_line, path in ((title, None, ("title",)), (body, src.body_line, None)):
         text = nfc(text)
         for cit in find_citations(text):
             if cit.number_symbol is None and cit.name is None:
@@ -47,7 +48,9 @@ def check_body(src: Source, catalogue: Catalogue) -> tuple[list[Finding], Counte
     printed = {c["directive"]: c.get("as_printed") for c in listed if isinstance(c.get("as_printed"), str)}
     for directive_id in listed_ids:
         if mentions[directive_id] == 0:
-            names = catalogue.names(directive_id) + ([slug(printed[directive_id])] if directive_id in printed else [])
+            names = catalogue.names(directive_id)
+            if directive_id in printed:
+                names.append(slug(str(printed[directive_id])))
             for name in filter(None, names):
                 mentions[directive_id] += haystack.count(f"-{name}-")
     for i, c in enumerate(data.get("citations") or []):

@@ -39,15 +39,30 @@ def check_vocabularies(model: Model, tables: Tables) -> Iterator[Finding]:
                     if isinstance(value, list) and origin.source is not None:
                         line, col = origin.source.mark(origin.path + (f.name, i))
                         fpath = f"{fpath}[{i}]"
-                    yield Finding(file, line, col, fpath, "vocabulary-error", {
-                        "key": f.name, "value": item, "allowed": ", ".join(codes),
-                        "suggestion_vi": sug[0], "suggestion_en": sug[1]})
+                    yield Finding(
+                        file,
+                        line,
+                        col,
+                        fpath,
+                        "vocabulary-error",
+                        {
+                            "key": f.name,
+                            "value": item,
+                            "allowed": ", ".join(codes),
+                            "suggestion_vi": sug[0],
+                            "suggestion_en": sug[1],
+                        },
+                    )
 
 
 def _guess(value: str, values: dict[str, dict[str, str]]) -> str | None:
     folded = fold(value).replace(" ", "_")
     for code, labels in values.items():
-        if folded in (fold(code), fold(labels.get("vi", "")).replace(" ", "_"), fold(labels.get("en", "")).replace(" ", "_")):
+        if folded in (
+            fold(code),
+            fold(labels.get("vi", "")).replace(" ", "_"),
+            fold(labels.get("en", "")).replace(" ", "_"),
+        ):
             return code
     close = difflib.get_close_matches(folded, list(values), n=1, cutoff=0.6)
     return close[0] if close else None
@@ -79,17 +94,24 @@ def check_dates(tables: Tables, today: dt.date) -> Iterator[Finding]:
             continue
         declared = row.get("issue_date_precision")
         if precision and declared != precision:
-            yield origin.finding("issue_date_precision", "date-precision-mismatch", value=value,
-                                 actual=precision, declared=declared or "")
+            yield origin.finding(
+                "issue_date_precision",
+                "date-precision-mismatch",
+                value=value,
+                actual=precision,
+                declared=declared or "",
+            )
         elif value is None and declared is not None:
-            yield origin.finding("issue_date_precision", "date-precision-mismatch", value="",
-                                 actual="", declared=declared)
+            yield origin.finding(
+                "issue_date_precision", "date-precision-mismatch", value="", actual="", declared=declared
+            )
         if day and day > today:
             yield origin.finding("issue_date", "future-date", value=value, today=today.isoformat())
         effective, eprec = _date(row.get("effective_date"))
         if day and effective and eprec == "day" and effective < day:
-            yield origin.finding("effective_date", "effective-before-issue",
-                                 effective=row.get("effective_date"), issued=value)
+            yield origin.finding(
+                "effective_date", "effective-before-issue", effective=row.get("effective_date"), issued=value
+            )
 
 
 def check_numbers(tables: Tables) -> Iterator[Finding]:
@@ -129,8 +151,13 @@ def check_keys(model: Model, tables: Tables) -> Iterator[Finding]:
             own = next(k for k in reversed(pk) if not table.field(k).derived)
             if key in seen:
                 file, line, _, _ = seen[key].locate(own)
-                yield origin.finding(own, "duplicate-id", value=row.get(own), other=f"{file}:{line}",
-                                     what=WHAT.get(table.name, table.name))
+                yield origin.finding(
+                    own,
+                    "duplicate-id",
+                    value=row.get(own),
+                    other=f"{file}:{line}",
+                    what=WHAT.get(table.name, table.name),
+                )
             else:
                 seen[key] = origin
     for row, origin in tables.iter("plans"):
@@ -140,12 +167,18 @@ def check_keys(model: Model, tables: Tables) -> Iterator[Finding]:
 
 
 REFERENCE_HINTS = {
-    "directives": ("Thêm văn bản vào data/directives.csv (mã theo quy tắc chuẩn) hoặc sửa mã cho đúng.",
-                   "Add the document to data/directives.csv (with its canonical id) or correct the id."),
-    "units": ("Thêm cơ quan vào data/units.csv hoặc sửa mã cho đúng.",
-              "Add the body to data/units.csv or correct the id."),
-    "provinces": ("Dùng mã tỉnh trong data/provinces.csv, ví dụ bac-giang.",
-                  "Use a province id from data/provinces.csv, e.g. bac-giang."),
+    "directives": (
+        "Thêm văn bản vào data/directives.csv (mã theo quy tắc chuẩn) hoặc sửa mã cho đúng.",
+        "Add the document to data/directives.csv (with its canonical id) or correct the id.",
+    ),
+    "units": (
+        "Thêm cơ quan vào data/units.csv hoặc sửa mã cho đúng.",
+        "Add the body to data/units.csv or correct the id.",
+    ),
+    "provinces": (
+        "Dùng mã tỉnh trong data/provinces.csv, ví dụ bac-giang.",
+        "Use a province id from data/provinces.csv, e.g. bac-giang.",
+    ),
 }
 
 
@@ -167,8 +200,15 @@ def check_references(model: Model, tables: Tables) -> Iterator[Finding]:
                 if any(not isinstance(k, str | int) for k in key):
                     continue
                 hint_vi, hint_en = REFERENCE_HINTS.get(target, ("", ""))
-                yield origin.finding(fields[-1], "unknown-reference", value=key[-1], table=target,
-                                     key=".".join(ref_fields), reference_hint_vi=hint_vi, reference_hint_en=hint_en)
+                yield origin.finding(
+                    fields[-1],
+                    "unknown-reference",
+                    value=key[-1],
+                    table=target,
+                    key=".".join(ref_fields),
+                    reference_hint_vi=hint_vi,
+                    reference_hint_en=hint_en,
+                )
 
 
 def check_directive_ids(model: Model, tables: Tables) -> Iterator[Finding]:

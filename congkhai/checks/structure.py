@@ -46,8 +46,9 @@ def _keys(src: Source, mapping: dict[str, Any], table: Table, path: Path_, extra
             yield src.finding(path + (key,), "derived-key", key=key)
         elif key not in allowed:
             vi, en = _suggest(key, allowed)
-            yield src.finding(path + (key,), "unknown-key", key=key, suggestion_vi=vi, suggestion_en=en,
-                              allowed=", ".join(allowed))
+            yield src.finding(
+                path + (key,), "unknown-key", key=key, suggestion_vi=vi, suggestion_en=en, allowed=", ".join(allowed)
+            )
 
 
 def _lists(src: Source, mapping: dict[str, Any], table: Table, path: Path_) -> Iterator[Finding]:

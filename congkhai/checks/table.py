@@ -17,26 +17,39 @@ from ..records import Tables
 from ..schemas import Model, Table
 
 TYPE_HINTS = {
-    "date": ("Ghi ngày dạng NNNN-TT-NN, ví dụ \"2024-03-18\", và kiểm tra ngày có thật.",
-             "Write the date as YYYY-MM-DD, e.g. \"2024-03-18\", and check that the day exists."),
+    "date": (
+        'Ghi ngày dạng NNNN-TT-NN, ví dụ "2024-03-18", và kiểm tra ngày có thật.',
+        'Write the date as YYYY-MM-DD, e.g. "2024-03-18", and check that the day exists.',
+    ),
     "integer": ("Ghi một số nguyên, ví dụ 2024.", "Write a whole number, e.g. 2024."),
     "boolean": ("Ghi true hoặc false.", "Write true or false."),
-    "string": ("Đặt giá trị trong ngoặc kép, ví dụ \"2024\", hoặc viết thành một dòng chữ.",
-               "Put the value in double quotes, e.g. \"2024\", or write it as text."),
-    "list": ("Viết thành danh sách, mỗi mục một dòng bắt đầu bằng '- '.",
-             "Write a list, one '- ' item per line."),
+    "string": (
+        'Đặt giá trị trong ngoặc kép, ví dụ "2024", hoặc viết thành một dòng chữ.',
+        'Put the value in double quotes, e.g. "2024", or write it as text.',
+    ),
+    "list": ("Viết thành danh sách, mỗi mục một dòng bắt đầu bằng '- '.", "Write a list, one '- ' item per line."),
 }
 
 CONSTRAINTS = {
-    "required": ("bắt buộc phải có", "required",
-                 "Điền giá trị cho trường này.", "Fill in this field."),
-    "pattern": ("phải theo mẫu {pattern}", "must match {pattern}",
-                "Chỉ dùng chữ thường không dấu, số và dấu gạch ngang (ví dụ cao-loc-2024-kh) hoặc đúng mẫu đã nêu.",
-                "Use lowercase ASCII letters, digits and hyphens (e.g. cao-loc-2024-kh) or the pattern shown."),
-    "minLength": ("ít nhất {minLength} ký tự", "at least {minLength} characters",
-                  "Viết đầy đủ giá trị.", "Write the value in full."),
-    "maxLength": ("tối đa {maxLength} ký tự", "at most {maxLength} characters",
-                  "Rút gọn giá trị.", "Shorten the value."),
+    "required": ("bắt buộc phải có", "required", "Điền giá trị cho trường này.", "Fill in this field."),
+    "pattern": (
+        "phải theo mẫu {pattern}",
+        "must match {pattern}",
+        "Chỉ dùng chữ thường không dấu, số và dấu gạch ngang (ví dụ cao-loc-2024-kh) hoặc đúng mẫu đã nêu.",
+        "Use lowercase ASCII letters, digits and hyphens (e.g. cao-loc-2024-kh) or the pattern shown.",
+    ),
+    "minLength": (
+        "ít nhất {minLength} ký tự",
+        "at least {minLength} characters",
+        "Viết đầy đủ giá trị.",
+        "Write the value in full.",
+    ),
+    "maxLength": (
+        "tối đa {maxLength} ký tự",
+        "at most {maxLength} characters",
+        "Rút gọn giá trị.",
+        "Shorten the value.",
+    ),
     "minimum": ("không nhỏ hơn {minimum}", "at least {minimum}", "Sửa lại số.", "Correct the number."),
     "maximum": ("không lớn hơn {maximum}", "at most {maximum}", "Sửa lại số.", "Correct the number."),
 }
@@ -94,13 +107,23 @@ def _finding(table: Table, origin: Any, error: Any) -> Finding:
     if constraint:
         vi, en, hint_vi, hint_en = CONSTRAINTS[constraint]
         return origin.finding(
-            name, "constraint-error", key=name, value=value,
+            name,
+            "constraint-error",
+            key=name,
+            value=value,
             constraint=vi.format_map(_Safe(fdesc)),
             constraint_en=en.format_map(_Safe(fdesc)),
-            constraint_hint_vi=hint_vi, constraint_hint_en=hint_en,
+            constraint_hint_vi=hint_vi,
+            constraint_hint_en=hint_en,
         )
-    return origin.finding(name or None, "constraint-error", key=name, value=value,
-                          constraint=error.note or error.type, constraint_en=error.note or error.type)
+    return origin.finding(
+        name or None,
+        "constraint-error",
+        key=name,
+        value=value,
+        constraint=error.note or error.type,
+        constraint_en=error.note or error.type,
+    )
 
 
 class _Safe(dict):  # type: ignore[type-arg]

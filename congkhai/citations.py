@@ -143,50 +143,21 @@ _ORDINANCE_NAMES = (
     "Tín ngưỡng, tôn giáo|Xử lý vi phạm hành chính|Cán bộ, công chức"
 )
 
+
+def _words(text: str) -> list[str]:
+    """Split a space-separated word list (one string keeps the tables compact)."""
+    return text.split()
+
+
 # Words that end a law name cut without the lexicon (casefolded NFC, so "năm" ≠ "Nam").
 _NAME_STOP = frozenset(
-    [
-        "của",
-        "ngày",
-        "năm",
-        "và",
-        "số",
-        "nhằm",
-        "theo",
-        "để",
-        "đã",
-        "được",
-        "tại",
-        "trong",
-        "khi",
-        "thì",
-        "là",
-        "có",
-        "với",
-        "gắn",
-        "về",
-        "này",
-        "nói",
-        "các",
-        "cho",
-        "đến",
-        "từ",
-        "do",
-        "mà",
-        "đang",
-        "sẽ",
-        "cùng",
-        "hoặc",
-        "như",
-        "tạo",
-        "nêu",
-        "trên",
-    ]
+    _words(
+        "của ngày năm và số nhằm theo để đã được tại trong khi thì là có với gắn về này "
+        "nói các cho đến từ do mà đang sẽ cùng hoặc như tạo nêu trên"
+    )
 )
 _NAME_STOP2 = frozenset({"đảm bảo", "bảo đảm", "hiện hành", "sửa đổi", "quy định", "hướng dẫn"})
-_NAME_BAD_FIRST = frozenset(
-    ["sư", "gia", "pháp", "định", "lệ", "hóa", "hoá", "này", "nêu", "trên", "quy", "đã", "được", "và", "sửa", "số"]
-)
+_NAME_BAD_FIRST = frozenset(_words("sư gia pháp định lệ hóa hoá này nêu trên quy đã được và sửa số"))
 
 # ---------------------------------------------------------------------------------------------
 # Regexes (all applied to NFC text; bounded so that matching stays linear)
@@ -327,7 +298,9 @@ class _Map:
         target = nfc(text)
         for split in (self._starter_bounds, self._ascii_bounds):
             bounds = split(text)
-            parts = [unicodedata.normalize("NFC", text[a:b]) for a, b in zip(bounds, bounds[1:] + [len(text)])]
+            parts = [
+                unicodedata.normalize("NFC", text[a:b]) for a, b in zip(bounds, bounds[1:] + [len(text)], strict=True)
+            ]
             joined = "".join(parts)
             for bad, good in LOOKALIKE_D.items():
                 joined = joined.replace(bad, good)
@@ -741,9 +714,14 @@ def _borrow(norm: str, drafts: list[_Draft]) -> None:
             if a.date is None and b.date and a.doc_type == b.doc_type:
                 a.date = b.date
                 a.year = b.year
-        elif a.issuer is None and a.date is None and b.date and a.doc_type == b.doc_type:
-            if a.ns.issuer_code.upper() == b.ns.issuer_code.upper():
-                a.date, a.year = b.date, b.year
+        elif (
+            a.issuer is None
+            and a.date is None
+            and b.date
+            and a.doc_type == b.doc_type
+            and a.ns.issuer_code.upper() == b.ns.issuer_code.upper()
+        ):
+            a.date, a.year = b.date, b.year
 
 
 def _scan(norm: str) -> list[_Draft]:
@@ -802,9 +780,9 @@ def _find(text: str) -> list[Citation]:
 def find_citations(text: str) -> list[Citation]:
     """Return every document citation in ``text``, in text order, non-overlapping.
 
-    Never raises: a non-string gives ``[]``, and an unexpected internal error (a bug) yields the
-    citations found so far rather than breaking an import run; tests call ``_find`` directly so
-    that such bugs still surface there.
+    Never raises: a non-string gives ``[]``, and so does an unexpected internal error (a bug),
+    rather than breaking a whole import or check run; the tests call ``_find`` directly so that
+    such bugs still surface there.
     """
     if not isinstance(text, str) or not text:
         return []

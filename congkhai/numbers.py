@@ -98,49 +98,19 @@ TYPE_CODES: dict[str, str] = {
 }
 _JOINT_TYPES = frozenset({"NQLT", "QĐLT", "QCPH", "HDLT", "CTrPH", "CTrLT", "KHPH", "KHLT"})
 
+
+def _words(text: str) -> list[str]:
+    """Split a space-separated word list (kept as one string so the tables stay compact)."""
+    return text.split()
+
+
 # Issuer codes whose standard spelling is not all upper case, or that we restore from lower case.
-_ISSUER_CODES = [
-    "TTg",
-    "UBND",
-    "HĐND",
-    "CP",
-    "TW",
-    "TƯ",
-    "TU",
-    "HU",
-    "QU",
-    "ĐU",
-    "BDVTU",
-    "BDVHU",
-    "BDVQU",
-    "BDV",
-    "BCSĐ",
-    "ĐĐ",
-    "VPTW",
-    "VPCP",
-    "VPUB",
-    "BNV",
-    "BTC",
-    "BCA",
-    "BQP",
-    "BTP",
-    "MTTQ",
-    "KDV",
-    "BCĐ",
-    "BCH",
-    "CTN",
-    "SNV",
-    "UBKT",
-    "BTGTU",
-    "BTCTU",
-    "UBMTTQ",
-    "NCPC",
-    "VP",
-]
-# Party bodies: a state-shaped symbol issued by one of these is a party document misprinted.
-_PARTY_BODIES = frozenset(
-    ["TW", "TƯ", "TU", "HU", "QU", "ĐU", "TĐU", "BDVTU", "BDVHU", "BDVQU", "BCSĐ", "ĐĐ", "VPTW", "BTGTU", "BTCTU"]
+_ISSUER_CODES = _words(
+    "TTg UBND HĐND CP TW TƯ TU HU QU ĐU BDVTU BDVHU BDVQU BDV BCSĐ ĐĐ VPTW VPCP VPUB BNV BTC BCA "
+    "BQP BTP MTTQ KDV BCĐ BCH CTN SNV UBKT BTGTU BTCTU UBMTTQ NCPC VP"
 )
+# Party bodies: a state-shaped symbol issued by one of these is a party document misprinted.
+_PARTY_BODIES = frozenset(_words("TW TƯ TU HU QU ĐU TĐU BDVTU BDVHU BDVQU BCSĐ ĐĐ VPTW BTGTU BTCTU"))
 
 _TYPE_CASE = {code.upper(): code for code in TYPE_CODES}
 _ISSUER_CASE = {code.upper(): code for code in _ISSUER_CODES}
@@ -327,8 +297,12 @@ def parse_number_symbol(s: str) -> NumberSymbol | None:
 def validate_number_symbol(s: str) -> str | None:
     """Return ``None`` for a well-formed number-and-symbol, else a short English reason code.
 
+    The input is the symbol as stored (front matter, catalogue): "Số"/"Số:" belongs to the
+    printed line, not to the value, so a prefix is reported ("party number has a colon" when a
+    party number carries "Số:", else "has Số prefix").
+
     Reasons: "empty", "unknown format", "look-alike Ð instead of Đ", "not NFC",
-    "party number has a colon", "party number lacks hyphen", "spaces inside symbol",
+    "party number has a colon", "has Số prefix", "party number lacks hyphen", "spaces inside symbol",
     "trailing punctuation", "party document in state format", "unknown type code",
     "number below 10 lacks leading zero", "implausible year", "non-standard casing".
     Blank numbers are valid: a blank is information, not an error.
@@ -339,18 +313,19 @@ def validate_number_symbol(s: str) -> str | None:
         return "look-alike Ð instead of Đ"
     if not unicodedata.is_normalized("NFC", s):
         return "not NFC"
-    core, _, colon = _strip(s)
+    core, had_prefix, colon = _strip(s)
     parsed, variant = _parse_core(core) if core else (None, "unknown")
     if parsed is None:
         return "unknown format"
     if colon and variant in ("party", "party_no_hyphen"):
         return "party number has a colon"
+    if had_prefix:
+        return "has Số prefix"
     if variant == "party_no_hyphen":
         return "party number lacks hyphen"
     if re.search(r"\s", core):
         return "spaces inside symbol"
-    printed = _PREFIX.sub("", s, count=1).strip()
-    if printed != core:
+    if s.strip() != core:
         return "trailing punctuation"
     if variant == "state" and parsed.style == "party":
         return "party document in state format"

@@ -14,9 +14,6 @@ from typing import Any
 from .records import Row
 from .schemas import Model
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
-
-
 def esc(value: Any) -> str:
     """Escape a value for inline Markdown (and so for HTML): it renders as the literal text."""
     if value is None:
@@ -123,7 +120,7 @@ class PageBuilder:
             "",
         ]
         if plan.get("notes"):
-            out += ['!!! note "Ghi chú"', "", "    " + esc(plan["notes"]), ""]
+            out += ['??? note "Ghi chú về nguồn và cách nhập liệu"', "", "    " + esc(plan["notes"]), ""]
         out += ["## Toàn văn", "", self.bodies.get(pid, "").strip(), ""]
         tasks = parts.get("tasks", [])
         if tasks:

@@ -38,7 +38,7 @@ import bisect
 import datetime as _dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from congkhai.numbers import CODE_CHARS, TYPE_CODES, NumberSymbol, parse_number_symbol
 from congkhai.text import LOOKALIKE_D, fold, nfc
@@ -109,7 +109,7 @@ _TW = (
     r"kế\s+hoạch|chương\s+trình|báo\s+cáo|đề\s+án|bộ\s+luật|luật|pháp\s+lệnh|hiến\s+pháp|"
     r"công\s+văn|văn\s+bản|tờ\s+trình|văn\s+kiện|công\s+điện|thông\s+cáo|phương\s+án"
 )
-_QUAL = r"phối\s+hợp|hành\s+động|liên\s+tịch|liên\s+ngành|làm\s+việc|công\s+tác|liên\s+kết"
+_QUAL = r"phối\s+hợp|hành\s+động|liên\s+tịch|liên\s+ngành|làm\s+việc|công\s+tác|liên\s+kết|kết\s+luận|chuyên\s+đề"
 
 # Laws cited by name; the longest match wins, commas optional, case and tone placement ignored.
 _LAW_NAMES = """Thực hiện dân chủ ở cơ sở|Tiếp cận thông tin|Tiếp công dân|Khiếu nại|Tố cáo|
@@ -136,7 +136,10 @@ Kế toán|Quản lý, sử dụng tài sản công|Dữ liệu|Thủ đô|Thủ
 Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở|Công đoàn|Điều ước quốc tế|
 Quốc tịch Việt Nam|Dân số|Phòng, chống tác hại của thuốc lá|Phòng, chống tác hại của rượu, bia|
 Nuôi con nuôi|Thi hành án dân sự|Phòng, chống mua bán người|Phòng, chống rửa tiền|
-Hòa giải, đối thoại tại Tòa án|Khoa học và công nghệ|Chuyển đổi số|Tiếp cận pháp luật"""
+Hòa giải, đối thoại tại Tòa án|Khoa học và công nghệ|Chuyển đổi số|Tiếp cận pháp luật|
+Tổ chức Hội đồng nhân dân và Ủy ban nhân dân|
+Giáo dục quốc phòng và an ninh|Tiêu chuẩn và quy chuẩn kỹ thuật|Phí và lệ phí|Bảo vệ bí mật nhà nước|
+An toàn, vệ sinh lao động|Chất lượng sản phẩm, hàng hóa|Bảo vệ và phát triển rừng|Cảnh vệ|Tài nguyên, môi trường biển và hải đảo"""
 _CODE_NAMES = "Lao động|Hình sự|Dân sự|Tố tụng hình sự|Tố tụng dân sự|Hàng hải Việt Nam"
 _ORDINANCE_NAMES = (
     "Thực hiện dân chủ ở xã, phường, thị trấn|Ưu đãi người có công với cách mạng|"
@@ -153,18 +156,18 @@ def _words(text: str) -> list[str]:
 _NAME_STOP = frozenset(
     _words(
         "của ngày năm và số nhằm theo để đã được tại trong khi thì là có với gắn về này "
-        "nói các cho đến từ do mà đang sẽ cùng hoặc như tạo nêu trên"
+        "nói các cho đến từ do mà đang sẽ cùng hoặc như tạo nêu trên mới vừa cũng nên phải cần"
     )
 )
 _NAME_STOP2 = frozenset({"đảm bảo", "bảo đảm", "hiện hành", "sửa đổi", "quy định", "hướng dẫn"})
-_NAME_BAD_FIRST = frozenset(_words("sư gia pháp định lệ hóa hoá này nêu trên quy đã được và sửa số"))
+_NAME_BAD_FIRST = frozenset(_words("sư gia pháp định lệ hóa hoá này nêu trên quy đã được và sửa số chơi tục bất có là"))
 
 # ---------------------------------------------------------------------------------------------
 # Regexes (all applied to NFC text; bounded so that matching stays linear)
 
 _I = re.IGNORECASE
 _C = rf"[{CODE_CHARS}][{CODE_CHARS}0-9]*"
-_ISS = rf"{_C}(?:-{_C})*"
+_ISS = rf"{_C}(?:-{_C}|(?:-[^\S\n]|[^\S\n]-)(?-i:[A-ZĐƯƠ][A-ZĐƯƠ0-9]+)(?!\w))*"
 _NUM = r"[0-9]{1,5}"
 _NUMSYM = (
     rf"(?<![\w/])(?:{_NUM}[^\S\n]{{0,2}}/[^\S\n]{{0,2}}(?:19|20)[0-9]{{2}}[^\S\n]{{0,2}}/[^\S\n]{{0,2}}{_ISS}"
@@ -188,19 +191,24 @@ _DATE = re.compile(
 _ISSUED_BEFORE = re.compile(
     r"ngày\s{1,3}(?:(?P<d>[0-9]{1,2})\s?[/.-]\s?(?P<m>[0-9]{1,2})\s?[/.-]\s?(?P<y>[0-9]{4})"
     r"|(?P<d2>[0-9]{1,2})\s+tháng\s+(?P<m2>[0-9]{1,2})\s*,?\s*năm\s+(?P<y2>[0-9]{4}))"
-    r"\s{0,3},?\s{0,3}(?P<iss>[^\n,;.:“”\"()\[\]]{2,80}?)\s+(?:đã\s+)?(?:ký\s+)?ban\s+hành\s+$",
+    r"\s{0,3},?\s{0,3}(?P<iss>(?!của\b)[^\n,;.:“”\"()\[\]0-9]{2,80}?)\s+(?:đã\s+)?(?:ký\s+kết|ký|ban\s+hành|ký\s+ban\s+hành|thông\s+qua)\s+$",
     _I,
 )
-_OF = re.compile(r"\s{0,3},?\s{0,3}(?:của|giữa)\s+", _I)
+_OF = re.compile(
+    r"\s{0,3},?\s{0,3}(?:của|giữa)\s+|[^\S\n]{1,3}(?=(?-i:Hội nghị|Ban Chấp hành|Ban Thường vụ|Bộ Chính trị|Ban Bí thư|"
+    r"Thủ tướng|Chính phủ|Quốc hội|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|HĐND|Hội đồng nhân dân)(?!\w))",
+    _I,
+)
 _TERM = re.compile(rf"\s{{0,3}}(?:\(\s*(?:khóa|khoá)\s+(?P<a>{_ROMAN})\s*\)|,?\s*(?:khóa|khoá)\s+(?P<b>{_ROMAN}))", _I)
 _YEAR = re.compile(r"\s{0,3},?\s{0,3}\(?(?:năm\s+)?(?P<y>(?:19|20)[0-9]{2})(?![0-9/])\)?", _I)
-_YEAR_NAM = re.compile(r"\s{0,3},?\s{0,3}năm\s+(?P<y>(?:19|20)[0-9]{2})(?![0-9/])", _I)
+_YEAR_BARE = re.compile(r"[^\S\n]{1,2}(?:năm[^\S\n]{1,2})?(?P<y>(?:19|20)[0-9]{2})(?![0-9/.–-])(?!\s*[-–]\s*[0-9])", _I)
 _NUM_AFTER_NAME = re.compile(r"\s{0,3},?\s{0,3}số\s{0,3}", _I)
 
 _ISSUER_REGION = re.compile(r"(?:[^\n;:.,“”\"()\[\]<>?!…*]|(?<=TP)\.|(?<=Tp)\.){1,160}")
 _ISSUER_STOP = re.compile(
     r"\s(?:về|v/v|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|nhằm|triển\s+khai|thực\s+hiện|"
-    r"khảo\s+sát|để|đã|được|gắn\s+với|theo|tại|trong|khóa|khoá|ngày|số|năm|nhiệm\s+kỳ)(?!\w)"
+    r"khảo\s+sát|để|đã|được|gắn\s+với|theo|tại|trong|khóa|khoá|ngày|số|năm|nhiệm\s+kỳ|sửa\s+đổi|bổ\s+sung|"
+    r"thông\s+qua|kèm\s+theo|có\s+hiệu\s+lực)(?!\w)"
     rf"|\s(?:và|-|–)\s+(?=(?:{_TW})(?!\w))",
     _I,
 )
@@ -211,7 +219,9 @@ _TITLE_LEAD = re.compile(
 _TITLE_HARD = re.compile(r"[;\n\[<¹²³⁴⁵⁶⁷⁸⁹⁰…:]|\.(?=\s|$)|\.\.")
 _TITLE_CONNECT = re.compile(r"(?P<c>,|\s(?:và|cùng|gắn\s+với))\s+", _I)
 _TITLE_STOP = re.compile(
-    r"(?:\s(?:đã\s+được|đã)|,\s*(?:yêu\s+cầu|đề\s+nghị|đồng\s+thời|giao|theo\s+đó|trong\s+đó|xem\s+đây))(?!\w)", _I
+    r"(?:\s(?:đã\s+được|đã)|[,(]?\s*có\s+hiệu\s+lực|"
+    r",\s*(?:yêu\s+cầu|đề\s+nghị|đồng\s+thời|giao|theo\s+đó|trong\s+đó|xem\s+đây))(?!\w)",
+    _I,
 )
 _CAP_TYPE_WORD = re.compile(rf"(?=(?-i:[A-ZĐ]))(?:{_TW})(?!\w)", _I)
 _AFTER_QUOTE_OK = re.compile(r"\s*(?:$|[;,.:\n)\[<¹²³⁴⁵⁶⁷⁸⁹⁰…]|(?:và|của)\b)", _I)
@@ -230,26 +240,33 @@ _PLENUM = re.compile(
 )
 _MORE_TERM = re.compile(rf"\s{{0,2}}(?:,|và)\s{{0,2}}(?P<t>{_ROMAN})", _I)
 _HEADER_PREFIX = re.compile(r"[\s*_#>|-]*(?:số)\s*:?\s*", _I)
+_OWN_NUMBER_BEFORE = re.compile(r"(?:^|\W)(?-i:Số|SỐ)\s{0,3}:?\s{0,3}$", _I)
+_CONSTITUTION_LONG = re.compile(r"\s+nước\s+Cộng\s+h(?:òa|oà)\s+xã\s+hội\s+chủ\s+nghĩa\s+Việt\s+Nam", _I)
 _SO_BEFORE = re.compile(r"(?:^|\W)số\s{0,3}:?\s{0,3}$", _I)
 _CONNECT_ONLY = re.compile(r"[\s,]*(?:(?:và|cùng)[\s,]*)?", _I)
 _NAME_WORD = re.compile(r"[^\S\n]{1,3}(?P<w>[^\s,;:.()\[\]“”\"<>…?!*/]+)")
 _TW_FULL = re.compile(_TW, _I)
+_AFTER_PHAP = re.compile(r"(?:^|\W)pháp\s+$", _I)
 _AMEND = re.compile(r"\s{1,3}sửa\s+đổi\s*,?\s*bổ\s+sung(?:\s+một\s+số\s+điều)?(?:\s+(?:của|tại))?(?!\w)", _I)
 _INNER_LAW = re.compile(
     r"\s{0,3}(?:,|\svà)?\s{1,3}(?P<w>(?-i:Luật|LUẬT|Bộ\s+luật|BỘ\s+LUẬT|Pháp\s+lệnh|PHÁP\s+LỆNH))(?!\w)", _I
 )
 
 
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+
+
 class _FoldTable(dict[int, str]):
-    """``str.translate`` table folding one character to exactly one (so offsets survive)."""
+    """``str.translate`` table folding case and tone marks, one character to exactly one.
+
+    Only tones go, so the two tone placements ("hoà"/"hòa") and capitals meet while "Dược" and
+    "được" (đ, horn) stay apart; one-to-one keeps folded offsets equal to NFC offsets.
+    """
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
-        if ch in "đĐ":
-            out = "d"
-        else:
-            base = unicodedata.normalize("NFD", ch)[:1] or ch
-            out = base.lower()[:1] or base
+        bare = unicodedata.normalize("NFC", unicodedata.normalize("NFD", ch).translate(_TONE_MARKS))
+        out = bare.lower() if len(bare) == 1 and len(bare.lower()) == 1 else ch
         if len(self) < 8192:
             self[code] = out
         return out
@@ -265,13 +282,13 @@ def _fold_same_length(s: str) -> str:
 def _names_regex(names: str) -> re.Pattern[str]:
     alts = []
     for raw_name in sorted((n.strip() for n in names.split("|")), key=len, reverse=True):
-        words = re.findall(r"[^\s,]+", fold(raw_name))
+        words = re.findall(r"[^\s,]+", _fold_same_length(raw_name))
         alts.append(r"[\s,]{1,3}".join(re.escape(w) for w in words))
     return re.compile(r"(?:" + "|".join(alts) + r")(?!\w)")
 
 
 def _canon_names(names: str) -> dict[str, str]:
-    return {" ".join(re.findall(r"[^\s,]+", fold(n.strip()))): n.strip() for n in names.split("|")}
+    return {" ".join(re.findall(r"[^\s,]+", _fold_same_length(n.strip()))): n.strip() for n in names.split("|")}
 
 
 _LEXICONS = {
@@ -351,8 +368,6 @@ class _Draft:
     title: str | None = None
     name: str | None = None
     term: str | None = None
-    typed: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _clean(s: str) -> str:
@@ -379,12 +394,12 @@ def _read_issuer(norm: str, pos: int) -> tuple[str, int] | None:
     region = m.group(0)
     cut = len(region)
     for stop in _ISSUER_STOP.finditer(region):
-        word = fold(stop.group(0)).strip()
+        word = " ".join(fold(stop.group(0)).split())
         if word == "thuc hien" and fold(region[: stop.start()]).endswith("chi dao"):
             continue
         cut = stop.start()
         break
-    text = region[:cut].rstrip(" \t-–")
+    text = region[:cut].rstrip().rstrip("-–").rstrip()
     issuer = _clean(text)
     if not issuer or not issuer[0].isalpha() or len(issuer.split()) > 18:
         return None
@@ -392,7 +407,11 @@ def _read_issuer(norm: str, pos: int) -> tuple[str, int] | None:
 
 
 def _read_tail(norm: str, pos: int, d: _Draft) -> int:
-    """Read date, issuer, term and year after the number, in any order; return the new end."""
+    """Read date, issuer and term after the number, in any order; return the new end.
+
+    "năm YYYY" is deliberately not read here: after an issuer it usually belongs to the next
+    phrase ("… giữa A và B năm 2018"), and after a plan's name it is the plan's subject year.
+    """
     seen: set[str] = set()
     for _ in range(6):
         m = _DATE.match(norm, pos) if "date" not in seen else None
@@ -417,12 +436,6 @@ def _read_tail(norm: str, pos: int, d: _Draft) -> int:
         if m:
             d.term = m.group("a") or m.group("b")
             seen.add("term")
-            pos = m.end()
-            continue
-        m = _YEAR_NAM.match(norm, pos) if "year" not in seen and d.year is None else None
-        if m:
-            d.year = int(m.group("y"))
-            seen.add("year")
             pos = m.end()
             continue
         break
@@ -482,6 +495,11 @@ def _clause(norm: str, pos: int) -> str:
 
 
 def _read_title(norm: str, pos: int) -> str | None:
+    """The trích yếu that follows a citation, as printed, or None.
+
+    A quotation right after the citation (optionally after "về") gives its content; "về …"
+    without one gives the clause; "ban hành/phê duyệt “…”" gives the verb and the quotation.
+    """
     m = _TITLE_LEAD.match(norm, pos)
     if not m:
         return None
@@ -524,14 +542,21 @@ def _parse_typed(norm: str, m: re.Match[str]) -> _Draft | None:
     if ns is None:
         return None
     word_type = _type_of(m.group("tw"))
-    d = _Draft(start=m.start(), end=n.end(), ns=ns, typed=True)
+    d = _Draft(start=m.start(), end=n.end(), ns=ns, year=ns.year)
     d.doc_type = word_type or ns.doc_type
-    d.year = ns.year
-    d.end = _read_tail(norm, n.end(), d)
-    d.title = _read_title(norm, d.end)
+    _after_symbol(norm, d)
     if d.date is None:
         _issued_before(norm, d)
     return d
+
+
+def _after_symbol(norm: str, d: _Draft) -> None:
+    """Read what may follow a number-and-symbol: a bare year, date/issuer/term, then a title."""
+    y = _YEAR_BARE.match(norm, d.end) if d.year is None else None
+    if y:  # "Quyết định 439/QĐ-TTg 2023", "Quy định 29-QĐ/TW năm 2016" (catalogue style)
+        d.year, d.end = int(y.group("y")), y.end()
+    d.end = _read_tail(norm, d.end, d)
+    d.title = _read_title(norm, d.end)
 
 
 def _issued_before(norm: str, d: _Draft) -> None:
@@ -545,6 +570,19 @@ def _issued_before(norm: str, d: _Draft) -> None:
         d.date, year = _iso(b.group("d2"), b.group("m2"), b.group("y2"))
     d.year = d.year or year
     d.issuer = d.issuer or _clean(b.group("iss")) or None
+
+
+def _name_goes_on(norm: str, pos: int) -> bool:
+    """Whether a lower-case word that cannot end a name follows: "Luật Giáo dục quốc phòng …"
+    is not "Luật Giáo dục", so the lexicon match must give way to the boundary cut."""
+    w = _NAME_WORD.match(norm, pos)
+    if not w or w.start("w") != pos + 1:
+        return False
+    word = w.group("w")
+    low = word.casefold()
+    nxt = _NAME_WORD.match(norm, w.end())
+    pair = f"{low} {nxt.group('w').casefold()}" if nxt else ""
+    return word[0].islower() and word.isalpha() and low not in _NAME_STOP and pair not in _NAME_STOP2
 
 
 def _law_name(norm: str, pos: int, kind: str, printed: str) -> tuple[str, int] | None:
@@ -572,7 +610,7 @@ def _law_name(norm: str, pos: int, kind: str, printed: str) -> tuple[str, int] |
         return None
     folded = _fold_same_length(window)
     lm = regex.match(folded, lead)
-    if lm:
+    if lm and not _name_goes_on(norm, pos + lm.end()):
         key = " ".join(re.findall(r"[^\s,]+", lm.group(0)))
         return f"{label} {canon.get(key, window[lead : lm.end()])}", pos + lm.end()
     words: list[str] = []
@@ -606,8 +644,8 @@ def _parse_named(norm: str, m: re.Match[str]) -> list[_Draft]:
     word = m.group("tw")
     kind = _type_of(word)
     if kind in ("luat", "bo_luat", "phap_lenh"):
-        if not word[0].isupper():
-            return []
+        if not word[0].isupper() or _AFTER_PHAP.search(norm, max(0, m.start() - 8), m.start()):
+            return []  # "pháp Luật" is the common noun, printed with a stray capital
         got = _law_name(norm, m.end(), kind, word)
         if not got:
             return []
@@ -629,7 +667,9 @@ def _parse_named(norm: str, m: re.Match[str]) -> list[_Draft]:
         if not word[0].isupper():
             return []
         d = _Draft(start=m.start(), end=m.end(), doc_type="hien_phap", name="Hiến pháp")
-        y = _YEAR.match(norm, m.end())
+        long = _CONSTITUTION_LONG.match(norm, d.end)
+        d.end = long.end() if long else d.end
+        y = _YEAR.match(norm, d.end)
         if y:
             d.year, d.end = int(y.group("y")), y.end()
             d.name = f"Hiến pháp năm {d.year}"
@@ -675,8 +715,8 @@ def _parse_bare(norm: str, m: re.Match[str], prev: _Draft | None) -> _Draft | No
         return None
     start = m.start("ns")
     line_start = norm.rfind("\n", 0, start) + 1
-    if _HEADER_PREFIX.fullmatch(norm, line_start, start):
-        return None  # "Số: 72/KH-UBND" on its own line: the document's own number
+    if _HEADER_PREFIX.fullmatch(norm, line_start, start) or _OWN_NUMBER_BEFORE.search(norm, max(0, start - 8), start):
+        return None  # "Số: 72/KH-UBND" (capital S, no type word): the document's own number
     after_so = bool(_SO_BEFORE.search(norm[max(0, start - 14) : start]))
     continues = (
         prev is not None
@@ -685,8 +725,10 @@ def _parse_bare(norm: str, m: re.Match[str], prev: _Draft | None) -> _Draft | No
         and prev.end < start
     )
     if ns.style == "official_letter":
-        if not (after_so or (continues and prev is not None and prev.doc_type == "cong_van")):
-            return None
+        if "-" not in ns.issuer_code or not (
+            after_so or (continues and prev is not None and prev.doc_type == "cong_van")
+        ):
+            return None  # "số 5/KP3" is an address; a letter needs issuer and unit ("276/UBND-NCPC")
     elif ns.type_code not in TYPE_CODES:
         return None
     elif re.search(r"[0-9]\s+[^\s/-]", raw) and "-" not in raw.split("/")[0] and not after_so:
@@ -695,8 +737,7 @@ def _parse_bare(norm: str, m: re.Match[str], prev: _Draft | None) -> _Draft | No
     d.doc_type = ns.doc_type
     if continues and prev is not None and prev.ns is not None and prev.ns.type_code == ns.type_code:
         d.doc_type = prev.doc_type
-    d.end = _read_tail(norm, d.end, d)
-    d.title = _read_title(norm, d.end)
+    _after_symbol(norm, d)
     return d
 
 

@@ -25,6 +25,8 @@ def canonical_id(row: Mapping[str, Any], doc_types: Vocabulary) -> str | None:
     if number_symbol:
         base = slug(str(number_symbol))
         year = row.get("year")
+        if year not in (None, "") and not str(year).isdigit():
+            return None  # the type check reports the year
         if year not in (None, "") and str(year) not in str(number_symbol):
             base += f"-{year}"
     else:

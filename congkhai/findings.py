@@ -53,8 +53,8 @@ CODES: dict[str, Code] = {
     ),
     "not-a-mapping": Code(
         E,
-        "Phần thông tin phải là danh sách các trường 'tên: giá trị', nhưng lại là {found}",
-        "The front matter must be a mapping of 'key: value' pairs, but it is {found}",
+        "Phần thông tin phải là danh sách các trường 'tên: giá trị', nhưng lại là {found_vi}",
+        "The front matter must be a mapping of 'key: value' pairs, but it is {found_en}",
         "Mỗi dòng dạng 'ten_truong: gia tri'.",
         "Write one 'key: value' pair per line.",
     ),
@@ -207,8 +207,8 @@ CODES: dict[str, Code] = {
     ),
     "cited-not-declared": Code(
         W,
-        "Nội dung trích dẫn '{value}' nhưng phần citations không có văn bản này",
-        "The body cites '{value}' but citations does not list it",
+        "Văn bản trích dẫn '{value}' nhưng phần citations không có văn bản này",
+        "The text cites '{value}' but citations does not list it",
         "Thêm văn bản vào citations (và vào data/directives.csv nếu chưa có).",
         "Add it to citations (and to data/directives.csv if it is new).",
     ),

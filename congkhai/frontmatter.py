@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .findings import Finding
+from .findings import Finding, shape_params
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -104,12 +104,27 @@ def parse_source(rel: str, text: str) -> Source:
     try:
         node = loader.get_single_node()
         if node is None:
-            src.findings.append(src.finding((), "not-a-mapping", found="rỗng / empty"))
+            src.findings.append(src.finding((), "not-a-mapping", **shape_params("mapping", "null")))
             return src
         if _walk(src, node, (), set()):
             src.data = _construct(src, loader, node)
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts bytes and PyYAML characters; finding the character itself works for both
+        char = chr(exc.character) if isinstance(exc.character, int) else ""
+        pos = fm_text.find(char) if char and char in fm_text else 0
+        line = fm_text.count("\n", 0, pos) + 2
+        col = pos - (fm_text.rfind("\n", 0, pos) + 1) + 1
+        problem = (
+            f"ký tự không được phép / character not allowed: U+{exc.character:04X}"
+            if isinstance(exc.character, int)
+            else str(exc.reason)
+        )
+        src.findings.append(Finding(rel, line, col, "", "yaml-syntax", {"problem": problem}))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket is reported where the scanner gave up (often the end);
+        # where it was opened is what the writer needs to see.
+        opened = (exc.context or "").startswith(("while scanning a quoted scalar", "while parsing a flow"))
+        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
         src.findings.append(Finding(rel, line, col, "", "yaml-syntax", {"problem": problem}))
@@ -123,7 +138,8 @@ def parse_source(rel: str, text: str) -> Source:
 def _construct(src: Source, loader: Any, node: Node) -> dict[str, Any] | None:
     data = loader.construct_document(node)
     if not isinstance(data, dict):
-        src.findings.append(src.finding((), "not-a-mapping", found=type(data).__name__))
+        found = "list" if isinstance(data, list) else "text"
+        src.findings.append(src.finding((), "not-a-mapping", **shape_params("mapping", found)))
         return None
     return data
 

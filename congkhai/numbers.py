@@ -22,11 +22,13 @@ Decisions, documented because callers depend on them:
 * style ``"joint"``: a party-shaped symbol whose issuer part names two or more bodies joined by a
   hyphen (``72-KHPH/KDV-UBND``, ``68-CTr/BDVTU-BCSĐUBND``), or a state-shaped symbol whose type
   code is a joint kind (``KHLT``, ``KHPH``, ``CTrPH``…). A symbol with an embedded year is always
-  ``"legal_normative"`` (even ``TTLT``). A state-shaped symbol issued by a party body
-  (``58/NQ-TU``, ``34/CTr-HU`` — real misprints) is ``"party"``; the validator flags it.
-* ``canonical`` keeps the printed shape (it does not turn ``58/NQ-TU`` into ``58-NQ/TU``); it
-  removes "Số"/"Số:" and stray spaces, restores a lost party hyphen, fixes ``Ð`` and restores the
-  standard casing of known codes (``TTG``→``TTg``, ``CTR``→``CTr``). Unknown codes stay as printed.
+  ``"legal_normative"`` (even ``TTLT``).
+* ``canonical`` removes "Số"/"Số:" and stray spaces, restores a lost party hyphen, fixes ``Ð`` and
+  restores the standard casing of known codes (``TTG``→``TTg``, ``CTR``→``CTr``); unknown codes
+  stay as printed. A state-shaped symbol issued by a party body (``58/NQ-TU``, ``34/CTR-HU`` —
+  real misprints in seed 002) is a party document: its canonical form is the party shape
+  (``58-NQ/TU``, ``34-CTr/HU``), so it meets the correctly printed citations of the same
+  document; the validator still reports the printed form.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ _ISSUER_CODES = _words(
 )
 # Party bodies: a state-shaped symbol issued by one of these is a party document misprinted.
 _PARTY_BODIES = frozenset(_words("TW TƯ TU HU QU ĐU TĐU BDVTU BDVHU BDVQU BCSĐ ĐĐ VPTW BTGTU BTCTU"))
+_PARTY_BODIES_UPPER = frozenset(b.upper() for b in _PARTY_BODIES)
 
 _TYPE_CASE = {code.upper(): code for code in TYPE_CODES}
 _ISSUER_CASE = {code.upper(): code for code in _ISSUER_CODES}
@@ -154,8 +157,7 @@ class NumberSymbol:
     @property
     def is_party_body(self) -> bool:
         """Whether the (first) issuer is a party body, so numbering runs per term, not per year."""
-        first = self.issuer_code.split("-")[0].upper()
-        return first in {b.upper() for b in _PARTY_BODIES}
+        return self.issuer_code.split("-")[0].upper() in _PARTY_BODIES_UPPER
 
 
 def _case_type(code: str) -> str:
@@ -219,6 +221,14 @@ def _build(
     issuer_code = "-".join(issuers)
     tc = _case_type(type_code) if type_code else None
     num = number or ""
+    if (
+        shape == "state"
+        and tc is not None
+        and tc not in _JOINT_TYPES
+        and issuers
+        and issuers[0].upper() in _PARTY_BODIES_UPPER
+    ):
+        shape = "party"  # "34/CTR-HU": a party document misprinted in state shape
     if shape == "legal":
         style = "legal_normative"
         tail = f"{tc}-{issuer_code}" if tc else issuer_code
@@ -230,12 +240,7 @@ def _build(
         style = "official_letter"
         canonical = f"{num}/{issuer_code}"
     else:
-        if tc in _JOINT_TYPES:
-            style = "joint"
-        elif issuers and issuers[0].upper() in {b.upper() for b in _PARTY_BODIES}:
-            style = "party"
-        else:
-            style = "state"
+        style = "joint" if tc in _JOINT_TYPES else "state"
         canonical = f"{num}/{tc}-{issuer_code}"
     return NumberSymbol(
         number=number or None,
@@ -256,6 +261,8 @@ def _parse_core(s: str) -> tuple[NumberSymbol | None, str]:
         first = _case_type(parts[0])
         if len(parts) >= 2 and first in TYPE_CODES:
             return _build(m.group("num"), int(m.group("year")), first, parts[1:], "legal"), "legal"
+        if len(parts) == 1 and first in TYPE_CODES:
+            return None, "unknown"  # "04/2012/TT": the issuer is missing
         return _build(m.group("num"), int(m.group("year")), None, parts, "legal"), "legal"
     m = _PARTY.fullmatch(s)
     if m:
@@ -327,8 +334,8 @@ def validate_number_symbol(s: str) -> str | None:
         return "spaces inside symbol"
     if s.strip() != core:
         return "trailing punctuation"
-    if variant == "state" and parsed.style == "party":
-        return "party document in state format"
+    if variant == "state" and parsed.canonical.startswith(f"{parsed.number or ''}-"):
+        return "party document in state format"  # reshaped to the party form by _build
     if variant == "party" and parsed.type_code not in TYPE_CODES:
         return "unknown type code"
     if parsed.number is not None and len(parsed.number) == 1:

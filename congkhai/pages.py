@@ -14,6 +14,7 @@ from typing import Any
 from .records import Row
 from .schemas import Model
 
+
 def esc(value: Any) -> str:
     """Escape a value for inline Markdown (and so for HTML): it renders as the literal text."""
     if value is None:

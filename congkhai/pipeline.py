@@ -51,17 +51,21 @@ def validate(root: Path, only: list[Path] | None = None, today: dt.date | None =
     today = today or dt.date.today()
     tables = Tables({}, {}, [])
     findings: list[Finding] = []
+    broken: set[str] = set()
     for table in model.tables.values():
         if table.reference_path:
             path = root / table.reference_path
             if path.exists():
-                findings += read_reference(path, table.reference_path, table, tables)
+                problems = read_reference(path, table.reference_path, table, tables)
             else:
-                findings.append(
+                problems = [
                     Finding(
                         table.reference_path, 0, 0, "", "unreadable-file", {"reason": "không có tệp / missing file"}
                     )
-                )
+                ]
+            if problems:
+                broken.add(table.name)
+                findings += problems
     sources = [read_source(p, root) for p in plan_files(root)]
     tables.sources = sources
     for src in sources:
@@ -70,7 +74,7 @@ def validate(root: Path, only: list[Path] | None = None, today: dt.date | None =
         findings += check_source_text(src)
         plan_rows(model, src, tables)
     findings += check_tables(model, tables)
-    findings += check_rules(model, tables, today)
+    findings += check_rules(model, tables, today, frozenset(broken))
     findings += check_reference_text(tables, [t.name for t in model.tables.values() if t.reference_path])
     catalogue = Catalogue.build(tables.rows.get("directives", []))
     mentions: dict[str, Counter[str]] = {}
@@ -78,7 +82,8 @@ def validate(root: Path, only: list[Path] | None = None, today: dt.date | None =
         if src.data is None:
             continue
         body_findings, counted = check_body(src, catalogue)
-        findings += body_findings
+        if "directives" not in broken:
+            findings += body_findings
         if isinstance(src.data.get("id"), str):
             mentions[src.data["id"]] = counted
     if only is not None:

@@ -30,10 +30,11 @@ class Origin:
     path: Path_ = ()
     line: int = 0
     columns: tuple[str, ...] = ()
+    leaf: bool = False  # the path points at the value itself (a list item), not at a mapping
 
     def locate(self, fieldname: str | None = None) -> tuple[str, int, int, str]:
         if self.source is not None:
-            path = self.path + ((fieldname,) if fieldname else ())
+            path = self.path + ((fieldname,) if fieldname and not self.leaf else ())
             line, col = self.source.mark(path)
             return self.file, line, col, dotted(path)
         col = self.columns.index(fieldname) + 1 if fieldname in self.columns else 1
@@ -105,6 +106,8 @@ def plan_rows(model: Model, src: Source, tables: Tables) -> None:
         seq = 0
         for i, item in enumerate(_as_list(data.get(key))):
             if table.scalar:
+                if not isinstance(item, str):
+                    continue  # the shape check reports it
                 row: Row = {table.scalar: item}
             elif isinstance(item, dict):
                 row = {f.name: item.get(f.name) for f in table.fields if not f.derived}
@@ -113,7 +116,8 @@ def plan_rows(model: Model, src: Source, tables: Tables) -> None:
             seq += 1
             derived: Row = {"plan_id": plan_id, "seq": seq}
             row.update({k: v for k, v in derived.items() if k in table.field_names})
-            tables.add(table.name, {n: row.get(n) for n in table.field_names}, Origin(src.path, src, (key, i)))
+            origin = Origin(src.path, src, (key, i), leaf=table.scalar is not None)
+            tables.add(table.name, {n: row.get(n) for n in table.field_names}, origin)
             if table.name == "tasks":
                 _task_units(plan_id, row, tables, Origin(src.path, src, (key, i)))
 
@@ -121,7 +125,7 @@ def plan_rows(model: Model, src: Source, tables: Tables) -> None:
 def _task_units(plan_id: str | None, task: Row, tables: Tables, origin: Origin) -> None:
     for role, key in (("lead", "lead_units"), ("partner", "partner_units")):
         for seq, unit in enumerate(_as_list(task.get(key)), start=1):
-            unit_origin = Origin(origin.file, origin.source, origin.path + (key, seq - 1))
+            unit_origin = Origin(origin.file, origin.source, origin.path + (key, seq - 1), leaf=True)
             row = {"plan_id": plan_id, "task_id": task.get("id"), "role": role, "seq": seq, "unit": unit}
             tables.add("task_units", row, unit_origin)
 

@@ -23,3 +23,13 @@ def copy_sources(dest: Path) -> Path:
 def seed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     return copy_sources(tmp_path / "repo")
+
+
+@pytest.fixture
+def data_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Only the reference tables: for tests that add their own plan files."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "data", repo / "data")
+    (repo / "docs" / "plans").mkdir(parents=True)
+    return repo

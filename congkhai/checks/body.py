@@ -17,7 +17,9 @@ from ..text import nfc, slug
 def check_body(src: Source, catalogue: Catalogue) -> tuple[list[Finding], Counter[str]]:
     """Findings for one plan and the number of mentions of each catalogue id in title and body."""
     data = src.data or {}
-    listed = [c for c in data.get("citations") or [] if isinstance(c, dict) and isinstance(c.get("directive"), str)]
+    raw = data.get("citations")
+    items: list[object] = raw if isinstance(raw, list) else []
+    listed = [c for c in items if isinstance(c, dict) and isinstance(c.get("directive"), str)]
     listed_ids = {c["directive"] for c in listed}
     mentions: Counter[str] = Counter()
     out: list[Finding] = []
@@ -53,7 +55,7 @@ def check_body(src: Source, catalogue: Catalogue) -> tuple[list[Finding], Counte
                 names.append(slug(str(printed[directive_id])))
             for name in filter(None, names):
                 mentions[directive_id] += haystack.count(f"-{name}-")
-    for i, c in enumerate(data.get("citations") or []):
-        if isinstance(c, dict) and c.get("directive") in listed_ids and mentions[c["directive"]] == 0:
+    for i, c in enumerate(items):
+        if isinstance(c, dict) and c in listed and mentions[c["directive"]] == 0:
             out.append(src.finding(("citations", i, "directive"), "declared-not-cited", value=c["directive"]))
     return out, mentions

@@ -103,7 +103,7 @@ def check_dates(tables: Tables, today: dt.date) -> Iterator[Finding]:
             )
         elif value is None and declared is not None:
             yield origin.finding(
-                "issue_date_precision", "date-precision-mismatch", value="", actual="", declared=declared
+                "issue_date_precision", "date-precision-mismatch", value="", actual="—", declared=declared
             )
         if day and day > today:
             yield origin.finding("issue_date", "future-date", value=value, today=today.isoformat())
@@ -146,8 +146,10 @@ def check_keys(model: Model, tables: Tables) -> Iterator[Finding]:
         seen: dict[tuple[Any, ...], Origin] = {}
         for row, origin in tables.iter(table.name):
             key = tuple(row.get(k) for k in pk)
-            if any(k is None for k in key):
-                continue
+            if any(not isinstance(k, str | int) for k in key):
+                continue  # missing or malformed: the table check reports it
+            if "plan_id" in pk and table.field("plan_id").derived:
+                key = (origin.file, *key)  # unique within one file; two files sharing a plan id is one finding
             own = next(k for k in reversed(pk) if not table.field(k).derived)
             if key in seen:
                 file, line, _, _ = seen[key].locate(own)
@@ -182,23 +184,24 @@ REFERENCE_HINTS = {
 }
 
 
-def check_references(model: Model, tables: Tables) -> Iterator[Finding]:
-    """Every foreign key the schemas declare, reported at the referring key."""
+def check_references(model: Model, tables: Tables, broken: set[str]) -> Iterator[Finding]:
+    """Every foreign key the schemas declare, reported at the referring key.
+
+    A reference table that failed to load is reported once, not as every reference to it.
+    """
     for table in model.tables.values():
         for fk in table.foreign_keys:
             fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
             ref = fk["reference"]
             target = ref["resource"] or table.name
             ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-            if target in ("plans", "tasks"):
+            if target in ("plans", "tasks") or target in broken:
                 continue  # rows made from one plan file always point at that file's plan
             known = {tuple(r.get(f) for f in ref_fields) for r in tables.rows.get(target, [])}
             for row, origin in tables.iter(table.name):
                 key = tuple(row.get(f) for f in fields)
-                if any(k is None for k in key) or key in known:
-                    continue
-                if any(not isinstance(k, str | int) for k in key):
-                    continue
+                if any(not isinstance(k, str | int) for k in key) or key in known:
+                    continue  # missing or malformed values are the table check's to report
                 hint_vi, hint_en = REFERENCE_HINTS.get(target, ("", ""))
                 yield origin.finding(
                     fields[-1],
@@ -219,12 +222,12 @@ def check_directive_ids(model: Model, tables: Tables) -> Iterator[Finding]:
             yield origin.finding("id", "directive-id-not-canonical", value=row["id"], expected=expected)
 
 
-def check_rules(model: Model, tables: Tables, today: dt.date) -> list[Finding]:
+def check_rules(model: Model, tables: Tables, today: dt.date, broken: frozenset[str] = frozenset()) -> list[Finding]:
     out: list[Finding] = []
     out += check_vocabularies(model, tables)
     out += check_dates(tables, today)
     out += check_numbers(tables)
     out += check_keys(model, tables)
-    out += check_references(model, tables)
+    out += check_references(model, tables, set(broken))
     out += check_directive_ids(model, tables)
     return out

@@ -60,7 +60,7 @@ def _lists(src: Source, mapping: dict[str, Any], table: Table, path: Path_) -> I
             yield src.finding(path + (f.name,), "wrong-shape", key=f.name, **shape_params("list", _kind(value)))
             continue
         for i, item in enumerate(value):
-            if isinstance(item, dict | list):
+            if not isinstance(item, str):
                 yield src.finding(path + (f.name, i), "wrong-shape", key=f.name, **shape_params("text", _kind(item)))
             elif isinstance(item, str) and ";" in item:
                 yield src.finding(path + (f.name, i), "list-delimiter", key=f.name, value=item)

@@ -89,6 +89,9 @@ def check_table(model: Model, table: Table, tables: Tables) -> list[Finding]:
             row_number = getattr(error, "row_number", None)
             if row_number is None or not 2 <= row_number < len(data) + 1:
                 continue
+            name = getattr(error, "field_name", None)
+            if name and table.field(name).derived:
+                continue  # computed from values whose own errors are reported where they were written
             _, origin = pairs[row_number - 2]
             out.append(_finding(table, origin, error))
     return out

@@ -22,6 +22,7 @@ MESSAGES = {
         "written": "Đã ghi dữ liệu vào {out}.",
         "fixed": "Đã chuẩn hóa {n} tệp.",
         "internal": "Lỗi nội bộ của chương trình ({kind}). Hãy báo lỗi kèm tệp đang kiểm tra.",
+        "missing": "Không tìm thấy: {path}",
     },
     "en": {
         "built": "Built the site in {site} ({plans} plans, {tasks} tasks, {directives} cited documents).",
@@ -29,6 +30,7 @@ MESSAGES = {
         "written": "Wrote the datasets to {out}.",
         "fixed": "Normalised {n} files.",
         "internal": "Internal error ({kind}). Please report it with the file being checked.",
+        "missing": "No such file or folder: {path}",
     },
 }
 
@@ -80,6 +82,10 @@ def _run(args: argparse.Namespace) -> int:
     msgs = MESSAGES[args.lang]
     command = args.command or "build"
     only = args.paths if command == "validate" and args.paths else None
+    for path in only or []:
+        if not path.exists():
+            print(msgs["missing"].format(path=path), file=sys.stderr)
+            return 2
     result = validate(args.root, only=only, today=args.today)
     if command == "validate" and args.fix:
         from .fix import fix_files

@@ -66,7 +66,10 @@ def dotted(path: Path_) -> str:
 
 
 def read_source(path: Path, root: Path) -> Source:
-    rel = path.resolve().relative_to(root.resolve()).as_posix() if path.is_absolute() else path.as_posix()
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = path.as_posix()
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -66,7 +66,11 @@ def validate(root: Path, only: list[Path] | None = None, today: dt.date | None =
             if problems:
                 broken.add(table.name)
                 findings += problems
-    sources = [read_source(p, root) for p in plan_files(root)]
+    files = plan_files(root)
+    known = {p.resolve() for p in files}
+    # a plan given by path outside docs/plans (a draft, an import) is checked against the rest
+    files += sorted(p for p in only or [] if p.suffix == ".md" and p.is_file() and p.resolve() not in known)
+    sources = [read_source(p, root) for p in files]
     tables.sources = sources
     for src in sources:
         findings += src.findings
@@ -93,6 +97,7 @@ def validate(root: Path, only: list[Path] | None = None, today: dt.date | None =
 
 
 def _rel(path: Path, root: Path) -> str:
+    """Repository-relative POSIX path, as findings name files."""
     resolved = path.resolve()
     try:
         return resolved.relative_to(root).as_posix()

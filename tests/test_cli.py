@@ -144,3 +144,18 @@ def test_help(argv, capsys):
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 0
+
+
+def test_missing_path_is_a_usage_error(seed_repo, capsys):
+    assert main(["validate", "--root", str(seed_repo), str(seed_repo / "nope.md")]) == 2
+    assert "nope.md" in capsys.readouterr().err
+
+
+def test_a_draft_outside_docs_plans_is_checked_against_the_repository(seed_repo, capsys):
+    source = plan_files(seed_repo)[0]
+    draft = seed_repo / "inbox" / source.name
+    draft.parent.mkdir()
+    draft.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["validate", "--root", str(seed_repo), str(draft), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert {(f["file"], f["code"]) for f in report["findings"]} == {(f"inbox/{source.name}", "duplicate-id")}

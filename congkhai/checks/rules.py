@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
@@ -222,6 +223,35 @@ def check_directive_ids(model: Model, tables: Tables) -> Iterator[Finding]:
             yield origin.finding("id", "directive-id-not-canonical", value=row["id"], expected=expected)
 
 
+SECTION = re.compile(r"(title|preamble|closing|fn[0-9]+|([IVXLC]+|[0-9]+)(\.[0-9a-zđ]+)*)")
+
+
+def check_sections(tables: Tables) -> Iterator[Finding]:
+    """Where a document is cited: the same section notation as tasks, or a named part."""
+    for row, origin in tables.iter("citations"):
+        sections = row.get("sections")
+        for i, item in enumerate(sections if isinstance(sections, list) else []):
+            if isinstance(item, str) and not SECTION.fullmatch(item):
+                file, line, col, path = origin.locate("sections")
+                if origin.source is not None:
+                    line, col = origin.source.mark((*origin.path, "sections", i))
+                yield Finding(
+                    file,
+                    line,
+                    col,
+                    f"{path}[{i}]",
+                    "constraint-error",
+                    {
+                        "key": "sections",
+                        "value": item,
+                        "constraint": "phải là title, preamble, closing, fn1… hoặc một mục như II.1, III.2.a",
+                        "constraint_en": "must be title, preamble, closing, fn1… or a section such as II.1, III.2.a",
+                        "constraint_hint_vi": "Ghi mục theo số La Mã và số thứ tự, ví dụ II.1; chú thích số 2 ghi fn2.",
+                        "constraint_hint_en": "Write the section as a Roman numeral and numbers, e.g. II.1; footnote 2 is fn2.",
+                    },
+                )
+
+
 def check_rules(model: Model, tables: Tables, today: dt.date, broken: frozenset[str] = frozenset()) -> list[Finding]:
     out: list[Finding] = []
     out += check_vocabularies(model, tables)
@@ -230,4 +260,5 @@ def check_rules(model: Model, tables: Tables, today: dt.date, broken: frozenset[
     out += check_keys(model, tables)
     out += check_references(model, tables, set(broken))
     out += check_directive_ids(model, tables)
+    out += check_sections(tables)
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 from collections.abc import Iterable
 from typing import Any
 
@@ -48,7 +49,10 @@ def plan_url(plan: Row) -> str:
 
 
 class PageBuilder:
-    def __init__(self, model: Model, rows: dict[str, list[Row]], bodies: dict[str, str]) -> None:
+    def __init__(
+        self, model: Model, rows: dict[str, list[Row]], bodies: dict[str, str], originals: frozenset[str] = frozenset()
+    ) -> None:
+        self.originals = originals  # ids of plans whose original file sits beside the plan
         self.model = model
         self.rows = rows
         self.bodies = bodies
@@ -110,7 +114,13 @@ class PageBuilder:
             [
                 "Nguồn",
                 esc(self.label("source_kind", plan["source_kind"]))
-                + (f" ({esc(plan['source_file'])})" if plan.get("source_file") else ""),
+                + (
+                    f" ([tải bản gốc]({quote(plan['source_file'])}){{ download }})"
+                    if pid in self.originals
+                    else f" ({esc(plan['source_file'])})"
+                    if plan.get("source_file")
+                    else ""
+                ),
             ],
             ["Mã kế hoạch", f"`{pid}`"],
         ]

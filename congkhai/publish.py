@@ -32,8 +32,8 @@ def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
     docs = root / "docs"
     for path in sorted(docs.rglob("*")):
         rel = path.relative_to(docs)
-        if path.is_dir() or (rel.parts and rel.parts[0] == "plans"):
-            continue
+        if path.is_dir() or (rel.parts and rel.parts[0] == "plans" and path.suffix == ".md"):
+            continue  # plan sources become generated pages; their original files are served as they are
         target = bodies_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
@@ -58,13 +58,29 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
         raise BuildError(f"MkDocs không dựng được trang / MkDocs build failed: {exc}") from exc
 
 
+def originals(validation: Validation) -> frozenset[str]:
+    """Plans whose original file (``source_file``) is kept beside the plan, to be offered for download."""
+    out = set()
+    for src in validation.sources:
+        data = src.data or {}
+        name = data.get("source_file")
+        if (
+            isinstance(name, str)
+            and name
+            and "/" not in name
+            and (validation.root / src.path).with_name(name).is_file()
+        ):
+            out.add(str(data["id"]))
+    return frozenset(out)
+
+
 def build_site(validation: Validation, out: Path) -> BuildResult:
     root = validation.root
     modified = datasets.last_modified(root)
     files = datasets.render(validation.model, validation.tables, validation.mentions, modified)
     rows = datasets.output_rows(validation.model, validation.tables, validation.mentions)
     bodies = {s.data["id"]: s.body for s in validation.sources if s.data and isinstance(s.data.get("id"), str)}
-    pages = PageBuilder(validation.model, rows, bodies).pages()
+    pages = PageBuilder(validation.model, rows, bodies, originals(validation)).pages()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))

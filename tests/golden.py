@@ -20,6 +20,7 @@ def generate(repo: Path) -> dict[str, bytes]:
     from congkhai import datasets
     from congkhai.pages import PageBuilder
     from congkhai.pipeline import validate
+    from congkhai.publish import originals
 
     v = validate(repo)
     assert not v.errors, [f.code for f in v.errors]
@@ -28,7 +29,7 @@ def generate(repo: Path) -> dict[str, bytes]:
     }
     rows = datasets.output_rows(v.model, v.tables, v.mentions)
     bodies = {s.data["id"]: s.body for s in v.sources if s.data}
-    pages = PageBuilder(v.model, rows, bodies).pages()
+    pages = PageBuilder(v.model, rows, bodies, originals(v)).pages()
     for name, text in pages.items():
         if name in PAGES or name.startswith("plans/bac-giang/"):
             out[f"pages/{name}"] = text.encode("utf-8")

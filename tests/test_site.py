@@ -98,3 +98,12 @@ def test_failed_site_build_keeps_the_previous_site(tmp_path):
     assert main(["build", "--root", str(repo)]) == 1
     assert sorted(p.relative_to(repo / "site") for p in (repo / "site").rglob("*")) == before
     assert not list(repo.glob(".site-*")), "staging folders must be cleaned up"
+
+
+def test_the_original_file_is_offered_for_download(built):
+    repo, site = built
+    page = (site / "plans" / "lang-son" / "lang-son-cao-loc-2024-kh-ubnd" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a (?=[^>]*\bdownload\b)[^>]*href="\.\./002_cdfb92253c4322e4\.txt"', page)
+    assert (site / "plans" / "lang-son" / "002_cdfb92253c4322e4.txt").read_bytes() == (
+        repo / "docs" / "plans" / "lang-son" / "002_cdfb92253c4322e4.txt"
+    ).read_bytes()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from .records import Row
 from .schemas import Model

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: site test validate lint golden clean setup
+.PHONY: site test validate lint golden clean setup browser-deps
 
 setup: $(STAMP)
 
@@ -21,8 +21,14 @@ site: $(STAMP)  ## validate, write the datasets, build the site into site/
 validate: $(STAMP)
 	$(BIN)/python build_site.py validate
 
-test: $(STAMP)  ## run every test
+test: $(STAMP) browser-deps  ## run every test (the browser tests drive Debian's chromium)
 	$(BIN)/python -m pytest
+
+# Debian's chromium for the browser tests; Playwright never downloads a browser of its own.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check congkhai tests build_site.py

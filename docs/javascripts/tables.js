@@ -1,0 +1,1 @@
+/* Filtering and sorting of generated tables (see congkhai/pages.py). */

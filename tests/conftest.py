@@ -13,7 +13,7 @@ FIXED_EPOCH = "1732233600"  # 2024-11-22T00:00:00Z
 
 
 def copy_sources(dest: Path) -> Path:
-    for name in ("docs", "data"):
+    for name in ("docs", "data", "overrides"):
         shutil.copytree(ROOT / name, dest / name)
     shutil.copyfile(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     return dest

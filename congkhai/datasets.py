@@ -173,6 +173,31 @@ def render(model: Model, tables: Tables, mentions: dict[str, Counter[str]], modi
 
 
 def write(files: dict[str, bytes], out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
     for name, data in sorted(files.items()):
-        (out_dir / name).write_bytes(data)
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def plan_bundles(model: Model, rows: dict[str, list[Row]]) -> dict[str, bytes]:
+    """Per-plan downloads: all of one plan's rows as JSON, and its tasks as CSV (``ke-hoach/…``)."""
+    by_plan: dict[str, dict[str, list[Row]]] = {}
+    for table in model.tables.values():
+        if "plan_id" not in table.field_names:
+            continue
+        for r in rows[table.name]:
+            by_plan.setdefault(str(r["plan_id"]), {}).setdefault(table.name, []).append(r)
+    out: dict[str, bytes] = {}
+    tasks = model.tables["tasks"]
+    for plan in rows["plans"]:
+        pid = str(plan["id"])
+        children = by_plan.get(pid, {})
+        bundle: dict[str, Any] = {"plan": {f.name: _typed(plan.get(f.name), f.type) for f in model.plan_table.fields}}
+        for table in model.tables.values():
+            if table.name in children:
+                bundle[table.name] = [
+                    {f.name: _typed(r.get(f.name), f.type) for f in table.fields} for r in children[table.name]
+                ]
+        out[f"ke-hoach/{pid}.json"] = (json.dumps(bundle, ensure_ascii=False, indent=1) + "\n").encode()
+        out[f"ke-hoach/{pid}-nhiem-vu.csv"] = csv_bytes(tasks, children.get("tasks", []))
+    return out

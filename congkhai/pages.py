@@ -7,11 +7,13 @@ render them without plugins. Every front-matter value is escaped: it is data, ne
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
+from .listing import Listing, directive_md, md_url, unit_md
 from .records import Row
 from .schemas import Model
 
@@ -50,9 +52,15 @@ def plan_url(plan: Row) -> str:
 
 class PageBuilder:
     def __init__(
-        self, model: Model, rows: dict[str, list[Row]], bodies: dict[str, str], originals: frozenset[str] = frozenset()
+        self,
+        model: Model,
+        rows: dict[str, list[Row]],
+        bodies: dict[str, str],
+        originals: frozenset[str] = frozenset(),
+        changed: dict[str, str] | None = None,
     ) -> None:
         self.originals = originals  # ids of plans whose original file sits beside the plan
+        self.changed = changed or {}  # plan file path → time of its newest commit
         self.model = model
         self.rows = rows
         self.bodies = bodies
@@ -74,15 +82,21 @@ class PageBuilder:
 
     def pages(self) -> dict[str, str]:
         pages = {plan_url(p): self.plan_page(p) for p in self.rows["plans"]}
-        pages["plans/index.md"] = self.plan_index()
+        pages.update(Listing(self.model, self.rows).pages())
         pages["data/index.md"] = self.data_page()
         return pages
 
+    def link(self, here: str, target: str, text: str) -> str:
+        """A Markdown link between source pages, so MkDocs' strict mode checks it."""
+        return f"[{text}]({posixpath.relpath(target, posixpath.dirname(here))})"
+
     def plan_page(self, plan: Row) -> str:
         pid = plan["id"]
+        here = plan_url(plan)
         parts = self.by_plan.get(pid, {})
         issuers = "<br>".join(
-            self.unit_name(i["unit"]) + (f" (in: {esc(i['as_printed'])})" if i.get("as_printed") else "")
+            self.link(here, unit_md(i["unit"]), self.unit_name(i["unit"]))
+            + (f" (in: {esc(i['as_printed'])})" if i.get("as_printed") else "")
             for i in parts.get("issuers", [])
         )
         signers = "<br>".join(
@@ -123,6 +137,17 @@ class PageBuilder:
                 ),
             ],
             ["Mã kế hoạch", f"`{pid}`"],
+            ["Liên kết cố định", self.link(here, here, f"/{md_url(here)}")],
+            [
+                "Cập nhật lần cuối",
+                date_vi(self.changed[plan["path"]][:10]) if plan.get("path") in self.changed else "Không rõ",
+            ],
+            [
+                "Tải dữ liệu",
+                self.link(here, f"data/ke-hoach/{pid}.json", "JSON (toàn bộ)")
+                + " · "
+                + self.link(here, f"data/ke-hoach/{pid}-nhiem-vu.csv", "CSV nhiệm vụ"),
+            ],
         ]
         out = [
             f"---\ntitle: {_yaml_str(plan['title'])}\n---\n",
@@ -164,7 +189,7 @@ class PageBuilder:
                 )
                 title = d.get("title") or d.get("name") or ""
                 out.append(
-                    f"- **{esc(name or c['directive'])}**"
+                    f"- **{self.link(here, directive_md(c['directive']), esc(name or c['directive']))}**"
                     + (f" — {esc(d.get('issuer'))}" if d.get("issuer") else "")
                     + (
                         f", {date_vi(d.get('issue_date') or d.get('year'))}"
@@ -179,23 +204,6 @@ class PageBuilder:
         if recipients:
             out += ["## Nơi nhận", ""] + [f"- {esc(r['name'])}" for r in recipients] + [""]
         return "\n".join(out) + "\n"
-
-    def plan_index(self) -> str:
-        plans = sorted(self.rows["plans"], key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
-        table = _table(
-            ["Ngày ban hành", "Số, ký hiệu", "Trích yếu", "Cơ quan ban hành", "Tỉnh, thành phố"],
-            (
-                [
-                    date_vi(p.get("issue_date")),
-                    esc(p.get("number_symbol")),
-                    f"[{esc(p['title'])}]({plan_url(p).removeprefix('plans/')})",
-                    "<br>".join(self.unit_name(i["unit"]) for i in self.by_plan.get(p["id"], {}).get("issuers", [])),
-                    esc(self.provinces.get(p.get("province") or "", {}).get("name", "")),
-                ]
-                for p in plans
-            ),
-        )
-        return f"---\ntitle: Danh sách kế hoạch\n---\n\n# Danh sách kế hoạch\n\nCó {len(plans)} kế hoạch.\n\n{table}\n"
 
     def data_page(self) -> str:
         terms = self.model.package["x-terms-of-use"]

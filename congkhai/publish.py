@@ -12,7 +12,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import datasets
+from . import datasets, search
+from .history import last_changed
 from .pages import PageBuilder
 from .pipeline import Validation
 
@@ -79,8 +80,9 @@ def build_site(validation: Validation, out: Path) -> BuildResult:
     modified = datasets.last_modified(root)
     files = datasets.render(validation.model, validation.tables, validation.mentions, modified)
     rows = datasets.output_rows(validation.model, validation.tables, validation.mentions)
+    downloads = {**files, **datasets.plan_bundles(validation.model, rows)}
     bodies = {s.data["id"]: s.body for s in validation.sources if s.data and isinstance(s.data.get("id"), str)}
-    pages = PageBuilder(validation.model, rows, bodies, originals(validation)).pages()
+    pages = PageBuilder(validation.model, rows, bodies, originals(validation), last_changed(root)).pages()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
@@ -88,8 +90,9 @@ def build_site(validation: Validation, out: Path) -> BuildResult:
         docs_dir = staging / "pages"
         site_dir = staging / "site"
         stage_docs(root, pages, docs_dir)
+        datasets.write(downloads, docs_dir / "data")  # MkDocs copies them and checks links to them
         run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir)
-        datasets.write(files, site_dir / "data")
+        search.index_site(site_dir)
         swap(site_dir, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -37,6 +37,7 @@ lint: $(STAMP)
 
 golden: $(STAMP)  ## regenerate golden files after a deliberate change; review the diff
 	$(BIN)/python -m tests.golden
+	$(BIN)/python -m tests.test_opendata
 
 clean:
 	rm -rf site .site-* .pytest_cache

@@ -13,6 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+import yaml
+
+from . import metadata
 from .records import Row
 from .schemas import Model
 
@@ -82,7 +85,8 @@ def html_table(
 class Listing:
     """Builds the index pages from the published rows."""
 
-    def __init__(self, model: Model, rows: dict[str, list[Row]]) -> None:
+    def __init__(self, model: Model, rows: dict[str, list[Row]], base_url: str = "") -> None:
+        self.base_url = base_url
         self.model = model
         self.rows = rows
         self.plans = {p["id"]: p for p in rows["plans"]}
@@ -130,6 +134,12 @@ class Listing:
         used = {u for us in self.issuers.values() for u in us}
         used |= {tu["unit"] for tu in self.rows["task_units"]}
         used |= {s["unit"] for s in self.rows["signers"] if s.get("unit")}
+        for unit in list(used):  # parents get pages too, so "Đơn vị cấp trên" links resolve
+            seen: set[str] = set()
+            while unit in self.units and self.units[unit].get("parent") and unit not in seen:
+                seen.add(unit)
+                unit = self.units[unit]["parent"]
+                used.add(unit)
         return sorted(u for u in used if u in self.units)
 
     # -- plan and task lists -------------------------------------------------------------
@@ -310,7 +320,15 @@ class Listing:
             ("Tên gọi", d.get("name") or ""),
             ("Mã", d["id"]),
         ]
-        lines = [f"---\ntitle: {_yaml(name)}\n---\n", f"# {h(name)}\n", "| Thông tin | Giá trị |", "|---|---|"]
+        ld = metadata.jsonld_string(
+            metadata.directive_jsonld(d, f"{self.base_url}/{metadata.directive_path(directive_id)}", model=self.model)
+        )
+        lines = [
+            "---\n" + yaml.safe_dump({"title": name, "jsonld": ld}, allow_unicode=True, width=10_000) + "---\n",
+            f"# {h(name)}\n",
+            "| Thông tin | Giá trị |",
+            "|---|---|",
+        ]
         lines += [f"| {h(k)} | {h(v).replace('|', '&#124;')} |" for k, v in meta if v]
         if d.get("url"):
             lines.append(f'| Toàn văn | <a href="{h(d["url"])}">{h(d["url"])}</a> |')

@@ -13,8 +13,12 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
+import yaml
+
+from . import metadata
 from .listing import Listing, directive_md, md_url, unit_md
 from .records import Row
+from .sanitize import sanitize_body
 from .schemas import Model
 
 
@@ -58,7 +62,9 @@ class PageBuilder:
         bodies: dict[str, str],
         originals: frozenset[str] = frozenset(),
         changed: dict[str, str] | None = None,
+        base_url: str = "",
     ) -> None:
+        self.base_url = base_url  # site_url without the trailing slash, "" for root-relative links
         self.originals = originals  # ids of plans whose original file sits beside the plan
         self.changed = changed or {}  # plan file path → time of its newest commit
         self.model = model
@@ -82,9 +88,24 @@ class PageBuilder:
 
     def pages(self) -> dict[str, str]:
         pages = {plan_url(p): self.plan_page(p) for p in self.rows["plans"]}
-        pages.update(Listing(self.model, self.rows).pages())
-        pages["data/index.md"] = self.data_page()
+        pages.update(Listing(self.model, self.rows, self.base_url).pages())
         return pages
+
+    def plan_metadata(self, plan: Row) -> dict[str, Any]:
+        """JSON-LD and Dublin Core for the page's <head> (rendered by overrides/main.html)."""
+        pid = plan["id"]
+        names = [
+            str(self.units.get(i["unit"], {}).get("name", i["unit"]))
+            for i in self.by_plan.get(pid, {}).get("issuers", [])
+        ]
+        cited = [
+            {**self.directives[c["directive"]], "relation": c["relation"]}
+            for c in self.by_plan.get(pid, {}).get("citations", [])
+            if c["directive"] in self.directives
+        ]
+        url = f"{self.base_url}/{metadata.plan_path(plan)}"
+        ld = metadata.plan_jsonld(plan, names, cited, url, base_url=self.base_url, model=self.model)
+        return {"jsonld": metadata.jsonld_string(ld), "dc": metadata.dublin_core(plan, names, model=self.model)}
 
     def link(self, here: str, target: str, text: str) -> str:
         """A Markdown link between source pages, so MkDocs' strict mode checks it."""
@@ -150,14 +171,14 @@ class PageBuilder:
             ],
         ]
         out = [
-            f"---\ntitle: {_yaml_str(plan['title'])}\n---\n",
+            front_matter({"title": plan["title"], **self.plan_metadata(plan)}),
             f"# {esc(plan['title'])}\n",
             _table(["Thông tin", "Giá trị"], rows),
             "",
         ]
         if plan.get("notes"):
             out += ['??? note "Ghi chú về nguồn và cách nhập liệu"', "", "    " + esc(plan["notes"]), ""]
-        out += ["## Toàn văn", "", self.bodies.get(pid, "").strip(), ""]
+        out += ["## Toàn văn", "", sanitize_body(self.bodies.get(pid, "")).strip(), ""]
         tasks = parts.get("tasks", [])
         if tasks:
             out += [
@@ -205,27 +226,19 @@ class PageBuilder:
             out += ["## Nơi nhận", ""] + [f"- {esc(r['name'])}" for r in recipients] + [""]
         return "\n".join(out) + "\n"
 
-    def data_page(self) -> str:
-        terms = self.model.package["x-terms-of-use"]
-        rows = []
-        for t in self.model.tables.values():
-            rows.append([f"[{t.name}.csv]({t.name}.csv)", esc(t.title), str(len(self.rows[t.name]))])
-        out = [
-            "---\ntitle: Dữ liệu mở\n---\n",
-            "# Dữ liệu mở\n",
-            "Toàn bộ dữ liệu của trang được công bố dưới dạng CSV (UTF-8) kèm mô tả "
-            "[datapackage.json](datapackage.json) theo chuẩn Frictionless Data Package, "
-            "và bản JSON [cong-khai.json](cong-khai.json).\n",
-            _table(["Tệp", "Nội dung", "Số dòng"], rows),
-            "",
-            "## Điều khoản sử dụng {#dieu-khoan-su-dung}",
-            "",
-            esc(terms["vi"].strip()),
-            "",
-            f"*Căn cứ: {esc(terms['citation'])}.*",
-            "",
-        ]
-        return "\n".join(out) + "\n"
+
+def front_matter(values: dict[str, Any]) -> str:
+    """A page's YAML front matter block (safe_dump quotes whatever needs quoting)."""
+    return "---\n" + yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
+
+
+def with_front_matter(page: str, extra: dict[str, Any]) -> str:
+    """Add keys to the front matter of a generated page."""
+    if page.startswith("---\n"):
+        head, body = page[4:].split("\n---\n", 1)
+        values = yaml.safe_load(head) or {}
+        return front_matter({**values, **extra}) + body
+    return front_matter(extra) + page
 
 
 def _yaml_str(value: str) -> str:

@@ -5,6 +5,7 @@ A failed validation or a failed MkDocs build leaves the previous ``site/`` untou
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -12,9 +13,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import datasets, search
+from . import datasets, metadata, opendata, search, stats
 from .history import last_changed
-from .pages import PageBuilder
+from .pages import PageBuilder, with_front_matter
+from .sanitize import ArticleNotFound, clean_article
 from .pipeline import Validation
 
 
@@ -75,15 +77,75 @@ def originals(validation: Validation) -> frozenset[str]:
     return frozenset(out)
 
 
+CLEANED = ("plans", "directives", "units")
+
+
+def clean_generated(site_dir: Path) -> None:
+    """Defence in depth: pass the rendered article of every page showing plan data through nh3."""
+    for folder in CLEANED:
+        for page in sorted((site_dir / folder).rglob("index.html")):
+            html = page.read_text(encoding="utf-8")
+            try:
+                cleaned = clean_article(html)
+            except ArticleNotFound as exc:
+                raise BuildError(
+                    f"Không tìm thấy nội dung trang {page.relative_to(site_dir)} / no article: {exc}"
+                ) from exc
+            if cleaned != html:
+                page.write_text(cleaned, encoding="utf-8")
+
+
+def site_url(root: Path) -> str | None:
+    """``site_url`` from mkdocs.yml, for absolute links in feeds and catalogues (may be unset)."""
+    try:
+        import yaml
+
+        config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    value = config.get("site_url") if isinstance(config, dict) else None
+    return str(value).rstrip("/") + "/" if value else None
+
+
+def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
+
+    ``previous`` is the last published ``site/data`` folder, for the "what changed" section.
+    """
+    model, root = validation.model, validation.root
+    modified = datasets.last_modified(root)
+    files = datasets.render(model, validation.tables, validation.mentions, modified)
+    rows = datasets.output_rows(model, validation.tables, validation.mentions)
+    bodies = {s.data["id"]: s.body for s in validation.sources if s.data and isinstance(s.data.get("id"), str)}
+    downloads = {**files, **datasets.plan_bundles(model, rows), **opendata.excel_files(model, rows)}
+    downloads[opendata.SQLITE_NAME] = opendata.sqlite_file(model, rows, bodies)
+    url = site_url(root)
+    base = (url or "").rstrip("/")
+    pages = PageBuilder(model, rows, bodies, originals(validation), last_changed(root), base).pages()
+    changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
+    descriptor = json.loads(files["datapackage.json"])
+    others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
+    dataset_ld = metadata.jsonld_string(metadata.dataset_jsonld(descriptor, base_url=base, files=others))
+    pages["data/index.md"] = with_front_matter(
+        opendata.data_page(model, rows, downloads, changes, url), {"jsonld": dataset_ld}
+    )
+    pages["data/tu-dien.md"] = opendata.dictionary_page(model)
+    pages["thong-ke.md"] = stats.stats_page(model, rows, page="thong-ke.md")
+    catalog = metadata.dcat_catalog(descriptor, base, files=others)
+    downloads["catalog.jsonld"] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
+    names: dict[str, list[str]] = {}
+    unit_names = {u["id"]: u["name"] for u in rows["units"]}
+    for issuer in rows["issuers"]:
+        names.setdefault(issuer["plan_id"], []).append(str(unit_names.get(issuer["unit"], issuer["unit"])))
+    updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
+    pages["feed.xml"] = metadata.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
+    return downloads, pages
+
+
 def build_site(validation: Validation, out: Path) -> BuildResult:
     root = validation.root
-    modified = datasets.last_modified(root)
-    files = datasets.render(validation.model, validation.tables, validation.mentions, modified)
-    rows = datasets.output_rows(validation.model, validation.tables, validation.mentions)
-    downloads = {**files, **datasets.plan_bundles(validation.model, rows)}
-    bodies = {s.data["id"]: s.body for s in validation.sources if s.data and isinstance(s.data.get("id"), str)}
-    pages = PageBuilder(validation.model, rows, bodies, originals(validation), last_changed(root)).pages()
     out = out.resolve()
+    downloads, pages = render_all(validation, out / "data")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
     try:
@@ -92,11 +154,12 @@ def build_site(validation: Validation, out: Path) -> BuildResult:
         stage_docs(root, pages, docs_dir)
         datasets.write(downloads, docs_dir / "data")  # MkDocs copies them and checks links to them
         run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir)
+        clean_generated(site_dir)
         search.index_site(site_dir)
         swap(site_dir, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(out, files)
+    return BuildResult(out, downloads)
 
 
 def swap(new: Path, out: Path) -> None:

@@ -12,24 +12,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
-PAGES = ("plans/index.md", "data/index.md")
+PAGES = ("plans/index.md", "data/index.md", "data/tu-dien.md", "tasks/index.md", "directives/33-ct-ttg-2021.md")
 
 
 def generate(repo: Path) -> dict[str, bytes]:
     """Dataset files and a few generated pages for the sources in ``repo``."""
-    from congkhai import datasets
-    from congkhai.pages import PageBuilder
     from congkhai.pipeline import validate
-    from congkhai.publish import originals
+    from congkhai.publish import render_all
 
     v = validate(repo)
     assert not v.errors, [f.code for f in v.errors]
-    out = {
-        f"data/{k}": b for k, b in datasets.render(v.model, v.tables, v.mentions, datasets.last_modified(repo)).items()
-    }
-    rows = datasets.output_rows(v.model, v.tables, v.mentions)
-    bodies = {s.data["id"]: s.body for s in v.sources if s.data}
-    pages = PageBuilder(v.model, rows, bodies, originals(v)).pages()
+    downloads, pages = render_all(v, None)
+    out = {f"data/{k}": b for k, b in downloads.items() if "/" not in k}
     for name, text in pages.items():
         if name in PAGES or name.startswith("plans/bac-giang/"):
             out[f"pages/{name}"] = text.encode("utf-8")

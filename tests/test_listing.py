@@ -78,7 +78,7 @@ def test_unit_pages_show_plans_and_tasks(listing):
 
 
 def test_by_year_and_province(listing):
-    lst, rows = listing
+    lst, _ = listing
     pages = lst.pages()
     assert "## 2024 (2)" in pages["plans/theo-nam.md"]
     assert "## Không ghi năm (1)" in pages["plans/theo-nam.md"]

@@ -34,5 +34,5 @@ def test_directive_page_and_backlink(page, base_url):
     page.get_by_role("link", name="Chỉ thị 33/CT-TTg").first.click()
     expect(page.locator("h1")).to_contain_text("Chỉ thị 33/CT-TTg")
     expect(page.get_by_role("heading", name="Các kế hoạch trích dẫn (4)")).to_be_visible()
-    page.locator("#bang-trich-dan").get_by_role("link", name="UBND phường Dĩnh Kế năm 2024").click()
-    expect(page.locator("h1")).to_contain_text("Dĩnh Kế")
+    page.locator("#bang-trich-dan").get_by_role("link", name="trên địa bàn huyện Cao Lộc năm 2024").click()
+    expect(page.locator("h1")).to_contain_text("Cao Lộc")

@@ -1,0 +1,221 @@
+"""Site search in Vietnamese: a Pagefind index written beside the built site.
+
+Pagefind (the ``pagefind[bin]`` wheel: its binary ships in the package, nothing is downloaded at
+run time) indexes the built HTML and lets the browser fetch only the index chunks a query needs,
+so the cost of a search stays small at national scale and the index does not depend on the site
+generator. Since 1.5 it ignores tone marks and other diacritics for Vietnamese ("dan van kheo"
+finds "Dân vận khéo", "hoa"/"hoà" find "hòa", NFD input works) and ranks exact-accent matches
+first. Two gaps are closed here, at index time, in a copy of each page that only Pagefind reads
+(the published HTML is left as MkDocs wrote it):
+
+* **đ/d**: Pagefind treats ``đ`` as a letter of its own, so "dang uy" would never find "Đảng ủy".
+  Every word of a page that contains ``đ``/``Đ`` is added once more, with ``đ``→``d`` and its tone
+  marks kept ("Đảng" → "dảng"), in an element that is indexed but never displayed. A reader who
+  types "dang" now meets the page through that form; one who types "đảng" still meets it through
+  the original word, and does *not* meet pages that only say "dạng": the query keeps its ``đ``
+  (see :func:`fold_query`), so typing ``đ`` stays as precise as it was.
+* **document numbers**: Pagefind splits "72-KHPH/KDV-UBND" at ``-`` and ``/``, so the number alone
+  would match every page that happens to contain "72", "KHPH", "KDV" and "UBND" somewhere. Each
+  number-and-symbol in a page is also indexed joined and folded ("72khphkdvubnd",
+  "302020ndcp"), and the query turns a number typed in any spelling into the same joined token,
+  so a number finds exactly the pages that print or cite it. A partial number ("33/CT") is a
+  prefix of the joined token and still matches.
+
+Ranking: the page title (``h1``) and the page's own number (the "Số, ký hiệu" row of a plan's
+metadata table) carry a higher ``data-pagefind-weight`` than the text, so a plan whose title or
+number matches comes before plans that only mention the words.
+
+The search UI (``docs/tim-kiem.md``, ``docs/javascripts/search.js``) applies the same query
+folding in the browser; :func:`fold_query` is its reference, and the tests hold both to the same
+examples.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .text import fold, nfc
+
+__all__ = ["SearchIndexError", "fold_query", "index_site", "number_token", "prepare_html", "search_tokens"]
+
+#: Pages that are not indexed (relative to the site root).
+EXCLUDED = ("404.html", "tim-kiem/index.html")
+BUNDLE = "pagefind"
+TITLE_WEIGHT = "10"
+NUMBER_WEIGHT = "10"
+FOLDED_WEIGHT = "1"
+TIMEOUT_S = 600
+
+# A number-and-symbol: runs of letters/digits joined by "/" or "-", at least one "/", at least one
+# letter and one digit ("72-KHPH/KDV-UBND", "33/CT-TTg", "30/2020/NĐ-CP", "/KH-UBND" has no digit
+# and is not a number a reader would type). Dates ("26/11/2021") have no letter and are skipped.
+_NUMBER = re.compile(r"(?<![\w/-])/?\w+(?:[/-]\w+)+(?![\w/-])")
+_WORD = re.compile(r"\w+")
+_TAG = re.compile(r"<[^>]*>")
+_ARTICLE = re.compile(r'<article class="md-content__inner[^"]*"', re.IGNORECASE)
+_H1 = re.compile(r"<h1(?=[\s>])", re.IGNORECASE)
+_OWN_NUMBER = re.compile(r"(<td>\s*Số, ký hiệu\s*</td>\s*<td)(>)", re.IGNORECASE)
+_ARTICLE_END = re.compile(r"</article>", re.IGNORECASE)
+_H1_TEXT = re.compile(r"<h1[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_RUN = re.compile(r"[^\w\s]+")
+_QUERY_TOKEN = re.compile(r"/?\w+(?:[/-]\w+)*")
+#: First word of the hidden part of a page's indexed text; the browser cuts excerpts before it.
+SENTINEL = "⁂"
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the site; ``str()`` says why (in English, for the log)."""
+
+
+def _is_number(token: str) -> bool:
+    return "/" in token and any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+
+
+def number_token(number: str) -> str:
+    """The joined, folded form of a number-and-symbol: ``"30/2020/NĐ-CP"`` → ``"302020ndcp"``."""
+    return "".join(ch for ch in fold(number) if ch.isalnum())
+
+
+def _visible_text(fragment: str) -> str:
+    return nfc(html.unescape(_TAG.sub(" ", fragment)))
+
+
+def _pairs(text: str) -> list[str]:
+    """Folded, joined pairs of adjacent syllables: "Hòa giải ở cơ sở" → hoagiai, giaio, ocoso…
+
+    Vietnamese words are mostly two syllables written apart, and a syllable alone is a prefix of
+    many others ("hoa" of "hoạch", "hoàn"), so a query of two syllables must find them side by
+    side. Pairs never cross punctuation, and skip syllables with digits (numbers have their own
+    token).
+    """
+    out = []
+    for run in _RUN.split(text):
+        words = [fold(w) for w in _WORD.findall(run)]
+        out.extend(a + b for a, b in zip(words, words[1:], strict=False) if a.isalpha() and b.isalpha())
+    return out
+
+
+def search_tokens(text: str) -> list[str]:
+    """The hidden tokens that make ``text`` findable: đ→d words, joined numbers, syllable pairs."""
+    tokens = [fold(w) for w in _WORD.findall(text) if "đ" in w or "Đ" in w]
+    tokens += [number_token(m.group()) for m in _NUMBER.finditer(text) if _is_number(m.group())]
+    tokens += _pairs(_NUMBER.sub(" . ", text))
+    return list(dict.fromkeys(tokens))
+
+
+def fold_query(text: str) -> str:
+    """What the search page sends to Pagefind for what the reader typed.
+
+    NFC (NFD input and the look-alike ``Ð`` become the ``Đ`` the index holds); each
+    number-and-symbol becomes its joined token (:func:`number_token`); the syllables are kept as
+    typed (Pagefind folds tone marks itself and ranks exact-accent matches first; ``đ`` is kept so
+    that "đảng" does not also match "dạng" — the index holds a ``d`` form of every ``đ`` word, so
+    "dang" still finds "Đảng"), and the folded pair of every two adjacent syllables is added, so
+    "hoa giai" must meet "hòa giải" side by side. The browser does the same
+    (``docs/javascripts/search.js``) and falls back to the words alone when pairs find nothing.
+    """
+    text = nfc(text)
+    words = [number_token(m.group()) if _is_number(m.group()) else m.group() for m in _QUERY_TOKEN.finditer(text)]
+    pairs = []
+    for a, b in zip(words, words[1:], strict=False):
+        fa, fb = fold(a), fold(b)
+        if fa.isalpha() and fb.isalpha():
+            pairs.append(fa + fb)
+    return " ".join(dict.fromkeys([*words, *pairs]))
+
+
+def prepare_html(page: str) -> str | None:
+    """The copy of a built page that Pagefind indexes, or ``None`` when it has no article.
+
+    Marks the article as the indexed body, weights the title and the page's own number, drops
+    the heading permalinks ("¶"), and appends, hidden and after the word :data:`SENTINEL` (the
+    browser cuts excerpts there), the :func:`search_tokens` of the title and of the text.
+    """
+    start = _ARTICLE.search(page)
+    if start is None:
+        return None
+    end = _ARTICLE_END.search(page, start.end())
+    if end is None:
+        return None
+    body = _HEADERLINK.sub("", page[start.start() : end.start()])
+    h1 = _H1_TEXT.search(body)
+    title_tokens = search_tokens(_visible_text(h1.group(1))) if h1 else []
+    own = _OWN_NUMBER.search(body)
+    if own is not None:
+        cell = body[own.end() : body.find("</td>", own.end())]
+        title_tokens += [
+            number_token(m.group()) for m in _NUMBER.finditer(_visible_text(cell)) if _is_number(m.group())
+        ]
+        body = _OWN_NUMBER.sub(rf'\1 data-pagefind-weight="{NUMBER_WEIGHT}"\2', body, count=1)
+    title_tokens = list(dict.fromkeys(title_tokens))
+    rest = [t for t in search_tokens(_visible_text(body)) if t not in set(title_tokens)]
+    body = _H1.sub(f'<h1 data-pagefind-weight="{TITLE_WEIGHT}"', body, count=1)
+    body = body.replace(start.group(), start.group() + " data-pagefind-body", 1)
+    hidden = (
+        f'<div hidden aria-hidden="true"><p>{SENTINEL}</p>'
+        f'<p data-pagefind-weight="{TITLE_WEIGHT}">{html.escape(" ".join(title_tokens))}</p>'
+        f'<p data-pagefind-weight="{FOLDED_WEIGHT}">{html.escape(" ".join(rest))}</p></div>'
+    )
+    return page[: start.start()] + body + hidden + page[end.start() :]
+
+
+def pagefind_binary() -> Path:
+    try:
+        from pagefind.service import get_executable
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise SearchIndexError("the Python package 'pagefind[bin]' is not installed") from exc
+    found = get_executable()
+    if found is None or not found.is_file():
+        raise SearchIndexError("the Pagefind binary was not found (install 'pagefind[bin]')")
+    return found
+
+
+def index_site(site_dir: Path) -> None:
+    """Write the Pagefind bundle for the built site in ``site_dir`` to ``site_dir/pagefind/``.
+
+    The pages are prepared (:func:`prepare_html`) in a temporary copy; ``site_dir`` gains only
+    the ``pagefind/`` folder. Raises :class:`SearchIndexError` when there is nothing to index or
+    Pagefind fails.
+    """
+    site_dir = Path(site_dir).resolve()
+    if not site_dir.is_dir():
+        raise SearchIndexError(f"no built site at {site_dir}")
+    binary = pagefind_binary()
+    out = site_dir / BUNDLE
+    with tempfile.TemporaryDirectory(prefix="congkhai-search-") as tmp:
+        work = Path(tmp) / "site"
+        count = 0
+        for path in sorted(site_dir.rglob("*.html")):
+            rel = path.relative_to(site_dir)
+            if rel.as_posix() in EXCLUDED or rel.parts[0] == BUNDLE:
+                continue
+            try:
+                prepared = prepare_html(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
+            if prepared is None:
+                continue
+            target = work / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(prepared, encoding="utf-8")
+            count += 1
+        if count == 0:
+            raise SearchIndexError(f"no page to index in {site_dir}")
+        staged = Path(tmp) / BUNDLE
+        cmd = [str(binary), "--site", str(work), "--output-path", str(staged), "--force-language", "vi", "--silent"]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SearchIndexError(f"Pagefind did not run: {exc}") from exc
+        if done.returncode != 0 or not (staged / "pagefind.js").is_file():
+            detail = (done.stderr or done.stdout).strip()[-2000:]
+            raise SearchIndexError(f"Pagefind failed (exit {done.returncode}): {detail}")
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.move(str(staged), str(out))

@@ -1,0 +1,135 @@
+"""Bytes a browser downloads before the first search result, at N synthetic plans.
+
+    python -m tests.search_bench 1000 10000            # prints one line per N
+
+Builds the seed site in a temporary folder, adds N deterministic plan-like pages (titles,
+numbers and sentences drawn from the seed plans, mixed with a fixed random seed), runs
+``congkhai.search.index_site``, serves it on loopback, opens the search page in Debian's chromium
+for each query and sums the bodies of every response until the first result is shown (a fresh
+browser context per query: nothing cached). Python's http.server sends files uncompressed; the
+Pagefind index and fragments are gzipped files of their own, so their bytes are what any server
+sends; the theme's HTML/CSS/JS would be smaller behind a compressing server.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import random
+import re
+import socketserver
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ["dan van kheo", "hoà giải", "dang uy", "33/CT-TTg", "cải cách hành chính"]
+PROVINCES = ["Hà Giang", "Đắk Lắk", "Điện Biên", "Bắc Giang", "Cần Thơ", "Tây Ninh", "Lạng Sơn", "Bắc Kạn", "Đồng Nai"]
+CODES = ["KH-UBND", "KH/TU", "KHPH/KDV-UBND", "CT-TTg", "KH-BDV", "QĐ-UBND", "KH/HU"]
+
+PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><header class="md-header">Công khai</header><div class="md-content">
+<article class="md-content__inner md-typeset"><h1 id="t">{title}</h1>
+<table><tbody><tr><td>Số, ký hiệu</td><td>{number}</td></tr><tr><td>Tỉnh, thành phố</td><td>{province}</td></tr>
+</tbody></table>{body}</article></div></body></html>"""
+
+
+def seed_text() -> tuple[list[str], list[str]]:
+    titles, sentences = [], []
+    for path in sorted((ROOT / "docs" / "plans").glob("*/*.md")):
+        text = path.read_text(encoding="utf-8")
+        _, front, body = text.split("---\n", 2)
+        m = re.search(r"^title: (.+)$", front, re.M)
+        if m:
+            titles.append(m.group(1).strip("\"'"))
+        for line in body.splitlines():
+            line = re.sub(r"[#*_>|`\[\]^]", "", line).strip()
+            sentences += [s.strip() for s in re.split(r"(?<=[.;:])\s+", line) if len(s.strip()) > 30]
+    return titles, sentences
+
+
+def write_plans(site: Path, n: int, seed: int = 20240318) -> None:
+    rnd = random.Random(seed)
+    titles, sentences = seed_text()
+    for i in range(n):
+        province = rnd.choice(PROVINCES)
+        number = f"{rnd.randint(1, 400)}/{rnd.choice(CODES)}"
+        title = f"{rnd.choice(titles)} — {province} {2019 + i % 7} ({i})"
+        paras = [f"<p>{html.escape(' '.join(rnd.sample(sentences, 4)))}</p>" for _ in range(rnd.randint(10, 40))]
+        page = site / "plans" / "synth" / f"p{i:05d}" / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(
+            PAGE.format(title=html.escape(title), number=number, province=province, body="\n".join(paras)),
+            encoding="utf-8",
+        )
+
+
+def build(n: int, work: Path) -> Path:
+    import os
+
+    from congkhai.cli import main
+    from congkhai.search import index_site
+    from tests.conftest import FIXED_EPOCH, copy_sources
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    repo = copy_sources(work / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    site = repo / "site"
+    write_plans(site, n)
+    started = time.monotonic()
+    index_site(site)
+    print(f"N={n}: indexed in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    return site
+
+
+def measure(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    out = []
+    handler = functools.partial(Quiet, directory=str(site))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+            for query in queries:
+                context = browser.new_context(locale="vi-VN")
+                sizes: list[tuple[str, int]] = []
+                page = context.new_page()
+                page.on("response", lambda r: sizes.append((r.url, len(r.body()) if r.ok else 0)))
+                page.goto(f"{base}/tim-kiem/?q={quote(query)}")
+                page.locator("#ck-results li a").first.wait_for(timeout=60_000)
+                total = sum(s for _, s in sizes)
+                pagefind = sum(s for u, s in sizes if "/pagefind/" in u)
+                count = page.locator("#ck-status").inner_text()
+                out.append((query, total, pagefind, len(sizes)))
+                print(
+                    f"  {query!r}: {total / 1024:.0f} KiB total, {pagefind / 1024:.0f} KiB Pagefind, {len(sizes)} requests — {count}"
+                )
+                context.close()
+            browser.close()
+        httpd.shutdown()
+    return out
+
+
+def main(argv: list[str]) -> None:
+    for n in [int(a) for a in argv] or [1000]:
+        with tempfile.TemporaryDirectory() as tmp:
+            site = build(n, Path(tmp))
+            index = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file())
+            print(f"N={n} plans (+ seed site): Pagefind bundle {index / 1024 / 1024:.1f} MiB on disk")
+            measure(site, QUERIES)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,111 @@
+"""Search: query folding and the Pagefind index of a tiny built site."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from congkhai.search import (
+    SENTINEL,
+    SearchIndexError,
+    fold_query,
+    index_site,
+    number_token,
+    prepare_html,
+    search_tokens,
+)
+
+
+def test_number_tokens_are_joined_and_folded():
+    assert number_token("72-KHPH/KDV-UBND") == "72khphkdvubnd"
+    assert number_token("33/CT-TTg") == "33ctttg"
+    assert number_token("30/2020/NĐ-CP") == "302020ndcp"
+    assert number_token("30/2020/ÐĐ-CP") == "302020ddcp"  # look-alike Ð
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("dan van kheo", "dan van kheo danvan vankheo"),
+        (unicodedata.normalize("NFD", "Dân vận khéo"), "Dân vận khéo danvan vankheo"),
+        ("hoà giải", "hoà giải hoagiai"),
+        ("hòa giải", "hòa giải hoagiai"),
+        ("dang uy", "dang uy danguy"),
+        ("\u00d0ảng ủy", "Đảng ủy danguy"),
+        ("72-KHPH/KDV-UBND", "72khphkdvubnd"),
+        ("Chỉ thị 33/CT-TTg", "Chỉ thị 33ctttg chithi"),
+        ("  30/2020/NĐ-CP ", "302020ndcp"),
+        ("26/11/2021", "26/11/2021"),
+        ("", ""),
+    ],
+)
+def test_fold_query(typed, sent):
+    assert fold_query(typed) == sent
+
+
+def test_search_tokens_fold_d_join_numbers_and_pair_syllables():
+    tokens = search_tokens("Khối dân vận Đảng ủy thực hiện Nghị định 30/2020/NĐ-CP, hòa giải ở cơ sở.")
+    assert {"dang", "dinh", "302020ndcp", "danguy", "hoagiai", "oco", "coso"} <= set(tokens)
+    assert "hiennghi" in tokens and "cphoa" not in tokens  # pairs never cross punctuation or numbers
+
+
+PAGE = """<!doctype html><html lang="vi"><head><title>{title}</title></head><body>
+<header>Đầu trang</header><nav>Mục lục</nav>
+<article class="md-content__inner md-typeset"><h1 id="x">{title}<a class="headerlink" href="#x">&para;</a></h1>
+<table><tr><td>Số, ký hiệu</td><td>{number}</td></tr></table>
+<p>{body}</p></article><footer>Chân trang</footer></body></html>"""
+
+
+def write_site(root: Path) -> Path:
+    site = root / "site"
+    pages = {
+        "plans/a/index.html": ("Phối hợp với Khối dân vận Đảng ủy", "72-KHPH/KDV-UBND", "Phong trào Dân vận khéo."),
+        "plans/b/index.html": ("Thực hiện Chỉ thị", "10/KH-UBND", "Theo Chỉ thị số 33/CT-TTg; hòa giải ở cơ sở."),
+        "index.html": ("Trang chủ", "", "Công khai kế hoạch."),
+    }
+    for rel, (title, number, body) in pages.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(PAGE.format(title=title, number=number, body=body), encoding="utf-8")
+    (site / "404.html").write_text("<html><body>404</body></html>", encoding="utf-8")
+    return site
+
+
+def test_prepare_html_marks_the_body_weights_title_and_number_and_hides_tokens():
+    html = PAGE.format(title="Khối dân vận Đảng ủy", number="72-KHPH/KDV-UBND", body="Dân vận khéo")
+    out = prepare_html(html)
+    assert out is not None
+    assert "data-pagefind-body" in out and '<h1 data-pagefind-weight="10"' in out
+    assert '<td data-pagefind-weight="10">72-KHPH/KDV-UBND' in out
+    assert "&para;" not in out
+    hidden = out[out.index("<div hidden") :]
+    assert SENTINEL in hidden and "72khphkdvubnd" in hidden and "danguy" in hidden
+    assert prepare_html("<html><body>no article</body></html>") is None
+
+
+def test_index_site_writes_the_bundle_and_leaves_pages_alone(tmp_path):
+    site = write_site(tmp_path)
+    before = (site / "plans/a/index.html").read_text(encoding="utf-8")
+    index_site(site)
+    bundle = site / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["vi"]
+    assert entry["languages"]["vi"]["page_count"] == 3  # 404 and pages without an article are skipped
+    assert (site / "plans/a/index.html").read_text(encoding="utf-8") == before
+    index_site(site)  # runs again over an existing bundle
+    assert not (site / "pagefind" / "pagefind").exists()
+
+
+def test_index_site_errors(tmp_path, monkeypatch):
+    with pytest.raises(SearchIndexError):
+        index_site(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SearchIndexError, match="no page"):
+        index_site(tmp_path / "empty")
+    site = write_site(tmp_path)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-binary"))
+    with pytest.raises(SearchIndexError, match="binary"):
+        index_site(site)

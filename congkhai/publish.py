@@ -16,8 +16,8 @@ from pathlib import Path
 from . import datasets, metadata, opendata, search, stats
 from .history import last_changed
 from .pages import PageBuilder, with_front_matter
-from .sanitize import ArticleNotFound, clean_article
 from .pipeline import Validation
+from .sanitize import ArticleNotFound, clean_article
 
 
 class BuildError(Exception):
@@ -96,13 +96,16 @@ def clean_generated(site_dir: Path) -> None:
 
 
 def site_url(root: Path) -> str | None:
-    """``site_url`` from mkdocs.yml, for absolute links in feeds and catalogues (may be unset)."""
-    try:
-        import yaml
+    """``site_url`` as MkDocs resolves it (``!ENV [SITE_URL, ""]``), for absolute links; may be unset."""
+    import yaml
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils.yaml import yaml_load
 
-        config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
-    except (OSError, ValueError, yaml.YAMLError):
-        return None
+    try:
+        with (root / "mkdocs.yml").open(encoding="utf-8") as fh:
+            config = yaml_load(fh) or {}
+    except (OSError, ValueError, yaml.YAMLError, MkDocsException) as exc:
+        raise BuildError(f"Không đọc được mkdocs.yml / cannot read mkdocs.yml: {exc}") from exc
     value = config.get("site_url") if isinstance(config, dict) else None
     return str(value).rstrip("/") + "/" if value else None
 

@@ -21,8 +21,17 @@ first. Two gaps are closed here, at index time, in a copy of each page that only
   so a number finds exactly the pages that print or cite it. A partial number ("33/CT") is a
   prefix of the joined token and still matches.
 
+* **syllable pairs**: a Vietnamese word is mostly two syllables written apart, and Pagefind
+  matches every query word as a prefix ("hoa" also matches "hoạch", "hoàn"), so "hoa giai" alone
+  ranks any page with "kế hoạch … giai đoạn" first. The folded pair of every two adjacent
+  syllables is indexed ("hoagiai", "danguy") and the query adds its own pairs, so several
+  syllables must appear side by side; the browser falls back to the words alone when that finds
+  nothing. This costs index size (about 20 MiB on disk at 1k synthetic plans, 190 MiB at 10k)
+  and indexing time, not per-query transfer much (see ``tests/search_bench.py``).
+
 Ranking: the page title (``h1``) and the page's own number (the "Số, ký hiệu" row of a plan's
-metadata table) carry a higher ``data-pagefind-weight`` than the text, so a plan whose title or
+metadata table) carry a higher ``data-pagefind-weight`` than the text, and the browser lowers Pagefind's
+page-length penalty (``ranking.pageLength`` 0.1: plans are long, unit pages short), so a plan whose title or
 number matches comes before plans that only mention the words.
 
 The search UI (``docs/tim-kiem.md``, ``docs/javascripts/search.js``) applies the same query
@@ -33,6 +42,7 @@ examples.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import shutil
 import subprocess
@@ -94,10 +104,10 @@ def _pairs(text: str) -> list[str]:
     side. Pairs never cross punctuation, and skip syllables with digits (numbers have their own
     token).
     """
-    out = []
+    out: list[str] = []
     for run in _RUN.split(text):
         words = [fold(w) for w in _WORD.findall(run)]
-        out.extend(a + b for a, b in zip(words, words[1:], strict=False) if a.isalpha() and b.isalpha())
+        out.extend(a + b for a, b in itertools.pairwise(words) if a.isalpha() and b.isalpha())
     return out
 
 
@@ -123,7 +133,7 @@ def fold_query(text: str) -> str:
     text = nfc(text)
     words = [number_token(m.group()) if _is_number(m.group()) else m.group() for m in _QUERY_TOKEN.finditer(text)]
     pairs = []
-    for a, b in zip(words, words[1:], strict=False):
+    for a, b in itertools.pairwise(words):
         fa, fb = fold(a), fold(b)
         if fa.isalpha() and fb.isalpha():
             pairs.append(fa + fb)

@@ -106,7 +106,7 @@ def measure(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
                 context = browser.new_context(locale="vi-VN")
                 sizes: list[tuple[str, int]] = []
                 page = context.new_page()
-                page.on("response", lambda r: sizes.append((r.url, len(r.body()) if r.ok else 0)))
+                page.on("response", lambda r, sizes=sizes: sizes.append((r.url, len(r.body()) if r.ok else 0)))
                 page.goto(f"{base}/tim-kiem/?q={quote(query)}")
                 page.locator("#ck-results li a").first.wait_for(timeout=60_000)
                 total = sum(s for _, s in sizes)

@@ -12,7 +12,6 @@ from typing import Any
 
 import markdown
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +35,10 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "
 
 
 def _mkdocs_extensions() -> tuple[list[str], dict[str, Any]]:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    from mkdocs.utils.yaml import yaml_load  # understands mkdocs.yml's !ENV tags
+
+    with (ROOT / "mkdocs.yml").open(encoding="utf-8") as fh:
+        config = yaml_load(fh)
     names: list[str] = []
     configs: dict[str, Any] = {}
     for item in config["markdown_extensions"]:

@@ -107,3 +107,25 @@ def test_the_original_file_is_offered_for_download(built):
     assert (site / "plans" / "lang-son" / "002_cdfb92253c4322e4.txt").read_bytes() == (
         repo / "docs" / "plans" / "lang-son" / "002_cdfb92253c4322e4.txt"
     ).read_bytes()
+
+
+def test_site_url_gives_absolute_sitemap_feed_and_catalogue(tmp_path, monkeypatch):
+    import json
+    import xml.etree.ElementTree as ET
+
+    from tests.conftest import copy_sources
+
+    monkeypatch.setenv("SITE_URL", "https://cong-khai.example.vn/ke-hoach/")
+    repo = copy_sources(tmp_path / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    site = repo / "site"
+    locs = [
+        e.text
+        for e in ET.parse(site / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    assert "https://cong-khai.example.vn/ke-hoach/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd/" in locs
+    feed = ET.parse(site / "feed.xml").getroot()
+    links = [e.get("href") for e in feed.iter("{http://www.w3.org/2005/Atom}link")]
+    assert any(str(h).startswith("https://cong-khai.example.vn/ke-hoach/plans/") for h in links)
+    catalog = json.loads((site / "data" / "catalog.jsonld").read_text(encoding="utf-8"))
+    assert "https://cong-khai.example.vn/ke-hoach/data/plans.csv" in json.dumps(catalog)

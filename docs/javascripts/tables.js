@@ -117,8 +117,22 @@
     apply();
   }
 
+  /* A table wider than the screen scrolls sideways: keyboard users must be able to reach it. */
+  function focusableScrollers() {
+    var candidates = document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset__table > table, .ck-table");
+    Array.prototype.forEach.call(candidates, function (el) {
+      if (el.hasAttribute("tabindex") || el.scrollWidth <= el.clientWidth + 1) return;
+      var caption = el.querySelector("caption");
+      el.setAttribute("tabindex", "0");
+      if (el.tagName !== "TABLE") el.setAttribute("role", "region");
+      el.setAttribute("aria-label", caption ? caption.textContent : "Bảng (cuộn ngang để xem thêm)");
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".ck-filters"), setup);
+    focusableScrollers();
+    window.addEventListener("resize", focusableScrollers);
   }
 
   if (window.document$ && window.document$.subscribe) {

@@ -20,6 +20,11 @@ PAGES = [
     pytest.param("/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd/", id="plan"),
     pytest.param("/data/", id="open-data"),
     pytest.param("/directives/33-ct-ttg-2021/", id="directive"),
+    pytest.param("/tasks/", id="task-list"),
+    pytest.param("/units/lang-son-cao-loc-phong-noi-vu/", id="unit"),
+    pytest.param("/thong-ke/", id="statistics"),
+    pytest.param("/data/tu-dien/", id="dictionary"),
+    pytest.param("/tim-kiem/?q=dan+van+kheo", id="search"),
 ]
 
 VIEWPORTS = {

@@ -62,6 +62,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="site directory (default: site/)")
     d = sub.add_parser("datasets", parents=[common], help="validate and write only the datasets")
     d.add_argument("--out", type=Path, required=True, help="directory to write the datasets to")
+    i = sub.add_parser("import", parents=[common], help="draft a plan file from a .docx, .txt or .md")
+    i.add_argument("file", type=Path, help="the signed plan (.docx, .txt, .md)")
+    i.add_argument("-o", "--output", type=Path, default=None, help="where to write the draft plan file")
+    i.add_argument("--json", action="store_true", help="print the extraction as JSON instead of writing a draft")
+    n = sub.add_parser("new", parents=[common], help="write an empty plan with every field explained")
+    n.add_argument("-o", "--output", type=Path, default=None, help="file to write (default: print)")
+    f = sub.add_parser("diff", parents=[common], help="what changed in the datasets between two git revisions")
+    f.add_argument("base", help="the base revision, e.g. origin/main")
+    f.add_argument("head", nargs="?", default=None, help="the head revision (default: the working tree)")
+    f.add_argument("--format", choices=["markdown", "json"], default="markdown", help="output format")
     return p
 
 
@@ -81,6 +91,25 @@ def _run(args: argparse.Namespace) -> int:
 
     msgs = MESSAGES[args.lang]
     command = args.command or "build"
+    if command == "import":
+        from .importer import import_file
+
+        return import_file(args.file, args.root, args.output, args.json)
+    if command == "new":
+        from .scaffold import new_plan_text
+        from .schemas import load_model
+
+        text = new_plan_text(load_model())
+        if args.output is None:
+            sys.stdout.write(text)
+        else:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(text, encoding="utf-8")
+        return 0
+    if command == "diff":
+        from .diff import diff_command
+
+        return diff_command(args.root, args.base, args.head, args.format, args.lang)
     only = args.paths if command == "validate" and args.paths else None
     for path in only or []:
         if not path.exists():

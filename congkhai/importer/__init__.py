@@ -1,0 +1,301 @@
+"""Import a signed plan (text, Markdown, Word) as a draft plan file.
+
+:func:`extract` reads the header, content, footnotes, citations and candidate tasks;
+:func:`to_json` gives the extraction with a fixed key set for tooling and measurement;
+:func:`congkhai.importer.draft.draft_plan` writes a plan file in which everything the importer
+is unsure of is marked "CẦN KIỂM TRA" so that the validator refuses it until a person checks it;
+:func:`import_file` is what ``build_site.py import`` calls.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from congkhai.text import fold, nfc, slug
+
+from .body import _FN_DEF, Body, build_body, drop_debris
+from .cites import Cited, Place, collect, resolve
+from .header import _NAME, Header, clean_line, find_tail, infer_issuer, read_header, read_news, read_tail
+from .tasks import Task, find_tasks
+
+__all__ = ["Extraction", "extract", "import_file", "to_json"]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Extraction:
+    header: Header
+    body: Body
+    directives: list[Cited]
+    tasks: list[Task]
+    place: Place
+    province_name: str | None = None
+    level: str | None = None
+    debris: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _provinces(root: Path = ROOT) -> list[dict[str, str]]:
+    path = root / "data" / "provinces.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except OSError:
+        return []
+
+
+_PROPER = r"(\w+(?:\s+\w+){0,3})"
+
+
+def _proper(words: str) -> str | None:
+    """The leading capitalised words of ``words`` ("Cao Lộc năm 2024" → "Cao Lộc")."""
+    out = []
+    for w in words.split():
+        if not w[:1].isupper():
+            break
+        out.append(w)
+    return " ".join(out) or None
+
+
+def infer_place(text: str, header: Header, provinces: list[dict[str, str]]) -> tuple[Place, str | None, str | None]:
+    """(jurisdiction slugs, province name, issuer level) from the issuer, the place and the text."""
+    place = Place()
+    folded = fold(text)
+    date = header.date or ""
+    best, best_n, best_name = None, 0, None
+    for row in provinces:
+        current = not row.get("valid_from") or date >= str(row.get("valid_from"))
+        if row.get("valid_until") and date and date > str(row["valid_until"]):
+            current = False
+        if not current and row.get("valid_from"):
+            continue
+        name = fold(row["name"])
+        n = len(re.findall(rf"\b(?:tinh|thanh pho|tp\.?)\s+{re.escape(name)}\b", folded))
+        n += 3 * len(re.findall(rf"\b(?:tinh|thanh pho)\s+{re.escape(name)}\b", fold(header.issuer or "")))
+        if n > best_n or (n == best_n and n and row.get("valid_until")):
+            best, best_n, best_name = row, n, row["name"]
+    if best is not None:
+        place.province = best["id"]
+        place.central_city = fold(best.get("type", "")).startswith("thanh pho")
+    issuer = ", ".join([header.issuer or "", header.place or ""])
+    sources = [issuer, text[:20000]]
+    for src in sources:
+        m = re.search(rf"(?i:huyện|quận)\s+{_PROPER}", src)
+        t = re.search(rf"(?i:thị xã)\s+{_PROPER}", src)
+        c = re.search(rf"(?i:thành phố|TP\.?)\s+{_PROPER}", src)
+        mn, tn, cn = (_proper(x.group(1)) if x else None for x in (m, t, c))
+        if mn:
+            place.district = slug(mn)
+        elif tn:
+            place.district = "tx-" + slug(tn)
+        elif cn and (best_name is None or fold(cn) != fold(best_name)):
+            place.district = "tp-" + slug(cn)
+        if place.district:
+            break
+    if (
+        place.district is None
+        and not place.central_city
+        and best_name
+        and re.search(r"thanh pho\b|thanh uy", fold(issuer + " " + text[:3000]))
+        and (re.search(rf"thanh pho {re.escape(fold(best_name))}", folded) or "thanh uy" in folded)
+    ):
+        # "Ủy ban nhân dân Thành phố" of a provincial city named like its province
+        place.district = "tp-" + slug(best_name)
+    if header.place:
+        m = re.search(rf"(?i:phường|xã|thị trấn)\s+{re.escape(header.place)}", text)
+        if m:
+            place.commune = slug(header.place)
+    fi = fold(header.issuer or "") + " " + fold(" ".join(header.issuer_lines))
+    if re.search(r"\bphuong\b|\bxa\b|thi tran|dang uy", fi) or place.commune:
+        level = "commune"
+    elif re.search(r"huyen|quan\b|thi xa", fi) or (re.search(r"thanh pho|thanh uy", fi) and not place.central_city):
+        level = "district"
+    elif re.search(r"\btinh\b|tinh uy", fi) or (re.search(r"thanh pho|thanh uy", fi) and place.central_city):
+        level = "province"
+    else:
+        level = None
+    if level == "district" and place.district is None:
+        level = None
+    return place, best_name, level
+
+
+def _preamble_relation(text: str) -> str | None:
+    f = fold(text)
+    if f.startswith("can cu"):
+        return "can_cu"
+    if f.startswith("thuc hien") or f.startswith("trien khai"):
+        return "thuc_hien"
+    return None
+
+
+def _sections(body: Body) -> list[tuple[str, str, str | None]]:
+    """(section label, text, preamble relation) per block and footnote, in reading order."""
+    parts: list[tuple[str, str, str | None]] = []
+    roman: str | None = None
+    sub: str | None = None
+    where_fn: dict[str, str] = {}
+    for b in body.blocks:
+        if b.kind == "h2":
+            roman, sub = b.label, None
+        elif b.kind in ("h3", "item") and roman:
+            sub = f"{roman}.{b.label}"
+        section = sub or roman or "preamble"
+        rel = _preamble_relation(b.text) if roman is None else None
+        parts.append((section, re.sub(r"\[\^\d+\]", " ", b.text), rel))
+        for n in re.findall(r"\[\^(\d+)\]", b.text):
+            where_fn.setdefault(n, section)
+    for n, text in body.footnotes.items():
+        parts.append((where_fn.get(n, "preamble"), text, None))
+    return parts
+
+
+def extract(text: str, catalogue_rows: list[dict[str, Any]]) -> Extraction:
+    """Read a plan's text; never raises on odd input."""
+    from congkhai.schemas import load_model
+
+    text = nfc(text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", ""))
+    raw_lines = text.split("\n")
+    lines = drop_debris(raw_lines)
+    debris = len(lines) < len([x for x in raw_lines if x.strip()]) and len(lines) != len(raw_lines)
+    header = read_header(lines)
+    tail_start = find_tail(lines, header.body_start)
+    tail = lines[tail_start:]
+    notes = [x for x in tail if _FN_DEF.match(clean_line(x) or "") or _FN_DEF.match(x.strip())]
+    signers, recipients = read_tail([x for x in tail if x not in notes])
+    header.signers, header.recipients = signers, recipients
+    content = lines[header.body_start : tail_start] + notes
+    if header.doc_type is None and header.number is None:
+        read_news("\n".join(content), header)
+        if header.news and content and len(clean_line(content[0] if content[0].strip() else "")) < 250:
+            # the article's headline is not part of the document
+            first = next((i for i, x in enumerate(content) if x.strip()), None)
+            if first is not None and not clean_line(content[first]).endswith((".", ":")):
+                content = content[first + 1 :]
+        # a byline: one short name after the last sentence of an article
+        while content and not content[-1].strip():
+            content = content[:-1]
+    if header.news and content and _NAME.match(clean_line(content[-1])):
+        content = content[:-1]
+    body = build_body(content)
+    if header.issuer is None:
+        who = infer_issuer("\n".join(b.text for b in body.blocks[:8]))
+        if who:
+            header.issuer = who
+            header.inferred.append("issuer")
+    place, province_name, level = infer_place(text, header, _provinces())
+    cites = collect(_sections(body))
+    doc_types = load_model().vocabularies["doc_type"]
+    resolve(cites, catalogue_rows, place, doc_types)
+    tasks = find_tasks(body.blocks)
+    return Extraction(header, body, cites, tasks, place, province_name, level, debris)
+
+
+def to_json(extraction: Extraction) -> dict[str, Any]:
+    h = extraction.header
+    return {
+        "document": {
+            "number": h.number,
+            "type": h.doc_type,
+            "issuer": h.issuer,
+            "place": h.place,
+            "date": h.date,
+            "title": h.title,
+            "signers": [{"name": s.name, "position": s.position} for s in h.signers],
+            "recipients": list(h.recipients),
+        },
+        "directives": [
+            {
+                "raw": c.raw,
+                "type": c.doc_type,
+                "number": c.number,
+                "date": c.date or (str(c.year) if c.year else None),
+                "issuer": c.issuer,
+                "title": c.title,
+            }
+            for c in extraction.directives
+        ],
+        "tasks": [
+            {"section": t.section, "text": t.text, "lead": t.lead, "partners": t.partners, "deadline": t.deadline}
+            for t in extraction.tasks
+        ],
+    }
+
+
+def _read(path: Path) -> str:
+    if path.suffix.lower() in {".txt", ".md"}:
+        data = path.read_bytes()
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    try:
+        from congkhai.importer.sources import read_text  # written separately; optional
+    except ImportError:
+        if path.suffix.lower() not in {".txt", ".md"}:
+            raise ValueError(f"không đọc được tệp {path.name}: chỉ hỗ trợ .txt, .md (UTF-8)") from None
+        raise ValueError(f"tệp {path.name} không phải văn bản UTF-8") from None
+    return str(read_text(path))
+
+
+def _catalogue(root: Path) -> list[dict[str, Any]]:
+    path = root / "data" / "directives.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except OSError:
+        return []
+
+
+def import_file(path: Path, root: Path, out: Path | None, as_json: bool) -> int:
+    """Import one file: print the extraction as JSON, or write the draft plan. Exit code 0/1/2."""
+    from .draft import draft_plan
+
+    path, root = Path(path), Path(root)
+    if not path.is_file():
+        print(f"lỗi: không tìm thấy tệp {path}", file=sys.stderr)
+        return 2
+    try:
+        text = _read(path)
+    except (ValueError, OSError) as exc:
+        print(f"lỗi: {exc}", file=sys.stderr)
+        return 1
+    rows = _catalogue(root)
+    extraction = extract(text, rows)
+    if as_json:
+        print(json.dumps(to_json(extraction), ensure_ascii=False, indent=2))
+        return 0
+    markdown, new_rows = draft_plan(extraction, rows, path.name)
+    if out is None:
+        m = re.search(r"^id: (.+)$", markdown, re.M)
+        plan_id = m.group(1).strip().strip('"') if m else "ke-hoach-moi"
+        plan_id = slug(plan_id) or "ke-hoach-moi"
+        out = root / "docs" / "plans" / (extraction.place.province or "moi") / f"{plan_id}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown, encoding="utf-8")
+    print(f"Đã viết bản nháp: {out}")
+    if new_rows:
+        print(f"{len(new_rows)} văn bản được trích dẫn chưa có trong data/directives.csv — thêm các dòng sau:")
+        fields = [
+            "id",
+            "doc_type",
+            "kind",
+            "number_symbol",
+            "year",
+            "issue_date",
+            "issuer",
+            "jurisdiction",
+            "title",
+            "name",
+            "url",
+        ]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer.writerows(new_rows)
+    print("Sửa mọi chỗ đánh dấu “CẦN KIỂM TRA”, rồi chạy: python build_site.py validate", out)
+    return 0

@@ -1,0 +1,245 @@
+"""Write an extraction as a plan file: YAML front matter in the project's format + Markdown body.
+
+What the importer cannot be sure of is written as the literal "CẦN KIỂM TRA" where the schema
+rejects it (unit ids, province, status, doc_type, issuer level, uncertain directive ids), and
+a YAML comment at the top lists, in Vietnamese, what a person must check.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from congkhai.text import fold, slug
+
+from . import ROOT, Extraction
+from .cites import CHECK
+
+_TOPICS = {
+    "dan_van": r"dan van",
+    "dan_van_chinh_quyen": r"dan van chinh quyen",
+    "dan_chu_co_so": r"dan chu o co so|quy che dan chu|qcdc",
+    "dan_van_kheo": r"dan van kheo",
+    "chinh_quyen_than_thien": r"chinh quyen than thien",
+    "cai_cach_hanh_chinh": r"cai cach hanh chinh",
+    "tiep_cong_dan": r"tiep cong dan|khieu nai|tiep dan",
+    "dao_duc_cong_vu": r"dao duc cong vu|van hoa cong vu",
+    "thi_dua_khen_thuong": r"thi dua",
+    "ton_giao_dan_toc": r"ton giao|dan toc thieu so",
+    "tuyen_truyen": r"tuyen truyen",
+}
+_ABBR = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "ubmttq": "uy ban mat tran to quoc viet nam",
+    "mttq": "mat tran to quoc",
+}
+
+
+def _q(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return json.dumps(str(v), ensure_ascii=False)
+
+
+def _units(root: Path = ROOT) -> list[dict[str, str]]:
+    try:
+        with (root / "data" / "units.csv").open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except OSError:
+        return []
+
+
+def _norm(s: str) -> str:
+    words = fold(s).replace("(", " ").replace(")", " ").split()
+    return " ".join(_ABBR.get(w, w) for w in words)
+
+
+def match_unit(name: str | None, units: list[dict[str, str]], province: str | None) -> str | None:
+    if not name:
+        return None
+    n = _norm(name)
+    pool = [u for u in units if province is None or u.get("province") == province]
+    for u in pool:
+        if n in (_norm(u.get("name", "")), _norm(u.get("short_name", ""))):
+            return u["id"]
+    return None
+
+
+def _unit_list(text: str | None, units: list[dict[str, str]], province: str | None) -> list[str]:
+    if not text:
+        return [CHECK]
+    whole = match_unit(text, units, province)
+    if whole:
+        return [whole]
+    parts = [p for p in re.split(r"\s*[;,]\s*|\s+và\s+", text) if p.strip()]
+    out = [match_unit(p, units, province) or CHECK for p in parts]
+    return list(dict.fromkeys(out)) or [CHECK]
+
+
+def _plan_id(ex: Extraction) -> str:
+    h = ex.header
+    bits = [ex.place.province or "moi"]
+    if ex.place.district and ex.level in ("district", "commune"):
+        bits.append(ex.place.district)
+    if ex.place.commune and ex.level == "commune":
+        bits.append(ex.place.commune)
+    if h.date:
+        bits.append(h.date[:4])
+    if h.number:
+        bits.append(slug(h.number))
+    elif h.title:
+        bits.append(slug(" ".join(h.title.split()[:8])))
+    return "-".join(b for b in bits if b)[:120].strip("-")
+
+
+def draft_plan(
+    extraction: Extraction, catalogue_rows: list[dict[str, Any]], source_file: str
+) -> tuple[str, list[dict[str, Any]]]:
+    ex, h = extraction, extraction.header
+    units = _units()
+    checks: list[str] = []
+    province = ex.place.province
+    plan_id = _plan_id(ex)
+    doc_type = h.doc_type or CHECK
+    if h.doc_type is None:
+        checks.append("doc_type: không nhận ra loại văn bản (dòng “KẾ HOẠCH”…).")
+    title = h.title or CHECK
+    if h.title is None:
+        checks.append("title: không tìm thấy trích yếu; ghi trích yếu như in trên văn bản.")
+    if h.number is None:
+        status_num = "absent"
+        checks.append("number_symbol: văn bản không in số, ký hiệu — kiểm tra lại bản gốc.")
+    else:
+        status_num = h.number_status
+    issuer_names = [x for x in re.split(r"\s+và\s+|\s+-\s+", h.issuer or "") if x.strip()] if h.issuer else []
+    issuer_units = [match_unit(n, units, province) or CHECK for n in issuer_names] or [CHECK]
+    if CHECK in issuer_units:
+        checks.append(
+            f"issuers: cơ quan ban hành “{h.issuer or '?'}” chưa có mã trong data/units.csv — chọn hoặc thêm mã đơn vị."
+        )
+    if "issuer" in h.inferred:
+        checks.append("issuers: cơ quan ban hành được suy ra từ câu dẫn của nội dung, không in ở phần đầu.")
+    level = ex.level or CHECK
+    if ex.level is None:
+        checks.append("issuer_level: không xác định được cấp ban hành.")
+    prov = province or CHECK
+    if province is None:
+        checks.append("province: không xác định được tỉnh.")
+    else:
+        checks.append(f"province: “{province}” được suy ra từ nội dung — kiểm tra.")
+    precision = {10: "day", 7: "month", 4: "year"}.get(len(h.date or ""))
+    if h.date is None:
+        checks.append("issue_date: văn bản không in ngày ban hành.")
+    signers_yaml: list[str] = []
+    for s in h.signers:
+        unit = CHECK
+        signers_yaml += [
+            f"  - capacity: {_q(s.capacity)}",
+            f"    on_behalf_of: {_q(s.on_behalf_of)}",
+            f"    position: {_q(s.position)}",
+            f"    name: {_q(s.name)}",
+            f"    unit: {_q(unit)}",
+        ]
+    if h.signers:
+        checks.append("signers: chọn đơn vị (unit) của từng người ký; kiểm tra thẩm quyền ký và chức vụ.")
+    # directives
+    citations_yaml: list[str] = []
+    new_rows: list[dict[str, Any]] = []
+    for c in ex.directives:
+        did = c.directive_id if c.sure else f"{CHECK}: {c.directive_id}"
+        if not c.sure:
+            checks.append(f"citations: “{c.raw[:80]}” — không chắc mã văn bản ({c.directive_id}).")
+        if c.new_row is not None:
+            new_rows.append(c.new_row)
+        relation = c.preamble_relation if "preamble" in c.sections and c.preamble_relation else "dan_chieu"
+        citations_yaml += [
+            f"  - directive: {_q(did)}",
+            f"    relation: {relation}",
+            f"    sections: [{', '.join(c.sections)}]",
+        ]
+    if new_rows:
+        checks.append(
+            f"citations: {len(new_rows)} văn bản chưa có trong data/directives.csv — thêm các dòng được đề xuất."
+        )
+    # tasks
+    tasks_yaml: list[str] = []
+    seen: dict[str, int] = {}
+    for t in ex.tasks:
+        base = slug(t.section) or "nv"
+        seen[base] = seen.get(base, 0) + 1
+        tid = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        lead_units = _unit_list(t.lead, units, province)
+        partner_units = [u for u in _unit_list(t.partners, units, province)] if t.partners else []
+        inferred = list(t.inferred)
+        tasks_yaml += [
+            f"  - id: {tid}",
+            f"    section: {_q(t.section)}",
+            f"    text: {_q(t.text)}",
+            f"    lead: {_q(t.lead)}",
+            f"    lead_units: [{', '.join(_q(u) for u in lead_units)}]",
+            f"    partners: {_q(t.partners)}",
+            f"    partner_units: [{', '.join(_q(u) for u in partner_units)}]",
+            f"    deadline: {_q(t.deadline)}",
+            f"    due_date: {_q(t.due_date)}",
+            f"    recurrence: {t.recurrence}",
+            "    status: not_reported",
+            f"    inferred: [{', '.join(inferred)}]",
+        ]
+    if ex.tasks:
+        checks.append(
+            "tasks: nhiệm vụ do công cụ tách tự động — kiểm tra đơn vị chủ trì, phối hợp (lead_units, partner_units) và thời hạn."
+        )
+    checks.append("status: chọn tình trạng (in_force, draft, expired…).")
+    topics = [k for k, rx in _TOPICS.items() if re.search(rx, fold(ex.body.markdown))]
+    source_kind = (
+        "news_article"
+        if h.news
+        else ("draft" if status_num == "blank" else ("web_copy" if ex.debris or h.number is None else "original"))
+    )
+    inferred_fields = ["issuers", "issuer_level", "province"] + [f for f in h.inferred if f not in ("issuer",)]
+    lines = ["---", "# CẦN KIỂM TRA — bản nháp do công cụ nhập tạo; sửa các mục sau rồi xóa các dấu “CẦN KIỂM TRA”:"]
+    lines += [f"#   - {c}" for c in dict.fromkeys(checks)]
+    lines += [
+        f"id: {plan_id}",
+        f"doc_type: {_q(doc_type)}",
+        f"title: {_q(title)}",
+        f"number_symbol: {_q(h.number)}",
+        f"number_status: {status_num}",
+        "issuers:",
+    ]
+    for name, unit in zip(issuer_names or [None], issuer_units, strict=False):
+        lines += [f"  - unit: {_q(unit)}", f"    as_printed: {_q(name)}"]
+    lines += [
+        f"issuer_level: {_q(level)}",
+        f"province: {_q(prov)}",
+        f"place: {_q(h.place)}",
+        f"issue_date: {_q(h.date)}",
+        f"issue_date_precision: {_q(precision)}",
+        "effective_date: null",
+        f"status: {_q(CHECK)}",
+        "signers:" + ("" if signers_yaml else " []"),
+        *signers_yaml,
+        "recipients:" + ("" if h.recipients else " []"),
+        *[f"  - {_q(r.replace(';', ','))}" for r in h.recipients],
+        f"topics: [{', '.join(topics)}]",
+        f"source_kind: {source_kind}",
+        f"source_file: {_q(source_file)}",
+        "source_url: null",
+        f"inferred: [{', '.join(dict.fromkeys(inferred_fields))}]",
+        f"notes: {_q('Bản nháp do công cụ nhập (build_site.py import) tạo từ ' + source_file + '; cần người kiểm tra đối chiếu với bản gốc.')}",
+        "citations:" + ("" if citations_yaml else " []"),
+        *citations_yaml,
+        "tasks:" + ("" if tasks_yaml else " []"),
+        *tasks_yaml,
+        "---",
+        "",
+    ]
+    return "\n".join(lines) + ex.body.markdown, new_rows

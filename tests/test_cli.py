@@ -159,3 +159,11 @@ def test_a_draft_outside_docs_plans_is_checked_against_the_repository(seed_repo,
     assert main(["validate", "--root", str(seed_repo), str(draft), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert {(f["file"], f["code"]) for f in report["findings"]} == {(f"inbox/{source.name}", "duplicate-id")}
+
+
+def test_new_writes_a_scaffold_the_validator_refuses_until_filled(data_repo, capsys):
+    target = data_repo / "docs" / "plans" / "x" / "moi.md"
+    assert main(["new", "-o", str(target)]) == 0
+    assert "# " in target.read_text(encoding="utf-8")  # explained in Vietnamese comments
+    assert main(["validate", "--root", str(data_repo), str(target), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["errors"] > 5

@@ -166,7 +166,9 @@ def _markdown(blocks: list[Block], footnotes: dict[str, str]) -> str:
             out.append(f"### {b.text}")
         elif b.kind == "item":
             out.append(
-                re.sub(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\s*[.\-–)]\s*", r"\1. ", b.text) if "." not in (b.label or "") else b.text
+                re.sub(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\s*[.\-–)]\s*", r"\1. ", b.text)
+                if "." not in (b.label or "")
+                else b.text
             )
         else:
             out.append(b.text)

@@ -211,3 +211,36 @@ def test_extract_is_fast_on_20kb() -> None:
         t0 = time.perf_counter()
         extract(s[:20_000], _rows())
         assert time.perf_counter() - t0 < 1.0
+
+
+def test_import_never_overwrites_a_published_plan(seed_repo, capsys):
+    from congkhai.cli import main
+
+    original = seed_repo / "docs" / "plans" / "bac-kan" / "003_7ae9dc75363d8fc9.txt"
+    published = seed_repo / "docs" / "plans" / "bac-kan" / "bac-kan-2023-276-ubnd-ncpc.md"
+    before = published.read_bytes()
+    assert main(["import", str(original), "--root", str(seed_repo)]) == 2
+    assert "không ghi đè" in capsys.readouterr().err
+    assert published.read_bytes() == before
+
+
+def test_import_drafts_new_catalogue_rows(seed_repo, tmp_path, capsys):
+    from congkhai.cli import main
+
+    text = "KẾ HOẠCH\nThực hiện Chỉ thị số 99/CT-TTg ngày 01/02/2023 của Thủ tướng Chính phủ\n\nI. MỤC ĐÍCH\n1. Nội dung.\n"
+    source = tmp_path / "moi.txt"
+    source.write_text(text, encoding="utf-8")
+    assert main(["import", str(source), "--root", str(seed_repo), "-o", str(tmp_path / "draft.md")]) == 0
+    catalogue = (seed_repo / "data" / "directives.csv").read_text(encoding="utf-8")
+    assert "99/CT-TTg" in catalogue
+    assert (tmp_path / "draft.md").exists()
+
+
+def test_unreadable_input_is_a_clear_error_not_a_crash(tmp_path, capsys):
+    from congkhai.cli import main
+
+    bad = tmp_path / "ke-hoach.doc"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0 old word file")
+    code = main(["import", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and err.strip()

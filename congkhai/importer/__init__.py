@@ -10,6 +10,7 @@ is unsure of is marked "CẦN KIỂM TRA" so that the validator refuses it until
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sys
@@ -190,7 +191,11 @@ def extract(text: str, catalogue_rows: list[dict[str, Any]]) -> Extraction:
             header.issuer = who
             header.inferred.append("issuer")
     place, province_name, level = infer_place(text, header, _provinces())
-    cites = collect(_sections(body))
+    title_part: list[tuple[str, str, str | None]] = []
+    if header.title:  # "Kế hoạch thực hiện Chỉ thị số 33/CT-TTg…": the title cites what the plan implements
+        implements = fold(header.title).startswith(("thuc hien", "trien khai"))
+        title_part.append(("title", header.title, "thuc_hien" if implements else None))
+    cites = collect(title_part + _sections(body))
     doc_types = load_model().vocabularies["doc_type"]
     resolve(cites, catalogue_rows, place, doc_types)
     tasks = find_tasks(body.blocks)
@@ -229,19 +234,13 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
 
 
 def _read(path: Path) -> str:
-    if path.suffix.lower() in {".txt", ".md"}:
-        data = path.read_bytes()
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            pass
+    """The file's text, whatever its format and encoding (sources.py), or a clerk-readable error."""
+    from congkhai.importer.sources import SourceError, read_text
+
     try:
-        from congkhai.importer.sources import read_text  # written separately; optional
-    except ImportError:
-        if path.suffix.lower() not in {".txt", ".md"}:
-            raise ValueError(f"không đọc được tệp {path.name}: chỉ hỗ trợ .txt, .md (UTF-8)") from None
-        raise ValueError(f"tệp {path.name} không phải văn bản UTF-8") from None
-    return str(read_text(path))
+        return read_text(path)
+    except SourceError as exc:
+        raise ValueError(f"{exc.message_vi} ({exc.message_en})") from None
 
 
 def _catalogue(root: Path) -> list[dict[str, Any]]:
@@ -251,6 +250,40 @@ def _catalogue(root: Path) -> list[dict[str, Any]]:
             return list(csv.DictReader(fh))
     except OSError:
         return []
+
+
+CATALOGUE_FIELDS = [
+    "id",
+    "doc_type",
+    "kind",
+    "number_symbol",
+    "year",
+    "issue_date",
+    "issuer",
+    "jurisdiction",
+    "title",
+    "name",
+    "url",
+]
+
+
+def _append_catalogue(root: Path, new_rows: list[dict[str, object]]) -> int:
+    """Draft the new documents into data/directives.csv, skipping ids already there."""
+    path = root / "data" / "directives.csv"
+    known = {r.get("id") for r in _catalogue(root)}
+    fresh = [r for r in new_rows if r.get("id") not in known]
+    if not fresh:
+        return 0
+    text = path.read_text(encoding="utf-8") if path.exists() else ",".join(CATALOGUE_FIELDS) + "\n"
+    if not text.endswith("\n"):
+        text += "\n"
+    buf = io.StringIO()
+    csv.DictWriter(buf, fieldnames=CATALOGUE_FIELDS, lineterminator="\n", extrasaction="ignore").writerows(
+        [{k: ("" if r.get(k) is None else r.get(k)) for k in CATALOGUE_FIELDS} for r in fresh]
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + buf.getvalue(), encoding="utf-8")
+    return len(fresh)
 
 
 def import_file(path: Path, root: Path, out: Path | None, as_json: bool) -> int:
@@ -277,25 +310,19 @@ def import_file(path: Path, root: Path, out: Path | None, as_json: bool) -> int:
         plan_id = m.group(1).strip().strip('"') if m else "ke-hoach-moi"
         plan_id = slug(plan_id) or "ke-hoach-moi"
         out = root / "docs" / "plans" / (extraction.place.province or "moi") / f"{plan_id}.md"
+        if out.exists():  # never replace a published plan by accident
+            print(
+                f"lỗi: đã có tệp {out} — không ghi đè kế hoạch đã có; dùng -o để ghi bản nháp vào chỗ khác.",
+                file=sys.stderr,
+            )
+            return 2
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(markdown, encoding="utf-8")
     print(f"Đã viết bản nháp: {out}")
     if new_rows:
-        print(f"{len(new_rows)} văn bản được trích dẫn chưa có trong data/directives.csv — thêm các dòng sau:")
-        fields = [
-            "id",
-            "doc_type",
-            "kind",
-            "number_symbol",
-            "year",
-            "issue_date",
-            "issuer",
-            "jurisdiction",
-            "title",
-            "name",
-            "url",
-        ]
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
-        writer.writerows(new_rows)
+        added = _append_catalogue(root, new_rows)
+        print(f"Đã thêm {added} văn bản được trích dẫn mới vào data/directives.csv (bản nháp, cần kiểm tra):")
+        for row in new_rows:
+            print(f"  - {row['id']}")
     print("Sửa mọi chỗ đánh dấu “CẦN KIỂM TRA”, rồi chạy: python build_site.py validate", out)
     return 0

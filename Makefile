@@ -38,6 +38,7 @@ lint: $(STAMP)
 golden: $(STAMP)  ## regenerate golden files after a deliberate change; review the diff
 	$(BIN)/python -m tests.golden
 	$(BIN)/python -m tests.test_opendata
+	$(BIN)/python -m tests.test_compliance
 
 clean:
 	rm -rf site .site-* .pytest_cache

@@ -227,6 +227,11 @@ def _keyed(rows: list[dict[str, str]], pk: list[str]) -> dict[tuple[str, ...], d
     return out
 
 
+# Columns computed from git history: a revision read from an archive has none, so they would
+# always "change"; they say when a plan was published, not what it says.
+FROM_HISTORY = frozenset({"published_on"})
+
+
 def compare_rows(
     table: Table, old_rows: list[dict[str, str]], new_rows: list[dict[str, str]]
 ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[tuple[str, ...], list[FieldChange]]]]:
@@ -237,10 +242,11 @@ def compare_rows(
     added = sorted(set(new) - set(old), key=_natural)
     removed = sorted(set(old) - set(new), key=_natural)
     changed = []
+    compared = [f for f in table.field_names if f not in FROM_HISTORY]
     for k in sorted(set(old) & set(new), key=_natural):
         fields = [
             FieldChange(f, old[k].get(f) or "", new[k].get(f) or "")
-            for f in table.field_names
+            for f in compared
             if (old[k].get(f) or "") != (new[k].get(f) or "")
         ]
         if fields:

@@ -219,6 +219,20 @@ CODES: dict[str, Code] = {
         "Kiểm tra cách ghi số, ký hiệu trong nội dung, hoặc xóa khỏi citations nếu không được trích dẫn.",
         "Check how the body writes its number, or remove it from citations if it is not cited.",
     ),
+    "status-incomplete": Code(
+        E,
+        "Tình trạng '{status}' cần có {missing}",
+        "Status '{status}' needs {missing}",
+        "Văn bản không bao giờ bị xóa: khi thu hồi ghi status: withdrawn, status_date và status_reason; khi bị thay thế ghi status: superseded, status_date và superseded_by (mã kế hoạch mới).",
+        "Nothing is deleted: a withdrawn plan needs status: withdrawn, status_date and status_reason; a superseded one status: superseded, status_date and superseded_by (the new plan's id).",
+    ),
+    "cites-inactive-document": Code(
+        W,
+        "Kế hoạch còn hiệu lực trích dẫn '{value}', văn bản đã hết hiệu lực hoặc bị thay thế {replaced_by}",
+        "A plan in force cites '{value}', which has expired or was replaced {replaced_by}",
+        "Kiểm tra lại căn cứ: trích dẫn văn bản thay thế, hoặc ghi chú vì sao vẫn dẫn văn bản cũ.",
+        "Check the basis: cite the replacing document, or note why the old one is still cited.",
+    ),
     "list-delimiter": Code(
         E,
         "Phần tử '{value}' của '{key}' chứa dấu ';' dùng để ngăn cách trong tệp CSV",

@@ -32,3 +32,38 @@ def last_changed(root: Path, folder: str = "docs/plans") -> dict[str, str]:
         elif line and when:
             out.setdefault(line, when)  # log is newest first
     return out
+
+
+def first_seen(root: Path, folder: str = "docs/plans") -> dict[str, str]:
+    """Repository-relative path → ISO 8601 time of the commit that added it (its first appearance)."""
+    try:
+        proc = subprocess.run(
+            [
+                "git",
+                "log",
+                "--reverse",
+                "--diff-filter=A",
+                "--format=%x00%cI",
+                "--name-only",
+                "--no-renames",
+                "--",
+                folder,
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if proc.returncode != 0:
+        return {}
+    out: dict[str, str] = {}
+    when = ""
+    for line in proc.stdout.splitlines():
+        if line.startswith("\x00"):
+            when = line[1:]
+        elif line and when:
+            out.setdefault(line, when)  # oldest first
+    return out

@@ -15,6 +15,7 @@ from .checks.table import check_tables
 from .directives import Catalogue
 from .findings import Finding, Severity
 from .frontmatter import Source, read_source
+from .history import first_seen
 from .records import Tables, plan_rows, read_reference
 from .schemas import Model, load_model
 
@@ -29,6 +30,7 @@ class Validation:
     tables: Tables
     findings: list[Finding]
     mentions: dict[str, Counter[str]] = field(default_factory=dict)
+    today: dt.date = field(default_factory=dt.date.today)
 
     @property
     def errors(self) -> list[Finding]:
@@ -77,6 +79,10 @@ def validate(root: Path, only: list[Path] | None = None, today: dt.date | None =
         findings += check_structure(model, src)
         findings += check_source_text(src)
         plan_rows(model, src, tables)
+    added = first_seen(root)
+    for plan in tables.rows.get("plans", []):
+        given = plan.get("published_date")
+        plan["published_on"] = given if isinstance(given, str) else (added.get(plan["path"], "")[:10] or None)
     findings += check_tables(model, tables)
     findings += check_rules(model, tables, today, frozenset(broken))
     findings += check_reference_text(tables, [t.name for t in model.tables.values() if t.reference_path])
@@ -93,7 +99,36 @@ def validate(root: Path, only: list[Path] | None = None, today: dt.date | None =
     if only is not None:
         wanted = {_rel(p, root) for p in only}
         findings = [f for f in findings if any(f.file == w or f.file.startswith(w.rstrip("/") + "/") for w in wanted)]
-    return Validation(root, model, sources, tables, sorted(set(findings), key=Finding.sort_key), mentions)
+    if not [f for f in findings if f.severity is Severity.ERROR]:
+        findings += disclosure_rows(root, tables, today)
+    return Validation(root, model, sources, tables, sorted(set(findings), key=Finding.sort_key), mentions, today)
+
+
+RULES = "data/disclosure_rules.yaml"
+OVERRIDES = "data/holiday_overrides.csv"
+
+
+def disclosure_rows(root: Path, tables: Tables, today: dt.date) -> list[Finding]:
+    """Fill the derived compliance and directory tables (Law 10/2022 Art 12; Decree 13/2018 Art 6).
+
+    Computed only from valid records; a rules or calendar file that cannot be read is a finding.
+    """
+    import yaml
+
+    from .compliance import RULES_YAML, compliance_rows, directory_rows, load_rules
+    from .workdays import WorkCalendar
+
+    try:
+        rules = load_rules(root / RULES if (root / RULES).exists() else RULES_YAML)  # the project's defaults
+        calendar = WorkCalendar(root / OVERRIDES if (root / OVERRIDES).exists() else None)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        where = RULES if RULES in str(exc) or not (root / RULES).exists() else OVERRIDES
+        return [Finding(where, 0, 0, "", "unreadable-file", {"reason": str(exc)})]
+    plans = tables.rows.get("plans", [])
+    disclosures = tables.rows.get("disclosures", [])
+    tables.rows["compliance"] = compliance_rows(plans, disclosures, calendar, rules, today)
+    tables.rows["directory"] = directory_rows(plans, disclosures)
+    return []
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -13,10 +13,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import datasets, metadata, opendata, search, stats
+from . import compliance, datasets, metadata, opendata, search, stats
 from .history import last_changed
 from .pages import PageBuilder, with_front_matter
-from .pipeline import Validation
+from .pipeline import RULES, Validation
 from .sanitize import ArticleNotFound, clean_article
 
 
@@ -134,6 +134,14 @@ def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str,
     )
     pages["data/tu-dien.md"] = opendata.dictionary_page(model)
     pages["thong-ke.md"] = stats.stats_page(model, rows, page="thong-ke.md")
+    pages[compliance.COMPLIANCE_PAGE] = compliance.compliance_page(
+        rows["compliance"],
+        rows["plans"],
+        rows["units"],
+        model,
+        compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML),
+    )
+    pages[compliance.DIRECTORY_PAGE] = compliance.directory_page(rows["directory"], model)
     catalog = metadata.dcat_catalog(descriptor, base, files=others)
     downloads["catalog.jsonld"] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
     names: dict[str, list[str]] = {}

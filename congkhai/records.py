@@ -138,7 +138,11 @@ def read_reference(path: Path, rel: str, table: Table, tables: Tables) -> list[F
             reader = csv.reader(fh)
             header = next(reader, [])
             stored = [f.name for f in table.fields if not f.derived]
-            if header != stored:
+            required = [f.name for f in table.fields if not f.derived and f.required]
+            unknown = [h for h in header if h not in stored]
+            missing = [r for r in required if r not in header]
+            if unknown or missing or len(set(header)) != len(header):
+                # optional columns may be left out (added later to the schema); nothing else may differ
                 params = shape_params("columns", "columns")
                 params["expected_vi"] = params["expected_en"] = ",".join(stored)
                 params["found_vi"] = params["found_en"] = ",".join(header)

@@ -75,7 +75,7 @@ def test_plans_added_removed_changed(repo: Path) -> None:
     assert [c.plan.id for c in diff.plans_changed] == [_plan_id(KEEP)]
     changed = diff.plans_changed[0]
     assert [(f.field, f.old, f.new) for f in changed.fields] == [("title", OLD_TITLE, NEW_TITLE)]
-    assert changed.rows == {"tasks": [0, 0, 1]}
+    assert changed.rows == {"tasks": [0, 0, 1], "directory": [0, 0, 1]}  # the directory repeats the title
     added = diff.plans_added[0]
     assert added.title == _front(NEW)["title"]
     assert added.issuers == ["Ủy ban nhân dân thành phố Cần Thơ"]

@@ -57,6 +57,7 @@ def scratch(tmp_path: Path) -> Path:
             shutil.copytree(src, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, repo / name)
+    (repo / ".stamp").touch()  # newer than requirements.txt: make must not set up a venv
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "base")
@@ -68,7 +69,7 @@ def make(repo: Path, target: str, summary: Path) -> subprocess.CompletedProcess[
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
     return subprocess.run(
-        ["make", "-s", target, "BASE=main", f"BIN={bin_dir}", "STAMP=Makefile"],
+        ["make", "-s", target, "BASE=main", f"BIN={bin_dir}", "STAMP=.stamp"],
         cwd=repo,
         env=env,
         capture_output=True,

@@ -45,6 +45,8 @@ FILL = [
     ("status", "not_reported"),
     ("directive", "33-ct-ttg-2021"),
     ("relation", "thuc_hien"),
+    ("form", "niem_yet"),  # disclosures
+    ("started", "2024-03-06"),
 ]
 BODY = (
     "## I. MỤC ĐÍCH, YÊU CẦU\n\nThực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ.\n\n"

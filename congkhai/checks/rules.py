@@ -196,9 +196,10 @@ def check_references(model: Model, tables: Tables, broken: set[str]) -> Iterator
             ref = fk["reference"]
             target = ref["resource"] or table.name
             ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-            if target in ("plans", "tasks") or target in broken:
+            if target in broken or (table.frontmatter_key and target in ("plans", "tasks") and "plan_id" in fields):
                 continue  # rows made from one plan file always point at that file's plan
-            known = {tuple(r.get(f) for f in ref_fields) for r in tables.rows.get(target, [])}
+            targets = (tuple(r.get(f) for f in ref_fields) for r in tables.rows.get(target, []))
+            known = {key for key in targets if all(isinstance(v, str | int) for v in key)}
             for row, origin in tables.iter(table.name):
                 key = tuple(row.get(f) for f in fields)
                 if any(not isinstance(k, str | int) for k in key) or key in known:
@@ -252,6 +253,41 @@ def check_sections(tables: Tables) -> Iterator[Finding]:
                 )
 
 
+INACTIVE = {"het_hieu_luc", "ngung_hieu_luc"}
+
+
+def check_status(tables: Tables) -> Iterator[Finding]:
+    """Nothing published is lost: a plan leaves force only with the reason, date and successor."""
+    for row, origin in tables.iter("plans"):
+        status = row.get("status")
+        if status == "withdrawn" and not row.get("status_reason"):
+            yield origin.finding("status", "status-incomplete", status=status, missing="status_reason")
+        if status == "superseded" and not row.get("superseded_by"):
+            yield origin.finding("status", "status-incomplete", status=status, missing="superseded_by")
+        if row.get("superseded_by") and status != "superseded":
+            yield origin.finding("status", "status-incomplete", status=status or "", missing="status: superseded")
+        if status in ("withdrawn", "superseded", "expired", "amended") and not row.get("status_date"):
+            yield origin.finding("status", "status-incomplete", status=status, missing="status_date")
+
+
+def check_cited_in_force(tables: Tables) -> Iterator[Finding]:
+    """A plan in force that still cites a document which was replaced or ended."""
+    inactive = {
+        d["id"]: d.get("replaced_by") or ""
+        for d in tables.rows.get("directives", [])
+        if d.get("legal_status") in INACTIVE or d.get("replaced_by")
+    }
+    status = {p["id"]: p.get("status") for p in tables.rows.get("plans", []) if isinstance(p.get("id"), str)}
+    for row, origin in tables.iter("citations"):
+        directive, plan_id = row.get("directive"), row.get("plan_id")
+        if not isinstance(directive, str) or not isinstance(plan_id, str):
+            continue  # malformed: the table check reports it
+        if directive in inactive and status.get(plan_id) in ("in_force", "draft"):
+            yield origin.finding(
+                "directive", "cites-inactive-document", value=directive, replaced_by=inactive[directive]
+            )
+
+
 def check_rules(model: Model, tables: Tables, today: dt.date, broken: frozenset[str] = frozenset()) -> list[Finding]:
     out: list[Finding] = []
     out += check_vocabularies(model, tables)
@@ -261,4 +297,6 @@ def check_rules(model: Model, tables: Tables, today: dt.date, broken: frozenset[
     out += check_references(model, tables, set(broken))
     out += check_directive_ids(model, tables)
     out += check_sections(tables)
+    out += check_status(tables)
+    out += check_cited_in_force(tables)
     return out

@@ -252,34 +252,22 @@ def _catalogue(root: Path) -> list[dict[str, Any]]:
         return []
 
 
-CATALOGUE_FIELDS = [
-    "id",
-    "doc_type",
-    "kind",
-    "number_symbol",
-    "year",
-    "issue_date",
-    "issuer",
-    "jurisdiction",
-    "title",
-    "name",
-    "url",
-]
-
-
 def _append_catalogue(root: Path, new_rows: list[dict[str, object]]) -> int:
     """Draft the new documents into data/directives.csv, skipping ids already there."""
+    from congkhai.schemas import load_model
+
+    fields = [f.name for f in load_model().tables["directives"].frontmatter_fields]  # the CSV's columns
     path = root / "data" / "directives.csv"
     known = {r.get("id") for r in _catalogue(root)}
     fresh = [r for r in new_rows if r.get("id") not in known]
     if not fresh:
         return 0
-    text = path.read_text(encoding="utf-8") if path.exists() else ",".join(CATALOGUE_FIELDS) + "\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else ",".join(fields) + "\n"
     if not text.endswith("\n"):
         text += "\n"
     buf = io.StringIO()
-    csv.DictWriter(buf, fieldnames=CATALOGUE_FIELDS, lineterminator="\n", extrasaction="ignore").writerows(
-        [{k: ("" if r.get(k) is None else r.get(k)) for k in CATALOGUE_FIELDS} for r in fresh]
+    csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", extrasaction="ignore").writerows(
+        [{k: ("" if r.get(k) is None else r.get(k)) for k in fields} for r in fresh]
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text + buf.getvalue(), encoding="utf-8")

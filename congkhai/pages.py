@@ -74,7 +74,7 @@ class PageBuilder:
         self.directives = {d["id"]: d for d in rows["directives"]}
         self.provinces = {p["id"]: p for p in rows["provinces"]}
         self.by_plan: dict[str, dict[str, list[Row]]] = {}
-        for name in ("issuers", "signers", "recipients", "tasks", "citations"):
+        for name in ("issuers", "signers", "recipients", "tasks", "citations", "disclosures"):
             for r in rows[name]:
                 self.by_plan.setdefault(r["plan_id"], {}).setdefault(name, []).append(r)
 
@@ -90,6 +90,51 @@ class PageBuilder:
         pages = {plan_url(p): self.plan_page(p) for p in self.rows["plans"]}
         pages.update(Listing(self.model, self.rows, self.base_url).pages())
         return pages
+
+    def status_banner(self, here: str, plan: Row) -> list[str]:
+        """Withdrawn, superseded and expired plans stay readable, clearly marked (nothing is deleted)."""
+        status = plan.get("status")
+        if status not in ("withdrawn", "superseded", "expired", "amended"):
+            return []
+        kind = "danger" if status == "withdrawn" else "warning"
+        text = f"Văn bản này {esc(self.label('plan_status', status)).lower()}"
+        if plan.get("status_date"):
+            text += f" từ ngày {date_vi(plan['status_date'])}"
+        text += "."
+        successor = plan.get("superseded_by")
+        if successor:
+            target = next((p for p in self.rows["plans"] if p["id"] == successor), None)
+            if target is not None:
+                text += " Xem văn bản thay thế: " + self.link(here, plan_url(target), esc(target["title"])) + "."
+        if plan.get("status_reason"):
+            text += f" Lý do: {esc(plan['status_reason'])}"
+        return [f'!!! {kind} "{esc(self.label("plan_status", status))}"', "", "    " + text, ""]
+
+    def disclosure_section(self, plan: Row, disclosures: list[Row]) -> list[str]:
+        """How and when the plan was disclosed (Law 10/2022/QH15 Art 12), and when it reached this site."""
+        lines = ["## Công khai", ""]
+        if plan.get("published_on"):
+            lines.append(f"Đăng trên trang này ngày {date_vi(plan['published_on'])}.")
+            lines.append("")
+        if disclosures:
+            lines.append(
+                _table(
+                    ["Hình thức", "Từ ngày", "Đến ngày", "Ghi chú"],
+                    (
+                        [
+                            esc(self.label("disclosure_form", d["form"])),
+                            date_vi(d.get("started")),
+                            date_vi(d.get("ended")) if d.get("ended") else "Đang công khai",
+                            esc(d.get("note")),
+                        ]
+                        for d in disclosures
+                    ),
+                )
+            )
+        else:
+            lines.append("Chưa ghi nhận hình thức, thời gian công khai của cơ quan ban hành.")
+        lines.append("")
+        return lines
 
     def plan_metadata(self, plan: Row) -> dict[str, Any]:
         """JSON-LD and Dublin Core for the page's <head> (rendered by overrides/main.html)."""
@@ -173,8 +218,10 @@ class PageBuilder:
         out = [
             front_matter({"title": plan["title"], **self.plan_metadata(plan)}),
             f"# {esc(plan['title'])}\n",
+            *self.status_banner(here, plan),
             _table(["Thông tin", "Giá trị"], rows),
             "",
+            *self.disclosure_section(plan, parts.get("disclosures", [])),
         ]
         if plan.get("notes"):
             out += ['??? note "Ghi chú về nguồn và cách nhập liệu"', "", "    " + esc(plan["notes"]), ""]

@@ -129,3 +129,35 @@ def test_site_url_gives_absolute_sitemap_feed_and_catalogue(tmp_path, monkeypatc
     assert any(str(h).startswith("https://cong-khai.example.vn/ke-hoach/plans/") for h in links)
     catalog = json.loads((site / "data" / "catalog.jsonld").read_text(encoding="utf-8"))
     assert "https://cong-khai.example.vn/ke-hoach/data/plans.csv" in json.dumps(catalog)
+
+
+def test_withdrawn_and_superseded_plans_stay_readable_with_a_banner(tmp_path):
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path / "repo")
+    old = repo / "docs" / "plans" / "tay-ninh" / "tay-ninh-tp-tay-ninh-2023-phoi-hop-cong-tac-dan-van-chinh-quyen.md"
+    gone = repo / "docs" / "plans" / "bac-kan" / "bac-kan-2023-276-ubnd-ncpc.md"
+    old.write_text(
+        old.read_text(encoding="utf-8").replace(
+            "status: in_force",
+            'status: superseded\nstatus_date: "2024-01-15"\nsuperseded_by: lang-son-cao-loc-2024-kh-ubnd',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    gone.write_text(
+        gone.read_text(encoding="utf-8").replace(
+            "status: in_force",
+            'status: withdrawn\nstatus_date: "2023-02-01"\nstatus_reason: "Ban hành nhầm <b>số</b>"',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    assert main(["build", "--root", str(repo)]) == 0
+    site = repo / "site" / "plans"
+    superseded = (site / "tay-ninh" / old.stem / "index.html").read_text(encoding="utf-8")
+    assert "Đã được thay thế" in superseded and "15/01/2024" in superseded
+    assert 'href="../../lang-son/lang-son-cao-loc-2024-kh-ubnd/"' in superseded
+    withdrawn = (site / "bac-kan" / gone.stem / "index.html").read_text(encoding="utf-8")
+    assert "Đã thu hồi" in withdrawn and "Ban hành nhầm &lt;b&gt;số&lt;/b&gt;" in withdrawn
+    assert "Toàn văn" in withdrawn  # still readable

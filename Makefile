@@ -60,13 +60,14 @@ ci-validate: $(STAMP)
 	@files='$(CHANGED)'; \
 	if [ -z "$$files" ] && git rev-parse -q --verify '$(BASE)' >/dev/null && git diff --quiet '$(BASE)...HEAD' -- data schemas; then \
 	  files=$$(git diff --name-only --diff-filter=d '$(BASE)...HEAD' -- 'docs/plans/*.md' | tr '\n' ' '); fi; \
-	status=0; $(BIN)/python build_site.py validate $$files --format github || status=$$?; \
+	since=; if git rev-parse -q --verify '$(BASE)' >/dev/null; then since="--since $(BASE)"; fi; \
+	status=0; $(BIN)/python build_site.py validate $$files $$since --format github || status=$$?; \
 	pending=$$(find inbox -type f ! -name README.md ! -name '.*' 2>/dev/null | LC_ALL=C sort); \
 	if [ -n "$$pending" ]; then status=1; printf '%s\n' "$$pending" | while IFS= read -r f; do \
 	  echo "::error file=$$(printf '%s' "$$f" | sed 's/%/%25/g; s/,/%2C/g; s/:/%3A/g'),title=inbox::Tệp vẫn nằm trong inbox/: chờ quy trình nhập tạo bản nháp kế hoạch, rồi xóa tệp này trước khi hợp nhất."; done; fi; \
 	{ echo '## Kết quả kiểm tra'; echo; \
 	  if [ -n "$$files" ]; then echo "Các tệp được kiểm tra: $$files"; else echo 'Đã kiểm tra toàn bộ kế hoạch và bảng tham chiếu.'; fi; echo; \
-	  echo '```text'; $(BIN)/python build_site.py validate $$files --format text || true; echo '```'; \
+	  echo '```text'; $(BIN)/python build_site.py validate $$files $$since --format text || true; echo '```'; \
 	  if [ -n "$$pending" ]; then echo; echo 'Tệp còn trong `inbox/` (cần xóa trước khi hợp nhất):'; printf '%s\n' "$$pending" | sed 's/.*/- `&`/'; fi; echo; \
 	} >> '$(SUMMARY)'; \
 	exit $$status

@@ -58,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default text)")
     v.add_argument("--fix", action="store_true", help="normalise non-NFC text and the look-alike Ð in place")
     v.add_argument("--strict", action="store_true", help="fail on warnings too")
+    v.add_argument("--since", default=None, help="git revision of the last publication: its plans must not be removed")
     b = sub.add_parser("build", parents=[common], help="validate, write datasets and build the site (the default)")
     b.add_argument("--out", type=Path, default=None, help="site directory (default: site/)")
     d = sub.add_parser("datasets", parents=[common], help="validate and write only the datasets")
@@ -115,14 +116,19 @@ def _run(args: argparse.Namespace) -> int:
         if not path.exists():
             print(msgs["missing"].format(path=path), file=sys.stderr)
             return 2
-    result = validate(args.root, only=only, today=args.today)
+    since = getattr(args, "since", None)
+    try:
+        result = validate(args.root, only=only, today=args.today, since=since)
+    except ValueError as exc:  # an unknown --since revision
+        print(str(exc), file=sys.stderr)
+        return 2
     if command == "validate" and args.fix:
         from .fix import fix_files
 
         n = fix_files(result.findings, args.root)
         if n:
             print(msgs["fixed"].format(n=n), file=sys.stderr)
-            result = validate(args.root, only=only, today=args.today)
+            result = validate(args.root, only=only, today=args.today, since=since)
     files = len(only) if only else len(result.sources)
     fmt = getattr(args, "format", "text")
     errors, warnings = counts(result.findings)

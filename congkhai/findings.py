@@ -233,6 +233,13 @@ CODES: dict[str, Code] = {
         "Kiểm tra lại căn cứ: trích dẫn văn bản thay thế, hoặc ghi chú vì sao vẫn dẫn văn bản cũ.",
         "Check the basis: cite the replacing document, or note why the old one is still cited.",
     ),
+    "published-plan-removed": Code(
+        E,
+        "Kế hoạch '{id}' đã công bố (tệp {path} ở phiên bản {base}) không còn: đã bị xóa hoặc đổi mã",
+        "Published plan '{id}' (file {path} at {base}) is gone: it was deleted or its id changed",
+        "Không bao giờ xóa hay đổi tên (đổi mã) kế hoạch đã công bố: đặt status: withdrawn kèm status_date và status_reason, hoặc superseded kèm superseded_by.",
+        "Never delete or rename a published plan: set status: withdrawn with status_date and status_reason, or superseded with superseded_by.",
+    ),
     "list-delimiter": Code(
         E,
         "Phần tử '{value}' của '{key}' chứa dấu ';' dùng để ngăn cách trong tệp CSV",

@@ -28,6 +28,7 @@ from .metadata import _NS, ATOM, PUBLISHER, plan_path
 from .pages import date_vi, esc, plan_url
 from .records import Row
 from .schemas import Model, load_model
+from .text import fold as fold_accents
 
 CLOSED = frozenset({"done", "cancelled"})
 NO_LEAD = "Chưa xác định đơn vị chủ trì"
@@ -51,6 +52,13 @@ def _date(value: Any) -> dt.date | None:
         return value
     try:
         return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip()) if value not in (None, "") else None
     except ValueError:
         return None
 
@@ -110,7 +118,7 @@ def task_state(tasks: Iterable[Row], updates: Iterable[Row], today: dt.date) -> 
                 "due_date": due.isoformat() if due else None,
                 "recurrence": t.get("recurrence"),
                 "status": status,
-                "progress": (last or {}).get("progress"),
+                "progress": _int((last or {}).get("progress")),
                 "last_update": last_date.isoformat() if last_date else None,
                 "result": (last or {}).get("result"),
                 "evidence": (last or {}).get("evidence"),
@@ -169,7 +177,9 @@ def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date,
         plan = plans.get(pid)
         if plan is None:
             return esc(pid)
-        return _link(page, plan_url(plan), esc(text if text is not None else plan.get("number_symbol") or plan["title"]))
+        return _link(
+            page, plan_url(plan), esc(text if text is not None else plan.get("number_symbol") or plan["title"])
+        )
 
     def unit_heading(uid: str | None) -> str:
         if uid is None:
@@ -184,13 +194,14 @@ def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date,
 
     by_unit: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for s in states:
-        for uid in leads.get(_key(s, "task_id"), []) or [None]:
-            by_unit[uid].append(s)
+        lead_ids: list[str | None] = list(leads.get(_key(s, "task_id"), []))
+        for lead_id in lead_ids or [None]:
+            by_unit[lead_id].append(s)
 
     def unit_order(uid: str | None) -> tuple[int, str, str]:
         if uid is None:
             return (1, "", "")
-        return (0, str(units.get(uid, {}).get("name") or uid).casefold(), uid)
+        return (0, fold_accents(str(units.get(uid, {}).get("name") or uid)), uid)
 
     order = sorted(by_unit, key=unit_order)
     n_overdue = sum(s["overdue"] for s in states)
@@ -237,7 +248,7 @@ def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date,
                 esc(s["section"]),
                 esc(shorten(s["text"])),
                 date_vi(s["due_date"]),
-                label(s["status"]) + (f" ({int(s['progress'])}%)" if s["progress"] not in (None, "") else ""),
+                label(s["status"]) + (f" ({s['progress']}%)" if s["progress"] is not None else ""),
                 date_vi(s["last_update"]) if s["last_update"] else "Chưa có",
             ]
             for s in items
@@ -262,7 +273,15 @@ def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date,
         by_plan[str(s["plan_id"])].append(s)
     lines += ["## Theo kế hoạch", ""]
     lines += _table(
-        ["Kế hoạch", "Nhiệm vụ", "Đã hoàn thành", "Tỷ lệ hoàn thành", "Quá hạn", "Đến hạn trong tháng", "Cập nhật gần nhất"],
+        [
+            "Kế hoạch",
+            "Nhiệm vụ",
+            "Đã hoàn thành",
+            "Tỷ lệ hoàn thành",
+            "Quá hạn",
+            "Đến hạn trong tháng",
+            "Cập nhật gần nhất",
+        ],
         (
             [
                 plan_link(pid, plans[pid]["title"] if pid in plans else None),
@@ -381,7 +400,13 @@ def status_changes(tasks: Iterable[Row], updates: Iterable[Row]) -> list[dict[st
         for u in hist:
             status = str(u.get("status") or "")
             if before is None or status != before:
-                out.append({**u, "previous": before if before is not None else own.get(key, "not_reported"), "first": before is None})
+                out.append(
+                    {
+                        **u,
+                        "previous": before if before is not None else own.get(key, "not_reported"),
+                        "first": before is None,
+                    }
+                )
             before = status
     out.sort(key=lambda c: (str(c.get("plan_id")), str(c.get("task_id"))))
     out.sort(key=lambda c: str(_date(c.get("date")) or ""), reverse=True)
@@ -446,8 +471,8 @@ def status_feed(
             if not c["first"] or c["previous"] != c.get("status")
             else f"Tình trạng: {label(str(c.get('status')))}",
         ]
-        if c.get("progress") not in (None, ""):
-            summary.append(f"Tiến độ: {int(c['progress'])}%")
+        if _int(c.get("progress")) is not None:
+            summary.append(f"Tiến độ: {_int(c['progress'])}%")
         if c.get("result"):
             summary.append(f"Kết quả: {' '.join(str(c['result']).split())}")
         if c.get("evidence"):

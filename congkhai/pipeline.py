@@ -42,7 +42,9 @@ def plan_files(root: Path) -> list[Path]:
     return sorted(p for p in base.rglob("*.md") if p.name != "index.md") if base.is_dir() else []
 
 
-def validate(root: Path, only: list[Path] | None = None, today: dt.date | None = None) -> Validation:
+def validate(
+    root: Path, only: list[Path] | None = None, today: dt.date | None = None, since: str | None = None
+) -> Validation:
     """Check every plan and reference table; with ``only``, report just those files' findings.
 
     All plans are always read, because ids must be unique and references must resolve across
@@ -96,6 +98,11 @@ def validate(root: Path, only: list[Path] | None = None, today: dt.date | None =
             findings += body_findings
         if isinstance(src.data.get("id"), str):
             mentions[src.data["id"]] = counted
+    if since:  # nothing published is lost: every plan id at `since` must still exist
+        from .published import removed_plans
+
+        current = {r["id"] for r in tables.rows.get("plans", []) if isinstance(r.get("id"), str)}
+        findings += removed_plans(root, since, current)
     if only is not None:
         wanted = {_rel(p, root) for p in only}
         findings = [f for f in findings if any(f.file == w or f.file.startswith(w.rstrip("/") + "/") for w in wanted)]

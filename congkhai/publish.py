@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import posixpath
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import compliance, datasets, metadata, opendata, search, stats
+from . import compliance, datasets, metadata, monitoring, opendata, published, search, stats
 from .history import last_changed
-from .pages import PageBuilder, with_front_matter
+from .pages import PageBuilder, date_vi, esc, plan_url, with_front_matter
 from .pipeline import RULES, Validation
 from .sanitize import ArticleNotFound, clean_article
 
@@ -95,6 +96,15 @@ def clean_generated(site_dir: Path) -> None:
                 page.write_text(cleaned, encoding="utf-8")
 
 
+def history_section(here: str, plan_id: str, versions: list[published.Version]) -> str:
+    """Every version of the plan file, from git, each with its text as it was (nothing is lost)."""
+    lines = [f"## Lịch sử thay đổi ({len(versions)})", "", "| Ngày | Phiên bản | Nội dung thay đổi |", "|---|---|---|"]
+    for v in versions:
+        target = posixpath.relpath(f"data/ke-hoach/{plan_id}/phien-ban/{v.short}.md", posixpath.dirname(here))
+        lines.append(f"| {date_vi(v.date[:10])} | [`{v.short}`]({target}) | {esc(v.subject)} |")
+    return "\n".join(lines) + "\n"
+
+
 def site_url(root: Path) -> str | None:
     """``site_url`` as MkDocs resolves it (``!ENV [SITE_URL, ""]``), for absolute links; may be unset."""
     import yaml
@@ -150,6 +160,16 @@ def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str,
         names.setdefault(issuer["plan_id"], []).append(str(unit_names.get(issuer["unit"], issuer["unit"])))
     updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
     pages["feed.xml"] = metadata.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
+    pages["theo-doi.md"] = monitoring.monitoring_page(model, rows, validation.today)
+    pages["lich-nhiem-vu.ics"] = monitoring.ics_feed(rows, base, validation.today, model).decode()
+    pages["tien-do.xml"] = monitoring.status_feed(rows, base, updated, model).decode()
+    versions = published.versions_for_all(root, [str(p["path"]) for p in rows["plans"]])
+    ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
+    downloads.update(published.version_files(root, versions, ids))
+    for plan in rows["plans"]:
+        key = plan_url(plan)
+        if plan["path"] in versions and key in pages:
+            pages[key] += "\n" + history_section(key, str(plan["id"]), versions[plan["path"]])
     return downloads, pages
 
 

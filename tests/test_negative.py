@@ -34,7 +34,10 @@ EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((NEG / "expected.yaml").rea
 
 # Codes no fixture can produce, with the reason. Every code in CODES can currently come from a
 # plan file or a reference table, so this is empty; add a code here only with a comment saying why.
-NOT_FROM_INPUT: dict[str, str] = {}
+# Codes that need more than one file state, so no single fixture can show them: where they are tested.
+NOT_FROM_INPUT: dict[str, str] = {
+    "published-plan-removed": "needs git history: tests/test_published.py and tests/test_pr_flow.py",
+}
 
 Key = tuple[str, int, str, str]
 

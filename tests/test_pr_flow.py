@@ -113,3 +113,13 @@ def test_a_broken_change_fails_with_annotations_on_its_lines(scratch: Path, tmp_
     assert f"::error file={PLAN},line={title + 1}," in "\n".join(annotations)
     assert "vocabulary-error" in summary.read_text(encoding="utf-8")
     assert "unknown-key" in summary.read_text(encoding="utf-8")
+
+
+def test_deleting_a_published_plan_fails(scratch: Path, tmp_path: Path) -> None:
+    git(scratch, "rm", "-q", PLAN)
+    git(scratch, "commit", "-qm", "delete a plan")
+    summary = tmp_path / "summary.md"
+    result = make(scratch, "ci-validate", summary)
+    assert result.returncode != 0
+    assert f"::error file={PLAN}," in result.stdout and "published-plan-removed" in result.stdout
+    assert "published-plan-removed" in summary.read_text(encoding="utf-8")

@@ -25,6 +25,10 @@ PAGES = [
     pytest.param("/thong-ke/", id="statistics"),
     pytest.param("/data/tu-dien/", id="dictionary"),
     pytest.param("/tim-kiem/?q=dan+van+kheo", id="search"),
+    pytest.param("/theo-doi/", id="monitoring"),
+    pytest.param("/cong-khai/tuan-thu/", id="compliance"),
+    pytest.param("/cong-khai/danh-muc/", id="directory"),
+    pytest.param("/huong-dan/", id="staff-guide"),
 ]
 
 VIEWPORTS = {

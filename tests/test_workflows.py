@@ -195,9 +195,23 @@ def test_guide_lists_every_finding_code_and_links_only_to_pages() -> None:
     guide = ROOT / "docs" / "huong-dan" / "index.md"
     text = guide.read_text(encoding="utf-8")
     assert not [code for code in CODES if f"`{code}`" not in text]
+    # pages the build generates (MkDocs' strict mode checks these links again in every build)
+    generated = {
+        "cong-khai/tuan-thu.md",
+        "cong-khai/danh-muc.md",
+        "theo-doi.md",
+        "thong-ke.md",
+        "plans/index.md",
+        "tasks/index.md",
+        "data/index.md",
+        "directives/index.md",
+        "units/index.md",
+    }
+    docs = (ROOT / "docs").resolve()
     for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
         assert "://" not in target and not target.startswith("/"), target
-        assert (guide.parent / target).resolve().is_file(), f"broken link {target}"
+        resolved = (guide.parent / target).resolve()
+        assert resolved.is_file() or resolved.relative_to(docs).as_posix() in generated, f"broken link {target}"
 
 
 def test_contributing_and_codeowners() -> None:

@@ -29,8 +29,10 @@ import yaml
 
 from .listing import md_url, plan_md
 from .schemas import Model
-from .text import fold
+from .text import date_vi, fold
 from .workdays import WorkCalendar
+
+NONE = "—"  # shown for a missing date
 
 RULES_YAML = Path(__file__).resolve().parent.parent / "data" / "disclosure_rules.yaml"
 CONFIDENCE = ("law", "secondary", "check")
@@ -392,17 +394,6 @@ def _href(page: str, link: str) -> str:
     return out + "/" if target.endswith("/") and not out.endswith("/") else out
 
 
-def _date_vi(value: Any) -> str:
-    if not value:
-        return "—"
-    parts = str(value).split("-")
-    if len(parts) == 3:
-        return f"{parts[2]}/{parts[1]}/{parts[0]}"
-    if len(parts) == 2:
-        return f"tháng {parts[1]}/{parts[0]}"
-    return f"năm {parts[0]}"
-
-
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -449,7 +440,7 @@ def compliance_page(
     out = [
         "# Tuân thủ thời hạn công khai",
         "",
-        f"Tính đến ngày {_date_vi(as_of)}: {len(rows)} kế hoạch — {counts['on_time']} công khai đúng hạn, "
+        f"Tính đến ngày {date_vi(as_of, NONE)}: {len(rows)} kế hoạch — {counts['on_time']} công khai đúng hạn, "
         f"{counts['late']} trễ hạn, {counts['unknown']} chưa xác định được. Số ngày làm việc tính từ ngày "
         "tiếp theo ngày ban hành (Bộ luật Dân sự 2015, Điều 147–148), không kể thứ Bảy, Chủ nhật và ngày "
         "nghỉ lễ, Tết (Bộ luật Lao động 2019, Điều 112), có tính ngày hoán đổi. Ngày công khai là ngày bắt "
@@ -543,9 +534,9 @@ def compliance_page(
             (
                 [
                     link(str(r["plan_id"])),
-                    _md(_date_vi(r["issue_date"])),
-                    _md(_date_vi(r["deadline_date"])),
-                    _md(_date_vi(r["disclosed_on"])),
+                    _md(date_vi(r["issue_date"], NONE)),
+                    _md(date_vi(r["deadline_date"], NONE)),
+                    _md(date_vi(r["disclosed_on"], NONE)),
                     f"{r['working_days']} / {r['deadline_working_days']}",
                     _md(r["rule_id"]),
                 ]
@@ -564,8 +555,8 @@ def compliance_page(
             (
                 [
                     link(str(r["plan_id"])),
-                    _md(_date_vi(r["issue_date"])),
-                    _md(_date_vi(r["disclosed_on"])),
+                    _md(date_vi(r["issue_date"], NONE)),
+                    _md(date_vi(r["disclosed_on"], NONE)),
                     _md(REASONS.get(str(r["reason"]), (str(r["reason"]), ""))[0]),
                 ]
                 for r in unknown_rows
@@ -613,9 +604,9 @@ def directory_page(rows: Sequence[Mapping[str, Any]], model: Model | None = None
     for i, r in enumerate(rows, 1):
         started, ended = r.get("disclosure_started"), r.get("disclosure_ended")
         if started and ended:
-            period = f"{_date_vi(started)} – {_date_vi(ended)} ({r['disclosure_days']} ngày)"
+            period = f"{date_vi(started, NONE)} – {date_vi(ended, NONE)} ({r['disclosure_days']} ngày)"
         elif started:
-            period = f"từ {_date_vi(started)}, đang công khai"
+            period = f"từ {date_vi(started, NONE)}, đang công khai"
         else:
             period = "—"
         title = f"{_label(model, 'doc_type', r.get('doc_type'))} {r.get('title') or ''}".strip()
@@ -624,11 +615,11 @@ def directory_page(rows: Sequence[Mapping[str, Any]], model: Model | None = None
                 str(i),
                 f"[{_md(title)}]({_href(page, str(r['link']))})",
                 _md(r.get("number_symbol") or "—"),
-                _md(_date_vi(r.get("issue_date"))),
+                _md(date_vi(r.get("issue_date"), NONE)),
                 _md("; ".join(_label(model, "disclosure_form", f) for f in r.get("forms") or []) or "—"),
                 _md(period),
                 _md(f"{r['posting_days']} ngày" if r.get("posting_days") else "—"),
-                _md(_date_vi(r.get("published_on"))),
+                _md(date_vi(r.get("published_on"), NONE)),
             ]
         )
     out.append(

@@ -18,6 +18,7 @@ import yaml
 from . import metadata
 from .records import Row
 from .schemas import Model
+from .text import date_vi
 
 
 def md_url(path: str) -> str:
@@ -51,17 +52,6 @@ def unit_md(unit_id: str) -> str:
 
 def h(value: Any) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
-
-
-def date_vi(value: Any) -> str:
-    if not value:
-        return "Không ghi"
-    parts = str(value).split("-")
-    if len(parts) == 3:
-        return f"{parts[2]}/{parts[1]}/{parts[0]}"
-    if len(parts) == 2:
-        return f"tháng {parts[1]}/{parts[0]}"
-    return f"năm {parts[0]}"
 
 
 def html_table(

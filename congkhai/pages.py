@@ -20,6 +20,7 @@ from .listing import Listing, directive_md, md_url, unit_md
 from .records import Row
 from .sanitize import sanitize_body
 from .schemas import Model
+from .text import date_vi
 
 
 def esc(value: Any) -> str:
@@ -30,18 +31,6 @@ def esc(value: Any) -> str:
     text = text.replace("\\", "\\\\")
     text = re.sub(r"([`*_{}\[\]|#])", r"\\\1", text)
     return " ".join(text.split())
-
-
-def date_vi(value: str | None, precision: str | None = None) -> str:
-    """``2024-03-18`` → ``18/03/2024``; ``2024-02`` → ``tháng 02/2024``; ``2023`` → ``năm 2023``."""
-    if not value:
-        return "Không ghi"
-    parts = str(value).split("-")
-    if len(parts) == 3:
-        return f"{parts[2]}/{parts[1]}/{parts[0]}"
-    if len(parts) == 2:
-        return f"tháng {parts[1]}/{parts[0]}"
-    return f"năm {parts[0]}"
 
 
 def _table(header: list[str], rows: Iterable[list[str]]) -> str:

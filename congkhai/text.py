@@ -32,3 +32,16 @@ def fold(text: str) -> str:
 def slug(text: str) -> str:
     """URL-safe ASCII slug: ``slug("33/CT-TTg") == "33-ct-ttg"``."""
     return _NON_ALNUM.sub("-", fold(text)).strip("-")
+
+
+def date_vi(value: object, missing: str = "Không ghi") -> str:
+    """An ISO date at its precision, the Vietnamese way: ``2024-03-18`` → ``18/03/2024``,
+    ``2024-02`` → ``tháng 02/2024``, ``2023`` → ``năm 2023``."""
+    if not value:
+        return missing
+    parts = str(value).split("-")
+    if len(parts) == 3:
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    if len(parts) == 2:
+        return f"tháng {parts[1]}/{parts[0]}"
+    return f"năm {parts[0]}"

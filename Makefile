@@ -153,3 +153,11 @@ publish-release:
 	gh release create "$$TAG" --target "$${GITHUB_SHA:-$$(git rev-parse HEAD)}" --title "Dữ liệu Công khai $$TAG" \
 	  --notes-file $(RELEASE_DIR)/notes.md $(RELEASE_DIR)/cong-khai-$$TAG.tar.gz $(RELEASE_DIR)/cong-khai-$$TAG.zip \
 	  $(RELEASE_DIR)/SHA256SUMS $(RELEASE_DIR)/CHANGELOG.md
+
+# ---- Benchmarks (issue 6): corpora of SIZES plans, our pipeline against stock mkdocs, Hugo and
+# frictionless in the same run; figures in BENCHMARKS.json, summarised in BENCHMARKS.md.
+.PHONY: bench
+bench: $(STAMP)
+	@command -v hugo >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -qq hugo >/dev/null 2>&1 || echo "hugo unavailable: the Hugo comparison is skipped"; }
+	$(BIN)/python -m congkhai.bench $(or $(SIZES),1000 10000) --out BENCHMARKS.json --timeout 3600

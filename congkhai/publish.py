@@ -178,6 +178,9 @@ def build_site(validation: Validation, out: Path) -> BuildResult:
     out = out.resolve()
     downloads, pages = render_all(validation, out / "data")
     out.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in out.parent.glob(f".{out.name}-staging-*"):
+        # left by a build that was killed; builds of one output never run at once (CI's concurrency group)
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
     try:
         docs_dir = staging / "pages"

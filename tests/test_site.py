@@ -161,3 +161,34 @@ def test_withdrawn_and_superseded_plans_stay_readable_with_a_banner(tmp_path):
     withdrawn = (site / "bac-kan" / gone.stem / "index.html").read_text(encoding="utf-8")
     assert "Đã thu hồi" in withdrawn and "Ban hành nhầm &lt;b&gt;số&lt;/b&gt;" in withdrawn
     assert "Toàn văn" in withdrawn  # still readable
+
+
+def test_a_build_killed_midway_leaves_the_previous_site_intact(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    site = repo / "site"
+    (site / "marker.txt").write_text("the previous site")
+    before = (site / "index.html").read_bytes()
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, str(root / "build_site.py"), "build", "--root", str(repo)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not list(repo.glob(".site-staging-*/pages/index.md")):  # killed while it stages and builds
+        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be killed"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (site / "marker.txt").read_text() == "the previous site"
+    assert (site / "index.html").read_bytes() == before
+    assert main(["build", "--root", str(repo)]) == 0  # the next build recovers and cleans up
+    assert not (site / "marker.txt").exists() and not list(repo.glob(".site-staging-*"))

@@ -31,6 +31,7 @@ _Loader.yaml_implicit_resolvers = {  # type: ignore[attr-defined]
 
 Path_ = tuple[str | int, ...]
 FENCES = ("---", "...")
+ALIASES = "anchors and aliases (&, *) are not allowed"
 
 
 @dataclass
@@ -150,7 +151,8 @@ def _construct(src: Source, loader: Any, node: Node) -> dict[str, Any] | None:
 def _walk(src: Source, node: Node, path: Path_, seen: set[int]) -> bool:
     """Record marks and report duplicate keys and aliases; False if the tree is unusable."""
     if id(node) in seen:
-        src.findings.append(src.finding(path, "yaml-syntax", problem="anchors and aliases (&, *) are not allowed"))
+        if not any(f.params.get("problem") == ALIASES for f in src.findings):  # once per file, not per alias
+            src.findings.append(src.finding(path, "yaml-syntax", problem=ALIASES))
         return False
     seen.add(id(node))
     ok = True

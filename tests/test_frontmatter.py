@@ -87,3 +87,9 @@ def test_round_trips_any_mapping(data):
     src = parse_source("p.md", "---\n" + text + "---\n")
     assert src.findings == []
     assert src.data == data
+
+
+def test_many_aliases_are_one_finding():
+    items = "\n".join(f"  - lead_units: *u\n    id: t{i}" for i in range(500))
+    src = parse_source("p.md", f"---\nunits: &u [a]\ntasks:\n{items}\n---\n")
+    assert [f.code for f in src.findings] == ["yaml-syntax"]

@@ -28,6 +28,8 @@ from typing import Any
 import yaml
 
 from .listing import md_url, plan_md
+from .markdown import esc
+from .markdown import table as md_table
 from .schemas import Model
 from .text import date_vi, fold
 from .workdays import WorkCalendar
@@ -375,15 +377,6 @@ def directory_rows(
 # ---- pages -----------------------------------------------------------------------------------
 
 
-def _md(value: Any) -> str:
-    """Escape for Markdown text and table cells: renders as the literal text."""
-    if value is None:
-        return ""
-    text = html.escape(str(value), quote=False).replace("\\", "\\\\")
-    text = re.sub(r"([`*_{}\[\]()|#!~])", r"\\\1", text)
-    return " ".join(text.split())
-
-
 def _href(page: str, link: str) -> str:
     """A link from ``page`` (a .md path) to ``link`` (a URL, or a path from the site root)."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", link):
@@ -392,12 +385,6 @@ def _href(page: str, link: str) -> str:
     target = "/" + link.lstrip("/")
     out = posixpath.relpath(target, here)
     return out + "/" if target.endswith("/") and not out.endswith("/") else out
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines)
 
 
 def _pct(part: int, whole: int) -> str:
@@ -433,7 +420,7 @@ def compliance_page(
 
     def link(pid: str, text: str | None = None) -> str:
         plan = plan_by_id.get(pid, {"id": pid})
-        return f"[{_md(text or _plan_name(plan))}]({_href(page, default_site_path(plan))})"
+        return f"[{esc(text or _plan_name(plan))}]({_href(page, default_site_path(plan))})"
 
     as_of = rows[0]["as_of"] if rows else ""
     counts = {r: sum(1 for x in rows if x["result"] == r) for r in RESULTS}
@@ -451,22 +438,22 @@ def compliance_page(
     if rules:
         out += ["", "## Quy tắc áp dụng", ""]
         out.append(
-            _table(
+            md_table(
                 ["Quy tắc", "Áp dụng cho", "Thời hạn công khai", "Căn cứ", "Niêm yết tối thiểu", "Căn cứ"],
                 (
                     [
-                        _md(r.id),
-                        _md(r.title),
-                        _md(
+                        esc(r.id),
+                        esc(r.title),
+                        esc(
                             f"{r.get('deadline_working_days')} ngày làm việc"
                             if r.get("deadline_working_days") is not None
                             else "chưa rõ"
                         ),
-                        _md(r.citation("deadline_working_days")),
-                        _md(
+                        esc(r.citation("deadline_working_days")),
+                        esc(
                             f"{r.get('min_posting_days')} ngày" if r.get("min_posting_days") is not None else "chưa rõ"
                         ),
-                        _md(r.citation("min_posting_days")),
+                        esc(r.citation("min_posting_days")),
                     ]
                     for r in rules
                 ),
@@ -474,7 +461,7 @@ def compliance_page(
         )
         out += [
             "",
-            _md("Mức tin cậy: [law] đã đối chiếu văn bản; [secondary] theo nguồn thứ cấp; [check] chưa xác nhận."),
+            esc("Mức tin cậy: [law] đã đối chiếu văn bản; [secondary] theo nguồn thứ cấp; [check] chưa xác nhận."),
         ]
 
     # per issuer and year (a joint plan counts for each issuer)
@@ -497,8 +484,8 @@ def compliance_page(
         unknown = sum(1 for x in grp if x["result"] == "unknown")
         table.append(
             [
-                _md(unit_name.get(key[0], key[0])),
-                _md(key[1]),
+                esc(unit_name.get(key[0], key[0])),
+                esc(key[1]),
                 str(len(grp)),
                 str(on_time),
                 str(len(late)),
@@ -508,7 +495,7 @@ def compliance_page(
             ]
         )
     out.append(
-        _table(
+        md_table(
             [
                 "Cơ quan ban hành",
                 "Năm",
@@ -529,16 +516,16 @@ def compliance_page(
     late_rows = [r for r in rows if r["result"] == "late"]
     out += ["", "## Kế hoạch công khai trễ hạn", ""]
     out.append(
-        _table(
+        md_table(
             ["Kế hoạch", "Ngày ban hành", "Hạn chậm nhất", "Ngày công khai", "Số ngày làm việc", "Quy tắc"],
             (
                 [
                     link(str(r["plan_id"])),
-                    _md(date_vi(r["issue_date"], NONE)),
-                    _md(date_vi(r["deadline_date"], NONE)),
-                    _md(date_vi(r["disclosed_on"], NONE)),
+                    esc(date_vi(r["issue_date"], NONE)),
+                    esc(date_vi(r["deadline_date"], NONE)),
+                    esc(date_vi(r["disclosed_on"], NONE)),
                     f"{r['working_days']} / {r['deadline_working_days']}",
-                    _md(r["rule_id"]),
+                    esc(r["rule_id"]),
                 ]
                 for r in late_rows
             ),
@@ -550,14 +537,14 @@ def compliance_page(
     unknown_rows = [r for r in rows if r["result"] == "unknown"]
     out += ["", "## Chưa xác định được", ""]
     out.append(
-        _table(
+        md_table(
             ["Kế hoạch", "Ngày ban hành", "Ngày công khai", "Lý do"],
             (
                 [
                     link(str(r["plan_id"])),
-                    _md(date_vi(r["issue_date"], NONE)),
-                    _md(date_vi(r["disclosed_on"], NONE)),
-                    _md(REASONS.get(str(r["reason"]), (str(r["reason"]), ""))[0]),
+                    esc(date_vi(r["issue_date"], NONE)),
+                    esc(date_vi(r["disclosed_on"], NONE)),
+                    esc(REASONS.get(str(r["reason"]), (str(r["reason"]), ""))[0]),
                 ]
                 for r in unknown_rows
             ),
@@ -569,13 +556,13 @@ def compliance_page(
     posting = [r for r in rows if r["posting_met"] is not True and r["posting_days_actual"] is not None]
     out += ["", "## Thời hạn niêm yết chưa đủ", ""]
     out.append(
-        _table(
+        md_table(
             ["Kế hoạch", "Số ngày phải niêm yết", "Số ngày đã niêm yết", "Tình trạng"],
             (
                 [
                     link(str(r["plan_id"])),
-                    _md(r["posting_days_required"]),
-                    _md(r["posting_days_actual"]),
+                    esc(r["posting_days_required"]),
+                    esc(r["posting_days_actual"]),
                     "Chưa đủ" if r["posting_met"] is False else "Đang niêm yết",
                 ]
                 for r in posting
@@ -613,17 +600,17 @@ def directory_page(rows: Sequence[Mapping[str, Any]], model: Model | None = None
         table.append(
             [
                 str(i),
-                f"[{_md(title)}]({_href(page, str(r['link']))})",
-                _md(r.get("number_symbol") or "—"),
-                _md(date_vi(r.get("issue_date"), NONE)),
-                _md("; ".join(_label(model, "disclosure_form", f) for f in r.get("forms") or []) or "—"),
-                _md(period),
-                _md(f"{r['posting_days']} ngày" if r.get("posting_days") else "—"),
-                _md(date_vi(r.get("published_on"), NONE)),
+                f"[{esc(title)}]({_href(page, str(r['link']))})",
+                esc(r.get("number_symbol") or "—"),
+                esc(date_vi(r.get("issue_date"), NONE)),
+                esc("; ".join(_label(model, "disclosure_form", f) for f in r.get("forms") or []) or "—"),
+                esc(period),
+                esc(f"{r['posting_days']} ngày" if r.get("posting_days") else "—"),
+                esc(date_vi(r.get("published_on"), NONE)),
             ]
         )
     out.append(
-        _table(
+        md_table(
             [
                 "STT",
                 "Tên văn bản",

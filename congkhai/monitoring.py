@@ -24,10 +24,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from .markdown import esc
+from .markdown import table as md_table
 from .metadata import _NS, ATOM, PUBLISHER, plan_path
-from .pages import date_vi, esc, plan_url
+from .pages import plan_url
 from .records import Row
 from .schemas import Model, load_model
+from .text import date_vi
 from .text import fold as fold_accents
 
 CLOSED = frozenset({"done", "cancelled"})
@@ -140,9 +143,7 @@ def _link(here: str, target: str, text: str) -> str:
 
 
 def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(r) + " |" for r in rows]
-    return out + [""]
+    return [*md_table(header, rows).split("\n"), ""]
 
 
 def _pct(part: int, whole: int) -> str:

@@ -8,10 +8,8 @@ so two builds of the same sources publish identical files.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
-import re
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -19,6 +17,8 @@ from typing import Any
 from urllib.parse import quote
 
 from .datasets import csv_bytes
+from .markdown import esc
+from .markdown import table as md_table
 from .records import Row
 from .schemas import Field, Model, Table
 from .text import fold
@@ -30,21 +30,6 @@ DATASETTE_LITE = "https://lite.datasette.io/"
 PUBLISHER = "Công khai"
 # Cells Excel would read as a formula (CSV injection); the Excel copy prefixes them with "'".
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _esc(value: Any) -> str:
-    """Escape a value for inline Markdown (same rule as ``pages.esc``; not imported to avoid a cycle)."""
-    if value is None:
-        return ""
-    text = html.escape(str(value), quote=False).replace("\\", "\\\\")
-    text = re.sub(r"([`*_{}\[\]|#])", r"\\\1", text)
-    return " ".join(text.split())
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(out)
 
 
 # --- Excel -------------------------------------------------------------------------------------
@@ -260,7 +245,7 @@ def data_dictionary_md(model: Model, lang: str = "vi", heading: int = 2) -> str:
     )
     out: list[str] = []
     for table in model.tables.values():
-        out += [f"{h} `{table.name}` — {_esc(_pick(lang, table.title, table.title_en))}", ""]
+        out += [f"{h} `{table.name}` — {esc(_pick(lang, table.title, table.title_en))}", ""]
         facts = [
             f"- **{_pick(lang, 'Tệp', 'File')}:** `/data/{table.name}.csv`",
             f"- **{_pick(lang, 'Nguồn dòng', 'Rows from')}:** {_row_source(table, lang)}",
@@ -282,7 +267,7 @@ def data_dictionary_md(model: Model, lang: str = "vi", heading: int = 2) -> str:
                 vocab = model.vocabularies[f.vocabulary]
                 label = _pick(lang, vocab.title.get("vi", vocab.name), vocab.title.get("en", vocab.name))
                 values.append(
-                    f"{'danh mục' if lang == 'vi' else 'vocabulary'} [{_esc(label)}](#{_vocab_anchor(vocab.name)}): "
+                    f"{'danh mục' if lang == 'vi' else 'vocabulary'} [{esc(label)}](#{_vocab_anchor(vocab.name)}): "
                     + ", ".join(f"`{code}`" for code in vocab.values)
                 )
             values += _constraints(f, lang)
@@ -291,34 +276,34 @@ def data_dictionary_md(model: Model, lang: str = "vi", heading: int = 2) -> str:
             rows.append(
                 [
                     f"`{f.name}`",
-                    _esc(ftype[0] if lang == "vi" else ftype[1]),
+                    esc(ftype[0] if lang == "vi" else ftype[1]),
                     yes if f.required else no,
-                    _esc(_pick(lang, f.title, f.title_en)),
-                    _esc(f.description if lang == "vi" else f.description_en)
+                    esc(_pick(lang, f.title, f.title_en)),
+                    esc(f.description if lang == "vi" else f.description_en)
                     + (
-                        f" ({_esc(f.description_en if lang == 'vi' else f.description)})"
+                        f" ({esc(f.description_en if lang == 'vi' else f.description)})"
                         if f.description_en and f.description
                         else ""
                     ),
                     "; ".join(values),
                 ]
             )
-        out += [_table(head, rows), ""]
+        out += [md_table(head, rows), ""]
     out += [f"{h} {_pick(lang, 'Danh mục giá trị', 'Vocabularies')}", ""]
     for vocab in model.vocabularies.values():
         title = _pick(lang, vocab.title.get("vi", vocab.name), vocab.title.get("en", vocab.name))
-        out += [f"{h}# {_esc(title)} {{#{_vocab_anchor(vocab.name)}}}", ""]
+        out += [f"{h}# {esc(title)} {{#{_vocab_anchor(vocab.name)}}}", ""]
         used = [f"`{t.name}.{f.name}`" for t in model.tables.values() for f in t.fields if f.vocabulary == vocab.name]
         if used:
             out += [f"{_pick(lang, 'Dùng ở', 'Used by')}: {', '.join(used)}", ""]
         header = ["Mã", "Tiếng Việt", "English"] if lang == "vi" else ["Code", "English", "Tiếng Việt"]
         out += [
-            _table(
+            md_table(
                 header,
                 [
-                    [f"`{code}`", _esc(labels.get("vi", code)), _esc(labels.get("en", ""))]
+                    [f"`{code}`", esc(labels.get("vi", code)), esc(labels.get("en", ""))]
                     if lang == "vi"
-                    else [f"`{code}`", _esc(labels.get("en", "")), _esc(labels.get("vi", code))]
+                    else [f"`{code}`", esc(labels.get("en", "")), esc(labels.get("vi", code))]
                     for code, labels in vocab.values.items()
                 ],
             ),
@@ -392,7 +377,7 @@ def _date_vi(iso: str | None) -> str:
 def _file_link(files: dict[str, bytes], name: str, label: str | None = None) -> str:
     if name not in files:
         return "—"
-    return f"[{_esc(label or name)}]({quote(name)}) ({human_size(len(files[name]))})"
+    return f"[{esc(label or name)}]({quote(name)}) ({human_size(len(files[name]))})"
 
 
 def data_page(
@@ -409,7 +394,7 @@ def data_page(
     out = [
         "---\ntitle: Dữ liệu mở\n---\n",
         "# Dữ liệu mở\n",
-        _esc(meta["description"].strip()) + "\n",
+        esc(meta["description"].strip()) + "\n",
         "Mọi tệp được sinh tự động từ các kế hoạch đã kiểm tra, mỗi lần dựng trang; địa chỉ tệp cố định "
         "(`/data/<tệp>`) nên có thể liên kết hoặc tải tự động. Ý nghĩa từng cột ở "
         "[Từ điển dữ liệu](tu-dien.md).\n",
@@ -423,7 +408,7 @@ def data_page(
         name = f"{t.name}.csv"
         table_rows.append(
             [
-                f"**{_esc(t.title)}**<br>`{t.name}`",
+                f"**{esc(t.title)}**<br>`{t.name}`",
                 f"{len(rows.get(t.name, [])):,}".replace(",", "."),
                 _file_link(files, name, "CSV"),
                 _file_link(files, f"{EXCEL_DIR}/{name}", "Excel CSV"),
@@ -431,7 +416,7 @@ def data_page(
                 _datasette_link(site_url, name) if name in files else "—",
             ]
         )
-    out += [_table(["Bảng", "Số dòng", "CSV", "Excel", "Địa chỉ cố định", "Truy vấn SQL"], table_rows), ""]
+    out += [md_table(["Bảng", "Số dòng", "CSV", "Excel", "Địa chỉ cố định", "Truy vấn SQL"], table_rows), ""]
     out += ["## Toàn bộ dữ liệu trong một tệp\n"]
     whole = [
         ("datapackage.json", "Mô tả gói dữ liệu (Frictionless Data Package): lược đồ, khóa, mã băm từng tệp"),
@@ -443,7 +428,7 @@ def data_page(
         ),
     ]
     out += [
-        _table(
+        md_table(
             ["Tệp", "Nội dung", "Địa chỉ cố định"],
             [[_file_link(files, n), d, f"`{_stable(site_url, n)}`"] for n, d in whole if n in files],
         ),
@@ -464,12 +449,12 @@ def data_page(
         out += [_SCRIPT, ""]
     out += [
         "## Điều khoản sử dụng {#dieu-khoan-su-dung}\n",
-        _esc(terms["vi"].strip()) + "\n",
-        f"*Căn cứ: {_esc(terms['citation'])}.*\n",
-        f"*Terms of use: {_esc(terms['en'].strip())}*\n",
+        esc(terms["vi"].strip()) + "\n",
+        f"*Căn cứ: {esc(terms['citation'])}.*\n",
+        f"*Terms of use: {esc(terms['en'].strip())}*\n",
         "## Cách trích dẫn\n",
         "Khi sử dụng dữ liệu, xin ghi nguồn như sau:\n",
-        f"> {PUBLISHER} ({modified[:4] if modified else 'không rõ năm'}). *{_esc(meta['title'])}*. "
+        f"> {PUBLISHER} ({modified[:4] if modified else 'không rõ năm'}). *{esc(meta['title'])}*. "
         f"Bộ dữ liệu, cập nhật ngày {_date_vi(modified)}. {_stable(site_url, '')}\n",
         "## Từ điển dữ liệu\n",
         "Tên, kiểu, ý nghĩa và giá trị cho phép của từng cột trong mọi bảng: xem [Từ điển dữ liệu](tu-dien.md).\n",
@@ -498,9 +483,9 @@ def _listed(items: list[str]) -> list[str]:
 
 
 def _show(table: Table, k: tuple[str, ...], row: dict[str, str]) -> str:
-    label = ", ".join(f"`{_esc(v)}`" for v in k)
+    label = ", ".join(f"`{esc(v)}`" for v in k)
     title = row.get("title") if table.name == "plans" else None
-    return label + (f" — {_esc(title)}" if title else "")
+    return label + (f" — {esc(title)}" if title else "")
 
 
 def _table_changes(table: Table, old_dir: Path, new_files: dict[str, bytes]) -> tuple[list[str], list[str]] | None:
@@ -519,7 +504,7 @@ def _table_changes(table: Table, old_dir: Path, new_files: dict[str, bytes]) -> 
     cols_removed = [c for c in old_cols if c not in new_cols]
     if not (added or removed or changed or cols_added or cols_removed):
         return None
-    summary = [f"`{table.name}` ({_esc(table.title)})", str(len(added)), str(len(removed)), str(len(changed))]
+    summary = [f"`{table.name}` ({esc(table.title)})", str(len(added)), str(len(removed)), str(len(changed))]
     lines = [f"### `{table.name}`", ""]
     if cols_added:
         lines.append("- Cột mới: " + ", ".join(f"`{c}`" for c in cols_added))
@@ -555,7 +540,7 @@ def changes(old_dir: Path | None, new_files: dict[str, bytes], model: Model) -> 
     found = [c for t in model.tables.values() if (c := _table_changes(t, old_dir, new_files))]
     if not found:
         return "\n".join(out + ["Dữ liệu không thay đổi so với bản công bố trước."]) + "\n"
-    out += [_table(["Bảng", "Thêm", "Bớt", "Sửa"], [s for s, _ in found]), ""]
+    out += [md_table(["Bảng", "Thêm", "Bớt", "Sửa"], [s for s, _ in found]), ""]
     for _, lines in found:
         out += lines
     return "\n".join(out).rstrip("\n") + "\n"

@@ -6,10 +6,7 @@ render them without plugins. Every front-matter value is escaped: it is data, ne
 
 from __future__ import annotations
 
-import html
 import posixpath
-import re
-from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -17,26 +14,12 @@ import yaml
 
 from . import metadata
 from .listing import Listing, directive_md, md_url, unit_md
+from .markdown import esc
+from .markdown import table as md_table
 from .records import Row
 from .sanitize import sanitize_body
 from .schemas import Model
 from .text import date_vi
-
-
-def esc(value: Any) -> str:
-    """Escape a value for inline Markdown (and so for HTML): it renders as the literal text."""
-    if value is None:
-        return ""
-    text = html.escape(str(value), quote=False)
-    text = text.replace("\\", "\\\\")
-    text = re.sub(r"([`*_{}\[\]|#])", r"\\\1", text)
-    return " ".join(text.split())
-
-
-def _table(header: list[str], rows: Iterable[list[str]]) -> str:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(out)
 
 
 def plan_url(plan: Row) -> str:
@@ -107,7 +90,7 @@ class PageBuilder:
             lines.append("")
         if disclosures:
             lines.append(
-                _table(
+                md_table(
                     ["Hình thức", "Từ ngày", "Đến ngày", "Ghi chú"],
                     (
                         [
@@ -208,7 +191,7 @@ class PageBuilder:
             front_matter({"title": plan["title"], **self.plan_metadata(plan)}),
             f"# {esc(plan['title'])}\n",
             *self.status_banner(here, plan),
-            _table(["Thông tin", "Giá trị"], rows),
+            md_table(["Thông tin", "Giá trị"], rows),
             "",
             *self.disclosure_section(plan, parts.get("disclosures", [])),
         ]
@@ -220,7 +203,7 @@ class PageBuilder:
             out += [
                 f"## Nhiệm vụ ({len(tasks)})",
                 "",
-                _table(
+                md_table(
                     ["Mục", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn", "Tình trạng"],
                     (
                         [

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from . import compliance, datasets, metadata, monitoring, opendata, published, search, stats
 from .history import last_changed
-from .pages import PageBuilder, date_vi, esc, plan_url, with_front_matter
+from .markdown import esc
+from .pages import PageBuilder, plan_url, with_front_matter
 from .pipeline import RULES, Validation
 from .sanitize import ArticleNotFound, clean_article
+from .text import date_vi
 
 
 class BuildError(Exception):

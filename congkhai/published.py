@@ -10,8 +10,6 @@ one ``git cat-file --batch`` for many file texts), so thousands of plans stay fa
 
 from __future__ import annotations
 
-import html
-import re
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from pathlib import Path
 
 from .findings import Finding
 from .frontmatter import parse_source
+from .markdown import esc
 
 PLANS = "docs/plans"
 CODE_REMOVED = "published-plan-removed"
@@ -238,14 +237,9 @@ def version_files(
     return {name: blobs[spec] for name, spec in sorted(specs.items()) if spec in blobs}
 
 
-def _esc(value: object) -> str:
-    text = html.escape(str(value), quote=False).replace("\\", "\\\\")
-    return " ".join(re.sub(r"([`*_{}\[\]|#])", r"\\\1", text).split())
-
-
 def _date_vi(iso: str) -> str:
     parts = iso[:10].split("-")
-    return f"{parts[2]}/{parts[1]}/{parts[0]}" if len(parts) == 3 else _esc(iso)
+    return f"{parts[2]}/{parts[1]}/{parts[0]}" if len(parts) == 3 else esc(iso)
 
 
 def history_section(versions: list[Version], plan_id: str) -> str:
@@ -266,7 +260,7 @@ def history_section(versions: list[Version], plan_id: str) -> str:
     for v in versions:
         link = f"../../../data/{version_file(plan_id, v)}"
         lines.append(
-            f"| {_date_vi(v.date)} | `{v.short}` | {_esc(v.subject) or 'Không ghi'} "
+            f"| {_date_vi(v.date)} | `{v.short}` | {esc(v.subject) or 'Không ghi'} "
             f"| [Xem phiên bản {v.short}]({link}) |"
         )
     return "\n".join(lines) + "\n"

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .markdown import esc
+from .markdown import table as md_table
 from .records import Row
 from .schemas import Model
 
@@ -46,15 +47,6 @@ def _xml(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _md(value: Any) -> str:
-    """Escape for a Markdown table cell: renders as the literal text."""
-    if value is None:
-        return ""
-    text = html.escape(str(value), quote=False).replace("\\", "\\\\")
-    text = re.sub(r"([`*_{}\[\]|#])", r"\\\1", text)
-    return " ".join(text.split())
-
-
 def _pct(part: int, whole: int) -> str:
     if not whole:
         return "0%"
@@ -64,12 +56,6 @@ def _pct(part: int, whole: int) -> str:
 def _short(text: str, limit: int = 36) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(out)
 
 
 @dataclass(frozen=True)
@@ -194,10 +180,10 @@ def _year_section(model: Model, rows: Mapping[str, list[Row]]) -> str:
         bars,
         [(names[lvl], colours[lvl]) for lvl in levels],
     )
-    table = _table(
-        ["Năm", *(_md(names[lvl]) for lvl in levels), "Tổng"],
+    table = md_table(
+        ["Năm", *(esc(names[lvl]) for lvl in levels), "Tổng"],
         [
-            [_md(b.label), *(str(data[y][lvl]) for lvl in levels), str(sum(data[y].values()))]
+            [esc(b.label), *(str(data[y][lvl]) for lvl in levels), str(sum(data[y].values()))]
             for y, b in zip(years, bars, strict=True)
         ]
         + [["**Tổng**", *(str(sum(data[y][lvl] for y in years)) for lvl in levels), f"**{total}**"]],
@@ -222,8 +208,8 @@ def _directive_section(model: Model, rows: Mapping[str, list[Row]], page: str) -
     for i, d in enumerate(top, 1):
         link = posixpath.relpath(f"directives/{d}.md", here or ".")
         title = catalogue.get(d, {}).get("title") or catalogue.get(d, {}).get("name") or ""
-        body.append([str(i), f"[{_md(labels[d])}]({link})", _md(title), str(counts[d])])
-    table = _table(["#", "Văn bản", "Trích yếu", "Số kế hoạch trích dẫn"], body)
+        body.append([str(i), f"[{esc(labels[d])}]({link})", esc(title), str(counts[d])])
+    table = md_table(["#", "Văn bản", "Trích yếu", "Số kế hoạch trích dẫn"], body)
     note = (
         f"Tổng cộng {len(counts)} văn bản được trích dẫn; mỗi kế hoạch được đếm một lần cho mỗi văn bản nó trích dẫn."
     )
@@ -241,9 +227,9 @@ def _lead_section(model: Model, rows: Mapping[str, list[Row]]) -> str:
         "; ".join(f"{names.get(u, u)}: {counts[u]} nhiệm vụ" for u in top) or "Chưa có nhiệm vụ.",
         bars,
     )
-    table = _table(
+    table = md_table(
         ["#", "Đơn vị chủ trì", "Số nhiệm vụ chủ trì"],
-        [[str(i), _md(names.get(u, u)), str(counts[u])] for i, u in enumerate(top, 1)],
+        [[str(i), esc(names.get(u, u)), str(counts[u])] for i, u in enumerate(top, 1)],
     )
     led = {(r["plan_id"], r["task_id"]) for r in rows["task_units"] if r.get("role") == "lead"}
     without = sum(1 for t in rows["tasks"] if (t["plan_id"], t["id"]) not in led)
@@ -285,9 +271,9 @@ def _deadline_section(model: Model, rows: Mapping[str, list[Row]]) -> str:
         bars,
         [("Có thời hạn", WITH_DEADLINE), ("Không ghi thời hạn", WITHOUT_DEADLINE)],
     )
-    table = _table(
+    table = md_table(
         ["Cấp ban hành", "Có thời hạn", "Không ghi thời hạn", "Tổng", "Tỉ lệ có thời hạn"],
-        [[_md(n), str(y), str(no), str(y + no), _pct(y, y + no)] for n, y, no in lines],
+        [[esc(n), str(y), str(no), str(y + no), _pct(y, y + no)] for n, y, no in lines],
     )
     note = "Một nhiệm vụ có thời hạn khi kế hoạch ghi thời hạn (cột `deadline`) hoặc một ngày cụ thể (cột `due_date`)."
     return f"## Nhiệm vụ có thời hạn\n\n{svg}\n\n{table}\n\n{note}\n"

@@ -117,8 +117,11 @@ def _run(args: argparse.Namespace) -> int:
             print(msgs["missing"].format(path=path), file=sys.stderr)
             return 2
     since = getattr(args, "since", None)
+    from .timing import stage
+
     try:
-        result = validate(args.root, only=only, today=args.today, since=since)
+        with stage("validate"):
+            result = validate(args.root, only=only, today=args.today, since=since)
     except ValueError as exc:  # an unknown --since revision
         print(str(exc), file=sys.stderr)
         return 2

@@ -92,6 +92,17 @@ class Listing:
         self.task_units: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for tu in rows["task_units"]:
             self.task_units[(tu["plan_id"], tu["task_id"])][tu["role"]].append(tu["unit"])
+        # unit → role → its tasks and unit → the plans it issued, once: a page per unit must not
+        # scan every task and plan of the country (that was quadratic at national scale)
+        self.unit_tasks: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+        for t in rows["tasks"]:
+            for role, unit_ids in self.task_units.get((t["plan_id"], t["id"]), {}).items():
+                for unit_id in dict.fromkeys(unit_ids):
+                    self.unit_tasks[unit_id][role].append(t)
+        self.issued: dict[str, set[str]] = defaultdict(set)
+        for pid, unit_ids in self.issuers.items():
+            for unit_id in unit_ids:
+                self.issued[unit_id].add(pid)
 
     def label(self, vocab: str, code: Any) -> str:
         return self.model.vocabularies[vocab].label(str(code)) if code not in (None, "") else ""
@@ -387,15 +398,11 @@ class Listing:
             lines.append(f"| Tỉnh, thành phố | {h(self.provinces.get(u['province'], {}).get('name', u['province']))} |")
         if u.get("parent") and u["parent"] in self.units:
             lines.append(f"| Đơn vị cấp trên | {self.unit_link(here, u['parent'])} |")
-        issued = sorted((self.plans[pid] for pid, us in self.issuers.items() if unit_id in us), key=lambda p: p["id"])
+        issued = sorted((self.plans[pid] for pid in self.issued.get(unit_id, ())), key=lambda p: p["id"])
         lines += ["", f"## Kế hoạch ban hành ({len(issued)})", ""]
         lines += [f"- {self.plan_link(here, p)} — {h(date_vi(p.get('issue_date')))}" for p in issued] or ["Không có."]
         for role, title in (("lead", "Nhiệm vụ chủ trì"), ("partner", "Nhiệm vụ phối hợp")):
-            tasks = [
-                t
-                for t in self.rows["tasks"]
-                if unit_id in self.task_units.get((t["plan_id"], t["id"]), {}).get(role, [])
-            ]
+            tasks = self.unit_tasks.get(unit_id, {}).get(role, [])
             lines += ["", f"## {title} ({len(tasks)})", ""]
             task_rows: list[tuple[dict[str, str], list[str]]] = [
                 (

@@ -21,6 +21,7 @@ from .pages import PageBuilder, plan_url, with_front_matter
 from .pipeline import RULES, Validation
 from .sanitize import ArticleNotFound, clean_article
 from .text import date_vi
+from .timing import stage
 
 
 class BuildError(Exception):
@@ -178,7 +179,8 @@ def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str,
 def build_site(validation: Validation, out: Path) -> BuildResult:
     root = validation.root
     out = out.resolve()
-    downloads, pages = render_all(validation, out / "data")
+    with stage("render"):
+        downloads, pages = render_all(validation, out / "data")
     out.parent.mkdir(parents=True, exist_ok=True)
     for leftover in out.parent.glob(f".{out.name}-staging-*"):
         # left by a build that was killed; builds of one output never run at once (CI's concurrency group)
@@ -187,11 +189,15 @@ def build_site(validation: Validation, out: Path) -> BuildResult:
     try:
         docs_dir = staging / "pages"
         site_dir = staging / "site"
-        stage_docs(root, pages, docs_dir)
-        datasets.write(downloads, docs_dir / "data")  # MkDocs copies them and checks links to them
-        run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir)
-        clean_generated(site_dir)
-        search.index_site(site_dir)
+        with stage("stage"):
+            stage_docs(root, pages, docs_dir)
+            datasets.write(downloads, docs_dir / "data")  # MkDocs copies them and checks links to them
+        with stage("mkdocs"):
+            run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir)
+        with stage("clean"):
+            clean_generated(site_dir)
+        with stage("search"):
+            search.index_site(site_dir)
         swap(site_dir, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

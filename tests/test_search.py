@@ -26,22 +26,23 @@ def test_number_tokens_are_joined_and_folded():
     assert number_token("30/2020/ÐĐ-CP") == "302020ddcp"  # look-alike Ð
 
 
-@pytest.mark.parametrize(
-    ("typed", "sent"),
-    [
-        ("dan van kheo", "dan van kheo danvan vankheo"),
-        (unicodedata.normalize("NFD", "Dân vận khéo"), "Dân vận khéo danvan vankheo"),
-        ("hoà giải", "hoà giải hoagiai"),
-        ("hòa giải", "hòa giải hoagiai"),
-        ("dang uy", "dang uy danguy"),
-        ("\u00d0ảng ủy", "Đảng ủy danguy"),
-        ("72-KHPH/KDV-UBND", "72khphkdvubnd"),
-        ("Chỉ thị 33/CT-TTg", "Chỉ thị 33ctttg chithi"),
-        ("  30/2020/NĐ-CP ", "302020ndcp"),
-        ("26/11/2021", "26/11/2021"),
-        ("", ""),
-    ],
-)
+# what a reader types → what is sent to Pagefind; the browser's search.js is held to the same list
+FOLD_CASES = [
+    ("dan van kheo", "dan van kheo danvan vankheo"),
+    (unicodedata.normalize("NFD", "Dân vận khéo"), "Dân vận khéo danvan vankheo"),
+    ("hoà giải", "hoà giải hoagiai"),
+    ("hòa giải", "hòa giải hoagiai"),
+    ("dang uy", "dang uy danguy"),
+    ("\u00d0ảng ủy", "Đảng ủy danguy"),
+    ("72-KHPH/KDV-UBND", "72khphkdvubnd"),
+    ("Chỉ thị 33/CT-TTg", "Chỉ thị 33ctttg chithi"),
+    ("  30/2020/NĐ-CP ", "302020ndcp"),
+    ("26/11/2021", "26/11/2021"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("typed", "sent"), FOLD_CASES)
 def test_fold_query(typed, sent):
     assert fold_query(typed) == sent
 

@@ -54,6 +54,15 @@ def test_title_and_number_matches_rank_first_among_plans(page, base_url, query, 
     assert plans and plan in plans[0], (query, plans)
 
 
+def test_browser_folds_queries_like_python(page, base_url):
+    """search.js mirrors congkhai.search.fold_query: the index is built for what Python sends."""
+    from tests.test_search import FOLD_CASES
+
+    page.goto(f"{base_url}/tim-kiem/")
+    for typed, sent in FOLD_CASES:
+        assert page.evaluate("t => window.congkhaiFoldQuery(t)[0]", typed) == sent, typed
+
+
 def test_number_is_a_whole_token(page, base_url):
     page.goto(f"{base_url}/tim-kiem/?q={quote('72-KHPH/KDV-UBND')}")
     found = results(page)

@@ -59,6 +59,7 @@ def shards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     stolen = provinces[0]  # a province of shard a whose plan also lands in b-dup
     split["b-dup"] = split["b"] | {stolen}
     split["b-conflict"] = split["b"]
+    split["reference"] = set()  # the national reference repository: data/ only, no plans
     out: dict[str, Path] = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
@@ -177,6 +178,18 @@ def test_a_conflicting_reference_row_is_a_finding(
     assert "fix: data/directives.csv must agree in every shard" in out
     assert main(["merge", str(a), str(bad), "--out", str(tmp_path / "n")]) == 1
     assert "Dòng '33-ct-ttg-2021' của bảng tham chiếu chung directives khác" in capsys.readouterr().out
+
+
+def test_the_reference_repository_merges_as_a_shard_to_catch_drift(
+    shards: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DEPLOYMENT.md: a province CI job merges its datasets with the reference repository's."""
+    ref = shards["reference"]
+    assert _read(ref / "plans.csv") == [] and _read(ref / "directives.csv")
+    out = _merge(tmp_path, ref, shards["a"])
+    assert _files(out) == _files(_merge(tmp_path, shards["a"], name="a-alone"))
+    assert main(["merge", str(ref), str(shards["b-conflict"]), "--out", str(tmp_path / "n")]) == 1
+    assert "reference-conflict [title]" in capsys.readouterr().out
 
 
 def test_a_failed_merge_keeps_the_previous_national_dataset(shards: dict[str, Path], tmp_path: Path) -> None:

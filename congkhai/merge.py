@@ -172,8 +172,8 @@ def combine(model: Model, shards: Sequence[Shard]) -> tuple[Tables, list[Finding
     shards = sorted(shards, key=lambda s: s.label)
     tables = Tables({}, {}, [])
     findings: list[Finding] = []
-    plan_home: dict[str, Shard] = {}
-    doubled: set[str] = set()  # plan ids found in two shards: their child rows are not reported again
+    # plan ids found in two shards: their child rows are not reported again (plans is the first table)
+    doubled: set[str] = set()
     for table in model.tables.values():
         pk = list(table.primary_key) or table.field_names[:1]
         seen: dict[tuple[str, ...], tuple[Row, Shard, int]] = {}
@@ -184,8 +184,6 @@ def combine(model: Model, shards: Sequence[Shard]) -> tuple[Tables, list[Finding
                 if key not in seen:
                     seen[key] = (row, shard, line)
                     tables.add(table.name, row, Origin(where, line=line, columns=tuple(table.field_names)))
-                    if table.name == PLAN_ROWS:
-                        plan_home[str(row.get("id"))] = shard
                     continue
                 first, first_shard, first_line = seen[key]
                 shown = "/".join(key)

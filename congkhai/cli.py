@@ -23,6 +23,8 @@ MESSAGES = {
         "fixed": "Đã chuẩn hóa {n} tệp.",
         "internal": "Lỗi nội bộ của chương trình ({kind}). Hãy báo lỗi kèm tệp đang kiểm tra.",
         "missing": "Không tìm thấy: {path}",
+        "merged": "Đã gộp {shards} phần vào {out} ({plans} kế hoạch, {tasks} nhiệm vụ, {directives} văn bản được trích dẫn).",
+        "not_merged": "Chưa gộp vì còn lỗi; bộ dữ liệu cũ ở {out} (nếu có) được giữ nguyên.",
     },
     "en": {
         "built": "Built the site in {site} ({plans} plans, {tasks} tasks, {directives} cited documents).",
@@ -31,6 +33,8 @@ MESSAGES = {
         "fixed": "Normalised {n} files.",
         "internal": "Internal error ({kind}). Please report it with the file being checked.",
         "missing": "No such file or folder: {path}",
+        "merged": "Merged {shards} shards into {out} ({plans} plans, {tasks} tasks, {directives} cited documents).",
+        "not_merged": "Nothing was merged because of errors; the previous dataset in {out}, if any, is untouched.",
     },
 }
 
@@ -73,6 +77,10 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("base", help="the base revision, e.g. origin/main")
     f.add_argument("head", nargs="?", default=None, help="the head revision (default: the working tree)")
     f.add_argument("--format", choices=["markdown", "json"], default="markdown", help="output format")
+    m = sub.add_parser("merge", parents=[common], help="merge province shards' datasets into one national dataset")
+    m.add_argument("shards", nargs="+", type=Path, help="dataset folders written by 'datasets --out' (one per shard)")
+    m.add_argument("--out", type=Path, required=True, help="directory to write the merged datasets to")
+    m.add_argument("--format", choices=sorted(RENDERERS), default="text", help="report format (default text)")
     return p
 
 
@@ -111,6 +119,8 @@ def _run(args: argparse.Namespace) -> int:
         from .diff import diff_command
 
         return diff_command(args.root, args.base, args.head, args.format, args.lang)
+    if command == "merge":
+        return _merge(args, msgs)
     only = args.paths if command == "validate" and args.paths else None
     for path in only or []:
         if not path.exists():
@@ -165,5 +175,35 @@ def _run(args: argparse.Namespace) -> int:
             tasks=len(result.tables.rows.get("tasks", [])),
             directives=len(result.tables.rows.get("directives", [])),
         )
+    )
+    return 0
+
+
+def _merge(args: argparse.Namespace, msgs: dict[str, str]) -> int:
+    from .merge import MergeError, merge
+
+    for path in args.shards:
+        if not path.is_dir():
+            print(msgs["missing"].format(path=path), file=sys.stderr)
+            return 2
+    try:
+        result = merge(args.shards, args.out)
+    except MergeError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if not result.ok or args.format != "text":
+        sys.stdout.write(RENDERERS[args.format](result.findings, result.files_read, args.lang))
+    if not result.ok:
+        print(msgs["not_merged"].format(out=args.out), file=sys.stderr)
+        return 1
+    print(
+        msgs["merged"].format(
+            shards=len(args.shards),
+            out=args.out,
+            plans=result.counts.get("plans", 0),
+            tasks=result.counts.get("tasks", 0),
+            directives=result.counts.get("directives", 0),
+        ),
+        file=sys.stdout if args.format == "text" else sys.stderr,  # keep a JSON report parseable
     )
     return 0

@@ -247,6 +247,49 @@ CODES: dict[str, Code] = {
         "Tách thành các phần tử riêng.",
         "Split it into separate items.",
     ),
+    # Merging province shards (congkhai/merge.py): problems that only appear between shards.
+    "shard-not-a-dataset": Code(
+        E,
+        "Không đọc được bộ dữ liệu của phần này: {reason}",
+        "This shard's dataset cannot be read: {reason}",
+        "Chỉ gộp các thư mục do 'python build_site.py datasets --out THƯ_MỤC' ghi ra (có datapackage.json và mỗi bảng một tệp CSV) hoặc bản phát hành dữ liệu đã giải nén.",
+        "Merge only folders written by 'python build_site.py datasets --out DIR' (datapackage.json and one CSV per table) or an unpacked data release.",
+    ),
+    "shard-schema-mismatch": Code(
+        E,
+        "Bảng {table} của phần này được dựng bằng lược đồ khác với lược đồ của chương trình gộp",
+        "Table {table} of this shard was built with a different schema than the merging tool's",
+        "Dựng lại mọi phần bằng cùng một phiên bản Công khai (cùng thư mục schemas/) rồi gộp lại.",
+        "Rebuild every shard with the same version of Công khai (the same schemas/), then merge again.",
+    ),
+    "shard-file-changed": Code(
+        E,
+        "Tệp không khớp tổng kiểm sha256 và số byte ghi trong datapackage.json của phần này",
+        "The file does not match the sha256 hash and size in the shard's datapackage.json",
+        "Tệp bị sửa sau khi dựng hoặc tải về chưa trọn: tải lại hoặc dựng lại bộ dữ liệu của phần này; không sửa tay tệp dữ liệu.",
+        "It was edited after the build or the download is incomplete: download or rebuild this shard's datasets; never edit dataset files by hand.",
+    ),
+    "plan-in-two-shards": Code(
+        E,
+        "Kế hoạch '{value}' được công bố ở hai phần: ở đây và ở {other}",
+        "Plan '{value}' is published by two shards: here and in {other}",
+        "Mỗi kế hoạch thuộc một tỉnh và chỉ nằm trong kho của tỉnh đó: thu hồi bản ở kho còn lại (status: withdrawn; hoặc xóa nếu chưa công bố), hay đổi mã nếu là hai kế hoạch khác nhau; dựng lại phần đó rồi gộp lại.",
+        "A plan belongs to one province and lives only in that province's repository: withdraw the copy in the other one (status: withdrawn; delete it only if never published), or change the id if these are two different plans; rebuild that shard and merge again.",
+    ),
+    "reference-conflict": Code(
+        E,
+        "Dòng '{value}' của bảng tham chiếu chung {table} khác dòng cùng mã ở {other}: {differences}",
+        "Row '{value}' of the shared reference table {table} differs from the row with the same key in {other}: {differences}",
+        "Bảng data/{table}.csv phải giống nhau ở mọi phần: cập nhật các kho tỉnh lên cùng một phiên bản của kho tham chiếu quốc gia rồi dựng lại; dòng riêng của một tỉnh cần mã mà tỉnh khác không dùng.",
+        "data/{table}.csv must agree in every shard: update the province repositories to the same version of the national reference repository and rebuild; a province-only row needs an id no other province uses.",
+    ),
+    "merged-package-invalid": Code(
+        E,
+        "Bộ dữ liệu gộp không hợp lệ theo frictionless: {problem}",
+        "The merged package fails frictionless validation: {problem}",
+        "Từng phần đều đạt nhưng bản gộp thì không: hãy báo lỗi kèm các thư mục đầu vào. Bộ dữ liệu quốc gia cũ được giữ nguyên.",
+        "Every shard passed but the merge does not: please report it with the input folders. The previous national dataset is kept.",
+    ),
 }
 
 

@@ -37,6 +37,12 @@ EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((NEG / "expected.yaml").rea
 # Codes that need more than one file state, so no single fixture can show them: where they are tested.
 NOT_FROM_INPUT: dict[str, str] = {
     "published-plan-removed": "needs git history: tests/test_published.py and tests/test_pr_flow.py",
+    "shard-not-a-dataset": "needs several shard dataset folders: tests/test_merge.py",
+    "shard-schema-mismatch": "needs several shard dataset folders: tests/test_merge.py",
+    "shard-file-changed": "needs several shard dataset folders: tests/test_merge.py",
+    "plan-in-two-shards": "needs several shard dataset folders: tests/test_merge.py",
+    "reference-conflict": "needs several shard dataset folders: tests/test_merge.py",
+    "merged-package-invalid": "a defence behind our own merge checks (no valid shards produce it): tests/test_merge.py",
 }
 
 Key = tuple[str, int, str, str]

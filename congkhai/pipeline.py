@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from .checks.body import check_body
-from .checks.hygiene import check_reference_text, check_source_text
+from .checks.hygiene import check_reference_text
 from .checks.rules import check_rules
-from .checks.structure import check_structure
-from .checks.table import check_tables
-from .directives import Catalogue
+from .checks.table import check_table
 from .findings import Finding, Severity
-from .frontmatter import Source, read_source
+from .frontmatter import Source
 from .history import first_seen
-from .records import Tables, plan_rows, read_reference
+from .plancache import Head, plan_works
+from .records import Origin, Tables, read_reference
 from .schemas import Model, load_model
 
 PLANS_DIR = Path("docs") / "plans"
@@ -47,8 +46,10 @@ def validate(
 ) -> Validation:
     """Check every plan and reference table; with ``only``, report just those files' findings.
 
-    All plans are always read, because ids must be unique and references must resolve across
-    the whole repository even when a pull request touches one file.
+    Every plan takes part, because ids must be unique and references must resolve across the
+    whole repository even when a pull request touches one file; but what a plan says on its own
+    is worked out once per file content (:mod:`.plancache`), so a one-file check in a large
+    repository re-reads only that file, and the other plans contribute only their plan row.
     """
     root = root.resolve()
     model = load_model()
@@ -74,39 +75,52 @@ def validate(
     known = {p.resolve() for p in files}
     # a plan given by path outside docs/plans (a draft, an import) is checked against the rest
     files += sorted(p for p in only or [] if p.suffix == ".md" and p.is_file() and p.resolve() not in known)
-    sources = [read_source(p, root) for p in files]
+    wanted = None if only is None else {_rel(p, root) for p in only}
+    works = plan_works(
+        root,
+        files,
+        model,
+        tables.rows.get("directives", []),
+        None if wanted is None else partial(_is_wanted, wanted=wanted),
+    )
+    sources: list[Source] = []
+    mentions: dict[str, Counter[str]] = {}
+    for work in works:
+        if isinstance(work, Head) or (wanted is not None and not _is_wanted(work.source.path, wanted)):
+            # another plan, there only to be checked against: its id and what it says of itself
+            if work.plan_row is not None:
+                file = work.path if isinstance(work, Head) else work.source.path
+                tables.add("plans", dict(work.plan_row), Origin(file, None, ()))
+            continue
+        src = work.source
+        sources.append(src)
+        findings += work.findings
+        if "directives" not in broken:
+            findings += work.body_findings
+        for name, row, where, leaf in work.rows:
+            tables.add(name, dict(row), Origin(src.path, src, where, leaf=leaf))
+        if src.data is not None and isinstance(src.data.get("id"), str):
+            mentions[src.data["id"]] = work.mentions
     tables.sources = sources
-    for src in sources:
-        findings += src.findings
-        findings += check_structure(model, src)
-        findings += check_source_text(src)
-        plan_rows(model, src, tables)
     added = first_seen(root)
     for plan in tables.rows.get("plans", []):
         given = plan.get("published_date")
         plan["published_on"] = given if isinstance(given, str) else (added.get(plan["path"], "")[:10] or None)
-    findings += check_tables(model, tables)
+    for table in model.tables.values():  # plan rows had their row checks with their plan
+        if table.reference_path:
+            findings += check_table(model, table, tables)
     findings += check_rules(model, tables, today, frozenset(broken))
     findings += check_reference_text(tables, [t.name for t in model.tables.values() if t.reference_path])
-    catalogue = Catalogue.build(tables.rows.get("directives", []))
-    mentions: dict[str, Counter[str]] = {}
-    for src in sources:
-        if src.data is None:
-            continue
-        body_findings, counted = check_body(src, catalogue)
-        if "directives" not in broken:
-            findings += body_findings
-        if isinstance(src.data.get("id"), str):
-            mentions[src.data["id"]] = counted
     if since:  # nothing published is lost: every plan id at `since` must still exist
         from .published import removed_plans
 
         current = {r["id"] for r in tables.rows.get("plans", []) if isinstance(r.get("id"), str)}
         findings += removed_plans(root, since, current)
-    if only is not None:
-        wanted = {_rel(p, root) for p in only}
-        findings = [f for f in findings if any(f.file == w or f.file.startswith(w.rstrip("/") + "/") for w in wanted)]
-    if not [f for f in findings if f.severity is Severity.ERROR]:
+    if wanted is not None:
+        findings = [f for f in findings if _is_wanted(f.file, wanted)]
+    if not [f for f in findings if f.severity is Severity.ERROR] and (
+        wanted is None or _is_wanted(RULES, wanted) or _is_wanted(OVERRIDES, wanted)
+    ):  # a one-file check needs no compliance table, only word of a broken rules file it names
         findings += disclosure_rows(root, tables, today)
     return Validation(root, model, sources, tables, sorted(set(findings), key=Finding.sort_key), mentions, today)
 
@@ -136,6 +150,10 @@ def disclosure_rows(root: Path, tables: Tables, today: dt.date) -> list[Finding]
     tables.rows["compliance"] = compliance_rows(plans, disclosures, calendar, rules, today)
     tables.rows["directory"] = directory_rows(plans, disclosures)
     return []
+
+
+def _is_wanted(file: str, wanted: set[str]) -> bool:
+    return any(file == w or file.startswith(w.rstrip("/") + "/") for w in wanted)
 
 
 def _rel(path: Path, root: Path) -> str:

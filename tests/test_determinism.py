@@ -14,8 +14,8 @@ inputs: the sources, ``--today`` and ``SITE_URL`` (so the sitemap lists every pa
 * Outside git, with the same ``SOURCE_DATE_EPOCH``, every byte of every file must match: no mask.
 
 Builds run in subprocesses (a hash seed is fixed at interpreter start). The plan count is
-``DETERMINISM_PLANS`` (default 24, about 20 s for the four builds); the 1k check (four builds of
-1,000 plans, about 7 minutes)::
+``DETERMINISM_PLANS`` (default 24: the four builds take 30–40 s). The 1k check, four builds of
+1,000 plans (about 10 minutes; 5 for one of the two pairs, e.g. ``-k git_builds``)::
 
     DETERMINISM_PLANS=1000 .venv/bin/pytest tests/test_determinism.py -q
 """

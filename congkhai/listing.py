@@ -18,6 +18,7 @@ import yaml
 from . import metadata
 from .records import Row
 from .schemas import Model
+from .search import SEARCH_END
 from .text import date_vi
 
 
@@ -401,6 +402,7 @@ class Listing:
         issued = sorted((self.plans[pid] for pid in self.issued.get(unit_id, ())), key=lambda p: p["id"])
         lines += ["", f"## Kế hoạch ban hành ({len(issued)})", ""]
         lines += [f"- {self.plan_link(here, p)} — {h(date_vi(p.get('issue_date')))}" for p in issued] or ["Không có."]
+        lines += ["", SEARCH_END]  # the tasks below are found on their plans' pages
         for role, title in (("lead", "Nhiệm vụ chủ trì"), ("partner", "Nhiệm vụ phối hợp")):
             tasks = self.unit_tasks.get(unit_id, {}).get(role, [])
             lines += ["", f"## {title} ({len(tasks)})", ""]

@@ -18,6 +18,7 @@ from . import compliance, datasets, metadata, monitoring, opendata, published, s
 from .history import last_changed
 from .markdown import esc
 from .pages import PageBuilder, plan_url, with_front_matter
+from .parallel import pmap
 from .pipeline import RULES, Validation
 from .sanitize import ArticleNotFound, clean_article
 from .text import date_vi
@@ -86,17 +87,22 @@ CLEANED = ("plans", "directives", "units")
 
 def clean_generated(site_dir: Path) -> None:
     """Defence in depth: pass the rendered article of every page showing plan data through nh3."""
-    for folder in CLEANED:
-        for page in sorted((site_dir / folder).rglob("index.html")):
-            html = page.read_text(encoding="utf-8")
-            try:
-                cleaned = clean_article(html)
-            except ArticleNotFound as exc:
-                raise BuildError(
-                    f"Không tìm thấy nội dung trang {page.relative_to(site_dir)} / no article: {exc}"
-                ) from exc
-            if cleaned != html:
-                page.write_text(cleaned, encoding="utf-8")
+    pages = [(site_dir, page) for folder in CLEANED for page in sorted((site_dir / folder).rglob("index.html"))]
+    for problem in pmap(_clean_page, pages):
+        if problem is not None:
+            raise BuildError(problem)
+
+
+def _clean_page(job: tuple[Path, Path]) -> str | None:
+    site_dir, page = job
+    html = page.read_text(encoding="utf-8")
+    try:
+        cleaned = clean_article(html)
+    except ArticleNotFound as exc:
+        return f"Không tìm thấy nội dung trang {page.relative_to(site_dir)} / no article: {exc}"
+    if cleaned != html:
+        page.write_text(cleaned, encoding="utf-8")
+    return None
 
 
 def history_section(here: str, plan_id: str, versions: list[published.Version]) -> str:

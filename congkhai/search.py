@@ -50,17 +50,37 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .parallel import pmap
 from .text import fold, nfc
 
 __all__ = ["SearchIndexError", "fold_query", "index_site", "number_token", "prepare_html", "search_tokens"]
 
-#: Pages that are not indexed (relative to the site root).
-EXCLUDED = ("404.html", "tim-kiem/index.html")
+#: Pages that are not indexed (relative to the site root): the search page itself, and the lists
+#: that repeat every plan, task or body of the country. A reader's query should lead to the plan,
+#: body or document that matches, not to a 10 MB list that contains everything; and at national
+#: scale these lists alone would double what Pagefind has to hold in memory.
+EXCLUDED = (
+    "404.html",
+    "tim-kiem/index.html",
+    "plans/index.html",
+    "plans/theo-nam/index.html",
+    "plans/theo-tinh/index.html",
+    "tasks/index.html",
+    "directives/index.html",
+    "units/index.html",
+    "theo-doi/index.html",
+    "thong-ke/index.html",
+    "cong-khai/tuan-thu/index.html",
+)
+#: Where a page stops being indexed: what follows repeats text indexed on its own page (the tasks
+#: on a unit's page are the tasks of its plans). The element is empty and hidden; see ``listing.py``.
+SEARCH_END = '<div class="ck-search-end" hidden></div>'
+_SEARCH_END = re.compile(r'<div class="ck-search-end"[^>]*>\s*</div>')
 BUNDLE = "pagefind"
 TITLE_WEIGHT = "10"
 NUMBER_WEIGHT = "10"
 FOLDED_WEIGHT = "1"
-TIMEOUT_S = 600
+TIMEOUT_S = 3600  # Pagefind takes minutes at 10,000 plans
 
 # A number-and-symbol: runs of letters/digits joined by "/" or "-", at least one "/", at least one
 # letter and one digit ("72-KHPH/KDV-UBND", "33/CT-TTg", "30/2020/NĐ-CP", "/KH-UBND" has no digit
@@ -160,6 +180,9 @@ def prepare_html(page: str) -> str | None:
     if end is None:
         return None
     body = _HEADERLINK.sub("", page[start.start() : end.start()])
+    cut = _SEARCH_END.search(body)
+    if cut is not None:
+        body = body[: cut.start()]
     h1 = _H1_TEXT.search(body)
     title_tokens = search_tokens(_visible_text(h1.group(1))) if h1 else []
     own = _OWN_NUMBER.search(body)
@@ -192,6 +215,20 @@ def pagefind_binary() -> Path:
     return found
 
 
+def _prepare_file(job: tuple[Path, Path, Path]) -> bool:
+    site_dir, work, rel = job
+    try:
+        prepared = prepare_html((site_dir / rel).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
+    if prepared is None:
+        return False
+    target = work / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(prepared, encoding="utf-8")
+    return True
+
+
 def index_site(site_dir: Path) -> None:
     """Write the Pagefind bundle for the built site in ``site_dir`` to ``site_dir/pagefind/``.
 
@@ -206,21 +243,12 @@ def index_site(site_dir: Path) -> None:
     out = site_dir / BUNDLE
     with tempfile.TemporaryDirectory(prefix="congkhai-search-") as tmp:
         work = Path(tmp) / "site"
-        count = 0
-        for path in sorted(site_dir.rglob("*.html")):
-            rel = path.relative_to(site_dir)
-            if rel.as_posix() in EXCLUDED or rel.parts[0] == BUNDLE:
-                continue
-            try:
-                prepared = prepare_html(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError) as exc:
-                raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
-            if prepared is None:
-                continue
-            target = work / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(prepared, encoding="utf-8")
-            count += 1
+        jobs = [
+            (site_dir, work, rel)
+            for rel in (p.relative_to(site_dir) for p in sorted(site_dir.rglob("*.html")))
+            if rel.as_posix() not in EXCLUDED and rel.parts[0] != BUNDLE
+        ]
+        count = sum(pmap(_prepare_file, jobs))
         if count == 0:
             raise SearchIndexError(f"no page to index in {site_dir}")
         staged = Path(tmp) / BUNDLE

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from congkhai.search import (
+    SEARCH_END,
     SENTINEL,
     SearchIndexError,
     fold_query,
@@ -110,3 +111,28 @@ def test_index_site_errors(tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-binary"))
     with pytest.raises(SearchIndexError, match="binary"):
         index_site(site)
+
+
+def test_a_unit_page_is_indexed_up_to_its_task_lists():
+    """The tasks on a unit's page are the tasks of its plans: indexed there, not twice."""
+    page = PAGE.format(title="UBND xã Hòa Bình", number="", body="Cấp xã").replace(
+        "</p></article>", f"</p>{SEARCH_END}<h2>Nhiệm vụ chủ trì</h2><p>hòa giải ở cơ sở</p></article>"
+    )
+    prepared = prepare_html(page)
+    assert prepared is not None
+    indexed = prepared[prepared.index("data-pagefind-body") :]
+    assert "Cấp xã" in indexed and "xahoa" in indexed.replace(" ", "")
+    assert "Nhiệm vụ chủ trì" not in indexed and "hoagiai" not in indexed
+    whole = prepare_html(page.replace(SEARCH_END, ""))
+    assert whole is not None and "hoagiai" in whole  # without the marker the tasks would be indexed
+
+
+def test_lists_of_everything_are_not_indexed(tmp_path):
+    """A query leads to the plan or body that matches, not to the list of every plan or task."""
+    for rel in ("plans/index.html", "tasks/index.html", "plans/bg/p1/index.html", "units/u1/index.html"):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True)
+        path.write_text(PAGE.format(title=f"Trang {rel}", number="1/KH-UBND", body="Dân vận khéo"), encoding="utf-8")
+    index_site(tmp_path)
+    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["vi"]["page_count"] == 2

@@ -378,13 +378,18 @@ def directory_rows(
 
 
 def _href(page: str, link: str) -> str:
-    """A link from ``page`` (a .md path) to ``link`` (a URL, or a path from the site root)."""
+    """A link from ``page`` (a .md path) to ``link`` (a URL, or a path from the site root).
+
+    A page's URL (``plans/bac-giang/<id>/``) is linked through its source (``…/<id>.md``) and a
+    file by its path, relative to the page's source, as MkDocs expects: its strict mode then checks
+    every such link in every build, and rewrites it to the page's URL.
+    """
     if re.match(r"^[a-z][a-z0-9+.-]*:", link):
         return html.escape(link, quote=True).replace(" ", "%20").replace(")", "%29")
-    here = "/" + md_url(page)
-    target = "/" + link.lstrip("/")
-    out = posixpath.relpath(target, here)
-    return out + "/" if target.endswith("/") and not out.endswith("/") else out
+    target = link.lstrip("/")
+    if target.endswith("/") or not target:
+        target = target.rstrip("/") + ".md" if target.strip("/") else "index.md"
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
 def _pct(part: int, whole: int) -> str:
@@ -433,7 +438,7 @@ def compliance_page(
         "nghỉ lễ, Tết (Bộ luật Lao động 2019, Điều 112), có tính ngày hoán đổi. Ngày công khai là ngày bắt "
         "đầu sớm nhất của các hình thức công khai đã ghi; nếu không ghi, là ngày đăng trên trang này.",
         "",
-        "Dữ liệu: [compliance.csv](" + _href(page, "data/compliance.csv").rstrip("/") + ").",
+        "Dữ liệu: [compliance.csv](" + _href(page, "data/compliance.csv") + ").",
     ]
     if rules:
         out += ["", "## Quy tắc áp dụng", ""]
@@ -581,7 +586,7 @@ def directory_page(rows: Sequence[Mapping[str, Any]], model: Model | None = None
         "",
         "Theo Điều 6 Nghị định 13/2018/NĐ-CP: tên văn bản, số và ký hiệu, ngày ban hành, hình thức, "
         "thời điểm và thời hạn công khai, đường dẫn. Dữ liệu: [directory.csv]("
-        + _href(page, "data/directory.csv").rstrip("/")
+        + _href(page, "data/directory.csv")
         + ").",
         "",
     ]

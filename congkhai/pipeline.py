@@ -17,6 +17,7 @@ from .history import first_seen
 from .plancache import Head, plan_works
 from .records import Origin, Tables, read_reference
 from .schemas import Model, load_model
+from .timing import stage
 
 PLANS_DIR = Path("docs") / "plans"
 
@@ -76,13 +77,14 @@ def validate(
     # a plan given by path outside docs/plans (a draft, an import) is checked against the rest
     files += sorted(p for p in only or [] if p.suffix == ".md" and p.is_file() and p.resolve() not in known)
     wanted = None if only is None else {_rel(p, root) for p in only}
-    works = plan_works(
-        root,
-        files,
-        model,
-        tables.rows.get("directives", []),
-        None if wanted is None else partial(_is_wanted, wanted=wanted),
-    )
+    with stage("validate.plans"):
+        works = plan_works(
+            root,
+            files,
+            model,
+            tables.rows.get("directives", []),
+            None if wanted is None else partial(_is_wanted, wanted=wanted),
+        )
     sources: list[Source] = []
     mentions: dict[str, Counter[str]] = {}
     for work in works:
@@ -109,7 +111,8 @@ def validate(
     for table in model.tables.values():  # plan rows had their row checks with their plan
         if table.reference_path:
             findings += check_table(model, table, tables)
-    findings += check_rules(model, tables, today, frozenset(broken))
+    with stage("validate.rules"):
+        findings += check_rules(model, tables, today, frozenset(broken))
     findings += check_reference_text(tables, [t.name for t in model.tables.values() if t.reference_path])
     if since:  # nothing published is lost: every plan id at `since` must still exist
         from .published import removed_plans

@@ -40,7 +40,7 @@ PACKAGE = Path(__file__).resolve().parent
 DEFAULT_DIR = Path(".cache") / "congkhai"
 #: below this many plans to (re)do, starting worker processes costs more than it saves
 PARALLEL_MIN = 48
-CHUNK = 32
+CHUNK = 32  # smallest batch given to a worker
 
 
 @dataclass
@@ -220,7 +220,9 @@ def _compute(items: list[tuple[Path, Path]], directive_rows: list[Row]) -> list[
     if workers < 2 or len(items) < PARALLEL_MIN:
         _init(directive_rows)
         return _batch(items)
-    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+    # few large batches: each batch pays one frictionless pass per table, which costs more than a plan
+    size = max(CHUNK, -(-len(items) // (workers * 2)))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(directive_rows,)) as pool:
         return [work for batch in pool.map(_batch, chunks) for work in batch]
 

@@ -51,19 +51,46 @@ def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
         target.write_text(text, encoding="utf-8")
 
 
+class _Warnings(logging.Handler):
+    """Keeps what MkDocs warns about, so a strict-mode failure can say which link is broken."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
+    """MkDocs in strict mode: a warning (a broken link, a missing page) fails the build.
+
+    MkDocs counts warnings on its logger, so the logger must let them through; they are kept off
+    the console (they become the error message) by not propagating to the root logger.
+    """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    for name in ("mkdocs", "mkdocs_material", "material"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    collected = _Warnings()
+    loggers = [logging.getLogger(name) for name in ("mkdocs", "material")]
+    saved = [(lg.level, lg.propagate) for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.WARNING)
+        lg.propagate = False
+        lg.addHandler(collected)
     try:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
         build(config)
     except (MkDocsException, SystemExit, OSError) as exc:
-        raise BuildError(f"MkDocs không dựng được trang / MkDocs build failed: {exc}") from exc
+        detail = "; ".join(dict.fromkeys(collected.messages[:5])) or str(exc)
+        raise BuildError(f"MkDocs không dựng được trang / MkDocs build failed: {detail}") from exc
+    finally:
+        for lg, (level, propagate) in zip(loggers, saved, strict=True):
+            lg.removeHandler(collected)
+            lg.setLevel(level)
+            lg.propagate = propagate
 
 
 def originals(validation: Validation) -> frozenset[str]:

@@ -100,6 +100,19 @@ def test_failed_site_build_keeps_the_previous_site(tmp_path):
     assert not list(repo.glob(".site-*")), "staging folders must be cleaned up"
 
 
+def test_a_broken_link_in_a_page_fails_the_build_and_is_named(tmp_path, capsys):
+    """MkDocs' strict mode is on: a link to a page that does not exist stops the build."""
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path / "repo")
+    guide = repo / "docs" / "huong-dan" / "index.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n[Mẫu văn bản](khong-co-trang-nay.md)\n", encoding="utf-8")
+    assert main(["build", "--root", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert "khong-co-trang-nay.md" in err and "huong-dan/index.md" in err
+    assert not (repo / "site").exists()
+
+
 def test_the_original_file_is_offered_for_download(built):
     repo, site = built
     page = (site / "plans" / "lang-son" / "lang-son-cao-loc-2024-kh-ubnd" / "index.html").read_text(encoding="utf-8")

@@ -19,6 +19,10 @@ MIN_JOBS = 200
 
 
 def workers() -> int:
+    """The cores to use: all of them (at most 8), or ``CONGKHAI_WORKERS`` (1 = no worker processes)."""
+    setting = os.environ.get("CONGKHAI_WORKERS", "")
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
     return min(os.cpu_count() or 1, 8)
 
 

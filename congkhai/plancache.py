@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import parallel
 from .checks.body import check_body
 from .checks.hygiene import check_source_text
 from .checks.structure import check_structure
@@ -216,7 +217,7 @@ def _file_key(path: Path, rel: str) -> str | None:
 
 
 def _compute(items: list[tuple[Path, Path]], directive_rows: list[Row]) -> list[PlanWork]:
-    workers = min(os.cpu_count() or 1, 8)
+    workers = parallel.workers()
     if workers < 2 or len(items) < PARALLEL_MIN:
         _init(directive_rows)
         return _batch(items)

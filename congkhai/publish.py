@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import compliance, datasets, metadata, monitoring, opendata, published, search, stats
+from . import compliance, datasets, metadata, mkbuild, monitoring, opendata, published, search, stats
 from .history import last_changed
 from .markdown import esc
 from .pages import PageBuilder, plan_url, with_front_matter
@@ -69,7 +69,6 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
     the console (they become the error message) by not propagating to the root logger.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -82,7 +81,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
         lg.addHandler(collected)
     try:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
-        build(config)
+        mkbuild.build(config)
     except (MkDocsException, SystemExit, OSError) as exc:
         detail = "; ".join(dict.fromkeys(collected.messages[:5])) or str(exc)
         raise BuildError(f"MkDocs không dựng được trang / MkDocs build failed: {detail}") from exc

@@ -403,7 +403,7 @@ def test_pages_escape_text() -> None:
     comp = files["tuan-thu.md"].decode("utf-8")
     assert "| Ủy ban nhân dân huyện B | 2024 | 1 | 0 | 1 | 0 | 0,0% | [12/KH\\-UBND]" not in comp  # '-' is not escaped
     assert (
-        "| Ủy ban nhân dân huyện B | 2024 | 1 | 0 | 1 | 0 | 0,0% | [12/KH-UBND](../../plans/tinh-c/huyen-b-2024-12-kh-ubnd/) |"
+        "| Ủy ban nhân dân huyện B | 2024 | 1 | 0 | 1 | 0 | 0,0% | [12/KH-UBND](../plans/tinh-c/huyen-b-2024-12-kh-ubnd.md) |"
         in comp
     )
     assert "Ngày ban hành chỉ ghi tháng hoặc năm" in comp

@@ -114,7 +114,7 @@ def test_worker_processes_give_the_same_result_as_one(tmp_path, monkeypatch):
     serial = _outcome(validate(repo, today=TODAY))
     monkeypatch.setattr(plancache, "PARALLEL_MIN", 1)
     monkeypatch.setattr(plancache, "CHUNK", 7)
-    monkeypatch.setattr(plancache.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
     parallel = _outcome(validate(repo, today=TODAY))
     assert serial[0], "the broken plan gives findings"
     assert parallel == serial

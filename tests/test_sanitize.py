@@ -264,13 +264,15 @@ def test_clean_article_fails_closed(page: str) -> None:
 
 def test_clean_article_keeps_a_built_plan_page(tmp_path: Path) -> None:
     """On real Material plan pages, built without the cleaning pass, the allow-list loses nothing."""
+    from congkhai.datasets import write
     from congkhai.pipeline import validate
     from congkhai.publish import render_all, run_mkdocs, stage_docs
     from tests.conftest import copy_sources
 
     repo = copy_sources(tmp_path / "repo")
-    _, pages = render_all(validate(repo), None)
+    downloads, pages = render_all(validate(repo), None)
     stage_docs(repo, pages, tmp_path / "pages")
+    write(downloads, tmp_path / "pages" / "data")  # the pages link to them (strict mode checks it)
     run_mkdocs(repo / "mkdocs.yml", tmp_path / "pages", tmp_path / "site")
     built = sorted((tmp_path / "site" / "plans").glob("*/*/index.html"))
     assert len(built) == 5

@@ -310,6 +310,9 @@ def ics_text(value: Any) -> str:
 
 def fold(line: str) -> bytes:
     """A content line folded at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character, CRLF-ended."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return encoded + b"\r\n"
     out: list[bytes] = []
     current = b""
     limit = 75

@@ -87,7 +87,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return _run(args)
+        code = _run(args)
+        from .timing import memory
+
+        memory()
+        return code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never show a traceback to a clerk

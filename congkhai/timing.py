@@ -27,6 +27,17 @@ def stage(name: str) -> Iterator[None]:
         print(f"{PREFIX} {name} {time.perf_counter() - start:.3f}", file=sys.stderr, flush=True)
 
 
+def memory() -> None:
+    """Peak memory of this process and of the largest child (Pagefind, a worker), in MiB."""
+    if not os.environ.get("CONGKHAI_TIMINGS"):
+        return
+    import resource
+
+    for name, who in (("python", resource.RUSAGE_SELF), ("children", resource.RUSAGE_CHILDREN)):
+        mib = resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
+        print(f"{PREFIX} peak_mib.{name} {mib:.1f}", file=sys.stderr, flush=True)
+
+
 def parse(stderr: str) -> dict[str, float]:
     """Stage → seconds from a run's stderr (a stage seen twice is summed)."""
     out: dict[str, float] = {}

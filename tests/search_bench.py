@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +87,10 @@ def build(n: int, work: Path) -> Path:
     return site
 
 
+def _record(sizes: list[tuple[str, int]], response: Any) -> None:
+    sizes.append((response.url, len(response.body()) if response.ok else 0))
+
+
 def measure(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
     from playwright.sync_api import sync_playwright
 
@@ -106,7 +111,7 @@ def measure(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
                 context = browser.new_context(locale="vi-VN")
                 sizes: list[tuple[str, int]] = []
                 page = context.new_page()
-                page.on("response", lambda r, sizes=sizes: sizes.append((r.url, len(r.body()) if r.ok else 0)))
+                page.on("response", functools.partial(_record, sizes))
                 page.goto(f"{base}/tim-kiem/?q={quote(query)}")
                 page.locator("#ck-results li a").first.wait_for(timeout=60_000)
                 total = sum(s for _, s in sizes)

@@ -6,9 +6,9 @@ Builds the seed site in a temporary folder, adds N deterministic plan-like pages
 numbers and sentences drawn from the seed plans, mixed with a fixed random seed), runs
 ``congkhai.search.index_site``, serves it on loopback, opens the search page in Debian's chromium
 for each query and sums the bodies of every response until the first result is shown (a fresh
-browser context per query: nothing cached). Python's http.server sends files uncompressed; the
-Pagefind index and fragments are gzipped files of their own, so their bytes are what any server
-sends; the theme's HTML/CSS/JS would be smaller behind a compressing server.
+browser context per query: nothing cached). The server gzips HTML, CSS, JS and JSON as static
+hosts do; the Pagefind index and fragments are gzip files of their own. Both the bytes on the wire
+and the decoded bytes are printed.
 """
 
 from __future__ import annotations
@@ -87,11 +87,27 @@ def build(n: int, work: Path) -> Path:
     return site
 
 
-def _record(sizes: list[tuple[str, int]], response: Any) -> None:
-    sizes.append((response.url, len(response.body()) if response.ok else 0))
+def _record(sizes: list[tuple[str, int, int]], response: Any) -> None:
+    """(url, bytes on the wire, bytes decoded) of one response; the wire size counts compression."""
+    if not response.ok:
+        return
+    body = len(response.body())
+    wire = response.request.sizes().get("responseBodySize", body)
+    sizes.append((response.url, wire, body))
 
 
-def measure(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
+COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+
+def measure(site: Path, queries: list[str], gzip_text: bool = True) -> list[tuple[str, int, int, int, int]]:
+    """For each query: (query, bytes on the wire, of which Pagefind, requests, bytes decoded).
+
+    With ``gzip_text`` the server compresses HTML, CSS, JS and JSON as any static host or CDN does
+    (GitHub Pages, nginx ``gzip on``); Pagefind's index files are gzip files already and are sent
+    as they are either way.
+    """
+    import gzip as gz
+
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
@@ -99,6 +115,21 @@ def measure(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
+
+        def do_GET(self) -> None:
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+            if not (gzip_text and accepts and path.suffix in COMPRESSED and path.is_file()):
+                return super().do_GET()
+            data = gz.compress(path.read_bytes(), mtime=0)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
     out = []
     handler = functools.partial(Quiet, directory=str(site))
@@ -109,17 +140,19 @@ def measure(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
             for query in queries:
                 context = browser.new_context(locale="vi-VN")
-                sizes: list[tuple[str, int]] = []
+                sizes: list[tuple[str, int, int]] = []
                 page = context.new_page()
                 page.on("response", functools.partial(_record, sizes))
                 page.goto(f"{base}/tim-kiem/?q={quote(query)}")
                 page.locator("#ck-results li a").first.wait_for(timeout=60_000)
-                total = sum(s for _, s in sizes)
-                pagefind = sum(s for u, s in sizes if "/pagefind/" in u)
+                wire = sum(w for _, w, _ in sizes)
+                pagefind = sum(w for u, w, _ in sizes if "/pagefind/" in u)
+                decoded = sum(d for _, _, d in sizes)
                 count = page.locator("#ck-status").inner_text()
-                out.append((query, total, pagefind, len(sizes)))
+                out.append((query, wire, pagefind, len(sizes), decoded))
                 print(
-                    f"  {query!r}: {total / 1024:.0f} KiB total, {pagefind / 1024:.0f} KiB Pagefind, {len(sizes)} requests — {count}"
+                    f"  {query!r}: {wire / 1024:.0f} KiB on the wire ({decoded / 1024:.0f} KiB decoded), "
+                    f"{pagefind / 1024:.0f} KiB Pagefind, {len(sizes)} requests — {count}"
                 )
                 context.close()
             browser.close()

@@ -24,6 +24,26 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     pass
 
 
+if _Base is yaml.SafeLoader:  # PyYAML without libyaml already composes in Python
+    _DeepLoader: type = _Loader
+else:
+
+    class _ComposedInPython(yaml.composer.Composer, _Loader):  # type: ignore[misc, valid-type]
+        """libyaml's events composed by PyYAML's Composer: nesting deeper than the interpreter allows
+        ends in RecursionError (a finding) where libyaml's own composer overflows the C stack."""
+
+        def __init__(self, stream: str) -> None:
+            _Loader.__init__(self, stream)  # type: ignore[call-arg]
+            yaml.composer.Composer.__init__(self)
+
+    _DeepLoader = _ComposedInPython
+
+# Every collection starts at one of these indicators (a mapping at its first key's ':'), so their
+# count bounds the nesting depth; up to this depth libyaml's faster composer is safe.
+_INDICATORS = "[{-?:"
+_SAFE_DEPTH = 2000
+
+
 _Loader.yaml_implicit_resolvers = {  # type: ignore[attr-defined]
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _Base.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
@@ -104,7 +124,8 @@ def parse_source(rel: str, text: str) -> Source:
     src.body_line = end + 2
     fm_text = "\n".join(lines[1:end]) + "\n"
     src.marks[()] = (2, 1)
-    loader = _Loader(fm_text)
+    deep = sum(fm_text.count(c) for c in _INDICATORS) > _SAFE_DEPTH
+    loader = (_DeepLoader if deep else _Loader)(fm_text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -132,7 +153,11 @@ def parse_source(rel: str, text: str) -> Source:
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
         src.findings.append(Finding(rel, line, col, "", "yaml-syntax", {"problem": problem}))
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+    except RecursionError:
+        src.findings.append(
+            Finding(rel, 2, 1, "", "yaml-syntax", {"problem": "lồng quá nhiều cấp / nested too deeply"})
+        )
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
         src.findings.append(Finding(rel, 2, 1, "", "yaml-syntax", {"problem": type(exc).__name__}))
     finally:
         loader.dispose()

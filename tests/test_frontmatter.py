@@ -113,3 +113,14 @@ def test_many_indicators_in_a_shallow_plan_still_load():
     assert [(f.code, f.line) for f in src.findings] == [("duplicate-key", 3004)]
     assert src.data is not None and len(src.data["tasks"]) == 1_500
     assert src.mark(("tasks", 1499, "lead_units")) == (3003, 5)
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85", "\r"])
+def test_yaml_only_line_breaks_do_not_shift_lines(brk):
+    # libyaml counts NEL, LS, PS and CR as line breaks; findings pointed past the end of the file
+    text = '---\ntitle: "a' + brk + "b" + brk + 'c"\nid: x\nid: y\nlist: [1,\n---\n'
+    src = parse_source("p.md", text)
+    assert [(f.code, f.line) for f in src.findings] == [("yaml-syntax", 6)]
+    src = parse_source("p.md", '---\ntitle: "a' + brk + "b" + brk + 'c"\nid: x\nid: y\n---\n')
+    assert [(f.code, f.line, f.column) for f in src.findings] == [("duplicate-key", 4, 1)]
+    assert src.mark(("id",)) == (3, 1)

@@ -17,6 +17,7 @@ fuzzing run, raise them with an environment variable (examples per property)::
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -77,19 +78,37 @@ def _alarm(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def bounded(call: Callable[[], T], what: str, limit: float | None = None) -> T:
-    """Run ``call`` and fail if it takes more than ``limit`` seconds (interrupted by SIGALRM)."""
-    limit = CALL_LIMIT if limit is None else limit
-    assert threading.current_thread() is threading.main_thread(), "SIGALRM needs the main thread"
+def _timed(call: Callable[[], T], limit: float) -> tuple[T | None, float | None]:
+    """(result, elapsed), or (None, None) when the alarm interrupted the call."""
+    gc_was_on = gc.isenabled()
+    gc.disable()  # an alarm during a gc callback would be swallowed; and a collection is not the call's time
     t0 = time.perf_counter()
     try:
         with _alarm(limit):
             result = call()
     except _Overtime:
-        raise AssertionError(f"{what}: a single call ran longer than {limit:g} s (interrupted)") from None
-    elapsed = time.perf_counter() - t0
-    assert elapsed <= limit, f"{what}: a single call took {elapsed:.2f} s, more than {limit:g} s"
-    return result
+        return None, None
+    finally:
+        if gc_was_on:
+            gc.enable()
+    return result, time.perf_counter() - t0
+
+
+def bounded(call: Callable[[], T], what: str, limit: float | None = None) -> T:
+    """Run ``call`` and fail if it takes more than ``limit`` seconds (interrupted by SIGALRM).
+
+    An overrun is timed once more before failing, so that a loaded machine does not fail the run:
+    a hang or a super-linear slowdown overruns both times.
+    """
+    limit = CALL_LIMIT if limit is None else limit
+    assert threading.current_thread() is threading.main_thread(), "SIGALRM needs the main thread"
+    for _attempt in range(2):
+        result, elapsed = _timed(call, limit)
+        if elapsed is not None and elapsed <= limit:
+            return result  # type: ignore[return-value]
+    if elapsed is None:
+        raise AssertionError(f"{what}: a single call ran longer than {limit:g} s (interrupted), twice")
+    raise AssertionError(f"{what}: a single call took {elapsed:.2f} s, more than {limit:g} s, twice")
 
 
 def test_the_time_bound_can_fail() -> None:
@@ -474,7 +493,9 @@ HEADER_FRAGMENTS = (
     + SPACING
 )
 # read_text decodes strictly, so the importer never sees a lone surrogate
-import_texts = st.one_of(any_text, st.text(st.characters(), max_size=200), composed(HEADER_FRAGMENTS, max_size=80))
+import_texts = st.one_of(
+    any_text, st.text(st.characters(exclude_categories=("Cs",)), max_size=200), composed(HEADER_FRAGMENTS, max_size=80)
+)
 
 
 @pytest.fixture(scope="module")

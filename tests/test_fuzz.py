@@ -17,6 +17,7 @@ fuzzing run, raise them with an environment variable (examples per property)::
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import signal
@@ -628,6 +629,114 @@ pdf_bytes = st.one_of(
     st.binary(max_size=400).map(lambda b: b"%PDF-1.4\n" + b),
     st.binary(max_size=200).map(lambda b: b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n" + b + b"\n%%EOF"),
 )
+
+
+# Well-formed WordprocessingML with odd values: list numbering (huge, negative, non-numeric
+# starts; every format), legacy fonts, superscripts, footnote references, merged cells, content
+# controls; placed into python-docx's own template so that the package itself is valid.
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_ODD_NUMBERS = ("0", "1", "3", "-1", "x", "", "32767", "4000", "100000000", "1" + "0" * 15, "9" * 30, "²")
+_odd = st.sampled_from(_ODD_NUMBERS) | st.integers(-10, 10**6).map(str)
+_FMTS = ("decimal", "decimalZero", "upperRoman", "lowerRoman", "upperLetter", "lowerLetter", "bullet", "none", "?")
+_level_xml = st.builds(
+    lambda i, start, fmt, text: (
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+    ),
+    _odd,
+    _odd,
+    st.sampled_from(_FMTS),
+    st.sampled_from(["%1.", "%1.%2.", "%9)", "%0", "", "-", "%1%1%1"]),
+)
+_numbering_xml = st.builds(
+    lambda levels, num, abstract, ilvl, start: (
+        f'<w:abstractNum w:abstractNumId="1">{"".join(levels)}</w:abstractNum>'
+        f'<w:num w:numId="{num}"><w:abstractNumId w:val="{abstract}"/>'
+        f'<w:lvlOverride w:ilvl="{ilvl}"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'
+    ),
+    st.lists(_level_xml, max_size=4),
+    _odd,
+    st.sampled_from(["1", "2", ""]),
+    _odd,
+    _odd,
+)
+_words = st.sampled_from(["Kế hoạch", "KÕ ho¹ch", "Keá hoaïch", "1", "²", "12", " ", "\t", "&amp;", "&lt;"])
+_SUP = '<w:vertAlign w:val="superscript"/>'
+_run = st.builds(
+    lambda font, sup, words, note: (
+        f'<w:r><w:rPr><w:rFonts w:ascii="{font}"/>{_SUP if sup else ""}</w:rPr>'
+        f"<w:t>{words}</w:t><w:tab/><w:br/>{note}</w:r>"
+    ),
+    st.sampled_from([".VnTime", ".VnTimeH", "VNI-Times", "Times New Roman", ""]),
+    st.booleans(),
+    _words,
+    st.sampled_from(["", '<w:footnoteReference w:id="1"/>', '<w:endnoteReference w:id="x"/>']),
+)
+_paragraph = st.builds(
+    lambda num, ilvl, runs: (
+        f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>{"".join(runs)}</w:p>'
+    ),
+    _odd,
+    _odd,
+    st.lists(_run, max_size=4),
+)
+_body_xml = (
+    st.recursive(
+        _paragraph,
+        lambda inner: (
+            st.lists(inner, max_size=3).map(
+                lambda xs: "<w:sdt><w:sdtContent>" + "".join(xs) + "</w:sdtContent></w:sdt>"
+            )
+            | st.lists(st.lists(inner, min_size=1, max_size=2), max_size=3).map(
+                lambda cells: (
+                    "<w:tbl><w:tr>"
+                    + "".join(f'<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr>{"".join(c)}</w:tc>' for c in cells)
+                    + "</w:tr></w:tbl>"
+                )
+            )
+        ),
+        max_leaves=12,
+    )
+    .flatmap(lambda first: st.lists(st.just(first), min_size=1, max_size=3))
+    .map("".join)
+)
+
+
+@functools.cache
+def _template() -> dict[str, bytes]:
+    import io
+
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def _docx(body: str, numbering: str) -> bytes:
+    members = dict(_template())
+    members["word/document.xml"] = f"<w:document {_W}><w:body>{body}</w:body></w:document>".encode()
+    members["word/numbering.xml"] = f"<w:numbering {_W}>{numbering}</w:numbering>".encode()
+    return _zip(members)
+
+
+well_formed_docx = st.builds(_docx, _body_xml, _numbering_xml)
+
+
+@fuzz(100)
+@given(well_formed_docx)
+@example(
+    _docx(
+        '<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>Nội dung</w:t></w:r></w:p>',
+        '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1000000000000000"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num>',
+    )
+)
+def test_odd_but_well_formed_docx_never_crashes(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    folder = tmp_path_factory.getbasetemp() / "fuzz-docx"
+    folder.mkdir(exist_ok=True)
+    path = folder / "van-ban.docx"
+    path.write_bytes(data)
+    _text_or_source_error(lambda: read_text(path), "read_text .docx")
 
 
 @fuzz(150)

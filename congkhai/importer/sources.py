@@ -611,6 +611,6 @@ def _continues_merge(tc: Any) -> bool:
 
 def _leading_superscript(para: _Para) -> str | None:
     pieces = [p for p in para.pieces if p.text.strip() or p.note]
-    if len(pieces) >= 2 and pieces[0].superscript and pieces[0].text.strip().isdigit():
+    if len(pieces) >= 2 and pieces[0].superscript and pieces[0].text.strip().isdecimal():  # int() reads it
         return pieces[0].text.strip()
     return None

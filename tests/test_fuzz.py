@@ -8,11 +8,15 @@ that every single call finishes within :data:`CALL_LIMIT` seconds. The bound is 
 the measured time; hypothesis' own deadline is off so that a slow CI machine cannot flake.
 
 The default example counts keep the whole file to a few seconds in ``make test``. For a real
-fuzzing run, raise them with an environment variable (examples per property)::
+fuzzing run, raise them with an environment variable (examples per property; about 10 minutes of
+CPU for 20,000)::
 
-    FUZZ_EXAMPLES=20000 .venv/bin/pytest -q -p no:cacheprovider tests/test_fuzz.py
+    FUZZ_EXAMPLES=20000 .venv/bin/pytest -q -p no:cacheprovider --hypothesis-show-statistics tests/test_fuzz.py
 
-``FUZZ_CALL_LIMIT`` (seconds, default 2) changes the per-call bound.
+``FUZZ_CALL_LIMIT`` (seconds, default 2) changes the per-call bound. What fuzzing found is kept
+as ``@example`` cases (and plain tests next to the code's other tests): a libyaml stack overflow
+on deep nesting, finding lines shifted by YAML-only line breaks, drafts with characters YAML
+refuses, and a .docx list numbering that looped for ever.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ def fuzz(default: int) -> settings:
     return settings(
         max_examples=EXAMPLES or default,
         deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
 
 
@@ -679,26 +683,26 @@ _paragraph = st.builds(
     _odd,
     st.lists(_run, max_size=4),
 )
-_body_xml = (
-    st.recursive(
-        _paragraph,
-        lambda inner: (
-            st.lists(inner, max_size=3).map(
-                lambda xs: "<w:sdt><w:sdtContent>" + "".join(xs) + "</w:sdtContent></w:sdt>"
-            )
-            | st.lists(st.lists(inner, min_size=1, max_size=2), max_size=3).map(
-                lambda cells: (
-                    "<w:tbl><w:tr>"
-                    + "".join(f'<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr>{"".join(c)}</w:tc>' for c in cells)
-                    + "</w:tr></w:tbl>"
-                )
-            )
-        ),
-        max_leaves=12,
+
+
+def _sdt(parts: list[str]) -> str:
+    return "<w:sdt><w:sdtContent>" + "".join(parts) + "</w:sdtContent></w:sdt>"
+
+
+def _table(cells: list[list[str]]) -> str:
+    tcs = "".join(f'<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr>{"".join(c)}</w:tc>' for c in cells)
+    return f"<w:tbl><w:tr>{tcs}</w:tr><w:tr>{tcs.replace('restart', 'continue')}</w:tr></w:tbl>"
+
+
+def _nest(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return (
+        inner
+        | st.lists(inner, max_size=3).map(_sdt)
+        | st.lists(st.lists(inner, min_size=1, max_size=2), max_size=3).map(_table)
     )
-    .flatmap(lambda first: st.lists(st.just(first), min_size=1, max_size=3))
-    .map("".join)
-)
+
+
+_body_xml = st.lists(_nest(_nest(_paragraph)), min_size=1, max_size=4).map("".join)
 
 
 @functools.cache

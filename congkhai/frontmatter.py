@@ -8,6 +8,8 @@ decides what a valid date is, and so that an unquoted ``2024-02`` and ``2024-02-
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,12 +26,36 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     pass
 
 
+if _Base is yaml.SafeLoader:  # PyYAML without libyaml already composes in Python
+    _DeepLoader: type = _Loader
+else:
+
+    class _ComposedInPython(yaml.composer.Composer, _Loader):  # type: ignore[misc, valid-type]
+        """libyaml's events composed by PyYAML's Composer: nesting deeper than the interpreter allows
+        ends in RecursionError (a finding) where libyaml's own composer overflows the C stack."""
+
+        def __init__(self, stream: str) -> None:
+            _Loader.__init__(self, stream)  # type: ignore[call-arg]
+            yaml.composer.Composer.__init__(self)
+
+    _DeepLoader = _ComposedInPython
+
+# Every collection starts at one of these indicators (a mapping at its first key's ':'), so their
+# count bounds the nesting depth; up to this depth libyaml's faster composer is safe.
+_INDICATORS = "[{-?:"
+_SAFE_DEPTH = 2000
+
+
 _Loader.yaml_implicit_resolvers = {  # type: ignore[attr-defined]
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _Base.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
 }
 
+# YAML also breaks lines at these; the file (and the writer's editor) does not.
+_YAML_ONLY_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
 Path_ = tuple[str | int, ...]
+Locate = Callable[[Any], tuple[int, int]]
 FENCES = ("---", "...")
 ALIASES = "anchors and aliases (&, *) are not allowed"
 
@@ -104,13 +130,15 @@ def parse_source(rel: str, text: str) -> Source:
     src.body_line = end + 2
     fm_text = "\n".join(lines[1:end]) + "\n"
     src.marks[()] = (2, 1)
-    loader = _Loader(fm_text)
+    at = _locator(fm_text)
+    deep = sum(fm_text.count(c) for c in _INDICATORS) > _SAFE_DEPTH
+    loader = (_DeepLoader if deep else _Loader)(fm_text)
     try:
         node = loader.get_single_node()
         if node is None:
             src.findings.append(src.finding((), "not-a-mapping", **shape_params("mapping", "null")))
             return src
-        if _walk(src, node, (), set()):
+        if _walk(src, node, (), set(), at):
             src.data = _construct(src, loader, node)
     except yaml.reader.ReaderError as exc:
         # libyaml counts bytes and PyYAML characters; finding the character itself works for both
@@ -129,10 +157,14 @@ def parse_source(rel: str, text: str) -> Source:
         # where it was opened is what the writer needs to see.
         opened = (exc.context or "").startswith(("while scanning a quoted scalar", "while parsing a flow"))
         mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
+        line, col = at(mark) if mark else (2, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
         src.findings.append(Finding(rel, line, col, "", "yaml-syntax", {"problem": problem}))
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+    except RecursionError:
+        src.findings.append(
+            Finding(rel, 2, 1, "", "yaml-syntax", {"problem": "lồng quá nhiều cấp / nested too deeply"})
+        )
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
         src.findings.append(Finding(rel, 2, 1, "", "yaml-syntax", {"problem": type(exc).__name__}))
     finally:
         loader.dispose()
@@ -148,7 +180,23 @@ def _construct(src: Source, loader: Any, node: Node) -> dict[str, Any] | None:
     return data
 
 
-def _walk(src: Source, node: Node, path: Path_, seen: set[int]) -> bool:
+def _locator(fm_text: str) -> Locate:
+    """File line and column of a YAML mark in the front matter (which starts on line 2).
+
+    libyaml's own line count also breaks at CR, NEL, LS and PS; when the front matter has any,
+    the mark's character index is placed among the file's lines instead."""
+    if not any(ch in fm_text for ch in _YAML_ONLY_BREAKS):
+        return lambda mark: (mark.line + 2, mark.column + 1)
+    starts = [0] + [i + 1 for i, ch in enumerate(fm_text) if ch == "\n"]
+
+    def at(mark: Any) -> tuple[int, int]:
+        k = bisect.bisect_right(starts, mark.index) - 1
+        return k + 2, mark.index - starts[k] + 1
+
+    return at
+
+
+def _walk(src: Source, node: Node, path: Path_, seen: set[int], at: Locate) -> bool:
     """Record marks and report duplicate keys and aliases; False if the tree is unusable."""
     if id(node) in seen:
         if not any(f.params.get("problem") == ALIASES for f in src.findings):  # once per file, not per alias
@@ -160,14 +208,14 @@ def _walk(src: Source, node: Node, path: Path_, seen: set[int]) -> bool:
         first: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                line, col = key_node.start_mark.line + 2, key_node.start_mark.column + 1
+                line, col = at(key_node.start_mark)
                 src.findings.append(
                     Finding(src.path, line, col, dotted(path), "yaml-syntax", {"problem": "a key must be plain text"})
                 )
                 ok = False
                 continue
             key = key_node.value
-            line, col = key_node.start_mark.line + 2, key_node.start_mark.column + 1
+            line, col = at(key_node.start_mark)
             if key in first:
                 src.findings.append(
                     Finding(
@@ -182,9 +230,9 @@ def _walk(src: Source, node: Node, path: Path_, seen: set[int]) -> bool:
             else:
                 first[key] = line
                 src.marks[path + (key,)] = (line, col)
-            ok = _walk(src, value_node, path + (key,), seen) and ok
+            ok = _walk(src, value_node, path + (key,), seen, at) and ok
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.value):
-            src.marks.setdefault(path + (i,), (item.start_mark.line + 2, item.start_mark.column + 1))
-            ok = _walk(src, item, path + (i,), seen) and ok
+            src.marks.setdefault(path + (i,), at(item.start_mark))
+            ok = _walk(src, item, path + (i,), seen, at) and ok
     return ok

@@ -1,3 +1,4 @@
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -93,3 +94,33 @@ def test_many_aliases_are_one_finding():
     items = "\n".join(f"  - lead_units: *u\n    id: t{i}" for i in range(500))
     src = parse_source("p.md", f"---\nunits: &u [a]\ntasks:\n{items}\n---\n")
     assert [f.code for f in src.findings] == ["yaml-syntax"]
+
+
+@pytest.mark.parametrize(
+    "nest", [" " + "[" * 100_000, "\n" + "- " * 100_000, " " + "{a: " * 100_000, " " + "[" * 5_000 + "]" * 5_000]
+)
+def test_deep_nesting_is_a_finding_not_a_crash(nest):
+    # libyaml's composer recursed on the C stack and crashed the interpreter (segfault) at ~100k levels
+    src = parse_source("p.md", "---\nid: x\ndeep:" + nest + "\n---\n")
+    assert [f.code for f in src.findings] == ["yaml-syntax"] and src.data is None
+    assert src.findings[0].params["problem"] == "lồng quá nhiều cấp / nested too deeply"
+
+
+def test_many_indicators_in_a_shallow_plan_still_load():
+    # above the indicator count that switches to the recursion-safe composer, results are the same
+    tasks = "".join(f"  - id: t{i}\n    lead_units: [a-{i}]\n" for i in range(1_500))
+    src = parse_source("p.md", "---\nid: x\ntasks:\n" + tasks + "id: y\n---\n")
+    assert [(f.code, f.line) for f in src.findings] == [("duplicate-key", 3004)]
+    assert src.data is not None and len(src.data["tasks"]) == 1_500
+    assert src.mark(("tasks", 1499, "lead_units")) == (3003, 5)
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85", "\r"])
+def test_yaml_only_line_breaks_do_not_shift_lines(brk):
+    # libyaml counts NEL, LS, PS and CR as line breaks; findings pointed past the end of the file
+    text = '---\ntitle: "a' + brk + "b" + brk + 'c"\nid: x\nid: y\nlist: [1,\n---\n'
+    src = parse_source("p.md", text)
+    assert [(f.code, f.line) for f in src.findings] == [("yaml-syntax", 6)]
+    src = parse_source("p.md", '---\ntitle: "a' + brk + "b" + brk + 'c"\nid: x\nid: y\n---\n')
+    assert [(f.code, f.line, f.column) for f in src.findings] == [("duplicate-key", 4, 1)]
+    assert src.mark(("id",)) == (3, 1)

@@ -39,3 +39,28 @@ def test_docx_round_trips(seed: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     assert from_docx["document"] == from_text["document"]
     assert [d["number"] for d in from_docx["directives"]] == [d["number"] for d in from_text["directives"]]
     assert len(from_docx["tasks"]) == len(from_text["tasks"])
+
+
+def test_list_numbers_from_a_corrupt_start_value_stay_bounded():
+    # <w:start w:val="1000000000000000"/> with upperRoman looped 10**12 times (found by fuzzing)
+    from congkhai.importer.sources import _letter, _roman
+
+    assert (_roman(4), _roman(3999), _roman(4000), _roman(10**7), _roman(0), _roman(-3)) == (
+        "IV", "MMMCMXCIX", "4000", str(10**7), "", ""
+    )  # fmt: skip
+    assert (_letter(1), _letter(27), _letter(780), _letter(781), _letter(10**7)) == (
+        "a", "aa", "z" * 30, "781", str(10**7)
+    )  # fmt: skip
+
+
+def test_a_superscript_digit_sign_is_text_not_a_corrupt_file(tmp_path: Path) -> None:
+    # "²" is a digit to str.isdigit() but not to int(): the .docx was refused as corrupt (found by fuzzing)
+    from congkhai.importer.sources import read_text
+
+    doc = Document()
+    doc.add_paragraph("Kế hoạch thực hiện dân chủ ở cơ sở năm 2024 của Ủy ban nhân dân tỉnh")
+    p = doc.add_paragraph()
+    p.add_run("²").font.superscript = True
+    p.add_run("Ghi chú cuối trang")
+    doc.save(str(tmp_path / "k.docx"))
+    assert read_text(tmp_path / "k.docx").endswith("²Ghi chú cuối trang")

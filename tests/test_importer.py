@@ -244,3 +244,23 @@ def test_unreadable_input_is_a_clear_error_not_a_crash(tmp_path, capsys):
     code = main(["import", str(bad)])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err and err.strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KẾ HOẠCH\nTriển khai \ufffe công tác\n\nI. MỤC ĐÍCH\n1. Nội dung.",
+        "ỦY BAN NHÂN DÂN \x7f\nTỈNH BẮC KẠN\nSố: 72/KH-UBND\nKẾ HOẠCH\nThực hiện Chỉ thị số 33/CT-TTg\x00\n",
+    ],
+    ids=["noncharacter-in-title", "del-in-issuer"],
+)
+def test_draft_front_matter_loads_whatever_the_source_characters(text: str) -> None:
+    # characters YAML refuses (U+FFFE, DEL, C1 controls) were written raw and the draft did not load
+    from congkhai.frontmatter import parse_source
+
+    ex = extract(text, [])
+    markdown, _ = draft_plan(ex, [], "nguon.txt")
+    src = parse_source("p.md", markdown)
+    assert [f for f in src.findings if f.code == "yaml-syntax"] == []
+    assert src.data is not None and src.data["title"] == (ex.header.title or "CẦN KIỂM TRA")
+    assert "\ufffe" in src.data["title"] or "\x7f" in src.data["issuers"][0]["as_printed"]

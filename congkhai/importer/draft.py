@@ -39,6 +39,16 @@ _ABBR = {
 }
 
 
+# Characters YAML refuses anywhere in a file, and the ones it reads as line breaks (NEL, LS, PS):
+# escaped in values, blanked in comments, so that the draft always loads.
+_UNSAFE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return "\\ufffd" if 0xD800 <= code <= 0xDFFF else f"\\u{code:04x}"  # a lone surrogate has no escape
+
+
 def _q(v: Any) -> str:
     if v is None:
         return "null"
@@ -46,7 +56,12 @@ def _q(v: Any) -> str:
         return "true" if v else "false"
     if isinstance(v, int):
         return str(v)
-    return json.dumps(str(v), ensure_ascii=False)
+    return _UNSAFE.sub(_escape, json.dumps(str(v), ensure_ascii=False))
+
+
+def _comment(text: str) -> str:
+    """``text`` on one comment line: line breaks and characters YAML refuses become spaces."""
+    return _UNSAFE.sub(" ", text.replace("\n", " ").replace("\r", " "))
 
 
 def _units(root: Path = ROOT) -> list[dict[str, str]]:
@@ -206,7 +221,7 @@ def draft_plan(
     )
     inferred_fields = ["issuers", "issuer_level", "province"] + [f for f in h.inferred if f not in ("issuer",)]
     lines = ["---", "# CẦN KIỂM TRA — bản nháp do công cụ nhập tạo; sửa các mục sau rồi xóa các dấu “CẦN KIỂM TRA”:"]
-    lines += [f"#   - {c}" for c in dict.fromkeys(checks)]
+    lines += [f"#   - {_comment(c)}" for c in dict.fromkeys(checks)]
     lines += [
         f"id: {plan_id}",
         f"doc_type: {_q(doc_type)}",

@@ -348,6 +348,8 @@ _FORMATS = {
 
 
 def _roman(n: int) -> str:
+    if n >= 4000:  # no Roman numeral; and a corrupt start value (10**15) must not loop for ever
+        return str(n)
     out = ""
     for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
                        (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):  # fmt: skip
@@ -359,6 +361,8 @@ def _roman(n: int) -> str:
 
 def _letter(n: int) -> str:
     letters = "abcdefghijklmnopqrstuvwxyz"
+    if n > 26 * 30:  # "aaa…" 30 letters long already; a corrupt start value must not fill the memory
+        return str(n)
     return letters[(n - 1) % 26] * ((n - 1) // 26 + 1) if n > 0 else ""
 
 
@@ -607,6 +611,6 @@ def _continues_merge(tc: Any) -> bool:
 
 def _leading_superscript(para: _Para) -> str | None:
     pieces = [p for p in para.pieces if p.text.strip() or p.note]
-    if len(pieces) >= 2 and pieces[0].superscript and pieces[0].text.strip().isdigit():
+    if len(pieces) >= 2 and pieces[0].superscript and pieces[0].text.strip().isdecimal():  # int() reads it
         return pieces[0].text.strip()
     return None

@@ -3,11 +3,11 @@
 A national site is tens of thousands of plan, body and document pages that are not in the
 navigation, and MkDocs renders them one after another on one core — the largest part of the
 build. Such a page needs nothing from its siblings to be rendered: only the configuration, the
-file list and the navigation (whose pages are rendered first, here). So after doing exactly what
+file list and the navigation (whose titles are read first). So after doing exactly what
 ``mkdocs.commands.build.build`` does up to that point, the remaining pages are split between
-forked worker processes, which render and write them; what MkDocs checks across pages (anchors
-that links point to, warnings counted by strict mode) is sent back and checked here as MkDocs
-would. The output is byte-identical to MkDocs' (``tests/test_mkbuild.py`` holds it to that).
+forked worker processes, which render and write them, while this process renders the navigation's
+own pages (the long lists among them); what MkDocs checks across pages (anchors that links point
+to, warnings counted by strict mode) is sent back and checked here as MkDocs would. The output is byte-identical to MkDocs' (``tests/test_mkbuild.py`` holds it to that).
 
 This follows the private steps of MkDocs 1.6 (``_populate_page``, ``_build_page``,
 ``_build_theme_template``); MkDocs is pinned and its 1.x line is frozen. Without ``fork`` (not
@@ -62,41 +62,44 @@ def build(config: Any) -> None:
             if file.page is None and file.inclusion.is_not_in_nav():
                 Page(None, file, config)
         outside = [f for f in pages if f.inclusion.is_not_in_nav()]
+        inside = [f for f in pages if not f.inclusion.is_not_in_nav()]
         if len(outside) < MIN_PAGES:
-            for file in pages:
-                mk._populate_page(file.page, config, files)
-            outside = []
-        else:
-            for file in pages:
-                if not file.inclusion.is_not_in_nav():
-                    mk._populate_page(file.page, config, files)
+            outside, inside = [], pages
+        for file in inside:
+            file.page.read_source(config)  # the navigation's titles, for the pages the workers write
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(inclusion=inclusion)
-        for template in config.theme.static_templates:
-            mk._build_theme_template(template, env, files, config, nav)
-        for template in config.extra_templates:
-            mk._build_extra_template(template, files, config, nav)
         doc_files = files.documentation_pages(inclusion=inclusion)
-        rendered = {f.src_uri for f in outside}
-        for file in doc_files:
-            if file.src_uri not in rendered:
-                mk._build_page(file.page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
+        pool = None
         if outside:
             _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files)
             shares = [outside[i::workers] for i in range(workers)]  # interleaved: big and small pages mix
             _STATE["shares"] = [[f.src_uri for f in share] for share in shares]
-            try:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    results = pool.map(_render_share, range(workers))
-            finally:
-                _STATE.clear()
-            for done, warnings in results:
-                for src_uri, anchors, links in done:
-                    page = files.get_file_from_path(src_uri).page  # type: ignore[union-attr]
-                    page.present_anchor_ids = set(anchors)
-                    page.links_to_anchors = {files.get_file_from_path(to): dict(v) for to, v in links.items()}
-                for level, message in warnings:
-                    log.log(level, message)  # counted here, as if MkDocs had logged it in this process
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        try:
+            pending = pool.map_async(_render_share, range(workers)) if pool is not None else None
+            # meanwhile, here: the navigation's pages (the long lists of every plan and task among them)
+            for file in inside:
+                mk._populate_page(file.page, config, files)
+            for template in config.theme.static_templates:
+                mk._build_theme_template(template, env, files, config, nav)
+            for template in config.extra_templates:
+                mk._build_extra_template(template, files, config, nav)
+            for file in inside:
+                mk._build_page(file.page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
+            results = pending.get() if pending is not None else []
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+            _STATE.clear()
+        for done, warnings in results:
+            for src_uri, anchors, links in done:
+                page = files.get_file_from_path(src_uri).page  # type: ignore[union-attr]
+                page.present_anchor_ids = set(anchors)
+                page.links_to_anchors = {files.get_file_from_path(to): dict(v) for to, v in links.items()}
+            for level, message in warnings:
+                log.log(level, message)  # counted here, as if MkDocs had logged it in this process
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         config.plugins.on_post_build(config=config)

@@ -32,7 +32,7 @@ class BuildError(Exception):
 @dataclass
 class BuildResult:
     site: Path
-    files: dict[str, bytes]
+    files: list[str]  # the published data files, by path under data/
 
 
 def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
@@ -224,6 +224,8 @@ def build_site(validation: Validation, out: Path) -> BuildResult:
         with stage("stage"):
             stage_docs(root, pages, docs_dir)
             datasets.write(downloads, docs_dir / "data")  # MkDocs copies them and checks links to them
+        names = sorted(downloads)
+        del pages, downloads  # on disk now; at national scale they are gigabytes that MkDocs needs
         with stage("mkdocs"):
             run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir)
         with stage("clean"):
@@ -233,7 +235,7 @@ def build_site(validation: Validation, out: Path) -> BuildResult:
         swap(site_dir, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(out, downloads)
+    return BuildResult(out, names)
 
 
 def swap(new: Path, out: Path) -> None:

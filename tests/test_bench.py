@@ -1,0 +1,60 @@
+"""The benchmark judges the targets from its figures and draws them; a wrong verdict would be a
+wrong claim in BENCHMARKS.md, so the judging is tested on figures made up for the purpose."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from congkhai.bench import chart, table, targets
+
+
+def _run(n: int, **seconds: float) -> dict[str, Any]:
+    results = {step: {"seconds": s, "rc": 0, "peak_rss_mib": 100.0, "cmd": [step]} for step, s in seconds.items()}
+    return {"n": n, "results": results, "checks": {}, "sizes_mib": {}, "html_pages": 0}
+
+
+def test_targets_are_judged_on_the_largest_run_and_growth_against_1k():
+    small = _run(1000, validate_one=0.5, build_cold=40, build=38, stock_mkdocs=30, validate_cold=6)
+    big = _run(10000, validate_one=2.9, build_cold=390, build=380, stock_mkdocs=300, validate_cold=60)
+    verdicts = targets([small, big])
+    by_name = {name: (value, ok) for name, value, ok in verdicts}
+    assert by_name["validate one changed plan at N=10000 < 3 s"] == ("2.9 s", True)
+    assert by_name["build_cold at N=10000 ≤ 1.3× stock mkdocs"] == ("1.30×", True)
+    assert by_name["build_cold: time per plan at 10000 within 1.25× of 1k"] == ("0.97×", True)  # 39 vs 40 ms
+    big["results"]["validate_one"]["seconds"] = 3.1
+    big["results"]["build_cold"]["seconds"] = 400
+    by_name = {name: (value, ok) for name, value, ok in targets([small, big])}
+    assert by_name["validate one changed plan at N=10000 < 3 s"][1] is False
+    assert by_name["build_cold at N=10000 ≤ 1.3× stock mkdocs"] == ("1.33×", False)
+    big["results"]["build_cold"]["seconds"] = 520  # 52 ms per plan against 40 at 1k
+    by_name = {name: (value, ok) for name, value, ok in targets([small, big])}
+    assert by_name["build_cold: time per plan at 10000 within 1.25× of 1k"] == ("1.30×", False)
+
+
+def test_memory_and_search_targets():
+    big = _run(10000, validate_one=1, build_cold=1, build=1, stock_mkdocs=1)
+    big["results"]["build_cold"]["peak_rss_mib"] = 4095.0
+    big["checks"]["search"] = [{"query": "q", "bytes": 999_999, "decoded_bytes": 2_000_000}]
+    by_name = {name: ok for name, _, ok in targets([big])}
+    assert by_name["peak memory at N=10000 < 4 GB (our commands)"] is True
+    assert by_name["search at N=10000 < 1 MB before the first result (gzip host)"] is True
+    big["results"]["build"]["peak_rss_mib"] = 4097.0
+    big["checks"]["search"][0]["bytes"] = 1_000_001
+    by_name = {name: ok for name, _, ok in targets([big])}
+    assert by_name["peak memory at N=10000 < 4 GB (our commands)"] is False
+    assert by_name["search at N=10000 < 1 MB before the first result (gzip host)"] is False
+
+
+def test_chart_draws_one_line_per_measured_step():
+    runs = [_run(n, build_cold=n / 25, stock_mkdocs=n / 40, hugo=n / 1600) for n in (100, 1000, 10000)]
+    svg = ET.fromstring(chart(runs))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    lines = svg.findall("s:polyline", ns)
+    assert len(lines) == 3
+    for line in lines:
+        xs = [float(p.split(",")[0]) for p in line.get("points", "").split()]
+        assert len(xs) == 3 and xs == sorted(xs)
+    labels = [t.text for t in svg.findall("s:text", ns)]
+    assert {"build_cold", "stock_mkdocs", "hugo", "10,000"} <= set(labels)
+    assert "| 10000 | build_cold | 400.00 |" in table(runs)

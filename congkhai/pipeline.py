@@ -73,9 +73,9 @@ def validate(
                 broken.add(table.name)
                 findings += problems
     files = plan_files(root)
-    known = {p.resolve() for p in files}
-    # a plan given by path outside docs/plans (a draft, an import) is checked against the rest
-    files += sorted(p for p in only or [] if p.suffix == ".md" and p.is_file() and p.resolve() not in known)
+    if only:  # a plan given by path outside docs/plans (a draft, an import) is checked against the rest
+        known = {p.resolve() for p in files}
+        files += sorted(p for p in only if p.suffix == ".md" and p.is_file() and p.resolve() not in known)
     wanted = None if only is None else {_rel(p, root) for p in only}
     with stage("validate.plans"):
         works = plan_works(
@@ -108,12 +108,20 @@ def validate(
     for plan in tables.rows.get("plans", []):
         given = plan.get("published_date")
         plan["published_on"] = given if isinstance(given, str) else (added.get(plan["path"], "")[:10] or None)
+    references = [t.name for t in model.tables.values() if t.reference_path]
+    # A one-file check of plans reports nothing about the reference tables: their rows are only
+    # what the plan's keys point at, so their own checks are left to the run that names them.
+    check_references = wanted is None or any(
+        _is_wanted(str(t.reference_path), wanted) for t in model.tables.values() if t.reference_path
+    )
     for table in model.tables.values():  # plan rows had their row checks with their plan
-        if table.reference_path:
+        if table.reference_path and check_references:
             findings += check_table(model, table, tables)
     with stage("validate.rules"):
-        findings += check_rules(model, tables, today, frozenset(broken))
-    findings += check_reference_text(tables, [t.name for t in model.tables.values() if t.reference_path])
+        subjects = None if check_references else frozenset(model.tables) - frozenset(references)
+        findings += check_rules(model, tables, today, frozenset(broken), subjects)
+    if check_references:
+        findings += check_reference_text(tables, references)
     if since:  # nothing published is lost: every plan id at `since` must still exist
         from .published import removed_plans
 

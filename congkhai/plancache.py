@@ -177,6 +177,10 @@ class Head:
 
 def _rel(path: Path, root: Path) -> str:
     try:
+        return path.relative_to(root).as_posix()  # the plans found under the (resolved) root
+    except ValueError:
+        pass
+    try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

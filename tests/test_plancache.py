@@ -118,3 +118,20 @@ def test_worker_processes_give_the_same_result_as_one(tmp_path, monkeypatch):
     parallel = _outcome(validate(repo, today=TODAY))
     assert serial[0], "the broken plan gives findings"
     assert parallel == serial
+
+
+def test_a_one_file_check_of_a_reference_table_checks_it_and_one_of_a_plan_does_not(broken_repo, monkeypatch, tmp_path):
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
+    units = broken_repo / "data" / "units.csv"
+    lines = units.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\r\n").split(",")
+    row = lines[1].rstrip("\r\n").split(",")
+    row[header.index("kind")] = "khong-co-loai-nay"  # a value outside the vocabulary
+    units.write_text(lines[0] + ",".join(row) + "\n" + "".join(lines[2:]), encoding="utf-8")
+    full = [(f.file, f.line, f.field, f.code) for f in validate(broken_repo, today=TODAY).findings]
+    on_units = [f for f in full if f[0] == "data/units.csv"]
+    assert ("data/units.csv", 2, "kind", "vocabulary-error") in on_units
+    alone = validate(broken_repo, only=[units], today=TODAY)
+    assert [(f.file, f.line, f.field, f.code) for f in alone.findings] == on_units
+    plan = plan_files(broken_repo)[0]
+    assert not [f for f in validate(broken_repo, only=[plan], today=TODAY).findings if f.file.startswith("data/")]

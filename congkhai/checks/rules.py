@@ -14,7 +14,7 @@ from typing import Any
 from ..directives import canonical_id
 from ..findings import Finding
 from ..numbers import validate_number_symbol
-from ..records import Origin, Tables
+from ..records import Origin, Row, Tables
 from ..schemas import Model
 from ..text import fold
 
@@ -288,7 +288,28 @@ def check_cited_in_force(tables: Tables) -> Iterator[Finding]:
             )
 
 
-def check_rules(model: Model, tables: Tables, today: dt.date, broken: frozenset[str] = frozenset()) -> list[Finding]:
+class _Subjects(Tables):
+    """All rows, to be pointed at and looked up; only the subject tables' rows are checked."""
+
+    def __init__(self, tables: Tables, subjects: frozenset[str]) -> None:
+        super().__init__(tables.rows, tables.origins, tables.sources)
+        self.subjects = subjects
+
+    def iter(self, table: str) -> list[tuple[Row, Origin]]:
+        return super().iter(table) if table in self.subjects else []
+
+
+def check_rules(
+    model: Model,
+    tables: Tables,
+    today: dt.date,
+    broken: frozenset[str] = frozenset(),
+    subjects: frozenset[str] | None = None,
+) -> list[Finding]:
+    """Every rule; with ``subjects``, only the rows of those tables are checked (the others are
+    still there as the targets of their keys)."""
+    if subjects is not None:
+        tables = _Subjects(tables, subjects)
     out: list[Finding] = []
     out += check_vocabularies(model, tables)
     out += check_dates(tables, today)

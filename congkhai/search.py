@@ -24,10 +24,15 @@ first. Two gaps are closed here, at index time, in a copy of each page that only
 * **syllable pairs**: a Vietnamese word is mostly two syllables written apart, and Pagefind
   matches every query word as a prefix ("hoa" also matches "hoạch", "hoàn"), so "hoa giai" alone
   ranks any page with "kế hoạch … giai đoạn" first. The folded pair of every two adjacent
-  syllables is indexed ("hoagiai", "danguy") and the query adds its own pairs, so several
-  syllables must appear side by side; the browser falls back to the words alone when that finds
-  nothing. This costs index size (about 20 MiB on disk at 1k synthetic plans, 190 MiB at 10k)
-  and indexing time, not per-query transfer much (see ``tests/search_bench.py``).
+  syllables is indexed ("hoagiai", "danguy") and the query sends pairs instead of the syllables
+  (:func:`fold_query`), so several syllables must appear side by side; the browser falls back to
+  the words alone when that finds nothing. Each token is indexed once per page and grouped by how
+  often the text says it, in elements of increasing ``data-pagefind-weight``: ranking keeps the
+  frequency, and a query downloads one position per page instead of every occurrence (at 10k
+  plans "dan van kheo" fetched 2.4 MB of index as syllables, 0.45 MB as pairs — BENCHMARKS.md).
+
+Old versions of plans (``data/ke-hoach/<id>/phien-ban/``) and the lists of everything are not
+indexed: a query leads to the current plan, which links its versions.
 
 Ranking: the page title (``h1``) and the page's own number (the "Số, ký hiệu" row of a plan's
 metadata table) carry a higher ``data-pagefind-weight`` than the text, and the browser lowers Pagefind's
@@ -48,6 +53,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from .parallel import pmap
@@ -72,6 +78,9 @@ EXCLUDED = (
     "thong-ke/index.html",
     "cong-khai/tuan-thu/index.html",
 )
+#: Folders not indexed: old versions of plans (``data/ke-hoach/<id>/phien-ban/``) — a search
+#: leads to the plan as it is now, whose page links every version.
+EXCLUDED_FOLDERS = ("data/ke-hoach/",)
 #: Where a page stops being indexed: what follows repeats text indexed on its own page (the tasks
 #: on a unit's page are the tasks of its plans). The element is empty and hidden; see ``listing.py``.
 SEARCH_END = '<div class="ck-search-end" hidden></div>'
@@ -79,7 +88,8 @@ _SEARCH_END = re.compile(r'<div class="ck-search-end"[^>]*>\s*</div>')
 BUNDLE = "pagefind"
 TITLE_WEIGHT = "10"
 NUMBER_WEIGHT = "10"
-FOLDED_WEIGHT = "1"
+#: weight of a hidden token by how many times the text says it: (weight, at least this many)
+FREQUENCY_WEIGHTS = (("3", 5), ("2", 2), ("1", 1))
 TIMEOUT_S = 3600  # Pagefind takes minutes at 10,000 plans
 
 # A number-and-symbol: runs of letters/digits joined by "/" or "-", at least one "/", at least one
@@ -137,33 +147,45 @@ def _pairs(text: str) -> list[str]:
     return out
 
 
-def search_tokens(text: str) -> list[str]:
-    """The hidden tokens that make ``text`` findable: đ→d words, joined numbers, syllable pairs."""
+def token_counts(text: str) -> Counter[str]:
+    """The hidden tokens that make ``text`` findable — đ→d words, joined numbers, syllable pairs —
+    with how often each occurs, in order of first occurrence."""
     tokens = [_fold_word(w) for w in _WORD.findall(text) if "đ" in w or "Đ" in w]
     tokens += [number_token(m.group()) for m in _NUMBER.finditer(text) if _is_number(m.group())]
     tokens += _pairs(_NUMBER.sub(" . ", text))
-    return list(dict.fromkeys(tokens))
+    return Counter(tokens)
+
+
+def search_tokens(text: str) -> list[str]:
+    """The hidden tokens of ``text``, each once (see :func:`token_counts`)."""
+    return list(token_counts(text))
 
 
 def fold_query(text: str) -> str:
-    """What the search page sends to Pagefind for what the reader typed.
+    """What the search page sends to Pagefind first for what the reader typed.
 
     NFC (NFD input and the look-alike ``Ð`` become the ``Đ`` the index holds); each
-    number-and-symbol becomes its joined token (:func:`number_token`); the syllables are kept as
-    typed (Pagefind folds tone marks itself and ranks exact-accent matches first; ``đ`` is kept so
-    that "đảng" does not also match "dạng" — the index holds a ``d`` form of every ``đ`` word, so
-    "dang" still finds "Đảng"), and the folded pair of every two adjacent syllables is added, so
-    "hoa giai" must meet "hòa giải" side by side. The browser does the same
-    (``docs/javascripts/search.js``) and falls back to the words alone when pairs find nothing.
+    number-and-symbol becomes its joined token (:func:`number_token`); every two adjacent
+    syllables are sent as their folded pair ("hoa giai" → "hoagiai"), and a word in no pair as
+    typed (Pagefind folds tone marks itself; ``đ`` is kept, so "đảng" does not match "dạng").
+    Pairs rather than their syllables because Pagefind fetches, for each query word, the index of
+    every indexed word it is a prefix of, with its positions in every page: in a national corpus
+    about *dân vận* the syllables "dân" and "vận" are on every page and cost megabytes, their pair
+    half a megabyte (BENCHMARKS.md). Pages that match the pairs are exactly those that match the
+    syllables side by side. The browser does the same (``docs/javascripts/search.js``) and, when
+    the pairs find nothing (a phrase broken by punctuation in the text), searches the words alone.
     """
     text = nfc(text)
     words = [number_token(m.group()) if _is_number(m.group()) else m.group() for m in _QUERY_TOKEN.finditer(text)]
-    pairs = []
-    for a, b in itertools.pairwise(words):
+    pairs: list[str] = []
+    paired: set[int] = set()
+    for i, (a, b) in enumerate(itertools.pairwise(words)):
         fa, fb = fold(a), fold(b)
         if fa.isalpha() and fb.isalpha():
             pairs.append(fa + fb)
-    return " ".join(dict.fromkeys([*words, *pairs]))
+            paired |= {i, i + 1}
+    alone = [w for i, w in enumerate(words) if i not in paired]
+    return " ".join(dict.fromkeys([*pairs, *alone]))
 
 
 def prepare_html(page: str) -> str | None:
@@ -193,15 +215,35 @@ def prepare_html(page: str) -> str | None:
         ]
         body = _OWN_NUMBER.sub(rf'\1 data-pagefind-weight="{NUMBER_WEIGHT}"\2', body, count=1)
     title_tokens = list(dict.fromkeys(title_tokens))
-    rest = [t for t in search_tokens(_visible_text(body)) if t not in set(title_tokens)]
+    counts = token_counts(_visible_text(body))
+    for t in title_tokens:
+        counts.pop(t, None)
     body = _H1.sub(f'<h1 data-pagefind-weight="{TITLE_WEIGHT}"', body, count=1)
     body = body.replace(start.group(), start.group() + " data-pagefind-body", 1)
     hidden = (
         f'<div hidden aria-hidden="true"><p>{SENTINEL}</p>'
         f'<p data-pagefind-weight="{TITLE_WEIGHT}">{html.escape(" ".join(title_tokens))}</p>'
-        f'<p data-pagefind-weight="{FOLDED_WEIGHT}">{html.escape(" ".join(rest))}</p></div>'
+        + "".join(
+            f'<p data-pagefind-weight="{weight}">{html.escape(" ".join(group))}</p>'
+            for weight, group in _by_frequency(counts)
+        )
+        + "</div>"
     )
     return page[: start.start()] + body + hidden + page[end.start() :]
+
+
+def _by_frequency(counts: Counter[str]) -> list[tuple[str, list[str]]]:
+    """Tokens grouped by how often the text says them, as (weight, tokens), each token once.
+
+    Each token is indexed once per page, so a page that says "dân vận" forty times and one that
+    says it once would rank alike; the weight of the group carries the difference, without the
+    forty positions that would make every query download them.
+    """
+    groups: dict[str, list[str]] = {weight: [] for weight, _ in FREQUENCY_WEIGHTS}
+    for token, n in counts.items():
+        weight = next(w for w, least in FREQUENCY_WEIGHTS if n >= least)  # thresholds descend to 1
+        groups[weight].append(token)
+    return [(weight, group) for weight, group in groups.items() if group]
 
 
 def pagefind_binary() -> Path:
@@ -246,7 +288,9 @@ def index_site(site_dir: Path) -> None:
         jobs = [
             (site_dir, work, rel)
             for rel in (p.relative_to(site_dir) for p in sorted(site_dir.rglob("*.html")))
-            if rel.as_posix() not in EXCLUDED and rel.parts[0] != BUNDLE
+            if rel.as_posix() not in EXCLUDED
+            and rel.parts[0] != BUNDLE
+            and not rel.as_posix().startswith(EXCLUDED_FOLDERS)
         ]
         count = sum(pmap(_prepare_file, jobs))
         if count == 0:

@@ -2,9 +2,11 @@
  *
  * Every page: a search box in the header that opens the search page (tim-kiem/?q=…).
  * The search page: the query is folded as congkhai.search.fold_query does — NFC, the look-alike
- * Ð → Đ, each number-and-symbol ("33/CT-TTg") joined into one token ("33ctttg"), and the folded
- * pair of every two adjacent syllables added ("hoa giai" → "hoa giai hoagiai") — then sent to
- * Pagefind; if the pairs find nothing, the words alone are tried. Tone marks and đ are kept:
+ * Ð → Đ, each number-and-symbol ("33/CT-TTg") joined into one token ("33ctttg"), and every two
+ * adjacent syllables sent as their folded pair ("hoa giai" → "hoagiai"), with the words that are
+ * in no pair; if that finds nothing, the words alone are tried. Pairs first, because Pagefind
+ * fetches the index of every word a query word is a prefix of: the syllables of a common phrase
+ * ("dân vận") are on every page and cost megabytes at national scale, their pair much less. Tone marks and đ are kept:
  * Pagefind ignores tone marks for Vietnamese, and the index holds a d-form of every đ word.
  * All URLs are relative to the site root that Material computes (__md_scope), so the site works
  * under a sub-path; nothing is fetched from another origin.
@@ -23,15 +25,16 @@
   function numberToken(t) { return fold(t).replace(/[^\p{L}\p{N}]/gu, ""); }
   function uniq(a) { return a.filter(function (x, i) { return a.indexOf(x) === i; }); }
 
-  /* Returns [query with pairs, query of words alone]. Mirrors congkhai.search.fold_query. */
+  /* Returns [pairs and the words in no pair, words alone]. Mirrors congkhai.search.fold_query. */
   function foldQuery(text) {
     var words = (nfc(text).match(TOKEN) || []).map(function (t) { return isNumber(t) ? numberToken(t) : t; });
-    var pairs = [];
+    var pairs = [], paired = [];
     for (var i = 0; i + 1 < words.length; i++) {
       var a = fold(words[i]), b = fold(words[i + 1]);
-      if (/^\p{L}+$/u.test(a) && /^\p{L}+$/u.test(b)) pairs.push(a + b);
+      if (/^\p{L}+$/u.test(a) && /^\p{L}+$/u.test(b)) { pairs.push(a + b); paired[i] = paired[i + 1] = true; }
     }
-    return [uniq(words.concat(pairs)).join(" "), uniq(words).join(" ")];
+    var alone = words.filter(function (w, k) { return !paired[k]; });
+    return [uniq(pairs.concat(alone)).join(" "), uniq(words).join(" ")];
   }
   window.congkhaiFoldQuery = foldQuery;
 
@@ -58,12 +61,19 @@
     return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
   }
 
-  /* Pagefind's excerpt may come from the hidden tokens after the sentinel; build it from the text. */
-  function excerpt(data) {
+  /* Pagefind's excerpt may come from the hidden tokens after the sentinel; build it from the text.
+   * A match on a pair is located among the hidden tokens, so the typed words are looked for in
+   * the text itself (folded) when Pagefind located nothing there. */
+  function excerpt(data, terms) {
     var words = data.content.split(/[\r\n\s]+/g);
     var cut = words.indexOf(SENTINEL);
     if (cut < 0) cut = words.length;
     var hits = (data.locations || []).filter(function (l) { return l < cut; });
+    if (!hits.length && terms.length) {
+      for (var k = 0; k < cut; k++) {
+        if (terms.indexOf(fold(words[k]).replace(/[^\p{L}\p{N}]/gu, "")) >= 0) hits.push(k);
+      }
+    }
     var start = hits.length ? Math.max(0, Math.min(hits[0] - 10, cut - 30)) : 0;
     var out = [];
     for (var i = start; i < Math.min(cut, start + 30); i++) {
@@ -80,7 +90,7 @@
     var status = document.getElementById("ck-status");
     var list = document.getElementById("ck-results");
     var more = document.getElementById("ck-more");
-    var pagefind = null, results = [], shown = 0, serial = 0;
+    var pagefind = null, results = [], shown = 0, serial = 0, terms = [];
 
     function load() {
       if (!pagefind) {
@@ -100,7 +110,7 @@
           var li = document.createElement("li");
           li.className = "ck-result";
           var title = (d.meta && d.meta.title) || d.url;
-          li.innerHTML = '<a href="' + escapeHtml(d.url) + '">' + escapeHtml(title) + "</a><p>" + excerpt(d) + "</p>";
+          li.innerHTML = '<a href="' + escapeHtml(d.url) + '">' + escapeHtml(title) + "</a><p>" + excerpt(d, terms) + "</p>";
           list.appendChild(li);
         });
       });
@@ -114,6 +124,7 @@
       shown = 0;
       if (!text.trim()) { status.textContent = ""; return Promise.resolve(); }
       var q = foldQuery(text);
+      terms = q[1].split(" ").map(function (w) { return fold(w).replace(/[^\p{L}\p{N}]/gu, ""); }).filter(Boolean);
       status.textContent = "Đang tìm…";
       return load().then(function (pf) {
         return pf.search(q[0]).then(function (r) {

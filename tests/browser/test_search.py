@@ -12,6 +12,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
+from congkhai.text import fold
+
 BAC_GIANG = "bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"
 CAN_THO = "can-tho-thuc-hien-chi-thi-33-ct-ttg"
 TAY_NINH = "tay-ninh-tp-tay-ninh-2023-phoi-hop-cong-tac-dan-van-chinh-quyen"
@@ -74,6 +76,9 @@ def test_excerpts_show_the_text_not_the_hidden_tokens(page, base_url):
     results(page)
     text = page.locator("#ck-results").inner_text()
     assert "\u2042" not in text and "danguy" not in text
+    # the match is on the pair, among the hidden tokens; the excerpt still marks the typed words
+    marked = {fold(m).strip(".,;:()") for m in page.locator("#ck-results mark").all_inner_texts()}
+    assert {"dang", "uy"} & marked, marked
 
 
 def test_header_box_opens_the_search_page(page, base_url):

@@ -130,8 +130,9 @@ def test_a_unit_page_is_indexed_up_to_its_task_lists():
 
 
 def test_lists_of_everything_are_not_indexed(tmp_path):
-    """A query leads to the plan or body that matches, not to the list of every plan or task."""
-    for rel in ("plans/index.html", "tasks/index.html", "plans/bg/p1/index.html", "units/u1/index.html"):
+    """A query leads to the plan or body that matches, not to a list of everything or an old version."""
+    lists = ("plans/index.html", "tasks/index.html", "data/ke-hoach/p1/phien-ban/1df892b/index.html")
+    for rel in (*lists, "plans/bg/p1/index.html", "units/u1/index.html"):
         path = tmp_path / rel
         path.parent.mkdir(parents=True)
         path.write_text(PAGE.format(title=f"Trang {rel}", number="1/KH-UBND", body="Dân vận khéo"), encoding="utf-8")

@@ -65,7 +65,7 @@ class Source:
     """One plan file as read: its front matter (if it parsed), body and the marks of every key."""
 
     path: str
-    text: str
+    text: str  # the file as read; emptied once the plan is checked (congkhai/plancache.py)
     data: dict[str, Any] | None = None
     body: str = ""
     body_line: int = 1

@@ -92,6 +92,9 @@ def analyse(model: Model, src: Source, catalogue: Catalogue) -> PlanWork:
     mentions: Counter[str] = Counter()
     if src.data is not None:
         body, mentions = check_body(src, catalogue)
+    # The whole file's text is not needed past this point (the body and the front matter's values
+    # are kept): dropping it saves a second copy of the corpus in memory and in the cache.
+    src.text = ""
     return PlanWork(src, findings, body, rows, mentions)
 
 

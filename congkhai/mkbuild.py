@@ -113,7 +113,10 @@ def build(config: Any) -> None:
         logging.getLogger("mkdocs").removeHandler(counter)
 
 
-class _Keep(logging.Handler):
+class WarningLog(logging.Handler):
+    """The warnings MkDocs logs, kept: counted across worker processes here, and shown as the
+    reason of a failed strict build by ``publish.run_mkdocs``."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.records: list[tuple[int, str]] = []
@@ -127,7 +130,7 @@ def _render_share(index: int) -> tuple[list[tuple[str, list[str], dict[str, dict
     from mkdocs.commands import build as mk
 
     config, files, nav, env, doc_files = (_STATE[k] for k in ("config", "files", "nav", "env", "doc_files"))
-    keep = _Keep()
+    keep = WarningLog()
     logger = logging.getLogger("mkdocs")
     for handler in list(logger.handlers):  # the parent's handlers would count or print in this process
         logger.removeHandler(handler)

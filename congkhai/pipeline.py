@@ -111,16 +111,16 @@ def validate(
     references = [t.name for t in model.tables.values() if t.reference_path]
     # A one-file check of plans reports nothing about the reference tables: their rows are only
     # what the plan's keys point at, so their own checks are left to the run that names them.
-    check_references = wanted is None or any(
+    reference_checks = wanted is None or any(
         _is_wanted(str(t.reference_path), wanted) for t in model.tables.values() if t.reference_path
     )
     for table in model.tables.values():  # plan rows had their row checks with their plan
-        if table.reference_path and check_references:
+        if table.reference_path and reference_checks:
             findings += check_table(model, table, tables)
     with stage("validate.rules"):
-        subjects = None if check_references else frozenset(model.tables) - frozenset(references)
+        subjects = None if reference_checks else frozenset(model.tables) - frozenset(references)
         findings += check_rules(model, tables, today, frozenset(broken), subjects)
-    if check_references:
+    if reference_checks:
         findings += check_reference_text(tables, references)
     if since:  # nothing published is lost: every plan id at `since` must still exist
         from .published import removed_plans

@@ -51,17 +51,6 @@ def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-class _Warnings(logging.Handler):
-    """Keeps what MkDocs warns about, so a strict-mode failure can say which link is broken."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
     """MkDocs in strict mode: a warning (a broken link, a missing page) fails the build.
 
@@ -72,7 +61,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    collected = _Warnings()
+    collected = mkbuild.WarningLog()
     loggers = [logging.getLogger(name) for name in ("mkdocs", "material")]
     saved = [(lg.level, lg.propagate) for lg in loggers]
     for lg in loggers:
@@ -83,7 +72,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
         mkbuild.build(config)
     except (MkDocsException, SystemExit, OSError) as exc:
-        detail = "; ".join(dict.fromkeys(collected.messages[:5])) or str(exc)
+        detail = "; ".join(dict.fromkeys(m for _, m in collected.records[:5])) or str(exc)
         raise BuildError(f"MkDocs không dựng được trang / MkDocs build failed: {detail}") from exc
     finally:
         for lg, (level, propagate) in zip(loggers, saved, strict=True):

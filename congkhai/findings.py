@@ -191,6 +191,50 @@ CODES: dict[str, Code] = {
         "Xóa ký tự này (thường do sao chép từ Word hoặc PDF).",
         "Delete it (it usually comes from copying out of Word or PDF).",
     ),
+    "markup-in-text": Code(
+        E,
+        "Trường '{key}' có ký tự '{char}': trích yếu và tên là văn bản thuần, không được chứa ký tự đánh dấu HTML",
+        "'{key}' contains '{char}': titles and names are plain text and must not contain markup characters",
+        "Xóa các ký tự '<' và '>' (hoặc viết bằng chữ, ví dụ 'nhỏ hơn'); ghi đúng như bản in.",
+        "Delete the '<' and '>' characters (or write them out in words); copy the text as printed.",
+    ),
+    "symlink-refused": Code(
+        E,
+        "'{name}' là một liên kết (symlink), không phải tệp thật: liên kết không được đọc hay công bố",
+        "'{name}' is a symbolic link, not a real file: links are never read or published",
+        "Xóa liên kết ('git rm' tệp này) và thêm đúng tệp thật vào chỗ đó nếu cần công bố.",
+        "Remove the link ('git rm' it) and add the real file in its place if it is meant to be published.",
+    ),
+    "file-type-refused": Code(
+        E,
+        "Tệp '{name}' (phần mở rộng {suffix}) không được đặt cạnh kế hoạch: trang chỉ công bố bản gốc và ảnh",
+        "'{name}' (extension {suffix}) may not sit beside plans: only originals and images are published",
+        "Cạnh kế hoạch chỉ đặt kế hoạch .md, bản gốc .docx, .pdf, .txt và ảnh .png, .jpg, .jpeg, .gif, .webp "
+        "(phần mở rộng viết thường); lưu tệp sang một dạng đó (ví dụ in ra PDF) hoặc xóa tệp này.",
+        "Beside plans put only .md plans, .docx, .pdf or .txt originals and .png, .jpg, .jpeg, .gif or .webp "
+        "images (lower-case extension); save the file in one of those formats (e.g. print to PDF) or delete it.",
+    ),
+    "file-content-mismatch": Code(
+        E,
+        "Nội dung tệp '{name}' không phải là {kind} như phần mở rộng cho biết (tệp hỏng hoặc bị đổi tên)",
+        "'{name}' does not contain {kind} as its extension says (damaged or renamed)",
+        "Mở tệp gốc bằng chương trình soạn thảo và lưu lại đúng định dạng, rồi thay tệp này.",
+        "Open the original in its application, save it again in the right format and replace this file.",
+    ),
+    "macro-document": Code(
+        E,
+        "Tệp Word '{name}' chứa macro, điều khiển ActiveX hoặc mẫu tải từ bên ngoài: không được công bố",
+        "Word file '{name}' contains macros, ActiveX controls or a remote template: it is not published",
+        "Mở tệp bằng Word, chọn Lưu thành → 'Word Document (*.docx)' (không macro) hoặc PDF, rồi thay tệp này.",
+        "Open it in Word, Save As 'Word Document (*.docx)' (no macros) or PDF, and replace this file.",
+    ),
+    "active-pdf": Code(
+        E,
+        "Tệp PDF '{name}' chứa mã JavaScript hoặc lệnh chạy chương trình: không được công bố",
+        "PDF '{name}' contains JavaScript or a launch action: it is not published",
+        "In lại văn bản ra PDF (Tệp → In → Microsoft Print to PDF) từ bản Word đã ký, rồi thay tệp này.",
+        "Print the signed document to a new PDF (File → Print → Print to PDF) and replace this file.",
+    ),
     "non-nfc": Code(
         W,
         "Văn bản không ở dạng Unicode dựng sẵn (NFC) trong trường '{key}'",

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .checks.files import check_files, inside, plan_sources
 from .checks.hygiene import check_reference_text
+from .checks.markup import check_markup
 from .checks.rules import check_rules
 from .checks.table import check_table
 from .findings import Finding, Severity
@@ -38,8 +40,8 @@ class Validation:
 
 
 def plan_files(root: Path) -> list[Path]:
-    base = root / PLANS_DIR
-    return sorted(p for p in base.rglob("*.md") if p.name != "index.md") if base.is_dir() else []
+    """The plans of the checkout, never through a symbolic link (links are findings)."""
+    return sorted(plan_sources(root))
 
 
 def validate(
@@ -61,6 +63,8 @@ def validate(
     for table in model.tables.values():
         if table.reference_path:
             path = root / table.reference_path
+            if path.is_symlink() or (path.exists() and not inside(root, path)):
+                continue  # never read through a link: check_files reports it
             if path.exists():
                 problems = read_reference(path, table.reference_path, table, tables)
             else:
@@ -75,7 +79,9 @@ def validate(
     files = plan_files(root)
     if only:  # a plan given by path outside docs/plans (a draft, an import) is checked against the rest
         known = {p.resolve() for p in files}
-        files += sorted(p for p in only if p.suffix == ".md" and p.is_file() and p.resolve() not in known)
+        files += sorted(
+            p for p in only if p.suffix == ".md" and not p.is_symlink() and p.is_file() and p.resolve() not in known
+        )
     wanted = None if only is None else {_rel(p, root) for p in only}
     with stage("validate.plans"):
         works = plan_works(
@@ -122,6 +128,7 @@ def validate(
         findings += check_rules(model, tables, today, frozenset(broken), subjects)
     if reference_checks:
         findings += check_reference_text(tables, references)
+    findings += check_markup(model, tables)  # cheap, on every row: plans and reference tables
     if since:  # nothing published is lost: every plan id at `since` must still exist
         from .published import removed_plans
 
@@ -129,6 +136,9 @@ def validate(
         findings += removed_plans(root, since, current)
     if wanted is not None:
         findings = [f for f in findings if _is_wanted(f.file, wanted)]
+    # What the site would publish or the build would read is checked on every run, whatever files
+    # were named: a pull request that adds a link or a page-like file is never let through.
+    findings += check_files(root)
     if not [f for f in findings if f.severity is Severity.ERROR] and (
         wanted is None or _is_wanted(RULES, wanted) or _is_wanted(OVERRIDES, wanted)
     ):  # a one-file check needs no compliance table, only word of a broken rules file it names

@@ -8,20 +8,18 @@ from __future__ import annotations
 import json
 import logging
 import os
-import posixpath
 import shutil
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import compliance, datasets, metadata, mkbuild, monitoring, opendata, published, search, stats
+from .checks.files import Entry, inside, publishable, walk
 from .history import last_changed
-from .markdown import esc
 from .pages import PageBuilder, plan_url, with_front_matter
 from .parallel import pmap
 from .pipeline import RULES, Validation
 from .sanitize import ArticleNotFound, clean_article
-from .text import date_vi
 from .timing import stage
 
 
@@ -36,15 +34,20 @@ class BuildResult:
 
 
 def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
-    """Copy hand-written pages from ``docs/`` (not the plan sources) and write the generated ones."""
-    docs = root / "docs"
-    for path in sorted(docs.rglob("*")):
-        rel = path.relative_to(docs)
-        if path.is_dir() or (rel.parts and rel.parts[0] == "plans" and path.suffix == ".md"):
+    """Copy hand-written pages from ``docs/`` (not the plan sources) and write the generated ones.
+
+    Only what :mod:`.checks.files` allows is copied, and never through a link: validation has
+    already refused the rest, and the build does not rely on that alone.
+    """
+    for entry in walk(root, "docs"):
+        rel = PurePosixPath(entry.rel).relative_to("docs")
+        if entry.folder or (rel.parts and rel.parts[0] == "plans" and rel.suffix == ".md"):
             continue  # plan sources become generated pages; their original files are served as they are
+        if not publishable(root, entry):
+            continue
         target = bodies_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        shutil.copyfile(entry.path, target, follow_symlinks=False)
     for rel_name, text in pages.items():
         target = bodies_dir / rel_name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -82,17 +85,21 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
 
 
 def originals(validation: Validation) -> frozenset[str]:
-    """Plans whose original file (``source_file``) is kept beside the plan, to be offered for download."""
+    """Plans whose original file (``source_file``) is kept beside the plan, to be offered for download.
+
+    The file must be a real file of the checkout of an allowed type (:mod:`.checks.files`).
+    """
     out = set()
+    root = validation.root
     for src in validation.sources:
         data = src.data or {}
         name = data.get("source_file")
-        if (
-            isinstance(name, str)
-            and name
-            and "/" not in name
-            and (validation.root / src.path).with_name(name).is_file()
-        ):
+        if not isinstance(name, str) or not name or "/" in name or "\\" in name or name in (".", ".."):
+            continue
+        path = (root / src.path).with_name(name)
+        rel = PurePosixPath(src.path).with_name(name).as_posix()
+        entry = Entry(rel, path, path.is_symlink(), path.is_dir())
+        if path.is_file() and inside(root, path) and publishable(root, entry):
             out.add(str(data["id"]))
     return frozenset(out)
 
@@ -118,15 +125,6 @@ def _clean_page(job: tuple[Path, Path]) -> str | None:
     if cleaned != html:
         page.write_text(cleaned, encoding="utf-8")
     return None
-
-
-def history_section(here: str, plan_id: str, versions: list[published.Version]) -> str:
-    """Every version of the plan file, from git, each with its text as it was (nothing is lost)."""
-    lines = [f"## Lịch sử thay đổi ({len(versions)})", "", "| Ngày | Phiên bản | Nội dung thay đổi |", "|---|---|---|"]
-    for v in versions:
-        target = posixpath.relpath(f"data/ke-hoach/{plan_id}/phien-ban/{v.short}.md", posixpath.dirname(here))
-        lines.append(f"| {date_vi(v.date[:10])} | [`{v.short}`]({target}) | {esc(v.subject)} |")
-    return "\n".join(lines) + "\n"
 
 
 def site_url(root: Path) -> str | None:
@@ -193,7 +191,7 @@ def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str,
     for plan in rows["plans"]:
         key = plan_url(plan)
         if plan["path"] in versions and key in pages:
-            pages[key] += "\n" + history_section(key, str(plan["id"]), versions[plan["path"]])
+            pages[key] += "\n" + published.history_section(key, str(plan["id"]), versions[plan["path"]])
     return downloads, pages
 
 

@@ -10,6 +10,7 @@ one ``git cat-file --batch`` for many file texts), so thousands of plans stay fa
 
 from __future__ import annotations
 
+import posixpath
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 from .findings import Finding
 from .frontmatter import parse_source
 from .markdown import esc
+from .text import date_vi
 
 PLANS = "docs/plans"
 CODE_REMOVED = "published-plan-removed"
@@ -218,14 +220,19 @@ def version_text(root: Path, sha: str, path: str) -> str:
 
 
 def version_file(plan_id: str, version: Version) -> str:
-    """Where a version's text is published, relative to ``data/``."""
-    return f"ke-hoach/{plan_id}/phien-ban/{version.short}.md"
+    """Where a version's text is published, relative to ``data/``.
+
+    A ``.txt`` file, not a page: an old version is published as the exact bytes committed, served
+    as plain text, so nothing in a plan's history can run in a reader's browser or break a site
+    build (MkDocs renders only ``.md`` files; history is outside the page set for good).
+    """
+    return f"ke-hoach/{plan_id}/phien-ban/{version.short}.txt"
 
 
 def version_files(
     root: Path, versions_by_path: Mapping[str, list[Version]], ids_by_path: Mapping[str, str]
 ) -> dict[str, bytes]:
-    """``ke-hoach/<id>/phien-ban/<sha7>.md`` (relative to ``data/``) → that version's text, as committed."""
+    """``ke-hoach/<id>/phien-ban/<sha7>.txt`` (relative to ``data/``) → that version's text, as committed."""
     specs: dict[str, str] = {}
     for path, versions in versions_by_path.items():
         pid = ids_by_path.get(path)
@@ -237,30 +244,23 @@ def version_files(
     return {name: blobs[spec] for name, spec in sorted(specs.items()) if spec in blobs}
 
 
-def _date_vi(iso: str) -> str:
-    parts = iso[:10].split("-")
-    return f"{parts[2]}/{parts[1]}/{parts[0]}" if len(parts) == 3 else esc(iso)
+def history_section(here: str, plan_id: str, versions: list[Version]) -> str:
+    """Vietnamese Markdown "Lịch sử thay đổi" for the plan page ``here`` (a path of the page set).
 
-
-def history_section(versions: list[Version], plan_id: str) -> str:
-    """Vietnamese Markdown "Lịch sử thay đổi" for the page ``plans/<province>/<id>.md``.
-
-    Each version links to its text at ``data/ke-hoach/<id>/phien-ban/<sha7>.md``.
+    Every version of the plan file, from git, newest first, each linked to its text as it was
+    (nothing is lost); commit subjects are escaped like every other value.
     """
-    lines = ["## Lịch sử thay đổi", ""]
+    lines = [f"## Lịch sử thay đổi ({len(versions)})", ""]
     if not versions:
         lines.append("Chưa có lịch sử thay đổi (trang này không được dựng từ kho git).")
         return "\n".join(lines) + "\n"
     lines += [
-        f"Kế hoạch có {len(versions)} phiên bản, mới nhất ở trên. Mỗi phiên bản giữ nguyên văn bản đã công bố.",
+        "Mỗi phiên bản là văn bản gốc đúng như đã công bố (tệp văn bản thuần).",
         "",
-        "| Ngày | Phiên bản | Nội dung thay đổi | Văn bản |",
-        "|---|---|---|---|",
+        "| Ngày | Phiên bản | Nội dung thay đổi |",
+        "|---|---|---|",
     ]
     for v in versions:
-        link = f"../../../data/{version_file(plan_id, v)}"
-        lines.append(
-            f"| {_date_vi(v.date)} | `{v.short}` | {esc(v.subject) or 'Không ghi'} "
-            f"| [Xem phiên bản {v.short}]({link}) |"
-        )
+        target = posixpath.relpath(f"data/{version_file(plan_id, v)}", posixpath.dirname(here))
+        lines.append(f"| {date_vi(v.date[:10])} | [`{v.short}`]({target}) | {esc(v.subject) or 'Không ghi'} |")
     return "\n".join(lines) + "\n"

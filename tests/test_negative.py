@@ -42,6 +42,7 @@ NOT_FROM_INPUT: dict[str, str] = {
     "shard-file-changed": "needs several shard dataset folders: tests/test_merge.py",
     "plan-in-two-shards": "needs several shard dataset folders: tests/test_merge.py",
     "reference-conflict": "needs several shard dataset folders: tests/test_merge.py",
+    "symlink-refused": "git fixtures would be copied through the link: tests/test_files.py makes the links",
     "merged-package-invalid": "a defence behind our own merge checks (no valid shards produce it): tests/test_merge.py",
 }
 

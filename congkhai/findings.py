@@ -235,6 +235,13 @@ CODES: dict[str, Code] = {
         "In lại văn bản ra PDF (Tệp → In → Microsoft Print to PDF) từ bản Word đã ký, rồi thay tệp này.",
         "Print the signed document to a new PDF (File → Print → Print to PDF) and replace this file.",
     ),
+    "broken-link": Code(
+        E,
+        "Liên kết hoặc ảnh '{value}' trỏ tới tệp không có trong kho: trang web sẽ không dựng được",
+        "Link or image '{value}' points at a file that is not in the repository: the site would not build",
+        "Đặt tệp (ví dụ ảnh .png, .jpg) cạnh kế hoạch với đúng tên đó, hoặc xóa liên kết; liên kết tới kế hoạch khác ghi tên tệp của kế hoạch đó (ví dụ 'ma-ke-hoach.md').",
+        "Put the file (e.g. a .png or .jpg image) beside the plan under that name, or remove the link; a link to another plan names its file (e.g. 'plan-id.md').",
+    ),
     "non-nfc": Code(
         W,
         "Văn bản không ở dạng Unicode dựng sẵn (NFC) trong trường '{key}'",

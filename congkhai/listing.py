@@ -13,9 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-import yaml
-
 from . import metadata
+from .markdown import front_matter
 from .records import Row
 from .schemas import Model
 from .search import SEARCH_END
@@ -190,7 +189,7 @@ class Listing:
         ]
         table = html_table(columns, self._plan_rows(here, plans), "bang-ke-hoach", f"{len(plans)} kế hoạch")
         return (
-            "---\ntitle: Danh sách kế hoạch\n---\n\n# Danh sách kế hoạch\n\n"
+            front_matter({"title": "Danh sách kế hoạch"}) + "\n# Danh sách kế hoạch\n\n"
             "Lọc theo loại văn bản, năm, cơ quan, cấp, tỉnh và tình trạng; bấm tiêu đề cột để sắp xếp. "
             "Xem thêm: [theo năm](theo-nam.md) · [theo tỉnh, thành phố](theo-tinh.md) · "
             "[nhiệm vụ](../tasks/index.md) · [văn bản được trích dẫn](../directives/index.md) · "
@@ -241,7 +240,7 @@ class Listing:
         ]
         table = html_table(columns, rows, "bang-nhiem-vu", f"{len(rows)} nhiệm vụ")
         return (
-            "---\ntitle: Nhiệm vụ\n---\n\n# Nhiệm vụ\n\n"
+            front_matter({"title": "Nhiệm vụ"}) + "\n# Nhiệm vụ\n\n"
             "Ai làm, việc gì, thời hạn nào: mọi nhiệm vụ của các kế hoạch. Lọc theo đơn vị chủ trì, "
             "tình trạng, năm và thời hạn.\n\n"
             '<div class="ck-filters" data-for="bang-nhiem-vu" data-keys="lead status year recurrence due">'
@@ -253,7 +252,7 @@ class Listing:
         groups: dict[str, list[Row]] = defaultdict(list)
         for p in self.plans.values():
             groups[str(p.get("issue_year") or "Không ghi năm")].append(p)
-        out = ["---\ntitle: Kế hoạch theo năm\n---\n", "# Kế hoạch theo năm\n"]
+        out = [front_matter({"title": "Kế hoạch theo năm"}), "# Kế hoạch theo năm\n"]
         for year in sorted(groups, reverse=True):
             plans = sorted(groups[year], key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
             out.append(f"## {h(year)} ({len(plans)})\n")
@@ -267,7 +266,7 @@ class Listing:
         for p in self.plans.values():
             name = self.provinces.get(p.get("province") or "", {}).get("name", "Trung ương")
             groups[name][self.label("issuer_level", p["issuer_level"])].append(p)
-        out = ["---\ntitle: Kế hoạch theo tỉnh, thành phố\n---\n", "# Kế hoạch theo tỉnh, thành phố và cấp\n"]
+        out = [front_matter({"title": "Kế hoạch theo tỉnh, thành phố"}), "# Kế hoạch theo tỉnh, thành phố và cấp\n"]
         for province in sorted(groups):
             out.append(f"## {h(province)}\n")
             for level in sorted(groups[province]):
@@ -303,7 +302,7 @@ class Listing:
             ("Số kế hoạch trích dẫn", ""),
         ]
         return (
-            "---\ntitle: Văn bản được trích dẫn\n---\n\n# Văn bản được trích dẫn\n\n"
+            front_matter({"title": "Văn bản được trích dẫn"}) + "\n# Văn bản được trích dẫn\n\n"
             '<div class="ck-filters" data-for="bang-van-ban" data-keys="type kind"></div>\n\n'
             + html_table(columns, rows, "bang-van-ban", f"{len(ds)} văn bản")
         )
@@ -326,7 +325,7 @@ class Listing:
             metadata.directive_jsonld(d, f"{self.base_url}/{metadata.directive_path(directive_id)}", model=self.model)
         )
         lines = [
-            "---\n" + yaml.safe_dump({"title": name, "jsonld": ld}, allow_unicode=True, width=10_000) + "---\n",
+            front_matter({"title": name, "jsonld": ld}),
             f"# {h(name)}\n",
             "| Thông tin | Giá trị |",
             "|---|---|",
@@ -379,7 +378,7 @@ class Listing:
         ]
         columns = [("Cơ quan, đơn vị", ""), ("Loại", "kind"), ("Cấp", "level"), ("Tỉnh, thành phố", "")]
         return (
-            "---\ntitle: Cơ quan, đơn vị\n---\n\n# Cơ quan, đơn vị\n\n"
+            front_matter({"title": "Cơ quan, đơn vị"}) + "\n# Cơ quan, đơn vị\n\n"
             '<div class="ck-filters" data-for="bang-don-vi" data-keys="kind level"></div>\n\n'
             + html_table(columns, rows, "bang-don-vi", f"{len(rows)} cơ quan, đơn vị")
         )
@@ -388,7 +387,7 @@ class Listing:
         here = unit_md(unit_id)
         u = self.units[unit_id]
         lines = [
-            f"---\ntitle: {_yaml(u['name'])}\n---\n",
+            front_matter({"title": u["name"]}),
             f"# {h(u['name'])}\n",
             "| Thông tin | Giá trị |",
             "|---|---|",
@@ -430,7 +429,3 @@ class Listing:
             else:
                 lines.append("Không có.")
         return "\n".join(lines) + "\n"
-
-
-def _yaml(value: Any) -> str:
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

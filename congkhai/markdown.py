@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import yaml
+
 _SPECIAL = re.compile(r"([`*_{}\[\]|#])")
 
 
@@ -27,3 +29,36 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(out)
+
+
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the same output, much faster
+
+
+#: Page-metadata keys that MkDocs and Material print into the page as HTML, unescaped (``<title>``,
+#: the header, ``<meta name="description">``): MkDocs' own titles, taken from rendered headings,
+#: are HTML text, and its templates run without autoescape. A value given for one of them is
+#: therefore written HTML-escaped, once, here, for every generated page.
+THEME_HTML_KEYS = ("title", "description", "author")
+
+
+def front_matter(values: dict[str, Any]) -> str:
+    """A page's YAML front matter block (safe_dump quotes whatever needs quoting).
+
+    The keys the theme prints as HTML (:data:`THEME_HTML_KEYS`) are HTML-escaped, so a title can
+    never become markup in the page head, header or navigation, whatever template prints it.
+    """
+    safe = {
+        k: html.escape(str(v), quote=True) if k in THEME_HTML_KEYS and v is not None else v for k, v in values.items()
+    }
+    return "---\n" + yaml.dump(safe, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
+
+
+def with_front_matter(page: str, extra: dict[str, Any]) -> str:
+    """Add keys to the front matter of a generated page."""
+    if page.startswith("---\n"):
+        head, body = page[4:].split("\n---\n", 1)
+        values = yaml.safe_load(head) or {}
+        # written escaped by front_matter(): back to text, so it is escaped exactly once again
+        values = {k: html.unescape(v) if k in THEME_HTML_KEYS and isinstance(v, str) else v for k, v in values.items()}
+        return front_matter({**values, **extra}) + body
+    return front_matter(extra) + page

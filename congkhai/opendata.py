@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .datasets import csv_bytes
-from .markdown import esc
+from .markdown import esc, front_matter
 from .markdown import table as md_table
 from .records import Row
 from .schemas import Field, Model, Table
@@ -315,7 +315,7 @@ def data_dictionary_md(model: Model, lang: str = "vi", heading: int = 2) -> str:
 def dictionary_page(model: Model) -> str:
     """``data/tu-dien.md``: the data dictionary as a page of its own."""
     return (
-        "---\ntitle: Từ điển dữ liệu\n---\n\n# Từ điển dữ liệu\n\n"
+        front_matter({"title": "Từ điển dữ liệu"}) + "\n# Từ điển dữ liệu\n\n"
         "Mô tả từng bảng và từng cột của [dữ liệu mở](index.md), sinh tự động từ lược đồ trong `schemas/` "
         "(Frictionless Table Schema). Tên và mô tả tiếng Anh ở trong ngoặc đơn.\n\n"
         "*Data dictionary of the open datasets, generated from the schemas; English in parentheses.*\n\n"
@@ -392,7 +392,7 @@ def data_page(
     terms = meta["x-terms-of-use"]
     modified = _modified(files)
     out = [
-        "---\ntitle: Dữ liệu mở\n---\n",
+        front_matter({"title": "Dữ liệu mở"}),
         "# Dữ liệu mở\n",
         esc(meta["description"].strip()) + "\n",
         "Mọi tệp được sinh tự động từ các kế hoạch đã kiểm tra, mỗi lần dựng trang; địa chỉ tệp cố định "

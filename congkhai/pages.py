@@ -6,16 +6,13 @@ render them without plugins. Every front-matter value is escaped: it is data, ne
 
 from __future__ import annotations
 
-import html
 import posixpath
 from typing import Any
 from urllib.parse import quote
 
-import yaml
-
 from . import metadata
 from .listing import Listing, directive_md, md_url, unit_md
-from .markdown import esc
+from .markdown import esc, front_matter
 from .markdown import table as md_table
 from .records import Row
 from .sanitize import sanitize_body
@@ -246,40 +243,3 @@ class PageBuilder:
         if recipients:
             out += ["## Nơi nhận", ""] + [f"- {esc(r['name'])}" for r in recipients] + [""]
         return "\n".join(out) + "\n"
-
-
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the same output, much faster
-
-
-#: Page-metadata keys that MkDocs and Material print into the page as HTML, unescaped (``<title>``,
-#: the header, ``<meta name="description">``): MkDocs' own titles, taken from rendered headings,
-#: are HTML text, and its templates run without autoescape. A value given for one of them is
-#: therefore written HTML-escaped, once, here, for every generated page.
-THEME_HTML_KEYS = ("title", "description", "author")
-
-
-def front_matter(values: dict[str, Any]) -> str:
-    """A page's YAML front matter block (safe_dump quotes whatever needs quoting).
-
-    The keys the theme prints as HTML (:data:`THEME_HTML_KEYS`) are HTML-escaped, so a title can
-    never become markup in the page head, header or navigation, whatever template prints it.
-    """
-    safe = {
-        k: html.escape(str(v), quote=True) if k in THEME_HTML_KEYS and v is not None else v for k, v in values.items()
-    }
-    return "---\n" + yaml.dump(safe, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
-
-
-def with_front_matter(page: str, extra: dict[str, Any]) -> str:
-    """Add keys to the front matter of a generated page."""
-    if page.startswith("---\n"):
-        head, body = page[4:].split("\n---\n", 1)
-        values = yaml.safe_load(head) or {}
-        # written escaped by front_matter(): back to text, so it is escaped exactly once again
-        values = {k: html.unescape(v) if k in THEME_HTML_KEYS and isinstance(v, str) else v for k, v in values.items()}
-        return front_matter({**values, **extra}) + body
-    return front_matter(extra) + page
-
-
-def _yaml_str(value: str) -> str:
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

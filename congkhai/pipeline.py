@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .checks.files import check_files, inside, plan_sources
 from .checks.hygiene import check_reference_text
+from .checks.links import check_links
 from .checks.markup import check_markup
 from .checks.rules import check_rules
 from .checks.table import check_table
@@ -103,6 +104,7 @@ def validate(
         src = work.source
         sources.append(src)
         findings += work.findings
+        findings += check_links(root, src)  # not cached: depends on other files than the plan
         if "directives" not in broken:
             findings += work.body_findings
         for name, row, where, leaf in work.rows:

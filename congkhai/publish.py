@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 from . import compliance, datasets, metadata, mkbuild, monitoring, opendata, published, search, stats
 from .checks.files import Entry, inside, publishable, walk
 from .history import last_changed
-from .pages import PageBuilder, plan_url, with_front_matter
+from .markdown import with_front_matter
+from .pages import PageBuilder, plan_url
 from .parallel import pmap
 from .pipeline import RULES, Validation
 from .sanitize import ArticleNotFound, clean_article

@@ -33,3 +33,17 @@ def data_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "data", repo / "data")
     (repo / "docs" / "plans").mkdir(parents=True)
     return repo
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The site built from tests/security.py's hostile repository (payloads in every field and file)."""
+    from tests.security import build_hostile, hostile_repo
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    try:
+        repo, items = hostile_repo(tmp_path_factory.mktemp("hostile") / "repo")
+        return build_hostile(repo), items
+    finally:
+        mp.undo()

@@ -143,9 +143,9 @@ def test_no_page_carries_script_or_foreign_loads(hostile_site: tuple[Path, list[
                     problems.append(f"{rel}: style {value[:40]!r}")
             loads = LOADS.get(tag)
             url = el.get(loads) if loads else None
-            if url and (url.startswith("//") or re.match(r"^[a-z][a-z0-9+.-]*:", url.strip(), re.IGNORECASE)):
-                if not (tag == "link" and (el.get("rel") or "") in ("alternate", "canonical")):
-                    problems.append(f"{rel}: <{tag}> loads {url[:60]!r}")
+            foreign = bool(url) and (url.startswith("//") or re.match(r"^[a-z][a-z0-9+.-]*:", url.strip(), re.I))
+            if foreign and not (tag == "link" and (el.get("rel") or "") in ("alternate", "canonical")):
+                problems.append(f"{rel}: <{tag}> loads {url[:60]!r}")
     assert not problems, "\n".join(problems[:40])
 
 

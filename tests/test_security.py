@@ -10,6 +10,7 @@ test_security.py opens every page in Chromium with script execution hooked.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -213,3 +214,32 @@ def test_hostile_file_names_never_reach_the_page_raw(hostile_site: tuple[Path, l
     pages = [p for p in (site / "plans" / "lang-son").rglob("index.html") if "hostile-" in p.parent.name]
     text = "".join(p.read_text(encoding="utf-8") for p in pages)
     assert name not in text
+
+
+def test_every_generated_page_context_is_html_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page metadata MkDocs hands to the theme (title, description, author: printed raw by
+    Material's base.html and header.html) is HTML-escaped text on every generated page."""
+    from mkdocs.utils import meta
+
+    from congkhai.pipeline import disclosure_rows, validate
+    from congkhai.publish import render_all
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732233600")
+    repo, items = security.hostile_repo(tmp_path / "repo")
+    validation = validate(repo)
+    disclosure_rows(repo, validation.tables, validation.today)
+    _, pages = render_all(validation, None)
+    raw_text = re.compile(r"<|>|&(?!(?:amp|lt|gt|quot|#x27|#39);)")
+    checked = 0
+    for name, text in sorted(pages.items()):
+        if not name.endswith(".md"):
+            continue
+        _, data = meta.get_data(text)
+        for key in ("title", "description", "author"):
+            value = data.get(key)
+            if value is not None:
+                checked += 1
+                assert not raw_text.search(str(value)), (name, key, value)
+    assert checked > 100
+    plan = pages["plans/lang-son/hostile-000.md"]
+    assert meta.get_data(plan)[1]["title"] == html.escape(items[0], quote=True)

@@ -135,11 +135,19 @@ def runs_as_formula(cell: str) -> bool:
     return bool(head) and (head in "=+-@＝＋－＠−" or unicodedata.normalize("NFKC", head)[:1] in ("=", "+", "-", "@"))
 
 
-_tricky = st.text(
-    alphabet=st.one_of(
-        st.sampled_from(list(" \t\r\n\u00a0\u2003\u3000\u200b\ufeff'=+-@＝＋－＠﹦﹢⁺−")), st.characters(codec="utf-8")
+_SPACES = " \t\r\n\u00a0\u2003\u3000\u200b\ufeff"
+_SIGNS = "=+-@＝＋－＠﹦﹢⁺−"
+# Any text, weighted towards what matters: whitespace, then a formula sign, then anything.
+_tricky = st.one_of(
+    st.text(
+        alphabet=st.one_of(st.sampled_from(list(_SPACES + _SIGNS + "'")), st.characters(codec="utf-8")), max_size=12
     ),
-    max_size=12,
+    st.builds(
+        lambda ws, sign, rest: ws + sign + rest,
+        st.text(alphabet=_SPACES, max_size=3),
+        st.sampled_from(list(_SIGNS)),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=8),
+    ),
 )
 
 

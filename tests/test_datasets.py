@@ -4,10 +4,14 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from frictionless import Package
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from congkhai import datasets
 from congkhai.pipeline import validate
@@ -115,3 +119,123 @@ def test_csv_is_rfc4180_utf8(seed_repo, tmp_path, name):
     data = (_written(seed_repo, tmp_path / "out").parent / name).read_bytes()
     data.decode("utf-8")
     assert b"\r\n" in data and not data.startswith(b"\xef\xbb\xbf")
+
+
+# --- Formula-safe spreadsheet copies (issue #10, item 6) ---
+
+PAYLOADS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)", " =1+1", "\n=1", "\t=1", "＝1+1", "\r=1"]
+
+
+def runs_as_formula(cell: str) -> bool:
+    """The test's own oracle, written apart from ``datasets.starts_formula``: a leading TAB/CR/LF, or
+    after Unicode whitespace one of = + - @, their full-width forms, or a character folding to them."""
+    if cell[:1] in ("\t", "\r", "\n"):
+        return True
+    head = cell.lstrip()[:1]
+    return bool(head) and (head in "=+-@＝＋－＠−" or unicodedata.normalize("NFKC", head)[:1] in ("=", "+", "-", "@"))
+
+
+_SPACES = " \t\r\n\u00a0\u2003\u3000\u200b\ufeff"
+_SIGNS = "=+-@＝＋－＠﹦﹢⁺−"
+# Any text, weighted towards what matters: whitespace, then a formula sign, then anything.
+_tricky = st.one_of(
+    st.text(
+        alphabet=st.one_of(st.sampled_from(list(_SPACES + _SIGNS + "'")), st.characters(codec="utf-8")), max_size=12
+    ),
+    st.builds(
+        lambda ws, sign, rest: ws + sign + rest,
+        st.text(alphabet=_SPACES, max_size=3),
+        st.sampled_from(list(_SIGNS)),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=8),
+    ),
+)
+
+
+@settings(max_examples=500)
+@given(_tricky, st.sampled_from(["string", "list", "integer", "date", "boolean"]))
+def test_safe_cell_never_starts_a_formula_and_is_lossless(cell: str, ftype: str) -> None:
+    out = datasets.safe_cell(cell, ftype)
+    assert not runs_as_formula(out)
+    assert out in (cell, "'" + cell)  # lossless: drop the one apostrophe added to get the value back
+    assert datasets.safe_cell(out, ftype) == out  # idempotent
+
+
+@given(st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1), st.text())
+def test_safe_cell_leaves_ordinary_text_alone(head: str, rest: str) -> None:
+    assert datasets.safe_cell(head + rest) == head + rest
+
+
+@given(st.integers(), st.dates())
+def test_safe_cell_keeps_numbers_and_dates_of_typed_columns(n: int, day: object) -> None:
+    assert datasets.safe_cell(str(n), "integer") == str(n)  # -5 stays a number a spreadsheet adds up
+    assert datasets.safe_cell(str(day), "date") == str(day)
+    assert datasets.safe_cell(str(n), "string") == ("'" + str(n) if n < 0 else str(n))  # text: as typed
+    assert datasets.safe_cell("-2+3", "integer") == "'-2+3"  # not a literal of its type: judged as text
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_safe_cell_neutralises_each_payload(payload: str) -> None:
+    assert datasets.safe_cell(payload) == "'" + payload
+
+
+def _payload_plans(repo: Path) -> list[str]:
+    """One copy of a seed plan per payload: the title and every task's text, lead, partners and
+    deadline are that payload (the title padded to its minimum length after the payload)."""
+    seed = next((repo / "docs" / "plans" / "bac-giang").glob("*.md"))
+    _, head, body = seed.read_text(encoding="utf-8").split("---\n", 2)
+    ids = []
+    for i, payload in enumerate(PAYLOADS):
+        fm = yaml.safe_load(head)
+        fm["id"] = f"{fm['id']}-f{i}"
+        fm["title"] = payload + " kế hoạch"
+        for task in fm["tasks"]:
+            task.update(text=payload, lead=payload, partners=payload, deadline=payload)
+        text = yaml.safe_dump(fm, allow_unicode=True, sort_keys=False, width=10_000)
+        (seed.parent / f"{fm['id']}.md").write_text(f"---\n{text}---\n{body}", encoding="utf-8", newline="\n")
+        ids.append(fm["id"])
+    return ids
+
+
+def _cells(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_spreadsheet_copies_neutralise_every_payload_and_the_dataset_keeps_it(seed_repo, tmp_path):
+    from congkhai.publish import render_all
+
+    ids = _payload_plans(seed_repo)
+    v = validate(seed_repo)
+    assert not v.errors, [(f.file, f.field, f.code) for f in v.errors]
+    downloads, _ = render_all(v, None)
+    copies = {k: b for k, b in downloads.items() if k.endswith(".csv") and "/" in k}
+    assert all(f"ke-hoach/{pid}-nhiem-vu.csv" in copies for pid in ids) and "excel/tasks.csv" in copies
+    for name, data in copies.items():  # every CSV a person opens in a spreadsheet
+        for r, row in enumerate(_cells(data)[1:], 2):
+            for c, cell in enumerate(row):
+                assert not runs_as_formula(cell), (name, r, c, cell)
+    for pid, payload in zip(ids, PAYLOADS, strict=True):
+        per_plan = _cells(copies[f"ke-hoach/{pid}-nhiem-vu.csv"])
+        col = {n: per_plan[0].index(n) for n in ("text", "lead", "partners", "deadline")}
+        assert len(per_plan) > 2 and all(r[i] == "'" + payload for r in per_plan[1:] for i in col.values())
+    excel = _cells(copies["excel/plans.csv"])
+    excel_titles = {r[0]: r[excel[0].index("title")] for r in excel[1:]}
+    canonical = {name: _cells(downloads[f"{name}.csv"]) for name in ("plans", "tasks")}
+    titles = {r[0]: r[canonical["plans"][0].index("title")] for r in canonical["plans"][1:]}
+    texts = {(r[0], r[1]): r[canonical["tasks"][0].index("text")] for r in canonical["tasks"][1:]}
+    for pid, payload in zip(ids, PAYLOADS, strict=True):
+        assert titles[pid] == payload + " kế hoạch"  # the dataset keeps the exact value
+        assert excel_titles[pid] == "'" + payload + " kế hoạch"
+        assert {t for (p, _), t in texts.items() if p == pid} == {payload}
+    out = tmp_path / "out"
+    datasets.write({k: b for k, b in downloads.items() if "/" not in k}, out)
+    report = Package(str(out / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+
+
+def test_package_says_values_may_start_with_formula_signs(seed_repo, tmp_path):
+    meta = json.loads(_written(seed_repo, tmp_path / "out").read_text(encoding="utf-8"))
+    note = meta["x-formula-like-text"]
+    assert note["prefix"] == "'" and "excel/<table>.csv" in note["neutralised-copies"]
+    for text in (note["vi"], note["en"]):
+        assert all(sign in text for sign in ("=", "+", "-", "@", "＝", "ke-hoach/", "excel/"))
+    assert "import those columns as text" in note["en"] and "dưới dạng văn bản" in note["vi"]

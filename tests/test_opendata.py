@@ -17,11 +17,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
 
 from congkhai import datasets, opendata
 from congkhai.pages import esc
 from congkhai.records import Row
 from congkhai.schemas import Model, load_model
+from tests.test_datasets import _tricky, runs_as_formula
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "opendata"
 BAC_GIANG = "bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"
@@ -77,7 +79,10 @@ def test_excel_files_have_bom_crlf_and_round_trip(seeds: Seeds) -> None:
         plain = list(csv.reader(io.StringIO(seeds.files[f"{table.name}.csv"].decode("utf-8"), newline="")))
         excel = list(csv.reader(io.StringIO(text, newline="")))
         assert excel[0] == table.field_names
-        assert excel == [plain[0]] + [[opendata.excel_safe(c) for c in r] for r in plain[1:]]
+        types = [f.type for f in table.fields]
+        assert excel == [plain[0]] + [
+            [datasets.safe_cell(c, t) for c, t in zip(r, types, strict=True)] for r in plain[1:]
+        ]
         assert len(excel) == len(seeds.rows[table.name]) + 1
     assert "Đảng ủy" in files["excel/plans.csv"].decode("utf-8-sig")
 
@@ -93,12 +98,43 @@ def test_excel_files_are_deterministic(seeds: Seeds) -> None:
         ("+1", "'+1"),
         ("-x", "'-x"),
         ("@a", "'@a"),
+        (" =1+1", "' =1+1"),
+        ("\u00a0\u3000@a", "'\u00a0\u3000@a"),
+        ("\n=1", "'\n=1"),
+        ("\tx", "'\tx"),
+        ("＝1+1", "'＝1+1"),
+        ("＠a", "'＠a"),
+        ("'=1", "'=1"),
         ("Đảng ủy", "Đảng ủy"),
+        (" Đảng ủy", " Đảng ủy"),
         ("", ""),
     ],
 )
-def test_excel_cells_are_never_formulas(cell: str, expected: str) -> None:
-    assert opendata.excel_safe(cell) == expected
+def test_excel_cells_are_never_formulas(seeds: Seeds, cell: str, expected: str) -> None:
+    tasks = seeds.model.tables["tasks"]
+    row = dict(next(r for r in seeds.rows["tasks"]), text=cell)
+    excel = list(csv.reader(io.StringIO(opendata.excel_csv(tasks, [row]).decode("utf-8-sig"), newline="")))
+    assert excel[1][tasks.field_names.index("text")] == expected
+
+
+@settings(max_examples=300)
+@given(_tricky)
+def test_excel_copy_of_any_text_is_not_a_formula(cell: str) -> None:
+    tasks = load_model().tables["tasks"]
+    excel = list(csv.reader(io.StringIO(opendata.excel_csv(tasks, [{"text": cell}]).decode("utf-8-sig"), newline="")))
+    out = excel[1][tasks.field_names.index("text")]
+    assert not runs_as_formula(out) and out in (cell, "'" + cell)
+
+
+def test_excel_copy_keeps_negative_numbers_of_number_columns(seeds: Seeds) -> None:
+    """Only text is neutralised: an integer column's -5 stays a number (the schema says which)."""
+    plans = seeds.model.tables["plans"]
+    number = next(f.name for f in plans.fields if f.type == "integer" and not f.derived)
+    text = next(f.name for f in plans.fields if f.type == "string" and f.name != "id")
+    row = dict(seeds.rows["plans"][0], **{number: -5, text: "-5"})
+    excel = list(csv.reader(io.StringIO(opendata.excel_csv(plans, [row]).decode("utf-8-sig"), newline="")))
+    assert excel[1][plans.field_names.index(number)] == "-5"
+    assert excel[1][plans.field_names.index(text)] == "'-5"
 
 
 # --- SQLite ---
@@ -227,6 +263,16 @@ def test_data_page_lists_every_dataset_with_size_rows_and_links(seeds: Seeds) ->
     assert "(tu-dien.md)" in page
     assert page.rstrip().endswith("CHANGES-HERE")
     assert "<script>" not in page
+
+
+def test_data_page_and_dictionary_say_how_to_import_formula_like_text(seeds: Seeds) -> None:
+    page = opendata.data_page(seeds.model, seeds.rows, _all_files(seeds), "", None)
+    for md in (page, opendata.dictionary_page(seeds.model), opendata.data_dictionary_md(seeds.model, "en")):
+        assert f"{{#{opendata.FORMULA_ANCHOR}}}" in md
+        assert "`=`, `+`, `-`, `@`" in md and "`＝`" in md and "`dtype=str`" in md
+        assert "`ke-hoach/<mã>-nhiem-vu.csv`" in md and "`excel/<bảng>.csv`" in md
+        assert "dưới dạng văn bản" in md and "Import those columns as text" in md
+    assert f"(#{opendata.FORMULA_ANCHOR})" in page
 
 
 def test_data_page_without_site_url_fills_datasette_links_from_location(seeds: Seeds) -> None:

@@ -15,7 +15,12 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# SINCE=REV (a revision or tag of the last publication): first refuse when a plan published at
+# REV is gone (published-plan-removed), as the deploy does (`make ci-site`).
 site: $(STAMP)  ## validate, write the datasets, build the site into site/
+	@if [ -n "$${SINCE:-}" ]; then \
+	  report=$$($(BIN)/python build_site.py validate --since="$$SINCE") || { status=$$?; printf '%s\n' "$$report"; \
+	    echo "Chưa dựng trang: so với lần công bố $$SINCE có kế hoạch bị mất hoặc còn lỗi (xem trên)." >&2; exit $$status; }; fi
 	$(BIN)/python build_site.py build
 
 validate: $(STAMP)
@@ -45,79 +50,150 @@ clean:
 
 # ---- CI: every workflow step (.github/workflows/, .gitlab-ci.yml) is one of these targets, so
 # what CI does runs locally too, e.g. `make ci-validate BASE=main`.
+# Names never steer a command: file lists travel NUL-separated (git -z, find -print0) into bash
+# arrays and reach every command after `--`; values quoted into a job summary or an annotation
+# go through congkhai/report.py FILTERS ($(MD) NAME < value): a Markdown fence longer than any
+# backtick run in the value, control characters shown as \x1b, annotation properties escaped
+# as GitHub's toolkit does (% CR LF : ,).
 BASE        ?= origin/main
+SINCE       ?=
 SUMMARY     ?= $(or $(GITHUB_STEP_SUMMARY),/dev/stdout)
 IMPORT_DIR  ?= build/import
+IMPORT_PR   ?= .
 RELEASE_DIR ?= build/release
 GIT_BOT     := -c user.name='github-actions[bot]' -c user.email='41898282+github-actions[bot]@users.noreply.github.com'
+MD = $(BIN)/python -c 'import sys; from congkhai.report import FILTERS; sys.stdout.write(FILTERS[sys.argv[1]](sys.stdin.read(), *sys.argv[2:]))'
+export BASE SINCE CHANGED
 
-.PHONY: ci-validate ci-summary ci-import ci-import-commit release-assets publish-release
+.PHONY: ci-validate ci-summary ci-site ci-import ci-import-commit ci-import-push release-assets publish-release
+ci-validate ci-site ci-import ci-import-commit ci-import-push: SHELL := /bin/bash
 
-# Annotate the plans changed since BASE (all plans when data/ or schemas/ changed, or none did;
-# CHANGED="a.md b.md" to choose); fail on errors and on files left in inbox/. GitHub shows only 10
-# annotations per kind per step, so the whole report goes to the job summary as well.
+# Annotate the plans changed since BASE (all plans when data/ or schemas/ changed, when a plan was
+# deleted or renamed, or when none changed; CHANGED="a.md b.md" to choose); fail on errors, on
+# a plan published at BASE that is gone and on files left in inbox/. A deletion means the whole
+# check: a check of named files reports only on those files, and the gone plan is not one of
+# them. The nothing-lost check compares with the fork point of BASE (what this branch could
+# delete). GitHub shows only 10 annotations per kind per step, so the whole report goes to the
+# job summary as well.
 ci-validate: $(STAMP)
-	@files='$(CHANGED)'; \
-	if [ -z "$$files" ] && git rev-parse -q --verify '$(BASE)' >/dev/null && git diff --quiet '$(BASE)...HEAD' -- data schemas; then \
-	  files=$$(git diff --name-only --diff-filter=d '$(BASE)...HEAD' -- 'docs/plans/*.md' | tr '\n' ' '); fi; \
-	since=; if git rev-parse -q --verify '$(BASE)' >/dev/null; then since="--since $(BASE)"; fi; \
-	status=0; $(BIN)/python build_site.py validate $$files $$since --format github || status=$$?; \
-	pending=$$(find inbox -type f ! -name README.md ! -name '.*' 2>/dev/null | LC_ALL=C sort); \
-	if [ -n "$$pending" ]; then status=1; printf '%s\n' "$$pending" | while IFS= read -r f; do \
-	  echo "::error file=$$(printf '%s' "$$f" | sed 's/%/%25/g; s/,/%2C/g; s/:/%3A/g'),title=inbox::Tệp vẫn nằm trong inbox/: chờ quy trình nhập tạo bản nháp kế hoạch, rồi xóa tệp này trước khi hợp nhất."; done; fi; \
+	@set -uo pipefail; files=(); since=(); status=0; \
+	if [ -n "$${CHANGED:-}" ]; then read -ra files <<< "$$CHANGED"; \
+	elif git rev-parse -q --verify "$$BASE^{commit}" >/dev/null && git diff --quiet "$$BASE...HEAD" -- data schemas \
+	  && git diff --quiet --no-renames --diff-filter=D "$$BASE...HEAD" -- docs/plans; then \
+	  mapfile -d '' files < <(git diff -z --name-only --no-renames --diff-filter=d "$$BASE...HEAD" -- 'docs/plans/*.md'); fi; \
+	if base=$$(git rev-parse -q --verify "$$BASE^{commit}"); then fork=$$(git merge-base "$$base" HEAD || true); \
+	  if [ -z "$$fork" ] || [ "$$fork" = "$$base" ]; then since=("--since=$$BASE"); else since=("--since=$$fork"); fi; fi; \
+	$(BIN)/python build_site.py validate "$${since[@]}" --format github -- "$${files[@]}" || status=$$?; \
+	mapfile -d '' pending < <(find inbox -type f ! -name README.md ! -name '.*' -print0 2>/dev/null | LC_ALL=C sort -z); \
+	for f in "$${pending[@]}"; do status=1; \
+	  echo "::error file=$$(printf '%s' "$$f" | $(MD) prop),title=inbox::Tệp vẫn nằm trong inbox/: chờ quy trình nhập tạo bản nháp kế hoạch, rồi xóa tệp này trước khi hợp nhất."; done; \
 	{ echo '## Kết quả kiểm tra'; echo; \
-	  if [ -n "$$files" ]; then echo "Các tệp được kiểm tra: $$files"; else echo 'Đã kiểm tra toàn bộ kế hoạch và bảng tham chiếu.'; fi; echo; \
-	  echo '```text'; $(BIN)/python build_site.py validate $$files $$since --format text || true; echo '```'; \
-	  if [ -n "$$pending" ]; then echo; echo 'Tệp còn trong `inbox/` (cần xóa trước khi hợp nhất):'; printf '%s\n' "$$pending" | sed 's/.*/- `&`/'; fi; echo; \
+	  if [ $${#files[@]} -gt 0 ]; then echo 'Các tệp được kiểm tra:'; echo; printf '%s\0' "$${files[@]}" | $(MD) fence0 text; \
+	  else echo 'Đã kiểm tra toàn bộ kế hoạch và bảng tham chiếu.'; fi; echo; \
+	  { $(BIN)/python build_site.py validate "$${since[@]}" --format text -- "$${files[@]}" || true; } | $(MD) fence text; \
+	  if [ $${#pending[@]} -gt 0 ]; then echo; echo 'Tệp còn trong `inbox/` (cần xóa trước khi hợp nhất):'; echo; \
+	    printf '%s\0' "$${pending[@]}" | $(MD) fence0 text; fi; echo; \
 	} >> '$(SUMMARY)'; \
 	exit $$status
 
 # Plans added / changed / removed since BASE with their metadata and the row-level dataset changes;
 # PREVIEW_URL (the uploaded site) is linked when set.
 ci-summary: $(STAMP)
-	@{ $(BIN)/python build_site.py diff '$(BASE)' HEAD --format markdown; \
+	@{ $(BIN)/python build_site.py diff "$$BASE" HEAD --format markdown; \
 	  if [ -n "$${PREVIEW_URL:-}" ]; then echo; echo '## Xem trước'; echo; \
 	    echo "Tải [bản dựng thử của trang]($$PREVIEW_URL), giải nén rồi mở \`index.html\` bằng trình duyệt."; fi; \
 	} >> '$(SUMMARY)'
 
+# The deploy's build: `make site SINCE=…` against the last publication, so that no route (a
+# merge that skipped the pull-request check, a push to main) deletes a published plan. The last
+# publication is SINCE when given, else the newest data release tag (du-lieu-*, made by
+# `make publish-release` after each deploy that changed data) HEAD descends from; on GitLab,
+# whose pipeline makes no tags, the revision the last successful `pages` job built (REVISION in
+# its build/release/release.env, read with the job token). Nothing published yet: no check.
+ci-site:
+	@set -euo pipefail; since="$${SINCE:-}"; \
+	if [ -z "$$since" ] && [ -n "$${CI_JOB_TOKEN:-}" ] && [ -n "$${CI_API_V4_URL:-}" ]; then \
+	  env=$$(mktemp); code=$$(curl -sS -o "$$env" -w '%{http_code}' -H "JOB-TOKEN: $$CI_JOB_TOKEN" \
+	    "$$CI_API_V4_URL/projects/$$CI_PROJECT_ID/jobs/artifacts/$$CI_DEFAULT_BRANCH/raw/$(RELEASE_DIR)/release.env?job=pages") || code=000; \
+	  case "$$code" in 200) since=$$(sed -n 's/^REVISION=\([0-9a-f]\{40\}\)$$/\1/p' "$$env");; 404) ;; \
+	    *) echo "Không đọc được lần công bố trước (HTTP $$code). Đặt biến SINCE=<mã commit đã công bố> rồi chạy lại." >&2; exit 1;; esac; \
+	  rm -f "$$env"; fi; \
+	if [ -z "$$since" ]; then since=$$(git describe --tags --abbrev=0 --match 'du-lieu-*' HEAD 2>/dev/null || true); fi; \
+	if [ -n "$$since" ]; then echo "Lần công bố trước: $$since"; else echo 'Chưa có lần công bố nào trước: không cần kiểm tra kế hoạch bị mất.'; fi; \
+	$(MAKE) --no-print-directory site SINCE="$$since"
+
 # Draft a plan from every file in inbox/ (the importer writes docs/plans/<province>/<id>.md and
 # any new catalogue rows); the drafts are copied to IMPORT_DIR/files and shown in the job summary.
 # PUSH=1 when the workflow commits them back to the branch (same-repository pull requests).
+# The lists in IMPORT_DIR (inbox.txt, imported.txt: original and draft folder, drafts.txt) are
+# NUL-separated.
 ci-import: $(STAMP)
-	@rm -rf $(IMPORT_DIR); mkdir -p $(IMPORT_DIR)/files; status=0; \
-	find inbox -type f ! -name README.md ! -name '.*' | LC_ALL=C sort > $(IMPORT_DIR)/inbox.txt; \
+	@set -uo pipefail; rm -rf $(IMPORT_DIR); mkdir -p $(IMPORT_DIR)/files; status=0; : > $(IMPORT_DIR)/imported.txt; \
+	mapfile -d '' inbox < <(find inbox -type f ! -name README.md ! -name '.*' -print0 | LC_ALL=C sort -z); \
+	for f in "$${inbox[@]}"; do printf '%s\0' "$$f"; done > $(IMPORT_DIR)/inbox.txt; \
 	echo '## Bản nháp kế hoạch từ inbox/' >> '$(SUMMARY)'; \
-	while IFS= read -r f; do \
-	  if $(BIN)/python build_site.py import "$$f" > $(IMPORT_DIR)/log.txt 2>&1; then \
+	for f in "$${inbox[@]}"; do \
+	  if $(BIN)/python build_site.py import -- "$$f" > $(IMPORT_DIR)/log.txt 2>&1; then \
 	    draft=$$(sed -n 's|^Đã viết bản nháp: ||p' $(IMPORT_DIR)/log.txt | head -n 1); \
-	    printf '%s\t%s\n' "$$f" "$$(dirname "$${draft#"$$PWD"/}")" >> $(IMPORT_DIR)/imported.txt; \
-	    { echo; echo "### Đã nhập \`$$f\`"; } >> '$(SUMMARY)'; \
-	  else status=1; echo "::error file=$$(printf '%s' "$$f" | sed 's/%/%25/g; s/,/%2C/g; s/:/%3A/g'),title=import::Không chuyển được tệp này thành bản nháp; xem tóm tắt của quy trình."; \
-	    { echo; echo "### Không chuyển được \`$$f\`"; } >> '$(SUMMARY)'; fi; \
-	  { echo; echo '```text'; cat $(IMPORT_DIR)/log.txt; echo '```'; } >> '$(SUMMARY)'; \
-	done < $(IMPORT_DIR)/inbox.txt; \
-	git -c core.quotepath=off ls-files --others --modified --exclude-standard -- docs/plans data > $(IMPORT_DIR)/drafts.txt; \
-	while IFS= read -r p; do cp --parents -- "$$p" $(IMPORT_DIR)/files/; \
-	  { echo; echo "### \`$$p\`"; echo; echo '````markdown'; cat -- "$$p"; echo '````'; } >> '$(SUMMARY)'; \
-	done < $(IMPORT_DIR)/drafts.txt; \
+	    printf '%s\0%s\0' "$$f" "$$(dirname -- "$${draft#"$$PWD"/}")" >> $(IMPORT_DIR)/imported.txt; \
+	    { echo; echo "### Đã nhập $$(printf '%s' "$$f" | $(MD) code)"; } >> '$(SUMMARY)'; \
+	  else status=1; echo "::error file=$$(printf '%s' "$$f" | $(MD) prop),title=import::Không chuyển được tệp này thành bản nháp; xem tóm tắt của quy trình."; \
+	    { echo; echo "### Không chuyển được $$(printf '%s' "$$f" | $(MD) code)"; } >> '$(SUMMARY)'; fi; \
+	  { echo; $(MD) fence text < $(IMPORT_DIR)/log.txt; } >> '$(SUMMARY)'; \
+	done; \
+	git ls-files -z --others --modified --exclude-standard -- docs/plans data > $(IMPORT_DIR)/drafts.txt; \
+	mapfile -d '' drafts < $(IMPORT_DIR)/drafts.txt; \
+	for p in "$${drafts[@]}"; do [ -f "$$p" ] || continue; cp --parents -- "$$p" $(IMPORT_DIR)/files/; \
+	  { echo; echo "### $$(printf '%s' "$$p" | $(MD) code)"; echo; $(MD) fence markdown < "$$p"; } >> '$(SUMMARY)'; \
+	done; \
 	{ echo; if [ ! -s $(IMPORT_DIR)/drafts.txt ]; then echo 'Chưa có bản nháp nào.'; \
 	  elif [ '$(PUSH)' = 1 ]; then echo 'Bản nháp được ghi vào nhánh của yêu cầu này và tệp gốc được chuyển từ `inbox/` sang cạnh bản nháp. Mở tab **Files changed**, sửa bản nháp bằng **Edit file** cho tới khi kiểm tra đạt.'; \
 	  else echo 'Yêu cầu này đến từ một bản sao (fork) nên quy trình không ghi được vào nhánh. Tải tệp đính kèm **ban-nhap-ke-hoach** ở cuối trang (hoặc chép nội dung ở trên), tạo tệp đúng đường dẫn trong nhánh của bạn bằng **Add file → Create new file**, rồi xóa tệp trong `inbox/`.'; fi; \
 	} >> '$(SUMMARY)'; \
 	exit $$status
 
-# Commit the drafts of `make ci-import` (IMPORT_DIR) to the pull request's branch HEAD_REF and
-# move each imported original from inbox/ next to its draft (the plan's source_file). Pushed
-# with the workflow's token, so no new run starts: the clerk's next edit runs the checks.
+# Commit the drafts of `make ci-import` (IMPORT_DIR, made by the pull request's own code, so only
+# data) into the checkout IMPORT_PR of the pull request and move each imported original from
+# inbox/ next to its draft (the plan's source_file). This target comes from the base branch:
+# the workflow never runs the pull request's Makefile with a write token. A listed path must be
+# a plan (docs/plans/…md) or a catalogue file (data/…), the original a file of inbox/, each
+# exactly where it says (no `..`, no symbolic link on the way, nothing in .git); anything else
+# stops the commit. Git runs without hooks and with literal pathspecs.
 ci-import-commit:
-	@set -eu; test -s $(IMPORT_DIR)/drafts.txt || { echo 'Không có bản nháp nào để ghi.'; exit 0; }; \
-	cp -R $(IMPORT_DIR)/files/. .; \
-	while IFS= read -r p; do git add -- "$$p"; done < $(IMPORT_DIR)/drafts.txt; \
-	if [ -s $(IMPORT_DIR)/imported.txt ]; then tab=$$(printf '\t'); while IFS="$$tab" read -r f dir; do \
-	  if [ -e "$$f" ] && [ -d "$$dir" ]; then git mv -k -- "$$f" "$$dir/"; else git rm -q --ignore-unmatch -- "$$f"; fi; \
-	done < $(IMPORT_DIR)/imported.txt; fi; \
+	@set -euo pipefail; export GIT_LITERAL_PATHSPECS=1; rm -f $(IMPORT_DIR)/committed; \
+	test -s $(IMPORT_DIR)/drafts.txt || { echo 'Không có bản nháp nào để ghi.'; exit 0; }; \
+	pr=$$(realpath -e -- '$(IMPORT_PR)'); files=$$(realpath -e -- $(IMPORT_DIR)/files); \
+	git() { command git -C "$$pr" -c core.hooksPath=/dev/null "$$@"; }; \
+	refuse() { printf '::error title=import::Bỏ qua: đường dẫn không hợp lệ trong bản nháp: %q\n' "$$1"; exit 1; }; \
+	inside() { local d; case "/$$1/" in */.git/*|*/../*|*/./*|*//*) return 1;; esac; d=$$(realpath -m -- "$$pr/$$1"); \
+	  case "$$d" in "$$pr/$$2"/*) [ "$$d" = "$$pr/$$1" ];; *) return 1;; esac; }; \
+	mapfile -d '' drafts < $(IMPORT_DIR)/drafts.txt; \
+	for p in "$${drafts[@]}"; do \
+	  case "$$p" in docs/plans/*.md) inside "$$p" docs/plans || refuse "$$p";; data/*) inside "$$p" data || refuse "$$p";; *) refuse "$$p";; esac; \
+	  src="$$files/$$p"; { [ -f "$$src" ] && [ "$$(realpath -e -- "$$src")" = "$$src" ]; } || refuse "$$p"; \
+	  mkdir -p -- "$$(dirname -- "$$pr/$$p")"; cp -- "$$src" "$$pr/$$p"; git add -- "$$p"; \
+	done; \
+	mapfile -d '' pairs < $(IMPORT_DIR)/imported.txt; \
+	for ((i = 0; i + 1 < $${#pairs[@]}; i += 2)); do f=$${pairs[i]}; dir=$${pairs[i+1]}; \
+	  inside "$$f" inbox || refuse "$$f"; \
+	  if [ -f "$$pr/$$f" ] && inside "$$dir/x" docs/plans && [ -d "$$pr/$$dir" ]; then git mv -k -- "$$f" "$$dir/"; \
+	  else git rm -q --ignore-unmatch -- "$$f"; fi; \
+	done; \
 	git $(GIT_BOT) commit -q -m 'Bản nháp kế hoạch từ inbox/ (nhập tự động, cần người kiểm tra)'; \
-	git push origin "HEAD:refs/heads/$${HEAD_REF:?HEAD_REF is the branch to push to}"
+	touch $(IMPORT_DIR)/committed
+
+# Push the commit of `make ci-import-commit` to the pull request's branch HEAD_REF of REPOSITORY
+# (owner/name) with PUSH_TOKEN, the only step given a write token. The token reaches git in
+# its environment (an http.extraheader for the server only), never .git/config or a command
+# line. Pushed with the workflow's token, so no new run starts: the clerk's next edit runs the
+# checks. A branch that moved since the drafts were made is not overwritten (no force).
+ci-import-push:
+	@set -euo pipefail; test -e $(IMPORT_DIR)/committed || { echo 'Không có gì để đẩy lên.'; exit 0; }; \
+	ref="$${HEAD_REF:?HEAD_REF is the branch to push to}"; git check-ref-format --branch "$$ref" >/dev/null; \
+	server="$${GITHUB_SERVER_URL:-https://github.com}"; \
+	auth=$$(printf 'x-access-token:%s' "$${PUSH_TOKEN:?PUSH_TOKEN is the token to push with}" | base64 -w0); \
+	GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$$server/.extraheader" GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $$auth" \
+	  git -C '$(IMPORT_PR)' -c core.hooksPath=/dev/null push "$$server/$${REPOSITORY:?REPOSITORY is owner/name}.git" "HEAD:refs/heads/$$ref"
 
 # The dataset release, after `make site`: site/data (without its HTML pages) and CITATION.cff as
 # a dated .tar.gz and .zip with SHA256SUMS, and a changelog from the dataset diff against the
@@ -142,7 +218,7 @@ release-assets: $(STAMP)
 	(cd $(RELEASE_DIR) && tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$$epoch" -cf - $$name | gzip -9n > $$name.tar.gz \
 	  && find $$name -type f | LC_ALL=C sort | zip -X -q $$name.zip -@ \
 	  && sha256sum $$name.tar.gz $$name.zip CHANGELOG.md > SHA256SUMS && rm -rf $$name); \
-	printf 'TAG=%s\nPREV=%s\nSKIP=%s\n' "$$tag" "$$prev" "$$skip" > $(RELEASE_DIR)/release.env; \
+	printf 'TAG=%s\nPREV=%s\nSKIP=%s\nREVISION=%s\n' "$$tag" "$$prev" "$$skip" "$$(git rev-parse HEAD)" > $(RELEASE_DIR)/release.env; \
 	cat $(RELEASE_DIR)/release.env
 
 # Publish RELEASE_DIR as a GitHub release (gh, GH_TOKEN with contents: write) at GITHUB_SHA.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 from .findings import Finding, Severity
 
@@ -34,27 +35,87 @@ def counts(findings: Sequence[Finding]) -> tuple[int, int]:
     return errors, len(findings) - errors
 
 
+# What a terminal or a job summary must not receive raw from a value (a file name, a plan's text):
+# C0 controls but tab (ESC starts ANSI sequences that recolour, move the cursor or retitle the
+# window; CR overwrites the line), DEL, C1 controls (0x9b is a one-byte CSI) and the bidi
+# embeddings, overrides and isolates that make text read in another order than it is stored.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_control(text: str, keep_newlines: bool = False) -> str:
+    """``text`` with every control character shown as a visible ``\\x1b`` / ``\\u202e`` escape.
+
+    Why: a value printed raw could recolour or rewrite a clerk's terminal, fake a line of the
+    report or hide what a file name really is. ``keep_newlines`` leaves line feeds of a
+    multi-line text (a plan file; CRLF counts as one line end) in place; a value meant to be one
+    line never keeps them.
+    """
+    if keep_newlines:
+        return "\n".join(_CONTROL.sub(_visible, line) for line in text.replace("\r\n", "\n").split("\n"))
+    return _CONTROL.sub(_visible, text)
+
+
+def fenced(text: str, info: str = "") -> str:
+    """``text`` as a Markdown code block no line of it can close: the fence is a backtick run
+    longer than any backtick or tilde run in the text (at least three), controls escaped."""
+    body = escape_control(text, keep_newlines=True)
+    longest = max((len(run) for run in re.findall(r"`+|~+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    info = re.sub(r"[^\w.+-]", "", info)  # an info string cannot hold a backtick
+    return f"{fence}{info}\n{body}{'' if body.endswith(chr(10)) or not body else chr(10)}{fence}\n"
+
+
+def fenced_list(text: str, info: str = "") -> str:
+    """NUL-separated names (``git diff -z``, ``find -print0``) as a code block, one a line: a
+    name's own line feed is escaped, so one name cannot look like two."""
+    names = [name for name in text.split("\0") if name]
+    return fenced("".join(escape_control(name) + "\n" for name in names), info)
+
+
+def code_span(text: str) -> str:
+    """``text`` as inline Markdown code: the delimiter is a backtick run longer than any in it."""
+    body = escape_control(text)
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    tick = "`" * (longest + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") or not body.strip(" ") else ""
+    return f"{tick}{pad}{body}{pad}{tick}"
+
+
 def render_text(findings: Sequence[Finding], files: int, lang: str = "vi") -> str:
     labels = LABELS[lang]
     lines: list[str] = []
     for f in _sorted(findings):
-        where = f"{f.file}:{f.line}:{f.column}" if f.line else f.file
-        field = f" [{f.field}]" if f.field else ""
-        lines.append(f"{where}: {labels[f.severity]} {f.code}{field}: {f.message(lang)}")
+        file = escape_control(f.file)
+        where = f"{file}:{f.line}:{f.column}" if f.line else file
+        field = f" [{escape_control(f.field)}]" if f.field else ""
+        lines.append(f"{where}: {labels[f.severity]} {f.code}{field}: {escape_control(f.message(lang))}")
         hint = f.hint(lang)
         if hint:
-            lines.append(f"    {labels['hint']}: {hint}")
+            lines.append(f"    {labels['hint']}: {escape_control(hint)}")
     errors, warnings = counts(findings)
     lines.append(str(labels["summary"]).format(files=files, errors=errors, warnings=warnings))
     return "\n".join(lines) + "\n"
 
 
 def _escape_data(text: str) -> str:
+    """A workflow command's message, as GitHub's toolkit escapes it (``%``, CR, LF)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_prop(text: str) -> str:
+    """A workflow command's property (``file=``, ``title=``): also ``:`` and ``,``."""
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation_property(text: str) -> str:
+    """A property value for the Makefile's own ``::error file=…`` lines, escaped exactly as
+    :func:`render_github` escapes its own (the file keeps its true name, so GitHub finds it)."""
+    return _escape_prop(text)
 
 
 def render_github(findings: Sequence[Finding], files: int, lang: str = "vi") -> str:
@@ -62,11 +123,14 @@ def render_github(findings: Sequence[Finding], files: int, lang: str = "vi") -> 
     lines = []
     for f in _sorted(findings):
         kind = "error" if f.severity is Severity.ERROR else "warning"
-        props = [f"file={_escape_prop(f.file)}"]
+        props = [f"file={_escape_prop(f.file)}"]  # GitHub matches the file by its true name
         if f.line:
             props += [f"line={f.line}", f"col={max(f.column, 1)}"]
         props.append(f"title={_escape_prop(f.code + (' ' + f.field if f.field else ''))}")
-        message = f.message(lang) + (f"\n{LABELS[lang]['hint']}: {f.hint(lang)}" if f.hint(lang) else "")
+        hint = f.hint(lang)
+        message = escape_control(f.message(lang)) + (
+            f"\n{LABELS[lang]['hint']}: {escape_control(hint)}" if hint else ""
+        )
         lines.append(f"::{kind} {','.join(props)}::{_escape_data(message)}")
     errors, warnings = counts(findings)
     lines.append(str(LABELS[lang]["summary"]).format(files=files, errors=errors, warnings=warnings))
@@ -98,3 +162,12 @@ def render_json(findings: Sequence[Finding], files: int, lang: str = "vi") -> st
 
 
 RENDERERS = {"text": render_text, "github": render_github, "json": render_json}
+
+# The Makefile's quoting of values in job summaries and annotations (its variable MD):
+# ``printf '%s' "$value" | python -c '…FILTERS[sys.argv[1]](stdin, *argv[2:])…' NAME [INFO]``.
+FILTERS: dict[str, Callable[..., str]] = {
+    "fence": fenced,
+    "fence0": fenced_list,
+    "code": code_span,
+    "prop": annotation_property,
+}

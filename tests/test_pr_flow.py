@@ -65,11 +65,11 @@ def scratch(tmp_path: Path) -> Path:
     return repo
 
 
-def make(repo: Path, target: str, summary: Path) -> subprocess.CompletedProcess[str]:
+def make(repo: Path, target: str, summary: Path, *variables: str) -> subprocess.CompletedProcess[str]:
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
     return subprocess.run(
-        ["make", "-s", target, "BASE=main", f"BIN={bin_dir}", "STAMP=.stamp"],
+        ["make", "-s", target, "BASE=main", f"BIN={bin_dir}", "STAMP=.stamp", *variables],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -123,3 +123,169 @@ def test_deleting_a_published_plan_fails(scratch: Path, tmp_path: Path) -> None:
     assert result.returncode != 0
     assert f"::error file={PLAN}," in result.stdout and "published-plan-removed" in result.stdout
     assert "published-plan-removed" in summary.read_text(encoding="utf-8")
+
+
+OTHER = "docs/plans/bac-giang/" + next(
+    p.name for p in sorted((ROOT / "docs/plans/bac-giang").glob("*.md")) if p.name != "index.md"
+)
+# Names that split into options when expanded unquoted: `--root` points the check at a folder
+# with no plans, `--since=HEAD` compares with the branch itself; a name starting with `-`.
+HOSTILE = [
+    "docs/plans/x --root fake.d/index.md",
+    "docs/plans/y --since=HEAD z.md",
+    "docs/plans/-w.md",
+]
+
+
+def add_hostile_files(repo: Path) -> None:
+    (repo / "fake.d").mkdir()
+    (repo / "fake.d" / "index.md").write_text("---\nid: fake\n---\n", encoding="utf-8")
+    for name in HOSTILE:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    git(repo, "add", "-A")
+
+
+def test_hostile_file_names_do_not_hide_a_deleted_published_plan(scratch: Path, tmp_path: Path) -> None:
+    add_hostile_files(scratch)
+    git(scratch, "rm", "-q", PLAN)
+    git(scratch, "commit", "-qm", "hostile names and a deleted plan")
+    summary = tmp_path / "summary.md"
+    result = make(scratch, "ci-validate", summary)
+    assert result.returncode != 0
+    assert f"::error file={PLAN}," in result.stdout and "published-plan-removed" in result.stdout
+    assert "published-plan-removed" in summary.read_text(encoding="utf-8")
+
+
+def test_a_deleted_plan_is_reported_when_other_plans_changed(scratch: Path, tmp_path: Path) -> None:
+    other = scratch / OTHER
+    other.write_text(other.read_text(encoding="utf-8") + "\nThêm một dòng.\n", encoding="utf-8")
+    git(scratch, "rm", "-q", PLAN)
+    git(scratch, "commit", "-qam", "change one plan, delete another")
+    result = make(scratch, "ci-validate", tmp_path / "summary.md")
+    assert result.returncode != 0
+    assert f"::error file={PLAN}," in result.stdout and "published-plan-removed" in result.stdout
+
+
+def test_hostile_file_names_are_checked_as_files(scratch: Path, tmp_path: Path) -> None:
+    add_hostile_files(scratch)
+    git(scratch, "commit", "-qm", "hostile names")
+    summary = tmp_path / "summary.md"
+    result = make(scratch, "ci-validate", summary)
+    assert result.returncode != 0, result.stdout + result.stderr
+    annotated = {
+        line.split("file=", 1)[1].split(",", 1)[0] for line in result.stdout.splitlines() if line.startswith("::error ")
+    }
+    assert annotated >= set(HOSTILE), annotated  # their own findings, under their true names
+    assert "fake.d" not in "".join(a for a in annotated if a not in HOSTILE)
+
+
+def test_a_plan_value_cannot_close_the_summary_fence(scratch: Path, tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    plan = scratch / PLAN
+    hostile = 'status: "x\\n```\\n````\\n## Đã duyệt\\n"\n'
+    plan.write_text(plan.read_text(encoding="utf-8").replace("status: draft\n", hostile, 1), encoding="utf-8")
+    git(scratch, "commit", "-qam", "a value with fences")
+    summary = tmp_path / "summary.md"
+    result = make(scratch, "ci-validate", summary)
+    assert result.returncode != 0
+    tokens = MarkdownIt("commonmark").parse(summary.read_text(encoding="utf-8"))
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings == ["Kết quả kiểm tra"]
+    report = next(t.content for t in tokens if t.type == "fence" and "vocabulary-error" in t.content)
+    assert "x\\x0a```\\x0a````\\x0a## Đã duyệt" in report and "lỗi" in report.splitlines()[-1]
+
+
+def test_the_deploy_build_refuses_a_deleted_published_plan(scratch: Path, tmp_path: Path) -> None:
+    git(scratch, "tag", "du-lieu-2024-11-22", "main")
+    git(scratch, "rm", "-q", PLAN)
+    git(scratch, "commit", "-qm", "delete a plan on the way to main")
+    for target, *variables in (["ci-site"], ["site", "SINCE=main"]):
+        result = make(scratch, target, tmp_path / "summary.md", *variables)
+        assert result.returncode != 0, target
+        assert f"{PLAN}: lỗi published-plan-removed" in result.stdout, target
+        assert not (scratch / "site").exists(), target
+        assert target != "ci-site" or "du-lieu-2024-11-22" in result.stdout  # the last release
+
+
+def import_commit(repo: Path, tmp_path: Path, drafts: list[str], files: dict[str, str]) -> Path:
+    """The layout of the import workflow's commit job: the base branch's code in ``repo``, the
+    pull request's branch (pushed to the bare ``remote.git``) checked out in ``repo/pr``, the
+    drafts artifact in ``repo/build/import``; returns the PR checkout."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    (repo / "inbox").mkdir(exist_ok=True)
+    (repo / "inbox" / "ke-hoach.docx").write_bytes(b"docx")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a plan in inbox/")
+    git(repo, "push", "-q", str(remote), "change")
+    git(tmp_path, "clone", "-q", "-b", "change", str(remote), str(repo / "pr"))
+    (repo / "inbox" / "ke-hoach.docx").unlink()  # the base branch's own tree has no upload
+    artifact = repo / "build" / "import"
+    for path, text in files.items():
+        (artifact / "files" / path).parent.mkdir(parents=True, exist_ok=True)
+        (artifact / "files" / path).write_text(text, encoding="utf-8")
+    (artifact / "drafts.txt").write_bytes(b"".join(p.encode() + b"\0" for p in drafts))
+    (artifact / "imported.txt").write_bytes(b"inbox/ke-hoach.docx\0docs/plans/lang-son\0")
+    return repo / "pr"
+
+
+def run_make(repo: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "HEAD_REF": "change",
+        "PUSH_TOKEN": "not-a-real-token",
+        "REPOSITORY": "remote",
+        "GITHUB_SERVER_URL": f"file://{tmp_path}",
+        "GIT_AUTHOR_DATE": "2024-11-22T00:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2024-11-22T00:00:00+00:00",
+    }
+    return subprocess.run(["make", "-s", *args], cwd=repo, env=env, capture_output=True, text=True, check=False)
+
+
+def test_the_import_commit_writes_drafts_to_the_pull_request_branch(scratch: Path, tmp_path: Path) -> None:
+    draft = "docs/plans/lang-son/ke-hoach-moi.md"
+    odd = "docs/plans/lang-son/-x\n$(touch pwned) `y` 'z'.md"  # a name, not a command or an option
+    pr = import_commit(scratch, tmp_path, [draft, odd], {draft: "---\nid: ke-hoach-moi\n---\n", odd: "x\n"})
+    committed = run_make(scratch, tmp_path, "ci-import-commit", "IMPORT_PR=pr")
+    assert committed.returncode == 0, committed.stdout + committed.stderr
+    pushed = run_make(scratch, tmp_path, "ci-import-push", "IMPORT_PR=pr")
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    tree = git(tmp_path / "remote.git", "ls-tree", "-r", "-z", "--name-only", "change").split("\0")
+    assert draft in tree and odd in tree and not list(tmp_path.rglob("pwned"))
+    assert "docs/plans/lang-son/ke-hoach.docx" in tree and "inbox/ke-hoach.docx" not in tree
+    assert "extraheader" not in (pr / ".git" / "config").read_text(encoding="utf-8")  # the token was not kept
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["docs/plans/../../evil.md", "docs/plans/link/evil.md", "data/hooks/pre-commit", "Makefile", ".git/hooks/x.md"],
+)
+def test_the_import_commit_writes_nothing_outside_plans_and_data(scratch: Path, tmp_path: Path, entry: str) -> None:
+    pr = import_commit(scratch, tmp_path, [entry], {entry.replace("../", ""): "#!/bin/sh\ntouch pwned\n"})
+    (pr / "docs" / "plans" / "link").symlink_to(tmp_path)  # links in the PR's own tree
+    (pr / "data" / "hooks").symlink_to(pr / ".git" / "hooks")
+    before = git(pr, "rev-parse", "HEAD")
+    result = run_make(scratch, tmp_path, "ci-import-commit", "IMPORT_PR=pr")
+    assert result.returncode != 0
+    assert "::error title=import::" in result.stdout
+    assert git(pr, "rev-parse", "HEAD") == before
+    assert not (tmp_path / "evil.md").exists() and not (pr / ".git" / "hooks" / "pre-commit").exists()
+    assert not list(tmp_path.rglob("pwned"))
+
+
+def test_the_import_summary_quotes_names_and_drafts_in_fences_they_cannot_close(scratch: Path, tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    (scratch / "inbox").mkdir(exist_ok=True)
+    upload = scratch / "inbox" / "-k ``` \x1b[31m.md"
+    upload.write_text("KẾ HOẠCH\n\n````\n\n## Đã duyệt\n\nNội dung.\n", encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    result = make(scratch, "ci-import", summary, "PUSH=1")
+    text = summary.read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\x1b" not in result.stdout
+    tokens = MarkdownIt("commonmark").parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert "Đã duyệt" not in headings, headings
+    assert any("inbox/-k ``` \\x1b[31m.md" in h for h in headings), headings

@@ -5,6 +5,7 @@ and the staff guide are there and cover each step."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -52,6 +53,41 @@ def actionlint() -> str | None:
 
 def test_the_workflows_exist() -> None:
     assert {p.name for p in FILES} >= NAMES
+
+
+def zizmor() -> str | None:
+    here = Path(sys.executable).parent / "zizmor"
+    return str(here) if here.exists() else shutil.which("zizmor")
+
+
+def test_zizmor_finds_nothing_above_low() -> None:
+    """zizmor's audits (template injection, credentials left in checkouts, excessive permissions,
+    cache poisoning, …) with its pedantic persona: nothing of medium or high severity."""
+    binary = zizmor()
+    if binary is None:
+        pytest.fail("zizmor is not installed: pip install zizmor (a dev dependency)")
+    proc = subprocess.run(
+        [binary, "--offline", "--persona", "pedantic", "--format", "json", str(WORKFLOWS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    findings = json.loads(proc.stdout)
+    assert isinstance(findings, list), proc.stderr
+    serious = [
+        f"{f['ident']} ({f['determinations']['severity']}): {f['locations'][0]['symbolic']['key']}"
+        for f in findings
+        if f["determinations"]["severity"] not in ("Unknown", "Informational", "Low")
+    ]
+    assert not serious, serious
+
+
+def test_every_checkout_leaves_no_credentials() -> None:
+    for path in FILES:
+        for job, step in steps(load(path)):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step.get("with", {}).get("persist-credentials") is False, f"{path.name} {job}"
 
 
 def test_actionlint_passes() -> None:
@@ -138,8 +174,12 @@ def test_deploy_builds_make_site_and_publishes_with_least_privilege() -> None:
         if perms.get("contents") == "write":
             assert [s.get("run") for s in job["steps"] if "run" in s] == ["make publish-release"], name
     build_steps = [s for _, s in steps(wf)]
-    site = [s for s in build_steps if s.get("run") == "make site"]
+    # make ci-site: make site SINCE=<the last data release>, so a deleted published plan stops it
+    site = [s for s in build_steps if s.get("run") == "make ci-site"]
     assert len(site) == 1 and "steps.pages.outputs.base_url" in site[0]["env"]["SITE_URL"]
+    recipe = makefile_recipe("ci-site")
+    assert "--match 'du-lieu-*'" in recipe and 'site SINCE="$$since"' in recipe
+    assert 'validate --since="$$SINCE"' in makefile_recipe("site")
     uses = [s.get("uses", "") for s in build_steps]
     assert any(u.startswith("actions/configure-pages@") for u in uses)
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
@@ -153,14 +193,57 @@ def test_import_writes_only_for_same_repository_pull_requests() -> None:
     for name, job in wf["jobs"].items():
         if job["permissions"].get("contents") == "write":
             assert "head.repo.full_name == github.repository" in job["if"], name
-            assert [s["run"] for s in job["steps"] if "run" in s] == ["make ci-import-commit"]
+            assert [s["run"] for s in job["steps"] if "run" in s] == [
+                "make ci-import-commit IMPORT_PR=pr",
+                "make ci-import-push IMPORT_PR=pr",
+            ]
+
+
+def test_the_import_commit_runs_base_code_on_the_pull_request_as_data() -> None:
+    path = WORKFLOWS / "import-docx.yml"
+    wf = load(path)
+    assert "secrets." not in path.read_text(encoding="utf-8")
+    draft, commit = wf["jobs"]["draft"], wf["jobs"]["commit"]
+    assert draft["permissions"] == {"contents": "read"}
+    assert "github.token" not in yaml.safe_dump(draft)  # the job that runs the PR's code gets no token
+    checkouts = [s for s in commit["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    # The workspace root (where `make` runs) is the base branch; the pull request only in pr/.
+    assert [(c["with"]["ref"], c["with"].get("path")) for c in checkouts] == [
+        ("${{ github.event.pull_request.base.sha }}", None),
+        ("${{ github.event.pull_request.head.sha }}", "pr"),
+    ]
+    assert all(c["with"]["persist-credentials"] is False for c in checkouts)
+    with_token = [s for s in commit["steps"] if "github.token" in yaml.safe_dump(s)]
+    assert [s.get("run") for s in with_token] == ["make ci-import-push IMPORT_PR=pr"]
+    assert set(with_token[0]["env"]) == {"PUSH_TOKEN", "HEAD_REF", "REPOSITORY"}
+    assert "github.token" not in yaml.safe_dump(draft) and "PUSH_TOKEN" not in makefile_recipe("ci-import-commit")
+
+
+def makefile_recipe(target: str) -> str:
+    """The recipe lines of ``target`` in the Makefile."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(rf"^{re.escape(target)}:(?! SHELL)[^\n]*\n((?:\t[^\n]*\n)+)", text, flags=re.M)
+    assert match, target
+    return match.group(1)
+
+
+def test_path_lists_reach_commands_after_a_double_dash() -> None:
+    """No unquoted list: every file list is an array expanded after `--` (or NUL-separated)."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    calls = re.findall(r"build_site\.py (?:validate|import)[^;|]*", text)
+    assert calls and all(" -- " in c for c in calls if "$$" in c and '--since="$$SINCE"' not in c), calls
+    for target in ("ci-validate", "ci-import", "ci-import-commit"):
+        recipe = makefile_recipe(target)
+        assert "| tr '\\n' ' '" not in recipe and "while IFS= read -r" not in recipe, target
+        for command in re.findall(r"\bgit (?:add|mv|rm)\b[^;]*|\bcp\b[^;]*", recipe):
+            assert " -- " in command, (target, command)
 
 
 def test_gitlab_publishes_public() -> None:
     ci = load(ROOT / ".gitlab-ci.yml")
     pages = ci["pages"]
     assert "public" in pages["artifacts"]["paths"]
-    assert "make site" in pages["script"]
+    assert "make ci-site" in pages["script"]  # make site, after the nothing-lost check
     assert any("public" in line for line in pages["script"])
     assert any(line.startswith("make ci-validate") for line in ci["merge-request"]["script"])
 

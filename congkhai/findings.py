@@ -191,6 +191,17 @@ CODES: dict[str, Code] = {
         "Xóa ký tự này (thường do sao chép từ Word hoặc PDF).",
         "Delete it (it usually comes from copying out of Word or PDF).",
     ),
+    "line-break": Code(
+        E,
+        "Trường '{key}' chỉ được viết trên một dòng nhưng có ký tự xuống dòng hoặc tab {char}",
+        "'{key}' is a one-line field but contains a line break or tab {char}",
+        "Viết giá trị trên một dòng: thay dấu xuống dòng, tab bằng một dấu cách (trong YAML bỏ \\n, \\t khỏi "
+        "chuỗi trong ngoặc kép, không dùng khối '|'; trong tệp CSV bỏ dấu xuống dòng trong ô). Chỉ các trường "
+        "ghi chú (như notes) được viết nhiều dòng.",
+        "Write the value on one line: replace each line break or tab with a space (in YAML remove \\n and \\t "
+        "from the quoted text and do not use a '|' block; in a CSV file remove the line break inside the cell). "
+        "Only note fields (such as notes) may span lines.",
+    ),
     "non-nfc": Code(
         W,
         "Văn bản không ở dạng Unicode dựng sẵn (NFC) trong trường '{key}'",

@@ -191,6 +191,17 @@ CODES: dict[str, Code] = {
         "Xóa ký tự này (thường do sao chép từ Word hoặc PDF).",
         "Delete it (it usually comes from copying out of Word or PDF).",
     ),
+    "invalid-url": Code(
+        E,
+        "Địa chỉ '{value}' ở trường '{key}' không phải là địa chỉ web http(s) đầy đủ",
+        "'{value}' in '{key}' is not a full http(s) web address",
+        "Ghi địa chỉ đầy đủ bắt đầu bằng https:// (hoặc http://) và tên máy chủ, không có dấu cách, ví dụ "
+        "https://vbpl.vn/…; không dùng javascript:, data:, ftp:, file: hay địa chỉ bắt đầu bằng //. Không có "
+        "địa chỉ thì để trống.",
+        "Write the full address, starting with https:// (or http://) and a host name, without spaces, e.g. "
+        "https://vbpl.vn/…; javascript:, data:, ftp:, file: and addresses starting with // are not allowed. "
+        "Leave it empty if there is no address.",
+    ),
     "line-break": Code(
         E,
         "Trường '{key}' chỉ được viết trên một dòng nhưng có ký tự xuống dòng hoặc tab {char}",

@@ -202,6 +202,15 @@ CODES: dict[str, Code] = {
         "https://vbpl.vn/…; javascript:, data:, ftp:, file: and addresses starting with // are not allowed. "
         "Leave it empty if there is no address.",
     ),
+    "external-image": Code(
+        E,
+        "Ảnh lấy từ máy chủ khác: '{value}' (trang phải dùng được trong mạng nội bộ và không dẫn người đọc tới máy chủ khác)",
+        "An image loaded from another host: '{value}' (the site must work on a closed network and not send readers to other hosts)",
+        "Tải ảnh về, đặt tệp ảnh cạnh tệp kế hoạch (cùng thư mục docs/plans/<tỉnh>/) rồi ghi đường dẫn tương đối, "
+        "ví dụ ![Sơ đồ tổ chức](so-do.png); không dùng địa chỉ bắt đầu bằng http://, https:// hay //.",
+        "Download the image, put the file beside the plan (the same docs/plans/<province>/ folder) and refer to it "
+        "by a relative path, e.g. ![Organisation chart](so-do.png); no address starting with http://, https:// or //.",
+    ),
     "line-break": Code(
         E,
         "Trường '{key}' chỉ được viết trên một dòng nhưng có ký tự xuống dòng hoặc tab {char}",

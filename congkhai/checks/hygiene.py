@@ -20,6 +20,7 @@ from typing import Any
 from ..findings import Finding
 from ..frontmatter import Path_, Source, dotted
 from ..records import Origin, Tables
+from ..sanitize import external_images
 from ..schemas import Model, load_model
 from ..text import LOOKALIKE_D
 
@@ -99,6 +100,10 @@ def check_source_text(src: Source, model: Model | None = None) -> list[Finding]:
     for i, line in enumerate(src.body.split("\n")):
         for offset, code, params in text_problems(line):
             out.append(Finding(src.path, src.body_line + i, offset + 1, "body", code, {"key": "body", **params}))
+    for offset, image in external_images(src.body):  # the sanitiser drops them too: this says why
+        line = src.body.count("\n", 0, offset)
+        col = offset - (src.body.rfind("\n", 0, offset) + 1) + 1
+        out.append(Finding(src.path, src.body_line + line, col, "body", "external-image", {"value": image}))
     return out
 
 

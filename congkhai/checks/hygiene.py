@@ -101,9 +101,9 @@ def check_source_text(src: Source, model: Model | None = None) -> list[Finding]:
         for offset, code, params in text_problems(line):
             out.append(Finding(src.path, src.body_line + i, offset + 1, "body", code, {"key": "body", **params}))
     for offset, image in external_images(src.body):  # the sanitiser drops them too: this says why
-        line = src.body.count("\n", 0, offset)
+        row = src.body.count("\n", 0, offset)
         col = offset - (src.body.rfind("\n", 0, offset) + 1) + 1
-        out.append(Finding(src.path, src.body_line + line, col, "body", "external-image", {"value": image}))
+        out.append(Finding(src.path, src.body_line + row, col, "body", "external-image", {"value": image}))
     return out
 
 

@@ -12,9 +12,7 @@ import hashlib
 import io
 import json
 import os
-import re
 import subprocess
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -102,100 +100,13 @@ def _typed(value: Any, ftype: str) -> Any:
     return value
 
 
-# --- Formula-safe copies for spreadsheets ------------------------------------------------------
-#
-# A spreadsheet opening a CSV runs a cell that starts with = + - @ as a formula (CSV injection:
-# ``=cmd|' /C calc'!A0``, ``=HYPERLINK(…)`` leaking data). The canonical CSVs are data for
-# frictionless and pandas and keep every value exactly; the copies meant to be opened by a person
-# (``excel/<table>.csv``, ``ke-hoach/<plan>-nhiem-vu.csv``) pass every cell through ``safe_cell``.
-
-SPREADSHEET_PREFIX = "'"
-# What a spreadsheet may read as the start of a formula: the OWASP list (= + - @ TAB CR), LF, their
-# full-width forms (＝ ＋ － ＠, typed by Vietnamese and CJK input methods) and the minus sign U+2212.
-# Any other character whose compatibility form (NFKC) starts with one of them — small ﹦ ﹢ ﹣ ﹫,
-# superscript ⁺ ⁼ — counts too.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\u2212")
-_ASCII_TRIGGERS = frozenset("=+-@")
-_INVISIBLE = frozenset(("Cc", "Cf", "Zs", "Zl", "Zp"))  # stripped before the first character is judged
-# A value of these Table Schema types is left alone when it is a well-formed literal of its type:
-# a negative number must stay a number (``-5``), and a date or boolean can never start a formula.
-# Anything else in such a column (not possible after validation) is judged like text.
-_LITERALS = {
-    "integer": re.compile(r"-?[0-9]+"),
-    "number": re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"),
-    "year": re.compile(r"-?[0-9]{4}"),
-    "boolean": re.compile(r"true|false"),
-    "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
-    "datetime": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[-+][0-9]{2}:[0-9]{2})?"),
-    "time": re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"),
-    "yearmonth": re.compile(r"[0-9]{4}-[0-9]{2}"),
-}
-
-
-def starts_formula(cell: str) -> bool:
-    """Whether a spreadsheet could read ``cell`` as a formula: its first character, once leading
-    whitespace and invisible characters (space, NBSP, ideographic space, zero-width…) are skipped,
-    is a trigger; a leading TAB, CR or LF is a trigger itself (Excel and LibreOffice trim them)."""
-    for ch in cell:
-        if ch in FORMULA_TRIGGERS:
-            return True
-        if ch.isspace() or unicodedata.category(ch) in _INVISIBLE:
-            continue
-        return unicodedata.normalize("NFKC", ch)[:1] in _ASCII_TRIGGERS
-    return False
-
-
-def safe_cell(cell: str, ftype: str = "string") -> str:
-    """``cell`` as a copy for spreadsheets writes it: prefixed with ``'`` when it could start a
-    formula (OWASP's advice; the apostrophe shows that the text is kept as written), else as is.
-
-    Only text is changed: a well-formed number, date or boolean of a column of that type is never
-    prefixed, so ``-5`` stays a number a spreadsheet can add up. The result is ``cell`` or
-    ``"'" + cell`` (drop the apostrophe to get the value back), and applying it twice changes
-    nothing."""
-    literal = _LITERALS.get(ftype)
-    if literal is not None and literal.fullmatch(cell):
-        return cell
-    return SPREADSHEET_PREFIX + cell if starts_formula(cell) else cell
-
-
-# What the package says about it (``datapackage.json``, the open-data page, the data dictionary).
-FORMULA_NOTE: dict[str, Any] = {
-    "vi": (
-        "Các tệp CSV của gói dữ liệu giữ nguyên giá trị như bản in: một ô kiểu văn bản (string, list) có "
-        "thể bắt đầu bằng =, +, -, @ (kể cả sau khoảng trắng, dấu tab, xuống dòng, hoặc dạng toàn khổ "
-        "＝ ＋ － ＠); hãy nhập các cột đó dưới dạng văn bản, không phải công thức (pandas: "
-        "dtype=str; LibreOffice, Excel: kiểu cột Văn bản/Text). Bản cho Excel (excel/<bảng>.csv) và tệp "
-        "nhiệm vụ của từng kế hoạch (ke-hoach/<mã>-nhiem-vu.csv) thêm dấu ' ở đầu các ô đó để bảng tính "
-        "không chạy chúng như công thức; bỏ dấu ' đầu tiên là được giá trị gốc. Cột số, ngày, đúng/sai "
-        "không bị thay đổi."
-    ),
-    "en": (
-        "The package's CSV files keep every value exactly as printed: a text cell (string, list) may "
-        "start with =, +, -, @ (also after spaces, a tab or a line break, or as the full-width "
-        "＝ ＋ － ＠); import those columns as text, never as formulas (pandas: dtype=str; LibreOffice, "
-        "Excel: column type Text). The Excel copies (excel/<table>.csv) and each plan's task file "
-        "(ke-hoach/<id>-nhiem-vu.csv) prefix such cells with an apostrophe (') so that a spreadsheet "
-        "does not run them as formulas; drop the first apostrophe to get the value back. Number, date "
-        "and boolean columns are never changed."
-    ),
-    "prefix": SPREADSHEET_PREFIX,
-    "neutralised-copies": ["excel/<table>.csv", "ke-hoach/<plan>-nhiem-vu.csv"],
-}
-
-
-def csv_bytes(table: Table, rows: list[Row], *, spreadsheet: bool = False) -> bytes:
-    """One table as RFC 4180 CSV, header first. ``spreadsheet`` writes the copy meant to be opened
-    in a spreadsheet: every data cell through ``safe_cell`` (the header is the schema's names)."""
+def csv_bytes(table: Table, rows: list[Row]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(table.field_names)
     types = [f.type for f in table.fields]
     for row in rows:
-        cells = [_cell(row.get(n), t) for n, t in zip(table.field_names, types, strict=True)]
-        if spreadsheet:
-            cells = [safe_cell(c, t) for c, t in zip(cells, types, strict=True)]
-        writer.writerow(cells)
+        writer.writerow([_cell(row.get(n), t) for n, t in zip(table.field_names, types, strict=True)])
     return buf.getvalue().encode("utf-8")
 
 
@@ -220,7 +131,6 @@ def package_descriptor(model: Model, files: dict[str, bytes], modified: str | No
         ],
         "keywords": ["dân vận chính quyền", "dân chủ ở cơ sở", "kế hoạch", "công khai", "Việt Nam"],
         "languages": ["vi"],
-        "x-formula-like-text": FORMULA_NOTE,
     }
     if modified:
         descriptor["modified"] = modified
@@ -270,10 +180,7 @@ def write(files: dict[str, bytes], out_dir: Path) -> None:
 
 
 def plan_bundles(model: Model, rows: dict[str, list[Row]]) -> dict[str, bytes]:
-    """Per-plan downloads: all of one plan's rows as JSON, and its tasks as CSV (``ke-hoach/…``).
-
-    The task CSV is linked from the plan page for people to open in a spreadsheet, so it is the
-    formula-safe copy (``safe_cell``); the canonical ``tasks.csv`` has the exact values."""
+    """Per-plan downloads: all of one plan's rows as JSON, and its tasks as CSV (``ke-hoach/…``)."""
     by_plan: dict[str, dict[str, list[Row]]] = {}
     for table in model.tables.values():
         if "plan_id" not in table.field_names:
@@ -292,5 +199,5 @@ def plan_bundles(model: Model, rows: dict[str, list[Row]]) -> dict[str, bytes]:
                     {f.name: _typed(r.get(f.name), f.type) for f in table.fields} for r in children[table.name]
                 ]
         out[f"ke-hoach/{pid}.json"] = (json.dumps(bundle, ensure_ascii=False, indent=1) + "\n").encode()
-        out[f"ke-hoach/{pid}-nhiem-vu.csv"] = csv_bytes(tasks, children.get("tasks", []), spreadsheet=True)
+        out[f"ke-hoach/{pid}-nhiem-vu.csv"] = csv_bytes(tasks, children.get("tasks", []))
     return out

@@ -28,47 +28,26 @@ SQLITE_NAME = "cong-khai.sqlite"
 EXCEL_DIR = "excel"
 DATASETTE_LITE = "https://lite.datasette.io/"
 PUBLISHER = "Công khai"
+# Cells Excel would read as a formula (CSV injection); the Excel copy prefixes them with "'".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- Excel -------------------------------------------------------------------------------------
 
 
+def excel_safe(cell: str) -> str:
+    """A cell as the Excel copy writes it: a leading ``=``/``+``/``-``/``@`` gets a ``'`` prefix."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def excel_csv(table: Table, rows: list[Row]) -> bytes:
-    """One table as UTF-8 CSV with a byte-order mark and CRLF rows, which Excel opens as UTF-8;
-    cells that could start a formula get a ``'`` prefix (``datasets.safe_cell``, the one rule)."""
-    return (BOM + csv_bytes(table, rows, spreadsheet=True).decode("utf-8")).encode("utf-8")
-
-
-FORMULA_ANCHOR = "o-bat-dau-bang-dau-cong-thuc"
-_FORMULA_MD = {
-    "vi": (
-        "Các tệp CSV chuẩn (`/data/<bảng>.csv`, mô tả trong `datapackage.json`) giữ nguyên giá trị như bản in: "
-        "một ô văn bản (kiểu “văn bản” hay “danh sách”) có thể bắt đầu bằng `=`, `+`, `-`, `@` — kể cả sau "
-        "khoảng trắng, dấu tab, xuống dòng, hoặc ở dạng toàn khổ `＝` `＋` `－` `＠`. Khi nhập vào chương "
-        "trình hay bảng tính, hãy nhập các cột đó dưới dạng văn bản, không phải công thức (pandas: "
-        "`dtype=str`; LibreOffice, Excel: kiểu cột “Văn bản”). Bản cho Excel (`excel/<bảng>.csv`) và tệp "
-        "nhiệm vụ của từng kế hoạch (`ke-hoach/<mã>-nhiem-vu.csv`) thêm dấu `'` ở đầu những ô đó để bảng "
-        "tính không chạy chúng như công thức; bỏ dấu `'` đầu tiên là được giá trị gốc. Cột số, ngày và "
-        "đúng/sai không bị thay đổi, nên số âm vẫn là số."
-    ),
-    "en": (
-        "The canonical CSV files (`/data/<table>.csv`, described by `datapackage.json`) keep every value as "
-        "printed: a text cell (type “text” or “list”) may start with `=`, `+`, `-`, `@` — also after spaces, "
-        "a tab or a line break, or as the full-width `＝` `＋` `－` `＠`. Import those columns as text, never "
-        "as formulas (pandas: `dtype=str`; LibreOffice, Excel: column type “Text”). The Excel copies "
-        "(`excel/<table>.csv`) and each plan's task file (`ke-hoach/<id>-nhiem-vu.csv`) prefix such cells "
-        "with an apostrophe `'` so that a spreadsheet does not run them as formulas; drop the first `'` to "
-        "get the value back. Number, date and boolean columns are never changed, so a negative number stays "
-        "a number."
-    ),
-}
-
-
-def formula_note_md(lang: str = "vi") -> str:
-    """Why some cells of the spreadsheet copies start with ``'`` and how to import the canonical
-    CSVs safely: both languages, ``lang`` first (the other in italics)."""
-    other = "en" if lang == "vi" else "vi"
-    return f"{_FORMULA_MD[lang]}\n\n*{_FORMULA_MD[other]}*\n"
+    """One table as UTF-8 CSV with a byte-order mark and CRLF rows, which Excel opens as UTF-8."""
+    reader = csv.reader(io.StringIO(csv_bytes(table, rows).decode("utf-8"), newline=""))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    for i, record in enumerate(reader):
+        writer.writerow(record if i == 0 else [excel_safe(c) for c in record])
+    return (BOM + buf.getvalue()).encode("utf-8")
 
 
 def excel_files(model: Model, rows: dict[str, list[Row]]) -> dict[str, bytes]:
@@ -264,12 +243,7 @@ def data_dictionary_md(model: Model, lang: str = "vi", heading: int = 2) -> str:
         if lang == "vi"
         else ["Field", "Type", "Required", "Title (Tiếng Việt)", "Description (Tiếng Việt)", "Values, constraints"]
     )
-    out: list[str] = [
-        f"{h} {_pick(lang, 'Ô bắt đầu bằng dấu công thức', 'Cells starting with a formula sign')} "
-        f"{{#{FORMULA_ANCHOR}}}",
-        "",
-        formula_note_md(lang),
-    ]
+    out: list[str] = []
     for table in model.tables.values():
         out += [f"{h} `{table.name}` — {esc(_pick(lang, table.title, table.title_en))}", ""]
         facts = [
@@ -426,8 +400,8 @@ def data_page(
         "[Từ điển dữ liệu](tu-dien.md).\n",
         "## Các bảng dữ liệu\n",
         "Mỗi bảng có bản CSV chuẩn (UTF-8, theo RFC 4180) và bản cho Excel (UTF-8 có BOM để Excel hiển thị "
-        "đúng tiếng Việt; ô có thể bị coi là công thức được thêm dấu `'` ở đầu, xem "
-        f"[bên dưới](#{FORMULA_ANCHOR})).\n",
+        "đúng tiếng Việt; ô bắt đầu bằng `=`, `+`, `-`, `@` được thêm dấu `'` ở đầu để Excel không coi là "
+        "công thức).\n",
     ]
     table_rows = []
     for t in model.tables.values():
@@ -443,7 +417,6 @@ def data_page(
             ]
         )
     out += [md_table(["Bảng", "Số dòng", "CSV", "Excel", "Địa chỉ cố định", "Truy vấn SQL"], table_rows), ""]
-    out += [f"### Ô bắt đầu bằng `=`, `+`, `-`, `@` {{#{FORMULA_ANCHOR}}}\n", formula_note_md("vi")]
     out += ["## Toàn bộ dữ liệu trong một tệp\n"]
     whole = [
         ("datapackage.json", "Mô tả gói dữ liệu (Frictionless Data Package): lược đồ, khóa, mã băm từng tệp"),

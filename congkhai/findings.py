@@ -241,6 +241,36 @@ CODES: dict[str, Code] = {
         "Link or image '{value}' points at a file that is not in the repository: the site would not build",
         "Đặt tệp (ví dụ ảnh .png, .jpg) cạnh kế hoạch với đúng tên đó, hoặc xóa liên kết; liên kết tới kế hoạch khác ghi tên tệp của kế hoạch đó (ví dụ 'ma-ke-hoach.md').",
         "Put the file (e.g. a .png or .jpg image) beside the plan under that name, or remove the link; a link to another plan names its file (e.g. 'plan-id.md').",
+    "invalid-url": Code(
+        E,
+        "Địa chỉ '{value}' ở trường '{key}' không phải là địa chỉ web http(s) đầy đủ",
+        "'{value}' in '{key}' is not a full http(s) web address",
+        "Ghi địa chỉ đầy đủ bắt đầu bằng https:// (hoặc http://) và tên máy chủ, không có dấu cách, ví dụ "
+        "https://vbpl.vn/…; không dùng javascript:, data:, ftp:, file: hay địa chỉ bắt đầu bằng //. Không có "
+        "địa chỉ thì để trống.",
+        "Write the full address, starting with https:// (or http://) and a host name, without spaces, e.g. "
+        "https://vbpl.vn/…; javascript:, data:, ftp:, file: and addresses starting with // are not allowed. "
+        "Leave it empty if there is no address.",
+    ),
+    "external-image": Code(
+        E,
+        "Ảnh lấy từ máy chủ khác: '{value}' (trang phải dùng được trong mạng nội bộ và không dẫn người đọc tới máy chủ khác)",
+        "An image loaded from another host: '{value}' (the site must work on a closed network and not send readers to other hosts)",
+        "Tải ảnh về, đặt tệp ảnh cạnh tệp kế hoạch (cùng thư mục docs/plans/<tỉnh>/) rồi ghi đường dẫn tương đối, "
+        "ví dụ ![Sơ đồ tổ chức](so-do.png); không dùng địa chỉ bắt đầu bằng http://, https:// hay //.",
+        "Download the image, put the file beside the plan (the same docs/plans/<province>/ folder) and refer to it "
+        "by a relative path, e.g. ![Organisation chart](so-do.png); no address starting with http://, https:// or //.",
+    ),
+    "line-break": Code(
+        E,
+        "Trường '{key}' chỉ được viết trên một dòng nhưng có ký tự xuống dòng hoặc tab {char}",
+        "'{key}' is a one-line field but contains a line break or tab {char}",
+        "Viết giá trị trên một dòng: thay dấu xuống dòng, tab bằng một dấu cách (trong YAML bỏ \\n, \\t khỏi "
+        "chuỗi trong ngoặc kép, không dùng khối '|'; trong tệp CSV bỏ dấu xuống dòng trong ô). Chỉ các trường "
+        "ghi chú (như notes) được viết nhiều dòng.",
+        "Write the value on one line: replace each line break or tab with a space (in YAML remove \\n and \\t "
+        "from the quoted text and do not use a '|' block; in a CSV file remove the line break inside the cell). "
+        "Only note fields (such as notes) may span lines.",
     ),
     "non-nfc": Code(
         W,

@@ -58,6 +58,10 @@ Path_ = tuple[str | int, ...]
 Locate = Callable[[Any], tuple[int, int]]
 FENCES = ("---", "...")
 ALIASES = "anchors and aliases (&, *) are not allowed"
+# A YAML 1.1 merge key copies a mapping's keys into its parent after the duplicate check has seen
+# only ``<<``: ``title: A`` + ``<<: {title: B}`` would pass with one title silently dropped.
+MERGE_KEYS = "merge keys (<<) are not allowed: write every key out / không dùng khóa gộp <<, ghi từng trường"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 @dataclass
@@ -197,7 +201,7 @@ def _locator(fm_text: str) -> Locate:
 
 
 def _walk(src: Source, node: Node, path: Path_, seen: set[int], at: Locate) -> bool:
-    """Record marks and report duplicate keys and aliases; False if the tree is unusable."""
+    """Record marks and report duplicate keys, aliases and merge keys; False if the tree is unusable."""
     if id(node) in seen:
         if not any(f.params.get("problem") == ALIASES for f in src.findings):  # once per file, not per alias
             src.findings.append(src.finding(path, "yaml-syntax", problem=ALIASES))
@@ -216,6 +220,10 @@ def _walk(src: Source, node: Node, path: Path_, seen: set[int], at: Locate) -> b
                 continue
             key = key_node.value
             line, col = at(key_node.start_mark)
+            if key_node.tag == _MERGE_TAG:  # plain ``<<`` or ``!!merge``; a quoted "<<" is an unknown key
+                src.findings.append(Finding(src.path, line, col, dotted(path), "yaml-syntax", {"problem": MERGE_KEYS}))
+                ok = False
+                continue
             if key in first:
                 src.findings.append(
                     Finding(

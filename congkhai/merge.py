@@ -11,6 +11,12 @@ a shared reference row (a cited document, a unit, a province) edited in one repo
 in the other. Those are reported as findings naming both shards; nothing is written then, and
 the previous national dataset stays in place (staging folder, then a swap).
 
+Each shard's rows are also checked again as data, not trusted as the output of this tool: text
+hygiene (control characters, line breaks in one-line fields, mojibake…), every Table Schema type
+and constraint, and http(s)-only URLs, each finding naming the shard file, row and field. A shard
+is a folder anyone can hand over (a download, another team's CI): its hash only says it is
+unchanged since it was written, not that it was written by a validating build.
+
 Output rows go through :func:`congkhai.datasets.render`, the writer of the single-repository
 build, so ordering, CSV format, the JSON export and ``datapackage.json`` cannot drift apart.
 """
@@ -25,10 +31,13 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import datasets
+from .checks.hygiene import check_reference_text
+from .checks.rules import check_urls
+from .checks.table import check_table
 from .findings import Finding, Severity
 from .records import Origin, Row, Tables
 from .schemas import PLAN_ROWS, Model, Table, load_model
@@ -221,6 +230,32 @@ def combine(model: Model, shards: Sequence[Shard]) -> tuple[Tables, list[Finding
     return tables, findings
 
 
+def check_rows(model: Model, shards: Sequence[Shard]) -> list[Finding]:
+    """Text hygiene, Table Schema types and constraints, and URLs of every row of every shard.
+
+    Derived columns are checked too: in a shard they are data like any other (the validator skips
+    them only because, in a plan, their errors are reported where their inputs were written).
+    Keys, references and vocabularies are left to :func:`combine`, :func:`check_foreign_keys` and
+    frictionless, which see all shards at once."""
+    tables = Tables({}, {}, [])
+    for shard in sorted(shards, key=lambda s: s.label):
+        for table in model.tables.values():
+            where = _where(shard, f"{table.name}.csv")
+            columns = tuple(table.field_names)
+            for row, line in zip(shard.rows.get(table.name, []), shard.lines.get(table.name, []), strict=True):
+                tables.add(table.name, row, Origin(where, line=line, columns=columns))
+    findings = check_reference_text(tables, list(model.tables), model)
+    for table in model.tables.values():
+        as_data = replace(table, fields=tuple(replace(f, derived=False) for f in table.fields))
+        findings += check_table(model, as_data, tables)
+    findings += check_urls(model, tables)
+    return findings
+
+
+def _errors(findings: Sequence[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
 def check_foreign_keys(model: Model, tables: Tables) -> list[Finding]:
     """Every foreign key of the merged package resolves (frictionless checks again after writing).
 
@@ -328,10 +363,14 @@ def merge(shard_dirs: Sequence[Path], out: Path, labels: Sequence[str] | None = 
     if findings:  # a shard that cannot be read would make every later check misleading
         result.findings = sorted(set(findings), key=Finding.sort_key)
         return result
+    checked = check_rows(model, shards)  # warnings (non-NFC text…) are reported but do not stop the merge
+    if _errors(checked):
+        result.findings = sorted(set(checked), key=Finding.sort_key)
+        return result
     tables, problems = combine(model, shards)
     problems += check_foreign_keys(model, tables)
     if problems:
-        result.findings = sorted(set(problems), key=Finding.sort_key)
+        result.findings = sorted(set(checked + problems), key=Finding.sort_key)
         return result
     modified = max((s.modified for s in shards if s.modified), default=None)
     try:
@@ -346,8 +385,9 @@ def merge(shard_dirs: Sequence[Path], out: Path, labels: Sequence[str] | None = 
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
     try:
         datasets.write(files, staging)
-        result.findings = frictionless_findings(staging / "datapackage.json", str(out))
-        if not result.findings:
+        invalid = frictionless_findings(staging / "datapackage.json", str(out))
+        result.findings = sorted(set(checked + invalid), key=Finding.sort_key)
+        if not _errors(result.findings):
             swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

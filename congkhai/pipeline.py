@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .checks.files import check_files, inside, plan_sources
 from .checks.hygiene import check_reference_text
@@ -23,6 +24,16 @@ from .schemas import Model, load_model
 from .timing import stage
 
 PLANS_DIR = Path("docs") / "plans"
+VIET_NAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today_in_viet_nam(now: dt.datetime | None = None) -> dt.date:
+    """The date in Viet Nam at ``now`` (default: the clock): the "today" of every build.
+
+    Future issue dates, monitoring's overdue and due-this-month states and the feeds' dates are
+    about Vietnamese calendar days, so they must not depend on the runner's time zone: a CI runner
+    on UTC reads 17 March until 07:00 on the 18th in Viet Nam. ``--today`` overrides it."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(VIET_NAM).date()
 
 
 @dataclass
@@ -33,7 +44,7 @@ class Validation:
     tables: Tables
     findings: list[Finding]
     mentions: dict[str, Counter[str]] = field(default_factory=dict)
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=today_in_viet_nam)
 
     @property
     def errors(self) -> list[Finding]:
@@ -57,7 +68,7 @@ def validate(
     """
     root = root.resolve()
     model = load_model()
-    today = today or dt.date.today()
+    today = today or today_in_viet_nam()
     tables = Tables({}, {}, [])
     findings: list[Finding] = []
     broken: set[str] = set()

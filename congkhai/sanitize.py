@@ -11,7 +11,12 @@ set any attribute, so the body is rewritten, outside code spans, as follows:
   autolinks (``<https://…>``), which Markdown turns into safe links itself;
 * a Markdown link or image whose destination has a scheme other than http, https or mailto is
   broken (``[x]\\(javascript:…)``, ``[id]\\: javascript:…``) so that it shows as text;
-* every ``{`` is escaped as ``\\{``, so attr_list never sees an attribute list.
+* every ``{`` is escaped as ``\\{``, so attr_list never sees an attribute list;
+* an image that is not local (``![x](https://…)``, ``![x](//host/p.png)``, ``![x][ref]`` whose
+  definition is such a URL) is broken as ``!&#91;x](…)`` so that it shows as text: the site must
+  work on a closed network and must not send its readers' addresses to another host. Images are
+  relative URLs within the site (a file beside the plan). Validation reports them
+  (``external-image``, :func:`external_images`); this is the defence behind it.
 
 A ``<`` followed by a space or digit (``a < b``), ``&`` and all other Markdown are left alone, so a
 body without raw HTML, links or braces is returned unchanged.
@@ -60,6 +65,102 @@ _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 _LEADING_JUNK = frozenset("\\<>`'\"")
 # Skipped inside a scheme: what browsers delete anywhere in a URL (tab, CR, LF) or Markdown removes.
 _INNER_JUNK = frozenset("\t\n\r\\`")
+
+
+_REFERENCE_DEF = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*\n?[ \t]*", re.MULTILINE)
+_RAW_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
+_URL_JUNK = frozenset("\t\n\r")
+
+
+def local_url(value: str) -> bool:
+    """Whether ``value``, as a browser reads it, is a URL within the site: no scheme, no host.
+
+    Tab, CR and LF are deleted and leading or trailing controls and spaces stripped, as browsers
+    do, and ``\\`` is read as ``/`` (``/\\host/x`` is ``//host/x`` to a browser)."""
+    v = "".join(ch for ch in html.unescape(value) if ch not in _URL_JUNK).strip("".join(map(chr, range(33))))
+    v = v.replace("\\", "/")
+    return not v.startswith("//") and not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", v)
+
+
+def _destination_external(text: str, pos: int) -> bool:
+    """Whether the link destination starting at ``pos`` leaves the site (a scheme, or ``//``).
+
+    Generous like :func:`_unsafe_scheme`: entities are decoded and what Markdown or a browser
+    drops is skipped, so that a host hidden behind any of them is still seen."""
+    seen: list[str] = []
+    for ch in _decoded(text, pos):
+        if not seen and (ch.isspace() or ch < " " or ch == "\x7f" or ch in "<`'\""):
+            continue
+        if ch in _INNER_JUNK - {"\\"}:
+            continue
+        seen.append("/" if ch == "\\" else ch)
+        if seen[0] == "/":
+            if len(seen) == 2:
+                return seen[1] == "/"  # protocol-relative: another host
+            continue
+        if not (ch in _SCHEME_CHARS and (len(seen) > 1 or ch.isalpha())):
+            return ch == ":" and len(seen) > 1
+    return False
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _definitions(text: str) -> dict[str, int]:
+    """Reference definitions ``[label]: destination`` → where each destination starts (the first wins)."""
+    out: dict[str, int] = {}
+    for m in _REFERENCE_DEF.finditer(text):
+        out.setdefault(_label(m.group(1)), m.end())
+    return out
+
+
+def _image_external(text: str, i: int, definitions: dict[str, int]) -> bool:
+    """Whether ``![`` at ``i`` starts an image whose source leaves the site."""
+    depth, j = 1, i + 2
+    while j < len(text) and depth:  # the alt text: brackets nest, a backslash escapes, a blank line ends it
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if text.startswith("\n\n", j):
+            return False
+        depth += {"[": 1, "]": -1}.get(ch, 0)
+        j += 1
+    if depth:
+        return False
+    alt = text[i + 2 : j - 1]
+    if text.startswith("(", j):
+        return _destination_external(text, j + 1)
+    k = j + 1 if text[j : j + 1] in (" ", "\n") else j
+    if text.startswith("[", k):
+        close = text.find("]", k + 1)
+        label = text[k + 1 : close] if close >= 0 else ""
+        start = definitions.get(_label(label or alt))
+    else:
+        start = definitions.get(_label(alt))
+    return start is not None and _destination_external(text, start)
+
+
+def external_images(markdown: str) -> list[tuple[int, str]]:
+    """(offset, source) of every image in ``markdown`` that is not local: Markdown images outside
+    code spans and raw ``<img src>`` (which ``sanitize_body`` shows as text, but which was meant
+    to load). Validation reports each as ``external-image``."""
+    text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), markdown)
+    definitions = _definitions(text)
+    out: list[tuple[int, str]] = []
+    for start, end in _gaps(len(text), _code_spans(text)):
+        i = text.find("![", start, end)
+        while i >= 0:
+            if not _escaped(text, i) and _image_external(text, i, definitions):
+                line = text[i : (text.find("\n", i) + 1 or len(text) + 1) - 1]
+                out.append((i, line[: line.find(")") + 1 or 120]))
+            i = text.find("![", i + 2, end)
+        for m in _RAW_IMG.finditer(text, start, end):
+            src = next(g for g in m.groups() if g is not None)
+            if not local_url(src):
+                out.append((m.start(), src))
+    return sorted(out)
 
 
 def sanitize_body(markdown: str) -> str:
@@ -111,9 +212,10 @@ def _pairs(runs: list[re.Match[str]]) -> list[tuple[int, int]] | None:
 def _rewrite(text: str, spans: list[tuple[int, int]]) -> str:
     out: list[str] = []
     last = 0
+    definitions = _definitions(text)
     for start, end in _gaps(len(text), spans):
         out.append(text[last:start])  # a code span, untouched
-        out.append(_rewrite_prose(text, start, end))
+        out.append(_rewrite_prose(text, start, end, definitions))
         last = end
     out.append(text[last:])
     return "".join(out)
@@ -127,12 +229,17 @@ def _gaps(length: int, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]
     yield pos, length
 
 
-def _rewrite_prose(text: str, start: int, end: int) -> str:
+def _rewrite_prose(text: str, start: int, end: int, definitions: dict[str, int]) -> str:
     """``text[start:end]`` (not code) rewritten; link destinations are read on into ``text``."""
     out: list[str] = []
     i = start
     while i < end:
         ch = text[i]
+        if ch == "!" and text.startswith("[", i + 1) and not _escaped(text, i):
+            # an image that leaves the site shows as text; a local one is left to the rules below
+            out.append("!&#91;" if _image_external(text, i, definitions) else "![")
+            i += 2
+            continue
         if ch == "<":
             m = _ALLOWED_TAG.match(text, i, end) or _AUTOLINK.match(text, i, end)
             if m:
@@ -267,10 +374,11 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
         return None
     if attr in {"href", "src", "cite"}:
         v = "".join(ch for ch in value if ch not in "\t\n\r").strip(" \x00\x01\x02\x03\x04\x05\x06\x07\x08")
+        if tag == "img":  # images are local only: a closed network, no reader sent to another host
+            return value if local_url(value) else None
         m = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", v)
         if m:
-            allowed = {"https"} if tag == "img" else SAFE_SCHEMES
-            return value if m.group(1).lower() in allowed else None
+            return value if m.group(1).lower() in SAFE_SCHEMES else None
         return value
     return value
 
@@ -280,7 +388,8 @@ def clean_html(fragment: str) -> str:
 
     No script, style, iframe, object, embed, form, base or meta survives (those with content lose
     it), no event handler, ``style`` (but ``text-align`` on table cells), ``srcdoc`` or ``formaction``; URLs are relative or http,
-    https or mailto (images: relative or https only); ``data-*`` attributes (the filterable tables)
+    https or mailto (images: relative within the site only, so an ``<img>`` that would load from
+    another host loses its ``src``); ``data-*`` attributes (the filterable tables)
     are kept except Material's ``data-md-*``; comments are removed; links get no ``rel`` added.
     """
     return nh3.clean(

@@ -60,6 +60,30 @@ def test_aliases_are_refused():
     assert [f.code for f in src.findings] == ["yaml-syntax"] and src.data is None
 
 
+@pytest.mark.parametrize(
+    "front",
+    [
+        "title: Kế hoạch A\n<<: {title: Kế hoạch B}\n",  # the merged title would be dropped unseen
+        "<<: {title: Kế hoạch B}\n",
+        "tasks:\n  - id: a\n    <<: {id: b}\n",
+        "title: Kế hoạch A\n!!merge <<: {title: Kế hoạch B}\n",
+        "base: &x {title: Kế hoạch B}\n<<: *x\n",  # also an alias: one finding for the file
+    ],
+)
+def test_merge_keys_are_refused_as_yaml_syntax(front):
+    """A merge key copies keys past the duplicate check, so it is refused as ``yaml-syntax`` like an
+    alias (a YAML feature the plan files do not use), not as ``duplicate-key``: it hides a key
+    whether or not it duplicates one, and nothing is constructed from such a tree."""
+    src = parse_source("p.md", f"---\n{front}---\n")
+    assert [f.code for f in src.findings] == ["yaml-syntax"] and src.data is None
+    assert src.findings[0].line == 2 + front.split("\n").index(next(ln for ln in front.split("\n") if "<<" in ln))
+
+
+def test_quoted_merge_key_is_an_ordinary_key():
+    src = parse_source("p.md", '---\ntitle: A\n"<<": {title: B}\n---\n')
+    assert src.findings == [] and src.data == {"title": "A", "<<": {"title": "B"}}
+
+
 def test_not_a_mapping():
     assert [f.code for f in parse_source("p.md", "---\n- a\n- b\n---\n").findings] == ["not-a-mapping"]
 

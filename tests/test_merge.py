@@ -289,3 +289,51 @@ def test_usage_errors_exit_2(shards: dict[str, Path], tmp_path: Path, capsys: py
     assert main(["merge", a, str(tmp_path / "nowhere"), "--out", str(tmp_path / "n")]) == 2
     err = capsys.readouterr().err
     assert "not a dataset folder" in err and "given twice" in err and "Traceback" not in err
+
+
+def _edit_cell(folder: Path, table: str, column: str, value: str, row: int = 0) -> int:
+    """Set one cell of a shard's CSV (and rehash): the file line of that record."""
+    path = folder / f"{table}.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows[row + 1][rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8", newline="")
+    _rehash(folder)
+    reader = csv.reader(io.StringIO(buf.getvalue(), newline=""))
+    line = 1
+    for i, _ in enumerate(reader):
+        if i == row + 1:
+            return line
+        line = reader.line_num + 1
+    raise AssertionError(row)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "code"),
+    [
+        ("plans", "title", "Kế hoạch\x07 thực hiện", "control-character"),
+        ("units", "name", "Phòng Nội vụ\nhuyện", "line-break"),
+        ("directives", "title", "KÕ ho¹ch thùc hiÖn", "mojibake"),
+        ("plans", "issue_year", "hai nghìn", "type-error"),  # a derived column is data in a shard
+        ("tasks", "due_date", "30/06/2024", "type-error"),
+        ("plans", "source_url", "javascript:alert(1)", "invalid-url"),
+    ],
+)
+def test_shard_rows_are_checked_again_as_data(
+    shards: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], table, column, value, code
+) -> None:
+    """A shard is a folder anyone can hand over: its rows get the validator's text, type and URL
+    checks, each finding naming the shard file, row and field; the previous output is kept."""
+    out = _merge(tmp_path, shards["a"], shards["b"])
+    before = _files(out)
+    capsys.readouterr()
+    bad = tmp_path / "bad"
+    shutil.copytree(shards["b"], bad)
+    line = _edit_cell(bad, table, column, value)
+    assert main(["merge", str(shards["a"]), str(bad), "--out", str(out), "--format", "json"]) == 1
+    out_text, err = capsys.readouterr()
+    assert "Traceback" not in out_text + err
+    found = {(f["file"], f["line"], f["field"], f["code"]) for f in json.loads(out_text)["findings"]}
+    assert found == {(f"{bad}/{table}.csv", line, column, code)}
+    assert _files(out) == before

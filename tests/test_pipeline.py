@@ -59,3 +59,42 @@ def test_the_seed_plans_are_clean(seed_repo: Path) -> None:
     assert [(f.file, f.line, f.code) for f in result.findings] == []
     assert len(result.tables.rows["plans"]) == 5
     assert len(result.tables.rows["directives"]) > 100
+
+
+# --- "today" is Viet Nam's date, whatever the runner's time zone -----------------------------
+
+
+def test_today_is_the_date_in_viet_nam():
+    from congkhai.pipeline import today_in_viet_nam
+
+    assert today_in_viet_nam(dt.datetime(2024, 3, 17, 18, 30, tzinfo=dt.UTC)) == dt.date(2024, 3, 18)
+    assert today_in_viet_nam(dt.datetime(2024, 3, 17, 16, 59, tzinfo=dt.UTC)) == dt.date(2024, 3, 17)
+    assert today_in_viet_nam(dt.datetime(2024, 12, 31, 17, 0, tzinfo=dt.UTC)) == dt.date(2025, 1, 1)
+
+
+def test_validate_defaults_to_the_date_in_viet_nam(tmp_path, monkeypatch):
+    """The clock is injected: at 2024-03-17T18:30Z the runner (on UTC) reads the 17th; Viet Nam the 18th."""
+    import shutil
+    import types
+
+    import congkhai.pipeline as pipeline
+
+    instant = dt.datetime(2024, 3, 17, 18, 30, tzinfo=dt.UTC)
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return instant if tz is None else instant.astimezone(tz)
+
+    class RunnerDate(dt.date):
+        @classmethod
+        def today(cls):  # type: ignore[override]
+            return dt.date(2024, 3, 17)  # the runner's local date (TZ=UTC)
+
+    monkeypatch.setattr(pipeline, "dt", types.SimpleNamespace(datetime=Clock, date=RunnerDate, UTC=dt.UTC))
+    (tmp_path / "data").mkdir()
+    for csv in (Path(__file__).resolve().parent.parent / "data").glob("*.csv"):
+        shutil.copyfile(csv, tmp_path / "data" / csv.name)
+    (tmp_path / "docs" / "plans").mkdir(parents=True)
+    assert validate(tmp_path).today == dt.date(2024, 3, 18)
+    assert pipeline.Validation(tmp_path, load_model(), [], None, []).today == dt.date(2024, 3, 18)  # type: ignore[arg-type]

@@ -16,7 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from congkhai.frontmatter import read_source
-from congkhai.sanitize import MARKDOWN_EXTENSIONS, ArticleNotFound, clean_article, clean_html, sanitize_body
+from congkhai.sanitize import (
+    MARKDOWN_EXTENSIONS,
+    ArticleNotFound,
+    clean_article,
+    clean_html,
+    external_images,
+    sanitize_body,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOADS = [
@@ -132,7 +139,16 @@ def problems(html: str) -> list[str]:
                 found.append(f"style {value!r}")
             if name in URL_ATTRIBUTES and _scheme(value) not in {None, "http", "https", "mailto"}:
                 found.append(f"URL {value!r} in <{tag} {name}>")
+            if tag == "img" and name == "src" and not _within_site(value):
+                found.append(f"image from another host {value!r}")
     return found
+
+
+def _within_site(url: str) -> bool:
+    """A browser's reading of an image URL: relative (no scheme, no ``//`` host), so nothing loads
+    from another host (the site runs on closed networks and must not hand readers to others)."""
+    url = "".join(ch for ch in url if ch not in "\t\n\r").strip("".join(map(chr, range(0x21)))).replace("\\", "/")
+    return _scheme(url) is None and not url.startswith("//")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -150,6 +166,61 @@ def test_clean_html_alone_stops_the_payload(payload: str) -> None:
     html = clean_html(render(payload))
     assert problems(html) == [], html
     assert clean_html(html) == html
+
+
+EXTERNAL_IMAGES = [
+    "![x](//host/p.png)",
+    "![x](https://host/p.png)",
+    "![x](http://host/p.png 'tiêu đề')",
+    "![x](<https://host/p.png>)",
+    "![x](\\\\host/p.png)",
+    "![x](/\\host/p.png)",
+    "![x](&#47;&#47;host/p.png)",
+    "![x](HtTpS://host/p.png)",
+    "![x](data:image/png;base64,iVBORw0KGgo=)",
+    "![a [b] c](https://host/p.png)",
+    "![x][logo]\n\n[logo]: https://host/p.png",
+    "![logo]\n\n[logo]: //host/p.png",
+    "![x] [logo]\n\n[LOGO]:\n  https://host/p.png",
+    "[![x](https://host/badge.png)](https://host/)",
+    '<img src="https://host/p.png">',
+    "<IMG SRC=//host/p.png>",
+]
+
+
+@pytest.mark.parametrize("body", EXTERNAL_IMAGES)
+def test_external_image_is_not_loaded(body: str) -> None:
+    """Both layers: the sanitised body renders no image from another host, and neither does the
+    unsanitised body once its HTML is cleaned."""
+    assert "<img" not in render(sanitize_body(body)).lower()
+    cleaned = clean_html(render(body))
+    assert problems(cleaned) == [], cleaned
+
+
+@pytest.mark.parametrize("body", EXTERNAL_IMAGES)
+def test_external_image_is_found(body: str) -> None:
+    [(offset, _)] = external_images(body)
+    assert offset == (0 if body.startswith("<") else body.index("!["))
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["![Sơ đồ](so-do.png)", "![Sơ đồ](anh/so-do.png)", "![x][r]\n\n[r]: so-do.png", "![x](../so-do.png)"],
+)
+def test_local_image_is_kept(body: str) -> None:
+    assert external_images(body) == []
+    assert "<img" in clean_html(render(sanitize_body(body)))
+
+
+@pytest.mark.parametrize("body", ["`![x](https://host/p.png)`", "\\![x](https://host/p.png)", "[x](https://host/)"])
+def test_not_an_image(body: str) -> None:
+    """In a code span, after an escaped ``!``, or a link: nothing is loaded, nothing is reported."""
+    assert external_images(body) == []
+
+
+def test_clean_html_drops_the_src_of_an_external_img() -> None:
+    html = '<p><img src="https://host/p.png" alt="a"><img src="/\\host/p.png"><img src="so-do.png"></p>'
+    assert clean_html(html) == '<p><img alt="a"><img><img src="so-do.png"></p>'
 
 
 def test_corpus_is_large_enough() -> None:

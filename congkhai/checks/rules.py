@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..directives import canonical_id
 from ..findings import Finding
@@ -253,6 +254,39 @@ def check_sections(tables: Tables) -> Iterator[Finding]:
                 )
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+WEB_SCHEMES = ("http", "https")
+
+
+def web_url(value: str) -> bool:
+    """Whether ``value`` is an absolute http(s) URL with a host: the only kind of link a plan or a
+    reference row may carry, because the site and the feeds (``tien-do.xml``) publish it as a link
+    and ``javascript:``, ``data:`` or ``file:`` there run or load something on a reader's machine."""
+    if _SPACE_OR_CONTROL.search(value) or "\\" in value:
+        return False
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(host)
+
+
+def check_urls(model: Model, tables: Tables) -> Iterator[Finding]:
+    """Every field whose Table Schema format is ``uri`` holds an http(s) URL with a host.
+
+    A value without any scheme (``//host/x``, ``vbpl.vn/x``) is already a ``type-error`` of the
+    ``uri`` format (frictionless), so it is not reported twice."""
+    for table in model.tables.values():
+        fields = [f.name for f in table.fields if f.descriptor.get("format") == "uri"]
+        for row, origin in tables.iter(table.name) if fields else []:
+            for name in fields:
+                value = row.get(name)
+                if isinstance(value, str) and value and _SCHEME.match(value) and not web_url(value):
+                    yield origin.finding(name, "invalid-url", key=name, value=value)
+
+
 INACTIVE = {"het_hieu_luc", "ngung_hieu_luc"}
 
 
@@ -320,4 +354,5 @@ def check_rules(
     out += check_sections(tables)
     out += check_status(tables)
     out += check_cited_in_force(tables)
+    out += check_urls(model, tables)
     return out

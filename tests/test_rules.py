@@ -1,0 +1,51 @@
+"""Rules beyond the Table Schema (congkhai/checks/rules.py): URLs that may be published as links."""
+
+from __future__ import annotations
+
+import pytest
+
+from congkhai.checks.rules import check_urls, web_url
+from congkhai.records import Origin, Tables
+from congkhai.schemas import load_model
+
+REFUSED = [
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "ftp://x",
+    "//evil/x",
+    "https:/no-host",
+    "https://",
+    "https:\\\\evil.example\\x",
+    "https://vbpl.vn/a b",
+    "https://vbpl.vn/\x07",
+    "https://[::1",
+]
+ACCEPTED = ["https://vbpl.vn/TW/Pages/vbpq-toanvan.aspx?ItemID=1", "http://caoloc.langson.gov.vn/", "HTTPS://VBPL.VN"]
+
+
+@pytest.mark.parametrize("value", REFUSED)
+def test_only_http_urls_with_a_host(value):
+    assert not web_url(value)
+
+
+@pytest.mark.parametrize("value", ACCEPTED)
+def test_http_urls_accepted(value):
+    assert web_url(value)
+
+
+def test_every_uri_field_of_every_table_is_checked():
+    """The fields come from the schemas' ``format: uri``, not from a list kept here."""
+    model = load_model()
+    tables = Tables({}, {}, [])
+    uri_fields = {}
+    for table in model.tables.values():
+        for f in table.fields:
+            if f.descriptor.get("format") == "uri":
+                uri_fields[table.name] = f.name
+                tables.add(table.name, {f.name: "javascript:alert(1)"}, Origin(f"{table.name}.csv", line=2))
+    assert {"plans", "directives", "task_updates"} <= set(uri_fields)
+    found = {(f.file, f.field, f.code) for f in check_urls(model, tables)}
+    assert found == {(f"{t}.csv", name, "invalid-url") for t, name in uri_fields.items()}

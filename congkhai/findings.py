@@ -241,6 +241,7 @@ CODES: dict[str, Code] = {
         "Link or image '{value}' points at a file that is not in the repository: the site would not build",
         "Đặt tệp (ví dụ ảnh .png, .jpg) cạnh kế hoạch với đúng tên đó, hoặc xóa liên kết; liên kết tới kế hoạch khác ghi tên tệp của kế hoạch đó (ví dụ 'ma-ke-hoach.md').",
         "Put the file (e.g. a .png or .jpg image) beside the plan under that name, or remove the link; a link to another plan names its file (e.g. 'plan-id.md').",
+    ),
     "invalid-url": Code(
         E,
         "Địa chỉ '{value}' ở trường '{key}' không phải là địa chỉ web http(s) đầy đủ",

@@ -19,6 +19,7 @@ from .records import Row
 from .schemas import Model
 from .search import SEARCH_END
 from .text import date_vi
+from .urls import safe_url
 
 
 def md_url(path: str) -> str:
@@ -331,8 +332,9 @@ class Listing:
             "|---|---|",
         ]
         lines += [f"| {h(k)} | {h(v).replace('|', '&#124;')} |" for k, v in meta if v]
-        if d.get("url"):
-            lines.append(f'| Toàn văn | <a href="{h(d["url"])}">{h(d["url"])}</a> |')
+        url = safe_url(d.get("url"))
+        if url:
+            lines.append(f'| Toàn văn | <a href="{h(url)}">{h(url)}</a> |')
         citing = sorted(
             self.citing.get(directive_id, []),
             key=lambda c: (str(self.plans[c["plan_id"]].get("issue_date") or ""), c["plan_id"]),

@@ -23,6 +23,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from .schemas import Model, load_model
+from .urls import safe_url
 
 SCHEMA_ORG = "https://schema.org"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -179,7 +180,7 @@ def directive_jsonld(directive: Mapping[str, Any], url: str, *, model: Model | N
             "legislationType": _label(model, "doc_type", directive.get("doc_type")),
             "legislationPassedBy": [_org(str(issuer))] if issuer else [],
             "inLanguage": "vi",
-            "sameAs": directive.get("url"),
+            "sameAs": safe_url(directive.get("url")),
         }
     )
 
@@ -434,7 +435,7 @@ def dublin_core(
         "DC.language": "vi",
         "DC.subject": "; ".join(_label(model, "topic", t) or "" for t in plan.get("topics") or []),
         "DC.coverage": str(plan.get("place") or ""),
-        "DC.source": str(plan.get("source_url") or ""),
+        "DC.source": safe_url(plan.get("source_url")) or "",
     }
     return {k: " ".join(v.split()) for k, v in dc.items() if v and v.strip()}
 

@@ -32,6 +32,7 @@ from .records import Row
 from .schemas import Model, load_model
 from .text import date_vi
 from .text import fold as fold_accents
+from .urls import safe_url
 
 CLOSED = frozenset({"done", "cancelled"})
 NO_LEAD = "Chưa xác định đơn vị chủ trì"
@@ -479,9 +480,10 @@ def status_feed(
             summary.append(f"Tiến độ: {_int(c['progress'])}%")
         if c.get("result"):
             summary.append(f"Kết quả: {' '.join(str(c['result']).split())}")
-        if c.get("evidence"):
-            summary.append(f"Minh chứng: {c['evidence']}")
-            sub(entry, "link", rel="related", href=str(c["evidence"]))
+        evidence = safe_url(c.get("evidence"))
+        if evidence:
+            summary.append(f"Minh chứng: {evidence}")
+            sub(entry, "link", rel="related", href=evidence)
         sub(entry, "summary", "\n".join(summary), type="text")
     ET.indent(feed, space=" ")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

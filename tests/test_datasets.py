@@ -205,7 +205,8 @@ def test_spreadsheet_copies_neutralise_every_payload_and_the_dataset_keeps_it(se
 
     ids = _payload_plans(seed_repo)
     v = validate(seed_repo)
-    assert not v.errors, [(f.file, f.field, f.code) for f in v.errors]
+    # line breaks are refused in one-line fields ("\n=1"); the spreadsheet copies must hold anyway
+    assert {f.code for f in v.errors} <= {"line-break"}, [(f.file, f.field, f.code) for f in v.errors]
     downloads, _ = render_all(v, None)
     copies = {k: b for k, b in downloads.items() if k.endswith(".csv") and "/" in k}
     assert all(f"ke-hoach/{pid}-nhiem-vu.csv" in copies for pid in ids) and "excel/tasks.csv" in copies

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..directives import canonical_id
 from ..findings import Finding
@@ -18,6 +17,7 @@ from ..numbers import validate_number_symbol
 from ..records import Origin, Row, Tables
 from ..schemas import Model
 from ..text import fold
+from ..urls import web_url
 
 WHAT = {"plans": "kế hoạch / plan", "tasks": "nhiệm vụ / task", "citations": "trích dẫn / citation"}
 
@@ -255,22 +255,6 @@ def check_sections(tables: Tables) -> Iterator[Finding]:
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
-WEB_SCHEMES = ("http", "https")
-
-
-def web_url(value: str) -> bool:
-    """Whether ``value`` is an absolute http(s) URL with a host: the only kind of link a plan or a
-    reference row may carry, because the site and the feeds (``tien-do.xml``) publish it as a link
-    and ``javascript:``, ``data:`` or ``file:`` there run or load something on a reader's machine."""
-    if _SPACE_OR_CONTROL.search(value) or "\\" in value:
-        return False
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        return False
-    return parts.scheme.lower() in WEB_SCHEMES and bool(host)
 
 
 def check_urls(model: Model, tables: Tables) -> Iterator[Finding]:

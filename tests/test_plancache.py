@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -298,12 +299,18 @@ def test_a_library_upgrade_changes_the_fingerprint(broken_repo, monkeypatch):
     real = importlib.metadata.distributions
 
     class Upgraded:
+        """An installed distribution as ``importlib.metadata`` gives it, frictionless upgraded."""
+
         def __init__(self, dist: Any) -> None:
             self.dist = dist
-            name = dist.metadata["Name"]
-            version = "999.0" if name and name.lower() == "frictionless" else dist.version
-            self.metadata = {"Name": name, "Version": version}
-            self.version = version
+            self.upgraded = (dist.metadata["Name"] or "").lower() == "frictionless"
+            self.version = "999.0" if self.upgraded else dist.version
+
+        def read_text(self, name: str) -> str | None:
+            text = self.dist.read_text(name)
+            if text and self.upgraded:
+                text = re.sub(r"(?m)^Version: .*$", "Version: 999.0", text, count=1)
+            return text
 
     monkeypatch.setattr(importlib.metadata, "distributions", lambda **kw: [Upgraded(d) for d in real(**kw)])
     assert any(d.version == "999.0" for d in importlib.metadata.distributions()), "frictionless is installed"

@@ -147,9 +147,7 @@ def _key(rel: str, raw: bytes) -> str:
 def analyse(model: Model, src: Source, catalogue: Catalogue) -> PlanWork:
     """The per-plan work, without the row-level table checks (done in batches: see ``_batch``)."""
     findings = [*src.findings, *check_structure(model, src), *check_source_text(src)]
-    tables = Tables({}, {}, [])
-    plan_rows(model, src, tables)
-    rows = [(name, row, origin.path, origin.leaf) for name in tables.rows for row, origin in tables.iter(name)]
+    rows = _rows(model, src)
     body: list[Finding] = []
     mentions: Counter[str] = Counter()
     if src.data is not None:
@@ -158,6 +156,15 @@ def analyse(model: Model, src: Source, catalogue: Catalogue) -> PlanWork:
     # are kept): dropping it saves a second copy of the corpus in memory and in the cache.
     src.text = ""
     return PlanWork(src, findings, body, rows, mentions)
+
+
+def _rows(model: Model, src: Source) -> list[tuple[str, Row, Path_, bool]]:
+    """The plan's rows: a function of its front matter alone, so a cache entry does not store them
+    but derives them again (smaller entries, and rows share their values with the front matter as
+    they do when computed)."""
+    tables = Tables({}, {}, [])
+    plan_rows(model, src, tables)
+    return [(name, row, origin.path, origin.leaf) for name in tables.rows for row, origin in tables.iter(name)]
 
 
 def _table_findings(model: Model, works: Sequence[PlanWork]) -> None:
@@ -219,7 +226,7 @@ def plan_works(
             if wanted is not None and not wanted(rel) and key is not None and key in heads:
                 out.append(Head(rel, heads[key]))
             else:
-                out.append(_load(store, key, secret))
+                out.append(_load(store, key, secret, model))
     missing = [i for i, w in enumerate(out) if w is None]
     if missing:
         items = [(files[i], root) for i in missing]
@@ -311,14 +318,14 @@ def _compute(items: list[tuple[Path, Path]], directive_rows: list[Row]) -> list[
         return [work for batch in pool.map(_batch, chunks) for work in batch]
 
 
-def _load(store: Path | None, key: str | None, secret: bytes) -> PlanWork | None:
+def _load(store: Path | None, key: str | None, secret: bytes, model: Model) -> PlanWork | None:
     if store is None or key is None:
         return None
     payload = _read_entry(store, f"{key[:2]}/{key}", secret)
     if payload is None:
         return None
     try:
-        return _work_from(_decode(payload))
+        return _work_from(_decode(payload), model)
     except Exception:  # signed by us but not readable as a plan's work: recompute it
         return None
 
@@ -499,13 +506,12 @@ def _work_to(work: PlanWork) -> list[Any]:
         [_finding_to(f) for f in src.findings],
         [_finding_to(f) for f in work.findings],
         [_finding_to(f) for f in work.body_findings],
-        [[_enc(table), _enc(row), _path(path), _enc(leaf)] for table, row, path, leaf in work.rows],
         dict(work.mentions),
     ]
 
 
-def _work_from(data: list[Any]) -> PlanWork:
-    (path, text, fm, body, body_line, marks), src_findings, findings, body_findings, rows, mentions = data
+def _work_from(data: list[Any], model: Model) -> PlanWork:
+    (path, text, fm, body, body_line, marks), src_findings, findings, body_findings, mentions = data
     paths, lines, columns = marks
     source = Source(
         path, text, fm, body, body_line, dict(zip(map(tuple, paths), zip(lines, columns, strict=True), strict=True))
@@ -515,7 +521,7 @@ def _work_from(data: list[Any]) -> PlanWork:
         source,
         [Finding(*f) for f in findings],
         [Finding(*f) for f in body_findings],
-        [(table, row, tuple(p), leaf) for table, row, p, leaf in rows],
+        _rows(model, source),
         Counter(mentions),
     )
 

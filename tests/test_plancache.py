@@ -193,7 +193,7 @@ def test_an_entry_gives_back_exactly_the_work_that_was_stored(broken_repo):
     exotic = next(w for w in works if w.source.path.endswith("exotic.md"))
     assert isinstance(exotic.source.data["pairs"][0], tuple) and 1 in exotic.source.data, "the plan parsed"
     for work in works:
-        back = plancache._work_from(plancache._decode(_json(plancache._work_to(work))))
+        back = plancache._work_from(plancache._decode(_json(plancache._work_to(work))), model)
         for name in ("findings", "body_findings", "rows", "mentions"):
             assert _same(getattr(work, name), getattr(back, name)), (work.source.path, name)
         for name in ("path", "text", "data", "body", "body_line", "marks", "findings"):

@@ -1,14 +1,18 @@
 """Build the site and datasets in a staging directory and swap it into place only on success.
 
-A failed validation or a failed MkDocs build leaves the previous ``site/`` untouched.
+A failed validation or a failed MkDocs build leaves the previous ``site/`` untouched, and a build
+killed at any point leaves a complete ``site/`` (the old or the new one; see :func:`swap`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -199,13 +203,11 @@ def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str,
 def build_site(validation: Validation, out: Path) -> BuildResult:
     root = validation.root
     out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)  # before rendering: the "what changed" section reads the previous site
     with stage("render"):
         downloads, pages = render_all(validation, out / "data")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in out.parent.glob(f".{out.name}-staging-*"):
-        # left by a build that was killed; builds of one output never run at once (CI's concurrency group)
-        shutil.rmtree(leftover, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
     try:
         docs_dir = staging / "pages"
         site_dir = staging / "site"
@@ -227,11 +229,80 @@ def build_site(validation: Validation, out: Path) -> BuildResult:
 
 
 def swap(new: Path, out: Path) -> None:
-    """Move ``new`` to ``out``; the old output is moved aside first and removed only afterwards."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}-old-{os.getpid()}")
-        out.rename(old)
-    new.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Put ``new`` in place of ``out`` so that ``out`` is never missing, even if the build is killed.
+
+    On Linux the two folders are exchanged in one step (``renameat2(RENAME_EXCHANGE)``): ``out`` is
+    the old site, then the new one, never neither; the old one, now at ``new``, is then removed.
+    Where that call does not exist (macOS, Windows, old kernels or libc) or the file system refuses
+    it, the fallback is two renames (``out`` aside, ``new`` to ``out``). A kill between those two
+    leaves no ``out`` but the complete old site beside it, which :func:`clean_leftovers` puts back
+    at the next build. (A symbolic link flipped atomically would avoid that gap, but would make
+    ``site/`` a link, which publishing tools and people copying the folder do not all follow.)
+    """
+    if not (out.exists() or out.is_symlink()):
+        new.rename(out)
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # the previous output; a kill here leaves only a leftover
+        return
+    old = out.with_name(f"{OLD_PREFIX.format(name=out.name)}{os.getpid()}")
+    out.rename(old)
+    try:
+        new.rename(out)
+    except OSError:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+OLD_PREFIX = ".{name}-old-"
+STAGING_PREFIX = ".{name}-staging-"
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM}
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Exchange two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``, glibc ≥ 2.28).
+
+    False when this system or file system cannot, so the caller falls back; other errors raise.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in _UNSUPPORTED:
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove what killed builds left beside ``out``: staging folders and old outputs.
+
+    If ``out`` itself is missing — a build killed between the two renames of :func:`swap`'s
+    fallback — the most recently moved old output is complete and is put back first. Builds of one
+    output never run at once (CI's concurrency group), so nothing here belongs to a live build.
+    """
+    olds = sorted(out.parent.glob(f"{OLD_PREFIX.format(name=out.name)}*"), key=_changed, reverse=True)
+    if olds and not (out.exists() or out.is_symlink()):
+        olds.pop(0).rename(out)
+    for leftover in [*out.parent.glob(f"{STAGING_PREFIX.format(name=out.name)}*"), *olds]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _changed(path: Path) -> float:
+    try:
+        return path.lstat().st_ctime  # a rename sets it
+    except OSError:
+        return 0.0

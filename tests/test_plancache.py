@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from congkhai import plancache
 from congkhai.corpus import generate
 from congkhai.pipeline import Validation, plan_files, validate
+from congkhai.records import Tables, read_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 NEG = ROOT / "tests" / "fixtures" / "negative"
@@ -46,6 +48,7 @@ def broken_repo(data_repo: Path) -> Path:
 
 
 def test_cached_runs_find_exactly_what_an_uncached_run_finds(broken_repo, monkeypatch, tmp_path):
+    (broken_repo / "docs" / "plans" / "negative" / "exotic.md").write_text(EXOTIC, encoding="utf-8")
     monkeypatch.setenv("CONGKHAI_CACHE", "off")
     plain = _outcome(validate(broken_repo, today=TODAY))
     assert plain[0], "the negative corpus must produce findings"
@@ -134,3 +137,185 @@ def test_a_one_file_check_of_a_reference_table_checks_it_and_one_of_a_plan_does_
     assert [(f.file, f.line, f.field, f.code) for f in alone.findings] == on_units
     plan = plan_files(broken_repo)[0]
     assert not [f for f in validate(broken_repo, only=[plan], today=TODAY).findings if f.file.startswith("data/")]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same types all the way down (a tuple is not a list, a key 1 not "1")."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(
+            _same(x, b[k]) and _same(k, kb) for (k, x), kb in zip(a.items(), b, strict=True)
+        )
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and a != a:
+        return b != b
+    if isinstance(a, plancache.Finding):
+        return _same(
+            (a.file, a.line, a.column, a.field, a.code, a.params), (b.file, b.line, b.column, b.field, b.code, b.params)
+        )
+    return bool(a == b)
+
+
+EXOTIC = """---
+id: la-mot-ke-hoach-la
+title: !!binary aGVsbG8=
+tags: !!set {a, b}
+issue_date: !!timestamp 2024-01-02T03:04:05+07:00
+at_utc: !!timestamp 2024-01-02T03:04:05Z
+day: !!timestamp 2024-01-02
+pairs: !!omap [a: 1, b: 2]
+1: a number as a key
+1.5: a float as a key
+null: an empty key
+nan: .nan
+inf: -.inf
+big: 123456789012345678901234567890
+"\\0": a key that is the format's tag
+nested: {"\\0": t, v: [1, 2]}
+---
+Nội dung.
+"""
+
+
+def test_an_entry_gives_back_exactly_the_work_that_was_stored(broken_repo):
+    """Every value the YAML safe loader can produce comes back with its type: tuples, non-text keys,
+    bytes, sets, dates, NaN — and the findings, rows, marks and mentions of every broken plan."""
+    (broken_repo / "docs" / "plans" / "negative" / "exotic.md").write_text(EXOTIC, encoding="utf-8")
+    model = plancache.load_model()
+    directives = Tables({}, {}, [])
+    table = model.tables["directives"]
+    read_reference(broken_repo / str(table.reference_path), "directives", table, directives)
+    assert directives.rows["directives"]
+    plancache._init(directives.rows["directives"])
+    works = plancache._batch([(p, broken_repo) for p in plan_files(broken_repo)])
+    exotic = next(w for w in works if w.source.path.endswith("exotic.md"))
+    assert isinstance(exotic.source.data["pairs"][0], tuple) and 1 in exotic.source.data, "the plan parsed"
+    for work in works:
+        back = plancache._work_from(plancache._decode(_json(plancache._work_to(work))), model)
+        for name in ("findings", "body_findings", "rows", "mentions"):
+            assert _same(getattr(work, name), getattr(back, name)), (work.source.path, name)
+        for name in ("path", "text", "data", "body", "body_line", "marks", "findings"):
+            assert _same(getattr(work.source, name), getattr(back.source, name)), (work.source.path, name)
+
+
+def _json(data: Any) -> bytes:
+    import json
+
+    return json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+class _Payload:
+    """Unpickling this writes a marker file: what a poisoned pickle cache would do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.write_text, (self.marker, "code ran"))
+
+
+def test_a_pickled_entry_planted_in_the_cache_is_never_run(broken_repo, monkeypatch, tmp_path):
+    import pickle
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CONGKHAI_CACHE", str(cache))
+    expected = _outcome(validate(broken_repo, today=TODAY))
+    marker = tmp_path / "pwned"
+    evil = pickle.dumps(_Payload(marker))
+    store = cache / plancache.fingerprint(broken_repo)
+    for path in plan_files(broken_repo):  # every entry, where this and the previous format keep them
+        key = plancache._key(path.relative_to(broken_repo).as_posix(), path.read_bytes())
+        (store / key[:2]).mkdir(parents=True, exist_ok=True)
+        (store / key[:2] / key).write_bytes(evil)
+    for name in ("heads.pickle", "heads.json"):
+        (store / name).write_bytes(evil)
+    assert _outcome(validate(broken_repo, today=TODAY)) == expected
+    plan = plan_files(broken_repo)[0]
+    validate(broken_repo, only=[plan], today=TODAY)  # the one-file check reads the index of the others
+    assert not marker.exists(), "a cache entry ran code"
+
+
+def _entry(cache: Path, root: Path, path: Path) -> Path:
+    key = plancache._key(path.relative_to(root).as_posix(), path.read_bytes())
+    return cache / plancache.fingerprint(root) / key[:2] / key
+
+
+def test_an_entry_whose_findings_were_removed_is_recomputed(broken_repo, monkeypatch, tmp_path):
+    import json
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CONGKHAI_CACHE", str(cache))
+    monkeypatch.setattr(plancache, "PARALLEL_MIN", 10**9)
+    first = validate(broken_repo, today=TODAY)
+    broken = next(
+        p
+        for p in plan_files(broken_repo)
+        if any(f.file == p.relative_to(broken_repo).as_posix() for f in first.findings)
+    )
+    rel = broken.relative_to(broken_repo).as_posix()
+    entry = _entry(cache, broken_repo, broken)
+    mac, payload = entry.read_bytes().split(b"\n", 1)
+    data = json.loads(payload)
+    data[1] = data[2] = data[3] = []  # an attacker hides the plan's findings, keeping the old MAC
+    entry.write_bytes(mac + b"\n" + json.dumps(data, ensure_ascii=False).encode())
+    again = validate(broken_repo, today=TODAY)
+    assert [f for f in again.findings if f.file == rel] == [f for f in first.findings if f.file == rel] != []
+    alone = validate(broken_repo, only=[broken], today=TODAY)
+    assert [f.code for f in alone.findings] == [f.code for f in first.findings if f.file == rel]
+
+
+def test_an_entry_signed_with_another_key_is_recomputed(broken_repo, monkeypatch, tmp_path):
+    """A restored cache is only used with the key it was written with (CI: a secret)."""
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CONGKHAI_CACHE_KEY", "the main branch's secret")
+    monkeypatch.setattr(plancache, "PARALLEL_MIN", 10**9)
+    validate(broken_repo, today=TODAY)
+    assert not (tmp_path / "cache" / "key").exists(), "a key from the environment is never written down"
+    reads: list[str] = []
+    real = plancache.read_source
+    monkeypatch.setattr(plancache, "read_source", lambda path, root: reads.append(path.name) or real(path, root))
+    validate(broken_repo, today=TODAY)
+    assert reads == []
+    monkeypatch.setenv("CONGKHAI_CACHE_KEY", "a guess")
+    validate(broken_repo, today=TODAY)
+    assert sorted(reads) == sorted(p.name for p in plan_files(broken_repo))
+
+
+def test_without_a_key_in_the_environment_one_is_made_readable_only_by_its_owner(broken_repo, monkeypatch, tmp_path):
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONGKHAI_CACHE_KEY", raising=False)
+    validate(broken_repo, today=TODAY)
+    key = tmp_path / "cache" / "key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert len(bytes.fromhex(key.read_text().strip())) == 32
+
+
+def test_a_library_upgrade_changes_the_fingerprint(broken_repo, monkeypatch):
+    import importlib.metadata
+
+    before = plancache.fingerprint(broken_repo)
+    real = importlib.metadata.distributions
+
+    class Upgraded:
+        """An installed distribution as ``importlib.metadata`` gives it, frictionless upgraded."""
+
+        def __init__(self, dist: Any) -> None:
+            self.dist = dist
+            self.upgraded = (dist.metadata["Name"] or "").lower() == "frictionless"
+            self.version = "999.0" if self.upgraded else dist.version
+
+        def read_text(self, name: str) -> str | None:
+            text = self.dist.read_text(name)
+            if text and self.upgraded:
+                text = re.sub(r"(?m)^Version: .*$", "Version: 999.0", text, count=1)
+            return text
+
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda **kw: [Upgraded(d) for d in real(**kw)])
+    assert any(d.version == "999.0" for d in importlib.metadata.distributions()), "frictionless is installed"
+    assert plancache.fingerprint(broken_repo) != before
+    monkeypatch.setattr(importlib.metadata, "distributions", real)
+    assert plancache.fingerprint(broken_repo) == before
+    monkeypatch.setattr(plancache.sys, "version", "3.99.0 (another interpreter)")
+    assert plancache.fingerprint(broken_repo) != before

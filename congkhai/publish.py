@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import compliance, datasets, metadata, mkbuild, monitoring, opendata, published, search, stats
+from .checks.rules import source_file_problem
 from .history import last_changed
 from .markdown import esc
 from .pages import PageBuilder, plan_url, with_front_matter
@@ -90,7 +91,7 @@ def originals(validation: Validation) -> frozenset[str]:
         if (
             isinstance(name, str)
             and name
-            and "/" not in name
+            and source_file_problem(name) is None  # "." crashed with_name (checks/rules.py reports it)
             and (validation.root / src.path).with_name(name).is_file()
         ):
             out.add(str(data["id"]))

@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from ..limits import IMPORT_CPU_SECONDS, IMPORT_MEMORY_BYTES
 from .sources import LimitError
@@ -66,16 +66,26 @@ def run_bounded(name: str, work: Callable[[], T]) -> T:
             child.kill()
         child.join()
     if message is None:
-        killed = child.exitcode in (-signal.SIGXCPU, -signal.SIGKILL)
-        message = ("time", None) if killed else ("memory", None)
+        message = _death(child.exitcode)
     kind, payload = message
     if kind == "ok":
-        return payload  # type: ignore[no-any-return]
+        return cast(T, payload)
     if kind == "time":
         raise LimitError(IMPORT_CPU_SECONDS, name)
     if kind == "memory":
         raise LimitError(IMPORT_MEMORY_BYTES, name)
+    assert isinstance(payload, BaseException)
     raise payload
+
+
+def _death(exitcode: int | None) -> tuple[str, Any]:
+    """What stopped a child that sent nothing: the processor limit kills with SIGXCPU, then SIGKILL;
+    under the memory limit C code that cannot allocate aborts, and a stack that cannot grow faults."""
+    if exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return ("time", None)
+    if exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+        return ("memory", None)
+    return ("error", RuntimeError(f"the import's child process ended with exit code {exitcode}"))
 
 
 def _child(send: Any, work: Callable[[], Any]) -> None:

@@ -143,6 +143,9 @@ def test_limits_are_declared_once_and_documented():
             assert (CODES[lim.code].vi, CODES[lim.code].hint_en) == (lim.message_vi, lim.split_en)
     assert {lim.code for lim in limits.LIMITS if lim.code} == {"plan-too-large", "too-many-tasks", "line-too-long"}
     assert len({lim.name for lim in limits.LIMITS}) == len(limits.LIMITS)
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "huong-dan" / "index.md").read_text(encoding="utf-8")
+    for lim in (PLAN_BYTES, PLAN_TASKS, LINE_CHARS, limits.SOURCE_BYTES, limits.TEXT_BYTES, limits.DOCX_PARAGRAPHS):
+        assert lim.show(lim.value, "vi") in guide, f"the staff guide does not give {lim.name}"
 
 
 # --- source_file ----------------------------------------------------------------------------------

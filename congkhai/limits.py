@@ -228,17 +228,17 @@ TEXT_BYTES = Limit(
     _SPLIT_TEXT_VI,
     _SPLIT_TEXT_EN,
     "Real source texts are at most 23 KB (180 times less); the importer reads about 0.4 MB a second, "
-    "so 4 MB is about 10 s; 30 MB took 105 s.",
+    "so 4 MB is 10 to 20 s; 30 MB took 105 s.",
 )
 TEXT_CHARS = Limit(
     "text_chars",
-    4_000_000,
+    4 * MB,
     "characters",
     "Độ dài văn bản lấy ra từ tệp",
     "Length of the text taken from the file",
     _SPLIT_TEXT_VI,
     _SPLIT_TEXT_EN,
-    "The same bound as a text file, for the text taken from a Word or PDF file, before it is analysed.",
+    "The bound of a text file, in characters, for the text taken from any file before it is analysed.",
 )
 IMPORT_CPU_SECONDS = Limit(
     "import_cpu_seconds",
@@ -249,7 +249,8 @@ IMPORT_CPU_SECONDS = Limit(
     _SPLIT_TEXT_VI,
     _SPLIT_TEXT_EN,
     "Processor time of the child process that reads the file (RLIMIT_CPU; the wall clock gets 2.5 times "
-    "more). A file at every other limit takes about 15 s; this is the backstop for what they miss.",
+    "more). A text at the size limit takes about 20 s (a million one-line paragraphs); this is the backstop "
+    "for what the other limits miss.",
 )
 IMPORT_MEMORY_BYTES = Limit(
     "import_memory_bytes",
@@ -260,7 +261,7 @@ IMPORT_MEMORY_BYTES = Limit(
     _SPLIT_TEXT_VI,
     _SPLIT_TEXT_EN,
     "Address space the child process that reads the file may add (RLIMIT_AS). A file at every other limit "
-    "needs about 400 MB; this is the backstop for what they miss.",
+    "needs at most about 400 MB; this is the backstop for what the other limits miss.",
 )
 
 LIMITS: tuple[Limit, ...] = (

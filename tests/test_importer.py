@@ -353,3 +353,25 @@ def test_the_child_process_returns_results_and_refusals_whole():
     assert (source.value.message_vi, source.value.message_en) == ("hỏng", "damaged")
     with pytest.raises(ZeroDivisionError):  # a bug stays a bug (the command line says "internal error")
         run_bounded("k", lambda: 1 // 0)
+
+
+def test_joining_continued_lines_scans_each_line_once(monkeypatch):
+    # every line was joined onto the growing paragraph and the whole of it searched again:
+    # 1.4 million one-word lines (a 4 MB text, under the size limit) never finished
+    from congkhai.importer import body
+
+    scanned = [0]
+
+    class Counting:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def search(self, text):
+            scanned[0] += len(text)
+            return self.pattern.search(text)
+
+    monkeypatch.setattr(body, "_TERMINAL", Counting(body._TERMINAL))
+    lines = ["việc"] * 5_000
+    built = body.build_body(lines)
+    assert [b.text for b in built.blocks] == [" ".join(lines)]  # one paragraph, as before
+    assert scanned[0] < 10 * len(lines) * len("việc")

@@ -184,7 +184,7 @@ def parse_source(rel: str, text: str) -> Source:
 
 def _bound_tasks(src: Source, node: Node, at: Locate) -> None:
     """Report a task list over the limit and keep only its first tasks, before anything is built from
-    it: every task becomes checked rows, and a plan of 8 MB can hold half a million short ones."""
+    it: every task becomes checked rows, and a plan of 16 MB can hold a million short ones."""
     if not isinstance(node, MappingNode):
         return
     for key_node, value_node in node.value:

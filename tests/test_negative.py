@@ -43,7 +43,7 @@ NOT_FROM_INPUT: dict[str, str] = {
     "plan-in-two-shards": "needs several shard dataset folders: tests/test_merge.py",
     "reference-conflict": "needs several shard dataset folders: tests/test_merge.py",
     "merged-package-invalid": "a defence behind our own merge checks (no valid shards produce it): tests/test_merge.py",
-    "plan-too-large": "a plan over 8 MB is too large for a fixture: tests/test_limits.py writes one",
+    "plan-too-large": "a plan over 16 MB is too large for a fixture: tests/test_limits.py writes one",
     "too-many-tasks": "more than 10,000 valid tasks are too large for a fixture: tests/test_limits.py writes them",
 }
 

@@ -12,6 +12,8 @@ from dataclasses import field as dc_field
 from enum import StrEnum
 from typing import Any
 
+from .limits import LIMITS
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -329,6 +331,15 @@ CODES: dict[str, Code] = {
         "Tách thành các phần tử riêng.",
         "Split it into separate items.",
     ),
+    "source-file-name": Code(
+        E,
+        "source_file '{value}' không phải là tên một tệp đặt cạnh kế hoạch: {reason_vi}",
+        "source_file '{value}' is not the name of a file beside the plan: {reason_en}",
+        "Ghi đúng tên tệp bản gốc nằm cùng thư mục với kế hoạch, ví dụ '072_kh_ubnd.pdf': không có '/' hay '\\', "
+        "không bắt đầu bằng dấu chấm, không có ký tự điều khiển; hoặc xóa dòng source_file nếu không giữ bản gốc.",
+        "Write the name of the original file in the plan's folder, e.g. '072_kh_ubnd.pdf': no '/' or '\\', "
+        "no leading dot, no control characters; or delete the source_file line if the original is not kept.",
+    ),
     # Merging province shards (congkhai/merge.py): problems that only appear between shards.
     "shard-not-a-dataset": Code(
         E,
@@ -373,6 +384,11 @@ CODES: dict[str, Code] = {
         "Every shard passed but the merge does not: please report it with the input folders. The previous national dataset is kept.",
     ),
 }
+
+# Size limits (congkhai/limits.py): message and hint derived from each limit's one declaration.
+CODES.update(
+    {lim.code: Code(E, lim.message_vi, lim.message_en, lim.split_vi, lim.split_en) for lim in LIMITS if lim.code}
+)
 
 
 SHAPES = {

@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .findings import Finding, shape_params
+from .limits import LINE_CHARS, PLAN_BYTES, PLAN_TASKS
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -102,6 +103,11 @@ def read_source(path: Path, root: Path) -> Source:
     except ValueError:
         rel = path.as_posix()
     try:
+        size = path.stat().st_size
+        if PLAN_BYTES.exceeded(size):  # refused unread: a 25 MB plan took 55 s and 2 GB to check
+            src = Source(rel, "")
+            src.findings.append(Finding(rel, 0, 0, "", "plan-too-large", PLAN_BYTES.params(size)))
+            return src
         raw = path.read_bytes()
     except OSError as exc:
         src = Source(rel, "")
@@ -122,6 +128,10 @@ def read_source(path: Path, root: Path) -> Source:
 def parse_source(rel: str, text: str) -> Source:
     src = Source(rel, text)
     lines = text.split("\n")
+    long_line = next((i for i, line in enumerate(lines) if LINE_CHARS.exceeded(len(line))), None)
+    if long_line is not None:  # the first one only: one pasted document is one finding, not thousands
+        params = LINE_CHARS.params(len(lines[long_line]))
+        src.findings.append(Finding(rel, long_line + 1, LINE_CHARS.value + 1, "", "line-too-long", params))
     if not lines or lines[0].rstrip() != "---":
         src.findings.append(Finding(rel, 1, 1, "", "no-front-matter"))
         src.body = text
@@ -142,6 +152,7 @@ def parse_source(rel: str, text: str) -> Source:
         if node is None:
             src.findings.append(src.finding((), "not-a-mapping", **shape_params("mapping", "null")))
             return src
+        _bound_tasks(src, node, at)
         if _walk(src, node, (), set(), at):
             src.data = _construct(src, loader, node)
     except yaml.reader.ReaderError as exc:
@@ -173,6 +184,20 @@ def parse_source(rel: str, text: str) -> Source:
     finally:
         loader.dispose()
     return src
+
+
+def _bound_tasks(src: Source, node: Node, at: Locate) -> None:
+    """Report a task list over the limit and keep only its first tasks, before anything is built from
+    it: every task becomes checked rows, and a plan of 16 MB can hold a million short ones."""
+    if not isinstance(node, MappingNode):
+        return
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == "tasks" and isinstance(value_node, SequenceNode):
+            count = len(value_node.value)
+            if PLAN_TASKS.exceeded(count):
+                line, col = at(key_node.start_mark)
+                src.findings.append(Finding(src.path, line, col, "tasks", "too-many-tasks", PLAN_TASKS.params(count)))
+                del value_node.value[PLAN_TASKS.value :]
 
 
 def _construct(src: Source, loader: Any, node: Node) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from . import compliance, datasets, metadata, mkbuild, monitoring, opendata, published, search, stats
 from .checks.files import Entry, inside, publishable, walk
+from .checks.rules import source_file_problem
 from .history import last_changed
 from .markdown import with_front_matter
 from .pages import PageBuilder, plan_url
@@ -99,8 +100,8 @@ def originals(validation: Validation) -> frozenset[str]:
     for src in validation.sources:
         data = src.data or {}
         name = data.get("source_file")
-        if not isinstance(name, str) or not name or "/" in name or "\\" in name or name in (".", ".."):
-            continue
+        if not isinstance(name, str) or not name or source_file_problem(name) is not None:
+            continue  # "." crashed with_name (checks/rules.py reports it)
         path = (root / src.path).with_name(name)
         rel = PurePosixPath(src.path).with_name(name).as_posix()
         entry = Entry(rel, path, path.is_symlink(), path.is_dir())

@@ -126,8 +126,9 @@ def test_many_aliases_are_one_finding():
 def test_deep_nesting_is_a_finding_not_a_crash(nest):
     # libyaml's composer recursed on the C stack and crashed the interpreter (segfault) at ~100k levels
     src = parse_source("p.md", "---\nid: x\ndeep:" + nest + "\n---\n")
-    assert [f.code for f in src.findings] == ["yaml-syntax"] and src.data is None
-    assert src.findings[0].params["problem"] == "lồng quá nhiều cấp / nested too deeply"
+    found = [f for f in src.findings if f.code != "line-too-long"]  # 100,000 characters on one line: also a finding
+    assert [f.code for f in found] == ["yaml-syntax"] and src.data is None
+    assert found[0].params["problem"] == "lồng quá nhiều cấp / nested too deeply"
 
 
 def test_many_indicators_in_a_shallow_plan_still_load():

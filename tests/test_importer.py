@@ -264,3 +264,114 @@ def test_draft_front_matter_loads_whatever_the_source_characters(text: str) -> N
     assert [f for f in src.findings if f.code == "yaml-syntax"] == []
     assert src.data is not None and src.data["title"] == (ex.header.title or "CẦN KIỂM TRA")
     assert "\ufffe" in src.data["title"] or "\x7f" in src.data["issuers"][0]["as_printed"]
+
+
+# --- limits: sizes before reading; time and memory bounded by the child process -------------------
+
+
+def test_a_text_file_over_the_limit_is_refused_unread(tmp_path, capsys):
+    from congkhai.cli import main
+    from congkhai.limits import TEXT_BYTES
+
+    big = tmp_path / "ke-hoach.txt"
+    big.write_bytes(b"Mot doan van cua phu luc.\n\n" * (TEXT_BYTES.value // 27 + 1))
+    assert main(["import", str(big)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "Lỗi nội bộ" not in err
+    assert "ke-hoach.txt" in err and "vượt giới hạn 4 MB" in err and "over the limit of 4 MB" in err
+    assert "Tách văn bản thành nhiều tệp" in err
+
+
+def test_the_text_taken_from_a_file_is_bounded(tmp_path, monkeypatch):
+    import dataclasses
+
+    from congkhai.importer import sources
+
+    monkeypatch.setattr(sources, "TEXT_CHARS", dataclasses.replace(sources.TEXT_CHARS, value=1000))
+    path = tmp_path / "k.md"
+    path.write_text("Đoạn văn. " * 200, encoding="utf-8")
+    with pytest.raises(sources.LimitError) as refused:
+        sources.read_text(path)
+    assert refused.value.limit.name == "text_chars" and refused.value.actual == 2000
+
+
+def _small(monkeypatch, name: str, value: int) -> None:
+    import dataclasses
+
+    from congkhai.importer import sandbox
+
+    monkeypatch.setattr(sandbox, name, dataclasses.replace(getattr(sandbox, name), value=value))
+
+
+def test_the_import_is_stopped_past_its_processor_time(tmp_path, monkeypatch, capsys):
+    import congkhai.importer as importer
+    from congkhai.cli import main
+
+    def forever(*_args: object) -> None:
+        while True:
+            pass
+
+    _small(monkeypatch, "IMPORT_CPU_SECONDS", 1)
+    monkeypatch.setattr(importer, "extract", forever)
+    source = tmp_path / "k.txt"
+    source.write_text("KẾ HOẠCH\n", encoding="utf-8")
+    assert main(["import", str(source), "-o", str(tmp_path / "d.md")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "k.txt: Thời gian xử lý khi nhập tệp vượt giới hạn 1 giây" in err and "limit of 1 seconds" in err
+    assert not (tmp_path / "d.md").exists()
+
+
+def test_the_import_is_stopped_past_its_memory(monkeypatch):
+    from congkhai.importer.sandbox import available, run_bounded
+    from congkhai.importer.sources import LimitError
+
+    if not available():
+        pytest.skip("no fork or no resource module: only the size limits apply")
+    _small(monkeypatch, "IMPORT_MEMORY_BYTES", 64 * 1024 * 1024)
+    with pytest.raises(LimitError) as refused:
+        run_bounded("k.docx", lambda: bytearray(512 * 1024 * 1024))
+    assert refused.value.limit.name == "import_memory_bytes"
+    assert "k.docx: Memory used by the import went over the limit of 64 MB" in refused.value.message_en
+
+
+def test_the_child_process_returns_results_and_refusals_whole():
+    from congkhai.importer.sandbox import run_bounded
+    from congkhai.importer.sources import LimitError, SourceError
+    from congkhai.limits import DOCX_PARAGRAPHS
+
+    assert run_bounded("k", lambda: {"a": [1, 2]}) == {"a": [1, 2]}
+
+    def refuse(error: Exception) -> None:
+        raise error
+
+    with pytest.raises(LimitError) as limit:
+        run_bounded("k", lambda: refuse(LimitError(DOCX_PARAGRAPHS, "k.docx", 60_000)))
+    assert (limit.value.limit, limit.value.actual) == (DOCX_PARAGRAPHS, 60_000)
+    with pytest.raises(SourceError) as source:
+        run_bounded("k", lambda: refuse(SourceError("hỏng", "damaged")))
+    assert (source.value.message_vi, source.value.message_en) == ("hỏng", "damaged")
+    with pytest.raises(ZeroDivisionError):  # a bug stays a bug (the command line says "internal error")
+        run_bounded("k", lambda: 1 // 0)
+
+
+def test_joining_continued_lines_scans_each_line_once(monkeypatch):
+    # every line was joined onto the growing paragraph and the whole of it searched again:
+    # 1.4 million one-word lines (a 4 MB text, under the size limit) never finished
+    from congkhai.importer import body
+
+    scanned = [0]
+
+    class Counting:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def search(self, text):
+            scanned[0] += len(text)
+            return self.pattern.search(text)
+
+    monkeypatch.setattr(body, "_TERMINAL", Counting(body._TERMINAL))
+    lines = ["việc"] * 5_000
+    built = body.build_body(lines)
+    assert [b.text for b in built.blocks] == [" ".join(lines)]  # one paragraph, as before
+    assert scanned[0] < 10 * len(lines) * len("việc")

@@ -44,6 +44,8 @@ NOT_FROM_INPUT: dict[str, str] = {
     "reference-conflict": "needs several shard dataset folders: tests/test_merge.py",
     "symlink-refused": "git fixtures would be copied through the link: tests/test_files.py makes the links",
     "merged-package-invalid": "a defence behind our own merge checks (no valid shards produce it): tests/test_merge.py",
+    "plan-too-large": "a plan over 16 MB is too large for a fixture: tests/test_limits.py writes one",
+    "too-many-tasks": "more than 10,000 valid tasks are too large for a fixture: tests/test_limits.py writes them",
 }
 
 Key = tuple[str, int, str, str]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
@@ -306,6 +307,44 @@ def check_cited_in_force(tables: Tables) -> Iterator[Finding]:
             )
 
 
+_FORBIDDEN_IN_NAME = {
+    "/": ("có dấu '/'", "it contains '/'"),
+    "\\": ("có dấu '\\'", "it contains '\\'"),
+}
+
+
+def source_file_problem(name: str) -> tuple[str, str] | None:
+    """Why ``name`` is not a plain file name beside the plan (Vietnamese, English), or None.
+
+    The build offers ``source_file`` for download from the plan's folder: ".", "..", a path, a hidden
+    or an unnamable file must be refused here, not found by the build (``"."`` crashed it)."""
+    if name in (".", ".."):
+        return f"'{name}' là thư mục, không phải tệp", f"'{name}' is a folder, not a file"
+    for char, reason in _FORBIDDEN_IN_NAME.items():
+        if char in name:
+            return reason
+    bad = next((ch for ch in name if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")), None)
+    if bad is not None:
+        return f"có ký tự điều khiển U+{ord(bad):04X}", f"it contains the control character U+{ord(bad):04X}"
+    if name.startswith("."):
+        return "bắt đầu bằng dấu chấm (tệp ẩn)", "it starts with a dot (a hidden file)"
+    if name != name.strip():
+        return "có dấu cách ở đầu hoặc cuối", "it starts or ends with a space"
+    if len(name.encode("utf-8")) > 255:
+        return "dài quá 255 byte", "it is longer than 255 bytes"
+    return None
+
+
+def check_source_file(tables: Tables) -> Iterator[Finding]:
+    for row, origin in tables.iter("plans"):
+        name = row.get("source_file")
+        problem = source_file_problem(name) if isinstance(name, str) and name else None
+        if problem is not None:
+            yield origin.finding(
+                "source_file", "source-file-name", value=name, reason_vi=problem[0], reason_en=problem[1]
+            )
+
+
 class _Subjects(Tables):
     """All rows, to be pointed at and looked up; only the subject tables' rows are checked."""
 
@@ -339,4 +378,5 @@ def check_rules(
     out += check_status(tables)
     out += check_cited_in_force(tables)
     out += check_urls(model, tables)
+    out += check_source_file(tables)
     return out

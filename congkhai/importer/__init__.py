@@ -275,24 +275,38 @@ def _append_catalogue(root: Path, new_rows: list[dict[str, object]]) -> int:
 
 
 def import_file(path: Path, root: Path, out: Path | None, as_json: bool) -> int:
-    """Import one file: print the extraction as JSON, or write the draft plan. Exit code 0/1/2."""
+    """Import one file: print the extraction as JSON, or write the draft plan.
+
+    Exit code 0 done; 1 the file is refused — unreadable, or over a limit of :mod:`congkhai.limits`
+    (one line naming the limit, the value and how to split the document); 2 usage error (no such
+    file, or the draft would overwrite a plan)."""
     from .draft import draft_plan
+    from .sources import SourceError
 
     path, root = Path(path), Path(root)
     if not path.is_file():
         print(f"lỗi: không tìm thấy tệp {path}", file=sys.stderr)
         return 2
-    try:
-        text = _read(path)
+    rows = _catalogue(root)
+
+    def work() -> tuple[Extraction, str, list[dict[str, object]]]:
+        extraction = extract(_read(path), rows)
+        markdown, new_rows = ("", []) if as_json else draft_plan(extraction, rows, path.name)
+        return extraction, markdown, new_rows
+
+    from .sandbox import run_bounded
+
+    try:  # reading and analysis bounded in time and memory (congkhai/limits.py)
+        extraction, markdown, new_rows = run_bounded(path.name, work)
     except (ValueError, OSError) as exc:
         print(f"lỗi: {exc}", file=sys.stderr)
         return 1
-    rows = _catalogue(root)
-    extraction = extract(text, rows)
+    except SourceError as exc:  # a limit of the sandbox itself
+        print(f"lỗi: {exc.message_vi} ({exc.message_en})", file=sys.stderr)
+        return 1
     if as_json:
         print(json.dumps(to_json(extraction), ensure_ascii=False, indent=2))
         return 0
-    markdown, new_rows = draft_plan(extraction, rows, path.name)
     if out is None:
         m = re.search(r"^id: (.+)$", markdown, re.M)
         plan_id = m.group(1).strip().strip('"') if m else "ke-hoach-moi"

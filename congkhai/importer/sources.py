@@ -31,6 +31,18 @@ from pathlib import Path
 from typing import Any
 
 from ..checks.hygiene import MOJIBAKE
+from ..limits import (
+    DOCX_MEMBER_BYTES,
+    DOCX_MEMBERS,
+    DOCX_PARAGRAPHS,
+    DOCX_RATIO,
+    DOCX_TOTAL_BYTES,
+    RATIO_MIN_BYTES,
+    SOURCE_BYTES,
+    TEXT_BYTES,
+    TEXT_CHARS,
+    Limit,
+)
 from ..text import nfc
 from . import legacy
 
@@ -50,12 +62,33 @@ class SourceError(Exception):
     def message(self, lang: str = "vi") -> str:
         return self.message_en if lang == "en" else self.message_vi
 
+    def __reduce__(self) -> tuple[Any, ...]:  # sent back whole from the import's child process
+        return (SourceError, (self.message_vi, self.message_en))
+
+
+class LimitError(SourceError):
+    """A file refused by one of the declared limits (:mod:`congkhai.limits`), before the work it
+    would cost: the message names the limit, the file's value and how to split the document."""
+
+    def __init__(self, limit: Limit, name: str, actual: float | None = None, part: str = "") -> None:
+        super().__init__(*limit.refusal(name, actual, part))
+        self.limit = limit
+        self.actual = actual
+        self._args = (limit, name, actual, part)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LimitError, self._args)
+
 
 def read_text(path: Path) -> str:
     """The text of ``path`` as NFC Unicode with paragraphs separated by blank lines."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
+        size = path.stat().st_size
+        limit = TEXT_BYTES if suffix in (".txt", ".md") else SOURCE_BYTES
+        if limit.exceeded(size):  # refused unread: 30 MB of text took 105 s to import
+            raise LimitError(limit, path.name, size)
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise SourceError(f"Không tìm thấy tệp {path}.", f"File not found: {path}.") from exc
@@ -86,6 +119,8 @@ def read_text(path: Path) -> str:
             f"Unsupported file type {suffix or '(none)'} ({path.name}). Use .docx, .txt, .md or a PDF "
             f"with a text layer. {_SAVE_AS_DOCX_EN}",
         )
+    if TEXT_CHARS.exceeded(len(text)):  # before the clean-up and the analysis, which grow with it
+        raise LimitError(TEXT_CHARS, path.name, len(text))
     return finish(text, path.name)
 
 
@@ -250,21 +285,80 @@ def _read_docx(path: Path) -> str:
     except ImportError as exc:  # pragma: no cover - python-docx is a dependency
         raise SourceError("Chưa cài python-docx.", "python-docx is not installed.") from exc
     try:
+        check_package(path)
         document = docx.Document(str(path))
         reader = _DocxReader(document)
         return reader.text()
+    except SourceError:
+        raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise SourceError(
             f"Tệp {path.name} không phải tệp .docx hợp lệ (bị hỏng, bị đổi tên hoặc có mật khẩu). {_SAVE_AS_DOCX}",
             f"{path.name} is not a valid .docx (corrupt, renamed or password-protected). {_SAVE_AS_DOCX_EN}",
         ) from exc
     except Exception as exc:  # lxml and zip errors of a damaged package
+        if "Memory allocation failed" in str(exc):  # libxml2 out of memory: the import's memory limit
+            raise MemoryError(str(exc)) from exc
         if type(exc).__module__.startswith(("lxml", "zipfile", "docx")):
             raise SourceError(
                 f"Tệp {path.name} bị hỏng, không đọc được. {_SAVE_AS_DOCX}",
                 f"{path.name} is damaged and cannot be read. {_SAVE_AS_DOCX_EN}",
             ) from exc
         raise
+
+
+def check_package(path: Path) -> None:
+    """Refuse a Word file over a limit from its zip directory, before anything is decompressed,
+    then count its paragraphs while streaming the XML, before python-docx builds it in memory.
+
+    The directory's sizes bound what :mod:`zipfile` will ever decompress (it stops at the declared
+    size), so a zip bomb (one part of 200 MB of zeros in a 200 KB file) is refused unread."""
+    with zipfile.ZipFile(path) as package:
+        members = package.infolist()
+        if DOCX_MEMBERS.exceeded(len(members)):
+            raise LimitError(DOCX_MEMBERS, path.name, len(members))
+        total = 0
+        for info in members:
+            if DOCX_MEMBER_BYTES.exceeded(info.file_size):
+                raise LimitError(DOCX_MEMBER_BYTES, path.name, info.file_size, info.filename)
+            ratio = info.file_size / max(1, info.compress_size)
+            if info.file_size > RATIO_MIN_BYTES and DOCX_RATIO.exceeded(ratio):
+                raise LimitError(DOCX_RATIO, path.name, ratio, info.filename)
+            total += info.file_size
+        if DOCX_TOTAL_BYTES.exceeded(total):
+            raise LimitError(DOCX_TOTAL_BYTES, path.name, total)
+        paragraphs = 0
+        for info in members:
+            if info.filename.lower().endswith(".xml"):
+                paragraphs += _count_paragraphs(package, info, DOCX_PARAGRAPHS.value - paragraphs)
+                if DOCX_PARAGRAPHS.exceeded(paragraphs):
+                    raise LimitError(DOCX_PARAGRAPHS, path.name, paragraphs)
+
+
+def _count_paragraphs(package: zipfile.ZipFile, info: zipfile.ZipInfo, room: int) -> int:
+    """Paragraphs (``w:p``) in one XML part, counted in constant memory; stops past ``room``.
+
+    Every element is dropped as soon as it ends, so memory stays small whatever the part holds;
+    a part that is not well-formed XML is left for python-docx to report as damaged."""
+    from lxml import etree
+
+    count = 0
+    tag = _w("p")
+    try:
+        with package.open(info) as stream:
+            for _event, element in etree.iterparse(
+                stream, events=("end",), resolve_entities=False, no_network=True, huge_tree=False
+            ):
+                if element.tag == tag:
+                    count += 1
+                    if count > room:
+                        break
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+    except (etree.XMLSyntaxError, NotImplementedError, RuntimeError):  # bad XML, unknown compression, encrypted
+        pass  # python-docx reads the part as before and says the file is damaged (or reads it)
+    return count
 
 
 @dataclass

@@ -257,10 +257,12 @@ def history_section(here: str, plan_id: str, versions: list[Version]) -> str:
     lines += [
         "Mỗi phiên bản là văn bản gốc đúng như đã công bố (tệp văn bản thuần).",
         "",
-        "| Ngày | Phiên bản | Nội dung thay đổi |",
+        "| Ngày | Nội dung thay đổi | Văn bản |",
         "|---|---|---|",
     ]
     for v in versions:
         target = posixpath.relpath(f"data/{version_file(plan_id, v)}", posixpath.dirname(here))
-        lines.append(f"| {date_vi(v.date[:10])} | [`{v.short}`]({target}) | {esc(v.subject) or 'Không ghi'} |")
+        lines.append(
+            f"| {date_vi(v.date[:10])} | {esc(v.subject) or 'Không ghi'} | [Xem bản `{v.short}`]({target}) |"
+        )
     return "\n".join(lines) + "\n"

@@ -230,7 +230,8 @@ def test_history_section() -> None:
     here = f"plans/lang-son/{B_ID}.md"
     md = history_section(here, B_ID, versions)
     assert md.startswith("## Lịch sử thay đổi (2)\n")
-    assert f"| 05/04/2024 | [`abcdef0`](../../data/ke-hoach/{B_ID}/phien-ban/abcdef0.txt) |" in md
+    assert f"| [Xem bản `abcdef0`](../../data/ke-hoach/{B_ID}/phien-ban/abcdef0.txt) |" in md
+    assert md.count("| 05/04/2024 | ") == 1
     assert f"](../../data/ke-hoach/{B_ID}/phien-ban/1234567.txt)" in md
     assert "Sửa \\| lỗi &lt;b&gt;\\*x\\*&lt;/b&gt;" in md
     assert "<b>" not in md

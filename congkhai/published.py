@@ -262,7 +262,5 @@ def history_section(here: str, plan_id: str, versions: list[Version]) -> str:
     ]
     for v in versions:
         target = posixpath.relpath(f"data/{version_file(plan_id, v)}", posixpath.dirname(here))
-        lines.append(
-            f"| {date_vi(v.date[:10])} | {esc(v.subject) or 'Không ghi'} | [Xem bản `{v.short}`]({target}) |"
-        )
+        lines.append(f"| {date_vi(v.date[:10])} | {esc(v.subject) or 'Không ghi'} | [Xem bản `{v.short}`]({target}) |")
     return "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ External requests are blocked at the browser: a page that needs the internet fai
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -50,14 +51,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site_dir))
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """A static http server for ``directory`` on a free loopback port; yields its base URL."""
+    handler = functools.partial(_Quiet, directory=str(directory))
     with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
         httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -10,16 +10,13 @@ the theme's and our scripts built, too) is searched for event-handler attributes
 
 from __future__ import annotations
 
-import functools
-import socketserver
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tests.browser.conftest import _Quiet
+from tests.browser.conftest import serve
 
 HOOKS = """
 (() => {
@@ -57,13 +54,8 @@ DONE = """() => { const s = document.getElementById("ck-status");
 
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site: tuple[Path, list[str]]) -> Iterator[str]:
-    site, _ = hostile_site
-    handler = functools.partial(_Quiet, directory=str(site))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-        httpd.shutdown()
+    with serve(hostile_site[0]) as url:
+        yield url
 
 
 class Watch:

@@ -224,6 +224,24 @@ def test_import_never_overwrites_a_published_plan(seed_repo, capsys):
     assert published.read_bytes() == before
 
 
+def test_import_output_never_overwrites_a_file_or_writes_through_a_link(seed_repo, tmp_path, capsys):
+    """``-o`` names a new file: an existing one (e.g. the Makefile) or a link is refused, untouched."""
+    from congkhai.cli import main
+
+    original = seed_repo / "docs" / "plans" / "bac-kan" / "003_7ae9dc75363d8fc9.txt"
+    existing = tmp_path / "Makefile"
+    existing.write_text("all:\n", encoding="utf-8")
+    target = tmp_path / "target.txt"
+    target.write_text("giữ nguyên", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    for out in (existing, link):
+        assert main(["import", str(original), "--root", str(seed_repo), "-o", str(out)]) == 2
+        assert "không ghi đè" in capsys.readouterr().err
+    assert existing.read_text(encoding="utf-8") == "all:\n"
+    assert target.read_text(encoding="utf-8") == "giữ nguyên"
+
+
 def test_import_drafts_new_catalogue_rows(seed_repo, tmp_path, capsys):
     from congkhai.cli import main
 

@@ -312,14 +312,17 @@ def import_file(path: Path, root: Path, out: Path | None, as_json: bool) -> int:
         plan_id = m.group(1).strip().strip('"') if m else "ke-hoach-moi"
         plan_id = slug(plan_id) or "ke-hoach-moi"
         out = root / "docs" / "plans" / (extraction.place.province or "moi") / f"{plan_id}.md"
-        if out.exists():  # never replace a published plan by accident
-            print(
-                f"lỗi: đã có tệp {out} — không ghi đè kế hoạch đã có; dùng -o để ghi bản nháp vào chỗ khác.",
-                file=sys.stderr,
-            )
-            return 2
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(markdown, encoding="utf-8")
+    try:  # exclusive creation: never replaces a file (a published plan, -o anything) nor follows a link there
+        with out.open("x", encoding="utf-8") as fh:
+            fh.write(markdown)
+    except FileExistsError:
+        print(
+            f"lỗi: đã có tệp {out} — không ghi đè; dùng -o với một tên tệp chưa có để ghi bản nháp vào chỗ khác."
+            f" / {out} exists: nothing is overwritten; give -o a new file name.",
+            file=sys.stderr,
+        )
+        return 2
     print(f"Đã viết bản nháp: {out}")
     if new_rows:
         added = _append_catalogue(root, new_rows)

@@ -222,7 +222,13 @@ def build_site(validation: Validation, out: Path) -> BuildResult:
         with stage("clean"):
             clean_generated(site_dir)
         with stage("search"):
-            search.index_site(site_dir)
+            try:
+                search.index_site(site_dir)
+            except search.SearchIndexError as exc:
+                raise BuildError(
+                    f"Không tạo được chỉ mục tìm kiếm (Pagefind) / the search index failed: {exc}. "
+                    "Cài lại các gói bằng 'make setup' rồi dựng lại / reinstall with 'make setup' and build again."
+                ) from exc
         swap(site_dir, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

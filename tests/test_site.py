@@ -100,6 +100,27 @@ def test_failed_site_build_keeps_the_previous_site(tmp_path):
     assert not list(repo.glob(".site-*")), "staging folders must be cleaned up"
 
 
+def test_a_failing_search_indexer_is_a_clear_message_and_keeps_the_previous_site(tmp_path, capsys, monkeypatch):
+    """Pagefind failing (binary missing, crash) ends like any failed build: named, exit 1, site kept."""
+    from congkhai import search
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    before = (repo / "site" / "index.html").read_bytes()
+
+    def broken(site_dir):
+        raise search.SearchIndexError("Pagefind failed (exit 101): thread 'main' panicked")
+
+    monkeypatch.setattr(search, "index_site", broken)
+    capsys.readouterr()
+    assert main(["build", "--root", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert "chỉ mục tìm kiếm" in err and "Pagefind failed (exit 101)" in err and "make setup" in err
+    assert "Lỗi nội bộ" not in err and "Traceback" not in err
+    assert (repo / "site" / "index.html").read_bytes() == before
+
+
 def test_a_broken_link_in_a_page_fails_the_build_and_is_named(tmp_path, capsys):
     """MkDocs' strict mode is on: a link to a page that does not exist stops the build."""
     from tests.conftest import copy_sources

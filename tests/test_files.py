@@ -233,3 +233,19 @@ def test_inside(tmp_path: Path) -> None:
     assert not inside(tmp_path, tmp_path / "l/f.txt")
     assert not inside(tmp_path / "a", tmp_path / "a/../l/f.txt")
     assert not inside(tmp_path / "a", Path(os.devnull))
+
+
+def test_links_to_generated_pages_and_existing_files_are_not_broken(seed_repo: Path) -> None:
+    from congkhai.checks.links import check_links
+    from congkhai.frontmatter import read_source
+
+    plan = seed_repo / PLAN
+    (plan.parent / "so-do.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(8))
+    plan.write_text(
+        plan.read_text(encoding="utf-8")
+        + "\n![sơ đồ](so-do.png) [danh sách](../index.md) [văn bản](../../directives/33-ct-ttg-2021.md)"
+        + " [mục](#muc) [web](https://example.org/x) [thiếu](khong-co.png) [thiếu 2](../ha-noi/khong-co.md)\n",
+        encoding="utf-8",
+    )
+    found = [f.params["value"] for f in check_links(seed_repo, read_source(plan, seed_repo))]
+    assert found == ["khong-co.png", "../ha-noi/khong-co.md"]

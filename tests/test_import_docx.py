@@ -43,7 +43,7 @@ def test_docx_round_trips(seed: Path, tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_list_numbers_from_a_corrupt_start_value_stay_bounded():
     # <w:start w:val="1000000000000000"/> with upperRoman looped 10**12 times (found by fuzzing)
-    from congkhai.importer.sources import _letter, _roman
+    from congkhai.importer.docx import _letter, _roman
 
     assert (_roman(4), _roman(3999), _roman(4000), _roman(10**7), _roman(0), _roman(-3)) == (
         "IV", "MMMCMXCIX", "4000", str(10**7), "", ""
@@ -140,10 +140,10 @@ def test_too_many_zip_members_are_refused(tmp_path: Path) -> None:
 def test_the_total_uncompressed_size_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import dataclasses
 
-    from congkhai.importer import sources
+    from congkhai.importer import docx, sources
 
     # the real limit (128 MB) needs more than 25 MB of incompressible parts: the check, at 1 MB
-    monkeypatch.setattr(sources, "DOCX_TOTAL_BYTES", dataclasses.replace(sources.DOCX_TOTAL_BYTES, value=1024 * 1024))
+    monkeypatch.setattr(docx, "DOCX_TOTAL_BYTES", dataclasses.replace(docx.DOCX_TOTAL_BYTES, value=1024 * 1024))
     path = _package(tmp_path / "k.docx", extra={f"word/media/image{i}.png": 400_000 for i in range(3)})
     with pytest.raises(sources.LimitError) as refused:
         sources.read_text(path)
@@ -164,7 +164,8 @@ def _with_paragraphs(path: Path, n: int) -> Path:
 def test_too_many_paragraphs_are_refused_before_the_document_is_built(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from congkhai.importer.sources import LimitError, check_package, read_text
+    from congkhai.importer.docx import check_package
+    from congkhai.importer.sources import LimitError, read_text
     from congkhai.limits import DOCX_PARAGRAPHS
 
     many = _with_paragraphs(tmp_path / "nhieu-doan.docx", DOCX_PARAGRAPHS.value + 1)

@@ -1,0 +1,468 @@
+"""Read a Word (``.docx``) plan: body paragraphs and tables in document order, list numbering
+written out, real footnotes and endnotes as ``[^n]``, legacy-font runs converted.
+
+See :mod:`.sources` for the whole reading contract. The package is checked against the declared
+limits (:func:`check_package`: parts, sizes, compression ratio, paragraphs) from its zip directory
+before python-docx parses it.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..limits import DOCX_MEMBER_BYTES, DOCX_MEMBERS, DOCX_PARAGRAPHS, DOCX_RATIO, DOCX_TOTAL_BYTES, RATIO_MIN_BYTES
+from . import legacy
+from .errors import _SAVE_AS_DOCX, _SAVE_AS_DOCX_EN, LimitError, SourceError
+
+# --- DOCX --------------------------------------------------------------------------------------
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
+RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _attr(el: Any, name: str) -> str | None:
+    return None if el is None else el.get(_w(name))
+
+
+def _read_docx(path: Path) -> str:
+    try:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError as exc:  # pragma: no cover - python-docx is a dependency
+        raise SourceError("Chưa cài python-docx.", "python-docx is not installed.") from exc
+    try:
+        check_package(path)
+        document = docx.Document(str(path))
+        reader = _DocxReader(document)
+        return reader.text()
+    except SourceError:
+        raise
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise SourceError(
+            f"Tệp {path.name} không phải tệp .docx hợp lệ (bị hỏng, bị đổi tên hoặc có mật khẩu). {_SAVE_AS_DOCX}",
+            f"{path.name} is not a valid .docx (corrupt, renamed or password-protected). {_SAVE_AS_DOCX_EN}",
+        ) from exc
+    except Exception as exc:  # lxml and zip errors of a damaged package
+        if "Memory allocation failed" in str(exc):  # libxml2 out of memory: the import's memory limit
+            raise MemoryError(str(exc)) from exc
+        if type(exc).__module__.startswith(("lxml", "zipfile", "docx")):
+            raise SourceError(
+                f"Tệp {path.name} bị hỏng, không đọc được. {_SAVE_AS_DOCX}",
+                f"{path.name} is damaged and cannot be read. {_SAVE_AS_DOCX_EN}",
+            ) from exc
+        raise
+
+
+def check_package(path: Path) -> None:
+    """Refuse a Word file over a limit from its zip directory, before anything is decompressed,
+    then count its paragraphs while streaming the XML, before python-docx builds it in memory.
+
+    The directory's sizes bound what :mod:`zipfile` will ever decompress (it stops at the declared
+    size), so a zip bomb (one part of 200 MB of zeros in a 200 KB file) is refused unread."""
+    with zipfile.ZipFile(path) as package:
+        members = package.infolist()
+        if DOCX_MEMBERS.exceeded(len(members)):
+            raise LimitError(DOCX_MEMBERS, path.name, len(members))
+        total = 0
+        for info in members:
+            if DOCX_MEMBER_BYTES.exceeded(info.file_size):
+                raise LimitError(DOCX_MEMBER_BYTES, path.name, info.file_size, info.filename)
+            ratio = info.file_size / max(1, info.compress_size)
+            if info.file_size > RATIO_MIN_BYTES and DOCX_RATIO.exceeded(ratio):
+                raise LimitError(DOCX_RATIO, path.name, ratio, info.filename)
+            total += info.file_size
+        if DOCX_TOTAL_BYTES.exceeded(total):
+            raise LimitError(DOCX_TOTAL_BYTES, path.name, total)
+        paragraphs = 0
+        for info in members:
+            if info.filename.lower().endswith(".xml"):
+                paragraphs += _count_paragraphs(package, info, DOCX_PARAGRAPHS.value - paragraphs)
+                if DOCX_PARAGRAPHS.exceeded(paragraphs):
+                    raise LimitError(DOCX_PARAGRAPHS, path.name, paragraphs)
+
+
+def _count_paragraphs(package: zipfile.ZipFile, info: zipfile.ZipInfo, room: int) -> int:
+    """Paragraphs (``w:p``) in one XML part, counted in constant memory; stops past ``room``.
+
+    Every element is dropped as soon as it ends, so memory stays small whatever the part holds;
+    a part that is not well-formed XML is left for python-docx to report as damaged."""
+    from lxml import etree
+
+    count = 0
+    tag = _w("p")
+    try:
+        with package.open(info) as stream:
+            for _event, element in etree.iterparse(
+                stream, events=("end",), resolve_entities=False, no_network=True, huge_tree=False
+            ):
+                if element.tag == tag:
+                    count += 1
+                    if count > room:
+                        break
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+    except (etree.XMLSyntaxError, NotImplementedError, RuntimeError):  # bad XML, unknown compression, encrypted
+        pass  # python-docx reads the part as before and says the file is damaged (or reads it)
+    return count
+
+
+@dataclass
+class _Piece:
+    text: str
+    superscript: bool = False
+    note: str | None = None  # "f12" / "e3": a footnote or endnote reference
+    encoding: str | None = None  # legacy font encoding of the run
+    capitals: bool = False  # a ".Vn…H" capitals font
+
+
+@dataclass
+class _Para:
+    pieces: list[_Piece] = field(default_factory=list)
+
+
+@dataclass
+class _Block:
+    """One paragraph, or one table cell (its paragraphs are its lines)."""
+
+    paras: list[_Para]
+
+
+class _Styles:
+    def __init__(self, document: Any) -> None:
+        root = document.styles.element
+        self.styles: dict[str, Any] = {_attr(s, "styleId") or "": s for s in root.iter(_w("style"))}
+        defaults = root.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
+        self.default_font = _font_of(defaults)
+
+    def _chain(self, style_id: str | None) -> Iterator[Any]:
+        seen: set[str] = set()
+        while style_id and style_id in self.styles and style_id not in seen:
+            seen.add(style_id)
+            style = self.styles[style_id]
+            yield style
+            style_id = _attr(style.find(_w("basedOn")), "val")
+
+    def font(self, style_id: str | None) -> str | None:
+        for style in self._chain(style_id):
+            name = _font_of(style.find(_w("rPr")))
+            if name:
+                return name
+        return None
+
+    def num_pr(self, style_id: str | None) -> Any:
+        for style in self._chain(style_id):
+            num = style.find(f"{_w('pPr')}/{_w('numPr')}")
+            if num is not None:
+                return num
+        return None
+
+
+def _font_of(rpr: Any) -> str | None:
+    if rpr is None:
+        return None
+    fonts = rpr.find(_w("rFonts"))
+    if fonts is None:
+        return None
+    return _attr(fonts, "ascii") or _attr(fonts, "hAnsi") or _attr(fonts, "cs")
+
+
+def _legacy_font(name: str | None) -> tuple[str | None, bool]:
+    if not name:
+        return None, False
+    if name.startswith(".Vn") or name.lower().startswith(".vn"):
+        return "tcvn3", name.endswith("H")
+    if name.upper().startswith("VNI"):
+        return "vni", False
+    return None, False
+
+
+_FORMATS = {
+    "decimal": lambda n: str(n),
+    "decimalZero": lambda n: f"{n:02d}",
+    "upperRoman": lambda n: _roman(n),
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "upperLetter": lambda n: _letter(n).upper(),
+    "lowerLetter": lambda n: _letter(n),
+}
+
+
+def _roman(n: int) -> str:
+    if n >= 4000:  # no Roman numeral; and a corrupt start value (10**15) must not loop for ever
+        return str(n)
+    out = ""
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):  # fmt: skip
+        while n >= value:
+            out += sym
+            n -= value
+    return out
+
+
+def _letter(n: int) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    if n > 26 * 30:  # "aaa…" 30 letters long already; a corrupt start value must not fill the memory
+        return str(n)
+    return letters[(n - 1) % 26] * ((n - 1) // 26 + 1) if n > 0 else ""
+
+
+class _Numbering:
+    def __init__(self, document: Any) -> None:
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        root = _related_xml(document, RT_NUMBERING)
+        if root is None:
+            return
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for an in root.iter(_w("abstractNum")):
+            abstract[_attr(an, "abstractNumId") or ""] = {
+                int(_attr(lvl, "ilvl") or 0): _level(lvl) for lvl in an.iter(_w("lvl"))
+            }
+        for num in root.iter(_w("num")):
+            num_id = _attr(num, "numId") or ""
+            levels = dict(abstract.get(_attr(num.find(_w("abstractNumId")), "val") or "", {}))
+            for override in num.iter(_w("lvlOverride")):
+                ilvl = int(_attr(override, "ilvl") or 0)
+                start = _attr(override.find(_w("startOverride")), "val")
+                if start is not None and ilvl in levels:
+                    _, fmt, text = levels[ilvl]
+                    levels[ilvl] = (int(start), fmt, text)
+            self.levels[num_id] = levels
+
+    def prefix(self, num_id: str, ilvl: int) -> str:
+        levels = self.levels.get(num_id)
+        if not levels or ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, levels[ilvl][0] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        _start, fmt, text = levels[ilvl]
+        if fmt == "bullet":
+            return "- "
+        if fmt == "none":
+            return ""
+
+        def number(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            level = levels.get(k)
+            value = counters.get(k, level[0] if level else 1)
+            return _FORMATS.get(level[1] if level else "decimal", str)(value)
+
+        rendered = re.sub(r"%([1-9])", number, text)
+        return rendered + " " if rendered else ""
+
+
+def _level(lvl: Any) -> tuple[int, str, str]:
+    start = int(_attr(lvl.find(_w("start")), "val") or 1)
+    fmt = _attr(lvl.find(_w("numFmt")), "val") or "decimal"
+    text = _attr(lvl.find(_w("lvlText")), "val") or ""
+    return start, fmt, text
+
+
+def _related_xml(document: Any, reltype: str) -> Any:
+    from lxml import etree
+
+    for rel in document.part.rels.values():
+        if rel.reltype == reltype and not rel.is_external:
+            part = rel.target_part
+            element = getattr(part, "element", None)
+            if element is not None:
+                return element
+            return etree.fromstring(part.blob)
+    return None
+
+
+class _DocxReader:
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.styles = _Styles(document)
+        self.numbering = _Numbering(document)
+        self.notes: dict[str, Any] = {}
+        for prefix, reltype, tag in (("f", RT_FOOTNOTES, "footnote"), ("e", RT_ENDNOTES, "endnote")):
+            root = _related_xml(document, reltype)
+            if root is None:
+                continue
+            for note in root.iter(_w(tag)):
+                if _attr(note, "type") in (None, "normal"):
+                    self.notes[prefix + (_attr(note, "id") or "")] = note
+        self.note_numbers: dict[str, int] = {}
+
+    # structure ---------------------------------------------------------------------------------
+    def blocks(self, container: Any) -> Iterator[_Block]:
+        for child in container:
+            if child.tag == _w("p"):
+                yield _Block([self.paragraph(child)])
+            elif child.tag == _w("tbl"):
+                yield from self.table(child)
+            elif child.tag == _w("sdt"):
+                content = child.find(_w("sdtContent"))
+                if content is not None:
+                    yield from self.blocks(content)
+
+    def table(self, tbl: Any) -> Iterator[_Block]:
+        rows: list[list[Any]] = []
+        for tr in tbl.iter(_w("tr")):
+            if tr.getparent() is not tbl:
+                continue
+            cells = [tc for tc in tr if tc.tag == _w("tc") and not _continues_merge(tc)]
+            if cells:
+                rows.append(cells)
+        width = max((len(r) for r in rows), default=0)
+        if width == 2 and len(rows) <= 4:  # header or signature layout: left column first
+            order = [r[0] for r in rows] + [r[1] for r in rows if len(r) > 1]
+        else:
+            order = [tc for r in rows for tc in r]
+        for tc in order:
+            paras: list[_Para] = []
+            nested: list[_Block] = []
+            for child in tc:
+                if child.tag == _w("p"):
+                    paras.append(self.paragraph(child))
+                elif child.tag in (_w("tbl"), _w("sdt")):
+                    nested.extend(self.blocks([child]))
+            yield _Block(paras)
+            yield from nested
+
+    def paragraph(self, p: Any) -> _Para:
+        para = _Para()
+        ppr = p.find(_w("pPr"))
+        style_id = _attr(ppr.find(_w("pStyle")) if ppr is not None else None, "val")
+        num_pr = ppr.find(_w("numPr")) if ppr is not None else None
+        if num_pr is None:
+            num_pr = self.styles.num_pr(style_id)
+        if num_pr is not None:
+            num_id = _attr(num_pr.find(_w("numId")), "val")
+            ilvl = int(_attr(num_pr.find(_w("ilvl")), "val") or 0)
+            if num_id and num_id != "0":
+                prefix = self.numbering.prefix(num_id, ilvl)
+                if prefix:
+                    para.pieces.append(_Piece(prefix))
+        para_font = self.styles.font(style_id)
+        for r in p.iter(_w("r")):
+            if any(a.tag in (_w("del"), _w("moveFrom")) for a in r.iterancestors()):
+                continue
+            para.pieces.extend(self.run(r, para_font))
+        return para
+
+    def run(self, r: Any, para_font: str | None) -> Iterator[_Piece]:
+        rpr = r.find(_w("rPr"))
+        font = _font_of(rpr)
+        if not font and rpr is not None:
+            font = self.styles.font(_attr(rpr.find(_w("rStyle")), "val"))
+        font = font or para_font or self.styles.default_font
+        encoding, capitals = _legacy_font(font)
+        superscript = rpr is not None and _attr(rpr.find(_w("vertAlign")), "val") == "superscript"
+        for child in r:
+            tag = child.tag
+            if tag == _w("t"):
+                text = child.text or ""
+            elif tag == _w("tab"):
+                text = "\t"
+            elif tag in (_w("br"), _w("cr")):
+                text = "" if _attr(child, "type") in ("page", "column") else "\n"
+            elif tag == _w("noBreakHyphen"):
+                text = "-"
+            elif tag in (_w("footnoteReference"), _w("endnoteReference")):
+                key = ("f" if tag == _w("footnoteReference") else "e") + (_attr(child, "id") or "")
+                yield _Piece("", note=key)
+                continue
+            else:
+                continue
+            if text:
+                yield _Piece(text, superscript=superscript, encoding=encoding, capitals=capitals)
+
+    # text --------------------------------------------------------------------------------------
+    def text(self) -> str:
+        blocks = list(self.blocks(self.document.element.body))
+        defined = self._superscript_definitions(blocks)
+        out: list[str] = []
+        web_notes: list[str] = []
+        for block in blocks:
+            lines: list[str] = []
+            for para in block.paras:
+                number = _leading_superscript(para)
+                line = self.render(para, defined).strip()
+                if number is not None and number in defined and len(block.paras) == 1:
+                    first = next(i for i, p in enumerate(para.pieces) if p.superscript and p.text.strip())
+                    body = self.render(_Para(para.pieces[first + 1 :]), defined).strip()
+                    web_notes.append(f"[^{defined[number]}]: {body}")
+                    line = ""
+                if line:
+                    lines.append(line)
+            if lines:
+                out.append("\n".join(lines))
+        notes = [f"[^{n}]: {self.note_text(key)}" for key, n in self.note_numbers.items()]
+        return "\n\n".join(out + notes + web_notes)
+
+    def _superscript_definitions(self, blocks: list[_Block]) -> dict[str, int]:
+        """Superscript numbers that open a paragraph: notes of a web copy, numbered after real ones."""
+        numbers = [n for b in blocks if len(b.paras) == 1 for n in [_leading_superscript(b.paras[0])] if n is not None]
+        offset = len(self.notes)
+        return {n: int(n) + offset for n in dict.fromkeys(numbers)}
+
+    def render(self, para: _Para, defined: dict[str, int]) -> str:
+        out: list[str] = []
+        group: list[_Piece] = []
+
+        def flush() -> None:
+            if group:
+                text = "".join(p.text for p in group)
+                enc = group[0].encoding
+                if enc:
+                    text = legacy.convert(text, enc)
+                    if group[0].capitals:
+                        text = text.upper()
+                out.append(text)
+                group.clear()
+
+        for piece in para.pieces:
+            if piece.note is not None:
+                flush()
+                if piece.note in self.notes:
+                    number = self.note_numbers.setdefault(piece.note, len(self.note_numbers) + 1)
+                    out.append(f"[^{number}]")
+                continue
+            if piece.superscript and piece.text.strip().isdigit():
+                flush()
+                digits = piece.text.strip()
+                out.append(f"[^{defined[digits]}]" if digits in defined else piece.text.translate(_SUPERSCRIPT))
+                continue
+            if group and (group[0].encoding, group[0].capitals) != (piece.encoding, piece.capitals):
+                flush()
+            group.append(piece)
+        flush()
+        text = "".join(out)
+        return re.sub(r"\t+", "\t", re.sub(r"[ ]{2,}", " ", text))
+
+    def note_text(self, key: str) -> str:
+        note = self.notes[key]
+        parts = []
+        for p in note.iter(_w("p")):
+            para = self.paragraph(p)
+            parts.append(self.render(para, {}).strip())
+        return " ".join(part for part in parts if part)
+
+
+def _continues_merge(tc: Any) -> bool:
+    vmerge = tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
+    return vmerge is not None and _attr(vmerge, "val") in (None, "continue")
+
+
+def _leading_superscript(para: _Para) -> str | None:
+    pieces = [p for p in para.pieces if p.text.strip() or p.note]
+    if len(pieces) >= 2 and pieces[0].superscript and pieces[0].text.strip().isdecimal():  # int() reads it
+        return pieces[0].text.strip()
+    return None

@@ -36,9 +36,9 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check congkhai tests build_site.py
-	$(BIN)/ruff format --check congkhai tests build_site.py
-	$(BIN)/mypy congkhai
+	$(BIN)/ruff check congkhai devtools tests build_site.py
+	$(BIN)/ruff format --check congkhai devtools tests build_site.py
+	$(BIN)/mypy congkhai devtools
 
 golden: $(STAMP)  ## regenerate golden files after a deliberate change; review the diff
 	$(BIN)/python -m tests.golden
@@ -238,4 +238,4 @@ publish-release:
 bench: $(STAMP) browser-deps
 	@command -v hugo >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get install -y -qq hugo >/dev/null 2>&1 || echo "hugo unavailable: the Hugo comparison is skipped"; }
-	$(BIN)/python -m congkhai.bench $(or $(SIZES),100 1000 10000) --out BENCHMARKS.json --chart BENCHMARKS.svg --timeout 3600
+	$(BIN)/python -m devtools.bench $(or $(SIZES),100 1000 10000) --out BENCHMARKS.json --chart BENCHMARKS.svg --timeout 3600

@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .pipeline import validate
+    from .load.corpus import validate
 
     msgs = MESSAGES[args.lang]
     command = args.command or "build"
@@ -109,8 +109,8 @@ def _run(args: argparse.Namespace) -> int:
 
         return import_file(args.file, args.root, args.output, args.json)
     if command == "new":
-        from .scaffold import new_plan_text
-        from .schemas import load_model
+        from .model.schemas import load_model
+        from .render.scaffold import new_plan_text
 
         text = new_plan_text(load_model())
         if args.output is None:
@@ -120,7 +120,7 @@ def _run(args: argparse.Namespace) -> int:
             args.output.write_text(text, encoding="utf-8")
         return 0
     if command == "diff":
-        from .diff import diff_command
+        from .commands.diff import diff_command
 
         return diff_command(args.root, args.base, args.head, args.format, args.lang)
     if command == "merge":
@@ -140,7 +140,7 @@ def _run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     if command == "validate" and args.fix:
-        from .fix import fix_files
+        from .commands.fix import fix_files
 
         n = fix_files(result.findings, args.root)
         if n:
@@ -157,13 +157,13 @@ def _run(args: argparse.Namespace) -> int:
         print(msgs["not_built"], file=sys.stderr)
         return 1
     if command == "datasets":
-        from . import datasets
+        from .render import datasets
 
         files_out = datasets.render(result.model, result.tables, result.mentions, datasets.last_modified(result.root))
         datasets.write(files_out, args.out)
         print(msgs["written"].format(out=args.out))
         return 0
-    from .publish import BuildError, build_site
+    from .publish.site import BuildError, build_site
 
     out = args.out or result.root / "site"
     try:
@@ -184,7 +184,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace, msgs: dict[str, str]) -> int:
-    from .merge import MergeError, merge
+    from .commands.merge import MergeError, merge
 
     for path in args.shards:
         if not path.is_dir():

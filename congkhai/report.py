@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 
-from .findings import Finding, Severity
+from .model.findings import Finding, Severity
 
 LABELS = {
     "vi": {

@@ -18,8 +18,8 @@ PAGES = ("plans/index.md", "data/index.md", "data/tu-dien.md", "tasks/index.md",
 
 def generate(repo: Path) -> dict[str, bytes]:
     """Dataset files and a few generated pages for the sources in ``repo``."""
-    from congkhai.pipeline import validate
-    from congkhai.publish import render_all
+    from congkhai.load.corpus import validate
+    from congkhai.publish.site import render_all
 
     v = validate(repo, today=TODAY)
     assert not v.errors, [f.code for f in v.errors]

@@ -4,7 +4,7 @@
 
 Builds the seed site in a temporary folder, adds N deterministic plan-like pages (titles,
 numbers and sentences drawn from the seed plans, mixed with a fixed random seed), runs
-``congkhai.search.index_site``, serves it on loopback, opens the search page in Debian's chromium
+``congkhai.publish.search.index_site``, serves it on loopback, opens the search page in Debian's chromium
 for each query and sums the bodies of every response until the first result is shown (a fresh
 browser context per query: nothing cached). The server gzips HTML, CSS, JS and JSON as static
 hosts do; the Pagefind index and fragments are gzip files of their own. Both the bytes on the wire
@@ -73,7 +73,7 @@ def build(n: int, work: Path) -> Path:
     import os
 
     from congkhai.cli import main
-    from congkhai.search import index_site
+    from congkhai.publish.search import index_site
     from tests.conftest import FIXED_EPOCH, copy_sources
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)

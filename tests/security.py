@@ -166,7 +166,7 @@ def hostile_repo(dest: Path, per_plan: int = 4) -> tuple[Path, list[str]]:
     # a payload may name a relative image ("ok.png"): it exists, so the build checks links as it
     # does for a valid plan (a missing target is the validator's broken-link finding)
     from congkhai.checks.links import check_links
-    from congkhai.frontmatter import read_source
+    from congkhai.read.frontmatter import read_source
 
     png = b"\x89PNG\r\n\x1a\n" + bytes(8)
     for plan in sorted(folder.glob("hostile-*.md")):
@@ -218,8 +218,8 @@ def hostile_repo(dest: Path, per_plan: int = 4) -> tuple[Path, list[str]]:
 
 def build_hostile(repo: Path) -> Path:
     """Build the site of ``repo`` whatever the validator says (the builder must hold by itself)."""
-    from congkhai.pipeline import disclosure_rows, validate
-    from congkhai.publish import build_site
+    from congkhai.load.corpus import disclosure_rows, validate
+    from congkhai.publish.site import build_site
 
     validation = validate(repo)
     disclosure_rows(repo, validation.tables, validation.today)

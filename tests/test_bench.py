@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from congkhai.bench import chart, table, targets
+from devtools.bench import chart, table, targets
 
 
 def _run(n: int, **seconds: float) -> dict[str, Any]:

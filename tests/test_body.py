@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from congkhai.checks.body import check_body
-from congkhai.citations import find_citations
-from congkhai.directives import Catalogue
-from congkhai.frontmatter import parse_source
-from congkhai.pipeline import validate
-from congkhai.text import nfc
+from congkhai.load.corpus import validate
+from congkhai.read.frontmatter import parse_source
+from congkhai.vietnamese.citations import find_citations
+from congkhai.vietnamese.directives import Catalogue
+from congkhai.vietnamese.text import nfc
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from congkhai.citations import Citation, _find, find_citations
-from congkhai.numbers import parse_number_symbol
+from congkhai.vietnamese.citations import Citation, _find, find_citations
+from congkhai.vietnamese.numbers import parse_number_symbol
 
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"
 SEEDS = sorted(FIXTURES.glob("0*.txt"))

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from congkhai.cli import main
-from congkhai.pipeline import plan_files
+from congkhai.load.corpus import plan_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,12 +128,12 @@ def test_no_input_gives_a_traceback(seed_repo, data):
 
 
 def test_internal_errors_are_reported_without_traceback(seed_repo, monkeypatch, capsys):
-    import congkhai.pipeline
+    import congkhai.load.corpus
 
     def boom(*a, **k):
         raise RuntimeError("x")
 
-    monkeypatch.setattr(congkhai.pipeline, "validate", boom)
+    monkeypatch.setattr(congkhai.load.corpus, "validate", boom)
     assert main(["validate", "--root", str(seed_repo)]) == 70
     err = capsys.readouterr().err
     assert "Traceback" not in err and "RuntimeError" in err

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from congkhai import datasets
-from congkhai.compliance import (
+from congkhai.derive.compliance import (
     CONFIDENCE,
     REASONS,
     RULE_VALUES,
@@ -28,8 +27,9 @@ from congkhai.compliance import (
     parse_rules,
     rule_for,
 )
-from congkhai.schemas import SCHEMA_DIR, Table, _field, load_model
-from congkhai.workdays import WorkCalendar
+from congkhai.model.schemas import SCHEMA_DIR, Table, _field, load_model
+from congkhai.render import datasets
+from congkhai.vietnamese.workdays import WorkCalendar
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = ROOT / "tests" / "golden" / "compliance"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from congkhai.corpus import generate
-from congkhai.pipeline import validate
+from congkhai.load.corpus import validate
+from devtools.corpus import generate
 
 
 def _files(root: Path) -> dict[str, bytes]:

@@ -13,8 +13,8 @@ from frictionless import Package
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from congkhai import datasets
-from congkhai.pipeline import validate
+from congkhai.load.corpus import validate
+from congkhai.render import datasets
 from tests.golden import GOLDEN, generate
 
 
@@ -201,7 +201,7 @@ def _cells(data: bytes) -> list[list[str]]:
 
 
 def test_spreadsheet_copies_neutralise_every_payload_and_the_dataset_keeps_it(seed_repo, tmp_path):
-    from congkhai.publish import render_all
+    from congkhai.publish.site import render_all
 
     ids = _payload_plans(seed_repo)
     v = validate(seed_repo)

@@ -1,5 +1,5 @@
 """Determinism: two builds of the same generated corpus give byte-identical datasets and pages, apart
-from the build timestamps declared in ``congkhai/reproducible.py`` (only the sitemap's ``lastmod``).
+from the build timestamps declared in ``congkhai/publish/reproducible.py`` (only the sitemap's ``lastmod``).
 
 Each pair of builds differs in everything that must not matter: the absolute path of the
 repository (one has a space and Vietnamese letters in it), the working directory, ``TZ``, the
@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from congkhai.corpus import generate
-from congkhai.reproducible import BUILD_TIMESTAMPS, GZIPPED, PLACEHOLDER, differences, masked
+from congkhai.publish.reproducible import BUILD_TIMESTAMPS, GZIPPED, PLACEHOLDER, differences, masked
+from devtools.corpus import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("DETERMINISM_PLANS", "24"))

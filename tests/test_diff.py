@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from congkhai.diff import diff_command, diff_revisions, render_json, render_markdown
+from congkhai.commands.diff import diff_command, diff_revisions, render_json, render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 KEEP = "bac-giang/bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"  # edited

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from congkhai.cli import parser
-from congkhai.findings import CODES
+from congkhai.model.findings import CODES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

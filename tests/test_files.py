@@ -17,8 +17,8 @@ import pytest
 
 from congkhai.checks.files import Entry, check_files, inside, plan_sources, problem, publishable, walk
 from congkhai.cli import main
-from congkhai.pipeline import validate
-from congkhai.publish import originals, stage_docs
+from congkhai.load.corpus import validate
+from congkhai.publish.site import originals, stage_docs
 
 PLAN = "docs/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd.md"
 
@@ -237,7 +237,7 @@ def test_inside(tmp_path: Path) -> None:
 
 def test_links_to_generated_pages_and_existing_files_are_not_broken(seed_repo: Path) -> None:
     from congkhai.checks.links import check_links
-    from congkhai.frontmatter import read_source
+    from congkhai.read.frontmatter import read_source
 
     plan = seed_repo / PLAN
     (plan.parent / "so-do.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(8))

@@ -3,7 +3,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from congkhai.frontmatter import parse_source
+from congkhai.read.frontmatter import parse_source
 
 DOC = """---
 id: x

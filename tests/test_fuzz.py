@@ -38,16 +38,17 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from congkhai.citations import Citation, _find, find_citations
-from congkhai.findings import CODES, Finding
-from congkhai.frontmatter import Source, parse_source, read_source
-from congkhai.importer import extract, legacy, to_json
+from congkhai.importer import extract, to_json
 from congkhai.importer.body import build_body, drop_debris
 from congkhai.importer.draft import draft_plan
 from congkhai.importer.header import find_tail, parse_number, parse_place_date, read_header, read_tail
 from congkhai.importer.sources import SourceError, decode_bytes, finish, read_text
 from congkhai.importer.tasks import deadline, due_date, find_tasks, leads
-from congkhai.numbers import parse_number_symbol
+from congkhai.model.findings import CODES, Finding
+from congkhai.read.frontmatter import Source, parse_source, read_source
+from congkhai.vietnamese import legacy
+from congkhai.vietnamese.citations import Citation, _find, find_citations
+from congkhai.vietnamese.numbers import parse_number_symbol
 
 T = TypeVar("T")
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")

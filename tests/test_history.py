@@ -1,7 +1,7 @@
 import os
 import subprocess
 
-from congkhai.history import last_changed
+from congkhai.read.history import last_changed
 
 
 def _commit(repo, when, *files):

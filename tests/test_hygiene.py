@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from congkhai.checks.hygiene import check_reference_text, check_source_text
-from congkhai.frontmatter import parse_source
-from congkhai.records import Origin, Tables
-from congkhai.schemas import load_model
+from congkhai.model.schemas import load_model
+from congkhai.read.frontmatter import parse_source
+from congkhai.read.records import Origin, Tables
 
 BREAKS = ["\n", "\t", "\r", "\u2028", "\u2029"]
 

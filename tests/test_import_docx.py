@@ -92,7 +92,7 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory(tmp_path: Path, capsys: py
     import tracemalloc
 
     from congkhai.importer.sources import LimitError, read_text
-    from congkhai.limits import DOCX_MEMBER_BYTES
+    from congkhai.model.limits import DOCX_MEMBER_BYTES
 
     bomb = _package(tmp_path / "ke-hoach.docx", extra={"word/media/image1.png": 200 * 1024 * 1024})
     assert bomb.stat().st_size < 1024 * 1024  # 200 MB of zeros deflated to a few hundred KB
@@ -114,7 +114,7 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory(tmp_path: Path, capsys: py
 
 def test_an_abnormal_compression_ratio_is_refused(tmp_path: Path) -> None:
     from congkhai.importer.sources import LimitError, read_text
-    from congkhai.limits import DOCX_RATIO
+    from congkhai.model.limits import DOCX_RATIO
 
     bomb = _package(tmp_path / "k.docx", extra={"word/media/image1.png": 4 * 1024 * 1024})  # under 32 MB
     with pytest.raises(LimitError) as refused:
@@ -126,7 +126,7 @@ def test_too_many_zip_members_are_refused(tmp_path: Path) -> None:
     import zipfile
 
     from congkhai.importer.sources import LimitError, read_text
-    from congkhai.limits import DOCX_MEMBERS
+    from congkhai.model.limits import DOCX_MEMBERS
 
     path = _package(tmp_path / "k.docx")
     with zipfile.ZipFile(path, "a") as out:
@@ -166,7 +166,7 @@ def test_too_many_paragraphs_are_refused_before_the_document_is_built(
 ) -> None:
     from congkhai.importer.docx import check_package
     from congkhai.importer.sources import LimitError, read_text
-    from congkhai.limits import DOCX_PARAGRAPHS
+    from congkhai.model.limits import DOCX_PARAGRAPHS
 
     many = _with_paragraphs(tmp_path / "nhieu-doan.docx", DOCX_PARAGRAPHS.value + 1)
     with pytest.raises(LimitError) as refused:

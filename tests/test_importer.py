@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from congkhai.importer import extract, import_file, to_json
 from congkhai.importer.draft import draft_plan
-from congkhai.pipeline import validate
+from congkhai.load.corpus import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "docs" / "plans").glob("*/*.md"))
@@ -274,7 +274,7 @@ def test_unreadable_input_is_a_clear_error_not_a_crash(tmp_path, capsys):
 )
 def test_draft_front_matter_loads_whatever_the_source_characters(text: str) -> None:
     # characters YAML refuses (U+FFFE, DEL, C1 controls) were written raw and the draft did not load
-    from congkhai.frontmatter import parse_source
+    from congkhai.read.frontmatter import parse_source
 
     ex = extract(text, [])
     markdown, _ = draft_plan(ex, [], "nguon.txt")
@@ -289,7 +289,7 @@ def test_draft_front_matter_loads_whatever_the_source_characters(text: str) -> N
 
 def test_a_text_file_over_the_limit_is_refused_unread(tmp_path, capsys):
     from congkhai.cli import main
-    from congkhai.limits import TEXT_BYTES
+    from congkhai.model.limits import TEXT_BYTES
 
     big = tmp_path / "ke-hoach.txt"
     big.write_bytes(b"Mot doan van cua phu luc.\n\n" * (TEXT_BYTES.value // 27 + 1))
@@ -356,7 +356,7 @@ def test_the_import_is_stopped_past_its_memory(monkeypatch):
 def test_the_child_process_returns_results_and_refusals_whole():
     from congkhai.importer.sandbox import run_bounded
     from congkhai.importer.sources import LimitError, SourceError
-    from congkhai.limits import DOCX_PARAGRAPHS
+    from congkhai.model.limits import DOCX_PARAGRAPHS
 
     assert run_bounded("k", lambda: {"a": [1, 2]}) == {"a": [1, 2]}
 

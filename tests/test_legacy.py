@@ -1,6 +1,6 @@
 """Legacy encodings: TCVN3 and VNI round trips over every Vietnamese letter and real plan text.
 
-The encoders below are written independently of ``congkhai.importer.legacy`` (TCVN3 from the
+The encoders below are written independently of ``congkhai.vietnamese.legacy`` (TCVN3 from the
 standard's code chart as a literal string, VNI from its typing rules), so a wrong table entry
 on either side shows up as a failed round trip.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from congkhai.importer import legacy
+from congkhai.vietnamese import legacy
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = sorted((ROOT / "docs" / "plans").glob("*/*.md"))

@@ -1,5 +1,5 @@
 """Large inputs are handled, not refused: a 5 MB plan, 10,000 tasks, 2,000-character lines; past
-the declared limits (congkhai/limits.py) a plan is refused with a finding naming the file, the
+the declared limits (congkhai/model/limits.py) a plan is refused with a finding naming the file, the
 limit, its value and how to split it; ``source_file`` is a plain file name, never a crash.
 
 These are correctness tests only; speed is measured by `make bench`, never asserted here.
@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from congkhai import datasets, limits
 from congkhai.cli import main
-from congkhai.findings import CODES
-from congkhai.frontmatter import parse_source
-from congkhai.limits import LINE_CHARS, PLAN_BYTES, PLAN_TASKS
-from congkhai.pipeline import validate
+from congkhai.load.corpus import validate
+from congkhai.model import limits
+from congkhai.model.findings import CODES
+from congkhai.model.limits import LINE_CHARS, PLAN_BYTES, PLAN_TASKS
+from congkhai.read.frontmatter import parse_source
+from congkhai.render import datasets
 
 SEED = "docs/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd.md"
 
@@ -91,7 +92,7 @@ def test_a_plan_over_the_size_limit_is_refused_unread(parts):
 
 
 def test_a_plan_just_over_the_size_limit_says_by_how_much(tmp_path):
-    from congkhai.frontmatter import read_source
+    from congkhai.read.frontmatter import read_source
 
     path = tmp_path / "p.md"
     head = b"---\nid: p\n---\n"
@@ -156,7 +157,7 @@ def test_limits_are_declared_once_and_documented():
 
 @pytest.mark.parametrize("name", [".", "..", "../x", "../../etc/passwd", "a\\b.pdf", ".an", "a\x00b", "a\nb"])
 def test_source_file_must_be_a_plain_name_and_the_build_does_not_crash(parts, name, capsys):
-    from congkhai.publish import originals
+    from congkhai.publish.site import originals
 
     repo, fm, body = parts
     assert fm["id"] in originals(validate(repo))  # a plain name beside the plan is offered for download

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = ["congkhai", "tests", "build_site.py"]
+TARGETS = ["congkhai", "devtools", "tests", "build_site.py"]
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,7 @@ TARGETS = ["congkhai", "tests", "build_site.py"]
     [
         [sys.executable, "-m", "ruff", "check", *TARGETS],
         [sys.executable, "-m", "ruff", "format", "--check", *TARGETS],
-        [sys.executable, "-m", "mypy", "congkhai"],
+        [sys.executable, "-m", "mypy", "congkhai", "devtools"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
 )

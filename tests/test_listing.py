@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from congkhai import datasets
-from congkhai.listing import Listing, md_url, rel
-from congkhai.pipeline import validate
+from congkhai.load.corpus import validate
+from congkhai.render import datasets
+from congkhai.render.listing import Listing, md_url, rel
 
 
 @pytest.fixture(scope="module")

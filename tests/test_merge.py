@@ -19,8 +19,8 @@ import pytest
 from frictionless import Package
 
 from congkhai.cli import main
-from congkhai.corpus import ROOT, generate
-from congkhai.schemas import load_model
+from congkhai.model.schemas import load_model
+from devtools.corpus import ROOT, generate
 from tests.conftest import FIXED_EPOCH
 
 N = 30  # one plan per province for the first 63, so 15 provinces and 15 plans per shard

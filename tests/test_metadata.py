@@ -14,8 +14,8 @@ import jinja2
 import pytest
 from mkdocs.utils.templates import url_filter
 
-from congkhai import datasets, metadata
-from congkhai.pipeline import validate
+from congkhai.load.corpus import validate
+from congkhai.render import datasets, metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://cong-khai.example.gov.vn"

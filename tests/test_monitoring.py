@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from congkhai import monitoring
-from congkhai.datasets import output_rows
-from congkhai.pipeline import validate
+from congkhai.derive import monitoring
+from congkhai.load.corpus import validate
+from congkhai.render.datasets import output_rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "monitoring" / "task_updates.csv"
 TODAY = dt.date(2024, 11, 22)
@@ -52,7 +52,7 @@ def rows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, A
 
 @pytest.fixture(scope="module")
 def model() -> Any:
-    from congkhai.schemas import load_model
+    from congkhai.model.schemas import load_model
 
     return load_model()
 
@@ -310,8 +310,8 @@ def test_status_feed(rows: dict[str, list[dict[str, Any]]]) -> None:
 def test_page_links_resolve_to_generated_pages(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
     import re
 
-    from congkhai.listing import Listing
-    from congkhai.pages import plan_url
+    from congkhai.render.listing import Listing
+    from congkhai.render.pages import plan_url
 
     targets = set(Listing(model, rows, "").pages()) | {plan_url(p) for p in rows["plans"]}
     links = re.findall(r"\]\(([^)]+)\)", monitoring.monitoring_page(model, rows, TODAY))

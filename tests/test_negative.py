@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 import yaml
 
-from congkhai.findings import CODES, Severity
-from congkhai.pipeline import validate
+from congkhai.load.corpus import validate
+from congkhai.model.findings import CODES, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 NEG = ROOT / "tests" / "fixtures" / "negative"

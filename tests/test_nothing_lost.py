@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from congkhai.cli import main
-from congkhai.corpus import generate
+from devtools.corpus import generate
 
 N = 120
 

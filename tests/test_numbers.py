@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from congkhai.numbers import NumberSymbol, doc_type_for_code, parse_number_symbol, validate_number_symbol
+from congkhai.vietnamese.numbers import NumberSymbol, doc_type_for_code, parse_number_symbol, validate_number_symbol
 
 # (printed as in the seeds or documents.md, number, year, type_code, issuer_code, style, blank, canonical)
 PARSE_CASES = [

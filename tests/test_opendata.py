@@ -19,10 +19,10 @@ from urllib.parse import quote
 import pytest
 from hypothesis import given, settings
 
-from congkhai import datasets, opendata
-from congkhai.pages import esc
-from congkhai.records import Row
-from congkhai.schemas import Model, load_model
+from congkhai.model.schemas import Model, load_model
+from congkhai.read.records import Row
+from congkhai.render import datasets, opendata
+from congkhai.render.pages import esc
 from tests.test_datasets import _tricky, runs_as_formula
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "opendata"
@@ -42,7 +42,7 @@ class Seeds:
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
-    from congkhai.pipeline import validate
+    from congkhai.load.corpus import validate
     from tests.conftest import FIXED_EPOCH, copy_sources
 
     with pytest.MonkeyPatch.context() as mp:

@@ -9,9 +9,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from congkhai.findings import CODES
-from congkhai.pipeline import validate
-from congkhai.schemas import load_model
+from congkhai.load.corpus import validate
+from congkhai.model.findings import CODES
+from congkhai.model.schemas import load_model
 
 MODEL = load_model()
 TODAY = dt.date(2026, 11, 22)
@@ -65,7 +65,7 @@ def test_the_seed_plans_are_clean(seed_repo: Path) -> None:
 
 
 def test_today_is_the_date_in_viet_nam():
-    from congkhai.pipeline import today_in_viet_nam
+    from congkhai.load.corpus import today_in_viet_nam
 
     assert today_in_viet_nam(dt.datetime(2024, 3, 17, 18, 30, tzinfo=dt.UTC)) == dt.date(2024, 3, 18)
     assert today_in_viet_nam(dt.datetime(2024, 3, 17, 16, 59, tzinfo=dt.UTC)) == dt.date(2024, 3, 17)
@@ -77,7 +77,7 @@ def test_validate_defaults_to_the_date_in_viet_nam(tmp_path, monkeypatch):
     import shutil
     import types
 
-    import congkhai.pipeline as pipeline
+    import congkhai.load.corpus as pipeline
 
     instant = dt.datetime(2024, 3, 17, 18, 30, tzinfo=dt.UTC)
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from congkhai import plancache
-from congkhai.corpus import generate
-from congkhai.pipeline import Validation, plan_files, validate
-from congkhai.records import Tables, read_reference
+from congkhai.load import plancache
+from congkhai.load.corpus import Validation, plan_files, validate
+from congkhai.read.records import Tables, read_reference
+from devtools.corpus import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 NEG = ROOT / "tests" / "fixtures" / "negative"

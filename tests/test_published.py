@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from congkhai.findings import CODES
-from congkhai.frontmatter import read_source
-from congkhai.published import (
+from congkhai.derive.published import (
     Version,
     history_section,
     ids_at,
@@ -21,6 +19,8 @@ from congkhai.published import (
     version_text,
     versions_for_all,
 )
+from congkhai.model.findings import CODES
+from congkhai.read.frontmatter import read_source
 
 REPO = Path(__file__).resolve().parents[1]
 A = "docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md"
@@ -140,7 +140,7 @@ def test_outside_git_is_a_value_error(tmp_path: Path) -> None:
 
 def test_message_when_registered() -> None:
     assert "published-plan-removed" in CODES
-    from congkhai.findings import Finding
+    from congkhai.model.findings import Finding
 
     f = Finding(A, 0, 0, "id", "published-plan-removed", {"id": A_ID, "path": A, "base": "main"})
     assert A_ID in f.message("vi") and A_ID in f.message("en")

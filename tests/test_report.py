@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from congkhai.findings import Finding
+from congkhai.model.findings import Finding
 from congkhai.report import (
     annotation_property,
     code_span,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from congkhai.checks.rules import check_urls, web_url
-from congkhai.records import Origin, Tables
-from congkhai.schemas import load_model
+from congkhai.model.schemas import load_model
+from congkhai.read.records import Origin, Tables
 
 REFUSED = [
     "javascript:alert(1)",

@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from congkhai.frontmatter import read_source
-from congkhai.sanitize import (
+from congkhai.publish.sanitize import (
     MARKDOWN_EXTENSIONS,
     ArticleNotFound,
     clean_article,
@@ -24,6 +23,7 @@ from congkhai.sanitize import (
     external_images,
     sanitize_body,
 )
+from congkhai.read.frontmatter import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOADS = [
@@ -335,9 +335,9 @@ def test_clean_article_fails_closed(page: str) -> None:
 
 def test_clean_article_keeps_a_built_plan_page(tmp_path: Path) -> None:
     """On real Material plan pages, built without the cleaning pass, the allow-list loses nothing."""
-    from congkhai.datasets import write
-    from congkhai.pipeline import validate
-    from congkhai.publish import render_all, run_mkdocs, stage_docs
+    from congkhai.load.corpus import validate
+    from congkhai.publish.site import render_all, run_mkdocs, stage_docs
+    from congkhai.render.datasets import write
     from tests.conftest import copy_sources
 
     repo = copy_sources(tmp_path / "repo")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from congkhai.frontmatter import parse_source
-from congkhai.pipeline import validate
-from congkhai.scaffold import PLACEHOLDER, new_plan_text, placeholders
-from congkhai.schemas import load_model
+from congkhai.load.corpus import validate
+from congkhai.model.schemas import load_model
+from congkhai.read.frontmatter import parse_source
+from congkhai.render.scaffold import PLACEHOLDER, new_plan_text, placeholders
 
 TODAY = dt.date(2024, 11, 22)
 PLAN_ID = "lang-son-cao-loc-2024-moi"

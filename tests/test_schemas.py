@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from frictionless import Schema
 
-from congkhai.schemas import SCHEMA_DIR, load_model
+from congkhai.model.schemas import SCHEMA_DIR, load_model
 
 MODEL = load_model()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from congkhai.search import (
+from congkhai.publish.search import (
     SEARCH_END,
     SENTINEL,
     SearchIndexError,

@@ -20,7 +20,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from congkhai.schemas import load_model
+from congkhai.model.schemas import load_model
 from tests import security
 
 ACTIVE_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "math"}
@@ -221,8 +221,8 @@ def test_every_generated_page_context_is_html_safe(tmp_path: Path, monkeypatch: 
     Material's base.html and header.html) is HTML-escaped text on every generated page."""
     from mkdocs.utils import meta
 
-    from congkhai.pipeline import disclosure_rows, validate
-    from congkhai.publish import render_all
+    from congkhai.load.corpus import disclosure_rows, validate
+    from congkhai.publish.site import render_all
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732233600")
     repo, items = security.hostile_repo(tmp_path / "repo")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from congkhai.pipeline import plan_files
-from congkhai.text import nfc
+from congkhai.load.corpus import plan_files
+from congkhai.vietnamese.text import nfc
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKUP = re.compile(r"\[\^\d+\]:?|<sup>\d+</sup>|\[\d+\]")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from congkhai.cli import main
-from congkhai.pipeline import plan_files
+from congkhai.load.corpus import plan_files
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ def test_failed_site_build_keeps_the_previous_site(tmp_path):
 
 def test_a_failing_search_indexer_is_a_clear_message_and_keeps_the_previous_site(tmp_path, capsys, monkeypatch):
     """Pagefind failing (binary missing, crash) ends like any failed build: named, exit 1, site kept."""
-    from congkhai import search
+    from congkhai.publish import search
     from tests.conftest import copy_sources
 
     repo = copy_sources(tmp_path / "repo")

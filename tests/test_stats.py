@@ -10,9 +10,9 @@ from xml.etree import ElementTree as ET
 import markdown
 import pytest
 
-from congkhai import stats
-from congkhai.datasets import output_rows
-from congkhai.pipeline import validate
+from congkhai.load.corpus import validate
+from congkhai.render import stats
+from congkhai.render.datasets import output_rows
 
 SVG = "{http://www.w3.org/2000/svg}"
 

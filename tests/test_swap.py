@@ -1,4 +1,4 @@
-"""Swapping a new build into place (congkhai/publish.py ``swap``): the output folder is never missing,
+"""Swapping a new build into place (congkhai/publish/site.py ``swap``): the output folder is never missing,
 and what killed builds leave beside it is cleaned up by the next one."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from congkhai import publish
+from congkhai.publish import site as publish
 
 
 class Killed(BaseException):

@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from congkhai.text import fold, nfc, slug
+from congkhai.vietnamese.text import fold, nfc, slug
 
 
 def test_nfc_and_lookalike():

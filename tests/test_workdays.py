@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from congkhai.workdays import OVERRIDES_CSV, WorkCalendar, read_overrides
+from congkhai.vietnamese.workdays import OVERRIDES_CSV, WorkCalendar, read_overrides
 
 
 @pytest.fixture(scope="module")

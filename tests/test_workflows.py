@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from congkhai.findings import CODES
+from congkhai.model.findings import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..citations import find_citations
-from ..directives import Catalogue
-from ..findings import Finding
-from ..frontmatter import Source
-from ..text import nfc, slug
+from ..model.findings import Finding
+from ..read.frontmatter import Source
+from ..vietnamese.citations import find_citations
+from ..vietnamese.directives import Catalogue
+from ..vietnamese.text import nfc, slug
 
 
 def check_body(src: Source, catalogue: Catalogue) -> tuple[list[Finding], Counter[str]]:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..findings import Finding
+from ..model.findings import Finding
 
 PLANS = "docs/plans"
 #: Folders whose files the build reads or publishes.

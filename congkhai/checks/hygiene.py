@@ -17,12 +17,12 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from ..findings import Finding
-from ..frontmatter import Path_, Source, dotted
-from ..records import Origin, Tables
-from ..sanitize import external_images
-from ..schemas import Model, load_model
-from ..text import LOOKALIKE_D
+from ..model.findings import Finding
+from ..model.schemas import Model, load_model
+from ..publish.sanitize import external_images
+from ..read.frontmatter import Path_, Source, dotted
+from ..read.records import Origin, Tables
+from ..vietnamese.text import LOOKALIKE_D
 
 CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\ufeff]")
 # Latin-1 letters and signs that never occur in Vietnamese words. Text typed in the TCVN3 (.Vn)

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..findings import Finding
-from ..frontmatter import Source
+from ..model.findings import Finding
+from ..read.frontmatter import Source
 from .files import inside
 
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)")

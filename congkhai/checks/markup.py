@@ -8,9 +8,9 @@ fields are those the Table Schemas mark ``x-no-markup: true``, in plans and in r
 
 from __future__ import annotations
 
-from ..findings import Finding
-from ..records import Tables
-from ..schemas import Model
+from ..model.findings import Finding
+from ..model.schemas import Model
+from ..read.records import Tables
 
 MARKUP = frozenset("<>")
 

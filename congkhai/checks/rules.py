@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..directives import canonical_id
-from ..findings import Finding
-from ..numbers import validate_number_symbol
-from ..records import Origin, Row, Tables
-from ..schemas import Model
-from ..text import fold
-from ..urls import web_url
+from ..model.findings import Finding
+from ..model.schemas import Model
+from ..model.urls import web_url
+from ..read.records import Origin, Row, Tables
+from ..vietnamese.directives import canonical_id
+from ..vietnamese.numbers import validate_number_symbol
+from ..vietnamese.text import fold
 
 WHAT = {"plans": "kế hoạch / plan", "tasks": "nhiệm vụ / task", "citations": "trích dẫn / citation"}
 

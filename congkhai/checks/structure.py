@@ -10,9 +10,9 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from ..findings import Finding, shape_params
-from ..frontmatter import Path_, Source
-from ..schemas import Model, Table
+from ..model.findings import Finding, shape_params
+from ..model.schemas import Model, Table
+from ..read.frontmatter import Path_, Source
 
 
 def _kind(value: Any) -> str:

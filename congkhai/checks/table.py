@@ -12,9 +12,9 @@ from typing import Any
 
 from frictionless import Resource, Schema
 
-from ..findings import Finding
-from ..records import Tables
-from ..schemas import Model, Table
+from ..model.findings import Finding
+from ..model.schemas import Model, Table
+from ..read.records import Tables
 
 TYPE_HINTS = {
     "date": (

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from congkhai.text import fold, nfc, slug
+from congkhai.vietnamese.text import fold, nfc, slug
 
 from .body import _FN_DEF, Body, build_body, drop_debris
 from .cites import Cited, Place, collect, resolve
@@ -159,7 +159,7 @@ def _sections(body: Body) -> list[tuple[str, str, str | None]]:
 
 def extract(text: str, catalogue_rows: list[dict[str, Any]]) -> Extraction:
     """Read a plan's text; never raises on odd input."""
-    from congkhai.schemas import load_model
+    from congkhai.model.schemas import load_model
 
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", ""))
     raw_lines = text.split("\n")
@@ -254,7 +254,7 @@ def _catalogue(root: Path) -> list[dict[str, Any]]:
 
 def _append_catalogue(root: Path, new_rows: list[dict[str, object]]) -> int:
     """Draft the new documents into data/directives.csv, skipping ids already there."""
-    from congkhai.schemas import load_model
+    from congkhai.model.schemas import load_model
 
     fields = [f.name for f in load_model().tables["directives"].frontmatter_fields]  # the CSV's columns
     path = root / "data" / "directives.csv"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from congkhai.text import fold
+from congkhai.vietnamese.text import fold
 
 from .header import clean_line
 

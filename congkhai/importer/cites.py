@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from congkhai.citations import Citation, find_citations
-from congkhai.directives import Catalogue, canonical_id
-from congkhai.numbers import parse_number_symbol
-from congkhai.schemas import Vocabulary
-from congkhai.text import fold, slug
+from congkhai.model.schemas import Vocabulary
+from congkhai.vietnamese.citations import Citation, find_citations
+from congkhai.vietnamese.directives import Catalogue, canonical_id
+from congkhai.vietnamese.numbers import parse_number_symbol
+from congkhai.vietnamese.text import fold, slug
 
 CHECK = "CẦN KIỂM TRA"
 _CENTRAL = {"TW", "TƯ", "TTG", "CP", "VPTW", "VPCP", "BNV", "BTC", "BCA", "BQP", "BTP", "CTN", "UBTVQH", "BCT", "BBT"}

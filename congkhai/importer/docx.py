@@ -15,8 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..limits import DOCX_MEMBER_BYTES, DOCX_MEMBERS, DOCX_PARAGRAPHS, DOCX_RATIO, DOCX_TOTAL_BYTES, RATIO_MIN_BYTES
-from . import legacy
+from ..model.limits import (
+    DOCX_MEMBER_BYTES,
+    DOCX_MEMBERS,
+    DOCX_PARAGRAPHS,
+    DOCX_RATIO,
+    DOCX_TOTAL_BYTES,
+    RATIO_MIN_BYTES,
+)
+from ..vietnamese import legacy
 from .errors import _SAVE_AS_DOCX, _SAVE_AS_DOCX_EN, LimitError, SourceError
 
 # --- DOCX --------------------------------------------------------------------------------------

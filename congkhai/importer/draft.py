@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from congkhai.text import fold, slug
+from congkhai.vietnamese.text import fold, slug
 
 from . import ROOT, Extraction
 from .cites import CHECK

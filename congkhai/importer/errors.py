@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..limits import Limit
+from ..model.limits import Limit
 
 _SAVE_AS_DOCX = "Mở tệp bằng Word, chọn Lưu thành (Save As) định dạng .docx, rồi thử lại."
 _SAVE_AS_DOCX_EN = "Open the file in Word, choose Save As .docx, and try again."

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from congkhai.numbers import parse_number_symbol
-from congkhai.text import fold
+from congkhai.vietnamese.numbers import parse_number_symbol
+from congkhai.vietnamese.text import fold
 
 # Type line → doc_type vocabulary code (folded, upper-case line in the header).
 TYPE_LINES: dict[str, str] = {

@@ -18,7 +18,7 @@ import signal
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from ..limits import IMPORT_CPU_SECONDS, IMPORT_MEMORY_BYTES
+from ..model.limits import IMPORT_CPU_SECONDS, IMPORT_MEMORY_BYTES
 from .sources import LimitError
 
 T = TypeVar("T")

@@ -27,13 +27,13 @@ import unicodedata
 from pathlib import Path
 
 from ..checks.hygiene import MOJIBAKE
-from ..limits import (
+from ..model.limits import (
     SOURCE_BYTES,
     TEXT_BYTES,
     TEXT_CHARS,
 )
-from ..text import nfc
-from . import legacy
+from ..vietnamese import legacy
+from ..vietnamese.text import nfc
 from .docx import _read_docx, check_package  # noqa: F401 — check_package: re-exported
 from .errors import _SAVE_AS_DOCX, _SAVE_AS_DOCX_EN, LimitError, SourceError
 

@@ -15,7 +15,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from congkhai.text import fold
+from congkhai.vietnamese.text import fold
 
 from .body import Block
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from congkhai.text import fold
+from congkhai.vietnamese.text import fold
 
 BAC_GIANG = "bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"
 CAN_THO = "can-tho-thuc-hien-chi-thi-33-ct-ttg"
@@ -57,7 +57,7 @@ def test_title_and_number_matches_rank_first_among_plans(page, base_url, query, 
 
 
 def test_browser_folds_queries_like_python(page, base_url):
-    """search.js mirrors congkhai.search.fold_query: the index is built for what Python sends."""
+    """search.js mirrors congkhai.publish.search.fold_query: the index is built for what Python sends."""
     from tests.test_search import FOLD_CASES
 
     page.goto(f"{base_url}/tim-kiem/")

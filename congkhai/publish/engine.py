@@ -1,0 +1,148 @@
+"""MkDocs' own build, with the pages outside the navigation rendered on every core.
+
+A national site is tens of thousands of plan, body and document pages that are not in the
+navigation, and MkDocs renders them one after another on one core — the largest part of the
+build. Such a page needs nothing from its siblings to be rendered: only the configuration, the
+file list and the navigation (whose titles are read first). So after doing exactly what
+``mkdocs.commands.build.build`` does up to that point, the remaining pages are split between
+forked worker processes, which render and write them, while this process renders the navigation's
+own pages (the long lists among them); what MkDocs checks across pages (anchors that links point
+to, warnings counted by strict mode) is sent back and checked here as MkDocs would. The output is byte-identical to MkDocs' (``tests/test_mkbuild.py`` holds it to that).
+
+This follows the private steps of MkDocs 1.6 (``_populate_page``, ``_build_page``,
+``_build_theme_template``); MkDocs is pinned and its 1.x line is frozen. Without ``fork`` (not
+Linux/macOS), with one core or few pages, MkDocs' own ``build`` runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from typing import Any
+
+from .. import parallel
+
+#: pages outside the navigation below which forking costs more than it saves
+MIN_PAGES = 200
+
+_STATE: dict[str, Any] = {}
+log = logging.getLogger("mkdocs.commands.build")
+
+
+def build(config: Any) -> None:
+    from mkdocs.commands import build as mk
+    from mkdocs.exceptions import Abort, BuildError
+    from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils import CountHandler, clean_directory
+
+    workers = parallel.workers()
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods() or config.plugins:
+        mk.build(config)  # plugins could depend on seeing every page in one process
+        return
+    counter = CountHandler()
+    counter.setLevel(logging.WARNING)
+    if config.strict:
+        logging.getLogger("mkdocs").addHandler(counter)
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        clean_directory(config.site_dir)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+        inclusion = InclusionLevel.is_included
+        pages = list(files.documentation_pages(inclusion=inclusion))
+        for file in pages:
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+        outside = [f for f in pages if f.inclusion.is_not_in_nav()]
+        inside = [f for f in pages if not f.inclusion.is_not_in_nav()]
+        if len(outside) < MIN_PAGES:
+            outside, inside = [], pages
+        for file in inside:
+            file.page.read_source(config)  # the navigation's titles, for the pages the workers write
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files(inclusion=inclusion)
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        pool = None
+        if outside:
+            _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files)
+            shares = [outside[i::workers] for i in range(workers)]  # interleaved: big and small pages mix
+            _STATE["shares"] = [[f.src_uri for f in share] for share in shares]
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        try:
+            pending = pool.map_async(_render_share, range(workers)) if pool is not None else None
+            # meanwhile, here: the navigation's pages (the long lists of every plan and task among them)
+            for file in inside:
+                mk._populate_page(file.page, config, files)
+            for template in config.theme.static_templates:
+                mk._build_theme_template(template, env, files, config, nav)
+            for template in config.extra_templates:
+                mk._build_extra_template(template, files, config, nav)
+            for file in inside:
+                mk._build_page(file.page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
+            results = pending.get() if pending is not None else []
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+            _STATE.clear()
+        for done, warnings in results:
+            for src_uri, anchors, links in done:
+                page = files.get_file_from_path(src_uri).page  # type: ignore[union-attr]
+                page.present_anchor_ids = set(anchors)
+                page.links_to_anchors = {files.get_file_from_path(to): dict(v) for to, v in links.items()}
+            for level, message in warnings:
+                log.log(level, message)  # counted here, as if MkDocs had logged it in this process
+        for file in doc_files:
+            file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        config.plugins.on_post_build(config=config)
+        if counts := counter.get_counts():
+            msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+            raise Abort(f"Aborted with {msg} in strict mode!")
+    except BuildError as exc:
+        log.error(str(exc))
+        raise Abort("Aborted with a BuildError!") from exc
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)
+
+
+class WarningLog(logging.Handler):
+    """The warnings MkDocs logs, kept: counted across worker processes here, and shown as the
+    reason of a failed strict build by ``publish.run_mkdocs``."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+def _render_share(index: int) -> tuple[list[tuple[str, list[str], dict[str, dict[str, str]]]], list[tuple[int, str]]]:
+    """In a forked worker: render and write one share of the pages; return what is checked across pages."""
+    from mkdocs.commands import build as mk
+
+    config, files, nav, env, doc_files = (_STATE[k] for k in ("config", "files", "nav", "env", "doc_files"))
+    keep = WarningLog()
+    logger = logging.getLogger("mkdocs")
+    for handler in list(logger.handlers):  # the parent's handlers would count or print in this process
+        logger.removeHandler(handler)
+    logger.addHandler(keep)
+    logger.propagate = False
+    out = []
+    for src_uri in _STATE["shares"][index]:
+        file = files.get_file_from_path(src_uri)
+        page = file.page
+        mk._populate_page(page, config, files)
+        mk._build_page(page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
+        links = {to.src_uri: dict(v) for to, v in (page.links_to_anchors or {}).items()}
+        out.append((src_uri, sorted(page.present_anchor_ids or ()), links))
+        page.content = None  # written; keeping every page's HTML is what makes MkDocs' memory grow
+    return out, keep.records

@@ -1,0 +1,309 @@
+"""Site search in Vietnamese: a Pagefind index written beside the built site.
+
+Pagefind (the ``pagefind[bin]`` wheel: its binary ships in the package, nothing is downloaded at
+run time) indexes the built HTML and lets the browser fetch only the index chunks a query needs,
+so the cost of a search stays small at national scale and the index does not depend on the site
+generator. Since 1.5 it ignores tone marks and other diacritics for Vietnamese ("dan van kheo"
+finds "Dân vận khéo", "hoa"/"hoà" find "hòa", NFD input works) and ranks exact-accent matches
+first. Two gaps are closed here, at index time, in a copy of each page that only Pagefind reads
+(the published HTML is left as MkDocs wrote it):
+
+* **đ/d**: Pagefind treats ``đ`` as a letter of its own, so "dang uy" would never find "Đảng ủy".
+  Every word of a page that contains ``đ``/``Đ`` is added once more, with ``đ``→``d`` and its tone
+  marks kept ("Đảng" → "dảng"), in an element that is indexed but never displayed. A reader who
+  types "dang" now meets the page through that form; one who types "đảng" still meets it through
+  the original word, and does *not* meet pages that only say "dạng": the query keeps its ``đ``
+  (see :func:`fold_query`), so typing ``đ`` stays as precise as it was.
+* **document numbers**: Pagefind splits "72-KHPH/KDV-UBND" at ``-`` and ``/``, so the number alone
+  would match every page that happens to contain "72", "KHPH", "KDV" and "UBND" somewhere. Each
+  number-and-symbol in a page is also indexed joined and folded ("72khphkdvubnd",
+  "302020ndcp"), and the query turns a number typed in any spelling into the same joined token,
+  so a number finds exactly the pages that print or cite it. A partial number ("33/CT") is a
+  prefix of the joined token and still matches.
+
+* **syllable pairs**: a Vietnamese word is mostly two syllables written apart, and Pagefind
+  matches every query word as a prefix ("hoa" also matches "hoạch", "hoàn"), so "hoa giai" alone
+  ranks any page with "kế hoạch … giai đoạn" first. The folded pair of every two adjacent
+  syllables is indexed ("hoagiai", "danguy") and the query sends pairs instead of the syllables
+  (:func:`fold_query`), so several syllables must appear side by side; the browser falls back to
+  the words alone when that finds nothing. Each token is indexed once per page and grouped by how
+  often the text says it, in elements of increasing ``data-pagefind-weight``: ranking keeps the
+  frequency, and a query downloads one position per page instead of every occurrence (at 10k
+  plans "dan van kheo" fetched 2.4 MB of index as syllables, 0.45 MB as pairs — BENCHMARKS.md).
+
+Old versions of plans (``data/ke-hoach/<id>/phien-ban/``) and the lists of everything are not
+indexed: a query leads to the current plan, which links its versions.
+
+Ranking: the page title (``h1``) and the page's own number (the "Số, ký hiệu" row of a plan's
+metadata table) carry a higher ``data-pagefind-weight`` than the text, and the browser lowers Pagefind's
+page-length penalty (``ranking.pageLength`` 0.1: plans are long, unit pages short), so a plan whose title or
+number matches comes before plans that only mention the words.
+
+The search UI (``docs/tim-kiem.md``, ``docs/javascripts/search.js``) applies the same query
+folding in the browser; :func:`fold_query` is its reference, and the tests hold both to the same
+examples.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import itertools
+import re
+import shutil
+import subprocess
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from ..parallel import pmap
+from ..vietnamese.text import fold, nfc
+
+__all__ = ["SearchIndexError", "fold_query", "index_site", "number_token", "prepare_html", "search_tokens"]
+
+#: Pages that are not indexed (relative to the site root): the search page itself, and the lists
+#: that repeat every plan, task or body of the country. A reader's query should lead to the plan,
+#: body or document that matches, not to a 10 MB list that contains everything; and at national
+#: scale these lists alone would double what Pagefind has to hold in memory.
+EXCLUDED = (
+    "404.html",
+    "tim-kiem/index.html",
+    "plans/index.html",
+    "plans/theo-nam/index.html",
+    "plans/theo-tinh/index.html",
+    "tasks/index.html",
+    "directives/index.html",
+    "units/index.html",
+    "theo-doi/index.html",
+    "thong-ke/index.html",
+    "cong-khai/tuan-thu/index.html",
+)
+#: Folders not indexed: old versions of plans (``data/ke-hoach/<id>/phien-ban/``) — a search
+#: leads to the plan as it is now, whose page links every version.
+EXCLUDED_FOLDERS = ("data/ke-hoach/",)
+#: Where a page stops being indexed: what follows repeats text indexed on its own page (the tasks
+#: on a unit's page are the tasks of its plans). The element is empty and hidden; see ``listing.py``.
+SEARCH_END = '<div class="ck-search-end" hidden></div>'
+_SEARCH_END = re.compile(r'<div class="ck-search-end"[^>]*>\s*</div>')
+BUNDLE = "pagefind"
+TITLE_WEIGHT = "10"
+NUMBER_WEIGHT = "10"
+#: weight of a hidden token by how many times the text says it: (weight, at least this many)
+FREQUENCY_WEIGHTS = (("3", 5), ("2", 2), ("1", 1))
+TIMEOUT_S = 3600  # Pagefind takes minutes at 10,000 plans
+
+# A number-and-symbol: runs of letters/digits joined by "/" or "-", at least one "/", at least one
+# letter and one digit ("72-KHPH/KDV-UBND", "33/CT-TTg", "30/2020/NĐ-CP", "/KH-UBND" has no digit
+# and is not a number a reader would type). Dates ("26/11/2021") have no letter and are skipped.
+_NUMBER = re.compile(r"(?<![\w/-])/?\w+(?:[/-]\w+)+(?![\w/-])")
+_WORD = re.compile(r"\w+")
+_TAG = re.compile(r"<[^>]*>")
+_ARTICLE = re.compile(r'<article class="md-content__inner[^"]*"', re.IGNORECASE)
+_H1 = re.compile(r"<h1(?=[\s>])", re.IGNORECASE)
+_OWN_NUMBER = re.compile(r"(<td>\s*Số, ký hiệu\s*</td>\s*<td)(>)", re.IGNORECASE)
+_ARTICLE_END = re.compile(r"</article>", re.IGNORECASE)
+_H1_TEXT = re.compile(r"<h1[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_RUN = re.compile(r"[^\w\s]+")
+_QUERY_TOKEN = re.compile(r"/?\w+(?:[/-]\w+)*")
+#: First word of the hidden part of a page's indexed text; the browser cuts excerpts before it.
+SENTINEL = "⁂"
+
+
+#: ``fold`` of one word, memoised: a corpus has a few ten thousand distinct syllables but millions of
+#: occurrences, and folding (NFD + filter + casefold) dominated the preparation of the index.
+_fold_word = functools.lru_cache(maxsize=1 << 17)(fold)
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the site; ``str()`` says why (in English, for the log)."""
+
+
+def _is_number(token: str) -> bool:
+    return "/" in token and any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+
+
+def number_token(number: str) -> str:
+    """The joined, folded form of a number-and-symbol: ``"30/2020/NĐ-CP"`` → ``"302020ndcp"``."""
+    return "".join(ch for ch in fold(number) if ch.isalnum())
+
+
+def _visible_text(fragment: str) -> str:
+    return nfc(html.unescape(_TAG.sub(" ", fragment)))
+
+
+def _pairs(text: str) -> list[str]:
+    """Folded, joined pairs of adjacent syllables: "Hòa giải ở cơ sở" → hoagiai, giaio, ocoso…
+
+    Vietnamese words are mostly two syllables written apart, and a syllable alone is a prefix of
+    many others ("hoa" of "hoạch", "hoàn"), so a query of two syllables must find them side by
+    side. Pairs never cross punctuation, and skip syllables with digits (numbers have their own
+    token).
+    """
+    out: list[str] = []
+    for run in _RUN.split(text):
+        words = [_fold_word(w) for w in _WORD.findall(run)]
+        out.extend(a + b for a, b in itertools.pairwise(words) if a.isalpha() and b.isalpha())
+    return out
+
+
+def token_counts(text: str) -> Counter[str]:
+    """The hidden tokens that make ``text`` findable — đ→d words, joined numbers, syllable pairs —
+    with how often each occurs, in order of first occurrence."""
+    tokens = [_fold_word(w) for w in _WORD.findall(text) if "đ" in w or "Đ" in w]
+    tokens += [number_token(m.group()) for m in _NUMBER.finditer(text) if _is_number(m.group())]
+    tokens += _pairs(_NUMBER.sub(" . ", text))
+    return Counter(tokens)
+
+
+def search_tokens(text: str) -> list[str]:
+    """The hidden tokens of ``text``, each once (see :func:`token_counts`)."""
+    return list(token_counts(text))
+
+
+def fold_query(text: str) -> str:
+    """What the search page sends to Pagefind first for what the reader typed.
+
+    NFC (NFD input and the look-alike ``Ð`` become the ``Đ`` the index holds); each
+    number-and-symbol becomes its joined token (:func:`number_token`); every two adjacent
+    syllables are sent as their folded pair ("hoa giai" → "hoagiai"), and a word in no pair as
+    typed (Pagefind folds tone marks itself; ``đ`` is kept, so "đảng" does not match "dạng").
+    Pairs rather than their syllables because Pagefind fetches, for each query word, the index of
+    every indexed word it is a prefix of, with its positions in every page: in a national corpus
+    about *dân vận* the syllables "dân" and "vận" are on every page and cost megabytes, their pair
+    half a megabyte (BENCHMARKS.md). Pages that match the pairs are exactly those that match the
+    syllables side by side. The browser does the same (``docs/javascripts/search.js``) and, when
+    the pairs find nothing (a phrase broken by punctuation in the text), searches the words alone.
+    """
+    text = nfc(text)
+    words = [number_token(m.group()) if _is_number(m.group()) else m.group() for m in _QUERY_TOKEN.finditer(text)]
+    pairs: list[str] = []
+    paired: set[int] = set()
+    for i, (a, b) in enumerate(itertools.pairwise(words)):
+        fa, fb = fold(a), fold(b)
+        if fa.isalpha() and fb.isalpha():
+            pairs.append(fa + fb)
+            paired |= {i, i + 1}
+    alone = [w for i, w in enumerate(words) if i not in paired]
+    return " ".join(dict.fromkeys([*pairs, *alone]))
+
+
+def prepare_html(page: str) -> str | None:
+    """The copy of a built page that Pagefind indexes, or ``None`` when it has no article.
+
+    Marks the article as the indexed body, weights the title and the page's own number, drops
+    the heading permalinks ("¶"), and appends, hidden and after the word :data:`SENTINEL` (the
+    browser cuts excerpts there), the :func:`search_tokens` of the title and of the text.
+    """
+    start = _ARTICLE.search(page)
+    if start is None:
+        return None
+    end = _ARTICLE_END.search(page, start.end())
+    if end is None:
+        return None
+    body = _HEADERLINK.sub("", page[start.start() : end.start()])
+    cut = _SEARCH_END.search(body)
+    if cut is not None:
+        body = body[: cut.start()]
+    h1 = _H1_TEXT.search(body)
+    title_tokens = search_tokens(_visible_text(h1.group(1))) if h1 else []
+    own = _OWN_NUMBER.search(body)
+    if own is not None:
+        cell = body[own.end() : body.find("</td>", own.end())]
+        title_tokens += [
+            number_token(m.group()) for m in _NUMBER.finditer(_visible_text(cell)) if _is_number(m.group())
+        ]
+        body = _OWN_NUMBER.sub(rf'\1 data-pagefind-weight="{NUMBER_WEIGHT}"\2', body, count=1)
+    title_tokens = list(dict.fromkeys(title_tokens))
+    counts = token_counts(_visible_text(body))
+    for t in title_tokens:
+        counts.pop(t, None)
+    body = _H1.sub(f'<h1 data-pagefind-weight="{TITLE_WEIGHT}"', body, count=1)
+    body = body.replace(start.group(), start.group() + " data-pagefind-body", 1)
+    hidden = (
+        f'<div hidden aria-hidden="true"><p>{SENTINEL}</p>'
+        f'<p data-pagefind-weight="{TITLE_WEIGHT}">{html.escape(" ".join(title_tokens))}</p>'
+        + "".join(
+            f'<p data-pagefind-weight="{weight}">{html.escape(" ".join(group))}</p>'
+            for weight, group in _by_frequency(counts)
+        )
+        + "</div>"
+    )
+    return page[: start.start()] + body + hidden + page[end.start() :]
+
+
+def _by_frequency(counts: Counter[str]) -> list[tuple[str, list[str]]]:
+    """Tokens grouped by how often the text says them, as (weight, tokens), each token once.
+
+    Each token is indexed once per page, so a page that says "dân vận" forty times and one that
+    says it once would rank alike; the weight of the group carries the difference, without the
+    forty positions that would make every query download them.
+    """
+    groups: dict[str, list[str]] = {weight: [] for weight, _ in FREQUENCY_WEIGHTS}
+    for token, n in counts.items():
+        weight = next(w for w, least in FREQUENCY_WEIGHTS if n >= least)  # thresholds descend to 1
+        groups[weight].append(token)
+    return [(weight, group) for weight, group in groups.items() if group]
+
+
+def pagefind_binary() -> Path:
+    try:
+        from pagefind.service import get_executable
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise SearchIndexError("the Python package 'pagefind[bin]' is not installed") from exc
+    found = get_executable()
+    if found is None or not found.is_file():
+        raise SearchIndexError("the Pagefind binary was not found (install 'pagefind[bin]')")
+    return found
+
+
+def _prepare_file(job: tuple[Path, Path, Path]) -> bool:
+    site_dir, work, rel = job
+    try:
+        prepared = prepare_html((site_dir / rel).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
+    if prepared is None:
+        return False
+    target = work / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(prepared, encoding="utf-8")
+    return True
+
+
+def index_site(site_dir: Path) -> None:
+    """Write the Pagefind bundle for the built site in ``site_dir`` to ``site_dir/pagefind/``.
+
+    The pages are prepared (:func:`prepare_html`) in a temporary copy; ``site_dir`` gains only
+    the ``pagefind/`` folder. Raises :class:`SearchIndexError` when there is nothing to index or
+    Pagefind fails.
+    """
+    site_dir = Path(site_dir).resolve()
+    if not site_dir.is_dir():
+        raise SearchIndexError(f"no built site at {site_dir}")
+    binary = pagefind_binary()
+    out = site_dir / BUNDLE
+    with tempfile.TemporaryDirectory(prefix="congkhai-search-") as tmp:
+        work = Path(tmp) / "site"
+        jobs = [
+            (site_dir, work, rel)
+            for rel in (p.relative_to(site_dir) for p in sorted(site_dir.rglob("*.html")))
+            if rel.as_posix() not in EXCLUDED
+            and rel.parts[0] != BUNDLE
+            and not rel.as_posix().startswith(EXCLUDED_FOLDERS)
+        ]
+        count = sum(pmap(_prepare_file, jobs))
+        if count == 0:
+            raise SearchIndexError(f"no page to index in {site_dir}")
+        staged = Path(tmp) / BUNDLE
+        cmd = [str(binary), "--site", str(work), "--output-path", str(staged), "--force-language", "vi", "--silent"]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SearchIndexError(f"Pagefind did not run: {exc}") from exc
+        if done.returncode != 0 or not (staged / "pagefind.js").is_file():
+            detail = (done.stderr or done.stdout).strip()[-2000:]
+            raise SearchIndexError(f"Pagefind failed (exit {done.returncode}): {detail}")
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.move(str(staged), str(out))

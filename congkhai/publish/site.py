@@ -1,0 +1,317 @@
+"""Build the site and datasets in a staging directory and swap it into place only on success.
+
+A failed validation or a failed MkDocs build leaves the previous ``site/`` untouched, and a build
+killed at any point leaves a complete ``site/`` (the old or the new one; see :func:`swap`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..checks.files import Entry, inside, publishable, walk
+from ..checks.rules import source_file_problem
+from ..derive import compliance, monitoring, published
+from ..load.corpus import RULES, Validation
+from ..parallel import pmap
+from ..read.history import last_changed
+from ..render import datasets, metadata, opendata, stats
+from ..render.markdown import with_front_matter
+from ..render.pages import PageBuilder, plan_url
+from ..timing import stage
+from . import engine, search
+from .sanitize import ArticleNotFound, clean_article
+
+
+class BuildError(Exception):
+    """The site generator failed; the message says why in the reader's language."""
+
+
+@dataclass
+class BuildResult:
+    site: Path
+    files: list[str]  # the published data files, by path under data/
+
+
+def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
+    """Copy hand-written pages from ``docs/`` (not the plan sources) and write the generated ones.
+
+    Only what :mod:`.checks.files` allows is copied, and never through a link: validation has
+    already refused the rest, and the build does not rely on that alone.
+    """
+    for entry in walk(root, "docs"):
+        rel = PurePosixPath(entry.rel).relative_to("docs")
+        if entry.folder or (rel.parts and rel.parts[0] == "plans" and rel.suffix == ".md"):
+            continue  # plan sources become generated pages; their original files are served as they are
+        if not publishable(root, entry):
+            continue
+        target = bodies_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(entry.path, target, follow_symlinks=False)
+    for rel_name, text in pages.items():
+        target = bodies_dir / rel_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
+    """MkDocs in strict mode: a warning (a broken link, a missing page) fails the build.
+
+    MkDocs counts warnings on its logger, so the logger must let them through; they are kept off
+    the console (they become the error message) by not propagating to the root logger.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    collected = engine.WarningLog()
+    loggers = [logging.getLogger(name) for name in ("mkdocs", "material")]
+    saved = [(lg.level, lg.propagate) for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.WARNING)
+        lg.propagate = False
+        lg.addHandler(collected)
+    try:
+        config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
+        engine.build(config)
+    except (MkDocsException, SystemExit, OSError) as exc:
+        detail = "; ".join(dict.fromkeys(m for _, m in collected.records[:5])) or str(exc)
+        raise BuildError(f"MkDocs không dựng được trang / MkDocs build failed: {detail}") from exc
+    finally:
+        for lg, (level, propagate) in zip(loggers, saved, strict=True):
+            lg.removeHandler(collected)
+            lg.setLevel(level)
+            lg.propagate = propagate
+
+
+def originals(validation: Validation) -> frozenset[str]:
+    """Plans whose original file (``source_file``) is kept beside the plan, to be offered for download.
+
+    The file must be a real file of the checkout of an allowed type (:mod:`.checks.files`).
+    """
+    out = set()
+    root = validation.root
+    for src in validation.sources:
+        data = src.data or {}
+        name = data.get("source_file")
+        if not isinstance(name, str) or not name or source_file_problem(name) is not None:
+            continue  # "." crashed with_name (checks/rules.py reports it)
+        path = (root / src.path).with_name(name)
+        rel = PurePosixPath(src.path).with_name(name).as_posix()
+        entry = Entry(rel, path, path.is_symlink(), path.is_dir())
+        if path.is_file() and inside(root, path) and publishable(root, entry):
+            out.add(str(data["id"]))
+    return frozenset(out)
+
+
+CLEANED = ("plans", "directives", "units")
+
+
+def clean_generated(site_dir: Path) -> None:
+    """Defence in depth: pass the rendered article of every page showing plan data through nh3."""
+    pages = [(site_dir, page) for folder in CLEANED for page in sorted((site_dir / folder).rglob("index.html"))]
+    for problem in pmap(_clean_page, pages):
+        if problem is not None:
+            raise BuildError(problem)
+
+
+def _clean_page(job: tuple[Path, Path]) -> str | None:
+    site_dir, page = job
+    html = page.read_text(encoding="utf-8")
+    try:
+        cleaned = clean_article(html)
+    except ArticleNotFound as exc:
+        return f"Không tìm thấy nội dung trang {page.relative_to(site_dir)} / no article: {exc}"
+    if cleaned != html:
+        page.write_text(cleaned, encoding="utf-8")
+    return None
+
+
+def site_url(root: Path) -> str | None:
+    """``site_url`` as MkDocs resolves it (``!ENV [SITE_URL, ""]``), for absolute links; may be unset."""
+    import yaml
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with (root / "mkdocs.yml").open(encoding="utf-8") as fh:
+            config = yaml_load(fh) or {}
+    except (OSError, ValueError, yaml.YAMLError, MkDocsException) as exc:
+        raise BuildError(f"Không đọc được mkdocs.yml / cannot read mkdocs.yml: {exc}") from exc
+    value = config.get("site_url") if isinstance(config, dict) else None
+    return str(value).rstrip("/") + "/" if value else None
+
+
+def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
+
+    ``previous`` is the last published ``site/data`` folder, for the "what changed" section.
+    """
+    model, root = validation.model, validation.root
+    modified = datasets.last_modified(root)
+    files = datasets.render(model, validation.tables, validation.mentions, modified)
+    rows = datasets.output_rows(model, validation.tables, validation.mentions)
+    bodies = {s.data["id"]: s.body for s in validation.sources if s.data and isinstance(s.data.get("id"), str)}
+    downloads = {**files, **datasets.plan_bundles(model, rows), **opendata.excel_files(model, rows)}
+    downloads[opendata.SQLITE_NAME] = opendata.sqlite_file(model, rows, bodies)
+    url = site_url(root)
+    base = (url or "").rstrip("/")
+    pages = PageBuilder(model, rows, bodies, originals(validation), last_changed(root), base).pages()
+    changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
+    descriptor = json.loads(files["datapackage.json"])
+    others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
+    dataset_ld = metadata.jsonld_string(metadata.dataset_jsonld(descriptor, base_url=base, files=others))
+    pages["data/index.md"] = with_front_matter(
+        opendata.data_page(model, rows, downloads, changes, url), {"jsonld": dataset_ld}
+    )
+    pages["data/tu-dien.md"] = opendata.dictionary_page(model)
+    pages["thong-ke.md"] = stats.stats_page(model, rows, page="thong-ke.md")
+    pages[compliance.COMPLIANCE_PAGE] = compliance.compliance_page(
+        rows["compliance"],
+        rows["plans"],
+        rows["units"],
+        model,
+        compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML),
+    )
+    pages[compliance.DIRECTORY_PAGE] = compliance.directory_page(rows["directory"], model)
+    catalog = metadata.dcat_catalog(descriptor, base, files=others)
+    downloads["catalog.jsonld"] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
+    names: dict[str, list[str]] = {}
+    unit_names = {u["id"]: u["name"] for u in rows["units"]}
+    for issuer in rows["issuers"]:
+        names.setdefault(issuer["plan_id"], []).append(str(unit_names.get(issuer["unit"], issuer["unit"])))
+    updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
+    pages["feed.xml"] = metadata.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
+    pages["theo-doi.md"] = monitoring.monitoring_page(model, rows, validation.today)
+    pages["lich-nhiem-vu.ics"] = monitoring.ics_feed(rows, base, validation.today, model).decode()
+    pages["tien-do.xml"] = monitoring.status_feed(rows, base, updated, model).decode()
+    versions = published.versions_for_all(root, [str(p["path"]) for p in rows["plans"]])
+    ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
+    downloads.update(published.version_files(root, versions, ids))
+    for plan in rows["plans"]:
+        key = plan_url(plan)
+        if plan["path"] in versions and key in pages:
+            pages[key] += "\n" + published.history_section(key, str(plan["id"]), versions[plan["path"]])
+    return downloads, pages
+
+
+def build_site(validation: Validation, out: Path) -> BuildResult:
+    root = validation.root
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)  # before rendering: the "what changed" section reads the previous site
+    with stage("render"):
+        downloads, pages = render_all(validation, out / "data")
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
+    try:
+        docs_dir = staging / "pages"
+        site_dir = staging / "site"
+        with stage("stage"):
+            stage_docs(root, pages, docs_dir)
+            datasets.write(downloads, docs_dir / "data")  # MkDocs copies them and checks links to them
+        names = sorted(downloads)
+        del pages, downloads  # on disk now; at national scale they are gigabytes that MkDocs needs
+        with stage("mkdocs"):
+            run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir)
+        with stage("clean"):
+            clean_generated(site_dir)
+        with stage("search"):
+            try:
+                search.index_site(site_dir)
+            except search.SearchIndexError as exc:
+                raise BuildError(
+                    f"Không tạo được chỉ mục tìm kiếm (Pagefind) / the search index failed: {exc}. "
+                    "Cài lại các gói bằng 'make setup' rồi dựng lại / reinstall with 'make setup' and build again."
+                ) from exc
+        swap(site_dir, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(out, names)
+
+
+def swap(new: Path, out: Path) -> None:
+    """Put ``new`` in place of ``out`` so that ``out`` is never missing, even if the build is killed.
+
+    On Linux the two folders are exchanged in one step (``renameat2(RENAME_EXCHANGE)``): ``out`` is
+    the old site, then the new one, never neither; the old one, now at ``new``, is then removed.
+    Where that call does not exist (macOS, Windows, old kernels or libc) or the file system refuses
+    it, the fallback is two renames (``out`` aside, ``new`` to ``out``). A kill between those two
+    leaves no ``out`` but the complete old site beside it, which :func:`clean_leftovers` puts back
+    at the next build. (A symbolic link flipped atomically would avoid that gap, but would make
+    ``site/`` a link, which publishing tools and people copying the folder do not all follow.)
+    """
+    if not (out.exists() or out.is_symlink()):
+        new.rename(out)
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # the previous output; a kill here leaves only a leftover
+        return
+    old = out.with_name(f"{OLD_PREFIX.format(name=out.name)}{os.getpid()}")
+    out.rename(old)
+    try:
+        new.rename(out)
+    except OSError:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+OLD_PREFIX = ".{name}-old-"
+STAGING_PREFIX = ".{name}-staging-"
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM}
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Exchange two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``, glibc ≥ 2.28).
+
+    False when this system or file system cannot, so the caller falls back; other errors raise.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in _UNSUPPORTED:
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove what killed builds left beside ``out``: staging folders and old outputs.
+
+    If ``out`` itself is missing — a build killed between the two renames of :func:`swap`'s
+    fallback — the most recently moved old output is complete and is put back first. Builds of one
+    output never run at once (CI's concurrency group), so nothing here belongs to a live build.
+    """
+    olds = sorted(out.parent.glob(f"{OLD_PREFIX.format(name=out.name)}*"), key=_changed, reverse=True)
+    if olds and not (out.exists() or out.is_symlink()):
+        olds.pop(0).rename(out)
+    for leftover in [*out.parent.glob(f"{STAGING_PREFIX.format(name=out.name)}*"), *olds]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _changed(path: Path) -> float:
+    try:
+        return path.lstat().st_ctime  # a rename sets it
+    except OSError:
+        return 0.0

@@ -1,0 +1,296 @@
+"""Write the open datasets: one CSV per table, ``datapackage.json`` and a JSON export.
+
+Output is deterministic: rows sorted by key (child rows keep document order within their plan),
+columns in schema order, LF-free RFC 4180 CRLF rows, and the "last changed" time taken from the
+sources' git history rather than the clock, so two builds of the same sources are identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..model.schemas import Model, Table
+from ..read.records import Row, Tables
+
+SOURCE_PATHS = ("docs/plans", "data", "schemas")
+
+
+def last_modified(root: Path) -> str | None:
+    """When the sources last changed: the newest commit touching them, else SOURCE_DATE_EPOCH."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%cI", "--", *SOURCE_PATHS],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    if out:
+        return out
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        import datetime as dt
+
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat(timespec="seconds")
+    return None
+
+
+def output_rows(model: Model, tables: Tables, mentions: dict[str, Counter[str]]) -> dict[str, list[Row]]:
+    """The published rows of every table, derived columns filled, in a stable order."""
+    plan_order = {
+        pid: i
+        for i, pid in enumerate(sorted(r["id"] for r in tables.rows.get("plans", []) if isinstance(r.get("id"), str)))
+    }
+    citing: Counter[str] = Counter()
+    for row in tables.rows.get("citations", []):
+        if isinstance(row.get("directive"), str):
+            citing[row["directive"]] += 1
+    out: dict[str, list[Row]] = {}
+    for table in model.tables.values():
+        rows = [dict(r) for r in tables.rows.get(table.name, [])]
+        if table.name == "citations":
+            for r in rows:
+                r["mention_count"] = mentions.get(r.get("plan_id") or "", Counter()).get(r.get("directive") or "", 0)
+        if table.name == "directives":
+            for r in rows:
+                r["citing_plans"] = citing.get(r.get("id") or "", 0)
+        if table.name == "plans":
+            rows.sort(key=lambda r: str(r.get("id")))
+        elif "plan_id" in table.field_names:
+            indexed = list(enumerate(rows))
+            indexed.sort(key=lambda p: (plan_order.get(p[1].get("plan_id"), len(plan_order)), p[0]))
+            rows = [r for _, r in indexed]
+        else:
+            pk = table.primary_key or tuple(table.field_names[:1])
+            rows.sort(key=lambda r: tuple(str(r.get(k) or "") for k in pk))
+        out[table.name] = rows
+    return out
+
+
+def _cell(value: Any, ftype: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def _typed(value: Any, ftype: str) -> Any:
+    if value is None or value == "":
+        return [] if ftype == "list" else None
+    if ftype == "integer" and not isinstance(value, bool):
+        return int(value)
+    if ftype == "boolean" and isinstance(value, str):
+        return value == "true"
+    if ftype == "list" and isinstance(value, str):
+        return value.split(";")
+    return value
+
+
+# --- Formula-safe copies for spreadsheets ------------------------------------------------------
+#
+# A spreadsheet opening a CSV runs a cell that starts with = + - @ as a formula (CSV injection:
+# ``=cmd|' /C calc'!A0``, ``=HYPERLINK(…)`` leaking data). The canonical CSVs are data for
+# frictionless and pandas and keep every value exactly; the copies meant to be opened by a person
+# (``excel/<table>.csv``, ``ke-hoach/<plan>-nhiem-vu.csv``) pass every cell through ``safe_cell``.
+
+SPREADSHEET_PREFIX = "'"
+# What a spreadsheet may read as the start of a formula: the OWASP list (= + - @ TAB CR), LF, their
+# full-width forms (＝ ＋ － ＠, typed by Vietnamese and CJK input methods) and the minus sign U+2212.
+# Any other character whose compatibility form (NFKC) starts with one of them — small ﹦ ﹢ ﹣ ﹫,
+# superscript ⁺ ⁼ — counts too.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\u2212")
+_ASCII_TRIGGERS = frozenset("=+-@")
+_INVISIBLE = frozenset(("Cc", "Cf", "Zs", "Zl", "Zp"))  # stripped before the first character is judged
+# A value of these Table Schema types is left alone when it is a well-formed literal of its type:
+# a negative number must stay a number (``-5``), and a date or boolean can never start a formula.
+# Anything else in such a column (not possible after validation) is judged like text.
+_LITERALS = {
+    "integer": re.compile(r"-?[0-9]+"),
+    "number": re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"),
+    "year": re.compile(r"-?[0-9]{4}"),
+    "boolean": re.compile(r"true|false"),
+    "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    "datetime": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[-+][0-9]{2}:[0-9]{2})?"),
+    "time": re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"),
+    "yearmonth": re.compile(r"[0-9]{4}-[0-9]{2}"),
+}
+
+
+def starts_formula(cell: str) -> bool:
+    """Whether a spreadsheet could read ``cell`` as a formula: its first character, once leading
+    whitespace and invisible characters (space, NBSP, ideographic space, zero-width…) are skipped,
+    is a trigger; a leading TAB, CR or LF is a trigger itself (Excel and LibreOffice trim them)."""
+    for ch in cell:
+        if ch in FORMULA_TRIGGERS:
+            return True
+        if ch.isspace() or unicodedata.category(ch) in _INVISIBLE:
+            continue
+        return unicodedata.normalize("NFKC", ch)[:1] in _ASCII_TRIGGERS
+    return False
+
+
+def safe_cell(cell: str, ftype: str = "string") -> str:
+    """``cell`` as a copy for spreadsheets writes it: prefixed with ``'`` when it could start a
+    formula (OWASP's advice; the apostrophe shows that the text is kept as written), else as is.
+
+    Only text is changed: a well-formed number, date or boolean of a column of that type is never
+    prefixed, so ``-5`` stays a number a spreadsheet can add up. The result is ``cell`` or
+    ``"'" + cell`` (drop the apostrophe to get the value back), and applying it twice changes
+    nothing."""
+    literal = _LITERALS.get(ftype)
+    if literal is not None and literal.fullmatch(cell):
+        return cell
+    return SPREADSHEET_PREFIX + cell if starts_formula(cell) else cell
+
+
+# What the package says about it (``datapackage.json``, the open-data page, the data dictionary).
+FORMULA_NOTE: dict[str, Any] = {
+    "vi": (
+        "Các tệp CSV của gói dữ liệu giữ nguyên giá trị như bản in: một ô kiểu văn bản (string, list) có "
+        "thể bắt đầu bằng =, +, -, @ (kể cả sau khoảng trắng, dấu tab, xuống dòng, hoặc dạng toàn khổ "
+        "＝ ＋ － ＠); hãy nhập các cột đó dưới dạng văn bản, không phải công thức (pandas: "
+        "dtype=str; LibreOffice, Excel: kiểu cột Văn bản/Text). Bản cho Excel (excel/<bảng>.csv) và tệp "
+        "nhiệm vụ của từng kế hoạch (ke-hoach/<mã>-nhiem-vu.csv) thêm dấu ' ở đầu các ô đó để bảng tính "
+        "không chạy chúng như công thức; bỏ dấu ' đầu tiên là được giá trị gốc. Cột số, ngày, đúng/sai "
+        "không bị thay đổi."
+    ),
+    "en": (
+        "The package's CSV files keep every value exactly as printed: a text cell (string, list) may "
+        "start with =, +, -, @ (also after spaces, a tab or a line break, or as the full-width "
+        "＝ ＋ － ＠); import those columns as text, never as formulas (pandas: dtype=str; LibreOffice, "
+        "Excel: column type Text). The Excel copies (excel/<table>.csv) and each plan's task file "
+        "(ke-hoach/<id>-nhiem-vu.csv) prefix such cells with an apostrophe (') so that a spreadsheet "
+        "does not run them as formulas; drop the first apostrophe to get the value back. Number, date "
+        "and boolean columns are never changed."
+    ),
+    "prefix": SPREADSHEET_PREFIX,
+    "neutralised-copies": ["excel/<table>.csv", "ke-hoach/<plan>-nhiem-vu.csv"],
+}
+
+
+def csv_bytes(table: Table, rows: list[Row], *, spreadsheet: bool = False) -> bytes:
+    """One table as RFC 4180 CSV, header first. ``spreadsheet`` writes the copy meant to be opened
+    in a spreadsheet: every data cell through ``safe_cell`` (the header is the schema's names)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(table.field_names)
+    types = [f.type for f in table.fields]
+    for row in rows:
+        cells = [_cell(row.get(n), t) for n, t in zip(table.field_names, types, strict=True)]
+        if spreadsheet:
+            cells = [safe_cell(c, t) for c, t in zip(cells, types, strict=True)]
+        writer.writerow(cells)
+    return buf.getvalue().encode("utf-8")
+
+
+def package_descriptor(model: Model, files: dict[str, bytes], modified: str | None) -> dict[str, Any]:
+    meta = model.package
+    terms = meta["x-terms-of-use"]
+    descriptor: dict[str, Any] = {
+        "name": meta["name"],
+        "title": meta["title"],
+        "description": meta["description"].strip(),
+        "x-title-en": meta["x-title-en"],
+        "x-description-en": meta["x-description-en"].strip(),
+        "homepage": meta.get("homepage", "/"),
+        "licenses": meta["licenses"],
+        "x-terms-of-use": {"vi": terms["vi"].strip(), "en": terms["en"].strip(), "source": terms["citation"]},
+        "sources": [
+            {
+                "title": "Văn bản gốc của các cơ quan ban hành; tệp và địa chỉ nguồn của từng kế hoạch ở cột source_file, source_url của bảng plans",
+                "path": "plans.csv",
+            },
+            {"title": "Kho mã nguồn Công khai: docs/plans/ (kế hoạch), data/ (bảng tham chiếu), schemas/ (lược đồ)"},
+        ],
+        "keywords": ["dân vận chính quyền", "dân chủ ở cơ sở", "kế hoạch", "công khai", "Việt Nam"],
+        "languages": ["vi"],
+        "x-formula-like-text": FORMULA_NOTE,
+    }
+    if modified:
+        descriptor["modified"] = modified
+    descriptor["resources"] = []
+    for table in model.tables.values():
+        data = files[f"{table.name}.csv"]
+        descriptor["resources"].append(
+            {
+                "name": table.name,
+                "path": f"{table.name}.csv",
+                "title": table.title,
+                "x-title-en": table.title_en,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": model.published_schema(table),
+            }
+        )
+    return descriptor
+
+
+def render(model: Model, tables: Tables, mentions: dict[str, Counter[str]], modified: str | None) -> dict[str, bytes]:
+    """Every dataset file by name. Pure: writing is left to the caller's atomic publish."""
+    rows = output_rows(model, tables, mentions)
+    files = {f"{t.name}.csv": csv_bytes(t, rows[t.name]) for t in model.tables.values()}
+    export = {
+        "name": model.package["name"],
+        "modified": modified,
+        "tables": {
+            t.name: [{f.name: _typed(r.get(f.name), f.type) for f in t.fields} for r in rows[t.name]]
+            for t in model.tables.values()
+        },
+    }
+    files["cong-khai.json"] = (json.dumps(export, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
+    descriptor = package_descriptor(model, files, modified)
+    files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
+    return files
+
+
+def write(files: dict[str, bytes], out_dir: Path) -> None:
+    for name, data in sorted(files.items()):
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def plan_bundles(model: Model, rows: dict[str, list[Row]]) -> dict[str, bytes]:
+    """Per-plan downloads: all of one plan's rows as JSON, and its tasks as CSV (``ke-hoach/…``).
+
+    The task CSV is linked from the plan page for people to open in a spreadsheet, so it is the
+    formula-safe copy (``safe_cell``); the canonical ``tasks.csv`` has the exact values."""
+    by_plan: dict[str, dict[str, list[Row]]] = {}
+    for table in model.tables.values():
+        if "plan_id" not in table.field_names:
+            continue
+        for r in rows[table.name]:
+            by_plan.setdefault(str(r["plan_id"]), {}).setdefault(table.name, []).append(r)
+    out: dict[str, bytes] = {}
+    tasks = model.tables["tasks"]
+    for plan in rows["plans"]:
+        pid = str(plan["id"])
+        children = by_plan.get(pid, {})
+        bundle: dict[str, Any] = {"plan": {f.name: _typed(plan.get(f.name), f.type) for f in model.plan_table.fields}}
+        for table in model.tables.values():
+            if table.name in children:
+                bundle[table.name] = [
+                    {f.name: _typed(r.get(f.name), f.type) for f in table.fields} for r in children[table.name]
+                ]
+        out[f"ke-hoach/{pid}.json"] = (json.dumps(bundle, ensure_ascii=False, indent=1) + "\n").encode()
+        out[f"ke-hoach/{pid}-nhiem-vu.csv"] = csv_bytes(tasks, children.get("tasks", []), spreadsheet=True)
+    return out

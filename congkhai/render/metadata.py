@@ -1,0 +1,517 @@
+"""Machine-readable metadata: schema.org JSON-LD (``Legislation`` for plans and cited documents,
+``Dataset`` for the open data), a DCAT catalogue in JSON-LD, Dublin Core meta tags and an Atom
+feed. Every function is pure and deterministic: dates and URLs come from the caller, never from
+the clock.
+
+URLs: ``base_url`` is the site's root without the trailing slash (``https://example.gov.vn`` or
+``https://example.gov.vn/cong-khai``; ``""`` gives root-relative URLs). Plan pages are at
+``plans/<province>/<id>/``, directive pages at ``directives/<id>/``, datasets under ``data/``.
+
+How JSON-LD reaches a page: the generator puts :func:`jsonld_string` of the object into the
+page's front matter as ``jsonld``; ``overrides/main.html`` writes it into a
+``<script type="application/ld+json">``. ``jsonld_string`` escapes ``<``, ``>`` and ``&`` as
+``\\u003c``…, which JSON allows inside strings and which never occur outside them, so no value
+can close the script element.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from ..model.schemas import Model, load_model
+from ..model.urls import safe_url
+
+SCHEMA_ORG = "https://schema.org"
+ATOM = "http://www.w3.org/2005/Atom"
+PUBLISHER = "Công khai"
+MEDIA_TYPES = {
+    "csv": ("text/csv", "CSV"),
+    "json": ("application/json", "JSON"),
+    "jsonld": ("application/ld+json", "JSON-LD"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
+    "sqlite": ("application/vnd.sqlite3", "SQLite"),
+    "db": ("application/vnd.sqlite3", "SQLite"),
+    "zip": ("application/zip", "ZIP"),
+    "xml": ("application/xml", "XML"),
+}
+# plan_status → schema.org LegalForceStatus
+LEGAL_FORCE = {
+    "in_force": "https://schema.org/InForce",
+    "amended": "https://schema.org/InForce",
+    "superseded": "https://schema.org/NotInForce",
+    "withdrawn": "https://schema.org/NotInForce",
+    "expired": "https://schema.org/NotInForce",
+}
+# relations that make the cited document the plan's basis; the rest are plain citations
+BASIS = frozenset({"can_cu", "thuc_hien", "huong_dan"})
+_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/cong-khai/cong-khai")
+
+
+def jsonld_string(obj: Any) -> str:
+    """Serialise JSON-LD for an inline ``<script>``: compact, stable, ``<``/``>``/``&`` escaped."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _root(base_url: str) -> str:
+    return base_url.rstrip("/")
+
+
+def plan_path(plan: Mapping[str, Any]) -> str:
+    """The plan page's URL path below the site root (as ``pages.plan_url`` without ``.md``)."""
+    return f"plans/{plan.get('province') or 'trung-uong'}/{plan['id']}/"
+
+
+def directive_path(directive_id: str) -> str:
+    return f"directives/{directive_id}/"
+
+
+def _label(model: Model, vocab: str, code: Any) -> str | None:
+    return model.vocabularies[vocab].label(str(code), "vi") if code is not None else None
+
+
+def _names(issuers: Iterable[str | Mapping[str, Any]]) -> list[str]:
+    """Issuer names: strings as given, or unit rows (``name``) / issuer rows (``as_printed``, ``unit``)."""
+    out = []
+    for i in issuers:
+        name = i if isinstance(i, str) else (i.get("name") or i.get("as_printed") or i.get("unit"))
+        if name and str(name) not in out:
+            out.append(str(name))
+    return out
+
+
+def _org(name: str) -> dict[str, str]:
+    return {"@type": "Organization", "name": name}
+
+
+def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v not in (None, "", [], {})}
+
+
+def _directive_ref(d: Mapping[str, Any], base_url: str, model: Model) -> dict[str, Any]:
+    url = f"{_root(base_url)}/{directive_path(str(d['id']))}"
+    return _drop_empty(
+        {
+            "@type": "Legislation",
+            "@id": url,
+            "url": url,
+            "name": d.get("title") or d.get("name") or d.get("number_symbol") or d["id"],
+            "legislationIdentifier": d.get("number_symbol"),
+            "legislationType": _label(model, "doc_type", d.get("doc_type")),
+        }
+    )
+
+
+# --- schema.org Legislation --------------------------------------------------------------------
+
+
+def plan_jsonld(
+    plan: Mapping[str, Any],
+    issuers: Iterable[str | Mapping[str, Any]],
+    directives_cited: Iterable[Mapping[str, Any]],
+    url: str,
+    *,
+    base_url: str = "",
+    model: Model | None = None,
+) -> dict[str, Any]:
+    """schema.org ``Legislation`` for a plan page.
+
+    ``issuers``: the issuing bodies' names (or unit rows). ``directives_cited``: directive rows,
+    each with the citation's ``relation`` added (``{**directive, "relation": citation["relation"]}``);
+    legal bases (căn cứ, thực hiện, hướng dẫn) go to ``isBasedOn``, the rest to ``citation``.
+    ``url``: the plan page's absolute (or root-relative) URL.
+    """
+    model = model or load_model()
+    based: list[dict[str, Any]] = []
+    cites: list[dict[str, Any]] = []
+    for d in directives_cited:
+        ref = _directive_ref(d, base_url, model)
+        (based if d.get("relation") in BASIS else cites).append(ref)
+    place = plan.get("place")
+    return _drop_empty(
+        {
+            "@context": SCHEMA_ORG,
+            "@type": "Legislation",
+            "@id": url,
+            "url": url,
+            "name": plan.get("title"),
+            "alternateName": " ".join(
+                x for x in (_label(model, "doc_type", plan.get("doc_type")), plan.get("number_symbol")) if x
+            ),
+            "legislationIdentifier": plan.get("number_symbol"),
+            "legislationDate": plan.get("issue_date"),
+            "legislationType": _label(model, "doc_type", plan.get("doc_type")),
+            "legislationLegalForce": LEGAL_FORCE.get(str(plan.get("status"))),
+            "legislationPassedBy": [_org(n) for n in _names(issuers)],
+            "legislationJurisdiction": {"@type": "AdministrativeArea", "name": place} if place else None,
+            "inLanguage": "vi",
+            "keywords": [_label(model, "topic", t) for t in plan.get("topics") or []],
+            "isBasedOn": based,
+            "citation": cites,
+        }
+    )
+
+
+def directive_jsonld(directive: Mapping[str, Any], url: str, *, model: Model | None = None) -> dict[str, Any]:
+    """schema.org ``Legislation`` for a cited document's page; ``sameAs`` its official text if known."""
+    model = model or load_model()
+    date = directive.get("issue_date") or (str(directive["year"]) if directive.get("year") else None)
+    issuer = directive.get("issuer")
+    return _drop_empty(
+        {
+            "@context": SCHEMA_ORG,
+            "@type": "Legislation",
+            "@id": url,
+            "url": url,
+            "name": directive.get("title") or directive.get("name") or directive.get("number_symbol"),
+            "alternateName": directive.get("name") if directive.get("title") else None,
+            "legislationIdentifier": directive.get("number_symbol"),
+            "legislationDate": date,
+            "legislationType": _label(model, "doc_type", directive.get("doc_type")),
+            "legislationPassedBy": [_org(str(issuer))] if issuer else [],
+            "inLanguage": "vi",
+            "sameAs": safe_url(directive.get("url")),
+        }
+    )
+
+
+# --- datasets ----------------------------------------------------------------------------------
+
+
+def _downloads(descriptor: Mapping[str, Any], files: Mapping[str, bytes] | None) -> list[dict[str, Any]]:
+    """Each downloadable file: the package's resources, then ``files`` (extra formats) by name."""
+    out = []
+    for r in descriptor["resources"]:
+        out.append(
+            {
+                "name": r["name"],
+                "path": r["path"],
+                "title": r.get("title") or r["name"],
+                "title_en": r.get("x-title-en"),
+                "mediatype": r.get("mediatype") or MEDIA_TYPES["csv"][0],
+                "format": str(r.get("format") or "csv").upper(),
+                "bytes": r.get("bytes"),
+                "sha256": r["hash"].removeprefix("sha256:") if str(r.get("hash", "")).startswith("sha256:") else None,
+            }
+        )
+    known = {r["path"] for r in descriptor["resources"]}
+    for name in sorted(files or {}):
+        if name in known:
+            continue
+        ext = name.rsplit(".", 1)[-1].lower()
+        mediatype, fmt = MEDIA_TYPES.get(ext, ("application/octet-stream", ext.upper()))
+        out.append(
+            {
+                "name": name,
+                "path": name,
+                "title": name,
+                "title_en": None,
+                "mediatype": mediatype,
+                "format": fmt,
+                "bytes": len(files[name]) if files else None,
+                "sha256": None,
+            }
+        )
+    return out
+
+
+def _license(descriptor: Mapping[str, Any], base_url: str) -> tuple[str, str]:
+    lic = (descriptor.get("licenses") or [{}])[0]
+    path = str(lic.get("path") or "/data/#dieu-khoan-su-dung")
+    url = path if "://" in path else _root(base_url) + "/" + path.lstrip("/")
+    return url, str(lic.get("title") or lic.get("name") or "")
+
+
+def dataset_jsonld(
+    package_descriptor: Mapping[str, Any],
+    *,
+    base_url: str = "",
+    files: Mapping[str, bytes] | None = None,
+    publisher: str = PUBLISHER,
+) -> dict[str, Any]:
+    """schema.org ``Dataset`` for the open-data page: one ``DataDownload`` per file."""
+    d = package_descriptor
+    root = _root(base_url)
+    lic_url, lic_title = _license(d, base_url)
+    terms = d.get("x-terms-of-use") or {}
+    return _drop_empty(
+        {
+            "@context": SCHEMA_ORG,
+            "@type": "Dataset",
+            "@id": f"{root}/data/",
+            "url": f"{root}/data/",
+            "identifier": d.get("name"),
+            "name": d.get("title"),
+            "alternateName": d.get("x-title-en"),
+            "description": d.get("description"),
+            "inLanguage": "vi",
+            "keywords": list(d.get("keywords") or []),
+            "isAccessibleForFree": True,
+            "license": _drop_empty(
+                {"@type": "CreativeWork", "url": lic_url, "name": lic_title, "text": terms.get("vi")}
+            ),
+            "usageInfo": lic_url,
+            "creditText": terms.get("source"),
+            "publisher": _org(publisher),
+            "creator": _org(publisher),
+            "spatialCoverage": {"@type": "Country", "name": "Việt Nam"},
+            "dateModified": d.get("modified"),
+            "distribution": [
+                _drop_empty(
+                    {
+                        "@type": "DataDownload",
+                        "name": f["title"],
+                        "contentUrl": f"{root}/data/{f['path']}",
+                        "encodingFormat": f["mediatype"],
+                        "contentSize": f"{f['bytes']} B" if f["bytes"] is not None else None,
+                        "sha256": f["sha256"],
+                        "inLanguage": "vi",
+                    }
+                )
+                for f in _downloads(d, files)
+            ],
+        }
+    )
+
+
+DCAT_CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def _vi(text: Any) -> dict[str, Any]:
+    return {"@value": str(text), "@language": "vi"}
+
+
+def _en(text: Any) -> dict[str, Any]:
+    return {"@value": str(text), "@language": "en"}
+
+
+def dcat_catalog(
+    package_descriptor: Mapping[str, Any],
+    base_url: str,
+    *,
+    files: Mapping[str, bytes] | None = None,
+    publisher: str = PUBLISHER,
+) -> dict[str, Any]:
+    """A DCAT catalogue (JSON-LD) of the open data, harvestable by CKAN (ckanext-dcat) or a national
+    portal: ``dcat:Catalog`` → ``dcat:Dataset`` → one ``dcat:Distribution`` per file with
+    ``downloadURL``, ``mediaType`` (IANA IRI), ``byteSize``, SHA-256 checksum, ``dct:modified`` and
+    the terms of use as a ``dct:LicenseDocument``. Give an absolute ``base_url`` for harvesting."""
+    d = package_descriptor
+    root = _root(base_url)
+    lic_url, lic_title = _license(d, base_url)
+    terms = d.get("x-terms-of-use") or {}
+    modified = d.get("modified")
+    mod = {"@value": modified, "@type": "xsd:dateTime"} if modified else None
+    agent = {"@id": f"{root}/#publisher", "@type": "foaf:Agent", "foaf:name": publisher}
+    license_doc = _drop_empty(
+        {
+            "@id": lic_url,
+            "@type": "dct:LicenseDocument",
+            "dct:title": _vi(lic_title) if lic_title else None,
+            "rdfs:label": _vi(lic_title) if lic_title else None,
+            "dct:description": [_vi(terms["vi"]), _en(terms["en"])] if terms.get("vi") and terms.get("en") else None,
+        }
+    )
+    distributions = []
+    for f in _downloads(d, files):
+        url = f"{root}/data/{f['path']}"
+        distributions.append(
+            _drop_empty(
+                {
+                    "@id": f"{root}/data/#{f['name']}",
+                    "@type": "dcat:Distribution",
+                    "dct:title": [_vi(f["title"])] + ([_en(f["title_en"])] if f["title_en"] else []),
+                    "dcat:downloadURL": {"@id": url},
+                    "dcat:accessURL": {"@id": url},
+                    "dcat:mediaType": {"@id": f"https://www.iana.org/assignments/media-types/{f['mediatype']}"},
+                    "dct:format": f["format"],
+                    "dcat:byteSize": (
+                        {"@value": f["bytes"], "@type": "xsd:nonNegativeInteger"} if f["bytes"] is not None else None
+                    ),
+                    "spdx:checksum": (
+                        {
+                            "@type": "spdx:Checksum",
+                            "spdx:algorithm": {"@id": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"},
+                            "spdx:checksumValue": f["sha256"],
+                        }
+                        if f["sha256"]
+                        else None
+                    ),
+                    "dct:modified": mod,
+                    "dct:license": {"@id": lic_url},
+                    "dct:language": "vi",
+                }
+            )
+        )
+    dataset = _drop_empty(
+        {
+            "@id": f"{root}/data/#dataset",
+            "@type": "dcat:Dataset",
+            "dct:identifier": d.get("name"),
+            "dct:title": [_vi(d["title"])] + ([_en(d["x-title-en"])] if d.get("x-title-en") else []),
+            "dct:description": [_vi(d["description"])]
+            + ([_en(d["x-description-en"])] if d.get("x-description-en") else []),
+            "dcat:keyword": [_vi(k) for k in d.get("keywords") or []],
+            "dct:language": "vi",
+            "dct:spatial": _vi("Việt Nam"),
+            "dct:publisher": agent,
+            "dct:modified": mod,
+            "dcat:landingPage": {"@id": f"{root}/data/"},
+            "dct:license": license_doc,
+            "dct:rights": {"@type": "dct:RightsStatement", "rdfs:label": _vi(terms["vi"])} if terms.get("vi") else None,
+            "dcat:distribution": distributions,
+        }
+    )
+    return _drop_empty(
+        {
+            "@context": DCAT_CONTEXT,
+            "@id": f"{root}/data/catalog.jsonld",
+            "@type": "dcat:Catalog",
+            "dct:title": _vi(f"{publisher} — danh mục dữ liệu mở"),
+            "dct:description": [_vi(d["description"])],
+            "dct:publisher": agent,
+            "dct:language": "vi",
+            "foaf:homepage": {"@id": f"{root}/"},
+            "dct:modified": mod,
+            "dct:license": {"@id": lic_url},
+            "dcat:dataset": [dataset],
+        }
+    )
+
+
+# --- Dublin Core -------------------------------------------------------------------------------
+
+
+def _date_vi(value: str | None) -> str:
+    if not value:
+        return ""
+    parts = str(value).split("-")
+    if len(parts) == 3:
+        return f"ngày {parts[2]}/{parts[1]}/{parts[0]}"
+    if len(parts) == 2:
+        return f"tháng {parts[1]}/{parts[0]}"
+    return f"năm {parts[0]}"
+
+
+def dublin_core(
+    plan: Mapping[str, Any], issuers: Iterable[str | Mapping[str, Any]], *, model: Model | None = None
+) -> dict[str, str]:
+    """Dublin Core ``<meta name="DC.x">`` values for a plan page, after Circular 24/2011/TT-BTTTT
+    (mandatory there: title, creator, date, description, publisher, identifier; recommended:
+    language, source, subject; optional: coverage, type, format). Empty elements are left out."""
+    model = model or load_model()
+    names = _names(issuers)
+    kind = _label(model, "doc_type", plan.get("doc_type")) or "Văn bản"
+    number = plan.get("number_symbol")
+    what = f"{kind} số {number}" if number else kind
+    when = _date_vi(plan.get("issue_date"))
+    description = " ".join(x for x in (what, when, f"của {', '.join(names)}" if names else "") if x)
+    dc = {
+        "DC.title": str(plan.get("title") or ""),
+        "DC.creator": "; ".join(names),
+        "DC.publisher": "; ".join(names),
+        "DC.date": str(plan.get("issue_date") or ""),
+        "DC.description": f"{description}: {plan.get('title')}" if plan.get("title") else description,
+        "DC.identifier": str(number or plan.get("id") or ""),
+        "DC.type": kind,
+        "DC.format": "text/html",
+        "DC.language": "vi",
+        "DC.subject": "; ".join(_label(model, "topic", t) or "" for t in plan.get("topics") or []),
+        "DC.coverage": str(plan.get("place") or ""),
+        "DC.source": safe_url(plan.get("source_url")) or "",
+    }
+    return {k: " ".join(v.split()) for k, v in dc.items() if v and v.strip()}
+
+
+# --- Atom --------------------------------------------------------------------------------------
+
+
+def _rfc3339(value: str) -> str:
+    """A date or date-time as an RFC 3339 date-time (a bare date is taken as midnight UTC)."""
+    value = str(value).strip()
+    if len(value) == 10:
+        return value + "T00:00:00Z"
+    return value.replace("+00:00", "Z")
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def atom_feed(
+    plans: Iterable[Mapping[str, Any]],
+    base_url: str,
+    updated: str,
+    *,
+    issuer_names: Mapping[str, Sequence[str]] | None = None,
+    limit: int | None = 50,
+    model: Model | None = None,
+) -> bytes:
+    """Atom feed of the plans, newest issue date first (ties by id), at most ``limit`` entries.
+
+    ``updated`` (the feed's, and each entry's unless the plan row has its own ``updated``) is
+    given by the caller — e.g. ``datasets.last_modified(root)`` — never read from the clock.
+    Entry ids are ``urn:uuid:`` derived from the plan id, so they survive a change of host.
+    ``issuer_names``: plan id → issuing bodies' names, for the entries' authors and summaries.
+    """
+    model = model or load_model()
+    root = _root(base_url)
+    stamp = _rfc3339(updated)
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "vi"})
+    _sub(feed, "id", f"urn:uuid:{uuid.uuid5(_NS, 'feed:plans')}")
+    _sub(feed, "title", f"{PUBLISHER} — kế hoạch mới công khai")
+    _sub(feed, "subtitle", "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở")
+    _sub(feed, "updated", stamp)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=f"{root}/feed.xml")
+    _sub(feed, "link", rel="alternate", type="text/html", href=f"{root}/plans/")
+    _sub(_sub(feed, "author"), "name", PUBLISHER)
+    ordered = sorted(plans, key=lambda p: str(p.get("id")))
+    ordered.sort(key=lambda p: str(p.get("issue_date") or ""), reverse=True)
+    for plan in ordered[:limit] if limit is not None else ordered:
+        pid = str(plan["id"])
+        names = list((issuer_names or {}).get(pid, []))
+        kind = _label(model, "doc_type", plan.get("doc_type")) or "Văn bản"
+        number = plan.get("number_symbol")
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", f"urn:uuid:{uuid.uuid5(_NS, 'plan:' + pid)}")
+        _sub(entry, "title", f"{kind} {number}: {plan.get('title')}" if number else f"{kind}: {plan.get('title')}")
+        _sub(entry, "link", rel="alternate", type="text/html", href=f"{root}/{plan_path(plan)}")
+        _sub(entry, "updated", _rfc3339(str(plan["updated"])) if plan.get("updated") else stamp)
+        if plan.get("issue_date_precision") == "day" and plan.get("issue_date"):
+            _sub(entry, "published", f"{plan['issue_date']}T00:00:00+07:00")
+        for name in names:
+            _sub(_sub(entry, "author"), "name", name)
+        summary = [
+            f"{kind} số {number}" if number else kind,
+            _date_vi(plan.get("issue_date")) or "không ghi ngày",
+        ]
+        if names:
+            summary.append("của " + ", ".join(names))
+        if plan.get("place"):
+            summary.append(f"({plan['place']})")
+        _sub(entry, "summary", " ".join(summary) + ".", type="text")
+        for topic in plan.get("topics") or []:
+            _sub(entry, "category", term=str(topic), label=_label(model, "topic", topic) or str(topic))
+    ET.indent(feed, space=" ")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -1,0 +1,573 @@
+"""The open-data extras: Excel-friendly CSV, a SQLite database with an accent-insensitive
+full-text index, the data dictionary, the "Dữ liệu mở" page and the "what changed" summary.
+
+Everything here is pure and deterministic: the same rows give the same bytes and the same text,
+so two builds of the same sources publish identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..model.schemas import Field, Model, Table
+from ..read.records import Row
+from ..vietnamese.text import fold
+from .datasets import csv_bytes
+from .markdown import esc, front_matter
+from .markdown import table as md_table
+
+BOM = "\ufeff"
+SQLITE_NAME = "cong-khai.sqlite"
+EXCEL_DIR = "excel"
+DATASETTE_LITE = "https://lite.datasette.io/"
+PUBLISHER = "Công khai"
+
+
+# --- Excel -------------------------------------------------------------------------------------
+
+
+def excel_csv(table: Table, rows: list[Row]) -> bytes:
+    """One table as UTF-8 CSV with a byte-order mark and CRLF rows, which Excel opens as UTF-8;
+    cells that could start a formula get a ``'`` prefix (``datasets.safe_cell``, the one rule)."""
+    return (BOM + csv_bytes(table, rows, spreadsheet=True).decode("utf-8")).encode("utf-8")
+
+
+FORMULA_ANCHOR = "o-bat-dau-bang-dau-cong-thuc"
+_FORMULA_MD = {
+    "vi": (
+        "Các tệp CSV chuẩn (`/data/<bảng>.csv`, mô tả trong `datapackage.json`) giữ nguyên giá trị như bản in: "
+        "một ô văn bản (kiểu “văn bản” hay “danh sách”) có thể bắt đầu bằng `=`, `+`, `-`, `@` — kể cả sau "
+        "khoảng trắng, dấu tab, xuống dòng, hoặc ở dạng toàn khổ `＝` `＋` `－` `＠`. Khi nhập vào chương "
+        "trình hay bảng tính, hãy nhập các cột đó dưới dạng văn bản, không phải công thức (pandas: "
+        "`dtype=str`; LibreOffice, Excel: kiểu cột “Văn bản”). Bản cho Excel (`excel/<bảng>.csv`) và tệp "
+        "nhiệm vụ của từng kế hoạch (`ke-hoach/<mã>-nhiem-vu.csv`) thêm dấu `'` ở đầu những ô đó để bảng "
+        "tính không chạy chúng như công thức; bỏ dấu `'` đầu tiên là được giá trị gốc. Cột số, ngày và "
+        "đúng/sai không bị thay đổi, nên số âm vẫn là số."
+    ),
+    "en": (
+        "The canonical CSV files (`/data/<table>.csv`, described by `datapackage.json`) keep every value as "
+        "printed: a text cell (type “text” or “list”) may start with `=`, `+`, `-`, `@` — also after spaces, "
+        "a tab or a line break, or as the full-width `＝` `＋` `－` `＠`. Import those columns as text, never "
+        "as formulas (pandas: `dtype=str`; LibreOffice, Excel: column type “Text”). The Excel copies "
+        "(`excel/<table>.csv`) and each plan's task file (`ke-hoach/<id>-nhiem-vu.csv`) prefix such cells "
+        "with an apostrophe `'` so that a spreadsheet does not run them as formulas; drop the first `'` to "
+        "get the value back. Number, date and boolean columns are never changed, so a negative number stays "
+        "a number."
+    ),
+}
+
+
+def formula_note_md(lang: str = "vi") -> str:
+    """Why some cells of the spreadsheet copies start with ``'`` and how to import the canonical
+    CSVs safely: both languages, ``lang`` first (the other in italics)."""
+    other = "en" if lang == "vi" else "vi"
+    return f"{_FORMULA_MD[lang]}\n\n*{_FORMULA_MD[other]}*\n"
+
+
+def excel_files(model: Model, rows: dict[str, list[Row]]) -> dict[str, bytes]:
+    """``excel/<table>.csv`` for every table."""
+    return {f"{EXCEL_DIR}/{t.name}.csv": excel_csv(t, rows[t.name]) for t in model.tables.values()}
+
+
+# --- SQLite ------------------------------------------------------------------------------------
+
+_SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
+FTS_TABLE = "plans_fts"
+FTS_COLUMNS = ("title", "number_symbol", "body")
+# bm25 weights: plan_id (unindexed), then the original and the folded copy of each column.
+FTS_WEIGHTS = (0.0, 10.0, 10.0, 1.0, 10.0, 10.0, 1.0)
+SEARCH_SQL = (
+    f"SELECT p.id, p.number_symbol, p.title FROM {FTS_TABLE} f JOIN plans p ON p.id = f.plan_id "
+    f"WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS_WEIGHTS)}), p.id"
+)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_value(value: Any, f: Field) -> Any:
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if f.type == "integer":
+        return int(value)
+    if f.type == "boolean":
+        return int(str(value) == "true")
+    return str(value)
+
+
+def create_table_sql(table: Table) -> str:
+    cols = [f"{_ident(f.name)} {_SQL_TYPES.get(f.type, 'TEXT')}" for f in table.fields]
+    if table.primary_key:
+        cols.append(f"PRIMARY KEY ({', '.join(_ident(k) for k in table.primary_key)})")
+    for fk in table.foreign_keys:
+        ref = fk["reference"]
+        cols.append(
+            f"FOREIGN KEY ({', '.join(_ident(k) for k in fk['fields'])}) "
+            f"REFERENCES {_ident(ref['resource'] or table.name)} ({', '.join(_ident(k) for k in ref['fields'])})"
+        )
+    return f"CREATE TABLE {_ident(table.name)} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def fts_query(text: str) -> str:
+    """A user's words as an FTS5 query: folded, each word a quoted phrase (so ``72-KHPH/KDV-UBND``
+    is one whole token sequence and no character is FTS5 syntax), all words required."""
+    words = fold(text).split()
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def search(conn: sqlite3.Connection, text: str) -> list[str]:
+    """Plan ids matching ``text`` in the database, best first (titles and numbers weigh most)."""
+    q = fts_query(text)
+    if not q:
+        return []
+    return [r[0] for r in conn.execute(SEARCH_SQL, {"q": q})]
+
+
+def _about(model: Model) -> list[tuple[str, str]]:
+    meta = model.package
+    return [
+        ("title", meta["title"]),
+        ("title_en", meta["x-title-en"]),
+        ("publisher", PUBLISHER),
+        ("terms_of_use", meta["x-terms-of-use"]["vi"].strip()),
+        ("terms_of_use_en", meta["x-terms-of-use"]["en"].strip()),
+        (
+            "search",
+            f"Tìm không dấu / accent-insensitive search: {SEARCH_SQL}  -- :q = 'dan van kheo', "
+            "'\"dang uy\"' or '\"72-KHPH/KDV-UBND\"' (quote words holding - or /)",
+        ),
+    ]
+
+
+def sqlite_file(model: Model, rows: dict[str, list[Row]], bodies: dict[str, str]) -> bytes:
+    """The whole package as one SQLite database, plus ``plans_fts``: an FTS5 index over each
+    plan's title, number and symbol, and full text, stored twice — as printed (the tokenizer
+    drops tone marks) and folded by ``text.fold`` (also đ→d, which no SQLite tokenizer folds) —
+    so that "dan van kheo", "Dân vận khéo", "dang uy" and "Đảng ủy" all match. ``SEARCH_SQL``
+    is the documented query; it is also stored in the ``_about`` table."""
+    with tempfile.TemporaryDirectory(prefix="congkhai-sqlite-") as tmp:
+        work, out = Path(tmp) / "work.sqlite", Path(tmp) / "out.sqlite"
+        conn = sqlite3.connect(work)
+        try:
+            conn.execute("PRAGMA page_size = 4096")
+            conn.execute("PRAGMA journal_mode = OFF")
+            for table in model.tables.values():
+                conn.execute(create_table_sql(table))
+                marks = ", ".join("?" for _ in table.fields)
+                conn.executemany(
+                    f"INSERT INTO {_ident(table.name)} VALUES ({marks})",
+                    ([_sql_value(r.get(f.name), f) for f in table.fields] for r in rows[table.name]),
+                )
+            cols = ", ".join(list(FTS_COLUMNS) + [c + "_folded" for c in FTS_COLUMNS])
+            conn.execute(
+                f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(plan_id UNINDEXED, {cols}, "
+                "tokenize = 'unicode61 remove_diacritics 2')"
+            )
+            for plan in rows["plans"]:
+                original = [str(plan.get("title") or ""), str(plan.get("number_symbol") or "")]
+                original.append(bodies.get(plan["id"], "").strip())
+                conn.execute(
+                    f"INSERT INTO {FTS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [plan["id"], *original, *(fold(v) for v in original)],
+                )
+            conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            conn.execute("CREATE TABLE _about (key TEXT PRIMARY KEY, value TEXT)")
+            conn.executemany("INSERT INTO _about VALUES (?, ?)", _about(model))
+            conn.commit()
+            conn.execute("VACUUM INTO ?", (str(out),))
+        finally:
+            conn.close()
+        return out.read_bytes()
+
+
+# --- Data dictionary ---------------------------------------------------------------------------
+
+_TYPES = {
+    "string": ("văn bản", "text"),
+    "integer": ("số nguyên", "integer"),
+    "number": ("số", "number"),
+    "boolean": ("đúng/sai (true/false)", "boolean (true/false)"),
+    "date": ("ngày (YYYY-MM-DD)", "date (YYYY-MM-DD)"),
+    "list": ("danh sách, cách nhau bởi ;", "list separated by ;"),
+}
+
+
+def _pick(lang: str, vi: str, en: str) -> str:
+    """Both languages, the chosen one first and the other in parentheses."""
+    first, second = (vi, en) if lang == "vi" else (en, vi)
+    return f"{first} ({second})" if second and second != first else first
+
+
+def _row_source(table: Table, lang: str) -> str:
+    if table.rows == "plans":
+        vi, en = "một dòng cho mỗi tệp kế hoạch trong `docs/plans/`", "one row per plan file in `docs/plans/`"
+    elif table.frontmatter_key:
+        key = table.frontmatter_key
+        vi = f"danh sách `{key}` trong phần đầu (front matter) của mỗi kế hoạch"
+        en = f"the `{key}` list in each plan's front matter"
+    elif table.reference_path:
+        vi = f"bảng tham chiếu `{table.reference_path}` trong kho mã nguồn"
+        en = f"the reference table `{table.reference_path}` in the repository"
+    else:
+        vi, en = "tính tự động khi dựng trang", "computed by the build"
+    return _pick(lang, vi, en)
+
+
+def _vocab_anchor(name: str) -> str:
+    return "danh-muc-" + name.replace("_", "-")
+
+
+def _constraints(f: Field, lang: str) -> list[str]:
+    c = f.descriptor.get("constraints", {})
+    words = {
+        "unique": ("duy nhất", "unique"),
+        "pattern": ("mẫu", "pattern"),
+        "minLength": ("dài tối thiểu", "min length"),
+        "maxLength": ("dài tối đa", "max length"),
+        "minimum": ("nhỏ nhất", "minimum"),
+        "maximum": ("lớn nhất", "maximum"),
+    }
+    out = []
+    for key, (vi, en) in words.items():
+        if key not in c:
+            continue
+        word = vi if lang == "vi" else en
+        if key == "unique":
+            if c[key]:
+                out.append(word)
+        elif key == "pattern":
+            out.append(f"{word} `{c[key]}`")
+        else:
+            out.append(f"{word} {c[key]}")
+    return out
+
+
+def data_dictionary_md(model: Model, lang: str = "vi", heading: int = 2) -> str:
+    """The data dictionary as Markdown, from ``schemas/``: every table and field, and every
+    vocabulary with its Vietnamese and English labels. ``lang`` picks the language shown first."""
+    h = "#" * heading
+    yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
+    head = (
+        ["Trường", "Kiểu", "Bắt buộc", "Tên (English)", "Mô tả (English)", "Giá trị, ràng buộc"]
+        if lang == "vi"
+        else ["Field", "Type", "Required", "Title (Tiếng Việt)", "Description (Tiếng Việt)", "Values, constraints"]
+    )
+    out: list[str] = [
+        f"{h} {_pick(lang, 'Ô bắt đầu bằng dấu công thức', 'Cells starting with a formula sign')} "
+        f"{{#{FORMULA_ANCHOR}}}",
+        "",
+        formula_note_md(lang),
+    ]
+    for table in model.tables.values():
+        out += [f"{h} `{table.name}` — {esc(_pick(lang, table.title, table.title_en))}", ""]
+        facts = [
+            f"- **{_pick(lang, 'Tệp', 'File')}:** `/data/{table.name}.csv`",
+            f"- **{_pick(lang, 'Nguồn dòng', 'Rows from')}:** {_row_source(table, lang)}",
+            f"- **{_pick(lang, 'Khóa chính', 'Primary key')}:** "
+            + (", ".join(f"`{k}`" for k in table.primary_key) or "—"),
+        ]
+        fks = [
+            f"({', '.join(f'`{k}`' for k in fk['fields'])}) → `{fk['reference']['resource'] or table.name}`"
+            f"({', '.join(f'`{k}`' for k in fk['reference']['fields'])})"
+            for fk in table.foreign_keys
+        ]
+        facts.append(f"- **{_pick(lang, 'Khóa ngoại', 'Foreign keys')}:** " + ("; ".join(fks) or "—"))
+        out += facts + [""]
+        rows = []
+        for f in table.fields:
+            ftype = _TYPES.get(f.type, (f.type, f.type))
+            values = []
+            if f.vocabulary:
+                vocab = model.vocabularies[f.vocabulary]
+                label = _pick(lang, vocab.title.get("vi", vocab.name), vocab.title.get("en", vocab.name))
+                values.append(
+                    f"{'danh mục' if lang == 'vi' else 'vocabulary'} [{esc(label)}](#{_vocab_anchor(vocab.name)}): "
+                    + ", ".join(f"`{code}`" for code in vocab.values)
+                )
+            values += _constraints(f, lang)
+            if f.derived:
+                values.append("tính tự động" if lang == "vi" else "computed")
+            rows.append(
+                [
+                    f"`{f.name}`",
+                    esc(ftype[0] if lang == "vi" else ftype[1]),
+                    yes if f.required else no,
+                    esc(_pick(lang, f.title, f.title_en)),
+                    esc(f.description if lang == "vi" else f.description_en)
+                    + (
+                        f" ({esc(f.description_en if lang == 'vi' else f.description)})"
+                        if f.description_en and f.description
+                        else ""
+                    ),
+                    "; ".join(values),
+                ]
+            )
+        out += [md_table(head, rows), ""]
+    out += [f"{h} {_pick(lang, 'Danh mục giá trị', 'Vocabularies')}", ""]
+    for vocab in model.vocabularies.values():
+        title = _pick(lang, vocab.title.get("vi", vocab.name), vocab.title.get("en", vocab.name))
+        out += [f"{h}# {esc(title)} {{#{_vocab_anchor(vocab.name)}}}", ""]
+        used = [f"`{t.name}.{f.name}`" for t in model.tables.values() for f in t.fields if f.vocabulary == vocab.name]
+        if used:
+            out += [f"{_pick(lang, 'Dùng ở', 'Used by')}: {', '.join(used)}", ""]
+        header = ["Mã", "Tiếng Việt", "English"] if lang == "vi" else ["Code", "English", "Tiếng Việt"]
+        out += [
+            md_table(
+                header,
+                [
+                    [f"`{code}`", esc(labels.get("vi", code)), esc(labels.get("en", ""))]
+                    if lang == "vi"
+                    else [f"`{code}`", esc(labels.get("en", "")), esc(labels.get("vi", code))]
+                    for code, labels in vocab.values.items()
+                ],
+            ),
+            "",
+        ]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def dictionary_page(model: Model) -> str:
+    """``data/tu-dien.md``: the data dictionary as a page of its own."""
+    return (
+        front_matter({"title": "Từ điển dữ liệu"}) + "\n# Từ điển dữ liệu\n\n"
+        "Mô tả từng bảng và từng cột của [dữ liệu mở](index.md), sinh tự động từ lược đồ trong `schemas/` "
+        "(Frictionless Table Schema). Tên và mô tả tiếng Anh ở trong ngoặc đơn.\n\n"
+        "*Data dictionary of the open datasets, generated from the schemas; English in parentheses.*\n\n"
+        + data_dictionary_md(model, "vi")
+    )
+
+
+# --- The open-data page ------------------------------------------------------------------------
+
+
+def human_size(n: int) -> str:
+    """Bytes in Vietnamese notation: ``980 byte``, ``12,3 KB``, ``4,1 MB`` (1 KB = 1024 byte)."""
+    if n < 1024:
+        return f"{n} byte"
+    for unit, scale in (("KB", 1024), ("MB", 1024**2), ("GB", 1024**3)):
+        if n < scale * 1024 or unit == "GB":
+            return f"{n / scale:.1f}".replace(".", ",") + f" {unit}"
+    raise AssertionError  # unreachable
+
+
+def _absolute(site_url: str | None, name: str) -> str | None:
+    return site_url.rstrip("/") + "/data/" + name if site_url else None
+
+
+def _stable(site_url: str | None, name: str) -> str:
+    return _absolute(site_url, name) or "/data/" + name
+
+
+def _datasette_link(site_url: str | None, name: str) -> str:
+    absolute = _absolute(site_url, name)
+    if absolute:
+        return f"[Mở bằng Datasette Lite]({DATASETTE_LITE}?csv={quote(absolute, safe='')})"
+    # Without a known site address the page fills the link from its own location (see _SCRIPT).
+    return f'[Mở bằng Datasette Lite]({DATASETTE_LITE}){{ .datasette-lite data-csv="{quote(name)}" }}'
+
+
+_SCRIPT = """<script>
+document.querySelectorAll("a.datasette-lite[data-csv]").forEach(function (a) {
+  var csv = new URL(a.getAttribute("data-csv"), location.href).href;
+  a.href = "https://lite.datasette.io/?csv=" + encodeURIComponent(csv);
+});
+</script>"""
+
+
+def _modified(files: dict[str, bytes]) -> str | None:
+    try:
+        value = json.loads(files["datapackage.json"]).get("modified")
+    except (KeyError, ValueError):
+        return None
+    return str(value) if value else None
+
+
+def _date_vi(iso: str | None) -> str:
+    if not iso or len(iso) < 10:
+        return "không rõ"
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+
+
+def _file_link(files: dict[str, bytes], name: str, label: str | None = None) -> str:
+    if name not in files:
+        return "—"
+    return f"[{esc(label or name)}]({quote(name)}) ({human_size(len(files[name]))})"
+
+
+def data_page(
+    model: Model, rows: dict[str, list[Row]], files: dict[str, bytes], changes_md: str, site_url: str | None
+) -> str:
+    """``data/index.md``: every dataset with size, rows, formats and stable address; Datasette
+    Lite links; terms of use; how to cite; a link to the data dictionary; what changed.
+
+    ``files`` holds the published files by their name under ``/data/``: ``<table>.csv``,
+    ``excel/<table>.csv``, ``cong-khai.sqlite``, ``cong-khai.json``, ``datapackage.json``."""
+    meta = model.package
+    terms = meta["x-terms-of-use"]
+    modified = _modified(files)
+    out = [
+        front_matter({"title": "Dữ liệu mở"}),
+        "# Dữ liệu mở\n",
+        esc(meta["description"].strip()) + "\n",
+        "Mọi tệp được sinh tự động từ các kế hoạch đã kiểm tra, mỗi lần dựng trang; địa chỉ tệp cố định "
+        "(`/data/<tệp>`) nên có thể liên kết hoặc tải tự động. Ý nghĩa từng cột ở "
+        "[Từ điển dữ liệu](tu-dien.md).\n",
+        "## Các bảng dữ liệu\n",
+        "Mỗi bảng có bản CSV chuẩn (UTF-8, theo RFC 4180) và bản cho Excel (UTF-8 có BOM để Excel hiển thị "
+        "đúng tiếng Việt; ô có thể bị coi là công thức được thêm dấu `'` ở đầu, xem "
+        f"[bên dưới](#{FORMULA_ANCHOR})).\n",
+    ]
+    table_rows = []
+    for t in model.tables.values():
+        name = f"{t.name}.csv"
+        table_rows.append(
+            [
+                f"**{esc(t.title)}**<br>`{t.name}`",
+                f"{len(rows.get(t.name, [])):,}".replace(",", "."),
+                _file_link(files, name, "CSV"),
+                _file_link(files, f"{EXCEL_DIR}/{name}", "Excel CSV"),
+                f"`{_stable(site_url, name)}`",
+                _datasette_link(site_url, name) if name in files else "—",
+            ]
+        )
+    out += [md_table(["Bảng", "Số dòng", "CSV", "Excel", "Địa chỉ cố định", "Truy vấn SQL"], table_rows), ""]
+    out += [f"### Ô bắt đầu bằng `=`, `+`, `-`, `@` {{#{FORMULA_ANCHOR}}}\n", formula_note_md("vi")]
+    out += ["## Toàn bộ dữ liệu trong một tệp\n"]
+    whole = [
+        ("datapackage.json", "Mô tả gói dữ liệu (Frictionless Data Package): lược đồ, khóa, mã băm từng tệp"),
+        ("cong-khai.json", "Mọi bảng trong một tệp JSON"),
+        (
+            SQLITE_NAME,
+            "Cơ sở dữ liệu SQLite: mọi bảng có kiểu cột, khóa chính, khóa ngoại; "
+            f"chỉ mục toàn văn `{FTS_TABLE}` tìm được cả khi gõ không dấu",
+        ),
+    ]
+    out += [
+        md_table(
+            ["Tệp", "Nội dung", "Địa chỉ cố định"],
+            [[_file_link(files, n), d, f"`{_stable(site_url, n)}`"] for n, d in whole if n in files],
+        ),
+        "",
+    ]
+    if SQLITE_NAME in files:
+        out += [
+            "Tìm kế hoạch trong SQLite, có dấu hay không dấu (`dan van kheo`, `dang uy`), "
+            "hoặc theo số, ký hiệu (đặt trong ngoặc kép):\n",
+            "```sql",
+            "SELECT p.id, p.number_symbol, p.title",
+            f"FROM {FTS_TABLE} f JOIN plans p ON p.id = f.plan_id",
+            f"WHERE {FTS_TABLE} MATCH 'dan van kheo'   -- hoặc '\"72-KHPH/KDV-UBND\"'",
+            f"ORDER BY bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS_WEIGHTS)});",
+            "```\n",
+        ]
+    if not site_url:
+        out += [_SCRIPT, ""]
+    out += [
+        "## Điều khoản sử dụng {#dieu-khoan-su-dung}\n",
+        esc(terms["vi"].strip()) + "\n",
+        f"*Căn cứ: {esc(terms['citation'])}.*\n",
+        f"*Terms of use: {esc(terms['en'].strip())}*\n",
+        "## Cách trích dẫn\n",
+        "Khi sử dụng dữ liệu, xin ghi nguồn như sau:\n",
+        f"> {PUBLISHER} ({modified[:4] if modified else 'không rõ năm'}). *{esc(meta['title'])}*. "
+        f"Bộ dữ liệu, cập nhật ngày {_date_vi(modified)}. {_stable(site_url, '')}\n",
+        "## Từ điển dữ liệu\n",
+        "Tên, kiểu, ý nghĩa và giá trị cho phép của từng cột trong mọi bảng: xem [Từ điển dữ liệu](tu-dien.md).\n",
+        "## Thay đổi trong lần cập nhật gần nhất {#thay-doi}\n",
+        changes_md.strip() + "\n",
+    ]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# --- What changed ------------------------------------------------------------------------------
+
+MAX_LISTED = 20
+
+
+def _read_csv(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    text = data.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    return list(reader.fieldnames or []), list(reader)
+
+
+def _listed(items: list[str]) -> list[str]:
+    out = [f"  - {i}" for i in items[:MAX_LISTED]]
+    if len(items) > MAX_LISTED:
+        out.append(f"  - … và {len(items) - MAX_LISTED} dòng khác")
+    return out
+
+
+def _show(table: Table, k: tuple[str, ...], row: dict[str, str]) -> str:
+    label = ", ".join(f"`{esc(v)}`" for v in k)
+    title = row.get("title") if table.name == "plans" else None
+    return label + (f" — {esc(title)}" if title else "")
+
+
+def _table_changes(table: Table, old_dir: Path, new_files: dict[str, bytes]) -> tuple[list[str], list[str]] | None:
+    """(summary row, detail lines) for one table, or None when it did not change."""
+    name = f"{table.name}.csv"
+    old_path = old_dir / name
+    old_cols, old_rows = _read_csv(old_path.read_bytes()) if old_path.is_file() else ([], [])
+    new_cols, new_rows = _read_csv(new_files[name]) if name in new_files else ([], [])
+    pk = list(table.primary_key) or new_cols[:1]
+    old = {tuple(r.get(k) or "" for k in pk): r for r in old_rows}
+    new = {tuple(r.get(k) or "" for k in pk): r for r in new_rows}
+    added = sorted(set(new) - set(old))
+    removed = sorted(set(old) - set(new))
+    changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
+    cols_added = [c for c in new_cols if c not in old_cols]
+    cols_removed = [c for c in old_cols if c not in new_cols]
+    if not (added or removed or changed or cols_added or cols_removed):
+        return None
+    summary = [f"`{table.name}` ({esc(table.title)})", str(len(added)), str(len(removed)), str(len(changed))]
+    lines = [f"### `{table.name}`", ""]
+    if cols_added:
+        lines.append("- Cột mới: " + ", ".join(f"`{c}`" for c in cols_added))
+    if cols_removed:
+        lines.append("- Cột bỏ: " + ", ".join(f"`{c}`" for c in cols_removed))
+    if added:
+        lines += [f"- Thêm {len(added)} dòng:", *_listed([_show(table, k, new[k]) for k in added])]
+    if removed:
+        lines += [f"- Bớt {len(removed)} dòng:", *_listed([_show(table, k, old[k]) for k in removed])]
+    if changed:
+        items = []
+        for k in changed:
+            cols = [c for c in new_cols if c in old[k] and old[k][c] != new[k][c]]
+            items.append(_show(table, k, new[k]) + (" (cột " + ", ".join(f"`{c}`" for c in cols) + ")" if cols else ""))
+        lines += [f"- Sửa {len(changed)} dòng:", *_listed(items)]
+    return summary, lines + [""]
+
+
+def changes(old_dir: Path | None, new_files: dict[str, bytes], model: Model) -> str:
+    """What changed versus the datasets published before (``site/data`` of the previous build):
+    plans added and removed (id and title), and per table the rows added, removed and changed,
+    matched by primary key. ``new_files`` are the files of ``datasets.render``."""
+    if old_dir is None or not (old_dir / "datapackage.json").is_file():
+        return "Chưa có bản công bố trước để so sánh: đây là lần công bố đầu tiên.\n"
+    out: list[str] = []
+    try:
+        old_modified = json.loads((old_dir / "datapackage.json").read_text(encoding="utf-8")).get("modified")
+    except ValueError:
+        old_modified = None
+    new_modified = _modified(new_files)
+    if old_modified or new_modified:
+        out += [f"So với bản công bố dữ liệu ngày {_date_vi(old_modified)} (bản này: {_date_vi(new_modified)}).", ""]
+    found = [c for t in model.tables.values() if (c := _table_changes(t, old_dir, new_files))]
+    if not found:
+        return "\n".join(out + ["Dữ liệu không thay đổi so với bản công bố trước."]) + "\n"
+    out += [md_table(["Bảng", "Thêm", "Bớt", "Sửa"], [s for s, _ in found]), ""]
+    for _, lines in found:
+        out += lines
+    return "\n".join(out).rstrip("\n") + "\n"

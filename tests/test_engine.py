@@ -1,0 +1,68 @@
+"""The multi-core MkDocs build writes exactly what MkDocs writes, and fails where MkDocs fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from congkhai.cli import main
+from congkhai.publish import engine as mkbuild
+from tests.conftest import FIXED_EPOCH, copy_sources
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def forced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes even for the five seed plans (the real threshold is for large sites)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    monkeypatch.setattr(mkbuild, "MIN_PAGES", 1)
+
+
+def test_same_bytes_as_mkdocs_own_build(tmp_path, monkeypatch, forced):
+    repo = copy_sources(tmp_path / "repo")
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")  # MkDocs' own build
+    assert main(["build", "--root", str(repo), "--out", str(tmp_path / "stock")]) == 0
+    monkeypatch.setenv("CONGKHAI_WORKERS", "3")  # three workers share the pages outside the navigation
+    assert main(["build", "--root", str(repo), "--out", str(tmp_path / "forked")]) == 0
+    stock, forked = _tree(tmp_path / "stock"), _tree(tmp_path / "forked")
+    assert len(stock) > 100
+    assert stock.keys() == forked.keys()
+    assert [k for k in stock if stock[k] != forked[k]] == []
+
+
+def _note(repo: Path, body: str) -> None:
+    """A hand-written page outside the navigation (``/directives/*.md``): a worker renders it."""
+    (repo / "docs" / "directives").mkdir(parents=True, exist_ok=True)
+    (repo / "docs" / "directives" / "ghi-chu.md").write_text(
+        "---\ntitle: Ghi chú\n---\n\n# Ghi chú\n\n## Mục một {#muc-mot}\n\n" + body, encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_broken_link_on_a_page_a_worker_renders_fails_the_build(tmp_path, monkeypatch, capsys, forced, workers):
+    monkeypatch.setenv("CONGKHAI_WORKERS", workers)
+    repo = copy_sources(tmp_path / "repo")
+    _note(repo, "Xem [trang không có](khong-co.md).\n")
+    assert main(["build", "--root", str(repo)]) == 1
+    assert "khong-co.md" in capsys.readouterr().err
+    assert not (repo / "site").exists()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_anchors_are_checked_across_pages_rendered_in_different_processes(
+    tmp_path, monkeypatch, capsys, forced, workers
+):
+    monkeypatch.setenv("CONGKHAI_WORKERS", workers)
+    repo = copy_sources(tmp_path / "repo")
+    _note(repo, "Nội dung.\n")
+    guide = repo / "docs" / "huong-dan" / "index.md"  # in the navigation: rendered by the parent
+    text = guide.read_text(encoding="utf-8")
+    guide.write_text(text + "\n[Mục một](../directives/ghi-chu.md#muc-mot)\n", encoding="utf-8")
+    assert main(["build", "--root", str(repo)]) == 0, capsys.readouterr().err  # the anchor exists
+    guide.write_text(text + "\n[Mục hai](../directives/ghi-chu.md#muc-hai)\n", encoding="utf-8")
+    assert main(["build", "--root", str(repo)]) == 1
+    assert "muc-hai" in capsys.readouterr().err

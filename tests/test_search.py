@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from congkhai.publish.search import (
-    SEARCH_END,
     SENTINEL,
     SearchIndexError,
     fold_query,
@@ -19,6 +18,7 @@ from congkhai.publish.search import (
     prepare_html,
     search_tokens,
 )
+from congkhai.render.markdown import SEARCH_END
 
 
 def test_number_tokens_are_joined_and_folded():

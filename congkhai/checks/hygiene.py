@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model.findings import Finding
+from ..model.sanitize import external_images
 from ..model.schemas import Model, load_model
-from ..publish.sanitize import external_images
 from ..read.frontmatter import Path_, Source, dotted
 from ..read.records import Origin, Tables
 from ..vietnamese.text import LOOKALIKE_D

@@ -81,9 +81,7 @@ EXCLUDED = (
 #: Folders not indexed: old versions of plans (``data/ke-hoach/<id>/phien-ban/``) — a search
 #: leads to the plan as it is now, whose page links every version.
 EXCLUDED_FOLDERS = ("data/ke-hoach/",)
-#: Where a page stops being indexed: what follows repeats text indexed on its own page (the tasks
-#: on a unit's page are the tasks of its plans). The element is empty and hidden; see ``listing.py``.
-SEARCH_END = '<div class="ck-search-end" hidden></div>'
+#: The end marker the renderer writes (``render/markdown.py SEARCH_END``), as found in built HTML.
 _SEARCH_END = re.compile(r'<div class="ck-search-end"[^>]*>\s*</div>')
 BUNDLE = "pagefind"
 TITLE_WEIGHT = "10"

@@ -21,6 +21,7 @@ from ..checks.files import Entry, inside, publishable, walk
 from ..checks.rules import source_file_problem
 from ..derive import compliance, monitoring, published
 from ..load.corpus import RULES, Validation
+from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
 from ..read.history import last_changed
 from ..render import datasets, metadata, opendata, stats
@@ -28,7 +29,6 @@ from ..render.markdown import with_front_matter
 from ..render.pages import PageBuilder, plan_url
 from ..timing import stage
 from . import engine, search
-from .sanitize import ArticleNotFound, clean_article
 
 
 class BuildError(Exception):

@@ -15,11 +15,10 @@ from typing import Any
 
 from ..model.schemas import Model
 from ..model.urls import safe_url
-from ..publish.search import SEARCH_END
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata
-from .markdown import front_matter
+from .markdown import SEARCH_END, front_matter
 
 
 def md_url(path: str) -> str:

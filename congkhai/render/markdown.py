@@ -38,6 +38,11 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the same out
 #: the header, ``<meta name="description">``): MkDocs' own titles, taken from rendered headings,
 #: are HTML text, and its templates run without autoescape. A value given for one of them is
 #: therefore written HTML-escaped, once, here, for every generated page.
+#: Where a page stops being indexed for search: what follows repeats text indexed on its own page
+#: (the tasks on a unit's page are the tasks of its plans). Empty and hidden; the search indexer
+#: (``publish/search.py``) cuts the page there.
+SEARCH_END = '<div class="ck-search-end" hidden></div>'
+
 THEME_HTML_KEYS = ("title", "description", "author")
 
 

@@ -10,8 +10,8 @@ import posixpath
 from typing import Any
 from urllib.parse import quote
 
+from ..model.sanitize import sanitize_body
 from ..model.schemas import Model
-from ..publish.sanitize import sanitize_body
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata

@@ -1,5 +1,9 @@
 """Keep clerks' Markdown from carrying script into the site, in two layers.
 
+In the model because three stages share its rules: the checks report what a body may not carry
+(``external-image``), the renderer neutralises it (``sanitize_body``) and the publisher cleans the
+built HTML (``clean_article``) with the allow-list the Markdown check uses.
+
 ``sanitize_body`` works on a plan body *before* it is copied into a generated page. Python-Markdown
 passes raw HTML through, lets ``[x](javascript:…)`` become a link and lets attr_list ``{: onclick=…}``
 set any attribute, so the body is rewritten, outside code spans, as follows:

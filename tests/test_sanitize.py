@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from congkhai.publish.sanitize import (
+from congkhai.model.sanitize import (
     MARKDOWN_EXTENSIONS,
     ArticleNotFound,
     clean_article,

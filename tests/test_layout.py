@@ -1,0 +1,130 @@
+"""The package's shape (issue 11): folders by pipeline stage, each importing only from the stages
+before it, and a README architecture table that names every module.
+
+The stage order is declared once here, in :data:`STAGES`; the README explains it. An import from a
+later stage into an earlier one is a cycle in the pipeline waiting to happen: ``checks/`` would
+need the renderer to judge a plan, or ``render/`` would need MkDocs to write Markdown.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "congkhai"
+
+#: Every part of the package in pipeline order. A module may import from its own part and from the
+#: parts before it. ``base`` is the shared foundation (``parallel``, ``timing``); ``interface``
+#: is the command line and the reporter.
+STAGES = (
+    "base",
+    "model",
+    "vietnamese",
+    "read",
+    "checks",
+    "load",
+    "derive",
+    "render",
+    "publish",
+    "importer",
+    "commands",
+    "interface",
+)
+BASE = {"parallel", "timing", "__init__"}
+INTERFACE = {"cli", "report"}
+
+
+def modules() -> dict[str, Path]:
+    """Dotted name (``congkhai.render.pages``) → file, for every module of the package."""
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return out
+
+
+def stage_of(module: str) -> str:
+    parts = module.split(".")[1:]
+    if not parts or (len(parts) == 1 and parts[0] in BASE):
+        return "base"
+    if len(parts) == 1 and parts[0] in INTERFACE:
+        return "interface"
+    assert parts[0] in STAGES, f"{module}: not in a stage folder; add it to one (see STAGES and the README)"
+    return parts[0]
+
+
+def imports(module: str, path: Path) -> list[tuple[int, str]]:
+    """The package modules ``module`` imports, with the line of each import (lazy imports included)."""
+    is_package = path.name == "__init__.py"
+    known = modules()
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.split(".") if is_package else module.split(".")[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            elif node.module and node.module.startswith("congkhai"):
+                target = node.module
+            else:
+                continue
+            for alias in node.names:  # `from . import datasets` imports a module
+                sub = f"{target}.{alias.name}"
+                out.append((node.lineno, sub if sub in known else target))
+        elif isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names if a.name.startswith("congkhai")]
+    return out
+
+
+def test_every_module_is_in_a_stage() -> None:
+    for module in modules():
+        stage_of(module)  # asserts
+
+
+def test_no_import_runs_from_an_earlier_stage_to_a_later_one() -> None:
+    wrong = []
+    for module, path in modules().items():
+        here = STAGES.index(stage_of(module))
+        for line, target in imports(module, path):
+            there = STAGES.index(stage_of(target))
+            if there > here:
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: {stage_of(module)} imports {target} ({STAGES[there]})")
+    assert not wrong, "imports against the pipeline order:\n" + "\n".join(wrong)
+
+
+def test_the_guard_sees_a_backward_import(tmp_path: Path) -> None:
+    """The check above would fail on a renderer imported by a check (it is not vacuous)."""
+    assert STAGES.index(stage_of("congkhai.render.pages")) > STAGES.index(stage_of("congkhai.checks.rules"))
+    assert (3, "congkhai.render.pages") in [
+        (line, t)
+        for line, t in imports("congkhai.checks.rules", _write(tmp_path, "x = 1\n\nfrom ..render import pages\n"))
+    ]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "rules.py"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def architecture_table() -> set[str]:
+    """Module paths named in the README's architecture section (``congkhai/render/pages.py`` …)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Architecture")
+    end = text.find("\n## ", start + 1)
+    section = text[start : end if end != -1 else None]
+    return set(re.findall(r"`(congkhai/[\w/]+\.py)`", section))
+
+
+def test_every_module_appears_in_the_readme_architecture_table() -> None:
+    named = architecture_table()
+    missing = [
+        path.relative_to(ROOT).as_posix()
+        for path in modules().values()
+        if path.relative_to(ROOT).as_posix() not in named and path.name != "__init__.py"
+    ]
+    assert not missing, f"README architecture section does not name: {missing}"
+    gone = sorted(p for p in named if not (ROOT / p).exists())
+    assert not gone, f"README architecture section names modules that do not exist: {gone}"

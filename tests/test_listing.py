@@ -8,7 +8,7 @@ import pytest
 
 from congkhai.load.corpus import validate
 from congkhai.render import datasets
-from congkhai.render.listing import Listing, md_url, rel
+from congkhai.render.listing import Listing
 
 
 @pytest.fixture(scope="module")
@@ -19,21 +19,6 @@ def listing(tmp_path_factory):
     v = validate(repo)
     rows = datasets.output_rows(v.model, v.tables, v.mentions)
     return Listing(v.model, rows), rows
-
-
-@pytest.mark.parametrize(
-    ("src", "dst", "url"),
-    [
-        ("plans/index.md", "plans/lang-son/x.md", "lang-son/x/"),
-        ("tasks/index.md", "plans/lang-son/x.md", "../plans/lang-son/x/"),
-        ("plans/lang-son/x.md", "directives/33-ct-ttg-2021.md", "../../../directives/33-ct-ttg-2021/"),
-        ("units/a.md", "units/a.md", "./"),
-        ("index.md", "plans/index.md", "plans/"),
-    ],
-)
-def test_relative_urls(src, dst, url):
-    assert rel(src, dst) == url
-    assert md_url("plans/index.md") == "plans/" and md_url("index.md") == ""
 
 
 def test_every_directive_has_a_page_listing_its_citing_plans(listing):

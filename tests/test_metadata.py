@@ -15,6 +15,7 @@ import pytest
 from mkdocs.utils.templates import url_filter
 
 from congkhai.load.corpus import validate
+from congkhai.model import sitemap
 from congkhai.render import datasets, metadata
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +58,7 @@ def test_plan_jsonld_is_a_legislation_with_its_links(seeds):
     model, rows, _ = seeds
     for plan in rows["plans"]:
         issuers, cited = _plan_inputs(rows, plan)
-        url = f"{BASE}/{metadata.plan_path(plan)}"
+        url = f"{BASE}/{sitemap.plan_path(plan)}"
         doc = metadata.plan_jsonld(plan, issuers, cited, url, base_url=BASE, model=model)
         assert json.loads(json.dumps(doc)) == doc
         assert doc["@context"] == "https://schema.org" and doc["@type"] == "Legislation"
@@ -293,8 +294,8 @@ def test_atom_feed_has_one_entry_per_plan_newest_first(seeds):
     entries = feed.findall(f"{A}entry")
     assert len(entries) == len(plans)
     links = [e.find(f"{A}link").get("href") for e in entries]
-    assert sorted(links) == sorted(f"{BASE}/{metadata.plan_path(p)}" for p in plans)
-    dates = {f"{BASE}/{metadata.plan_path(p)}": p.get("issue_date") or "" for p in plans}
+    assert sorted(links) == sorted(f"{BASE}/{sitemap.plan_path(p)}" for p in plans)
+    dates = {f"{BASE}/{sitemap.plan_path(p)}": p.get("issue_date") or "" for p in plans}
     order = [dates[h] for h in links]
     assert order == sorted(order, reverse=True)
     ids = [e.findtext(f"{A}id") for e in entries]

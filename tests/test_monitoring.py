@@ -310,10 +310,10 @@ def test_status_feed(rows: dict[str, list[dict[str, Any]]]) -> None:
 def test_page_links_resolve_to_generated_pages(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
     import re
 
+    from congkhai.model.sitemap import plan_md
     from congkhai.render.listing import Listing
-    from congkhai.render.pages import plan_url
 
-    targets = set(Listing(model, rows, "").pages()) | {plan_url(p) for p in rows["plans"]}
+    targets = set(Listing(model, rows, "").pages()) | {plan_md(p) for p in rows["plans"]}
     links = re.findall(r"\]\(([^)]+)\)", monitoring.monitoring_page(model, rows, TODAY))
     assert links and all(link in targets for link in links), sorted(set(links) - targets)
     nested = re.findall(r"\]\(([^)]+)\)", monitoring.monitoring_page(model, rows, TODAY, page="bao-cao/theo-doi.md"))

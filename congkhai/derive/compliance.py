@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
+from ..model import sitemap
 from ..model.schemas import Model
-from ..render.listing import md_url, plan_md
 from ..render.markdown import esc
 from ..render.markdown import table as md_table
 from ..vietnamese.text import date_vi, fold
@@ -54,8 +54,6 @@ REASONS = {
     "disclosed_before_issue": ("Ngày công khai trước ngày ban hành", "Disclosed before the date of issue"),
 }
 RESULT_VI = {"on_time": "Đúng hạn", "late": "Trễ hạn", "unknown": "Chưa xác định"}
-COMPLIANCE_PAGE = "cong-khai/tuan-thu.md"
-DIRECTORY_PAGE = "cong-khai/danh-muc.md"
 
 Row = dict[str, Any]
 
@@ -323,11 +321,6 @@ def compliance_rows(
 # ---- directory -------------------------------------------------------------------------------
 
 
-def default_site_path(plan: Mapping[str, Any]) -> str:
-    """The plan page's URL path from the site root (``plans/bac-giang/<id>/``)."""
-    return md_url(plan_md(dict(plan)))
-
-
 def directory_rows(
     plans: Iterable[Mapping[str, Any]],
     disclosures: Iterable[Mapping[str, Any]],
@@ -366,7 +359,7 @@ def directory_rows(
                 "disclosure_days": (ended - started).days if started and ended else None,
                 "posting_days": plan.get("posting_days"),
                 "published_on": _iso(_date(plan.get("published_on")) or _date(plan.get("published_date"))),
-                "link": (site_paths or {}).get(pid) or default_site_path(plan),
+                "link": (site_paths or {}).get(pid) or sitemap.plan_path(plan),
             }
         )
     out.sort(key=lambda r: r["plan_id"])
@@ -416,7 +409,7 @@ def compliance_page(
     units: Iterable[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]],
     model: Model | None,
     rules: Sequence[Rule] = (),
-    page: str = COMPLIANCE_PAGE,
+    page: str = sitemap.COMPLIANCE,
 ) -> str:
     """The compliance page (Vietnamese Markdown): per issuer and year the on-time rate and the late plans."""
     plan_by_id = {str(p["id"]): p for p in plans}
@@ -425,7 +418,7 @@ def compliance_page(
 
     def link(pid: str, text: str | None = None) -> str:
         plan = plan_by_id.get(pid, {"id": pid})
-        return f"[{esc(text or _plan_name(plan))}]({_href(page, default_site_path(plan))})"
+        return f"[{esc(text or _plan_name(plan))}]({_href(page, sitemap.plan_path(plan))})"
 
     as_of = rows[0]["as_of"] if rows else ""
     counts = {r: sum(1 for x in rows if x["result"] == r) for r in RESULTS}
@@ -438,7 +431,7 @@ def compliance_page(
         "nghỉ lễ, Tết (Bộ luật Lao động 2019, Điều 112), có tính ngày hoán đổi. Ngày công khai là ngày bắt "
         "đầu sớm nhất của các hình thức công khai đã ghi; nếu không ghi, là ngày đăng trên trang này.",
         "",
-        "Dữ liệu: [compliance.csv](" + _href(page, "data/compliance.csv") + ").",
+        "Dữ liệu: [compliance.csv](" + _href(page, f"{sitemap.DATA_DIR}/compliance.csv") + ").",
     ]
     if rules:
         out += ["", "## Quy tắc áp dụng", ""]
@@ -579,14 +572,14 @@ def compliance_page(
     return "\n".join(out) + "\n"
 
 
-def directory_page(rows: Sequence[Mapping[str, Any]], model: Model | None = None, page: str = DIRECTORY_PAGE) -> str:
+def directory_page(rows: Sequence[Mapping[str, Any]], model: Model | None = None, page: str = sitemap.DIRECTORY) -> str:
     """The directory of information to be disclosed as a Vietnamese Markdown page."""
     out = [
         "# Danh mục thông tin phải công khai",
         "",
         "Theo Điều 6 Nghị định 13/2018/NĐ-CP: tên văn bản, số và ký hiệu, ngày ban hành, hình thức, "
         "thời điểm và thời hạn công khai, đường dẫn. Dữ liệu: [directory.csv]("
-        + _href(page, "data/directory.csv")
+        + _href(page, f"{sitemap.DATA_DIR}/directory.csv")
         + ").",
         "",
     ]

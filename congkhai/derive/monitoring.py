@@ -24,13 +24,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from ..model import sitemap
 from ..model.schemas import Model, load_model
+from ..model.sitemap import plan_md, plan_path, unit_md
 from ..model.urls import safe_url
 from ..read.records import Row
 from ..render.markdown import esc
 from ..render.markdown import table as md_table
-from ..render.metadata import _NS, ATOM, PUBLISHER, plan_path
-from ..render.pages import plan_url
+from ..render.metadata import _NS, ATOM, PUBLISHER
 from ..vietnamese.text import date_vi
 from ..vietnamese.text import fold as fold_accents
 
@@ -163,7 +164,7 @@ def _lead_units(rows: Mapping[str, list[Row]]) -> dict[tuple[str, str], list[str
     return result
 
 
-def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date, page: str = "theo-doi.md") -> str:
+def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date, page: str = sitemap.MONITORING) -> str:
     """The "Theo dõi thực hiện" page: per lead unit and per plan, done / overdue / due this month."""
     status_vocab = model.vocabularies["task_status"]
 
@@ -179,9 +180,7 @@ def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date,
         plan = plans.get(pid)
         if plan is None:
             return esc(pid)
-        return _link(
-            page, plan_url(plan), esc(text if text is not None else plan.get("number_symbol") or plan["title"])
-        )
+        return _link(page, plan_md(plan), esc(text if text is not None else plan.get("number_symbol") or plan["title"]))
 
     def unit_heading(uid: str | None) -> str:
         if uid is None:
@@ -192,7 +191,7 @@ def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date,
     def unit_cell(uid: str | None) -> str:
         if uid is None or uid not in units:
             return unit_heading(uid)
-        return _link(page, f"units/{uid}.md", unit_heading(uid))
+        return _link(page, unit_md(uid), unit_heading(uid))
 
     by_unit: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for s in states:
@@ -451,8 +450,8 @@ def status_feed(
     sub(feed, "title", f"{PUBLISHER} — tiến độ thực hiện nhiệm vụ")
     sub(feed, "subtitle", "Thay đổi tình trạng thực hiện nhiệm vụ của các kế hoạch")
     sub(feed, "updated", stamp)
-    sub(feed, "link", rel="self", type="application/atom+xml", href=f"{root}/tien-do.xml")
-    sub(feed, "link", rel="alternate", type="text/html", href=f"{root}/theo-doi/")
+    sub(feed, "link", rel="self", type="application/atom+xml", href=f"{root}/{sitemap.STATUS_FEED}")
+    sub(feed, "link", rel="alternate", type="text/html", href=f"{root}/{sitemap.md_url(sitemap.MONITORING)}")
     sub(sub(feed, "author"), "name", PUBLISHER)
     for c in changes[:limit] if limit is not None else changes:
         pid, tid = str(c.get("plan_id")), str(c.get("task_id"))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model.findings import Finding
+from ..model.sitemap import DATA_DIR, version_file
 from ..read.frontmatter import parse_source
 from ..render.markdown import esc
 from ..vietnamese.text import date_vi
@@ -219,16 +220,6 @@ def version_text(root: Path, sha: str, path: str) -> str:
     return raw.decode("utf-8-sig", errors="replace")
 
 
-def version_file(plan_id: str, version: Version) -> str:
-    """Where a version's text is published, relative to ``data/``.
-
-    A ``.txt`` file, not a page: an old version is published as the exact bytes committed, served
-    as plain text, so nothing in a plan's history can run in a reader's browser or break a site
-    build (MkDocs renders only ``.md`` files; history is outside the page set for good).
-    """
-    return f"ke-hoach/{plan_id}/phien-ban/{version.short}.txt"
-
-
 def version_files(
     root: Path, versions_by_path: Mapping[str, list[Version]], ids_by_path: Mapping[str, str]
 ) -> dict[str, bytes]:
@@ -239,7 +230,7 @@ def version_files(
         if not pid:
             continue
         for v in versions:
-            specs.setdefault(version_file(pid, v), f"{v.sha}:{v.path or path}")
+            specs.setdefault(version_file(pid, v.short), f"{v.sha}:{v.path or path}")
     blobs = _cat_files(root, sorted(set(specs.values())))
     return {name: blobs[spec] for name, spec in sorted(specs.items()) if spec in blobs}
 
@@ -261,6 +252,6 @@ def history_section(here: str, plan_id: str, versions: list[Version]) -> str:
         "|---|---|---|",
     ]
     for v in versions:
-        target = posixpath.relpath(f"data/{version_file(plan_id, v)}", posixpath.dirname(here))
+        target = posixpath.relpath(f"{DATA_DIR}/{version_file(plan_id, v.short)}", posixpath.dirname(here))
         lines.append(f"| {date_vi(v.date[:10])} | {esc(v.subject) or 'Không ghi'} | [Xem bản `{v.short}`]({target}) |")
     return "\n".join(lines) + "\n"

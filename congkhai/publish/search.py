@@ -56,31 +56,16 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from ..model import sitemap
 from ..parallel import pmap
 from ..vietnamese.text import fold, nfc
 
 __all__ = ["SearchIndexError", "fold_query", "index_site", "number_token", "prepare_html", "search_tokens"]
 
-#: Pages that are not indexed (relative to the site root): the search page itself, and the lists
-#: that repeat every plan, task or body of the country. A reader's query should lead to the plan,
-#: body or document that matches, not to a 10 MB list that contains everything; and at national
-#: scale these lists alone would double what Pagefind has to hold in memory.
-EXCLUDED = (
-    "404.html",
-    "tim-kiem/index.html",
-    "plans/index.html",
-    "plans/theo-nam/index.html",
-    "plans/theo-tinh/index.html",
-    "tasks/index.html",
-    "directives/index.html",
-    "units/index.html",
-    "theo-doi/index.html",
-    "thong-ke/index.html",
-    "cong-khai/tuan-thu/index.html",
-)
-#: Folders not indexed: old versions of plans (``data/ke-hoach/<id>/phien-ban/``) — a search
-#: leads to the plan as it is now, whose page links every version.
-EXCLUDED_FOLDERS = ("data/ke-hoach/",)
+#: Files that are not indexed (relative to the site root): the not-found page, and the pages the
+#: site map leaves out of search (:data:`congkhai.model.sitemap.UNSEARCHED`, which says why).
+EXCLUDED = frozenset({sitemap.NOT_FOUND, *(sitemap.html_file(page) for page in sitemap.UNSEARCHED)})
+EXCLUDED_FOLDERS = sitemap.UNSEARCHED_FOLDERS
 #: The end marker the renderer writes (``render/markdown.py SEARCH_END``), as found in built HTML.
 _SEARCH_END = re.compile(r'<div class="ck-search-end"[^>]*>\s*</div>')
 BUNDLE = "pagefind"

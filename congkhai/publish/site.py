@@ -21,12 +21,13 @@ from ..checks.files import Entry, inside, publishable, walk
 from ..checks.rules import source_file_problem
 from ..derive import compliance, monitoring, published
 from ..load.corpus import RULES, Validation
+from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
 from ..read.history import last_changed
 from ..render import datasets, metadata, opendata, stats
 from ..render.markdown import with_front_matter
-from ..render.pages import PageBuilder, plan_url
+from ..render.pages import PageBuilder
 from ..timing import stage
 from . import engine, search
 
@@ -169,19 +170,19 @@ def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str,
     descriptor = json.loads(files["datapackage.json"])
     others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
     dataset_ld = metadata.jsonld_string(metadata.dataset_jsonld(descriptor, base_url=base, files=others))
-    pages["data/index.md"] = with_front_matter(
+    pages[sitemap.DATA] = with_front_matter(
         opendata.data_page(model, rows, downloads, changes, url), {"jsonld": dataset_ld}
     )
-    pages["data/tu-dien.md"] = opendata.dictionary_page(model)
-    pages["thong-ke.md"] = stats.stats_page(model, rows, page="thong-ke.md")
-    pages[compliance.COMPLIANCE_PAGE] = compliance.compliance_page(
+    pages[sitemap.DICTIONARY] = opendata.dictionary_page(model)
+    pages[sitemap.STATS] = stats.stats_page(model, rows, page=sitemap.STATS)
+    pages[sitemap.COMPLIANCE] = compliance.compliance_page(
         rows["compliance"],
         rows["plans"],
         rows["units"],
         model,
         compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML),
     )
-    pages[compliance.DIRECTORY_PAGE] = compliance.directory_page(rows["directory"], model)
+    pages[sitemap.DIRECTORY] = compliance.directory_page(rows["directory"], model)
     catalog = metadata.dcat_catalog(descriptor, base, files=others)
     downloads["catalog.jsonld"] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
     names: dict[str, list[str]] = {}
@@ -189,15 +190,17 @@ def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str,
     for issuer in rows["issuers"]:
         names.setdefault(issuer["plan_id"], []).append(str(unit_names.get(issuer["unit"], issuer["unit"])))
     updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
-    pages["feed.xml"] = metadata.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
-    pages["theo-doi.md"] = monitoring.monitoring_page(model, rows, validation.today)
-    pages["lich-nhiem-vu.ics"] = monitoring.ics_feed(rows, base, validation.today, model).decode()
-    pages["tien-do.xml"] = monitoring.status_feed(rows, base, updated, model).decode()
+    pages[sitemap.PLANS_FEED] = metadata.atom_feed(
+        rows["plans"], base, updated, issuer_names=names, model=model
+    ).decode()
+    pages[sitemap.MONITORING] = monitoring.monitoring_page(model, rows, validation.today)
+    pages[sitemap.CALENDAR] = monitoring.ics_feed(rows, base, validation.today, model).decode()
+    pages[sitemap.STATUS_FEED] = monitoring.status_feed(rows, base, updated, model).decode()
     versions = published.versions_for_all(root, [str(p["path"]) for p in rows["plans"]])
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
     downloads.update(published.version_files(root, versions, ids))
     for plan in rows["plans"]:
-        key = plan_url(plan)
+        key = sitemap.plan_md(plan)
         if plan["path"] in versions and key in pages:
             pages[key] += "\n" + published.history_section(key, str(plan["id"]), versions[plan["path"]])
     return downloads, pages

@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..model import sitemap
 from ..model.schemas import Model, Table
 from ..read.records import Row, Tables
 
@@ -291,6 +292,6 @@ def plan_bundles(model: Model, rows: dict[str, list[Row]]) -> dict[str, bytes]:
                 bundle[table.name] = [
                     {f.name: _typed(r.get(f.name), f.type) for f in table.fields} for r in children[table.name]
                 ]
-        out[f"ke-hoach/{pid}.json"] = (json.dumps(bundle, ensure_ascii=False, indent=1) + "\n").encode()
-        out[f"ke-hoach/{pid}-nhiem-vu.csv"] = csv_bytes(tasks, children.get("tasks", []), spreadsheet=True)
+        out[sitemap.plan_json(pid)] = (json.dumps(bundle, ensure_ascii=False, indent=1) + "\n").encode()
+        out[sitemap.plan_tasks_csv(pid)] = csv_bytes(tasks, children.get("tasks", []), spreadsheet=True)
     return out

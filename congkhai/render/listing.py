@@ -8,46 +8,18 @@ attributes ``javascripts/tables.js`` filters on; without JavaScript they are pla
 from __future__ import annotations
 
 import html
-import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from ..model import sitemap
 from ..model.schemas import Model
+from ..model.sitemap import directive_md, plan_md, rel, unit_md
 from ..model.urls import safe_url
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata
 from .markdown import SEARCH_END, front_matter
-
-
-def md_url(path: str) -> str:
-    """The URL MkDocs gives a page (directory URLs): ``plans/a/b.md`` → ``plans/a/b/``."""
-    stem = path.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
-
-
-def rel(from_md: str, to_md: str) -> str:
-    """Relative URL from the page built from ``from_md`` to the page built from ``to_md``."""
-    target = "/" + md_url(to_md)
-    out = posixpath.relpath(target, "/" + md_url(from_md))
-    if out == ".":
-        return "./"
-    return out + "/" if target.endswith("/") else out
-
-
-def plan_md(plan: Row) -> str:
-    return f"plans/{plan.get('province') or 'trung-uong'}/{plan['id']}.md"
-
-
-def directive_md(directive_id: str) -> str:
-    return f"directives/{directive_id}.md"
-
-
-def unit_md(unit_id: str) -> str:
-    return f"units/{unit_id}.md"
 
 
 def h(value: Any) -> str:
@@ -122,12 +94,12 @@ class Listing:
         return f"{kind} {number}" if number else str(d.get("name") or d.get("title") or d["id"])
 
     def pages(self) -> dict[str, str]:
-        out: dict[str, str] = {"plans/index.md": self.plan_list(), "tasks/index.md": self.task_list()}
-        out["plans/theo-nam.md"] = self.by_year()
-        out["plans/theo-tinh.md"] = self.by_province()
-        out["directives/index.md"] = self.directive_index()
+        out: dict[str, str] = {sitemap.PLANS: self.plan_list(), sitemap.TASKS: self.task_list()}
+        out[sitemap.PLANS_BY_YEAR] = self.by_year()
+        out[sitemap.PLANS_BY_PROVINCE] = self.by_province()
+        out[sitemap.DIRECTIVES] = self.directive_index()
         out.update({directive_md(d): self.directive_page(d) for d in self.directives})
-        out["units/index.md"] = self.unit_index()
+        out[sitemap.UNITS] = self.unit_index()
         out.update({unit_md(u): self.unit_page(u) for u in self.used_units()})
         return out
 
@@ -176,7 +148,7 @@ class Listing:
         return out
 
     def plan_list(self) -> str:
-        here = "plans/index.md"
+        here = sitemap.PLANS
         plans = sorted(self.plans.values(), key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
         columns = [
             ("Ngày ban hành", ""),
@@ -199,7 +171,7 @@ class Listing:
         )
 
     def task_list(self) -> str:
-        here = "tasks/index.md"
+        here = sitemap.TASKS
         rows = []
         for t in self.rows["tasks"]:
             p = self.plans.get(t["plan_id"])
@@ -248,7 +220,7 @@ class Listing:
         )
 
     def by_year(self) -> str:
-        here = "plans/theo-nam.md"
+        here = sitemap.PLANS_BY_YEAR
         groups: dict[str, list[Row]] = defaultdict(list)
         for p in self.plans.values():
             groups[str(p.get("issue_year") or "Không ghi năm")].append(p)
@@ -261,7 +233,7 @@ class Listing:
         return "\n".join(out) + "\n"
 
     def by_province(self) -> str:
-        here = "plans/theo-tinh.md"
+        here = sitemap.PLANS_BY_PROVINCE
         groups: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
         for p in self.plans.values():
             name = self.provinces.get(p.get("province") or "", {}).get("name", "Trung ương")
@@ -279,7 +251,7 @@ class Listing:
     # -- directives ----------------------------------------------------------------------
 
     def directive_index(self) -> str:
-        here = "directives/index.md"
+        here = sitemap.DIRECTIVES
         ds = sorted(self.directives.values(), key=lambda d: (-len(self.citing.get(d["id"], [])), d["id"]))
         rows = [
             (
@@ -322,7 +294,7 @@ class Listing:
             ("Mã", d["id"]),
         ]
         ld = metadata.jsonld_string(
-            metadata.directive_jsonld(d, f"{self.base_url}/{metadata.directive_path(directive_id)}", model=self.model)
+            metadata.directive_jsonld(d, f"{self.base_url}/{sitemap.directive_path(directive_id)}", model=self.model)
         )
         lines = [
             front_matter({"title": name, "jsonld": ld}),
@@ -361,7 +333,7 @@ class Listing:
     # -- units ---------------------------------------------------------------------------
 
     def unit_index(self) -> str:
-        here = "units/index.md"
+        here = sitemap.UNITS
         rows = [
             (
                 {

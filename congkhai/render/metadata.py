@@ -22,7 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from ..model import sitemap
 from ..model.schemas import Model, load_model
+from ..model.sitemap import directive_path, plan_path
 from ..model.urls import safe_url
 
 SCHEMA_ORG = "https://schema.org"
@@ -65,15 +67,6 @@ def jsonld_string(obj: Any) -> str:
 
 def _root(base_url: str) -> str:
     return base_url.rstrip("/")
-
-
-def plan_path(plan: Mapping[str, Any]) -> str:
-    """The plan page's URL path below the site root (as ``pages.plan_url`` without ``.md``)."""
-    return f"plans/{plan.get('province') or 'trung-uong'}/{plan['id']}/"
-
-
-def directive_path(directive_id: str) -> str:
-    return f"directives/{directive_id}/"
 
 
 def _label(model: Model, vocab: str, code: Any) -> str | None:
@@ -483,8 +476,8 @@ def atom_feed(
     _sub(feed, "title", f"{PUBLISHER} — kế hoạch mới công khai")
     _sub(feed, "subtitle", "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở")
     _sub(feed, "updated", stamp)
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=f"{root}/feed.xml")
-    _sub(feed, "link", rel="alternate", type="text/html", href=f"{root}/plans/")
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=f"{root}/{sitemap.PLANS_FEED}")
+    _sub(feed, "link", rel="alternate", type="text/html", href=f"{root}/{sitemap.md_url(sitemap.PLANS)}")
     _sub(_sub(feed, "author"), "name", PUBLISHER)
     ordered = sorted(plans, key=lambda p: str(p.get("id")))
     ordered.sort(key=lambda p: str(p.get("issue_date") or ""), reverse=True)

@@ -12,16 +12,13 @@ from urllib.parse import quote
 
 from ..model.sanitize import sanitize_body
 from ..model.schemas import Model
+from ..model.sitemap import DATA_DIR, directive_md, md_url, plan_json, plan_md, plan_path, plan_tasks_csv, unit_md
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata
-from .listing import Listing, directive_md, md_url, unit_md
+from .listing import Listing
 from .markdown import esc, front_matter
 from .markdown import table as md_table
-
-
-def plan_url(plan: Row) -> str:
-    return f"plans/{plan['province'] or 'trung-uong'}/{plan['id']}.md"
 
 
 class PageBuilder:
@@ -58,7 +55,7 @@ class PageBuilder:
         return esc(self.units.get(unit_id or "", {}).get("name", unit_id))
 
     def pages(self) -> dict[str, str]:
-        pages = {plan_url(p): self.plan_page(p) for p in self.rows["plans"]}
+        pages = {plan_md(p): self.plan_page(p) for p in self.rows["plans"]}
         pages.update(Listing(self.model, self.rows, self.base_url).pages())
         return pages
 
@@ -76,7 +73,7 @@ class PageBuilder:
         if successor:
             target = self.plans_by_id.get(successor)
             if target is not None:
-                text += " Xem văn bản thay thế: " + self.link(here, plan_url(target), esc(target["title"])) + "."
+                text += " Xem văn bản thay thế: " + self.link(here, plan_md(target), esc(target["title"])) + "."
         if plan.get("status_reason"):
             text += f" Lý do: {esc(plan['status_reason'])}"
         return [f'!!! {kind} "{esc(self.label("plan_status", status))}"', "", "    " + text, ""]
@@ -119,7 +116,7 @@ class PageBuilder:
             for c in self.by_plan.get(pid, {}).get("citations", [])
             if c["directive"] in self.directives
         ]
-        url = f"{self.base_url}/{metadata.plan_path(plan)}"
+        url = f"{self.base_url}/{plan_path(plan)}"
         ld = metadata.plan_jsonld(plan, names, cited, url, base_url=self.base_url, model=self.model)
         return {"jsonld": metadata.jsonld_string(ld), "dc": metadata.dublin_core(plan, names, model=self.model)}
 
@@ -129,7 +126,7 @@ class PageBuilder:
 
     def plan_page(self, plan: Row) -> str:
         pid = plan["id"]
-        here = plan_url(plan)
+        here = plan_md(plan)
         parts = self.by_plan.get(pid, {})
         issuers = "<br>".join(
             self.link(here, unit_md(i["unit"]), self.unit_name(i["unit"]))
@@ -181,9 +178,9 @@ class PageBuilder:
             ],
             [
                 "Tải dữ liệu",
-                self.link(here, f"data/ke-hoach/{pid}.json", "JSON (toàn bộ)")
+                self.link(here, f"{DATA_DIR}/{plan_json(pid)}", "JSON (toàn bộ)")
                 + " · "
-                + self.link(here, f"data/ke-hoach/{pid}-nhiem-vu.csv", "CSV nhiệm vụ"),
+                + self.link(here, f"{DATA_DIR}/{plan_tasks_csv(pid)}", "CSV nhiệm vụ"),
             ],
         ]
         out = [

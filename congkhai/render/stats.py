@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import sitemap
 from ..model.schemas import Model
 from ..read.records import Row
 from .markdown import esc
@@ -206,7 +207,7 @@ def _directive_section(model: Model, rows: Mapping[str, list[Row]], page: str) -
     )
     body = []
     for i, d in enumerate(top, 1):
-        link = posixpath.relpath(f"directives/{d}.md", here or ".")
+        link = posixpath.relpath(sitemap.directive_md(d), here or ".")
         title = catalogue.get(d, {}).get("title") or catalogue.get(d, {}).get("name") or ""
         body.append([str(i), f"[{esc(labels[d])}]({link})", esc(title), str(counts[d])])
     table = md_table(["#", "Văn bản", "Trích yếu", "Số kế hoạch trích dẫn"], body)
@@ -279,7 +280,7 @@ def _deadline_section(model: Model, rows: Mapping[str, list[Row]]) -> str:
     return f"## Nhiệm vụ có thời hạn\n\n{svg}\n\n{table}\n\n{note}\n"
 
 
-def stats_page(model: Model, rows: Mapping[str, list[Row]], page: str = "thong-ke.md") -> str:
+def stats_page(model: Model, rows: Mapping[str, list[Row]], page: str = sitemap.STATS) -> str:
     """The statistics page as Markdown. ``page`` is where it is written under ``docs/``, so that
     the links to directive pages (``directives/<id>.md``) are relative to it and MkDocs checks them
     (from ``thong-ke.md`` they render as ``../directives/<id>/``)."""
@@ -287,9 +288,7 @@ def stats_page(model: Model, rows: Mapping[str, list[Row]], page: str = "thong-k
     intro = (
         f"Số liệu tính từ {n_plans} kế hoạch, {n_tasks} nhiệm vụ và {len(rows['citations'])} trích dẫn "
         "đã công khai, tại thời điểm trang được xây dựng. Mỗi biểu đồ có bảng số liệu đi kèm; "
-        "dữ liệu đầy đủ ở trang [Dữ liệu mở]("
-        + posixpath.relpath("data/index.md", posixpath.dirname(page) or ".")
-        + ")."
+        "dữ liệu đầy đủ ở trang [Dữ liệu mở](" + posixpath.relpath(sitemap.DATA, posixpath.dirname(page) or ".") + ")."
     )
     sections = [
         _year_section(model, rows),

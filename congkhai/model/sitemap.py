@@ -1,0 +1,147 @@
+"""The site map: every published page's path and URL, declared once.
+
+Pages are named by their Markdown source in the page set (``plans/bac-giang/<id>.md``), as MkDocs
+names them; their URLs follow MkDocs' directory URLs (``plans/bac-giang/<id>/``). Renderers link
+pages with :func:`rel`, feeds and metadata write absolute URLs with :func:`page_path`, the search
+index skips :data:`UNSEARCHED`, and the navigation is :data:`NAV` (``mkdocs.yml`` repeats it for
+MkDocs, and ``tests/test_sitemap.py`` keeps the two equal). An address is a permanent public
+promise (a plan's URL is cited in letters and other plans), so it lives in exactly one place.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from typing import Any
+
+# --- hand-written pages (docs/) ----------------------------------------------------------------
+HOME = "index.md"
+SEARCH = "tim-kiem.md"
+GUIDE = "huong-dan/index.md"
+# --- generated pages ---------------------------------------------------------------------------
+PLANS = "plans/index.md"
+PLANS_BY_YEAR = "plans/theo-nam.md"
+PLANS_BY_PROVINCE = "plans/theo-tinh.md"
+TASKS = "tasks/index.md"
+DIRECTIVES = "directives/index.md"
+UNITS = "units/index.md"
+MONITORING = "theo-doi.md"
+STATS = "thong-ke.md"
+DIRECTORY = "cong-khai/danh-muc.md"
+COMPLIANCE = "cong-khai/tuan-thu.md"
+DATA = "data/index.md"
+DICTIONARY = "data/tu-dien.md"
+# --- generated files served as they are ---------------------------------------------------------
+PLANS_FEED = "feed.xml"
+STATUS_FEED = "tien-do.xml"
+CALENDAR = "lich-nhiem-vu.ics"
+NOT_FOUND = "404.html"
+#: Where the published data files live (``data/plans.csv`` …, below the site root).
+DATA_DIR = "data"
+#: A plan with no province is filed under this folder.
+NO_PROVINCE = "trung-uong"
+
+#: The public menu, in order: (label, page) or (label, ((label | None, page), …)).
+NAV: tuple[tuple[str, Any], ...] = (
+    ("Trang chủ", HOME),
+    ("Tìm kiếm", SEARCH),
+    ("Hướng dẫn đăng tải", GUIDE),
+    ("Kế hoạch", PLANS),
+    ("Nhiệm vụ", TASKS),
+    ("Văn bản được trích dẫn", DIRECTIVES),
+    ("Cơ quan, đơn vị", UNITS),
+    ("Theo dõi thực hiện", MONITORING),
+    ("Thống kê", STATS),
+    ("Công khai theo luật", (("Danh mục thông tin phải công khai", DIRECTORY), ("Tuân thủ thời hạn", COMPLIANCE))),
+    ("Dữ liệu mở", ((None, DATA), ("Từ điển dữ liệu", DICTIONARY))),
+)
+
+#: Pages left out of the search index: the search page itself, and the lists that repeat every
+#: plan, task or body of the country. A reader's query should lead to the plan, body or document
+#: that matches, not to a 10 MB list that contains everything; and at national scale these lists
+#: alone would double what the index has to hold in memory.
+UNSEARCHED = (
+    SEARCH,
+    PLANS,
+    PLANS_BY_YEAR,
+    PLANS_BY_PROVINCE,
+    TASKS,
+    DIRECTIVES,
+    UNITS,
+    MONITORING,
+    STATS,
+    COMPLIANCE,
+)
+
+
+def md_url(path: str) -> str:
+    """The URL MkDocs gives a page (directory URLs): ``plans/a/b.md`` → ``plans/a/b/``."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def html_file(path: str) -> str:
+    """The file MkDocs writes for a page: ``plans/a/b.md`` → ``plans/a/b/index.html``."""
+    return md_url(path) + "index.html"
+
+
+def rel(from_md: str, to_md: str) -> str:
+    """Relative URL from the page built from ``from_md`` to the page built from ``to_md``."""
+    target = "/" + md_url(to_md)
+    out = posixpath.relpath(target, "/" + md_url(from_md))
+    if out == ".":
+        return "./"
+    return out + "/" if target.endswith("/") else out
+
+
+def plan_md(plan: Mapping[str, Any]) -> str:
+    """A plan's page: ``plans/<province>/<id>.md``."""
+    return f"plans/{plan.get('province') or NO_PROVINCE}/{plan['id']}.md"
+
+
+def plan_path(plan: Mapping[str, Any]) -> str:
+    """A plan page's URL path below the site root: ``plans/<province>/<id>/``."""
+    return md_url(plan_md(plan))
+
+
+def directive_md(directive_id: str) -> str:
+    return f"directives/{directive_id}.md"
+
+
+def directive_path(directive_id: str) -> str:
+    return md_url(directive_md(directive_id))
+
+
+def unit_md(unit_id: str) -> str:
+    return f"units/{unit_id}.md"
+
+
+#: One plan's own downloads, relative to ``data/``.
+PLAN_FILES = "ke-hoach"
+
+
+def plan_json(plan_id: str) -> str:
+    """All of one plan's rows as JSON, relative to ``data/``."""
+    return f"{PLAN_FILES}/{plan_id}.json"
+
+
+def plan_tasks_csv(plan_id: str) -> str:
+    """One plan's tasks as CSV (with spreadsheet-safe cells), relative to ``data/``."""
+    return f"{PLAN_FILES}/{plan_id}-nhiem-vu.csv"
+
+
+def version_file(plan_id: str, short_sha: str) -> str:
+    """Where an old version of a plan is published, relative to ``data/``.
+
+    A ``.txt`` file, not a page: an old version is published as the exact bytes committed, served
+    as plain text, so nothing in a plan's history can run in a reader's browser or break a site
+    build (MkDocs renders only ``.md`` files; history is outside the page set for good).
+    """
+    return f"{PLAN_FILES}/{plan_id}/phien-ban/{short_sha}.txt"
+
+
+#: Folders of files left out of the search index: old versions of plans — a search leads to the
+#: plan as it is now, whose page links every version.
+UNSEARCHED_FOLDERS = (f"{DATA_DIR}/{PLAN_FILES}/",)

@@ -19,9 +19,7 @@ from congkhai.derive.compliance import (
     REASONS,
     RULE_VALUES,
     RULES_YAML,
-    compliance_page,
     compliance_rows,
-    directory_page,
     directory_rows,
     load_rules,
     parse_rules,
@@ -29,6 +27,7 @@ from congkhai.derive.compliance import (
 )
 from congkhai.model.schemas import SCHEMA_DIR, Table, _field, load_model
 from congkhai.render import datasets
+from congkhai.render.compliance import compliance_page, directory_page
 from congkhai.vietnamese.workdays import WorkCalendar
 
 ROOT = Path(__file__).resolve().parent.parent

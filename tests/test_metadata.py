@@ -16,7 +16,7 @@ from mkdocs.utils.templates import url_filter
 
 from congkhai.load.corpus import validate
 from congkhai.model import sitemap
-from congkhai.render import datasets, metadata
+from congkhai.render import datasets, feeds, metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://cong-khai.example.gov.vn"
@@ -285,7 +285,7 @@ def test_dublin_core(seeds):
 def test_atom_feed_has_one_entry_per_plan_newest_first(seeds):
     model, rows, _ = seeds
     plans = rows["plans"]
-    data = metadata.atom_feed(plans, BASE, UPDATED, model=model)
+    data = feeds.atom_feed(plans, BASE, UPDATED, model=model)
     assert data.startswith(b"<?xml")
     feed = ET.fromstring(data)
     assert feed.tag == f"{A}feed"
@@ -303,16 +303,16 @@ def test_atom_feed_has_one_entry_per_plan_newest_first(seeds):
     for e in entries:
         assert e.findtext(f"{A}title") and e.findtext(f"{A}updated") and e.findtext(f"{A}summary")
     # deterministic and independent of input order; the clock plays no part
-    assert metadata.atom_feed(list(reversed(plans)), BASE, UPDATED, model=model) == data
+    assert feeds.atom_feed(list(reversed(plans)), BASE, UPDATED, model=model) == data
 
 
 def test_atom_feed_escapes_text_and_limits_entries(seeds):
     model, rows, _ = seeds
     plans = [dict(p, title=p["title"] + " <b>&</b>") for p in rows["plans"]]
-    data = metadata.atom_feed(plans, BASE, "2024-11-22", issuer_names={plans[0]["id"]: ["UBND <x>"]}, model=model)
+    data = feeds.atom_feed(plans, BASE, "2024-11-22", issuer_names={plans[0]["id"]: ["UBND <x>"]}, model=model)
     feed = ET.fromstring(data)
     titles = [e.findtext(f"{A}title") for e in feed.findall(f"{A}entry")]
     assert all(t.endswith(" <b>&</b>") for t in titles)
     assert b"<b>" not in data
-    limited = ET.fromstring(metadata.atom_feed(plans, BASE, UPDATED, limit=2, model=model))
+    limited = ET.fromstring(feeds.atom_feed(plans, BASE, UPDATED, limit=2, model=model))
     assert len(limited.findall(f"{A}entry")) == 2

@@ -18,7 +18,9 @@ import pytest
 
 from congkhai.derive import monitoring
 from congkhai.load.corpus import validate
+from congkhai.render import calendar, feeds
 from congkhai.render.datasets import output_rows
+from congkhai.render.monitoring import monitoring_page
 
 FIXTURE = Path(__file__).parent / "fixtures" / "monitoring" / "task_updates.csv"
 TODAY = dt.date(2024, 11, 22)
@@ -114,7 +116,7 @@ def test_unit_counts_counted_independently(rows: dict[str, list[dict[str, Any]]]
         "lang-son-cao-loc-cac-co-quan-chuyen-mon": 1,
         "lang-son-cao-loc-cac-don-vi-su-nghiep": 1,
     }
-    page = monitoring.monitoring_page(model, rows, TODAY)
+    page = monitoring_page(model, rows, TODAY)
     units = {u["id"]: u for u in rows["units"]}
     table = {}
     for line in page.split("## Theo đơn vị chủ trì")[1].split("\n### ")[0].splitlines():
@@ -129,7 +131,7 @@ def test_unit_counts_counted_independently(rows: dict[str, list[dict[str, Any]]]
 
 
 def test_page_lists_overdue_task_under_its_lead_unit(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
-    page = monitoring.monitoring_page(model, rows, TODAY)
+    page = monitoring_page(model, rows, TODAY)
     assert page.startswith("---\ntitle: Theo dõi thực hiện\n")
     assert "Tính đến ngày 22/11/2024" in page
     unit = next(u for u in rows["units"] if u["id"] == "lang-son-cao-loc-ubnd-cac-xa-thi-tran")
@@ -166,7 +168,7 @@ def test_page_groups_tasks_without_lead_and_escapes(rows: dict[str, list[dict[st
             "status": "not_reported",
         }
     )
-    page = monitoring.monitoring_page(model, extra, TODAY)
+    page = monitoring_page(model, extra, TODAY)
     block = page.split("### Chưa xác định đơn vị chủ trì\n")[1].split("\n## ")[0]
     assert "31/01/2024" in block
     assert "<script>" not in page and "&lt;script&gt;" in page
@@ -174,7 +176,7 @@ def test_page_groups_tasks_without_lead_and_escapes(rows: dict[str, list[dict[st
 
 
 def test_page_is_deterministic(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
-    assert monitoring.monitoring_page(model, rows, TODAY) == monitoring.monitoring_page(model, rows, TODAY)
+    assert monitoring_page(model, rows, TODAY) == monitoring_page(model, rows, TODAY)
 
 
 # --- iCalendar ---------------------------------------------------------------------------------
@@ -228,8 +230,8 @@ def _events(data: bytes) -> list[dict[str, str]]:
 
 
 def test_ics_feed(rows: dict[str, list[dict[str, Any]]]) -> None:
-    data = monitoring.ics_feed(rows, "https://example.org/cong-khai/", TODAY)
-    assert data == monitoring.ics_feed(rows, "https://example.org/cong-khai/", TODAY)
+    data = calendar.ics_feed(rows, "https://example.org/cong-khai/", TODAY)
+    assert data == calendar.ics_feed(rows, "https://example.org/cong-khai/", TODAY)
     events = {e["UID"]: e for e in _events(data)}
     with_due = {(t["plan_id"], t["id"]) for t in rows["tasks"] if t["due_date"]}
     assert set(events) == {f"{p}/{t}@cong-khai" for p, t in with_due}
@@ -250,8 +252,8 @@ def test_ics_feed(rows: dict[str, list[dict[str, Any]]]) -> None:
 
 
 def test_ics_escaping_and_folding() -> None:
-    assert monitoring.ics_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    folded = monitoring.fold("SUMMARY:" + "đ" * 100)
+    assert calendar.ics_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    folded = calendar.fold("SUMMARY:" + "đ" * 100)
     parts = folded.split(b"\r\n")
     assert parts[-1] == b"" and all(len(p) <= 75 for p in parts)
     assert all(p.startswith(b" ") for p in parts[1:-1])
@@ -262,8 +264,8 @@ def test_ics_escaping_and_folding() -> None:
 
 
 def test_status_feed(rows: dict[str, list[dict[str, Any]]]) -> None:
-    data = monitoring.status_feed(rows, "https://example.org", "2024-11-22")
-    assert data == monitoring.status_feed(rows, "https://example.org", "2024-11-22")
+    data = feeds.status_feed(rows, "https://example.org", "2024-11-22")
+    assert data == feeds.status_feed(rows, "https://example.org", "2024-11-22")
     feed = ET.fromstring(data)
     assert feed.tag == f"{ATOM}feed"
     entries = feed.findall(f"{ATOM}entry")
@@ -300,9 +302,7 @@ def test_status_feed(rows: dict[str, list[dict[str, Any]]]) -> None:
     ]
     ids2 = [
         e.findtext(f"{ATOM}id")
-        for e in ET.fromstring(monitoring.status_feed(more, "https://example.org", "2024-11-22")).findall(
-            f"{ATOM}entry"
-        )
+        for e in ET.fromstring(feeds.status_feed(more, "https://example.org", "2024-11-22")).findall(f"{ATOM}entry")
     ]
     assert ids2[1:] == ids
 
@@ -314,7 +314,7 @@ def test_page_links_resolve_to_generated_pages(rows: dict[str, list[dict[str, An
     from congkhai.render.listing import Listing
 
     targets = set(Listing(model, rows, "").pages()) | {plan_md(p) for p in rows["plans"]}
-    links = re.findall(r"\]\(([^)]+)\)", monitoring.monitoring_page(model, rows, TODAY))
+    links = re.findall(r"\]\(([^)]+)\)", monitoring_page(model, rows, TODAY))
     assert links and all(link in targets for link in links), sorted(set(links) - targets)
-    nested = re.findall(r"\]\(([^)]+)\)", monitoring.monitoring_page(model, rows, TODAY, page="bao-cao/theo-doi.md"))
+    nested = re.findall(r"\]\(([^)]+)\)", monitoring_page(model, rows, TODAY, page="bao-cao/theo-doi.md"))
     assert all(link.startswith("../") and link[3:] in targets for link in nested)

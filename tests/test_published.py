@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from congkhai.derive.published import (
+from congkhai.checks.published import removed_plans
+from congkhai.model.findings import CODES
+from congkhai.read.frontmatter import read_source
+from congkhai.read.history import (
     Version,
-    history_section,
     ids_at,
     plan_versions,
-    removed_plans,
     version_files,
     version_text,
     versions_for_all,
 )
-from congkhai.model.findings import CODES
-from congkhai.read.frontmatter import read_source
+from congkhai.render.history import history_section
 
 REPO = Path(__file__).resolve().parents[1]
 A = "docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.schemas import Model, Table, load_model
+from ..read import git
 
 SOURCES = ("docs/plans", "data")
 GITHUB_SUMMARY_LIMIT = 1024 * 1024  # $GITHUB_STEP_SUMMARY accepts at most 1 MiB
@@ -139,8 +140,8 @@ class DatasetDiff:
 
 def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess[Any]:
     try:
-        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=not binary, check=False, timeout=300)
-    except (OSError, subprocess.SubprocessError) as exc:
+        return git.run(repo, *args, text=not binary)
+    except git.Failed as exc:
         raise DiffError("git", str(exc)) from exc
 
 

@@ -143,7 +143,7 @@ def validate(
         findings += check_reference_text(tables, references)
     findings += check_markup(model, tables)  # cheap, on every row: plans and reference tables
     if since:  # nothing published is lost: every plan id at `since` must still exist
-        from ..derive.published import removed_plans
+        from ..checks.published import removed_plans
 
         current = {r["id"] for r in tables.rows.get("plans", []) if isinstance(r.get("id"), str)}
         findings += removed_plans(root, since, current)

@@ -19,13 +19,17 @@ from pathlib import Path, PurePosixPath
 
 from ..checks.files import Entry, inside, publishable, walk
 from ..checks.rules import source_file_problem
-from ..derive import compliance, monitoring, published
+from ..derive import compliance
 from ..load.corpus import RULES, Validation
 from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
+from ..read import history
 from ..read.history import last_changed
-from ..render import datasets, metadata, opendata, stats
+from ..render import calendar, datasets, feeds, metadata, opendata, stats
+from ..render import compliance as compliance_pages
+from ..render import monitoring as monitoring_page
+from ..render.history import history_section
 from ..render.markdown import with_front_matter
 from ..render.pages import PageBuilder
 from ..timing import stage
@@ -175,14 +179,14 @@ def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str,
     )
     pages[sitemap.DICTIONARY] = opendata.dictionary_page(model)
     pages[sitemap.STATS] = stats.stats_page(model, rows, page=sitemap.STATS)
-    pages[sitemap.COMPLIANCE] = compliance.compliance_page(
+    pages[sitemap.COMPLIANCE] = compliance_pages.compliance_page(
         rows["compliance"],
         rows["plans"],
         rows["units"],
         model,
         compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML),
     )
-    pages[sitemap.DIRECTORY] = compliance.directory_page(rows["directory"], model)
+    pages[sitemap.DIRECTORY] = compliance_pages.directory_page(rows["directory"], model)
     catalog = metadata.dcat_catalog(descriptor, base, files=others)
     downloads["catalog.jsonld"] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
     names: dict[str, list[str]] = {}
@@ -190,19 +194,17 @@ def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str,
     for issuer in rows["issuers"]:
         names.setdefault(issuer["plan_id"], []).append(str(unit_names.get(issuer["unit"], issuer["unit"])))
     updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
-    pages[sitemap.PLANS_FEED] = metadata.atom_feed(
-        rows["plans"], base, updated, issuer_names=names, model=model
-    ).decode()
-    pages[sitemap.MONITORING] = monitoring.monitoring_page(model, rows, validation.today)
-    pages[sitemap.CALENDAR] = monitoring.ics_feed(rows, base, validation.today, model).decode()
-    pages[sitemap.STATUS_FEED] = monitoring.status_feed(rows, base, updated, model).decode()
-    versions = published.versions_for_all(root, [str(p["path"]) for p in rows["plans"]])
+    pages[sitemap.PLANS_FEED] = feeds.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
+    pages[sitemap.MONITORING] = monitoring_page.monitoring_page(model, rows, validation.today)
+    pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, validation.today, model).decode()
+    pages[sitemap.STATUS_FEED] = feeds.status_feed(rows, base, updated, model).decode()
+    versions = history.versions_for_all(root, [str(p["path"]) for p in rows["plans"]])
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
-    downloads.update(published.version_files(root, versions, ids))
+    downloads.update(history.version_files(root, versions, ids))
     for plan in rows["plans"]:
         key = sitemap.plan_md(plan)
         if plan["path"] in versions and key in pages:
-            pages[key] += "\n" + published.history_section(key, str(plan["id"]), versions[plan["path"]])
+            pages[key] += "\n" + history_section(key, str(plan["id"]), versions[plan["path"]])
     return downloads, pages
 
 

@@ -1,26 +1,30 @@
-"""When each source file last changed, from git history (one ``git log`` for all files).
+"""What git knows about the plans: when each file first and last changed, the plans at a revision,
+and every earlier version of each plan with its text.
 
-Outside a git checkout nothing is known, and pages say so rather than inventing a date.
+Git is read through :mod:`.git`, with as few processes as possible (one ``git log`` for the
+history of every plan, one ``git cat-file --batch`` for many file texts), so thousands of plans
+stay fast. Outside a git checkout nothing is known, and pages say so rather than inventing a date.
 """
 
 from __future__ import annotations
 
-import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+
+from ..model.sitemap import version_file
+from . import git
+from .frontmatter import parse_source
+
+PLANS = "docs/plans"
+_FORMAT = "--format=%x00%H%x00%cI%x00%s"  # one commit per line: sha, time, subject
 
 
 def _git_dates(root: Path, folder: str, *extra: str) -> dict[str, str]:
     """Path → commit time of the first commit listing it in ``git log [extra] --name-only``."""
     try:
-        proc = subprocess.run(
-            ["git", "log", *extra, "--format=%x00%cI", "--name-only", "--no-renames", "--", folder],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
+        proc = git.run(root, "log", *extra, "--format=%x00%cI", "--name-only", "--no-renames", "--", folder, text=True)
+    except git.Failed:
         return {}
     if proc.returncode != 0:
         return {}
@@ -34,11 +38,167 @@ def _git_dates(root: Path, folder: str, *extra: str) -> dict[str, str]:
     return out
 
 
-def last_changed(root: Path, folder: str = "docs/plans") -> dict[str, str]:
+def last_changed(root: Path, folder: str = PLANS) -> dict[str, str]:
     """Repository-relative path → ISO 8601 time of the newest commit touching it."""
     return _git_dates(root, folder)  # the log is newest first
 
 
-def first_seen(root: Path, folder: str = "docs/plans") -> dict[str, str]:
+def first_seen(root: Path, folder: str = PLANS) -> dict[str, str]:
     """Repository-relative path → ISO 8601 time of the commit that added it (its first appearance)."""
     return _git_dates(root, folder, "--reverse", "--diff-filter=A")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One commit that touched a plan file: full sha, ISO 8601 commit time, subject line.
+
+    ``path`` is the file's name in that commit (it differs from today's after a rename), so the
+    text of the version is ``git show sha:path``.
+    """
+
+    sha: str
+    date: str
+    subject: str
+    path: str = ""
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+def _is_plan(path: str, folder: str = PLANS) -> bool:
+    return path.startswith(folder.rstrip("/") + "/") and path.endswith(".md") and path.rsplit("/", 1)[-1] != "index.md"
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The commit sha of ``rev``; ValueError if it is not a commit of the repository at ``root``."""
+    if not rev or rev.startswith("-"):
+        raise ValueError(f"không có phiên bản git '{rev}' / unknown git revision '{rev}'")
+    try:
+        sha = git.commit(root, rev)
+    except git.Failed as exc:
+        raise ValueError(f"không chạy được git / git cannot be run: {exc}") from exc
+    if sha is None:
+        raise ValueError(
+            f"không có phiên bản git '{rev}' trong {root} / unknown git revision '{rev}' in {root} "
+            "(a branch, tag or commit; fetch it first, e.g. 'git fetch origin main')"
+        )
+    return sha
+
+
+def ids_at(root: Path, rev: str, folder: str = PLANS) -> dict[str, str]:
+    """Plan id → repository path, for the plans at git revision ``rev`` (ValueError if unknown).
+
+    The id is the front matter's ``id``; a plan whose front matter did not parse there counts by
+    its file name (the id must equal it).
+    """
+    sha = resolve(root, rev)
+    proc = git.run(root, "ls-tree", "-r", "-z", "--name-only", sha, "--", folder)
+    if proc.returncode != 0:
+        raise ValueError(f"git ls-tree {rev} failed: {proc.stderr.decode(errors='replace').strip()}")
+    paths = sorted(p for p in proc.stdout.decode("utf-8").split(git.SEP) if p and _is_plan(p, folder))
+    blobs = git.cat_files(root, [f"{sha}:{p}" for p in paths])
+    out: dict[str, str] = {}
+    for path in paths:
+        raw = blobs.get(f"{sha}:{path}")
+        if raw is None:
+            continue
+        text = raw.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        data = parse_source(path, text).data or {}
+        pid = data.get("id")
+        if not isinstance(pid, str) or not pid.strip():
+            pid = path.rsplit("/", 1)[-1][: -len(".md")]
+        out.setdefault(pid.strip(), path)
+    return out
+
+
+def _parse_log(stdout: bytes) -> Iterable[tuple[str, str, str, list[tuple[str, list[str]]]]]:
+    """Commits of ``git log --format=%x00%H%x00%cI%x00%s --name-status``: sha, date, subject, changes."""
+    sha = date = subject = ""
+    changes: list[tuple[str, list[str]]] = []
+    started = False
+    for line in stdout.decode("utf-8", errors="replace").split("\n"):
+        if line.startswith(git.SEP):
+            if started:
+                yield sha, date, subject, changes
+            _, sha, date, subject = (line.split(git.SEP, 3) + ["", "", ""])[:4]
+            changes, started = [], True
+        elif line and started:
+            status, *names = line.split("\t")
+            changes.append((status, names))
+    if started:
+        yield sha, date, subject, changes
+
+
+def plan_versions(root: Path, path: str) -> list[Version]:
+    """Every commit that changed the plan file at ``path``, newest first, following renames.
+
+    Commits that deleted the file are left out (there is no text to show); outside a git
+    checkout the list is empty.
+    """
+    try:
+        proc = git.run(root, "log", "--follow", _FORMAT, "--name-status", "--", path)
+    except git.Failed:
+        return []
+    if proc.returncode != 0:
+        return []
+    out: list[Version] = []
+    for sha, date, subject, changes in _parse_log(proc.stdout):
+        for status, names in changes:
+            if names and not status.startswith("D"):
+                out.append(Version(sha, date, subject, names[-1]))
+                break
+    return out
+
+
+def versions_for_all(root: Path, paths: Iterable[str], folder: str = PLANS) -> dict[str, list[Version]]:
+    """:func:`plan_versions` of every path, from ONE ``git log`` of ``folder`` with rename detection."""
+    wanted = list(dict.fromkeys(paths))
+    out: dict[str, list[Version]] = {p: [] for p in wanted}
+    try:
+        proc = git.run(root, "log", "-M", _FORMAT, "--name-status", "--", folder)
+    except git.Failed:
+        return out
+    if proc.returncode != 0:
+        return out
+    alias = {p: p for p in wanted}  # name in the commit being read (going back in time) → today's path
+    for sha, date, subject, changes in _parse_log(proc.stdout):
+        renames: list[tuple[str, str]] = []
+        for status, names in changes:
+            if not names:
+                continue
+            name = names[-1]
+            target = alias.get(name)
+            if target is None:
+                continue
+            if not status.startswith("D"):
+                out[target].append(Version(sha, date, subject, name))
+            if status.startswith("R") and len(names) == 2:
+                renames.append((names[0], name))
+        for old, new in renames:  # older commits know the file by its old name
+            alias[old] = alias.pop(new)
+    return out
+
+
+def version_text(root: Path, sha: str, path: str) -> str:
+    """The plan file as it was at commit ``sha`` (``path`` as named in that commit); KeyError if absent."""
+    spec = f"{sha}:{path}"
+    raw = git.cat_files(root, [spec]).get(spec)
+    if raw is None:
+        raise KeyError(spec)
+    return raw.decode("utf-8-sig", errors="replace")
+
+
+def version_files(
+    root: Path, versions_by_path: Mapping[str, list[Version]], ids_by_path: Mapping[str, str]
+) -> dict[str, bytes]:
+    """``ke-hoach/<id>/phien-ban/<sha7>.txt`` (relative to ``data/``) → that version's text, as committed."""
+    specs: dict[str, str] = {}
+    for path, versions in versions_by_path.items():
+        pid = ids_by_path.get(path)
+        if not pid:
+            continue
+        for v in versions:
+            specs.setdefault(version_file(pid, v.short), f"{v.sha}:{v.path or path}")
+    blobs = git.cat_files(root, sorted(set(specs.values())))
+    return {name: blobs[spec] for name, spec in sorted(specs.items()) if spec in blobs}

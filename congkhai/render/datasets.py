@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import subprocess
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 from ..model import sitemap
 from ..model.schemas import Model, Table
+from ..read import git
 from ..read.records import Row, Tables
 
 SOURCE_PATHS = ("docs/plans", "data", "schemas")
@@ -29,15 +29,8 @@ SOURCE_PATHS = ("docs/plans", "data", "schemas")
 def last_modified(root: Path) -> str | None:
     """When the sources last changed: the newest commit touching them, else SOURCE_DATE_EPOCH."""
     try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%cI", "--", *SOURCE_PATHS],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
+        out = git.run(root, "log", "-1", "--format=%cI", "--", *SOURCE_PATHS, text=True, timeout=30).stdout.strip()
+    except git.Failed:
         out = ""
     if out:
         return out

@@ -17,18 +17,14 @@ can close the script element.
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
-from xml.etree import ElementTree as ET
 
-from ..model import sitemap
 from ..model.schemas import Model, load_model
-from ..model.sitemap import directive_path, plan_path
+from ..model.sitemap import directive_path
 from ..model.urls import safe_url
 
 SCHEMA_ORG = "https://schema.org"
-ATOM = "http://www.w3.org/2005/Atom"
 PUBLISHER = "Công khai"
 MEDIA_TYPES = {
     "csv": ("text/csv", "CSV"),
@@ -50,7 +46,6 @@ LEGAL_FORCE = {
 }
 # relations that make the cited document the plan's basis; the rest are plain citations
 BASIS = frozenset({"can_cu", "thuc_hien", "huong_dan"})
-_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/cong-khai/cong-khai")
 
 
 def jsonld_string(obj: Any) -> str:
@@ -434,77 +429,3 @@ def dublin_core(
 
 
 # --- Atom --------------------------------------------------------------------------------------
-
-
-def _rfc3339(value: str) -> str:
-    """A date or date-time as an RFC 3339 date-time (a bare date is taken as midnight UTC)."""
-    value = str(value).strip()
-    if len(value) == 10:
-        return value + "T00:00:00Z"
-    return value.replace("+00:00", "Z")
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-    if text is not None:
-        el.text = text
-    return el
-
-
-def atom_feed(
-    plans: Iterable[Mapping[str, Any]],
-    base_url: str,
-    updated: str,
-    *,
-    issuer_names: Mapping[str, Sequence[str]] | None = None,
-    limit: int | None = 50,
-    model: Model | None = None,
-) -> bytes:
-    """Atom feed of the plans, newest issue date first (ties by id), at most ``limit`` entries.
-
-    ``updated`` (the feed's, and each entry's unless the plan row has its own ``updated``) is
-    given by the caller — e.g. ``datasets.last_modified(root)`` — never read from the clock.
-    Entry ids are ``urn:uuid:`` derived from the plan id, so they survive a change of host.
-    ``issuer_names``: plan id → issuing bodies' names, for the entries' authors and summaries.
-    """
-    model = model or load_model()
-    root = _root(base_url)
-    stamp = _rfc3339(updated)
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "vi"})
-    _sub(feed, "id", f"urn:uuid:{uuid.uuid5(_NS, 'feed:plans')}")
-    _sub(feed, "title", f"{PUBLISHER} — kế hoạch mới công khai")
-    _sub(feed, "subtitle", "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở")
-    _sub(feed, "updated", stamp)
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=f"{root}/{sitemap.PLANS_FEED}")
-    _sub(feed, "link", rel="alternate", type="text/html", href=f"{root}/{sitemap.md_url(sitemap.PLANS)}")
-    _sub(_sub(feed, "author"), "name", PUBLISHER)
-    ordered = sorted(plans, key=lambda p: str(p.get("id")))
-    ordered.sort(key=lambda p: str(p.get("issue_date") or ""), reverse=True)
-    for plan in ordered[:limit] if limit is not None else ordered:
-        pid = str(plan["id"])
-        names = list((issuer_names or {}).get(pid, []))
-        kind = _label(model, "doc_type", plan.get("doc_type")) or "Văn bản"
-        number = plan.get("number_symbol")
-        entry = _sub(feed, "entry")
-        _sub(entry, "id", f"urn:uuid:{uuid.uuid5(_NS, 'plan:' + pid)}")
-        _sub(entry, "title", f"{kind} {number}: {plan.get('title')}" if number else f"{kind}: {plan.get('title')}")
-        _sub(entry, "link", rel="alternate", type="text/html", href=f"{root}/{plan_path(plan)}")
-        _sub(entry, "updated", _rfc3339(str(plan["updated"])) if plan.get("updated") else stamp)
-        if plan.get("issue_date_precision") == "day" and plan.get("issue_date"):
-            _sub(entry, "published", f"{plan['issue_date']}T00:00:00+07:00")
-        for name in names:
-            _sub(_sub(entry, "author"), "name", name)
-        summary = [
-            f"{kind} số {number}" if number else kind,
-            _date_vi(plan.get("issue_date")) or "không ghi ngày",
-        ]
-        if names:
-            summary.append("của " + ", ".join(names))
-        if plan.get("place"):
-            summary.append(f"({plan['place']})")
-        _sub(entry, "summary", " ".join(summary) + ".", type="text")
-        for topic in plan.get("topics") or []:
-            _sub(entry, "category", term=str(topic), label=_label(model, "topic", topic) or str(topic))
-    ET.indent(feed, space=" ")
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -1,0 +1,190 @@
+"""The Atom feeds (RFC 4287): new plans (``feed.xml``) and task status changes (``tien-do.xml``).
+
+One writer for both, so ids, dates, namespaces and escaping are done once: entry ids are
+``urn:uuid:`` names derived from what the entry is about (they survive a change of host), dates are
+given by the caller (never the clock), and ElementTree escapes every value.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from ..derive.monitoring import _date, _int, _key, shorten, status_changes
+from ..model import sitemap
+from ..model.schemas import Model, load_model
+from ..model.sitemap import plan_path
+from ..model.urls import safe_url
+from ..read.records import Row
+from .metadata import PUBLISHER, _date_vi, _label, _root
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/cong-khai/cong-khai")
+
+
+def rfc3339(value: str) -> str:
+    """A date or date-time as an RFC 3339 date-time (a bare date is taken as midnight UTC)."""
+    value = str(value).strip()
+    if len(value) == 10:
+        return value + "T00:00:00Z"
+    return value.replace("+00:00", "Z")
+
+
+def urn(key: str) -> str:
+    """A stable ``urn:uuid:`` for what ``key`` names (``plan:<id>``, ``feed:plans`` …)."""
+    return f"urn:uuid:{uuid.uuid5(_NS, key)}"
+
+
+def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """An Atom element under ``parent``; ElementTree escapes ``text`` and the attributes."""
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+class Feed:
+    """One Atom feed in Vietnamese: the feed's own elements, then :meth:`entry` for each item."""
+
+    def __init__(self, key: str, title: str, subtitle: str, updated: str, self_href: str, html_href: str) -> None:
+        ET.register_namespace("", ATOM)
+        self.element = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "vi"})
+        sub(self.element, "id", urn(f"feed:{key}"))
+        sub(self.element, "title", f"{PUBLISHER} — {title}")
+        sub(self.element, "subtitle", subtitle)
+        sub(self.element, "updated", updated)
+        sub(self.element, "link", rel="self", type="application/atom+xml", href=self_href)
+        sub(self.element, "link", rel="alternate", type="text/html", href=html_href)
+        sub(sub(self.element, "author"), "name", PUBLISHER)
+
+    def entry(self, key: str, title: str) -> ET.Element:
+        """A new entry with its stable id (from ``key``) and title; the caller adds the rest."""
+        entry = sub(self.element, "entry")
+        sub(entry, "id", urn(key))
+        sub(entry, "title", title)
+        return entry
+
+    def bytes(self) -> bytes:
+        ET.indent(self.element, space=" ")
+        return ET.tostring(self.element, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def atom_feed(
+    plans: Iterable[Mapping[str, Any]],
+    base_url: str,
+    updated: str,
+    *,
+    issuer_names: Mapping[str, Sequence[str]] | None = None,
+    limit: int | None = 50,
+    model: Model | None = None,
+) -> bytes:
+    """Atom feed of the plans, newest issue date first (ties by id), at most ``limit`` entries.
+
+    ``updated`` (the feed's, and each entry's unless the plan row has its own ``updated``) is
+    given by the caller — e.g. ``datasets.last_modified(root)`` — never read from the clock.
+    Entry ids are ``urn:uuid:`` derived from the plan id, so they survive a change of host.
+    ``issuer_names``: plan id → issuing bodies' names, for the entries' authors and summaries.
+    """
+    model = model or load_model()
+    root = _root(base_url)
+    stamp = rfc3339(updated)
+    feed = Feed(
+        "plans",
+        "kế hoạch mới công khai",
+        "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở",
+        stamp,
+        f"{root}/{sitemap.PLANS_FEED}",
+        f"{root}/{sitemap.md_url(sitemap.PLANS)}",
+    )
+    ordered = sorted(plans, key=lambda p: str(p.get("id")))
+    ordered.sort(key=lambda p: str(p.get("issue_date") or ""), reverse=True)
+    for plan in ordered[:limit] if limit is not None else ordered:
+        pid = str(plan["id"])
+        names = list((issuer_names or {}).get(pid, []))
+        kind = _label(model, "doc_type", plan.get("doc_type")) or "Văn bản"
+        number = plan.get("number_symbol")
+        entry = feed.entry(
+            "plan:" + pid, f"{kind} {number}: {plan.get('title')}" if number else f"{kind}: {plan.get('title')}"
+        )
+        sub(entry, "link", rel="alternate", type="text/html", href=f"{root}/{plan_path(plan)}")
+        sub(entry, "updated", rfc3339(str(plan["updated"])) if plan.get("updated") else stamp)
+        if plan.get("issue_date_precision") == "day" and plan.get("issue_date"):
+            sub(entry, "published", f"{plan['issue_date']}T00:00:00+07:00")
+        for name in names:
+            sub(sub(entry, "author"), "name", name)
+        summary = [
+            f"{kind} số {number}" if number else kind,
+            _date_vi(plan.get("issue_date")) or "không ghi ngày",
+        ]
+        if names:
+            summary.append("của " + ", ".join(names))
+        if plan.get("place"):
+            summary.append(f"({plan['place']})")
+        sub(entry, "summary", " ".join(summary) + ".", type="text")
+        for topic in plan.get("topics") or []:
+            sub(entry, "category", term=str(topic), label=_label(model, "topic", topic) or str(topic))
+    return feed.bytes()
+
+
+def status_feed(
+    rows: Mapping[str, list[Row]],
+    base_url: str,
+    updated: str,
+    model: Model | None = None,
+    limit: int | None = None,
+) -> bytes:
+    """Atom feed of task status changes, newest first; entry ids are ``urn:uuid:`` from plan, task
+    and date, so they are stable. ``updated`` (RFC 3339 or a date) is given by the caller."""
+    model = model or load_model()
+    status_vocab = model.vocabularies["task_status"]
+
+    def label(code: str) -> str:
+        return status_vocab.label(code) if code in status_vocab.values else code
+
+    root = base_url.rstrip("/")
+    plans = {p["id"]: p for p in rows.get("plans", [])}
+    tasks = {_key(t): t for t in rows.get("tasks", [])}
+    changes = status_changes(rows.get("tasks", []), rows.get("task_updates", []))
+    feed = Feed(
+        "task-status",
+        "tiến độ thực hiện nhiệm vụ",
+        "Thay đổi tình trạng thực hiện nhiệm vụ của các kế hoạch",
+        rfc3339(updated),
+        f"{root}/{sitemap.STATUS_FEED}",
+        f"{root}/{sitemap.md_url(sitemap.MONITORING)}",
+    )
+    for c in changes[:limit] if limit is not None else changes:
+        pid, tid = str(c.get("plan_id")), str(c.get("task_id"))
+        task = tasks.get((pid, tid), {})
+        plan = plans.get(pid)
+        date = _date(c.get("date"))
+        day = date.isoformat() if date else str(c.get("date"))
+        who = (plan or {}).get("number_symbol") or pid
+        entry = feed.entry(
+            f"task-update:{pid}/{tid}/{day}", f"{who}, mục {task.get('section') or tid}: {label(str(c.get('status')))}"
+        )
+        if plan is not None:
+            sub(entry, "link", rel="alternate", type="text/html", href=f"{root}/{plan_path(plan)}")
+        sub(entry, "updated", f"{day}T00:00:00Z")
+        if c.get("reported_by"):
+            sub(sub(entry, "author"), "name", str(c["reported_by"]))
+        summary = [
+            f"Nhiệm vụ: {shorten(task.get('text'), 200)}" if task else f"Nhiệm vụ {tid}",
+            f"Tình trạng: {label(str(c['previous']))} → {label(str(c.get('status')))}"
+            if not c["first"] or c["previous"] != c.get("status")
+            else f"Tình trạng: {label(str(c.get('status')))}",
+        ]
+        if _int(c.get("progress")) is not None:
+            summary.append(f"Tiến độ: {_int(c['progress'])}%")
+        if c.get("result"):
+            summary.append(f"Kết quả: {' '.join(str(c['result']).split())}")
+        evidence = safe_url(c.get("evidence"))
+        if evidence:
+            summary.append(f"Minh chứng: {evidence}")
+            sub(entry, "link", rel="related", href=evidence)
+        sub(entry, "summary", "\n".join(summary), type="text")
+    return feed.bytes()

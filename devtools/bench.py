@@ -22,7 +22,7 @@ timestamps (``congkhai.publish.reproducible``); every plan, task and citation mu
 (``tests.test_nothing_lost.lost``); and the bytes a fresh browser downloads before the first
 search result are measured for typical queries (``tests.search_bench.measure``, Debian chromium).
 Each build reports its stages (``CONGKHAI_TIMINGS``). Staging the pages for the stock tools
-(``render_all`` + ``stage_docs``) is done once, untimed. ``--chart`` writes an SVG of time
+(``render_site`` + ``stage_docs``) is done once, untimed. ``--chart`` writes an SVG of time
 against plan count.
 """
 
@@ -59,11 +59,12 @@ import sys
 from pathlib import Path
 from congkhai.render import datasets
 from congkhai.load.corpus import validate
-from congkhai.publish.site import render_all, stage_docs
+from congkhai.publish.site import site_url, stage_docs
+from congkhai.render.site import render_site
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
 v = validate(root)
 assert not v.errors, v.errors[:3]
-downloads, pages = render_all(v, None)
+downloads, pages = render_site(v, site_url(v.root), None)
 stage_docs(root, pages, out)
 datasets.write(downloads, out / "data")
 """

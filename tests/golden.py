@@ -19,11 +19,12 @@ PAGES = ("plans/index.md", "data/index.md", "data/tu-dien.md", "tasks/index.md",
 def generate(repo: Path) -> dict[str, bytes]:
     """Dataset files and a few generated pages for the sources in ``repo``."""
     from congkhai.load.corpus import validate
-    from congkhai.publish.site import render_all
+    from congkhai.publish.site import site_url
+    from congkhai.render.site import render_site
 
     v = validate(repo, today=TODAY)
     assert not v.errors, [f.code for f in v.errors]
-    downloads, pages = render_all(v, None)
+    downloads, pages = render_site(v, site_url(v.root), None)
     out = {f"data/{k}": b for k, b in downloads.items() if "/" not in k}
     for name, text in pages.items():
         if name in PAGES or name.startswith("plans/bac-giang/"):

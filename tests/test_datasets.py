@@ -36,7 +36,7 @@ def test_two_builds_are_byte_identical(seed_repo):
 
 def _written(repo: Path, out: Path) -> Path:
     v = validate(repo)
-    datasets.write(datasets.render(v.model, v.tables, v.mentions, datasets.last_modified(repo)), out)
+    datasets.write(datasets.render(v.model, v.published, datasets.last_modified(repo)), out)
     return out / "datapackage.json"
 
 
@@ -201,13 +201,13 @@ def _cells(data: bytes) -> list[list[str]]:
 
 
 def test_spreadsheet_copies_neutralise_every_payload_and_the_dataset_keeps_it(seed_repo, tmp_path):
-    from congkhai.publish.site import render_all
+    from congkhai.render.site import render_site
 
     ids = _payload_plans(seed_repo)
     v = validate(seed_repo)
     # line breaks are refused in one-line fields ("\n=1"); the spreadsheet copies must hold anyway
     assert {f.code for f in v.errors} <= {"line-break"}, [(f.file, f.field, f.code) for f in v.errors]
-    downloads, _ = render_all(v, None)
+    downloads, _ = render_site(v, None, None)
     copies = {k: b for k, b in downloads.items() if k.endswith(".csv") and "/" in k}
     assert all(f"ke-hoach/{pid}-nhiem-vu.csv" in copies for pid in ids) and "excel/tasks.csv" in copies
     for name, data in copies.items():  # every CSV a person opens in a spreadsheet

@@ -18,7 +18,8 @@ import pytest
 from congkhai.checks.files import Entry, check_files, inside, plan_sources, problem, publishable, walk
 from congkhai.cli import main
 from congkhai.load.corpus import validate
-from congkhai.publish.site import originals, stage_docs
+from congkhai.publish.site import stage_docs
+from congkhai.render.site import originals
 
 PLAN = "docs/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd.md"
 

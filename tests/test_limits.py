@@ -19,7 +19,6 @@ from congkhai.model import limits
 from congkhai.model.findings import CODES
 from congkhai.model.limits import LINE_CHARS, PLAN_BYTES, PLAN_TASKS
 from congkhai.read.frontmatter import parse_source
-from congkhai.render import datasets
 
 SEED = "docs/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd.md"
 
@@ -48,7 +47,7 @@ def test_ten_thousand_tasks(parts):
     assert 12 * limits.MB < path.stat().st_size < PLAN_BYTES.value
     v = validate(repo)
     assert v.findings == []
-    rows = datasets.output_rows(v.model, v.tables, v.mentions)
+    rows = v.published
     assert sum(1 for t in rows["tasks"] if t["plan_id"] == "lang-son-nhieu-nhiem-vu") == 10_000
 
 
@@ -157,7 +156,7 @@ def test_limits_are_declared_once_and_documented():
 
 @pytest.mark.parametrize("name", [".", "..", "../x", "../../etc/passwd", "a\\b.pdf", ".an", "a\x00b", "a\nb"])
 def test_source_file_must_be_a_plain_name_and_the_build_does_not_crash(parts, name, capsys):
-    from congkhai.publish.site import originals
+    from congkhai.render.site import originals
 
     repo, fm, body = parts
     assert fm["id"] in originals(validate(repo))  # a plain name beside the plan is offered for download

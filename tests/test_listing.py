@@ -7,7 +7,6 @@ import re
 import pytest
 
 from congkhai.load.corpus import validate
-from congkhai.render import datasets
 from congkhai.render.listing import Listing
 
 
@@ -17,7 +16,7 @@ def listing(tmp_path_factory):
 
     repo = copy_sources(tmp_path_factory.mktemp("listing") / "repo")
     v = validate(repo)
-    rows = datasets.output_rows(v.model, v.tables, v.mentions)
+    rows = v.published
     return Listing(v.model, rows), rows
 
 

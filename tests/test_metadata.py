@@ -34,8 +34,8 @@ def seeds(tmp_path_factory: pytest.TempPathFactory):
         v = validate(repo)
         modified = datasets.last_modified(repo)
     assert not v.errors
-    rows = datasets.output_rows(v.model, v.tables, v.mentions)
-    files = datasets.render(v.model, v.tables, v.mentions, modified)
+    rows = v.published
+    files = datasets.render(v.model, v.published, modified)
     return v.model, rows, files
 
 

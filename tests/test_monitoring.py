@@ -19,7 +19,6 @@ import pytest
 from congkhai.derive import monitoring
 from congkhai.load.corpus import validate
 from congkhai.render import calendar, feeds
-from congkhai.render.datasets import output_rows
 from congkhai.render.monitoring import monitoring_page
 
 FIXTURE = Path(__file__).parent / "fixtures" / "monitoring" / "task_updates.csv"
@@ -44,7 +43,7 @@ def rows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, A
     repo = copy_sources(tmp_path_factory.mktemp("monitoring") / "repo")
     shutil.copyfile(FIXTURE, repo / "data" / "task_updates.csv")
     v = validate(repo, today=TODAY)
-    out = output_rows(v.model, v.tables, v.mentions)
+    out = v.published
     assert len(out["task_updates"]) == 8, "the fixture updates are read as the task_updates table"
     for t in out["tasks"]:
         if (t["plan_id"], t["id"]) in DUE:

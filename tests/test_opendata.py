@@ -50,9 +50,9 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
         repo = copy_sources(tmp_path_factory.mktemp("opendata") / "repo")
         v = validate(repo)
         assert not v.errors, [f.code for f in v.errors]
-        rows = datasets.output_rows(v.model, v.tables, v.mentions)
+        rows = v.published
         bodies = {s.data["id"]: s.body for s in v.sources if s.data}
-        files = datasets.render(v.model, v.tables, v.mentions, datasets.last_modified(repo))
+        files = datasets.render(v.model, v.published, datasets.last_modified(repo))
         yield Seeds(repo, v.model, rows, bodies, files)
 
 

@@ -97,4 +97,4 @@ def test_validate_defaults_to_the_date_in_viet_nam(tmp_path, monkeypatch):
         shutil.copyfile(csv, tmp_path / "data" / csv.name)
     (tmp_path / "docs" / "plans").mkdir(parents=True)
     assert validate(tmp_path).today == dt.date(2024, 3, 18)
-    assert pipeline.Validation(tmp_path, load_model(), [], None, []).today == dt.date(2024, 3, 18)  # type: ignore[arg-type]
+    assert pipeline.Corpus(tmp_path, load_model(), [], None, []).today == dt.date(2024, 3, 18)  # type: ignore[arg-type]

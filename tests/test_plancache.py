@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from congkhai.load import plancache
-from congkhai.load.corpus import Validation, plan_files, validate
+from congkhai.load.corpus import Corpus, plan_files, validate
 from congkhai.read.records import Tables, read_reference
 from devtools.corpus import generate
 
@@ -20,7 +20,7 @@ NEG = ROOT / "tests" / "fixtures" / "negative"
 TODAY = dt.date(2026, 11, 22)
 
 
-def _outcome(v: Validation) -> tuple[Any, ...]:
+def _outcome(v: Corpus) -> tuple[Any, ...]:
     """Everything a run produces that a reader or a later stage sees."""
     findings = [(f.file, f.line, f.column, f.field, f.code, repr(sorted(f.params.items()))) for f in v.findings]
     rows = {name: [repr(sorted(r.items())) for r in rows] for name, rows in sorted(v.tables.rows.items())}

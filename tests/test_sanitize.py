@@ -336,12 +336,13 @@ def test_clean_article_fails_closed(page: str) -> None:
 def test_clean_article_keeps_a_built_plan_page(tmp_path: Path) -> None:
     """On real Material plan pages, built without the cleaning pass, the allow-list loses nothing."""
     from congkhai.load.corpus import validate
-    from congkhai.publish.site import render_all, run_mkdocs, stage_docs
+    from congkhai.publish.site import run_mkdocs, stage_docs
     from congkhai.render.datasets import write
+    from congkhai.render.site import render_site
     from tests.conftest import copy_sources
 
     repo = copy_sources(tmp_path / "repo")
-    downloads, pages = render_all(validate(repo), None)
+    downloads, pages = render_site(validate(repo), None, None)
     stage_docs(repo, pages, tmp_path / "pages")
     write(downloads, tmp_path / "pages" / "data")  # the pages link to them (strict mode checks it)
     run_mkdocs(repo / "mkdocs.yml", tmp_path / "pages", tmp_path / "site")

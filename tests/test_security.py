@@ -222,13 +222,13 @@ def test_every_generated_page_context_is_html_safe(tmp_path: Path, monkeypatch: 
     from mkdocs.utils import meta
 
     from congkhai.load.corpus import disclosure_rows, validate
-    from congkhai.publish.site import render_all
+    from congkhai.render.site import render_site
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732233600")
     repo, items = security.hostile_repo(tmp_path / "repo")
     validation = validate(repo)
     disclosure_rows(repo, validation.tables, validation.today)
-    _, pages = render_all(validation, None)
+    _, pages = render_site(validation, None, None)
     raw_text = re.compile(r"<|>|&(?!(?:amp|lt|gt|quot|#x27|#39);)")
     checked = 0
     for name, text in sorted(pages.items()):

@@ -61,11 +61,11 @@ def test_mkdocs_navigation_is_the_site_map():
 def test_every_page_of_the_site_map_exists_or_is_generated(tmp_path):
     """Each declared page is a hand-written file of docs/ or one the build generates."""
     from congkhai.load.corpus import validate
-    from congkhai.publish.site import render_all
+    from congkhai.render.site import render_site
     from tests.conftest import copy_sources
 
     repo = copy_sources(tmp_path / "repo")
-    _, pages = render_all(validate(repo), None)
+    _, pages = render_site(validate(repo), None, None)
     declared = [
         v
         for k, v in vars(sitemap).items()

@@ -12,7 +12,6 @@ import pytest
 
 from congkhai.load.corpus import validate
 from congkhai.render import stats
-from congkhai.render.datasets import output_rows
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -26,7 +25,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory):
         repo = copy_sources(tmp_path_factory.mktemp("stats") / "repo")
         v = validate(repo)
     assert not v.errors
-    return v.model, output_rows(v.model, v.tables, v.mentions)
+    return v.model, v.published
 
 
 def _section(page: str, heading: str) -> str:

@@ -1,7 +1,7 @@
 """The dataset diff between two git revisions: what a pull request or a release changes.
 
 Each revision's sources (``docs/plans`` and ``data``) are materialised with ``git archive`` into a
-temporary folder, validated, and turned into the published rows (``datasets.output_rows`` written
+temporary folder, validated, and turned into the published rows (``Corpus.published`` written
 as CSV cells by ``datasets.csv_bytes``, so values compare exactly as the open data shows them).
 Rows are matched by each table's primary key. Both sides are read with the *current* schemas in
 ``schemas/`` (the ones this code ships with), not the schemas stored in the revisions.
@@ -179,10 +179,10 @@ class _Read:
 
 def _published(model: Model, root: Path) -> tuple[dict[str, list[dict[str, str]]], Any]:
     from ..load.corpus import validate
-    from ..render.datasets import csv_bytes, output_rows
+    from ..render.datasets import csv_bytes
 
     result = validate(root)
-    rows = output_rows(model, result.tables, result.mentions)
+    rows = result.published
     out: dict[str, list[dict[str, str]]] = {}
     for table in model.tables.values():
         text = csv_bytes(table, rows[table.name]).decode("utf-8")

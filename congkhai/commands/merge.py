@@ -37,6 +37,7 @@ from pathlib import Path
 from ..checks.hygiene import check_reference_text
 from ..checks.rules import check_urls
 from ..checks.table import check_table
+from ..load.corpus import published_rows
 from ..model.findings import Finding, Severity
 from ..model.schemas import PLAN_ROWS, Model, Table, load_model
 from ..read.records import Origin, Row, Tables
@@ -374,7 +375,8 @@ def merge(shard_dirs: Sequence[Path], out: Path, labels: Sequence[str] | None = 
         return result
     modified = max((s.modified for s in shards if s.modified), default=None)
     try:
-        files = datasets.render(model, tables, _mentions(tables.rows.get("citations", [])), modified)
+        rows = published_rows(model, tables, _mentions(tables.rows.get("citations", [])))
+        files = datasets.render(model, rows, modified)
     except ValueError as exc:  # a value a shard's own build could not have written
         result.findings = [Finding(str(out), 0, 0, "", "merged-package-invalid", {"problem": str(exc)})]
         return result

@@ -1,12 +1,21 @@
-"""Wire the stages: find files → read → rows → checks; the build adds datasets, pages and site."""
+"""The corpus of one run, built once: every plan and reference table read, checked and derived.
+
+:func:`validate` finds the files, reads and shapes each plan once (cached per file content by
+:mod:`.plancache`), reads the reference tables, runs every check, adds the git dates and derives
+the disclosure tables. The result is one read-only :class:`Corpus`, passed explicitly to every
+renderer and command: nothing downstream reads a plan again or reaches for a global model, and the
+published view and the indexes by id are computed once, on first use.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..checks.files import check_files, inside, plan_sources
@@ -19,7 +28,7 @@ from ..model.findings import Finding, Severity
 from ..model.schemas import Model, load_model
 from ..read.frontmatter import Source
 from ..read.history import first_seen
-from ..read.records import Origin, Tables, read_reference
+from ..read.records import Origin, Row, Tables, read_reference
 from ..timing import stage
 from .plancache import Head, plan_works
 
@@ -36,19 +45,84 @@ def today_in_viet_nam(now: dt.datetime | None = None) -> dt.date:
     return (now or dt.datetime.now(dt.UTC)).astimezone(VIET_NAM).date()
 
 
-@dataclass
-class Validation:
+@dataclass(frozen=True)
+class Corpus:
+    """Everything one run knows about the repository, read once.
+
+    ``tables`` are the rows as written, each with its origin (file, line) for findings; the
+    ``published`` view is what the datasets and pages show (derived columns filled, stable
+    order). Treat both as read-only: renderers receive the same rows, and a renderer that changed
+    one would change what the next renderer shows (``tests/test_corpus_model.py`` checks that a
+    whole build leaves the corpus as it found it).
+    """
+
     root: Path
     model: Model
     sources: list[Source]
     tables: Tables
     findings: list[Finding]
-    mentions: dict[str, Counter[str]] = field(default_factory=dict)
+    mentions: Mapping[str, Counter[str]] = field(default_factory=dict)
     today: dt.date = field(default_factory=today_in_viet_nam)
 
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @cached_property
+    def published(self) -> dict[str, list[Row]]:
+        """The published rows of every table (see :func:`published_rows`), computed once."""
+        return published_rows(self.model, self.tables, self.mentions)
+
+    @cached_property
+    def bodies(self) -> dict[str, str]:
+        """Plan id → the plan's Markdown text (after the front matter)."""
+        return {s.data["id"]: s.body for s in self.sources if s.data and isinstance(s.data.get("id"), str)}
+
+    def by_id(self, table: str, key: str = "id") -> dict[Any, Row]:
+        """The published rows of ``table`` by ``key`` (first row wins), built once per table."""
+        index = self._indexes.get((table, key))
+        if index is None:
+            index = {}
+            for row in self.published.get(table, []):
+                index.setdefault(row.get(key), row)
+            self._indexes[(table, key)] = index
+        return index
+
+    @cached_property
+    def _indexes(self) -> dict[tuple[str, str], dict[Any, Row]]:
+        return {}
+
+
+def published_rows(model: Model, tables: Tables, mentions: Mapping[str, Counter[str]]) -> dict[str, list[Row]]:
+    """The published rows of every table, derived columns filled, in a stable order."""
+    plan_order = {
+        pid: i
+        for i, pid in enumerate(sorted(r["id"] for r in tables.rows.get("plans", []) if isinstance(r.get("id"), str)))
+    }
+    citing: Counter[str] = Counter()
+    for row in tables.rows.get("citations", []):
+        if isinstance(row.get("directive"), str):
+            citing[row["directive"]] += 1
+    out: dict[str, list[Row]] = {}
+    for table in model.tables.values():
+        rows = [dict(r) for r in tables.rows.get(table.name, [])]
+        if table.name == "citations":
+            for r in rows:
+                r["mention_count"] = mentions.get(r.get("plan_id") or "", Counter()).get(r.get("directive") or "", 0)
+        if table.name == "directives":
+            for r in rows:
+                r["citing_plans"] = citing.get(r.get("id") or "", 0)
+        if table.name == "plans":
+            rows.sort(key=lambda r: str(r.get("id")))
+        elif "plan_id" in table.field_names:
+            indexed = list(enumerate(rows))
+            indexed.sort(key=lambda p: (plan_order.get(p[1].get("plan_id"), len(plan_order)), p[0]))
+            rows = [r for _, r in indexed]
+        else:
+            pk = table.primary_key or tuple(table.field_names[:1])
+            rows.sort(key=lambda r: tuple(str(r.get(k) or "") for k in pk))
+        out[table.name] = rows
+    return out
 
 
 def plan_files(root: Path) -> list[Path]:
@@ -58,7 +132,7 @@ def plan_files(root: Path) -> list[Path]:
 
 def validate(
     root: Path, only: list[Path] | None = None, today: dt.date | None = None, since: str | None = None
-) -> Validation:
+) -> Corpus:
     """Check every plan and reference table; with ``only``, report just those files' findings.
 
     Every plan takes part, because ids must be unique and references must resolve across the
@@ -156,7 +230,7 @@ def validate(
         wanted is None or _is_wanted(RULES, wanted) or _is_wanted(OVERRIDES, wanted)
     ):  # a one-file check needs no compliance table, only word of a broken rules file it names
         findings += disclosure_rows(root, tables, today)
-    return Validation(root, model, sources, tables, sorted(set(findings), key=Finding.sort_key), mentions, today)
+    return Corpus(root, model, sources, tables, sorted(set(findings), key=Finding.sort_key), mentions, today)
 
 
 RULES = "data/disclosure_rules.yaml"

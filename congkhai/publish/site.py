@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import json
 import logging
 import os
 import shutil
@@ -17,21 +16,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..checks.files import Entry, inside, publishable, walk
-from ..checks.rules import source_file_problem
-from ..derive import compliance
-from ..load.corpus import RULES, Validation
-from ..model import sitemap
+from ..checks.files import publishable, walk
+from ..load.corpus import Corpus
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
-from ..read import history
-from ..read.history import last_changed
-from ..render import calendar, datasets, feeds, metadata, opendata, stats
-from ..render import compliance as compliance_pages
-from ..render import monitoring as monitoring_page
-from ..render.history import history_section
-from ..render.markdown import with_front_matter
-from ..render.pages import PageBuilder
+from ..render import datasets
+from ..render.site import render_site
 from ..timing import stage
 from . import engine, search
 
@@ -97,26 +87,6 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
             lg.propagate = propagate
 
 
-def originals(validation: Validation) -> frozenset[str]:
-    """Plans whose original file (``source_file``) is kept beside the plan, to be offered for download.
-
-    The file must be a real file of the checkout of an allowed type (:mod:`.checks.files`).
-    """
-    out = set()
-    root = validation.root
-    for src in validation.sources:
-        data = src.data or {}
-        name = data.get("source_file")
-        if not isinstance(name, str) or not name or source_file_problem(name) is not None:
-            continue  # "." crashed with_name (checks/rules.py reports it)
-        path = (root / src.path).with_name(name)
-        rel = PurePosixPath(src.path).with_name(name).as_posix()
-        entry = Entry(rel, path, path.is_symlink(), path.is_dir())
-        if path.is_file() and inside(root, path) and publishable(root, entry):
-            out.add(str(data["id"]))
-    return frozenset(out)
-
-
 CLEANED = ("plans", "directives", "units")
 
 
@@ -155,66 +125,13 @@ def site_url(root: Path) -> str | None:
     return str(value).rstrip("/") + "/" if value else None
 
 
-def render_all(validation: Validation, previous: Path | None) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
-
-    ``previous`` is the last published ``site/data`` folder, for the "what changed" section.
-    """
-    model, root = validation.model, validation.root
-    modified = datasets.last_modified(root)
-    files = datasets.render(model, validation.tables, validation.mentions, modified)
-    rows = datasets.output_rows(model, validation.tables, validation.mentions)
-    bodies = {s.data["id"]: s.body for s in validation.sources if s.data and isinstance(s.data.get("id"), str)}
-    downloads = {**files, **datasets.plan_bundles(model, rows), **opendata.excel_files(model, rows)}
-    downloads[opendata.SQLITE_NAME] = opendata.sqlite_file(model, rows, bodies)
-    url = site_url(root)
-    base = (url or "").rstrip("/")
-    pages = PageBuilder(model, rows, bodies, originals(validation), last_changed(root), base).pages()
-    changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
-    descriptor = json.loads(files["datapackage.json"])
-    others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
-    dataset_ld = metadata.jsonld_string(metadata.dataset_jsonld(descriptor, base_url=base, files=others))
-    pages[sitemap.DATA] = with_front_matter(
-        opendata.data_page(model, rows, downloads, changes, url), {"jsonld": dataset_ld}
-    )
-    pages[sitemap.DICTIONARY] = opendata.dictionary_page(model)
-    pages[sitemap.STATS] = stats.stats_page(model, rows, page=sitemap.STATS)
-    pages[sitemap.COMPLIANCE] = compliance_pages.compliance_page(
-        rows["compliance"],
-        rows["plans"],
-        rows["units"],
-        model,
-        compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML),
-    )
-    pages[sitemap.DIRECTORY] = compliance_pages.directory_page(rows["directory"], model)
-    catalog = metadata.dcat_catalog(descriptor, base, files=others)
-    downloads["catalog.jsonld"] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
-    names: dict[str, list[str]] = {}
-    unit_names = {u["id"]: u["name"] for u in rows["units"]}
-    for issuer in rows["issuers"]:
-        names.setdefault(issuer["plan_id"], []).append(str(unit_names.get(issuer["unit"], issuer["unit"])))
-    updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
-    pages[sitemap.PLANS_FEED] = feeds.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
-    pages[sitemap.MONITORING] = monitoring_page.monitoring_page(model, rows, validation.today)
-    pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, validation.today, model).decode()
-    pages[sitemap.STATUS_FEED] = feeds.status_feed(rows, base, updated, model).decode()
-    versions = history.versions_for_all(root, [str(p["path"]) for p in rows["plans"]])
-    ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
-    downloads.update(history.version_files(root, versions, ids))
-    for plan in rows["plans"]:
-        key = sitemap.plan_md(plan)
-        if plan["path"] in versions and key in pages:
-            pages[key] += "\n" + history_section(key, str(plan["id"]), versions[plan["path"]])
-    return downloads, pages
-
-
-def build_site(validation: Validation, out: Path) -> BuildResult:
+def build_site(validation: Corpus, out: Path) -> BuildResult:
     root = validation.root
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)  # before rendering: the "what changed" section reads the previous site
     with stage("render"):
-        downloads, pages = render_all(validation, out / "data")
+        downloads, pages = render_site(validation, site_url(root), out / "data")
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
     try:
         docs_dir = staging / "pages"

@@ -14,14 +14,14 @@ import json
 import os
 import re
 import unicodedata
-from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..model import sitemap
 from ..model.schemas import Model, Table
 from ..read import git
-from ..read.records import Row, Tables
+from ..read.records import Row
 
 SOURCE_PATHS = ("docs/plans", "data", "schemas")
 
@@ -40,38 +40,6 @@ def last_modified(root: Path) -> str | None:
 
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat(timespec="seconds")
     return None
-
-
-def output_rows(model: Model, tables: Tables, mentions: dict[str, Counter[str]]) -> dict[str, list[Row]]:
-    """The published rows of every table, derived columns filled, in a stable order."""
-    plan_order = {
-        pid: i
-        for i, pid in enumerate(sorted(r["id"] for r in tables.rows.get("plans", []) if isinstance(r.get("id"), str)))
-    }
-    citing: Counter[str] = Counter()
-    for row in tables.rows.get("citations", []):
-        if isinstance(row.get("directive"), str):
-            citing[row["directive"]] += 1
-    out: dict[str, list[Row]] = {}
-    for table in model.tables.values():
-        rows = [dict(r) for r in tables.rows.get(table.name, [])]
-        if table.name == "citations":
-            for r in rows:
-                r["mention_count"] = mentions.get(r.get("plan_id") or "", Counter()).get(r.get("directive") or "", 0)
-        if table.name == "directives":
-            for r in rows:
-                r["citing_plans"] = citing.get(r.get("id") or "", 0)
-        if table.name == "plans":
-            rows.sort(key=lambda r: str(r.get("id")))
-        elif "plan_id" in table.field_names:
-            indexed = list(enumerate(rows))
-            indexed.sort(key=lambda p: (plan_order.get(p[1].get("plan_id"), len(plan_order)), p[0]))
-            rows = [r for _, r in indexed]
-        else:
-            pk = table.primary_key or tuple(table.field_names[:1])
-            rows.sort(key=lambda r: tuple(str(r.get(k) or "") for k in pk))
-        out[table.name] = rows
-    return out
 
 
 def _cell(value: Any, ftype: str) -> str:
@@ -238,9 +206,10 @@ def package_descriptor(model: Model, files: dict[str, bytes], modified: str | No
     return descriptor
 
 
-def render(model: Model, tables: Tables, mentions: dict[str, Counter[str]], modified: str | None) -> dict[str, bytes]:
-    """Every dataset file by name. Pure: writing is left to the caller's atomic publish."""
-    rows = output_rows(model, tables, mentions)
+def render(model: Model, rows: Mapping[str, list[Row]], modified: str | None) -> dict[str, bytes]:
+    """Every dataset file by name, from the published rows (``Corpus.published``).
+
+    Pure: writing is left to the caller's atomic publish."""
     files = {f"{t.name}.csv": csv_bytes(t, rows[t.name]) for t in model.tables.values()}
     export = {
         "name": model.package["name"],

@@ -1,0 +1,69 @@
+"""The corpus of one run (load/corpus.py): built once, read-only, the published view computed once."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from congkhai.load import corpus as corpus_module
+from congkhai.load.corpus import Corpus, validate
+from congkhai.render.site import render_site
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def test_a_whole_render_leaves_the_corpus_as_it_found_it(seed_repo: Path) -> None:
+    corpus = validate(seed_repo, today=TODAY)
+    tables = copy.deepcopy(corpus.tables.rows)
+    published = copy.deepcopy(corpus.published)
+    mentions = copy.deepcopy(dict(corpus.mentions))
+    files, pages = render_site(corpus, None, None)
+    assert files and pages
+    assert corpus.tables.rows == tables, "a renderer changed the rows as written"
+    assert corpus.published == published, "a renderer changed the published rows"
+    assert dict(corpus.mentions) == mentions
+
+
+def test_the_published_view_is_computed_once_per_corpus(seed_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = validate(seed_repo, today=TODAY)
+    calls = []
+    real = corpus_module.published_rows
+
+    def counting(*args: object) -> object:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(corpus_module, "published_rows", counting)
+    render_site(corpus, None, None)
+    render_site(corpus, None, None)
+    assert len(calls) == 1
+
+
+def test_the_corpus_cannot_be_rebound(seed_repo: Path) -> None:
+    corpus = validate(seed_repo, today=TODAY)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        corpus.tables = corpus.tables  # type: ignore[misc]
+
+
+def test_by_id_finds_the_published_row(seed_repo: Path) -> None:
+    corpus = validate(seed_repo, today=TODAY)
+    plans = corpus.published["plans"]
+    assert len(plans) == 5
+    for plan in plans:
+        assert corpus.by_id("plans")[plan["id"]] is plan
+    first_unit = corpus.published["units"][0]
+    assert corpus.by_id("units")[first_unit["id"]] is first_unit
+    assert corpus.by_id("plans", "path")[plans[0]["path"]] is plans[0]
+    assert corpus.by_id("plans") is corpus.by_id("plans"), "the index is built once"
+
+
+def test_bodies_hold_each_plans_text_by_id(seed_repo: Path) -> None:
+    corpus = validate(seed_repo, today=TODAY)
+    assert set(corpus.bodies) == {p["id"] for p in corpus.published["plans"]}
+    for source in corpus.sources:
+        assert corpus.bodies[source.data["id"]] == source.body
+    assert isinstance(corpus, Corpus)

@@ -86,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    lang = getattr(args, "lang", "vi")
+    from .model.errors import CongkhaiError
+
     try:
         code = _run(args)
         from .timing import memory
@@ -94,6 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except KeyboardInterrupt:
         return 130
+    except CongkhaiError as exc:  # the one error path: what failed and what to do, in the user's language
+        print(exc.message(lang), file=sys.stderr)
+        if (args.command or "build") == "build":
+            print(MESSAGES[lang]["not_built"], file=sys.stderr)
+        return exc.exit_code
     except Exception as exc:  # never show a traceback to a clerk
         print(MESSAGES[getattr(args, "lang", "vi")]["internal"].format(kind=type(exc).__name__), file=sys.stderr)
         return 70
@@ -120,9 +128,10 @@ def _run(args: argparse.Namespace) -> int:
             args.output.write_text(text, encoding="utf-8")
         return 0
     if command == "diff":
-        from .commands.diff import diff_command
+        from .commands.diff import diff_text
 
-        return diff_command(args.root, args.base, args.head, args.format, args.lang)
+        sys.stdout.write(diff_text(args.root, args.base, args.head, args.format, args.lang))
+        return 0
     if command == "merge":
         return _merge(args, msgs)
     only = args.paths if command == "validate" and args.paths else None
@@ -133,12 +142,8 @@ def _run(args: argparse.Namespace) -> int:
     since = getattr(args, "since", None)
     from .timing import stage
 
-    try:
-        with stage("validate"):
-            result = validate(args.root, only=only, today=args.today, since=since)
-    except ValueError as exc:  # an unknown --since revision
-        print(str(exc), file=sys.stderr)
-        return 2
+    with stage("validate"):
+        result = validate(args.root, only=only, today=args.today, since=since)  # CongkhaiError: unknown --since
     if command == "validate" and args.fix:
         from .commands.fix import fix_files
 
@@ -163,15 +168,9 @@ def _run(args: argparse.Namespace) -> int:
         datasets.write(files_out, args.out)
         print(msgs["written"].format(out=args.out))
         return 0
-    from .publish.site import BuildError, build_site
+    from .publish.site import build_site
 
-    out = args.out or result.root / "site"
-    try:
-        built = build_site(result, out)
-    except BuildError as exc:
-        print(str(exc), file=sys.stderr)
-        print(msgs["not_built"], file=sys.stderr)
-        return 1
+    built = build_site(result, args.out or result.root / "site")  # BuildError: named, the old site kept
     print(
         msgs["built"].format(
             site=built.site,
@@ -184,17 +183,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace, msgs: dict[str, str]) -> int:
-    from .commands.merge import MergeError, merge
+    from .commands.merge import merge
 
     for path in args.shards:
         if not path.is_dir():
             print(msgs["missing"].format(path=path), file=sys.stderr)
             return 2
-    try:
-        result = merge(args.shards, args.out)
-    except MergeError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+    result = merge(args.shards, args.out)  # MergeError: a usage error, exit 2
     if not result.ok or args.format != "text":
         sys.stdout.write(RENDERERS[args.format](result.findings, result.files_read, args.lang))
     if not result.ok:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from congkhai.commands.diff import diff_command, diff_revisions, render_json, render_markdown
+from congkhai.cli import main
+from congkhai.commands.diff import diff_revisions, render_json, render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 KEEP = "bac-giang/bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"  # edited
@@ -200,14 +201,19 @@ def test_truncated_politely(repo: Path) -> None:
 
 
 def test_command(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert diff_command(repo, "v1", "main", "json", "vi") == 0
+    def diff(*args: str) -> int:
+        return main(["diff", "--root", str(args[0]), *args[1:]])
+
+    assert diff(str(repo), "v1", "main", "--format", "json") == 0
     assert json.loads(capsys.readouterr().out)["head"]["rev"] == "main"
-    assert diff_command(repo, "v1", None, "markdown", "en") == 0
+    assert diff(str(repo), "v1", "--lang", "en") == 0
     assert capsys.readouterr().out.startswith("## Data changes: v1 (")
-    assert diff_command(repo, "no-such-branch", "main", "markdown", "vi") == 2
+    assert diff(str(repo), "no-such-branch", "main") == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "no-such-branch" in captured.err and "Traceback" not in captured.err
-    assert diff_command(repo, "v1", "deadbeef", "markdown", "en") == 2
-    assert "no revision" in capsys.readouterr().err
-    assert diff_command(repo.parent, "v1", None, "markdown", "vi") == 2
+    assert captured.err.startswith("Không so sánh được")
+    assert diff(str(repo), "v1", "deadbeef", "--lang", "en") == 2
+    err = capsys.readouterr().err
+    assert "no revision" in err and "không" not in err.lower()
+    assert diff(str(repo.parent), "v1") == 2
     assert "không phải là kho git" in capsys.readouterr().err

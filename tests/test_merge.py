@@ -288,7 +288,10 @@ def test_usage_errors_exit_2(shards: dict[str, Path], tmp_path: Path, capsys: py
     assert main(["merge", a, "--out", a]) == 2
     assert main(["merge", a, str(tmp_path / "nowhere"), "--out", str(tmp_path / "n")]) == 2
     err = capsys.readouterr().err
-    assert "not a dataset folder" in err and "given twice" in err and "Traceback" not in err
+    assert "không phải thư mục dữ liệu" in err and "hai lần" in err and "Traceback" not in err
+    assert main(["merge", a, a, "--out", str(precious), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "given twice" in err and "hai lần" not in err
 
 
 def _edit_cell(folder: Path, table: str, column: str, value: str, row: int = 0) -> int:

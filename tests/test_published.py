@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from congkhai.checks.published import removed_plans
+from congkhai.model.errors import CongkhaiError
 from congkhai.model.findings import CODES
 from congkhai.read.frontmatter import read_source
 from congkhai.read.history import (
@@ -128,13 +129,14 @@ def test_moved_to_another_folder_with_same_id_is_not_reported(repo: Path) -> Non
 
 
 @pytest.mark.parametrize("base", ["khong-co", "0123456789abcdef0123456789abcdef01234567", "", "--all"])
-def test_unknown_base_is_a_value_error(repo: Path, base: str) -> None:
-    with pytest.raises(ValueError, match="git"):
+def test_unknown_base_is_a_usage_error(repo: Path, base: str) -> None:
+    with pytest.raises(CongkhaiError, match="git") as caught:
         removed_plans(repo, base, current_ids(repo))
+    assert caught.value.exit_code == 2 and "phiên bản" in caught.value.message("vi")
 
 
-def test_outside_git_is_a_value_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
+def test_outside_git_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(CongkhaiError):
         removed_plans(tmp_path, "main", set())
 
 

@@ -15,7 +15,6 @@ import csv
 import io
 import json
 import subprocess
-import sys
 import tarfile
 import tempfile
 from collections import Counter
@@ -23,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..model.errors import USAGE, CongkhaiError
 from ..model.schemas import Model, Table, load_model
 from ..read import git
 
@@ -33,15 +33,16 @@ MAX_ROWS_LISTED = 50  # rows listed per table and kind before "… and N more"
 SHORT = 80  # characters of a value shown in "old → new"
 
 
-class DiffError(Exception):
+class DiffError(CongkhaiError):
     """A revision that cannot be read (unknown, not a git repository): a usage error."""
 
     def __init__(self, kind: str, detail: str) -> None:
-        super().__init__(f"{kind}: {detail}")
+        vi, en = (
+            f"Không so sánh được: {ERRORS['vi'][kind].format(detail=detail)}.",
+            f"Cannot compare: {ERRORS['en'][kind].format(detail=detail)}.",
+        )
+        super().__init__(vi, en, USAGE)
         self.kind, self.detail = kind, detail
-
-    def message(self, lang: str = "vi") -> str:
-        return ERRORS[lang][self.kind].format(detail=self.detail)
 
 
 ERRORS = {
@@ -616,13 +617,7 @@ def render_json(diff: DatasetDiff) -> str:
     return json.dumps(asdict(diff), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def diff_command(repo: Path, base: str, head: str | None = None, fmt: str = "markdown", lang: str = "vi") -> int:
-    """``build_site.py diff BASE [HEAD]``: print the summary; 0, or 2 when a revision is unknown."""
-    try:
-        diff = diff_revisions(repo, base, head)
-    except DiffError as exc:
-        prefix = "Không so sánh được" if lang == "vi" else "Cannot compare"
-        print(f"{prefix}: {exc.message(lang)}.", file=sys.stderr)
-        return 2
-    sys.stdout.write(render_json(diff) if fmt == "json" else render_markdown(diff, lang))
-    return 0
+def diff_text(repo: Path, base: str, head: str | None = None, fmt: str = "markdown", lang: str = "vi") -> str:
+    """``build_site.py diff BASE [HEAD]``: the summary to print (DiffError when a revision is unknown)."""
+    diff = diff_revisions(repo, base, head)
+    return render_json(diff) if fmt == "json" else render_markdown(diff, lang)

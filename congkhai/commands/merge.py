@@ -38,14 +38,18 @@ from ..checks.hygiene import check_reference_text
 from ..checks.rules import check_urls
 from ..checks.table import check_table
 from ..load.corpus import published_rows
+from ..model.errors import USAGE, CongkhaiError
 from ..model.findings import Finding, Severity
 from ..model.schemas import PLAN_ROWS, Model, Table, load_model
 from ..read.records import Origin, Row, Tables
 from ..render import datasets
 
 
-class MergeError(Exception):
-    """A usage problem (an output folder that must not be replaced); the message is bilingual."""
+class MergeError(CongkhaiError):
+    """A usage problem (an output folder that must not be replaced): exit code 2."""
+
+    def __init__(self, message_vi: str, message_en: str) -> None:
+        super().__init__(message_vi, message_en, USAGE)
 
 
 @dataclass
@@ -332,17 +336,17 @@ def _check_paths(out: Path, shards: Sequence[Path]) -> None:
     seen: set[Path] = set()
     for shard in shards:
         if shard.resolve() in seen:
-            raise MergeError(f"Phần {shard} được đưa vào hai lần / shard {shard} is given twice")
+            raise MergeError(f"Phần {shard} được đưa vào hai lần", f"shard {shard} is given twice")
         seen.add(shard.resolve())
     resolved = out.resolve()
     if any(resolved == s.resolve() for s in shards):
         raise MergeError(
-            f"Thư mục ghi ra {out} trùng với một phần đầu vào / the output folder {out} is one of the shards"
+            f"Thư mục ghi ra {out} trùng với một phần đầu vào", f"the output folder {out} is one of the shards"
         )
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "datapackage.json").is_file())):
         raise MergeError(
-            f"{out} đã có và không phải thư mục dữ liệu (thiếu datapackage.json); chọn thư mục khác / "
-            f"{out} exists and is not a dataset folder (no datapackage.json); choose another folder"
+            f"{out} đã có và không phải thư mục dữ liệu (thiếu datapackage.json); chọn thư mục khác",
+            f"{out} exists and is not a dataset folder (no datapackage.json); choose another folder",
         )
 
 

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..model.errors import CongkhaiError
 from ..model.limits import Limit
 
 _SAVE_AS_DOCX = "Mở tệp bằng Word, chọn Lưu thành (Save As) định dạng .docx, rồi thử lại."
 _SAVE_AS_DOCX_EN = "Open the file in Word, choose Save As .docx, and try again."
 
 
-class SourceError(Exception):
+class SourceError(CongkhaiError):
     """A source file that cannot be read, with messages for the clerk in Vietnamese and English."""
 
     def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
-        self.message_en = message_en
+        super().__init__(message_vi, message_en)
 
-    def message(self, lang: str = "vi") -> str:
-        return self.message_en if lang == "en" else self.message_vi
+    def __str__(self) -> str:
+        return self.message_vi
 
     def __reduce__(self) -> tuple[Any, ...]:  # sent back whole from the import's child process
         return (SourceError, (self.message_vi, self.message_en))

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from ..checks.files import publishable, walk
 from ..load.corpus import Corpus
+from ..model.errors import CongkhaiError
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
 from ..render import datasets
@@ -26,8 +27,8 @@ from ..timing import stage
 from . import engine, search
 
 
-class BuildError(Exception):
-    """The site generator failed; the message says why in the reader's language."""
+class BuildError(CongkhaiError):
+    """The site could not be built (MkDocs, the search index, the sanitiser); the previous site is kept."""
 
 
 @dataclass
@@ -79,7 +80,11 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
         engine.build(config)
     except (MkDocsException, SystemExit, OSError) as exc:
         detail = "; ".join(dict.fromkeys(m for _, m in collected.records[:5])) or str(exc)
-        raise BuildError(f"MkDocs không dựng được trang / MkDocs build failed: {detail}") from exc
+        raise BuildError(
+            f"MkDocs không dựng được trang: {detail}. Sửa chỗ được nêu (thường là một liên kết hay một trang "
+            "trong mkdocs.yml) rồi dựng lại.",
+            f"MkDocs build failed: {detail}. Fix what it names (usually a link or a page in mkdocs.yml) and build again.",
+        ) from exc
     finally:
         for lg, (level, propagate) in zip(loggers, saved, strict=True):
             lg.removeHandler(collected)
@@ -95,16 +100,20 @@ def clean_generated(site_dir: Path) -> None:
     pages = [(site_dir, page) for folder in CLEANED for page in sorted((site_dir / folder).rglob("index.html"))]
     for problem in pmap(_clean_page, pages):
         if problem is not None:
-            raise BuildError(problem)
+            raise BuildError(*problem)
 
 
-def _clean_page(job: tuple[Path, Path]) -> str | None:
+def _clean_page(job: tuple[Path, Path]) -> tuple[str, str] | None:
     site_dir, page = job
     html = page.read_text(encoding="utf-8")
     try:
         cleaned = clean_article(html)
     except ArticleNotFound as exc:
-        return f"Không tìm thấy nội dung trang {page.relative_to(site_dir)} / no article: {exc}"
+        rel = page.relative_to(site_dir)
+        return (
+            f"Không tìm thấy nội dung trang {rel} ({exc}): giao diện (overrides/) đã đổi; hãy báo cho người quản trị.",
+            f"No article in {rel} ({exc}): the theme (overrides/) changed; tell the site's maintainer.",
+        )
     if cleaned != html:
         page.write_text(cleaned, encoding="utf-8")
     return None
@@ -120,7 +129,10 @@ def site_url(root: Path) -> str | None:
         with (root / "mkdocs.yml").open(encoding="utf-8") as fh:
             config = yaml_load(fh) or {}
     except (OSError, ValueError, yaml.YAMLError, MkDocsException) as exc:
-        raise BuildError(f"Không đọc được mkdocs.yml / cannot read mkdocs.yml: {exc}") from exc
+        raise BuildError(
+            f"Không đọc được mkdocs.yml: {exc}. Sửa tệp (xem dòng được nêu) rồi dựng lại.",
+            f"Cannot read mkdocs.yml: {exc}. Fix the file (see the line named) and build again.",
+        ) from exc
     value = config.get("site_url") if isinstance(config, dict) else None
     return str(value).rstrip("/") + "/" if value else None
 
@@ -150,8 +162,8 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
                 search.index_site(site_dir)
             except search.SearchIndexError as exc:
                 raise BuildError(
-                    f"Không tạo được chỉ mục tìm kiếm (Pagefind) / the search index failed: {exc}. "
-                    "Cài lại các gói bằng 'make setup' rồi dựng lại / reinstall with 'make setup' and build again."
+                    f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}. Cài lại các gói bằng 'make setup' rồi dựng lại.",
+                    f"The search index (Pagefind) failed: {exc}. Reinstall with 'make setup' and build again.",
                 ) from exc
         swap(site_dir, out)
     finally:

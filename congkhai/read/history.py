@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.errors import USAGE, CongkhaiError
 from ..model.sitemap import version_file
 from . import git
 from .frontmatter import parse_source
@@ -71,23 +72,25 @@ def _is_plan(path: str, folder: str = PLANS) -> bool:
 
 
 def resolve(root: Path, rev: str) -> str:
-    """The commit sha of ``rev``; ValueError if it is not a commit of the repository at ``root``."""
+    """The commit sha of ``rev``; a usage :class:`CongkhaiError` if it is not a commit of ``root``."""
     if not rev or rev.startswith("-"):
-        raise ValueError(f"không có phiên bản git '{rev}' / unknown git revision '{rev}'")
+        raise CongkhaiError(f"không có phiên bản git '{rev}'", f"unknown git revision '{rev}'", USAGE)
     try:
         sha = git.commit(root, rev)
     except git.Failed as exc:
-        raise ValueError(f"không chạy được git / git cannot be run: {exc}") from exc
+        raise CongkhaiError(f"không chạy được git: {exc}", f"git cannot be run: {exc}", USAGE) from exc
     if sha is None:
-        raise ValueError(
-            f"không có phiên bản git '{rev}' trong {root} / unknown git revision '{rev}' in {root} "
-            "(a branch, tag or commit; fetch it first, e.g. 'git fetch origin main')"
+        raise CongkhaiError(
+            f"không có phiên bản git '{rev}' trong {root} (một nhánh, thẻ hay commit; "
+            "hãy lấy về trước, ví dụ 'git fetch origin main')",
+            f"unknown git revision '{rev}' in {root} (a branch, tag or commit; fetch it first, e.g. 'git fetch origin main')",
+            USAGE,
         )
     return sha
 
 
 def ids_at(root: Path, rev: str, folder: str = PLANS) -> dict[str, str]:
-    """Plan id → repository path, for the plans at git revision ``rev`` (ValueError if unknown).
+    """Plan id → repository path, for the plans at git revision ``rev`` (CongkhaiError if unknown).
 
     The id is the front matter's ``id``; a plan whose front matter did not parse there counts by
     its file name (the id must equal it).
@@ -95,7 +98,8 @@ def ids_at(root: Path, rev: str, folder: str = PLANS) -> dict[str, str]:
     sha = resolve(root, rev)
     proc = git.run(root, "ls-tree", "-r", "-z", "--name-only", sha, "--", folder)
     if proc.returncode != 0:
-        raise ValueError(f"git ls-tree {rev} failed: {proc.stderr.decode(errors='replace').strip()}")
+        detail = proc.stderr.decode(errors="replace").strip()
+        raise CongkhaiError(f"không đọc được phiên bản {rev}: {detail}", f"git ls-tree {rev} failed: {detail}", USAGE)
     paths = sorted(p for p in proc.stdout.decode("utf-8").split(git.SEP) if p and _is_plan(p, folder))
     blobs = git.cat_files(root, [f"{sha}:{p}" for p in paths])
     out: dict[str, str] = {}

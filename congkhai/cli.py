@@ -87,6 +87,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     lang = getattr(args, "lang", "vi")
+    _show_timings()
     from .model.errors import CongkhaiError
 
     try:
@@ -105,6 +106,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never show a traceback to a clerk
         print(MESSAGES[getattr(args, "lang", "vi")]["internal"].format(kind=type(exc).__name__), file=sys.stderr)
         return 70
+
+
+def _show_timings() -> None:
+    """With ``CONGKHAI_TIMINGS`` set, each stage's time goes to stderr (the benchmark reads it)."""
+    import logging
+    import os
+
+    log = logging.getLogger("congkhai.timing")
+    if os.environ.get("CONGKHAI_TIMINGS") and not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
 
 
 def _run(args: argparse.Namespace) -> int:

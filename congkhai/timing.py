@@ -1,18 +1,20 @@
-"""Wall time of each pipeline stage, on stderr when ``CONGKHAI_TIMINGS`` is set.
+"""Wall time of each pipeline stage, logged when ``CONGKHAI_TIMINGS`` is set.
 
-The benchmark (``congkhai.bench``) sets it to explain *where* a build spends its time, not only how
-long it takes; without the variable this costs nothing and prints nothing.
+The benchmark (``devtools/bench.py``) sets it to explain *where* a build spends its time, not only
+how long it takes; without the variable this costs nothing. The lines go to the ``congkhai.timing``
+logger; the command line (the only part that writes to the terminal) sends them to stderr.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
-import sys
 import time
 from collections.abc import Iterator
 
 PREFIX = "congkhai-timing"
+log = logging.getLogger("congkhai.timing")
 
 
 @contextlib.contextmanager
@@ -24,7 +26,7 @@ def stage(name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        print(f"{PREFIX} {name} {time.perf_counter() - start:.3f}", file=sys.stderr, flush=True)
+        log.info("%s %s %.3f", PREFIX, name, time.perf_counter() - start)
 
 
 def memory() -> None:
@@ -35,7 +37,7 @@ def memory() -> None:
 
     for name, who in (("python", resource.RUSAGE_SELF), ("children", resource.RUSAGE_CHILDREN)):
         mib = resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
-        print(f"{PREFIX} peak_mib.{name} {mib:.1f}", file=sys.stderr, flush=True)
+        log.info("%s peak_mib.%s %.1f", PREFIX, name, mib)
 
 
 def parse(stderr: str) -> dict[str, float]:

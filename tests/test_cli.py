@@ -167,3 +167,22 @@ def test_new_writes_a_scaffold_the_validator_refuses_until_filled(data_repo, cap
     assert "# " in target.read_text(encoding="utf-8")  # explained in Vietnamese comments
     assert main(["validate", "--root", str(data_repo), str(target), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["errors"] > 5
+
+
+def test_stage_timings_reach_stderr_only_when_asked(seed_repo):
+    """The benchmark reads ``congkhai-timing`` lines from stderr; without the variable there are none."""
+    run = [sys.executable, "build_site.py", "validate", "--root", str(seed_repo)]
+    quiet = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=False, env=_env())
+    timed = subprocess.run(
+        run, cwd=ROOT, capture_output=True, text=True, check=False, env={**_env(), "CONGKHAI_TIMINGS": "1"}
+    )
+    assert quiet.returncode == timed.returncode == 0
+    assert "congkhai-timing" not in quiet.stderr + quiet.stdout
+    assert "congkhai-timing validate " in timed.stderr and "congkhai-timing peak_mib.python" in timed.stderr
+    assert "congkhai-timing" not in timed.stdout
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "CONGKHAI_TIMINGS"}

@@ -128,3 +128,59 @@ def test_every_module_appears_in_the_readme_architecture_table() -> None:
     assert not missing, f"README architecture section does not name: {missing}"
     gone = sorted(p for p in named if not (ROOT / p).exists())
     assert not gone, f"README architecture section names modules that do not exist: {gone}"
+
+
+#: The one module that imports the site generator: the rest writes plain Markdown and the site map,
+#: so MkDocs can be replaced when Material for MkDocs reaches its end of life (2027).
+ENGINE = "congkhai.publish.engine"
+
+
+def third_party_imports(path: Path) -> list[tuple[int, str]]:
+    """Top-level names of every module ``path`` imports that is not part of the package."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            out.append((node.lineno, node.module.split(".")[0]))
+        elif isinstance(node, ast.Import):
+            out += [(node.lineno, a.name.split(".")[0]) for a in node.names]
+    return out
+
+
+def test_only_the_publish_engine_imports_mkdocs() -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for module, path in modules().items()
+        if module != ENGINE
+        for line, name in third_party_imports(path)
+        if name in {"mkdocs", "material"}
+    ]
+    assert not wrong, f"MkDocs imported outside {ENGINE}: {wrong}"
+    assert any(name == "mkdocs" for _, name in third_party_imports(modules()[ENGINE])), "the engine moved?"
+
+
+def prints(path: Path) -> list[int]:
+    """Lines of ``path`` that call ``print(`` (the builtin; a method named print does not count)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+    ]
+
+
+def test_only_the_command_line_prints() -> None:
+    """Library code returns findings or raises CongkhaiError; what reaches the terminal is the CLI's."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for module, path in modules().items()
+        if module != "congkhai.cli"
+        for line in prints(path)
+    ]
+    assert not wrong, f"print( outside congkhai/cli.py: {wrong}"
+
+
+def test_the_print_guard_sees_a_print(tmp_path: Path) -> None:
+    assert prints(_write(tmp_path, "import sys\n\nprint('x', file=sys.stderr)\nlog.print('y')\n")) == [3]
+    assert third_party_imports(_write(tmp_path, "def f():\n    from mkdocs.config import load_config\n")) == [
+        (2, "mkdocs")
+    ]

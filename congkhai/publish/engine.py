@@ -7,7 +7,11 @@ file list and the navigation (whose titles are read first). So after doing exact
 ``mkdocs.commands.build.build`` does up to that point, the remaining pages are split between
 forked worker processes, which render and write them, while this process renders the navigation's
 own pages (the long lists among them); what MkDocs checks across pages (anchors that links point
-to, warnings counted by strict mode) is sent back and checked here as MkDocs would. The output is byte-identical to MkDocs' (``tests/test_mkbuild.py`` holds it to that).
+to, warnings counted by strict mode) is sent back and checked here as MkDocs would. The output is byte-identical to MkDocs' (``tests/test_engine.py`` holds it to that).
+
+This is the one module that imports MkDocs (``tests/test_layout.py`` keeps it so): the rest of the
+program writes plain Markdown and a site map, so the engine can be replaced when Material for
+MkDocs reaches its end of life (2027).
 
 This follows the private steps of MkDocs 1.6 (``_populate_page``, ``_build_page``,
 ``_build_theme_template``); MkDocs is pinned and its 1.x line is frozen. Without ``fork`` (not
@@ -18,14 +22,75 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+from pathlib import Path
 from typing import Any
 
 from .. import parallel
+from ..model.errors import CongkhaiError
 
 #: pages outside the navigation below which forking costs more than it saves
 MIN_PAGES = 200
 
 _STATE: dict[str, Any] = {}
+
+
+class BuildError(CongkhaiError):
+    """The site could not be built (MkDocs, the search index, the sanitiser); the previous site is kept."""
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
+    """MkDocs in strict mode: a warning (a broken link, a missing page) fails the build.
+
+    MkDocs counts warnings on its logger, so the logger must let them through; they are kept off
+    the console (they become the error message) by not propagating to the root logger.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    collected = WarningLog()
+    loggers = [logging.getLogger(name) for name in ("mkdocs", "material")]
+    saved = [(lg.level, lg.propagate) for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.WARNING)
+        lg.propagate = False
+        lg.addHandler(collected)
+    try:
+        config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
+        build(config)
+    except (MkDocsException, SystemExit, OSError) as exc:
+        detail = "; ".join(dict.fromkeys(m for _, m in collected.records[:5])) or str(exc)
+        raise BuildError(
+            f"MkDocs không dựng được trang: {detail}. Sửa chỗ được nêu (thường là một liên kết hay một trang "
+            "trong mkdocs.yml) rồi dựng lại.",
+            f"MkDocs build failed: {detail}. Fix what it names (usually a link or a page in mkdocs.yml) and build again.",
+        ) from exc
+    finally:
+        for lg, (level, propagate) in zip(loggers, saved, strict=True):
+            lg.removeHandler(collected)
+            lg.setLevel(level)
+            lg.propagate = propagate
+
+
+def site_url(root: Path) -> str | None:
+    """``site_url`` as MkDocs resolves it (``!ENV [SITE_URL, ""]``), for absolute links; may be unset."""
+    import yaml
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with (root / "mkdocs.yml").open(encoding="utf-8") as fh:
+            config = yaml_load(fh) or {}
+    except (OSError, ValueError, yaml.YAMLError, MkDocsException) as exc:
+        raise BuildError(
+            f"Không đọc được mkdocs.yml: {exc}. Sửa tệp (xem dòng được nêu) rồi dựng lại.",
+            f"Cannot read mkdocs.yml: {exc}. Fix the file (see the line named) and build again.",
+        ) from exc
+    value = config.get("site_url") if isinstance(config, dict) else None
+    return str(value).rstrip("/") + "/" if value else None
+
+
 log = logging.getLogger("mkdocs.commands.build")
 
 

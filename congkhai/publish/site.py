@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import logging
 import os
 import shutil
 import sys
@@ -18,17 +17,13 @@ from pathlib import Path, PurePosixPath
 
 from ..checks.files import publishable, walk
 from ..load.corpus import Corpus
-from ..model.errors import CongkhaiError
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
 from ..render import datasets
 from ..render.site import render_site
 from ..timing import stage
-from . import engine, search
-
-
-class BuildError(CongkhaiError):
-    """The site could not be built (MkDocs, the search index, the sanitiser); the previous site is kept."""
+from . import search
+from .engine import BuildError, run_mkdocs, site_url
 
 
 @dataclass
@@ -58,40 +53,6 @@ def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
-    """MkDocs in strict mode: a warning (a broken link, a missing page) fails the build.
-
-    MkDocs counts warnings on its logger, so the logger must let them through; they are kept off
-    the console (they become the error message) by not propagating to the root logger.
-    """
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    collected = engine.WarningLog()
-    loggers = [logging.getLogger(name) for name in ("mkdocs", "material")]
-    saved = [(lg.level, lg.propagate) for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.WARNING)
-        lg.propagate = False
-        lg.addHandler(collected)
-    try:
-        config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
-        engine.build(config)
-    except (MkDocsException, SystemExit, OSError) as exc:
-        detail = "; ".join(dict.fromkeys(m for _, m in collected.records[:5])) or str(exc)
-        raise BuildError(
-            f"MkDocs không dựng được trang: {detail}. Sửa chỗ được nêu (thường là một liên kết hay một trang "
-            "trong mkdocs.yml) rồi dựng lại.",
-            f"MkDocs build failed: {detail}. Fix what it names (usually a link or a page in mkdocs.yml) and build again.",
-        ) from exc
-    finally:
-        for lg, (level, propagate) in zip(loggers, saved, strict=True):
-            lg.removeHandler(collected)
-            lg.setLevel(level)
-            lg.propagate = propagate
-
-
 CLEANED = ("plans", "directives", "units")
 
 
@@ -117,24 +78,6 @@ def _clean_page(job: tuple[Path, Path]) -> tuple[str, str] | None:
     if cleaned != html:
         page.write_text(cleaned, encoding="utf-8")
     return None
-
-
-def site_url(root: Path) -> str | None:
-    """``site_url`` as MkDocs resolves it (``!ENV [SITE_URL, ""]``), for absolute links; may be unset."""
-    import yaml
-    from mkdocs.exceptions import MkDocsException
-    from mkdocs.utils.yaml import yaml_load
-
-    try:
-        with (root / "mkdocs.yml").open(encoding="utf-8") as fh:
-            config = yaml_load(fh) or {}
-    except (OSError, ValueError, yaml.YAMLError, MkDocsException) as exc:
-        raise BuildError(
-            f"Không đọc được mkdocs.yml: {exc}. Sửa tệp (xem dòng được nêu) rồi dựng lại.",
-            f"Cannot read mkdocs.yml: {exc}. Fix the file (see the line named) and build again.",
-        ) from exc
-    value = config.get("site_url") if isinstance(config, dict) else None
-    return str(value).rstrip("/") + "/" if value else None
 
 
 def build_site(validation: Corpus, out: Path) -> BuildResult:

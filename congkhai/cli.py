@@ -179,7 +179,7 @@ def _run(args: argparse.Namespace) -> int:
     if command == "datasets":
         from .render import datasets
 
-        files_out = datasets.render(result.model, result.published, datasets.last_modified(result.root))
+        files_out = datasets.render(result.model, result.published, result.modified)
         datasets.write(files_out, args.out)
         print(msgs["written"].format(out=args.out))
         return 0

@@ -1,7 +1,6 @@
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 import unicodedata
@@ -36,7 +35,7 @@ def test_two_builds_are_byte_identical(seed_repo):
 
 def _written(repo: Path, out: Path) -> Path:
     v = validate(repo)
-    datasets.write(datasets.render(v.model, v.published, datasets.last_modified(repo)), out)
+    datasets.write(datasets.render(v.model, v.published, v.modified), out)
     return out / "datapackage.json"
 
 
@@ -96,22 +95,6 @@ def test_package_metadata(seed_repo, tmp_path):
     assert tasks["schema"]["primaryKey"] == ["plan_id", "id"]
     status = next(f for f in tasks["schema"]["fields"] if f["name"] == "status")
     assert "not_reported" in status["constraints"]["enum"]
-
-
-def test_last_modified_comes_from_git(tmp_path, monkeypatch):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    repo = tmp_path / "g"
-    (repo / "data").mkdir(parents=True)
-    (repo / "data" / "x.csv").write_text("a\n")
-    env = {"GIT_AUTHOR_DATE": "2023-05-06T07:08:09+00:00", "GIT_COMMITTER_DATE": "2023-05-06T07:08:09+00:00"}
-
-    def run(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **env})
-
-    run("init", "-q")
-    run("add", ".")
-    run("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x")
-    assert datasets.last_modified(repo) == "2023-05-06T07:08:09+00:00"
 
 
 @pytest.mark.parametrize("name", ["plans.csv", "tasks.csv"])

@@ -52,7 +52,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
         assert not v.errors, [f.code for f in v.errors]
         rows = v.published
         bodies = {s.data["id"]: s.body for s in v.sources if s.data}
-        files = datasets.render(v.model, v.published, datasets.last_modified(repo))
+        files = datasets.render(v.model, v.published, v.modified)
         yield Seeds(repo, v.model, rows, bodies, files)
 
 

@@ -27,7 +27,7 @@ from ..checks.table import check_table
 from ..model.findings import Finding, Severity
 from ..model.schemas import Model, load_model
 from ..read.frontmatter import Source
-from ..read.history import first_seen
+from ..read.history import History, read_history, sources_modified
 from ..read.records import Origin, Row, Tables, read_reference
 from ..timing import stage
 from .plancache import Head, plan_works
@@ -63,6 +63,12 @@ class Corpus:
     findings: list[Finding]
     mentions: Mapping[str, Counter[str]] = field(default_factory=dict)
     today: dt.date = field(default_factory=today_in_viet_nam)
+    history: History = field(default_factory=History)
+
+    @cached_property
+    def modified(self) -> str | None:
+        """When the sources last changed (git, else ``SOURCE_DATE_EPOCH``): the datasets' date."""
+        return sources_modified(self.root)
 
     @property
     def errors(self) -> list[Finding]:
@@ -197,7 +203,8 @@ def validate(
         if src.data is not None and isinstance(src.data.get("id"), str):
             mentions[src.data["id"]] = work.mentions
     tables.sources = sources
-    added = first_seen(root)
+    history = read_history(root)  # one git log: publication dates here, page dates and versions later
+    added = history.first_seen
     for plan in tables.rows.get("plans", []):
         given = plan.get("published_date")
         plan["published_on"] = given if isinstance(given, str) else (added.get(plan["path"], "")[:10] or None)
@@ -230,7 +237,7 @@ def validate(
         wanted is None or _is_wanted(RULES, wanted) or _is_wanted(OVERRIDES, wanted)
     ):  # a one-file check needs no compliance table, only word of a broken rules file it names
         findings += disclosure_rows(root, tables, today)
-    return Corpus(root, model, sources, tables, sorted(set(findings), key=Finding.sort_key), mentions, today)
+    return Corpus(root, model, sources, tables, sorted(set(findings), key=Finding.sort_key), mentions, today, history)
 
 
 RULES = "data/disclosure_rules.yaml"

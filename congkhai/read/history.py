@@ -1,15 +1,19 @@
 """What git knows about the plans: when each file first and last changed, the plans at a revision,
 and every earlier version of each plan with its text.
 
-Git is read through :mod:`.git`, with as few processes as possible (one ``git log`` for the
-history of every plan, one ``git cat-file --batch`` for many file texts), so thousands of plans
-stay fast. Outside a git checkout nothing is known, and pages say so rather than inventing a date.
+Git is read through :mod:`.git`, with as few processes as possible: ONE ``git log`` of the plans
+folder (:func:`read_history`) gives when each plan was added, when it last changed and every
+version of it, and one ``git cat-file --batch`` gives many file texts, so thousands of plans stay
+fast. Outside a git checkout nothing is known, and pages say so rather than inventing a date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..model.errors import USAGE, CongkhaiError
@@ -18,35 +22,9 @@ from . import git
 from .frontmatter import parse_source
 
 PLANS = "docs/plans"
+#: What the published data is made from: its newest commit dates the datasets.
+SOURCE_PATHS = ("docs/plans", "data", "schemas")
 _FORMAT = "--format=%x00%H%x00%cI%x00%s"  # one commit per line: sha, time, subject
-
-
-def _git_dates(root: Path, folder: str, *extra: str) -> dict[str, str]:
-    """Path → commit time of the first commit listing it in ``git log [extra] --name-only``."""
-    try:
-        proc = git.run(root, "log", *extra, "--format=%x00%cI", "--name-only", "--no-renames", "--", folder, text=True)
-    except git.Failed:
-        return {}
-    if proc.returncode != 0:
-        return {}
-    out: dict[str, str] = {}
-    when = ""
-    for line in proc.stdout.splitlines():
-        if line.startswith("\x00"):
-            when = line[1:]
-        elif line and when:
-            out.setdefault(line, when)
-    return out
-
-
-def last_changed(root: Path, folder: str = PLANS) -> dict[str, str]:
-    """Repository-relative path → ISO 8601 time of the newest commit touching it."""
-    return _git_dates(root, folder)  # the log is newest first
-
-
-def first_seen(root: Path, folder: str = PLANS) -> dict[str, str]:
-    """Repository-relative path → ISO 8601 time of the commit that added it (its first appearance)."""
-    return _git_dates(root, folder, "--reverse", "--diff-filter=A")
 
 
 @dataclass(frozen=True)
@@ -155,33 +133,103 @@ def plan_versions(root: Path, path: str) -> list[Version]:
     return out
 
 
-def versions_for_all(root: Path, paths: Iterable[str], folder: str = PLANS) -> dict[str, list[Version]]:
-    """:func:`plan_versions` of every path, from ONE ``git log`` of ``folder`` with rename detection."""
-    wanted = list(dict.fromkeys(paths))
-    out: dict[str, list[Version]] = {p: [] for p in wanted}
+#: One commit of the log: sha, ISO 8601 commit time, subject, and its (status, names) changes.
+Commit = tuple[str, str, str, list[tuple[str, list[str]]]]
+
+
+@dataclass(frozen=True)
+class History:
+    """Every commit that touched the plans folder, newest first, read from one ``git log -M``.
+
+    The dates and versions below are all derived from it, so the corpus reads git's history of the
+    plans once however many pages use it. ``-M`` reports a rename as one ``R old new`` change;
+    for the dates, the old name counts as deleted and the new one as added, as they would in a
+    log without rename detection.
+    """
+
+    commits: tuple[Commit, ...] = ()
+
+    @cached_property
+    def last_changed(self) -> dict[str, str]:
+        """Repository-relative path → ISO 8601 time of the newest commit touching it."""
+        out: dict[str, str] = {}
+        for _, date, _, changes in self.commits:
+            for _, names in changes:
+                for name in names:
+                    out.setdefault(name, date)
+        return out
+
+    @cached_property
+    def first_seen(self) -> dict[str, str]:
+        """Repository-relative path → ISO 8601 time of the commit that added it (its first appearance)."""
+        out: dict[str, str] = {}
+        for _, date, _, changes in self.commits:  # newest first: the oldest addition is written last
+            for status, names in changes:
+                if names and status[:1] in ("A", "R"):
+                    out[names[-1]] = date
+        return out
+
+    def versions(self, paths: Iterable[str]) -> dict[str, list[Version]]:
+        """:func:`plan_versions` of every path (today's names), following renames back in time."""
+        wanted = list(dict.fromkeys(paths))
+        out: dict[str, list[Version]] = {p: [] for p in wanted}
+        alias = {p: p for p in wanted}  # name in the commit being read (going back in time) → today's path
+        for sha, date, subject, changes in self.commits:
+            renames: list[tuple[str, str]] = []
+            for status, names in changes:
+                if not names:
+                    continue
+                name = names[-1]
+                target = alias.get(name)
+                if target is None:
+                    continue
+                if not status.startswith("D"):
+                    out[target].append(Version(sha, date, subject, name))
+                if status.startswith("R") and len(names) == 2:
+                    renames.append((names[0], name))
+            for old, new in renames:  # older commits know the file by its old name
+                alias[old] = alias.pop(new)
+        return out
+
+
+def read_history(root: Path, folder: str = PLANS) -> History:
+    """The history of ``folder`` from one ``git log``; empty outside a git checkout."""
     try:
         proc = git.run(root, "log", "-M", _FORMAT, "--name-status", "--", folder)
     except git.Failed:
-        return out
+        return History()
     if proc.returncode != 0:
+        return History()
+    return History(tuple(_parse_log(proc.stdout)))
+
+
+def last_changed(root: Path, folder: str = PLANS) -> dict[str, str]:
+    """Repository-relative path → ISO 8601 time of the newest commit touching it."""
+    return read_history(root, folder).last_changed
+
+
+def first_seen(root: Path, folder: str = PLANS) -> dict[str, str]:
+    """Repository-relative path → ISO 8601 time of the commit that added it."""
+    return read_history(root, folder).first_seen
+
+
+def versions_for_all(root: Path, paths: Iterable[str], folder: str = PLANS) -> dict[str, list[Version]]:
+    """:func:`plan_versions` of every path, from ONE ``git log`` of ``folder`` with rename detection."""
+    return read_history(root, folder).versions(paths)
+
+
+def sources_modified(root: Path) -> str | None:
+    """When the sources last changed: the newest commit touching them, else SOURCE_DATE_EPOCH."""
+    try:
+        out = git.run(root, "log", "-1", "--format=%cI", "--", *SOURCE_PATHS, text=True, timeout=30).stdout.strip()
+    except git.Failed:
+        out = ""
+    if out:
         return out
-    alias = {p: p for p in wanted}  # name in the commit being read (going back in time) → today's path
-    for sha, date, subject, changes in _parse_log(proc.stdout):
-        renames: list[tuple[str, str]] = []
-        for status, names in changes:
-            if not names:
-                continue
-            name = names[-1]
-            target = alias.get(name)
-            if target is None:
-                continue
-            if not status.startswith("D"):
-                out[target].append(Version(sha, date, subject, name))
-            if status.startswith("R") and len(names) == 2:
-                renames.append((names[0], name))
-        for old, new in renames:  # older commits know the file by its old name
-            alias[old] = alias.pop(new)
-    return out
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat(timespec="seconds")
+    return None
 
 
 def version_text(root: Path, sha: str, path: str) -> str:

@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -20,26 +19,7 @@ from typing import Any
 
 from ..model import sitemap
 from ..model.schemas import Model, Table
-from ..read import git
 from ..read.records import Row
-
-SOURCE_PATHS = ("docs/plans", "data", "schemas")
-
-
-def last_modified(root: Path) -> str | None:
-    """When the sources last changed: the newest commit touching them, else SOURCE_DATE_EPOCH."""
-    try:
-        out = git.run(root, "log", "-1", "--format=%cI", "--", *SOURCE_PATHS, text=True, timeout=30).stdout.strip()
-    except git.Failed:
-        out = ""
-    if out:
-        return out
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        import datetime as dt
-
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat(timespec="seconds")
-    return None
 
 
 def _cell(value: Any, ftype: str) -> str:

@@ -85,7 +85,7 @@ def atom_feed(
     """Atom feed of the plans, newest issue date first (ties by id), at most ``limit`` entries.
 
     ``updated`` (the feed's, and each entry's unless the plan row has its own ``updated``) is
-    given by the caller — e.g. ``datasets.last_modified(root)`` — never read from the clock.
+    given by the caller — e.g. ``Corpus.modified`` — never read from the clock.
     Entry ids are ``urn:uuid:`` derived from the plan id, so they survive a change of host.
     ``issuer_names``: plan id → issuing bodies' names, for the entries' authors and summaries.
     """

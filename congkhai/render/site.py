@@ -15,8 +15,7 @@ from ..checks.rules import source_file_problem
 from ..derive import compliance
 from ..load.corpus import RULES, Corpus
 from ..model import sitemap
-from ..read import history
-from ..read.history import last_changed
+from ..read.history import version_files
 from . import calendar, datasets, feeds, metadata, opendata, stats
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
@@ -53,14 +52,14 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     folder, for the "what changed" section.
     """
     model, root = corpus.model, corpus.root
-    modified = datasets.last_modified(root)
+    modified = corpus.modified
     rows = corpus.published
     bodies = corpus.bodies
     files = datasets.render(model, rows, modified)
     downloads = {**files, **datasets.plan_bundles(model, rows), **opendata.excel_files(model, rows)}
     downloads[opendata.SQLITE_NAME] = opendata.sqlite_file(model, rows, bodies)
     base = (url or "").rstrip("/")
-    pages = PageBuilder(model, rows, bodies, originals(corpus), last_changed(root), base).pages()
+    pages = PageBuilder(model, rows, bodies, originals(corpus), corpus.history.last_changed, base).pages()
     changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
     descriptor = json.loads(files["datapackage.json"])
     others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
@@ -89,9 +88,9 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     pages[sitemap.MONITORING] = monitoring_page.monitoring_page(model, rows, corpus.today)
     pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, corpus.today, model).decode()
     pages[sitemap.STATUS_FEED] = feeds.status_feed(rows, base, updated, model).decode()
-    versions = history.versions_for_all(root, [str(p["path"]) for p in rows["plans"]])
+    versions = corpus.history.versions(str(p["path"]) for p in rows["plans"])
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
-    downloads.update(history.version_files(root, versions, ids))
+    downloads.update(version_files(root, versions, ids))
     for plan in rows["plans"]:
         key = sitemap.plan_md(plan)
         if plan["path"] in versions and key in pages:

@@ -1,4 +1,4 @@
-/* Search in Vietnamese with Pagefind (the bundle is written to pagefind/ by congkhai/search.py).
+/* Search in Vietnamese with Pagefind (the bundle is written to pagefind/ by congkhai/publish/search.py).
  *
  * Every page: a search box in the header that opens the search page (tim-kiem/?q=…).
  * The search page: the query is folded as congkhai.search.fold_query does — NFC, the look-alike

@@ -1,4 +1,4 @@
-/* Filtering and sorting of generated tables (see congkhai/listing.py), without a server.
+/* Filtering and sorting of generated tables (see congkhai/render/listing.py), without a server.
  *
  * A <div class="ck-filters" data-for="TABLE-ID" data-keys="k1 k2"> gets one <select> per key,
  * filled from the rows' data-k attributes; the key "due" gets a deadline window instead.

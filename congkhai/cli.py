@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,9 @@ MESSAGES = {
         "missing": "Không tìm thấy: {path}",
         "merged": "Đã gộp {shards} phần vào {out} ({plans} kế hoạch, {tasks} nhiệm vụ, {directives} văn bản được trích dẫn).",
         "not_merged": "Chưa gộp vì còn lỗi; bộ dữ liệu cũ ở {out} (nếu có) được giữ nguyên.",
+        "draft_written": "Đã viết bản nháp: {out}",
+        "catalogue_added": "Đã thêm {n} văn bản được trích dẫn mới vào data/directives.csv (bản nháp, cần kiểm tra):",
+        "check_draft": "Sửa mọi chỗ đánh dấu “CẦN KIỂM TRA”, rồi chạy: python build_site.py validate {out}",
     },
     "en": {
         "built": "Built the site in {site} ({plans} plans, {tasks} tasks, {directives} cited documents).",
@@ -35,6 +39,9 @@ MESSAGES = {
         "missing": "No such file or folder: {path}",
         "merged": "Merged {shards} shards into {out} ({plans} plans, {tasks} tasks, {directives} cited documents).",
         "not_merged": "Nothing was merged because of errors; the previous dataset in {out}, if any, is untouched.",
+        "draft_written": "Wrote the draft: {out}",
+        "catalogue_added": "Added {n} new cited documents to data/directives.csv (drafts, to be checked):",
+        "check_draft": "Fix every place marked “CẦN KIỂM TRA”, then run: python build_site.py validate {out}",
     },
 }
 
@@ -128,9 +135,7 @@ def _run(args: argparse.Namespace) -> int:
     msgs = MESSAGES[args.lang]
     command = args.command or "build"
     if command == "import":
-        from .importer import import_file
-
-        return import_file(args.file, args.root, args.output, args.json)
+        return _import(args, msgs)
     if command == "new":
         from .model.schemas import load_model
         from .render.scaffold import new_plan_text
@@ -194,6 +199,23 @@ def _run(args: argparse.Namespace) -> int:
             directives=len(result.tables.rows.get("directives", [])),
         )
     )
+    return 0
+
+
+def _import(args: argparse.Namespace, msgs: dict[str, str]) -> int:
+    from .importer import import_file, read_file, to_json
+
+    if args.json:  # the extraction only, for tooling: its keys are a contract
+        extraction = read_file(args.file, args.root)  # CongkhaiError: no such file (2), refused (1)
+        print(json.dumps(to_json(extraction), ensure_ascii=False, indent=2))
+        return 0
+    done = import_file(args.file, args.root, args.output)  # CongkhaiError: also, a file already there (2)
+    print(msgs["draft_written"].format(out=done.draft))
+    if done.new_directives:
+        print(msgs["catalogue_added"].format(n=done.catalogue_added))
+        for directive in done.new_directives:
+            print(f"  - {directive}")
+    print(msgs["check_draft"].format(out=done.draft))
     return 0
 
 

@@ -109,7 +109,10 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory(tmp_path: Path, capsys: py
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err and "Lỗi nội bộ" not in err
     assert "ke-hoach.docx" in err and "word/media/image1.png" in err and "200 MB" in err and "32 MB" in err
-    assert "tách phụ lục" in err and "move the appendices" in err
+    assert "tách phụ lục" in err and "move the appendices" not in err  # the language asked for
+    assert main(["import", str(bomb), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "word/media/image1.png" in err and "move the appendices" in err
 
 
 def test_an_abnormal_compression_ratio_is_refused(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ catalogue without the rows only that seed cites, so the importer must draft thos
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import time
 from pathlib import Path
@@ -17,9 +18,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from congkhai.importer import extract, import_file, to_json
+from congkhai.importer import extract, import_file, read_file, to_json
 from congkhai.importer.draft import draft_plan
 from congkhai.load.corpus import validate
+from congkhai.model.errors import CongkhaiError
+from congkhai.model.schemas import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "docs" / "plans").glob("*/*.md"))
@@ -118,6 +121,8 @@ def test_draft_is_refused_until_checked(path: Path, tmp_path: Path) -> None:
     assert head.startswith("# CẦN KIỂM TRA")
     data = yaml.safe_load(head)
     assert set(data) <= set(front) | {"citations", "tasks"}
+    assert list(data) == [k for k in load_model().plan_keys() if k in data]  # written in the schemas' order
+    assert all(isinstance(t["id"], str) for t in data["tasks"])  # "1" was written as the number 1
     draft = repo / "docs" / "plans" / "moi" / f"{data['id']}.md"
     draft.parent.mkdir(parents=True)
     draft.write_text(markdown, encoding="utf-8")
@@ -180,16 +185,78 @@ def test_header_variants() -> None:
 
 
 def test_import_file_writes_draft_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the library returns what it did and prints nothing; the command line says it
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "data", repo / "data")
     src = next(p for p in SEEDS if p.parent.name == "lang-son")
     txt = src.parent / _front(src)["source_file"]
-    assert import_file(txt, repo, None, True) == 0
-    assert '"number": "/KH-UBND"' in capsys.readouterr().out
+    assert to_json(read_file(txt, repo))["document"]["number"] == "/KH-UBND"
     out = tmp_path / "draft.md"
-    assert import_file(txt, repo, out, False) == 0
+    done = import_file(txt, repo, out)
+    assert done.draft == out and to_json(done.extraction)["document"]["number"] == "/KH-UBND"
     assert out.read_text(encoding="utf-8").startswith("---\n# CẦN KIỂM TRA")
-    assert import_file(tmp_path / "missing.txt", repo, None, False) == 2
+    with pytest.raises(CongkhaiError) as missing:
+        import_file(tmp_path / "missing.txt", repo, None)
+    assert missing.value.exit_code == 2
+    with pytest.raises(CongkhaiError) as existing:
+        import_file(txt, repo, out)
+    assert existing.value.exit_code == 2
+    assert capsys.readouterr() == ("", "")
+
+
+def test_import_json_prints_the_extraction(seed_repo, capsys):
+    from congkhai.cli import main
+
+    source = seed_repo / "docs" / "plans" / "lang-son" / "002_cdfb92253c4322e4.txt"
+    assert main(["import", str(source), "--json", "--root", str(seed_repo)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"document", "directives", "tasks"} and data["document"]["number"] == "/KH-UBND"
+
+
+SAYS = {  # what `import` prints, by --lang: the success lines, then the two usage errors
+    "vi": (
+        "Đã viết bản nháp: {draft}",
+        "Đã thêm 1 văn bản được trích dẫn mới vào data/directives.csv (bản nháp, cần kiểm tra):",
+        "Sửa mọi chỗ đánh dấu “CẦN KIỂM TRA”, rồi chạy: python build_site.py validate {draft}",
+        "không tìm thấy tệp {missing}",
+        "đã có tệp {draft} — không ghi đè",
+    ),
+    "en": (
+        "Wrote the draft: {draft}",
+        "Added 1 new cited documents to data/directives.csv (drafts, to be checked):",
+        "Fix every place marked “CẦN KIỂM TRA”, then run: python build_site.py validate {draft}",
+        "file not found: {missing}",
+        "{draft} exists: nothing is overwritten",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", [None, "en", "vi"])
+def test_import_speaks_the_language_asked_for(lang, seed_repo, tmp_path, capsys):
+    from congkhai.cli import main
+
+    says = SAYS[lang or "vi"]
+    other = SAYS["en" if lang != "en" else "vi"]
+    source = tmp_path / "moi.txt"
+    source.write_text(
+        "KẾ HOẠCH\nThực hiện Chỉ thị số 99/CT-TTg ngày 01/02/2023 của Thủ tướng Chính phủ\n", encoding="utf-8"
+    )
+    draft, missing = tmp_path / "draft.md", tmp_path / "khong-co.txt"
+    argv = ["import", "--root", str(seed_repo), "-o", str(draft)] + (["--lang", lang] if lang else [])
+
+    assert main([*argv, str(source)]) == 0
+    out, err = capsys.readouterr()
+    wrote, added, check = (line.format(draft=draft) for line in says[:3])
+    assert (out, err) == (f"{wrote}\n{added}\n  - 99-ct-ttg-2023\n{check}\n", "")
+
+    assert main([*argv, str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err == says[3].format(missing=missing) + "\n"
+
+    assert main([*argv, str(source)]) == 2  # the draft is there already
+    err = capsys.readouterr().err
+    assert err.startswith(says[4].format(draft=draft)) and err.count("\n") == 1
+    assert other[4].format(draft=draft) not in err
 
 
 @settings(max_examples=60, deadline=None)
@@ -296,8 +363,11 @@ def test_a_text_file_over_the_limit_is_refused_unread(tmp_path, capsys):
     assert main(["import", str(big)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err and "Lỗi nội bộ" not in err
-    assert "ke-hoach.txt" in err and "vượt giới hạn 4 MB" in err and "over the limit of 4 MB" in err
+    assert "ke-hoach.txt" in err and "vượt giới hạn 4 MB" in err and "over the limit" not in err
     assert "Tách văn bản thành nhiều tệp" in err
+    assert main(["import", str(big), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ke-hoach.txt" in err and "over the limit of 4 MB" in err and "vượt" not in err
 
 
 def test_the_text_taken_from_a_file_is_bounded(tmp_path, monkeypatch):
@@ -336,7 +406,7 @@ def test_the_import_is_stopped_past_its_processor_time(tmp_path, monkeypatch, ca
     assert main(["import", str(source), "-o", str(tmp_path / "d.md")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert "k.txt: Thời gian xử lý khi nhập tệp vượt giới hạn 1 giây" in err and "limit of 1 seconds" in err
+    assert "k.txt: Thời gian xử lý khi nhập tệp vượt giới hạn 1 giây" in err  # in English with --lang en
     assert not (tmp_path / "d.md").exists()
 
 

@@ -6,7 +6,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from congkhai.load.corpus import validate
 from congkhai.model.schemas import load_model
@@ -125,3 +128,29 @@ def test_filled_scaffold_validates_clean(data_repo: Path) -> None:
     path.write_text(text, encoding="utf-8")
     result = validate(data_repo, today=TODAY)
     assert result.findings == []
+
+
+# --- the writer both `new` and `import` use (render/planfile.py) -----------------------------------
+
+
+def test_front_matter_follows_the_schemas_and_refuses_undeclared_keys() -> None:
+    from congkhai.render.planfile import front_matter
+
+    model = load_model()
+    text = front_matter(model, {"tasks": [{"status": "not_reported", "id": "ii-1"}], "title": "Kế hoạch", "id": "k"})
+    assert text == '---\nid: k\ntitle: "Kế hoạch"\ntasks:\n  - id: ii-1\n    status: not_reported\n---\n'
+    with pytest.raises(ValueError, match="colour"):
+        front_matter(model, {"id": "k", "colour": "red"})
+    with pytest.raises(ValueError, match="colour"):
+        front_matter(model, {"signers": [{"name": "A", "colour": "red"}]})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(st.characters(exclude_categories=("Cs",))), st.from_regex(r"[A-Za-z0-9][\w.:-]{0,8}")))
+def test_a_written_value_loads_back_to_itself(text: str) -> None:
+    from congkhai.read.frontmatter import parse_source
+    from congkhai.render.planfile import yaml_value
+
+    for value in (text, [text, text], None):
+        src = parse_source("p.md", f"---\ntitle: {yaml_value(value)}\n---\n")
+        assert src.data is not None and src.data["title"] == value, yaml_value(value)

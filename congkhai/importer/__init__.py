@@ -4,20 +4,22 @@
 :func:`to_json` gives the extraction with a fixed key set for tooling and measurement;
 :func:`congkhai.importer.draft.draft_plan` writes a plan file in which everything the importer
 is unsure of is marked "CẦN KIỂM TRA" so that the validator refuses it until a person checks it;
-:func:`import_file` is what ``build_site.py import`` calls.
+:func:`read_file` (``build_site.py import --json``) and :func:`import_file` (``build_site.py import``)
+read a file in a bounded child process; they return what they did, or raise
+:class:`~congkhai.model.errors.CongkhaiError`, and print nothing: the command line says it, in the
+language asked for.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from congkhai.model.errors import USAGE, CongkhaiError
 from congkhai.vietnamese.text import fold, nfc, slug
 
 from .body import _FN_DEF, Body, build_body, drop_debris
@@ -25,7 +27,7 @@ from .cites import Cited, Place, collect, resolve
 from .header import _NAME, Header, clean_line, find_tail, infer_issuer, read_header, read_news, read_tail
 from .tasks import Task, find_tasks
 
-__all__ = ["Extraction", "extract", "import_file", "to_json"]
+__all__ = ["Extraction", "Imported", "extract", "import_file", "read_file", "to_json"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -233,16 +235,6 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
     }
 
 
-def _read(path: Path) -> str:
-    """The file's text, whatever its format and encoding (sources.py), or a clerk-readable error."""
-    from congkhai.importer.sources import SourceError, read_text
-
-    try:
-        return read_text(path)
-    except SourceError as exc:
-        raise ValueError(f"{exc.message_vi} ({exc.message_en})") from None
-
-
 def _catalogue(root: Path) -> list[dict[str, Any]]:
     path = root / "data" / "directives.csv"
     try:
@@ -274,60 +266,71 @@ def _append_catalogue(root: Path, new_rows: list[dict[str, object]]) -> int:
     return len(fresh)
 
 
-def import_file(path: Path, root: Path, out: Path | None, as_json: bool) -> int:
-    """Import one file: print the extraction as JSON, or write the draft plan.
+@dataclass(frozen=True)
+class Imported:
+    """What ``import`` did: the extraction, the draft plan file it wrote and the cited documents it
+    drafted into data/directives.csv (``catalogue_added`` rows appended for ``new_directives``)."""
 
-    Exit code 0 done; 1 the file is refused — unreadable, or over a limit of :mod:`congkhai.limits`
-    (one line naming the limit, the value and how to split the document); 2 usage error (no such
-    file, or the draft would overwrite a plan)."""
-    from .draft import draft_plan
-    from .sources import SourceError
+    extraction: Extraction
+    draft: Path
+    new_directives: tuple[str, ...] = ()
+    catalogue_added: int = 0
+
+
+def read_file(path: Path, root: Path) -> Extraction:
+    """The extraction of one file (``import --json``), read in a bounded child process.
+
+    Raises :class:`~congkhai.model.errors.CongkhaiError`: exit code 2 if there is no such file,
+    1 if the file is refused — unreadable, or over a limit of :mod:`congkhai.model.limits` (one
+    line naming the limit, the value and how to split the document)."""
+    return _bounded(Path(path), Path(root), draft=False)[0]
+
+
+def import_file(path: Path, root: Path, out: Path | None = None) -> Imported:
+    """Import one file: write the draft plan (to ``out``, or docs/plans/<province>/<id>.md) and
+    append the cited documents the catalogue lacks to data/directives.csv.
+
+    Raises :class:`~congkhai.model.errors.CongkhaiError` as :func:`read_file` does, and with exit
+    code 2 if the draft would overwrite a file: it never replaces one (a published plan, the
+    file ``-o`` names) nor writes through a link."""
+    from .draft import _plan_id
 
     path, root = Path(path), Path(root)
-    if not path.is_file():
-        print(f"lỗi: không tìm thấy tệp {path}", file=sys.stderr)
-        return 2
-    rows = _catalogue(root)
-
-    def work() -> tuple[Extraction, str, list[dict[str, object]]]:
-        extraction = extract(_read(path), rows)
-        markdown, new_rows = ("", []) if as_json else draft_plan(extraction, rows, path.name)
-        return extraction, markdown, new_rows
-
-    from .sandbox import run_bounded
-
-    try:  # reading and analysis bounded in time and memory (congkhai/limits.py)
-        extraction, markdown, new_rows = run_bounded(path.name, work)
-    except (ValueError, OSError) as exc:
-        print(f"lỗi: {exc}", file=sys.stderr)
-        return 1
-    except SourceError as exc:  # a limit of the sandbox itself
-        print(f"lỗi: {exc.message_vi} ({exc.message_en})", file=sys.stderr)
-        return 1
-    if as_json:
-        print(json.dumps(to_json(extraction), ensure_ascii=False, indent=2))
-        return 0
+    extraction, markdown, new_rows = _bounded(path, root, draft=True)
     if out is None:
-        m = re.search(r"^id: (.+)$", markdown, re.M)
-        plan_id = m.group(1).strip().strip('"') if m else "ke-hoach-moi"
-        plan_id = slug(plan_id) or "ke-hoach-moi"
+        plan_id = slug(_plan_id(extraction)) or "ke-hoach-moi"
         out = root / "docs" / "plans" / (extraction.place.province or "moi") / f"{plan_id}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     try:  # exclusive creation: never replaces a file (a published plan, -o anything) nor follows a link there
         with out.open("x", encoding="utf-8") as fh:
             fh.write(markdown)
     except FileExistsError:
-        print(
-            f"lỗi: đã có tệp {out} — không ghi đè; dùng -o với một tên tệp chưa có để ghi bản nháp vào chỗ khác."
-            f" / {out} exists: nothing is overwritten; give -o a new file name.",
-            file=sys.stderr,
-        )
-        return 2
-    print(f"Đã viết bản nháp: {out}")
-    if new_rows:
-        added = _append_catalogue(root, new_rows)
-        print(f"Đã thêm {added} văn bản được trích dẫn mới vào data/directives.csv (bản nháp, cần kiểm tra):")
-        for row in new_rows:
-            print(f"  - {row['id']}")
-    print("Sửa mọi chỗ đánh dấu “CẦN KIỂM TRA”, rồi chạy: python build_site.py validate", out)
-    return 0
+        raise CongkhaiError(
+            f"đã có tệp {out} — không ghi đè; dùng -o với một tên tệp chưa có để ghi bản nháp vào chỗ khác.",
+            f"{out} exists: nothing is overwritten; give -o a new file name to write the draft elsewhere.",
+            USAGE,
+        ) from None
+    added = _append_catalogue(root, new_rows) if new_rows else 0
+    return Imported(extraction, out, tuple(str(row["id"]) for row in new_rows), added)
+
+
+def _bounded(path: Path, root: Path, draft: bool) -> tuple[Extraction, str, list[dict[str, object]]]:
+    """The extraction and, with ``draft``, the draft's text and new catalogue rows; reading and
+    analysis bounded in time and memory (:mod:`.sandbox`, :mod:`congkhai.model.limits`)."""
+    from .draft import draft_plan
+    from .sandbox import run_bounded
+    from .sources import read_text
+
+    if not path.is_file():
+        raise CongkhaiError(f"không tìm thấy tệp {path}", f"file not found: {path}", USAGE)
+    rows = _catalogue(root)
+
+    def work() -> tuple[Extraction, str, list[dict[str, object]]]:
+        extraction = extract(read_text(path), rows)  # SourceError, LimitError: refusals (exit 1)
+        markdown, new_rows = draft_plan(extraction, rows, path.name) if draft else ("", [])
+        return extraction, markdown, new_rows
+
+    try:
+        return run_bounded(path.name, work)
+    except (ValueError, OSError) as exc:
+        raise CongkhaiError(f"không đọc được {path.name}: {exc}", f"cannot read {path.name}: {exc}") from exc

@@ -1,18 +1,22 @@
-"""Write an extraction as a plan file: YAML front matter in the project's format + Markdown body.
+"""Write an extraction as a plan file: the front matter's values + the Markdown body.
 
-What the importer cannot be sure of is written as the literal "CẦN KIỂM TRA" where the schema
-rejects it (unit ids, province, status, doc_type, issuer level, uncertain directive ids), and
-a YAML comment at the top lists, in Vietnamese, what a person must check.
+The values are written by the same schema-derived writer as ``new``'s empty plan
+(:func:`congkhai.render.planfile.front_matter`): the keys, their order and the YAML are the
+model's, not this module's. What the importer cannot be sure of is written as the literal
+"CẦN KIỂM TRA" where the schema rejects it (unit ids, province, status, doc_type, issuer level,
+uncertain directive ids), and a YAML comment at the top lists, in Vietnamese, what a person must
+check.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+from congkhai.model.schemas import load_model
+from congkhai.render.planfile import front_matter
 from congkhai.vietnamese.text import fold, slug
 
 from . import ROOT, Extraction
@@ -37,31 +41,6 @@ _ABBR = {
     "ubmttq": "uy ban mat tran to quoc viet nam",
     "mttq": "mat tran to quoc",
 }
-
-
-# Characters YAML refuses anywhere in a file, and the ones it reads as line breaks (NEL, LS, PS):
-# escaped in values, blanked in comments, so that the draft always loads.
-_UNSAFE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029]")
-
-
-def _escape(m: re.Match[str]) -> str:
-    code = ord(m.group())
-    return "\\ufffd" if 0xD800 <= code <= 0xDFFF else f"\\u{code:04x}"  # a lone surrogate has no escape
-
-
-def _q(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    return _UNSAFE.sub(_escape, json.dumps(str(v), ensure_ascii=False))
-
-
-def _comment(text: str) -> str:
-    """``text`` on one comment line: line breaks and characters YAML refuses become spaces."""
-    return _UNSAFE.sub(" ", text.replace("\n", " ").replace("\r", " "))
 
 
 def _units(root: Path = ROOT) -> list[dict[str, str]]:
@@ -153,20 +132,14 @@ def draft_plan(
     precision = {10: "day", 7: "month", 4: "year"}.get(len(h.date or ""))
     if h.date is None:
         checks.append("issue_date: văn bản không in ngày ban hành.")
-    signers_yaml: list[str] = []
-    for s in h.signers:
-        unit = CHECK
-        signers_yaml += [
-            f"  - capacity: {_q(s.capacity)}",
-            f"    on_behalf_of: {_q(s.on_behalf_of)}",
-            f"    position: {_q(s.position)}",
-            f"    name: {_q(s.name)}",
-            f"    unit: {_q(unit)}",
-        ]
+    signers: list[dict[str, Any]] = [
+        {"capacity": s.capacity, "on_behalf_of": s.on_behalf_of, "position": s.position, "name": s.name, "unit": CHECK}
+        for s in h.signers
+    ]
     if h.signers:
         checks.append("signers: chọn đơn vị (unit) của từng người ký; kiểm tra thẩm quyền ký và chức vụ.")
     # directives
-    citations_yaml: list[str] = []
+    citations: list[dict[str, Any]] = []
     new_rows: list[dict[str, Any]] = []
     for c in ex.directives:
         did = c.directive_id if c.sure else f"{CHECK}: {c.directive_id}"
@@ -175,39 +148,33 @@ def draft_plan(
         if c.new_row is not None:
             new_rows.append(c.new_row)
         relation = c.preamble_relation if "preamble" in c.sections and c.preamble_relation else "dan_chieu"
-        citations_yaml += [
-            f"  - directive: {_q(did)}",
-            f"    relation: {relation}",
-            f"    sections: [{', '.join(c.sections)}]",
-        ]
+        citations.append({"directive": did, "relation": relation, "sections": list(c.sections)})
     if new_rows:
         checks.append(
             f"citations: {len(new_rows)} văn bản chưa có trong data/directives.csv — thêm các dòng được đề xuất."
         )
     # tasks
-    tasks_yaml: list[str] = []
+    tasks: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for t in ex.tasks:
         base = slug(t.section) or "nv"
         seen[base] = seen.get(base, 0) + 1
-        tid = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        lead_units = _unit_list(t.lead, units, province)
-        partner_units = [u for u in _unit_list(t.partners, units, province)] if t.partners else []
-        inferred = list(t.inferred)
-        tasks_yaml += [
-            f"  - id: {tid}",
-            f"    section: {_q(t.section)}",
-            f"    text: {_q(t.text)}",
-            f"    lead: {_q(t.lead)}",
-            f"    lead_units: [{', '.join(_q(u) for u in lead_units)}]",
-            f"    partners: {_q(t.partners)}",
-            f"    partner_units: [{', '.join(_q(u) for u in partner_units)}]",
-            f"    deadline: {_q(t.deadline)}",
-            f"    due_date: {_q(t.due_date)}",
-            f"    recurrence: {t.recurrence}",
-            "    status: not_reported",
-            f"    inferred: [{', '.join(inferred)}]",
-        ]
+        tasks.append(
+            {
+                "id": base if seen[base] == 1 else f"{base}-{seen[base]}",
+                "section": t.section,
+                "text": t.text,
+                "lead": t.lead,
+                "lead_units": _unit_list(t.lead, units, province),
+                "partners": t.partners,
+                "partner_units": _unit_list(t.partners, units, province) if t.partners else [],
+                "deadline": t.deadline,
+                "due_date": t.due_date,
+                "recurrence": t.recurrence,
+                "status": "not_reported",
+                "inferred": list(t.inferred),
+            }
+        )
     if ex.tasks:
         checks.append(
             "tasks: nhiệm vụ do công cụ tách tự động — kiểm tra đơn vị chủ trì, phối hợp (lead_units, partner_units) và thời hạn."
@@ -220,41 +187,35 @@ def draft_plan(
         else ("draft" if status_num == "blank" else ("web_copy" if ex.debris or h.number is None else "original"))
     )
     inferred_fields = ["issuers", "issuer_level", "province"] + [f for f in h.inferred if f not in ("issuer",)]
-    lines = ["---", "# CẦN KIỂM TRA — bản nháp do công cụ nhập tạo; sửa các mục sau rồi xóa các dấu “CẦN KIỂM TRA”:"]
-    lines += [f"#   - {_comment(c)}" for c in dict.fromkeys(checks)]
-    lines += [
-        f"id: {plan_id}",
-        f"doc_type: {_q(doc_type)}",
-        f"title: {_q(title)}",
-        f"number_symbol: {_q(h.number)}",
-        f"number_status: {status_num}",
-        "issuers:",
+    values: dict[str, Any] = {
+        "id": plan_id,
+        "doc_type": doc_type,
+        "title": title,
+        "number_symbol": h.number,
+        "number_status": status_num,
+        "issuers": [
+            {"unit": unit, "as_printed": name} for name, unit in zip(issuer_names or [None], issuer_units, strict=False)
+        ],
+        "issuer_level": level,
+        "province": prov,
+        "place": h.place,
+        "issue_date": h.date,
+        "issue_date_precision": precision,
+        "effective_date": None,
+        "status": CHECK,
+        "signers": signers,
+        "recipients": [r.replace(";", ",") for r in h.recipients],
+        "topics": topics,
+        "source_kind": source_kind,
+        "source_file": source_file,
+        "source_url": None,
+        "inferred": list(dict.fromkeys(inferred_fields)),
+        "notes": f"Bản nháp do công cụ nhập (build_site.py import) tạo từ {source_file}; cần người kiểm tra đối chiếu với bản gốc.",
+        "citations": citations,
+        "tasks": tasks,
+    }
+    comments = [
+        "CẦN KIỂM TRA — bản nháp do công cụ nhập tạo; sửa các mục sau rồi xóa các dấu “CẦN KIỂM TRA”:",
+        *(f"  - {c}" for c in dict.fromkeys(checks)),
     ]
-    for name, unit in zip(issuer_names or [None], issuer_units, strict=False):
-        lines += [f"  - unit: {_q(unit)}", f"    as_printed: {_q(name)}"]
-    lines += [
-        f"issuer_level: {_q(level)}",
-        f"province: {_q(prov)}",
-        f"place: {_q(h.place)}",
-        f"issue_date: {_q(h.date)}",
-        f"issue_date_precision: {_q(precision)}",
-        "effective_date: null",
-        f"status: {_q(CHECK)}",
-        "signers:" + ("" if signers_yaml else " []"),
-        *signers_yaml,
-        "recipients:" + ("" if h.recipients else " []"),
-        *[f"  - {_q(r.replace(';', ','))}" for r in h.recipients],
-        f"topics: [{', '.join(topics)}]",
-        f"source_kind: {source_kind}",
-        f"source_file: {_q(source_file)}",
-        "source_url: null",
-        f"inferred: [{', '.join(dict.fromkeys(inferred_fields))}]",
-        f"notes: {_q('Bản nháp do công cụ nhập (build_site.py import) tạo từ ' + source_file + '; cần người kiểm tra đối chiếu với bản gốc.')}",
-        "citations:" + ("" if citations_yaml else " []"),
-        *citations_yaml,
-        "tasks:" + ("" if tasks_yaml else " []"),
-        *tasks_yaml,
-        "---",
-        "",
-    ]
-    return "\n".join(lines) + ex.body.markdown, new_rows
+    return front_matter(load_model(), values, comments=comments) + ex.body.markdown, new_rows

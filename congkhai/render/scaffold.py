@@ -10,15 +10,18 @@ Required fields hold the placeholder ``"…"`` (or ``""`` where one character wo
 which the validator refuses — wrong pattern, too short, not in the vocabulary or not in the
 referenced table — so an untouched scaffold can never be published. Optional fields are
 ``null`` (or ``[]`` for lists): empty is a valid answer for them.
+
+The file is written by :func:`.planfile.front_matter`, the writer the importer's draft uses too:
+this module only gives it the placeholders and the explanations.
 """
 
 from __future__ import annotations
 
-import json
 import textwrap
 from typing import Any
 
 from ..model.schemas import Field, Model, Table
+from .planfile import Explain, front_matter
 
 PLACEHOLDER = "…"
 BODY = """\
@@ -39,49 +42,45 @@ BODY = """\
 1. …
 """
 
-_HEADER = """\
-# Kế hoạch mới. Điền từng trường theo chú thích ngay phía trên nó, rồi chép nội dung văn bản
-# vào phần sau dòng '---' cuối cùng. Giữ nguyên tên các trường (bên trái dấu ':').
-# - Trường ghi "…" hoặc "" là BẮT BUỘC: kiểm tra sẽ báo lỗi cho đến khi được điền đúng.
-# - Trường ghi null hoặc [] là không bắt buộc: để nguyên nếu văn bản không ghi.
-# - Danh sách (issuers, signers, recipients, tasks, citations): mỗi mục bắt đầu bằng '- ';
-#   chép thêm mục cho mỗi cơ quan, người ký, nơi nhận, nhiệm vụ, văn bản được trích dẫn.
-# - Mã kế hoạch (id) trùng với tên tệp: docs/plans/<mã tỉnh>/<id>.md
-"""
+_HEADER_LINES = (  # the comment at the top of the file
+    "Kế hoạch mới. Điền từng trường theo chú thích ngay phía trên nó, rồi chép nội dung văn bản",
+    "vào phần sau dòng '---' cuối cùng. Giữ nguyên tên các trường (bên trái dấu ':').",
+    '- Trường ghi "…" hoặc "" là BẮT BUỘC: kiểm tra sẽ báo lỗi cho đến khi được điền đúng.',
+    "- Trường ghi null hoặc [] là không bắt buộc: để nguyên nếu văn bản không ghi.",
+    "- Danh sách (issuers, signers, recipients, tasks, citations): mỗi mục bắt đầu bằng '- ';",
+    "  chép thêm mục cho mỗi cơ quan, người ký, nơi nhận, nhiệm vụ, văn bản được trích dẫn.",
+    "- Mã kế hoạch (id) trùng với tên tệp: docs/plans/<mã tỉnh>/<id>.md",
+)
 
 
 def new_plan_text(model: Model) -> str:
     """The text of an empty plan: front matter with every field and a body template."""
-    lines = ["---", *_HEADER.rstrip("\n").split("\n")]
-    plan = model.plan_table
-    children = {t.frontmatter_key: t for t in model.child_tables() if t.frontmatter_key}
-    for f in plan.frontmatter_fields:
-        lines.append("")
-        lines += _comment(model, f, "")
-        lines.append(f"{f.name}: {_placeholder(f)}")
-    for key, table in children.items():
-        lines.append("")
-        lines += _wrap(f"{table.title} ({key}): danh sách, mỗi mục một dòng của bảng {table.title.lower()}.", "")
-        lines.append(f"{key}:")
-        lines += _items(model, table, "  ")
-    lines.append("---")
-    return "\n".join(lines) + "\n\n" + BODY
+    return front_matter(model, scaffold_values(model), comments=_HEADER_LINES, explain=_explainer(model)) + "\n" + BODY
 
 
-def _items(model: Model, table: Table, indent: str) -> list[str]:
-    fields = table.frontmatter_fields
-    if table.scalar:  # a list of strings: one string per row
-        f = table.field(table.scalar)
-        return [*_comment(model, f, indent), f"{indent}- {_placeholder(f)}"]
-    out: list[str] = []
-    for i, f in enumerate(fields):
-        out += _comment(model, f, indent + "  ")
-        prefix = f"{indent}- " if i == 0 else f"{indent}  "
-        out.append(f"{prefix}{f.name}: {_placeholder(f)}")
-    return out
+def scaffold_values(model: Model) -> dict[str, Any]:
+    """Every front-matter key with its placeholder; each child list holds one example item."""
+    values: dict[str, Any] = {f.name: _placeholder(f) for f in model.plan_table.frontmatter_fields}
+    for table in model.child_tables():
+        if table.scalar:
+            item: Any = _placeholder(table.field(table.scalar))
+        else:
+            item = {f.name: _placeholder(f) for f in table.frontmatter_fields}
+        values[str(table.frontmatter_key)] = [item]
+    return values
 
 
-def _placeholder(f: Field) -> str:
+def _explainer(model: Model) -> Explain:
+    def explain(what: Field | Table, indent: str) -> list[str]:
+        if isinstance(what, Table):
+            key = what.frontmatter_key
+            return _wrap(f"{what.title} ({key}): danh sách, mỗi mục một dòng của bảng {what.title.lower()}.", indent)
+        return _comment(model, what, indent)
+
+    return explain
+
+
+def _placeholder(f: Field) -> Any:
     if f.required:
         constraints = f.descriptor.get("constraints", {})
         if (
@@ -89,9 +88,9 @@ def _placeholder(f: Field) -> str:
             and constraints.get("minLength", 0) <= 1
             and not (f.vocabulary or constraints.get("pattern"))
         ):
-            return '""'  # "…" would be a valid one-character value
-        return json.dumps(PLACEHOLDER, ensure_ascii=False)
-    return "[]" if f.type == "list" else "null"
+            return ""  # "…" would be a valid one-character value
+        return PLACEHOLDER
+    return [] if f.type == "list" else None
 
 
 def _comment(model: Model, f: Field, indent: str) -> list[str]:

@@ -74,9 +74,14 @@ class Table:
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """A controlled vocabulary: codes with their labels (``vi``, ``en``) and, per code, any further
+    keys a reader needs (``abbr``, ``words``… for ``doc_type``). ``extensions`` holds the
+    vocabulary-wide ``x-`` keys. Only codes and labels are published."""
+
     name: str
     title: dict[str, str]
-    values: dict[str, dict[str, str]]
+    values: dict[str, dict[str, Any]]
+    extensions: dict[str, Any] = field(default_factory=dict)
 
     def label(self, code: str, lang: str = "vi") -> str:
         return self.values.get(code, {}).get(lang, code)
@@ -142,7 +147,13 @@ def load_model(schema_dir: Path = SCHEMA_DIR) -> Model:
     package = _load_yaml(schema_dir / "package.yaml")
     vocab_raw = _load_yaml(schema_dir / "vocabularies.yaml")
     vocabularies = {
-        name: Vocabulary(name=name, title=spec["title"], values=spec["values"]) for name, spec in vocab_raw.items()
+        name: Vocabulary(
+            name=name,
+            title=spec["title"],
+            values=spec["values"],
+            extensions={k: v for k, v in spec.items() if k.startswith("x-")},
+        )
+        for name, spec in vocab_raw.items()
     }
     tables: dict[str, Table] = {}
     for res in package["resources"]:

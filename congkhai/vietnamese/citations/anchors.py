@@ -10,48 +10,13 @@ from __future__ import annotations
 
 import re
 
+from congkhai.vietnamese.doctypes import doc_types
 from congkhai.vietnamese.numbers import CODE_CHARS
-from congkhai.vietnamese.text import fold
 
-# Type words (folded, single-spaced) → doc_type; None means generic ("văn bản": use the symbol).
-TYPE_WORDS: dict[str, str | None] = {
-    "nghi quyet lien tich": "nghi_quyet",
-    "nghi quyet": "nghi_quyet",
-    "nghi dinh": "nghi_dinh",
-    "quyet dinh": "quyet_dinh",
-    "chi thi": "chi_thi",
-    "ket luan": "ket_luan",
-    "quy dinh": "quy_dinh",
-    "qui dinh": "quy_dinh",
-    "quy che": "quy_che",
-    "qui che": "quy_che",
-    "huong dan": "huong_dan",
-    "thong bao": "thong_bao",
-    "thong tri": "thong_tri",
-    "thong tu lien tich": "thong_tu",
-    "thong tu": "thong_tu",
-    "ke hoach": "ke_hoach",
-    "chuong trinh": "chuong_trinh",
-    "bao cao": "bao_cao",
-    "de an": "de_an",
-    "bo luat": "bo_luat",
-    "luat": "luat",
-    "phap lenh": "phap_lenh",
-    "hien phap": "hien_phap",
-    "cong van": "cong_van",
-    "van ban": None,
-    "to trinh": "to_trinh",
-    "van kien": "van_kien",
-    "cong dien": "khac",
-    "thong cao": "khac",
-    "phuong an": "khac",
-}
-TYPE_WORD = (
-    r"nghị\s+quyết(?:\s+liên\s+tịch)?|nghị\s+định|quyết\s+định|chỉ\s+thị|kết\s+luận|"
-    r"qu[yi]\s+định|qu[yi]\s+chế|hướng\s+dẫn|thông\s+báo|thông\s+tri|thông\s+tư(?:\s+liên\s+tịch)?|"
-    r"kế\s+hoạch|chương\s+trình|báo\s+cáo|đề\s+án|bộ\s+luật|luật|pháp\s+lệnh|hiến\s+pháp|"
-    r"công\s+văn|văn\s+bản|tờ\s+trình|văn\s+kiện|công\s+điện|thông\s+cáo|phương\s+án"
-)
+# Type words come from the doc_type vocabulary (schemas/vocabularies.yaml, `words`); a qualifier
+# may follow one ("Kế hoạch phối hợp số …") without changing the type.
+TYPE_WORDS = doc_types().words
+TYPE_WORD = doc_types().word_pattern()
 QUALIFIER = r"phối\s+hợp|hành\s+động|liên\s+tịch|liên\s+ngành|làm\s+việc|công\s+tác|liên\s+kết|kết\s+luận|chuyên\s+đề"
 
 _I = re.IGNORECASE
@@ -87,4 +52,4 @@ TYPE_WORD_FULL = re.compile(TYPE_WORD, _I)
 
 def type_of(word: str) -> str | None:
     """The doc_type a printed type word names (any case, spacing or tone placement), or None."""
-    return TYPE_WORDS.get(" ".join(fold(word).split()))
+    return doc_types().of_word(word)

@@ -143,10 +143,11 @@ def _field(desc: dict[str, Any]) -> Field:
 
 
 @cache
-def load_model(schema_dir: Path = SCHEMA_DIR) -> Model:
-    package = _load_yaml(schema_dir / "package.yaml")
+def load_vocabularies(schema_dir: Path = SCHEMA_DIR) -> dict[str, Vocabulary]:
+    """The controlled vocabularies alone: the Vietnamese readers need ``doc_type`` at import time,
+    and reading every table schema for it would slow every process that only parses text."""
     vocab_raw = _load_yaml(schema_dir / "vocabularies.yaml")
-    vocabularies = {
+    return {
         name: Vocabulary(
             name=name,
             title=spec["title"],
@@ -155,6 +156,12 @@ def load_model(schema_dir: Path = SCHEMA_DIR) -> Model:
         )
         for name, spec in vocab_raw.items()
     }
+
+
+@cache
+def load_model(schema_dir: Path = SCHEMA_DIR) -> Model:
+    package = _load_yaml(schema_dir / "package.yaml")
+    vocabularies = load_vocabularies(schema_dir)
     tables: dict[str, Table] = {}
     for res in package["resources"]:
         descriptor = _load_yaml(schema_dir / res["schema"])

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from ..model.schemas import Vocabulary, load_model
+from ..model.schemas import Vocabulary, load_vocabularies
 from .text import fold
 
 __all__ = ["DocTypes", "doc_types", "folded_key"]
@@ -87,4 +87,4 @@ class DocTypes:
 @cache
 def doc_types() -> DocTypes:
     """The tables for the shipped ``schemas/`` (read once)."""
-    return DocTypes.from_vocabulary(load_model().vocabularies["doc_type"])
+    return DocTypes.from_vocabulary(load_vocabularies()["doc_type"])

@@ -137,6 +137,7 @@ def _seed_material() -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]
     from congkhai.model.schemas import load_model
     from congkhai.vietnamese.citations import find_citations
     from congkhai.vietnamese.directives import Catalogue
+    from congkhai.vietnamese.text import date_vi
 
     paragraphs: list[str] = []
     for path in sorted((ROOT / "docs" / "plans").glob("*/*.md")):
@@ -156,11 +157,9 @@ def _seed_material() -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]
     for r in rows:
         if r["jurisdiction"] or not r["number_symbol"] or not r["issue_date"] or r["legal_status"] or r["replaced_by"]:
             continue
-        y, m, d = r["issue_date"].split("-")
-        phrase = (
-            f"{labels.get(r['doc_type'], 'Văn bản')} số {r['number_symbol']} ngày {int(d)}/{int(m)}/{y}"
-            f" của {r['issuer']}"
-        )
+        y = r["issue_date"][:4]
+        when = date_vi(r["issue_date"], sentence=True, pad=False)
+        phrase = f"{labels.get(r['doc_type'], 'Văn bản')} số {r['number_symbol']} {when} của {r['issuer']}"
         found = find_citations(phrase)
         if len(found) != 1:
             continue

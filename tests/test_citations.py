@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from congkhai.vietnamese.citations import Citation, _find, find_citations
+from congkhai.vietnamese.citations import Citation, find_all, find_citations
 from congkhai.vietnamese.numbers import parse_number_symbol
 
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"
@@ -360,7 +360,7 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
 
 @pytest.mark.parametrize(("label", "text", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_real_sentences(label: str, text: str, expected: list[dict[str, Any]]) -> None:
-    found = _find(text)
+    found = find_all(text)
     check_invariants(text, found)
     assert len(found) == len(expected), [c.raw for c in found]
     for c, want in zip(found, expected, strict=True):
@@ -374,7 +374,7 @@ def test_real_sentences(label: str, text: str, expected: list[dict[str, Any]]) -
 @pytest.mark.parametrize("path", SEEDS, ids=[p.name for p in SEEDS])
 def test_seed_citations(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    found = _find(text)
+    found = find_all(text)
     check_invariants(text, found)
     assert [[c.doc_type, c.number_symbol or c.name, c.date] for c in found] == EXPECTED[path.name]
 
@@ -394,7 +394,7 @@ def test_seed_counts_checked_by_hand() -> None:
 def test_seed_nfd_gives_the_same_citations(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     nfd = unicodedata.normalize("NFD", text)
-    a, b = _find(text), _find(nfd)
+    a, b = find_all(text), find_all(nfd)
     check_invariants(nfd, b)
     assert [semantic(c) for c in a] == [semantic(c) for c in b]
     assert [c.raw for c in a] == [unicodedata.normalize("NFC", c.raw) for c in b]
@@ -404,14 +404,14 @@ def test_public_entry_point_is_total() -> None:
     assert find_citations("") == []
     assert find_citations(None) == []  # type: ignore[arg-type]
     text = (FIXTURES / SEEDS[0].name).read_text(encoding="utf-8")
-    assert find_citations(text) == _find(text)
+    assert find_citations(text) == find_all(text)
 
 
 def _best_of_three(text: str) -> float:
     best = float("inf")
     for _ in range(3):
         t0 = time.perf_counter()
-        _find(text)
+        find_all(text)
         best = min(best, time.perf_counter() - t0)
     return best
 
@@ -452,12 +452,12 @@ soup = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 
 @given(st.text(max_size=300))
 def test_never_raises_on_any_text(text: str) -> None:
-    check_invariants(text, _find(text))
+    check_invariants(text, find_all(text))
 
 
 @given(soup)
 def test_invariants_on_citation_soup(text: str) -> None:
-    found = _find(text)
+    found = find_all(text)
     check_invariants(text, found)
     for c in found:
         assert c.number_symbol is None or parse_number_symbol(c.number_symbol) is not None
@@ -466,9 +466,9 @@ def test_invariants_on_citation_soup(text: str) -> None:
 
 @given(soup)
 def test_nfd_and_nfc_agree(text: str) -> None:
-    nfc_found = _find(unicodedata.normalize("NFC", text))
+    nfc_found = find_all(unicodedata.normalize("NFC", text))
     nfd_text = unicodedata.normalize("NFD", text)
-    nfd_found = _find(nfd_text)
+    nfd_found = find_all(nfd_text)
     check_invariants(nfd_text, nfd_found)
     assert [semantic(c) for c in nfc_found] == [semantic(c) for c in nfd_found]
 
@@ -534,6 +534,6 @@ def test_generated_citation_is_found(case: tuple[str, str, str | None], nfd: boo
     text, symbol, iso = case
     if nfd:
         text = unicodedata.normalize("NFD", text)
-    found = _find(text)
+    found = find_all(text)
     check_invariants(text, found)
     assert [(c.number_symbol, c.date) for c in found] == [(symbol, iso)]

@@ -47,7 +47,7 @@ from congkhai.importer.tasks import deadline, due_date, find_tasks, leads
 from congkhai.model.findings import CODES, Finding
 from congkhai.read.frontmatter import Source, parse_source, read_source
 from congkhai.vietnamese import legacy
-from congkhai.vietnamese.citations import Citation, _find, find_citations
+from congkhai.vietnamese.citations import Citation, find_all, find_citations
 from congkhai.vietnamese.numbers import parse_number_symbol
 
 T = TypeVar("T")
@@ -396,7 +396,7 @@ def check_citations(text: str, found: list[Citation]) -> None:
 
 
 def cite(text: str, limit: float | None = None) -> list[Citation]:
-    return bounded(lambda: _find(text), "citations._find", limit)
+    return bounded(lambda: find_all(text), "citations.find_all", limit)
 
 
 @fuzz(500)

@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from congkhai.vietnamese.text import fold, nfc, slug
+from congkhai.vietnamese.text import date_vi, fold, nfc, slug
 
 
 def test_nfc_and_lookalike():
@@ -44,3 +44,36 @@ def test_fold_drops_exactly_the_combining_marks(text):
     decomposed = unicodedata.normalize("NFD", nfc(text))
     reference = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     assert fold(text) == reference.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def test_date_vi_at_each_precision():
+    assert date_vi("2024-03-18") == "18/03/2024"
+    assert date_vi("2024-02") == "tháng 02/2024"
+    assert date_vi("2023") == "năm 2023"
+    assert date_vi(None) == "Không ghi" and date_vi("", "—") == "—"
+
+
+def test_date_vi_in_a_sentence():
+    """Dublin Core description and feed summary: "Kế hoạch số … ngày 18/03/2024 của …"."""
+    assert date_vi("2024-03-18", "", sentence=True) == "ngày 18/03/2024"
+    assert date_vi("2024-02", "", sentence=True) == "tháng 02/2024"
+    assert date_vi("2023", "", sentence=True) == "năm 2023"
+    assert date_vi(None, "", sentence=True) == ""
+
+
+def test_date_vi_day_of_a_timestamp():
+    """The data page's release date: a timestamp's day, or missing when there is no full day."""
+    assert date_vi("2024-03-18T09:30:00Z", "không rõ", day_only=True) == "18/03/2024"
+    assert date_vi("2024-03", "không rõ", day_only=True) == "không rõ"
+    assert date_vi(None, "không rõ", day_only=True) == "không rõ"
+
+
+def test_date_vi_unpadded():
+    assert date_vi("2021-03-05", sentence=True, pad=False) == "ngày 5/3/2021"
+    assert date_vi("2021-11-26", pad=False) == "26/11/2021"
+
+
+@given(st.dates())
+def test_date_vi_round_trips_a_day(day):
+    d, m, y = date_vi(day.isoformat()).split("/")
+    assert (int(y), int(m), int(d)) == (day.year, day.month, day.day)

@@ -14,47 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from congkhai.vietnamese.doctypes import doc_types
 from congkhai.vietnamese.numbers import parse_number_symbol
 from congkhai.vietnamese.text import fold
 
-# Type line → doc_type vocabulary code (folded, upper-case line in the header).
-TYPE_LINES: dict[str, str] = {
-    "ke hoach": "ke_hoach",
-    "ke hoach phoi hop": "ke_hoach",
-    "ke hoach lien tich": "ke_hoach",
-    "chuong trinh": "chuong_trinh",
-    "chuong trinh phoi hop": "chuong_trinh",
-    "chuong trinh hanh dong": "chuong_trinh",
-    "quyet dinh": "quyet_dinh",
-    "chi thi": "chi_thi",
-    "nghi quyet": "nghi_quyet",
-    "ket luan": "ket_luan",
-    "quy dinh": "quy_dinh",
-    "quy che": "quy_che",
-    "quy che phoi hop": "quy_che",
-    "huong dan": "huong_dan",
-    "thong bao": "thong_bao",
-    "thong tri": "thong_tri",
-    "bao cao": "bao_cao",
-    "de an": "de_an",
-    "to trinh": "to_trinh",
-    "cong van": "cong_van",
-    "phuong an": "khac",
-}
-# Type words in running text ("đã ban hành Văn bản số …").
-_TEXT_TYPES = {
-    "van ban": None,
-    "cong van": "cong_van",
-    "ke hoach": "ke_hoach",
-    "chuong trinh": "chuong_trinh",
-    "chi thi": "chi_thi",
-    "quyet dinh": "quyet_dinh",
-    "huong dan": "huong_dan",
-    "nghi quyet": "nghi_quyet",
-    "thong bao": "thong_bao",
-    "de an": "de_an",
-    "ket luan": "ket_luan",
-}
+# Type line → doc_type vocabulary code (folded, upper-case line in the header), from the
+# vocabulary's `headings` (schemas/vocabularies.yaml).
+TYPE_LINES = doc_types().headings
 
 MARKUP = re.compile(r"\*\*|__|</?(?:b|strong|i|em|u|p|span|div|br)\s*/?>", re.I)
 _CELL_SPLIT = re.compile(r"\t+|\s{3,}|\s*\|\s*")
@@ -271,7 +237,7 @@ def read_news(text: str, h: Header) -> None:
     h.news = True
     h.number, h.number_status = parsed.canonical, "printed"
     h.date = _iso(m.group("d"), m.group("m"), m.group("y")) if m.group("y") else None
-    what = _TEXT_TYPES.get(" ".join(fold(m.group("what")).split()))
+    what = doc_types().of_word(m.group("what"))
     h.doc_type = what or parsed.doc_type
     h.issuer = m.group("who").strip()
     h.inferred += ["doc_type", "issuer"]

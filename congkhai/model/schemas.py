@@ -74,9 +74,14 @@ class Table:
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """A controlled vocabulary: codes with their labels (``vi``, ``en``) and, per code, any further
+    keys a reader needs (``abbr``, ``words``… for ``doc_type``). ``extensions`` holds the
+    vocabulary-wide ``x-`` keys. Only codes and labels are published."""
+
     name: str
     title: dict[str, str]
-    values: dict[str, dict[str, str]]
+    values: dict[str, dict[str, Any]]
+    extensions: dict[str, Any] = field(default_factory=dict)
 
     def label(self, code: str, lang: str = "vi") -> str:
         return self.values.get(code, {}).get(lang, code)
@@ -138,12 +143,25 @@ def _field(desc: dict[str, Any]) -> Field:
 
 
 @cache
+def load_vocabularies(schema_dir: Path = SCHEMA_DIR) -> dict[str, Vocabulary]:
+    """The controlled vocabularies alone: the Vietnamese readers need ``doc_type`` at import time,
+    and reading every table schema for it would slow every process that only parses text."""
+    vocab_raw = _load_yaml(schema_dir / "vocabularies.yaml")
+    return {
+        name: Vocabulary(
+            name=name,
+            title=spec["title"],
+            values=spec["values"],
+            extensions={k: v for k, v in spec.items() if k.startswith("x-")},
+        )
+        for name, spec in vocab_raw.items()
+    }
+
+
+@cache
 def load_model(schema_dir: Path = SCHEMA_DIR) -> Model:
     package = _load_yaml(schema_dir / "package.yaml")
-    vocab_raw = _load_yaml(schema_dir / "vocabularies.yaml")
-    vocabularies = {
-        name: Vocabulary(name=name, title=spec["title"], values=spec["values"]) for name, spec in vocab_raw.items()
-    }
+    vocabularies = load_vocabularies(schema_dir)
     tables: dict[str, Table] = {}
     for res in package["resources"]:
         descriptor = _load_yaml(schema_dir / res["schema"])

@@ -18,7 +18,8 @@ from ..model.schemas import Model, load_model
 from ..model.sitemap import plan_path
 from ..model.urls import safe_url
 from ..read.records import Row
-from .metadata import PUBLISHER, _date_vi, _label, _root
+from ..vietnamese.text import date_vi
+from .metadata import PUBLISHER, _label, _root
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -118,7 +119,7 @@ def atom_feed(
             sub(sub(entry, "author"), "name", name)
         summary = [
             f"{kind} số {number}" if number else kind,
-            _date_vi(plan.get("issue_date")) or "không ghi ngày",
+            date_vi(plan.get("issue_date"), "không ghi ngày", sentence=True),
         ]
         if names:
             summary.append("của " + ", ".join(names))

@@ -23,6 +23,7 @@ from typing import Any
 from ..model.schemas import Model, load_model
 from ..model.sitemap import directive_path
 from ..model.urls import safe_url
+from ..vietnamese.text import date_vi
 
 SCHEMA_ORG = "https://schema.org"
 PUBLISHER = "Công khai"
@@ -387,17 +388,6 @@ def dcat_catalog(
 # --- Dublin Core -------------------------------------------------------------------------------
 
 
-def _date_vi(value: str | None) -> str:
-    if not value:
-        return ""
-    parts = str(value).split("-")
-    if len(parts) == 3:
-        return f"ngày {parts[2]}/{parts[1]}/{parts[0]}"
-    if len(parts) == 2:
-        return f"tháng {parts[1]}/{parts[0]}"
-    return f"năm {parts[0]}"
-
-
 def dublin_core(
     plan: Mapping[str, Any], issuers: Iterable[str | Mapping[str, Any]], *, model: Model | None = None
 ) -> dict[str, str]:
@@ -409,7 +399,7 @@ def dublin_core(
     kind = _label(model, "doc_type", plan.get("doc_type")) or "Văn bản"
     number = plan.get("number_symbol")
     what = f"{kind} số {number}" if number else kind
-    when = _date_vi(plan.get("issue_date"))
+    when = date_vi(plan.get("issue_date"), "", sentence=True)
     description = " ".join(x for x in (what, when, f"của {', '.join(names)}" if names else "") if x)
     dc = {
         "DC.title": str(plan.get("title") or ""),

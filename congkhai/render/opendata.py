@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from ..model.schemas import Field, Model, Table
 from ..read.records import Row
-from ..vietnamese.text import fold
+from ..vietnamese.text import date_vi, fold
 from .datasets import csv_bytes
 from .markdown import esc, front_matter
 from .markdown import table as md_table
@@ -28,6 +28,7 @@ SQLITE_NAME = "cong-khai.sqlite"
 EXCEL_DIR = "excel"
 DATASETTE_LITE = "https://lite.datasette.io/"
 PUBLISHER = "Công khai"
+NO_DAY = "không rõ"  # a release date the data page cannot tell
 
 
 # --- Excel -------------------------------------------------------------------------------------
@@ -394,12 +395,6 @@ def _modified(files: dict[str, bytes]) -> str | None:
     return str(value) if value else None
 
 
-def _date_vi(iso: str | None) -> str:
-    if not iso or len(iso) < 10:
-        return "không rõ"
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
-
-
 def _file_link(files: dict[str, bytes], name: str, label: str | None = None) -> str:
     if name not in files:
         return "—"
@@ -482,7 +477,7 @@ def data_page(
         "## Cách trích dẫn\n",
         "Khi sử dụng dữ liệu, xin ghi nguồn như sau:\n",
         f"> {PUBLISHER} ({modified[:4] if modified else 'không rõ năm'}). *{esc(meta['title'])}*. "
-        f"Bộ dữ liệu, cập nhật ngày {_date_vi(modified)}. {_stable(site_url, '')}\n",
+        f"Bộ dữ liệu, cập nhật ngày {date_vi(modified, NO_DAY, day_only=True)}. {_stable(site_url, '')}\n",
         "## Từ điển dữ liệu\n",
         "Tên, kiểu, ý nghĩa và giá trị cho phép của từng cột trong mọi bảng: xem [Từ điển dữ liệu](tu-dien.md).\n",
         "## Thay đổi trong lần cập nhật gần nhất {#thay-doi}\n",
@@ -563,7 +558,8 @@ def changes(old_dir: Path | None, new_files: dict[str, bytes], model: Model) -> 
         old_modified = None
     new_modified = _modified(new_files)
     if old_modified or new_modified:
-        out += [f"So với bản công bố dữ liệu ngày {_date_vi(old_modified)} (bản này: {_date_vi(new_modified)}).", ""]
+        old_day, new_day = (date_vi(m, NO_DAY, day_only=True) for m in (old_modified, new_modified))
+        out += [f"So với bản công bố dữ liệu ngày {old_day} (bản này: {new_day}).", ""]
     found = [c for t in model.tables.values() if (c := _table_changes(t, old_dir, new_files))]
     if not found:
         return "\n".join(out + ["Dữ liệu không thay đổi so với bản công bố trước."]) + "\n"

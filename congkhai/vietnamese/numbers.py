@@ -37,6 +37,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from congkhai.vietnamese.doctypes import doc_types
 from congkhai.vietnamese.text import nfc
 
 __all__ = [
@@ -52,53 +53,11 @@ __all__ = [
 CODE_CHARS = "A-Za-zĐđƯưƠơ"
 _CODE = rf"[{CODE_CHARS}][{CODE_CHARS}0-9]*"
 
-#: Canonical type abbreviation → doc_type vocabulary code (state Decree 30/2020 App. III and
-#: party practice). ``TT`` is resolved by style in :func:`doc_type_for_code`.
-TYPE_CODES: dict[str, str] = {
-    "NQ": "nghi_quyet",
-    "NQLT": "nghi_quyet",
-    "QĐ": "quyet_dinh",
-    "QĐLT": "quyet_dinh",
-    "CT": "chi_thi",
-    "QC": "quy_che",
-    "QCPH": "quy_che",
-    "QyĐ": "quy_dinh",
-    "QĐi": "quy_dinh",
-    "TC": "khac",
-    "TB": "thong_bao",
-    "HD": "huong_dan",
-    "HDLT": "huong_dan",
-    "CTr": "chuong_trinh",
-    "CTrPH": "chuong_trinh",
-    "CTrLT": "chuong_trinh",
-    "KH": "ke_hoach",
-    "KHPH": "ke_hoach",
-    "KHLT": "ke_hoach",
-    "PA": "khac",
-    "ĐA": "de_an",
-    "DA": "khac",
-    "BC": "bao_cao",
-    "BB": "khac",
-    "TTr": "to_trinh",
-    "HĐ": "khac",
-    "CĐ": "khac",
-    "BGN": "khac",
-    "BTT": "khac",
-    "GUQ": "khac",
-    "GM": "khac",
-    "GGT": "khac",
-    "GNP": "khac",
-    "PG": "khac",
-    "PC": "khac",
-    "PB": "khac",
-    "KL": "ket_luan",
-    "TT": "thong_tri",  # party thông tri; state/legal "TT-…" is thông tư (see doc_type_for_code)
-    "TTLT": "thong_tu",
-    "CV": "cong_van",
-    "NĐ": "nghi_dinh",
-    "PL": "phap_lenh",
-}
-_JOINT_TYPES = frozenset({"NQLT", "QĐLT", "QCPH", "HDLT", "CTrPH", "CTrLT", "KHPH", "KHLT"})
+#: Type code as printed → doc_type vocabulary code, from the vocabulary's ``abbr``, ``codes`` and
+#: ``joint`` (schemas/vocabularies.yaml: state Decree 30/2020 App. III and party practice).
+#: ``TT`` is resolved by style in :func:`doc_type_for_code`.
+TYPE_CODES: dict[str, str] = doc_types().codes
+_JOINT_TYPES = doc_types().joint_codes
 
 
 def _words(text: str) -> list[str]:

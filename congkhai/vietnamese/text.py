@@ -1,4 +1,5 @@
-"""Text normalisation shared by every stage: NFC, slugs and accent folding.
+"""Text normalisation shared by every stage: NFC, slugs and accent folding; and dates as
+Vietnamese text writes them.
 
 Vietnamese text arrives in NFC and NFD, with two tone-mark placements, with the look-alike
 ``Ð`` (U+00D0) for ``Đ`` (U+0110), and sometimes as legacy 8-bit mojibake. Everything the
@@ -46,14 +47,36 @@ def slug(text: str) -> str:
     return _NON_ALNUM.sub("-", fold(text)).strip("-")
 
 
-def date_vi(value: object, missing: str = "Không ghi") -> str:
+def date_vi(
+    value: object, missing: str = "Không ghi", *, sentence: bool = False, day_only: bool = False, pad: bool = True
+) -> str:
     """An ISO date at its precision, the Vietnamese way: ``2024-03-18`` → ``18/03/2024``,
-    ``2024-02`` → ``tháng 02/2024``, ``2023`` → ``năm 2023``."""
+    ``2024-02`` → ``tháng 02/2024``, ``2023`` → ``năm 2023``; ``missing`` when there is none.
+
+    The one date formatter of the site, the feeds and the data pages; the options are the ways
+    they print a date, so each keeps its wording:
+
+    * ``sentence``: the date is a phrase of a sentence, so a day reads "ngày 18/03/2024" like the
+      month and year do ("Kế hoạch số 72/KH-UBND ngày 18/03/2024 của …"; Dublin Core
+      description, feed summary).
+    * ``day_only``: ``value`` is a timestamp (``2024-03-18T09:30:00Z``): write its day, and treat
+      anything shorter than a full date as missing (the data page's "cập nhật ngày …").
+    * ``pad=False``: day and month without a leading zero, as clerks often print them
+      ("ngày 5/3/2021"; the benchmark corpus writes its citations so).
+    """
     if not value:
         return missing
-    parts = str(value).split("-")
+    text = str(value)
+    if day_only:
+        if len(text) < 10:
+            return missing
+        parts = [text[0:4], text[5:7], text[8:10]]
+    else:
+        parts = text.split("-")
+    if not pad:
+        parts = [parts[0]] + [str(int(p)) if p.isdigit() else p for p in parts[1:]]
     if len(parts) == 3:
-        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+        return f"{'ngày ' if sentence else ''}{parts[2]}/{parts[1]}/{parts[0]}"
     if len(parts) == 2:
         return f"tháng {parts[1]}/{parts[0]}"
     return f"năm {parts[0]}"

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import yaml
 
+from congkhai.model import csvfile
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
@@ -127,8 +129,7 @@ COPIED = [
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return csvfile.read_rows(path)[1]
 
 
 @lru_cache(maxsize=1)
@@ -210,9 +211,7 @@ def generate(out_root: Path, n: int, seed: int = 1) -> None:
         if not r["id"].endswith("-2025") and not (r["valid_from"] or "").startswith("2025")
     ]
     unit_path = ROOT / "data" / "units.csv"
-    with unit_path.open(encoding="utf-8", newline="") as f:
-        fieldnames = list(csv.DictReader(f).fieldnames or [])
-    units = _read_csv(unit_path)
+    fieldnames, units = csvfile.read_rows(unit_path)
     known = {u["id"] for u in units}
     new_units: list[dict[str, str]] = []
 

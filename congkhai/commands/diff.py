@@ -11,7 +11,6 @@ A revision whose plans do not validate still yields a diff of what could be read
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import subprocess
@@ -22,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..model import csvfile
 from ..model.errors import USAGE, CongkhaiError
 from ..model.schemas import Model, Table, load_model
 from ..read import git
@@ -186,8 +186,7 @@ def _published(model: Model, root: Path) -> tuple[dict[str, list[dict[str, str]]
     rows = result.published
     out: dict[str, list[dict[str, str]]] = {}
     for table in model.tables.values():
-        text = csv_bytes(table, rows[table.name]).decode("utf-8")
-        out[table.name] = list(csv.DictReader(io.StringIO(text, newline="")))
+        out[table.name] = csvfile.read_rows(csv_bytes(table, rows[table.name]))[1]
     return out, result
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import shutil
 import tempfile
@@ -38,6 +37,7 @@ from ..checks.hygiene import check_reference_text
 from ..checks.rules import check_urls
 from ..checks.table import check_table
 from ..load.corpus import published_rows
+from ..model import csvfile
 from ..model.errors import USAGE, CongkhaiError
 from ..model.findings import Finding, Severity
 from ..model.schemas import PLAN_ROWS, Model, Table, load_model
@@ -130,18 +130,17 @@ def read_shard(model: Model, path: Path, label: str) -> tuple[Shard, list[Findin
             findings.append(Finding(_where(shard, name), 0, 0, "", "shard-file-changed", {}))
             continue
         try:
-            reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-            header = next(reader, [])
+            records = csvfile.records(data)
+            first = next(records, None)
+            header = first.values if first is not None else []
             if header != table.field_names:  # the hash matched, so datapackage.json itself disagrees
                 findings.append(Finding(_where(shard, name), 1, 1, "", "shard-schema-mismatch", {"table": table.name}))
                 continue
             rows: list[Row] = []
             lines: list[int] = []
-            line = reader.line_num + 1
-            for values in reader:
-                rows.append({n: (v if v != "" else None) for n, v in zip(header, values, strict=False)})
-                lines.append(line)
-                line = reader.line_num + 1
+            for record in records:
+                rows.append({n: (v if v != "" else None) for n, v in zip(header, record.values, strict=False)})
+                lines.append(record.line)
         except (UnicodeDecodeError, csv.Error) as exc:
             findings.append(Finding(_where(shard, name), 0, 0, "", "shard-not-a-dataset", {"reason": str(exc)}))
             continue

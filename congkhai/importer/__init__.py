@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from congkhai.model import csvfile
 from congkhai.model.errors import USAGE, CongkhaiError
 from congkhai.vietnamese.text import fold, nfc, slug
 
@@ -48,8 +49,7 @@ class Extraction:
 def _provinces(root: Path = ROOT) -> list[dict[str, str]]:
     path = root / "data" / "provinces.csv"
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            return list(csv.DictReader(fh))
+        return csvfile.read_rows(path)[1]
     except OSError:
         return []
 
@@ -238,8 +238,7 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
 def _catalogue(root: Path) -> list[dict[str, Any]]:
     path = root / "data" / "directives.csv"
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            return list(csv.DictReader(fh))
+        return csvfile.read_rows(path)[1]
     except OSError:
         return []
 

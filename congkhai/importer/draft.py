@@ -10,11 +10,11 @@ check.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Any
 
+from congkhai.model import csvfile
 from congkhai.model.schemas import load_model
 from congkhai.render.planfile import front_matter
 from congkhai.vietnamese.text import fold, slug
@@ -45,8 +45,7 @@ _ABBR = {
 
 def _units(root: Path = ROOT) -> list[dict[str, str]]:
     try:
-        with (root / "data" / "units.csv").open(encoding="utf-8", newline="") as fh:
-            return list(csv.DictReader(fh))
+        return csvfile.read_rows(root / "data" / "units.csv")[1]
     except OSError:
         return []
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..model import csvfile
 from ..model.findings import Finding, shape_params
 from ..model.schemas import Model, Table
 from .frontmatter import Path_, Source, dotted
@@ -134,32 +135,30 @@ def read_reference(path: Path, rel: str, table: Table, tables: Tables) -> list[F
     """Read a reference CSV; empty cells become ``None``. Returns header problems as findings."""
     findings: list[Finding] = []
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, [])
-            stored = [f.name for f in table.fields if not f.derived]
-            required = [f.name for f in table.fields if not f.derived and f.required]
-            unknown = [h for h in header if h not in stored]
-            missing = [r for r in required if r not in header]
-            if unknown or missing or len(set(header)) != len(header):
-                # optional columns may be left out (added later to the schema); nothing else may differ
-                params = shape_params("columns", "columns")
-                params["expected_vi"] = params["expected_en"] = ",".join(stored)
-                params["found_vi"] = params["found_en"] = ",".join(header)
-                findings.append(Finding(rel, 1, 1, "", "wrong-shape", {"key": "header", **params}))
-                return findings
-            line = reader.line_num + 1
-            for values in reader:
-                if not values:
-                    line = reader.line_num + 1
-                    continue
-                row: Row = {
-                    name: (values[i] if i < len(values) and values[i] != "" else None) for i, name in enumerate(header)
-                }
-                for f in table.fields:
-                    row.setdefault(f.name, None)
-                tables.add(table.name, row, Origin(rel, None, (), line, tuple(header)))
-                line = reader.line_num + 1
+        lines = csvfile.records(path)
+        first = next(lines, None)
+        header = first.values if first is not None else []
+        stored = [f.name for f in table.fields if not f.derived]
+        required = [f.name for f in table.fields if not f.derived and f.required]
+        unknown = [h for h in header if h not in stored]
+        missing = [r for r in required if r not in header]
+        if unknown or missing or len(set(header)) != len(header):
+            # optional columns may be left out (added later to the schema); nothing else may differ
+            params = shape_params("columns", "columns")
+            params["expected_vi"] = params["expected_en"] = ",".join(stored)
+            params["found_vi"] = params["found_en"] = ",".join(header)
+            findings.append(Finding(rel, 1, 1, "", "wrong-shape", {"key": "header", **params}))
+            return findings
+        for record in lines:
+            values = record.values
+            if not values:
+                continue
+            row: Row = {
+                name: (values[i] if i < len(values) and values[i] != "" else None) for i, name in enumerate(header)
+            }
+            for f in table.fields:
+                row.setdefault(f.name, None)
+            tables.add(table.name, row, Origin(rel, None, (), record.line, tuple(header)))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         findings.append(Finding(rel, 0, 0, "", "unreadable-file", {"reason": str(exc)}))
     return findings

@@ -7,8 +7,6 @@ so two builds of the same sources publish identical files.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 import tempfile
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ..model import csvfile
 from ..model.schemas import Field, Model, Table
 from ..read.records import Row
 from ..vietnamese.text import date_vi, fold
@@ -492,9 +491,7 @@ MAX_LISTED = 20
 
 
 def _read_csv(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    text = data.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    return list(reader.fieldnames or []), list(reader)
+    return csvfile.read_rows(data, bom=True)
 
 
 def _listed(items: list[str]) -> list[str]:

@@ -16,13 +16,14 @@ separate "move to the next working day" step is needed (``add_working_days`` is 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import holidays
+
+from ..model import csvfile
 
 OVERRIDES_CSV = Path(__file__).resolve().parents[2] / "data" / "holiday_overrides.csv"
 OVERRIDE_COLUMNS = ("date", "kind", "reason", "source")
@@ -42,26 +43,30 @@ def read_overrides(path: Path) -> list[Override]:
     """The override file: ``date,kind,reason,source``; raises ``ValueError`` naming the line on bad input."""
     out: list[Override] = []
     seen: set[date] = set()
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if tuple(reader.fieldnames or ()) != OVERRIDE_COLUMNS:
-            raise ValueError(f"{path}: header must be {','.join(OVERRIDE_COLUMNS)}, not {reader.fieldnames}")
-        for row in reader:
-            where = f"{path}:{reader.line_num}"
-            try:
-                day = date.fromisoformat((row["date"] or "").strip())
-            except ValueError:
-                raise ValueError(f"{where}: invalid date {row['date']!r}") from None
-            kind = (row["kind"] or "").strip()
-            if kind not in OVERRIDE_KINDS:
-                raise ValueError(f"{where}: kind must be one of {OVERRIDE_KINDS}, not {kind!r}")
-            reason, source = (row["reason"] or "").strip(), (row["source"] or "").strip()
-            if not reason or not source:
-                raise ValueError(f"{where}: reason and source are required")
-            if day in seen:
-                raise ValueError(f"{where}: {day} is listed twice")
-            seen.add(day)
-            out.append(Override(day, kind, reason, source))
+    lines = csvfile.records(path)
+    first = next(lines, None)
+    header = first.values if first is not None else None
+    if tuple(header or ()) != OVERRIDE_COLUMNS:
+        raise ValueError(f"{path}: header must be {','.join(OVERRIDE_COLUMNS)}, not {header}")
+    for record in lines:
+        if not record.values:
+            continue  # a blank line
+        row = dict(zip(header or [], record.values, strict=False))
+        where = f"{path}:{record.end}"
+        try:
+            day = date.fromisoformat((row.get("date") or "").strip())
+        except ValueError:
+            raise ValueError(f"{where}: invalid date {row.get('date')!r}") from None
+        kind = (row.get("kind") or "").strip()
+        if kind not in OVERRIDE_KINDS:
+            raise ValueError(f"{where}: kind must be one of {OVERRIDE_KINDS}, not {kind!r}")
+        reason, source = (row.get("reason") or "").strip(), (row.get("source") or "").strip()
+        if not reason or not source:
+            raise ValueError(f"{where}: reason and source are required")
+        if day in seen:
+            raise ValueError(f"{where}: {day} is listed twice")
+        seen.add(day)
+        out.append(Override(day, kind, reason, source))
     return out
 
 

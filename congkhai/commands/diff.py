@@ -17,12 +17,15 @@ import subprocess
 import tarfile
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..model import csvfile
 from ..model.errors import USAGE, CongkhaiError
+from ..model.rowdiff import FieldChange, RowDiff, keyed, natural
+from ..model.rowdiff import compare as compare_keyed
 from ..model.schemas import Model, Table, load_model
 from ..read import git
 
@@ -62,13 +65,6 @@ ERRORS = {
 
 
 # --- The diff as data --------------------------------------------------------------------------
-
-
-@dataclass
-class FieldChange:
-    field: str
-    old: str
-    new: str
 
 
 @dataclass
@@ -211,58 +207,27 @@ def read_side(model: Model, root: Path, rev: str, commit: str | None) -> _Read:
 # --- Comparing ---------------------------------------------------------------------------------
 
 
-def _natural(key: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
-    return tuple((0, int(v), "") if v.isdigit() else (1, 0, v) for v in key)
-
-
-def _keyed(rows: list[dict[str, str]], pk: list[str]) -> dict[tuple[str, ...], dict[str, str]]:
-    """Rows by primary key; a duplicated key (an invalid revision) keeps its copies apart."""
-    out: dict[tuple[str, ...], dict[str, str]] = {}
-    for row in rows:
-        key = tuple(row.get(k) or "" for k in pk)
-        n, base = 1, key
-        while key in out:
-            n += 1
-            key = base[:-1] + (f"{base[-1]}#{n}",)
-        out[key] = row
-    return out
-
-
 # Columns computed from git history: a revision read from an archive has none, so they would
 # always "change"; they say when a plan was published, not what it says.
 FROM_HISTORY = frozenset({"published_on"})
 
 
-def compare_rows(
-    table: Table, old_rows: list[dict[str, str]], new_rows: list[dict[str, str]]
-) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[tuple[str, ...], list[FieldChange]]]]:
-    """(added keys, removed keys, changed keys with their field changes), matched by primary key.
-    Rows are CSV cells as published (strings); shared with whoever needs a row-level diff."""
+def compare_rows(table: Table, old_rows: list[dict[str, str]], new_rows: list[dict[str, str]]) -> RowDiff:
+    """Rows matched by primary key (:func:`congkhai.model.rowdiff.compare`), keys in natural order,
+    every published column compared but those from git history. Rows are CSV cells as published."""
     pk = list(table.primary_key) or table.field_names[:1]
-    old, new = _keyed(old_rows, pk), _keyed(new_rows, pk)
-    added = sorted(set(new) - set(old), key=_natural)
-    removed = sorted(set(old) - set(new), key=_natural)
-    changed = []
     compared = [f for f in table.field_names if f not in FROM_HISTORY]
-    for k in sorted(set(old) & set(new), key=_natural):
-        fields = [
-            FieldChange(f, old[k].get(f) or "", new[k].get(f) or "")
-            for f in compared
-            if (old[k].get(f) or "") != (new[k].get(f) or "")
-        ]
-        if fields:
-            changed.append((k, fields))
-    return added, removed, changed
+    return compare_keyed(old_rows, new_rows, pk, compared, order=natural)
 
 
-def _label(table: Table, row: dict[str, str]) -> str:
+def _label(table: Table, row: Mapping[str, Any]) -> str:
     for name in ("title", "text", "name", "unit", "as_printed"):
         if name in table.field_names and row.get(name):
             return _short(row[name], 60)
     return ""
 
 
-def _plan_info(row: dict[str, str], unit_names: dict[str, str]) -> PlanInfo:
+def _plan_info(row: Mapping[str, Any], unit_names: dict[str, str]) -> PlanInfo:
     units = [u for u in (row.get("issuer_units") or "").split(";") if u]
     return PlanInfo(
         id=row.get("id") or "",
@@ -281,7 +246,8 @@ def compare(model: Model, old: _Read, new: _Read) -> DatasetDiff:
     plan_fields: dict[str, list[FieldChange]] = {}
     for table in model.tables.values():
         o, n = old.rows.get(table.name, []), new.rows.get(table.name, [])
-        added, removed, changed = compare_rows(table, o, n)
+        rd = compare_rows(table, o, n)
+        added, removed, changed = rd.added, rd.removed, rd.changed
         td = TableDiff(
             table.name,
             list(table.primary_key),
@@ -292,13 +258,12 @@ def compare(model: Model, old: _Read, new: _Read) -> DatasetDiff:
             [RowChange(list(k), f) for k, f in changed],
         )
         pk = list(table.primary_key) or table.field_names[:1]
-        old_by, new_by = _keyed(o, pk), _keyed(n, pk)
         for k in added:
-            td.labels["/".join(k)] = _label(table, new_by[k])
+            td.labels["/".join(k)] = _label(table, rd.new[k])
         for k in removed:
-            td.labels["/".join(k)] = _label(table, old_by[k])
+            td.labels["/".join(k)] = _label(table, rd.old[k])
         for k, _ in changed:
-            td.labels["/".join(k)] = _label(table, new_by[k])
+            td.labels["/".join(k)] = _label(table, rd.new[k])
         td.labels = {k: v for k, v in sorted(td.labels.items()) if v}
         tables.append(td)
         if table.name == model.plan_table.name:
@@ -310,8 +275,8 @@ def compare(model: Model, old: _Read, new: _Read) -> DatasetDiff:
                     per_plan.setdefault(k[0], {}).setdefault(table.name, [0, 0, 0])[i] += 1
     names_old = {r["id"]: r.get("name") or r["id"] for r in old.rows.get("units", []) if r.get("id")}
     names_new = {r["id"]: r.get("name") or r["id"] for r in new.rows.get("units", []) if r.get("id")}
-    old_plans = _keyed(old.rows.get("plans", []), ["id"])
-    new_plans = _keyed(new.rows.get("plans", []), ["id"])
+    old_plans = keyed(old.rows.get("plans", []), ["id"])
+    new_plans = keyed(new.rows.get("plans", []), ["id"])
     plans_added = [_plan_info(new_plans[k], names_new) for k in sorted(set(new_plans) - set(old_plans))]
     plans_removed = [_plan_info(old_plans[k], names_old) for k in sorted(set(old_plans) - set(new_plans))]
     plans_changed = [

@@ -40,6 +40,7 @@ from ..load.corpus import published_rows
 from ..model import csvfile
 from ..model.errors import USAGE, CongkhaiError
 from ..model.findings import Finding, Severity
+from ..model.rowdiff import FieldChange, field_changes, key_of
 from ..model.schemas import PLAN_ROWS, Model, Table, load_model
 from ..read.records import Origin, Row, Tables
 from ..render import datasets
@@ -149,17 +150,9 @@ def read_shard(model: Model, path: Path, label: str) -> tuple[Shard, list[Findin
     return shard, findings
 
 
-def _key(row: Row, fields: Sequence[str]) -> tuple[str, ...]:
-    return tuple(str(row.get(f) or "") for f in fields)
-
-
-def _differences(table: Table, a: Row, b: Row) -> list[tuple[str, str, str]]:
+def _differences(table: Table, a: Row, b: Row) -> list[FieldChange]:
     """The fields two rows disagree on, with both values; derived columns are recomputed, not compared."""
-    return [
-        (f.name, str(a.get(f.name) or ""), str(b.get(f.name) or ""))
-        for f in table.fields
-        if not f.derived and (a.get(f.name) or "") != (b.get(f.name) or "")
-    ]
+    return field_changes(a, b, [f.name for f in table.fields if not f.derived])
 
 
 def _excerpt(old: str, new: str, width: int = 24) -> str:
@@ -192,7 +185,7 @@ def combine(model: Model, shards: Sequence[Shard]) -> tuple[Tables, list[Finding
         seen: dict[tuple[str, ...], tuple[Row, Shard, int]] = {}
         for shard in shards:
             for row, line in zip(shard.rows.get(table.name, []), shard.lines.get(table.name, []), strict=True):
-                key = _key(row, pk)
+                key = key_of(row, pk)
                 where = _where(shard, f"{table.name}.csv")
                 if key not in seen:
                     seen[key] = (row, shard, line)
@@ -226,10 +219,10 @@ def combine(model: Model, shards: Sequence[Shard]) -> tuple[Tables, list[Finding
                 else:
                     diff = _differences(table, first, row)
                     if diff:
-                        text = "; ".join(f"{name} {_excerpt(old, new)}" for name, old, new in diff)
+                        text = "; ".join(f"{c.field} {_excerpt(c.old, c.new)}" for c in diff)
                         params = {"table": table.name, "value": shown, "other": other, "differences": text}
-                        column = table.field_names.index(diff[0][0]) + 1
-                        field_names = ",".join(name for name, _, _ in diff)
+                        column = table.field_names.index(diff[0].field) + 1
+                        field_names = ",".join(c.field for c in diff)
                         findings.append(Finding(where, line, column, field_names, "reference-conflict", params))
     return tables, findings
 
@@ -271,11 +264,11 @@ def check_foreign_keys(model: Model, tables: Tables) -> list[Finding]:
             fields = list(fk["fields"])
             ref = fk["reference"]
             target = ref.get("resource") or table.name
-            known = {_key(r, ref["fields"]) for r in tables.rows.get(target, [])}
+            known = {key_of(r, ref["fields"]) for r in tables.rows.get(target, [])}
             for row, origin in tables.iter(table.name):
                 if any(row.get(f) in (None, "") for f in fields):
                     continue
-                key = _key(row, fields)
+                key = key_of(row, fields)
                 if key not in known:
                     findings.append(
                         origin.finding(

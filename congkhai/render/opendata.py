@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..model import csvfile
+from ..model import csvfile, rowdiff
 from ..model.schemas import Field, Model, Table
 from ..read.records import Row
 from ..vietnamese.text import date_vi, fold
@@ -501,7 +501,7 @@ def _listed(items: list[str]) -> list[str]:
     return out
 
 
-def _show(table: Table, k: tuple[str, ...], row: dict[str, str]) -> str:
+def _show(table: Table, k: tuple[str, ...], row: rowdiff.Row) -> str:
     label = ", ".join(f"`{esc(v)}`" for v in k)
     title = row.get("title") if table.name == "plans" else None
     return label + (f" — {esc(title)}" if title else "")
@@ -514,11 +514,11 @@ def _table_changes(table: Table, old_dir: Path, new_files: dict[str, bytes]) -> 
     old_cols, old_rows = _read_csv(old_path.read_bytes()) if old_path.is_file() else ([], [])
     new_cols, new_rows = _read_csv(new_files[name]) if name in new_files else ([], [])
     pk = list(table.primary_key) or new_cols[:1]
-    old = {tuple(r.get(k) or "" for k in pk): r for r in old_rows}
-    new = {tuple(r.get(k) or "" for k in pk): r for r in new_rows}
-    added = sorted(set(new) - set(old))
-    removed = sorted(set(old) - set(new))
-    changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
+    # every column of either side: a column added or dropped since then changes every row
+    columns = new_cols + [c for c in old_cols if c not in new_cols]
+    rd = rowdiff.compare(old_rows, new_rows, pk, columns, order=None, number_duplicates=False)
+    added, removed, old, new = rd.added, rd.removed, rd.old, rd.new
+    changed = [k for k, _ in rd.changed]
     cols_added = [c for c in new_cols if c not in old_cols]
     cols_removed = [c for c in old_cols if c not in new_cols]
     if not (added or removed or changed or cols_added or cols_removed):
@@ -535,8 +535,9 @@ def _table_changes(table: Table, old_dir: Path, new_files: dict[str, bytes]) -> 
         lines += [f"- Bớt {len(removed)} dòng:", *_listed([_show(table, k, old[k]) for k in removed])]
     if changed:
         items = []
-        for k in changed:
-            cols = [c for c in new_cols if c in old[k] and old[k][c] != new[k][c]]
+        for k, fields in rd.changed:
+            names = {f.field for f in fields}
+            cols = [c for c in new_cols if c in old[k] and c in names]  # not the columns new since then
             items.append(_show(table, k, new[k]) + (" (cột " + ", ".join(f"`{c}`" for c in cols) + ")" if cols else ""))
         lines += [f"- Sửa {len(changed)} dòng:", *_listed(items)]
     return summary, lines + [""]

@@ -8,12 +8,13 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 from ..model.findings import Finding
-from ..model.schemas import Model
+from ..model.schemas import Model, Table
 from ..model.urls import web_url
 from ..read.records import Origin, Row, Tables
 from ..vietnamese.directives import canonical_id
@@ -187,35 +188,69 @@ REFERENCE_HINTS = {
 }
 
 
-def check_references(model: Model, tables: Tables, broken: set[str]) -> Iterator[Finding]:
-    """Every foreign key the schemas declare, reported at the referring key.
+@dataclass(frozen=True)
+class Dangling:
+    """A row whose foreign key names no row of the table it points at."""
 
-    A reference table that failed to load is reported once, not as every reference to it.
-    """
+    table: Table
+    fields: list[str]  # the referring columns
+    target: str  # the table pointed at
+    target_fields: list[str]  # its columns
+    key: tuple[str | int, ...]  # the referring values
+    origin: Origin
+
+
+def _listed(value: Any) -> list[str]:
+    return list(value) if isinstance(value, list) else [value]  # Table Schema allows one name as a string
+
+
+def dangling_references(
+    model: Model, tables: Tables, skip: Callable[[Table, list[str], str], bool] | None = None
+) -> Iterator[Dangling]:
+    """Every row whose foreign key (as the schemas declare them) names no row of its target.
+
+    The one foreign-key check: validation reports these at the plan or reference file, the shard
+    merge at the shard file (:func:`check_references`, ``commands.merge.check_foreign_keys``).
+    A key with a missing or malformed value is skipped: the table check reports the value itself.
+    ``skip(table, fields, target)`` leaves out a foreign key altogether."""
     for table in model.tables.values():
         for fk in table.foreign_keys:
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            fields = _listed(fk["fields"])
             ref = fk["reference"]
-            target = ref["resource"] or table.name
-            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-            if target in broken or (table.frontmatter_key and target in ("plans", "tasks") and "plan_id" in fields):
-                continue  # rows made from one plan file always point at that file's plan
+            target = ref.get("resource") or table.name
+            ref_fields = _listed(ref["fields"])
+            if skip is not None and skip(table, fields, target):
+                continue
             targets = (tuple(r.get(f) for f in ref_fields) for r in tables.rows.get(target, []))
             known = {key for key in targets if all(isinstance(v, str | int) for v in key)}
             for row, origin in tables.iter(table.name):
                 key = tuple(row.get(f) for f in fields)
                 if any(not isinstance(k, str | int) for k in key) or key in known:
-                    continue  # missing or malformed values are the table check's to report
-                hint_vi, hint_en = REFERENCE_HINTS.get(target, ("", ""))
-                yield origin.finding(
-                    fields[-1],
-                    "unknown-reference",
-                    value=key[-1],
-                    table=target,
-                    key=".".join(ref_fields),
-                    reference_hint_vi=hint_vi,
-                    reference_hint_en=hint_en,
-                )
+                    continue
+                yield Dangling(table, fields, target, ref_fields, cast("tuple[str | int, ...]", key), origin)
+
+
+def check_references(model: Model, tables: Tables, broken: set[str]) -> Iterator[Finding]:
+    """Every foreign key the schemas declare, reported at the referring key.
+
+    A reference table that failed to load is reported once, not as every reference to it.
+    """
+
+    def skip(table: Table, fields: list[str], target: str) -> bool:
+        # rows made from one plan file always point at that file's plan
+        return target in broken or bool(table.frontmatter_key and target in ("plans", "tasks") and "plan_id" in fields)
+
+    for d in dangling_references(model, tables, skip):
+        hint_vi, hint_en = REFERENCE_HINTS.get(d.target, ("", ""))
+        yield d.origin.finding(
+            d.fields[-1],
+            "unknown-reference",
+            value=d.key[-1],
+            table=d.target,
+            key=".".join(d.target_fields),
+            reference_hint_vi=hint_vi,
+            reference_hint_en=hint_en,
+        )
 
 
 def check_directive_ids(model: Model, tables: Tables) -> Iterator[Finding]:

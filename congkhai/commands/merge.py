@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..checks.hygiene import check_reference_text
-from ..checks.rules import check_urls
+from ..checks.rules import check_urls, dangling_references
 from ..checks.table import check_table
 from ..load.corpus import published_rows
 from ..model import csvfile
@@ -258,36 +258,24 @@ def check_foreign_keys(model: Model, tables: Tables) -> list[Finding]:
 
     Our own check comes first because it names the shard file and line a bad row came from.
     """
-    findings: list[Finding] = []
-    for table in model.tables.values():
-        for fk in table.foreign_keys:
-            fields = list(fk["fields"])
-            ref = fk["reference"]
-            target = ref.get("resource") or table.name
-            known = {key_of(r, ref["fields"]) for r in tables.rows.get(target, [])}
-            for row, origin in tables.iter(table.name):
-                if any(row.get(f) in (None, "") for f in fields):
-                    continue
-                key = key_of(row, fields)
-                if key not in known:
-                    findings.append(
-                        origin.finding(
-                            fields[0],
-                            "unknown-reference",
-                            value="/".join(key),
-                            table=target,
-                            key=",".join(fields),
-                            reference_hint_vi=(
-                                f"Không phần nào có dòng này trong bảng {target}. Thêm dòng vào bảng tham "
-                                "chiếu chung (kho tham chiếu quốc gia), cập nhật vào mọi phần rồi dựng lại."
-                            ),
-                            reference_hint_en=(
-                                f"No shard has this row in {target}. Add it to the shared reference tables "
-                                "(the national reference repository), update every shard and rebuild."
-                            ),
-                        )
-                    )
-    return findings
+    return [
+        d.origin.finding(
+            d.fields[0],
+            "unknown-reference",
+            value="/".join(str(v) for v in d.key),
+            table=d.target,
+            key=",".join(d.fields),
+            reference_hint_vi=(
+                f"Không phần nào có dòng này trong bảng {d.target}. Thêm dòng vào bảng tham "
+                "chiếu chung (kho tham chiếu quốc gia), cập nhật vào mọi phần rồi dựng lại."
+            ),
+            reference_hint_en=(
+                f"No shard has this row in {d.target}. Add it to the shared reference tables "
+                "(the national reference repository), update every shard and rebuild."
+            ),
+        )
+        for d in dangling_references(model, tables)
+    ]
 
 
 def _mentions(rows: list[Row]) -> dict[str, Counter[str]]:

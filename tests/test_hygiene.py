@@ -18,7 +18,7 @@ BREAKS = ["\n", "\t", "\r", "\u2028", "\u2029"]
 def _codes(front: str) -> list[tuple[str, str]]:
     src = parse_source("p.md", f"---\n{front}\n---\nThân bài\tcó tab\nvà nhiều dòng.\n")
     assert src.findings == [], src.findings
-    return [(f.code, f.field) for f in check_source_text(src)]
+    return [(f.code, f.field) for f in check_source_text(src, load_model())]
 
 
 def _yaml(text: str) -> str:
@@ -91,7 +91,7 @@ def _reference(table: str, row: dict[str, str]) -> list[tuple[str, int, str]]:
     names = model.tables[table].field_names
     tables = Tables({}, {}, [])
     tables.add(table, {n: row.get(n) for n in names}, Origin(f"data/{table}.csv", None, (), 7, tuple(names)))
-    return [(f.code, f.line, f.field) for f in check_reference_text(tables, [table])]
+    return [(f.code, f.line, f.field) for f in check_reference_text(tables, [table], model)]
 
 
 def test_reference_name_with_a_line_feed_is_refused():

@@ -228,9 +228,9 @@ def _events(data: bytes) -> list[dict[str, str]]:
     return events
 
 
-def test_ics_feed(rows: dict[str, list[dict[str, Any]]]) -> None:
-    data = calendar.ics_feed(rows, "https://example.org/cong-khai/", TODAY)
-    assert data == calendar.ics_feed(rows, "https://example.org/cong-khai/", TODAY)
+def test_ics_feed(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
+    data = calendar.ics_feed(rows, "https://example.org/cong-khai/", TODAY, model)
+    assert data == calendar.ics_feed(rows, "https://example.org/cong-khai/", TODAY, model)
     events = {e["UID"]: e for e in _events(data)}
     with_due = {(t["plan_id"], t["id"]) for t in rows["tasks"] if t["due_date"]}
     assert set(events) == {f"{p}/{t}@cong-khai" for p, t in with_due}
@@ -262,9 +262,9 @@ def test_ics_escaping_and_folding() -> None:
 # --- Atom --------------------------------------------------------------------------------------
 
 
-def test_status_feed(rows: dict[str, list[dict[str, Any]]]) -> None:
-    data = feeds.status_feed(rows, "https://example.org", "2024-11-22")
-    assert data == feeds.status_feed(rows, "https://example.org", "2024-11-22")
+def test_status_feed(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
+    data = feeds.status_feed(rows, "https://example.org", "2024-11-22", model)
+    assert data == feeds.status_feed(rows, "https://example.org", "2024-11-22", model)
     feed = ET.fromstring(data)
     assert feed.tag == f"{ATOM}feed"
     entries = feed.findall(f"{ATOM}entry")
@@ -301,7 +301,9 @@ def test_status_feed(rows: dict[str, list[dict[str, Any]]]) -> None:
     ]
     ids2 = [
         e.findtext(f"{ATOM}id")
-        for e in ET.fromstring(feeds.status_feed(more, "https://example.org", "2024-11-22")).findall(f"{ATOM}entry")
+        for e in ET.fromstring(feeds.status_feed(more, "https://example.org", "2024-11-22", model)).findall(
+            f"{ATOM}entry"
+        )
     ]
     assert ids2[1:] == ids
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..model.findings import Finding
 from ..model.sanitize import external_images
-from ..model.schemas import Model, load_model
+from ..model.schemas import Model
 from ..read.frontmatter import Path_, Source, dotted
 from ..read.records import Origin, Tables
 from ..vietnamese.text import LOOKALIKE_D
@@ -90,8 +90,7 @@ def _multiline(model: Model, path: Path_) -> bool:
     return bool(child.field(name).descriptor.get(MULTILINE))
 
 
-def check_source_text(src: Source, model: Model | None = None) -> list[Finding]:
-    model = model or load_model()
+def check_source_text(src: Source, model: Model) -> list[Finding]:
     out: list[Finding] = []
     if src.data is not None:
         for path, text in _walk(src.data, ()):
@@ -107,9 +106,8 @@ def check_source_text(src: Source, model: Model | None = None) -> list[Finding]:
     return out
 
 
-def check_reference_text(tables: Tables, names: list[str], model: Model | None = None) -> list[Finding]:
+def check_reference_text(tables: Tables, names: list[str], model: Model) -> list[Finding]:
     """Text problems of every cell of the tables ``names`` (reference CSVs, or merged shards' rows)."""
-    model = model or load_model()
     out: list[Finding] = []
     for name in names:
         table = model.tables.get(name)

@@ -221,7 +221,7 @@ def validate(
         subjects = None if reference_checks else frozenset(model.tables) - frozenset(references)
         findings += check_rules(model, tables, today, frozenset(broken), subjects)
     if reference_checks:
-        findings += check_reference_text(tables, references)
+        findings += check_reference_text(tables, references, model)
     findings += check_markup(model, tables)  # cheap, on every row: plans and reference tables
     if since:  # nothing published is lost: every plan id at `since` must still exist
         from ..checks.published import removed_plans

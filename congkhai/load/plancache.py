@@ -146,7 +146,7 @@ def _key(rel: str, raw: bytes) -> str:
 
 def analyse(model: Model, src: Source, catalogue: Catalogue) -> PlanWork:
     """The per-plan work, without the row-level table checks (done in batches: see ``_batch``)."""
-    findings = [*src.findings, *check_structure(model, src), *check_source_text(src)]
+    findings = [*src.findings, *check_structure(model, src), *check_source_text(src, model)]
     rows = _rows(model, src)
     body: list[Finding] = []
     mentions: Counter[str] = Counter()

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..derive.monitoring import NO_LEAD, _date, shorten, task_state
-from ..model.schemas import Model, load_model
+from ..model.schemas import Model
 from ..model.sitemap import plan_path
 from ..read.records import Row
 from .metadata import PUBLISHER
@@ -58,13 +58,12 @@ def _ics_date(d: dt.date) -> str:
     return d.strftime("%Y%m%d")
 
 
-def ics_feed(rows: Mapping[str, list[Row]], base_url: str, today: dt.date, model: Model | None = None) -> bytes:
+def ics_feed(rows: Mapping[str, list[Row]], base_url: str, today: dt.date, model: Model) -> bytes:
     """iCalendar feed: one all-day VEVENT per task with a due date, with an RRULE when it recurs.
 
     ``DTSTAMP`` is ``today`` (not the clock), so the output is deterministic. ``UID`` is
     ``<plan_id>/<task_id>@cong-khai`` and survives rebuilds.
     """
-    model = model or load_model()
     status_vocab = model.vocabularies["task_status"]
     root = base_url.rstrip("/")
     plans = {p["id"]: p for p in rows.get("plans", [])}

@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 
 from ..derive.monitoring import _date, _int, _key, shorten, status_changes
 from ..model import sitemap
-from ..model.schemas import Model, load_model
+from ..model.schemas import Model
 from ..model.sitemap import plan_path
 from ..model.urls import safe_url
 from ..read.records import Row
@@ -81,7 +81,7 @@ def atom_feed(
     *,
     issuer_names: Mapping[str, Sequence[str]] | None = None,
     limit: int | None = 50,
-    model: Model | None = None,
+    model: Model,
 ) -> bytes:
     """Atom feed of the plans, newest issue date first (ties by id), at most ``limit`` entries.
 
@@ -90,7 +90,6 @@ def atom_feed(
     Entry ids are ``urn:uuid:`` derived from the plan id, so they survive a change of host.
     ``issuer_names``: plan id → issuing bodies' names, for the entries' authors and summaries.
     """
-    model = model or load_model()
     root = _root(base_url)
     stamp = rfc3339(updated)
     feed = Feed(
@@ -135,12 +134,11 @@ def status_feed(
     rows: Mapping[str, list[Row]],
     base_url: str,
     updated: str,
-    model: Model | None = None,
+    model: Model,
     limit: int | None = None,
 ) -> bytes:
     """Atom feed of task status changes, newest first; entry ids are ``urn:uuid:`` from plan, task
     and date, so they are stable. ``updated`` (RFC 3339 or a date) is given by the caller."""
-    model = model or load_model()
     status_vocab = model.vocabularies["task_status"]
 
     def label(code: str) -> str:

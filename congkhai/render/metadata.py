@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..model.schemas import Model, load_model
+from ..model.schemas import Model
 from ..model.sitemap import directive_path
 from ..model.urls import safe_url
 from ..vietnamese.text import date_vi
@@ -111,7 +111,7 @@ def plan_jsonld(
     url: str,
     *,
     base_url: str = "",
-    model: Model | None = None,
+    model: Model,
 ) -> dict[str, Any]:
     """schema.org ``Legislation`` for a plan page.
 
@@ -120,7 +120,6 @@ def plan_jsonld(
     legal bases (căn cứ, thực hiện, hướng dẫn) go to ``isBasedOn``, the rest to ``citation``.
     ``url``: the plan page's absolute (or root-relative) URL.
     """
-    model = model or load_model()
     based: list[dict[str, Any]] = []
     cites: list[dict[str, Any]] = []
     for d in directives_cited:
@@ -151,9 +150,8 @@ def plan_jsonld(
     )
 
 
-def directive_jsonld(directive: Mapping[str, Any], url: str, *, model: Model | None = None) -> dict[str, Any]:
+def directive_jsonld(directive: Mapping[str, Any], url: str, *, model: Model) -> dict[str, Any]:
     """schema.org ``Legislation`` for a cited document's page; ``sameAs`` its official text if known."""
-    model = model or load_model()
     date = directive.get("issue_date") or (str(directive["year"]) if directive.get("year") else None)
     issuer = directive.get("issuer")
     return _drop_empty(
@@ -388,13 +386,10 @@ def dcat_catalog(
 # --- Dublin Core -------------------------------------------------------------------------------
 
 
-def dublin_core(
-    plan: Mapping[str, Any], issuers: Iterable[str | Mapping[str, Any]], *, model: Model | None = None
-) -> dict[str, str]:
+def dublin_core(plan: Mapping[str, Any], issuers: Iterable[str | Mapping[str, Any]], *, model: Model) -> dict[str, str]:
     """Dublin Core ``<meta name="DC.x">`` values for a plan page, after Circular 24/2011/TT-BTTTT
     (mandatory there: title, creator, date, description, publisher, identifier; recommended:
     language, source, subject; optional: coverage, type, format). Empty elements are left out."""
-    model = model or load_model()
     names = _names(issuers)
     kind = _label(model, "doc_type", plan.get("doc_type")) or "Văn bản"
     number = plan.get("number_symbol")

@@ -119,6 +119,11 @@ def test_a_failing_search_indexer_is_a_clear_message_and_keeps_the_previous_site
     assert "chỉ mục tìm kiếm" in err and "Pagefind failed (exit 101)" in err and "make setup" in err
     assert "Lỗi nội bộ" not in err and "Traceback" not in err
     assert (repo / "site" / "index.html").read_bytes() == before
+    assert main(["build", "--root", str(repo), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "The search index (Pagefind) failed" in err and "make setup" in err and "previous site" in err
+    assert "chỉ mục" not in err
+    assert (repo / "site" / "index.html").read_bytes() == before
 
 
 def test_a_broken_link_in_a_page_fails_the_build_and_is_named(tmp_path, capsys):

@@ -221,7 +221,7 @@ def bench_one(n: int, timeout: float, keep: Path | None) -> dict[str, Any]:
 
 def site_checks(root: Path, cold: Path, warm: Path) -> dict[str, Any]:
     """Determinism, nothing lost, search transfer — on the sites just built."""
-    from congkhai.publish.site.reproducible import differences
+    from congkhai.publish.reproducible import differences
 
     out: dict[str, Any] = {}
     if cold.is_dir() and warm.is_dir():

@@ -192,7 +192,6 @@
   }
   window.congkhaiExcerpt = function (content, text, size) { return excerpt({ content: content }, terms(text), size || 30); };
 
-
   /* The header box: the first results as one types, under the box. */
   function headerBox() {
     var nav = document.querySelector(".md-header__inner");
@@ -209,7 +208,6 @@
     input.autocomplete = "off";
     input.setAttribute("aria-label", "Tìm kiếm kế hoạch, văn bản");
     input.setAttribute("aria-controls", "ck-header-results");
-    input.setAttribute("aria-expanded", "false");
     var panel = document.createElement("div");
     panel.id = "ck-header-results";
     panel.className = "ck-header-results";
@@ -219,7 +217,7 @@
     nav.insertBefore(form, nav.querySelector(".md-header__source"));
 
     var timer = null, serial = 0;
-    function close() { panel.hidden = true; input.setAttribute("aria-expanded", "false"); }
+    function close() { panel.hidden = true; }
     function show(text) {
       var mine = ++serial;
       if (!text.trim()) { panel.innerHTML = ""; close(); return; }
@@ -239,7 +237,6 @@
           html += '<p><a class="ck-header-all" href="' + escapeHtml(all) + '">Xem tất cả kết quả</a></p>';
           panel.innerHTML = html;
           panel.hidden = false;
-          input.setAttribute("aria-expanded", "true");
         });
       }).catch(function (e) {
         if (mine !== serial) return;
@@ -266,7 +263,7 @@
       else if (ev.key === "Escape") { close(); input.focus(); }
     });
     document.addEventListener("click", function (ev) { if (!form.contains(ev.target)) close(); });
-    input.addEventListener("focus", function () { if (panel.innerHTML && input.value.trim()) { panel.hidden = false; input.setAttribute("aria-expanded", "true"); } });
+    input.addEventListener("focus", function () { if (panel.innerHTML && input.value.trim()) { panel.hidden = false; } });
   }
 
   /* The search page: results as one types, filter by kind, "more" in tens. */

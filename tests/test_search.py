@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from congkhai.publish.search import (
+    KINDS,
     SENTINEL,
+    PageHint,
     SearchIndexError,
     fold_query,
     index_site,
     number_token,
+    page_hints,
     prepare_html,
     search_tokens,
 )
@@ -150,3 +154,56 @@ def test_hidden_tokens_carry_how_often_the_text_says_them():
     groups = dict(re.findall(r'<p data-pagefind-weight="(\d)">([^<]*)</p>', hidden))
     assert "danvan" in groups["3"].split() and "hoagiai" in groups["2"].split() and "caicach" in groups["1"].split()
     assert hidden.count("danvan") == 1
+
+
+def test_pairs_skip_function_words_a_reader_leaves_out():
+    """A query "dan chu co so" sends danchu chuco coso: the text "dân chủ ở cơ sở" must hold chuco."""
+    tokens = set(search_tokens("Thực hiện dân chủ ở cơ sở và phong trào của các đoàn thể"))
+    assert {"danchu", "chuo", "oco", "coso", "chuco"} <= tokens
+    assert {"sophong", "phongtrao"} <= tokens  # across "và"
+    assert "traodoan" in tokens  # across two function words ("của các")
+    assert "chuso" not in tokens and "ocac" not in tokens  # only function words are skipped, never a content word
+    assert "nhaco" in set(search_tokens("nhà ở cơ")) and "nhaco" not in set(search_tokens("nhà ô cơ"))  # "ô" is not "ở"
+    assert set(fold_query("dan chu co so").split()) <= set(search_tokens("dân chủ ở cơ sở"))
+
+
+def test_the_metadata_panel_is_indexed_after_the_text():
+    """Excerpts come from the plan's text; the panel's words stay findable in the hidden part."""
+    page = PAGE.format(title="Kế hoạch", number="72-KHPH/KDV-UBND", body="Thực hiện dân chủ ở cơ sở.")
+    page = page.replace("</table>", "<tr><td>Chủ đề</td><td>Cải cách hành chính</td></tr></table>")
+    prepared = prepare_html(page)
+    assert prepared is not None
+    assert "<table data-pagefind-ignore>" in prepared
+    hidden = prepared[prepared.index(SENTINEL) :]
+    assert "Cải cách hành chính" in hidden and "caicach" in hidden and "72khphkdvubnd" in hidden
+    assert "ký hiệu </td>" in prepared  # a space ends each cell: Pagefind would join "hiệu72"
+
+
+def test_hints_give_the_kind_filter_and_the_places():
+    hint = PageHint("ke-hoach", ("Dĩnh Kế", "Bắc Giang", "Bắc Ninh"))
+    prepared = prepare_html(PAGE.format(title="Kế hoạch", number="", body="Văn bản"), hint)
+    assert prepared is not None
+    assert 'data-pagefind-filter="loai:ke-hoach"' in prepared
+    weighted = re.search(r'<p data-pagefind-weight="10">([^<]*)</p>', prepared)
+    assert weighted is not None and {"bacninh", "dinhke", "bacgiang"} <= set(weighted.group(1).split())
+    assert 'data-pagefind-filter="loai:khac"' in (prepare_html(PAGE.format(title="T", number="", body="b")) or "")
+    assert 'loai:khac"' in (prepare_html(PAGE.format(title="T", number="", body="b"), PageHint("<x>")) or "")
+
+
+def test_page_hints_of_the_seeds(seed_repo):
+    """Every plan, cited document and body page has its kind; a plan of former Bắc Giang is in Bắc Ninh."""
+    from congkhai.load.corpus import validate
+    from congkhai.model import sitemap
+
+    corpus = validate(seed_repo)
+    hints = page_hints(corpus)
+    plan = corpus.by_id("plans")["bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"]
+    hint = hints[sitemap.html_file(sitemap.plan_md(plan))]
+    assert hint.kind == "ke-hoach" and hint.places == ("Dĩnh Kế", "Bắc Giang", "Bắc Ninh")
+    kinds = Counter(h.kind for h in hints.values())
+    assert kinds == {
+        "ke-hoach": len(corpus.published["plans"]),
+        "van-ban": len(corpus.published["directives"]),
+        "co-quan": len(corpus.published["units"]),
+    }
+    assert set(KINDS) >= set(kinds)

@@ -54,13 +54,27 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from ..load.corpus import Corpus
 from ..model import sitemap
 from ..parallel import pmap
 from ..vietnamese.text import fold, nfc
 
-__all__ = ["SearchIndexError", "fold_query", "index_site", "number_token", "prepare_html", "search_tokens"]
+__all__ = [
+    "KINDS",
+    "PageHint",
+    "SearchIndexError",
+    "fold_query",
+    "index_site",
+    "number_token",
+    "page_hints",
+    "prepare_html",
+    "search_tokens",
+]
 
 #: Files that are not indexed (relative to the site root): the not-found page, and the pages the
 #: site map leaves out of search (:data:`congkhai.model.sitemap.UNSEARCHED`, which says why).
@@ -87,8 +101,26 @@ _OWN_NUMBER = re.compile(r"(<td>\s*Số, ký hiệu\s*</td>\s*<td)(>)", re.IGNOR
 _ARTICLE_END = re.compile(r"</article>", re.IGNORECASE)
 _H1_TEXT = re.compile(r"<h1[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_CELL_END = re.compile(r"</t[dh]>", re.IGNORECASE)
 _RUN = re.compile(r"[^\w\s]+")
 _QUERY_TOKEN = re.compile(r"/?\w+(?:[/-]\w+)*")
+#: The first table of a plan page: its metadata panel (number, issuer, province, topics…). Indexed
+#: after the sentinel, not in place, so that excerpts come from the plan's text, not from the panel.
+_META_TABLE = re.compile(r"<table>(?:(?!</table>).)*?<td>\s*Số, ký hiệu\s*</td>.*?</table>", re.DOTALL)
+#: Function words a reader leaves out ("dân chủ cơ sở" for "dân chủ ở cơ sở"): a pair is also
+#: indexed across one or two of them, so the query's pairs still meet the text. Exact lowercase
+#: forms with their tones: "ở" is a function word, "ô" is not.
+FUNCTION_WORDS = frozenset({"ở", "và", "của", "các", "những", "cho", "với", "tại", "trong", "về", "là", "được", "để"})
+#: Kinds of page, in the order results are listed (the browser searches each in turn), with the
+#: label the filter shows. Values are slugs: Pagefind's filter attribute separates values by commas.
+KINDS = {
+    "ke-hoach": "Kế hoạch",
+    "van-ban": "Văn bản được trích dẫn",
+    "co-quan": "Cơ quan, đơn vị",
+    "khac": "Trang khác",
+}
+KIND_FILTER = "loai"
+
 #: First word of the hidden part of a page's indexed text; the browser cuts excerpts before it.
 SENTINEL = "⁂"
 
@@ -100,6 +132,46 @@ _fold_word = functools.lru_cache(maxsize=1 << 17)(fold)
 
 class SearchIndexError(Exception):
     """Pagefind could not index the site; ``str()`` says why (in English, for the log)."""
+
+
+@dataclass(frozen=True)
+class PageHint:
+    """What the built HTML does not say plainly and search needs: the page's kind (the results
+    list plans first, and the reader filters by kind) and the places it belongs to, including the
+    province it belongs to since the 1 July 2025 merger ("bac ninh" finds plans of former Bắc Giang)."""
+
+    kind: str
+    places: tuple[str, ...] = ()
+
+
+def _province_names(provinces: Mapping[Any, Mapping[str, Any]], province_id: str | None) -> list[str]:
+    """A province's name and its successors' names (data/provinces.csv ``successor``), in order."""
+    names: list[str] = []
+    seen: set[str] = set()
+    while province_id and province_id not in seen and province_id in provinces:
+        seen.add(province_id)
+        row = provinces[province_id]
+        if row.get("name"):
+            names.append(str(row["name"]))
+        province_id = row.get("successor")
+    return list(dict.fromkeys(names))
+
+
+def page_hints(corpus: Corpus) -> dict[str, PageHint]:
+    """Each plan, cited document and body page's :class:`PageHint`, by its file under the site root."""
+    provinces = corpus.by_id("provinces")
+    hints: dict[str, PageHint] = {}
+    for plan in corpus.published.get("plans", []):
+        places = [str(plan["place"])] if plan.get("place") else []
+        places += _province_names(provinces, plan.get("province"))
+        hints[sitemap.html_file(sitemap.plan_md(plan))] = PageHint("ke-hoach", tuple(dict.fromkeys(places)))
+    for directive in corpus.published.get("directives", []):
+        places = _province_names(provinces, directive.get("jurisdiction"))
+        hints[sitemap.html_file(sitemap.directive_md(directive["id"]))] = PageHint("van-ban", tuple(places))
+    for unit in corpus.published.get("units", []):
+        places = _province_names(provinces, unit.get("province"))
+        hints[sitemap.html_file(sitemap.unit_md(unit["id"]))] = PageHint("co-quan", tuple(places))
+    return hints
 
 
 def _is_number(token: str) -> bool:
@@ -125,8 +197,22 @@ def _pairs(text: str) -> list[str]:
     """
     out: list[str] = []
     for run in _RUN.split(text):
-        words = [_fold_word(w) for w in _WORD.findall(run)]
+        raw = _WORD.findall(run)
+        words = [_fold_word(w) for w in raw]
         out.extend(a + b for a, b in itertools.pairwise(words) if a.isalpha() and b.isalpha())
+        out.extend(_skip_pairs(raw, words))
+    return out
+
+
+def _skip_pairs(raw: list[str], words: list[str]) -> list[str]:
+    """Pairs across one or two :data:`FUNCTION_WORDS`: "dân chủ ở cơ sở" → chuco (and danchu…)."""
+    out: list[str] = []
+    for i, a in enumerate(words):
+        j = i + 1
+        while j < len(raw) and j - i <= 2 and raw[j].lower() in FUNCTION_WORDS:
+            j += 1
+            if j < len(words) and raw[j].lower() not in FUNCTION_WORDS and a.isalpha() and words[j].isalpha():
+                out.append(a + words[j])
     return out
 
 
@@ -171,13 +257,17 @@ def fold_query(text: str) -> str:
     return " ".join(dict.fromkeys([*pairs, *alone]))
 
 
-def prepare_html(page: str) -> str | None:
+def prepare_html(page: str, hint: PageHint | None = None) -> str | None:
     """The copy of a built page that Pagefind indexes, or ``None`` when it has no article.
 
     Marks the article as the indexed body, weights the title and the page's own number, drops
-    the heading permalinks ("¶"), and appends, hidden and after the word :data:`SENTINEL` (the
-    browser cuts excerpts there), the :func:`search_tokens` of the title and of the text.
+    the heading permalinks ("¶"), moves a plan's metadata panel after the text (its words stay
+    findable; excerpts come from the text), and appends, hidden and after the word
+    :data:`SENTINEL` (the browser cuts excerpts there), the :func:`search_tokens` of the title and
+    of the text. ``hint`` adds the page's kind (a Pagefind filter) and its places, weighted as the
+    title (a place name finds that place's pages first).
     """
+    hint = hint or PageHint("khac")
     start = _ARTICLE.search(page)
     if start is None:
         return None
@@ -185,6 +275,7 @@ def prepare_html(page: str) -> str | None:
     if end is None:
         return None
     body = _HEADERLINK.sub("", page[start.start() : end.start()])
+    body = _CELL_END.sub(r" \g<0>", body)  # Pagefind joins adjacent cells' words ("hànhKế")
     cut = _SEARCH_END.search(body)
     if cut is not None:
         body = body[: cut.start()]
@@ -197,15 +288,24 @@ def prepare_html(page: str) -> str | None:
             number_token(m.group()) for m in _NUMBER.finditer(_visible_text(cell)) if _is_number(m.group())
         ]
         body = _OWN_NUMBER.sub(rf'\1 data-pagefind-weight="{NUMBER_WEIGHT}"\2', body, count=1)
+    places = " . ".join(hint.places)
+    title_tokens += search_tokens(places)
     title_tokens = list(dict.fromkeys(title_tokens))
     counts = token_counts(_visible_text(body))
+    meta = _META_TABLE.search(body)
+    meta_text = ""
+    if meta is not None:
+        meta_text = " ".join(_visible_text(meta.group()).split())
+        body = body[: meta.start()] + "<table data-pagefind-ignore>" + body[meta.start() + len("<table>") :]
     for t in title_tokens:
         counts.pop(t, None)
     body = _H1.sub(f'<h1 data-pagefind-weight="{TITLE_WEIGHT}"', body, count=1)
     body = body.replace(start.group(), start.group() + " data-pagefind-body", 1)
+    kind = hint.kind if hint.kind in KINDS else "khac"
     hidden = (
-        f'<div hidden aria-hidden="true"><p>{SENTINEL}</p>'
-        f'<p data-pagefind-weight="{TITLE_WEIGHT}">{html.escape(" ".join(title_tokens))}</p>'
+        f'<div hidden aria-hidden="true" data-pagefind-filter="{KIND_FILTER}:{kind}"><p>{SENTINEL}</p>'
+        f"<p>{html.escape(meta_text)}</p>"
+        f'<p data-pagefind-weight="{TITLE_WEIGHT}">{html.escape(" ".join([places, *title_tokens]))}</p>'
         + "".join(
             f'<p data-pagefind-weight="{weight}">{html.escape(" ".join(group))}</p>'
             for weight, group in _by_frequency(counts)
@@ -240,10 +340,10 @@ def pagefind_binary() -> Path:
     return found
 
 
-def _prepare_file(job: tuple[Path, Path, Path]) -> bool:
-    site_dir, work, rel = job
+def _prepare_file(job: tuple[Path, Path, Path, PageHint | None]) -> bool:
+    site_dir, work, rel, hint = job
     try:
-        prepared = prepare_html((site_dir / rel).read_text(encoding="utf-8"))
+        prepared = prepare_html((site_dir / rel).read_text(encoding="utf-8"), hint)
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
     if prepared is None:
@@ -254,14 +354,18 @@ def _prepare_file(job: tuple[Path, Path, Path]) -> bool:
     return True
 
 
-def index_site(site_dir: Path) -> None:
+def index_site(site_dir: Path, hints: Mapping[str, PageHint] | None = None) -> None:
     """Write the Pagefind bundle for the built site in ``site_dir`` to ``site_dir/pagefind/``.
+
+    ``hints`` (:func:`page_hints`, by file under the site root) give pages their kind and places;
+    pages without one are of kind ``khac``.
 
     The pages are prepared (:func:`prepare_html`) in a temporary copy; ``site_dir`` gains only
     the ``pagefind/`` folder. Raises :class:`SearchIndexError` when there is nothing to index or
     Pagefind fails.
     """
     site_dir = Path(site_dir).resolve()
+    hints = hints or {}
     if not site_dir.is_dir():
         raise SearchIndexError(f"no built site at {site_dir}")
     binary = pagefind_binary()
@@ -269,7 +373,7 @@ def index_site(site_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="congkhai-search-") as tmp:
         work = Path(tmp) / "site"
         jobs = [
-            (site_dir, work, rel)
+            (site_dir, work, rel, hints.get(rel.as_posix()))
             for rel in (p.relative_to(site_dir) for p in sorted(site_dir.rglob("*.html")))
             if rel.as_posix() not in EXCLUDED
             and rel.parts[0] != BUNDLE

@@ -102,7 +102,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
             clean_generated(site_dir)
         with stage("search"):
             try:
-                search.index_site(site_dir)
+                search.index_site(site_dir, search.page_hints(validation))
             except search.SearchIndexError as exc:
                 raise BuildError(
                     f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}. Cài lại các gói bằng 'make setup' rồi dựng lại.",

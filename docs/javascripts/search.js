@@ -1,21 +1,34 @@
 /* Search in Vietnamese with Pagefind (the bundle is written to pagefind/ by congkhai/publish/search.py).
  *
- * Every page: a search box in the header that opens the search page (tim-kiem/?q=…).
- * The search page: the query is folded as congkhai.search.fold_query does — NFC, the look-alike
- * Ð → Đ, each number-and-symbol ("33/CT-TTg") joined into one token ("33ctttg"), and every two
- * adjacent syllables sent as their folded pair ("hoa giai" → "hoagiai"), with the words that are
- * in no pair; if that finds nothing, the words alone are tried. Pairs first, because Pagefind
- * fetches the index of every word a query word is a prefix of: the syllables of a common phrase
- * ("dân vận") are on every page and cost megabytes at national scale, their pair much less. Tone marks and đ are kept:
- * Pagefind ignores tone marks for Vietnamese, and the index holds a d-form of every đ word.
+ * Every page: a search box in the header that lists the first results as one types (and opens the
+ * search page, tim-kiem/?q=…, on Enter or without JavaScript). The search page: results as one
+ * types, a filter by kind, excerpts from the text with the typed words marked.
+ *
+ * The query is folded as congkhai.publish.search.fold_query does — NFC, the look-alike Ð → Đ, each
+ * number-and-symbol ("33/CT-TTg") joined into one token ("33ctttg"), and every two adjacent
+ * syllables sent as their folded pair ("hoa giai" → "hoagiai"), with the words that are in no
+ * pair; if that finds nothing, the words alone are tried, and then only pages where every typed
+ * syllable is a whole word are kept (Pagefind matches words as prefixes: "hoa" would match
+ * "hoạch"). Pairs first, because Pagefind fetches the index of every word a query word is a prefix
+ * of: the syllables of a common phrase ("dân vận") are on every page and cost megabytes at
+ * national scale, their pair much less. The index also holds pairs across function words ("dân
+ * chủ ở cơ sở" → "chuco"), so a reader who leaves out "ở" still finds the page.
+ *
+ * Results are listed by kind — plans, then cited documents, then bodies, then other pages — each
+ * kind in Pagefind's order (one search per kind, with the "loai" filter the indexer sets).
  * All URLs are relative to the site root that Material computes (__md_scope), so the site works
- * under a sub-path; nothing is fetched from another origin.
+ * under a sub-path; nothing is fetched from another origin. Every value put into HTML is escaped.
  */
 (function () {
   "use strict";
   var root = new URL(".", typeof __md_scope !== "undefined" ? __md_scope.href.replace(/\/?$/, "/") : location.href).href;
   var SENTINEL = "\u2042";
   var TOKEN = /\/?[\p{L}\p{N}_]+(?:[\/-][\p{L}\p{N}_]+)*/gu;
+  /* congkhai.publish.search.KINDS, in the order results are listed */
+  var KINDS = [["ke-hoach", "Kế hoạch"], ["van-ban", "Văn bản được trích dẫn"], ["co-quan", "Cơ quan, đơn vị"], ["khac", "Trang khác"]];
+  /* congkhai.publish.search.FUNCTION_WORDS: skipped between typed syllables when marking the text */
+  var FUNCTION_WORDS = ["ở", "và", "của", "các", "những", "cho", "với", "tại", "trong", "về", "là", "được", "để"];
+  var FALLBACK_CHECKED = 60;
 
   function nfc(s) { return s.normalize("NFC").replace(/\u00d0/g, "\u0110").replace(/\u00f0/g, "\u0111"); }
   function fold(s) {
@@ -24,6 +37,11 @@
   function isNumber(t) { return t.indexOf("/") >= 0 && /\p{N}/u.test(t) && /\p{L}/u.test(t); }
   function numberToken(t) { return fold(t).replace(/[^\p{L}\p{N}]/gu, ""); }
   function uniq(a) { return a.filter(function (x, i) { return a.indexOf(x) === i; }); }
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
+  }
+  function titleOf(d) { return (d.meta && d.meta.title) || d.url || ""; }
+  function kindLabel(k) { for (var i = 0; i < KINDS.length; i++) if (KINDS[i][0] === k) return KINDS[i][1]; return ""; }
 
   /* Returns [pairs and the words in no pair, words alone]. Mirrors congkhai.search.fold_query. */
   function foldQuery(text) {
@@ -38,121 +56,308 @@
   }
   window.congkhaiFoldQuery = foldQuery;
 
+  /* A word with its tone mark moved to the end: "hoà" and "hòa" (tone on another vowel) are the same. */
+  var TONES = /[\u0300\u0301\u0303\u0309\u0323]/g;
+  function toneKey(w) {
+    var s = nfc(w).toLowerCase().normalize("NFD");
+    return s.replace(TONES, "").replace(/[^\p{L}\p{N}\p{M}]/gu, "") + (s.match(TONES) || []).join("");
+  }
+  function wordKey(w) { return fold(w).replace(/[^\p{L}\p{N}]/gu, ""); }
+  /* The typed syllables and numbers: {f: folded, t: with its marks when the reader typed any}.
+   * A word typed with marks ("sở") matches only those marks ("sở", not "Số"); one typed
+   * without ("so") matches all. */
+  function terms(text) {
+    return (nfc(text).match(TOKEN) || []).map(function (w) {
+      if (isNumber(w)) return { f: numberToken(w), t: "", n: true };
+      var f = wordKey(w);
+      return { f: f, t: nfc(w).toLowerCase() === f ? "" : toneKey(w), n: /\p{N}/u.test(f) };
+    }).filter(function (x) { return x.f; });
+  }
+  function matches(key, tkey, term) {
+    if (term.n && term.f.length > 2) return key.indexOf(term.f) === 0;
+    return key === term.f && (!term.t || tkey === term.t);
+  }
+
+  var pagefind = null;
+  function load() {
+    if (!pagefind) {
+      pagefind = import(root + "pagefind/pagefind.js").then(function (pf) {
+        return pf.options({ baseUrl: new URL(root).pathname, ranking: { pageLength: 0.1 } }).then(function () { return pf; });
+      });
+    }
+    return pagefind;
+  }
+
+  /* Every typed syllable is a whole word of the page (its text, hidden part included). */
+  function hasEveryTerm(data, ts) {
+    var keys = data.content.split(/\s+/).map(wordKey);
+    return ts.every(function (t) { return keys.some(function (k) { return matches(k, "", { f: t.f, t: "", n: t.n }); }); });
+  }
+
+  /* One search: {results: [Pagefind result, kind], counts: {kind: n}}, plans first, one result per page. */
+  function search(text) {
+    var q = foldQuery(text), ts = terms(text);
+    return load().then(function (pf) {
+      function byKind(query) {
+        return Promise.all(KINDS.map(function (k) {
+          var f = {}; f.loai = k[0];
+          return pf.search(query, { filters: f });
+        })).then(function (rs) {
+          var seen = {}, out = [];
+          rs.forEach(function (r, i) {
+            r.results.forEach(function (res) {
+              if (!seen[res.id]) { seen[res.id] = true; out.push({ result: res, kind: KINDS[i][0] }); }
+            });
+          });
+          return out;
+        });
+      }
+      return byKind(q[0]).then(function (found) {
+        if (found.length || q[0] === q[1]) return found;
+        return byKind(q[1]).then(function (loose) {
+          loose = loose.slice(0, FALLBACK_CHECKED);
+          return Promise.all(loose.map(function (x) { return x.result.data(); })).then(function (datas) {
+            return loose.filter(function (x, i) { x.data = datas[i]; return hasEveryTerm(datas[i], ts); });
+          });
+        });
+      });
+    }).then(function (found) {
+      var counts = {};
+      found.forEach(function (x) { counts[x.kind] = (counts[x.kind] || 0) + 1; });
+      return { results: found, counts: counts, terms: ts };
+    });
+  }
+  function dataOf(x) { return x.data ? Promise.resolve(x.data) : x.result.data().then(function (d) { x.data = d; return d; }); }
+
+  /* An excerpt of the page's text (before the hidden part) around the typed words, marked.
+   * A run of the typed syllables in order (function words between them allowed) is marked as a
+   * whole and preferred; otherwise the window with the most typed words is shown. */
+  function excerpt(data, ts, size, onlyIfFound) {
+    var words = data.content.split(/\s+/).filter(Boolean);
+    var cut = words.indexOf(SENTINEL);
+    if (cut < 0) cut = words.length;
+    words = words.slice(0, cut);
+    /* the title is shown above the excerpt: start after it when the text says the words too */
+    var title = (titleOf(data) || "").split(/\s+/).filter(Boolean);
+    var skip = title.length && title.length < words.length && title.every(function (t, i) { return t === words[i]; });
+    if (skip) {
+      var rest = excerpt({ content: words.slice(title.length).join(" "), meta: {} }, ts, size, true);
+      if (rest !== null) return rest;
+    }
+    var keys = words.map(wordKey), tkeys = words.map(toneKey);
+    function hit(i, term) { return matches(keys[i], tkeys[i], term); }
+    var marked = [], first = -1;
+    if (ts.length > 1) {
+      for (var i = 0; i < keys.length; i++) {
+        if (!hit(i, ts[0])) continue;
+        var j = i, k = 1, skipped = 0;
+        while (k < ts.length && j + 1 < keys.length) {
+          if (hit(j + 1, ts[k])) { j++; k++; skipped = 0; }
+          else if (FUNCTION_WORDS.indexOf(nfc(words[j + 1]).toLowerCase()) >= 0 && skipped < 2) { j++; skipped++; }
+          else break;
+        }
+        if (k === ts.length) {
+          if (first < 0) first = i;
+          for (var m = i; m <= j; m++) marked[m] = true;
+          i = j;
+        }
+      }
+    }
+    if (first < 0) {
+      var best = -1, bestStart = 0;
+      for (var s = 0; s < Math.max(1, keys.length - size + 1); s++) {
+        var got = {};
+        for (var t = s; t < Math.min(keys.length, s + size); t++) {
+          ts.forEach(function (term, x) { if (hit(t, term)) got[x] = true; });
+        }
+        var n = Object.keys(got).length;
+        if (n > best) { best = n; bestStart = s; }
+      }
+      for (var u = 0; u < keys.length; u++) {
+        if (ts.some(function (term) { return hit(u, term); })) { marked[u] = true; if (first < 0 && u >= bestStart) first = u; }
+      }
+      if (best <= 0) { if (onlyIfFound) return null; first = 0; }
+    }
+    var start = Math.max(0, Math.min(first - Math.floor(size / 3), keys.length - size));
+    var end = Math.min(keys.length, start + size);
+    var parts = [];
+    for (var w = start; w < end; w++) {
+      var word = escapeHtml(words[w]);
+      if (marked[w] && (w === start || !marked[w - 1])) word = "<mark>" + word;
+      if (marked[w] && (w + 1 === end || !marked[w + 1])) word += "</mark>";
+      parts.push(word);
+    }
+    var html = parts.join(" ");
+    return (start > 0 ? "… " : "") + html.replace(/ {2,}/g, " ") + (end < keys.length ? " …" : "");
+  }
+  window.congkhaiExcerpt = function (content, text, size) { return excerpt({ content: content }, terms(text), size || 30); };
+
+  /* The header box: the first results as one types, under the box. */
   function headerBox() {
     var nav = document.querySelector(".md-header__inner");
     if (!nav || document.getElementById("ck-header-search")) return;
     var form = document.createElement("form");
     form.id = "ck-header-search";
+    form.className = "ck-header-search";
     form.setAttribute("role", "search");
     form.action = root + "tim-kiem/";
-    form.style.cssText = "margin:0 .4rem;display:flex;align-items:center";
     var input = document.createElement("input");
     input.type = "search";
     input.name = "q";
     input.placeholder = "Tìm kiếm";
+    input.autocomplete = "off";
     input.setAttribute("aria-label", "Tìm kiếm kế hoạch, văn bản");
-    input.style.cssText = "width:9rem;max-width:40vw;padding:.2rem .4rem;border:0;border-radius:.1rem;font:inherit;color:#000;background:#fff";
+    input.setAttribute("aria-controls", "ck-header-results");
+    var panel = document.createElement("div");
+    panel.id = "ck-header-results";
+    panel.className = "ck-header-results";
+    panel.hidden = true;
     form.appendChild(input);
-    var source = nav.querySelector(".md-header__source");
-    nav.insertBefore(form, source);
-  }
+    form.appendChild(panel);
+    nav.insertBefore(form, nav.querySelector(".md-header__source"));
 
-  function escapeHtml(s) {
-    return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
-  }
-
-  /* Pagefind's excerpt may come from the hidden tokens after the sentinel; build it from the text.
-   * A match on a pair is located among the hidden tokens, so the typed words are looked for in
-   * the text itself (folded) when Pagefind located nothing there. */
-  function excerpt(data, terms) {
-    var words = data.content.split(/[\r\n\s]+/g);
-    var cut = words.indexOf(SENTINEL);
-    if (cut < 0) cut = words.length;
-    var hits = (data.locations || []).filter(function (l) { return l < cut; });
-    if (!hits.length && terms.length) {
-      for (var k = 0; k < cut; k++) {
-        if (terms.indexOf(fold(words[k]).replace(/[^\p{L}\p{N}]/gu, "")) >= 0) hits.push(k);
-      }
+    var timer = null, serial = 0;
+    function close() { panel.hidden = true; }
+    function show(text) {
+      var mine = ++serial;
+      if (!text.trim()) { panel.innerHTML = ""; close(); return; }
+      search(text).then(function (r) {
+        var top = r.results.slice(0, 6);
+        return Promise.all(top.map(dataOf)).then(function (datas) {
+          if (mine !== serial) return;
+          var all = root + "tim-kiem/?q=" + encodeURIComponent(text);
+          var html = '<p class="ck-header-status" role="status">' +
+            (r.results.length ? r.results.length + " kết quả" : "Không tìm thấy kết quả cho “" + escapeHtml(text) + "”") + "</p>";
+          if (top.length) {
+            html += "<ul>" + datas.map(function (d, i) {
+              return '<li><a href="' + escapeHtml(d.url) + '"><span class="ck-kind">' + escapeHtml(kindLabel(top[i].kind)) +
+                "</span> " + escapeHtml(titleOf(d)) + "</a></li>";
+            }).join("") + "</ul>";
+          }
+          html += '<p><a class="ck-header-all" href="' + escapeHtml(all) + '">Xem tất cả kết quả</a></p>';
+          panel.innerHTML = html;
+          panel.hidden = false;
+        });
+      }).catch(function (e) {
+        if (mine !== serial) return;
+        panel.innerHTML = '<p role="status">Không tải được chỉ mục tìm kiếm.</p>';
+        panel.hidden = false;
+        if (window.console) console.error(e);
+      });
     }
-    var start = hits.length ? Math.max(0, Math.min(hits[0] - 10, cut - 30)) : 0;
-    var out = [];
-    for (var i = start; i < Math.min(cut, start + 30); i++) {
-      var w = escapeHtml(words[i]);
-      out.push(hits.indexOf(i) >= 0 ? "<mark>" + w + "</mark>" : w);
-    }
-    return (start > 0 ? "… " : "") + out.join(" ") + (start + 30 < cut ? " …" : "");
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { show(input.value); }, 200);
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown" && !panel.hidden) {
+        var first = panel.querySelector("a");
+        if (first) { ev.preventDefault(); first.focus(); }
+      } else if (ev.key === "Escape") { close(); }
+    });
+    panel.addEventListener("keydown", function (ev) {
+      var links = Array.prototype.slice.call(panel.querySelectorAll("a"));
+      var i = links.indexOf(document.activeElement);
+      if (ev.key === "ArrowDown" && i + 1 < links.length) { ev.preventDefault(); links[i + 1].focus(); }
+      else if (ev.key === "ArrowUp") { ev.preventDefault(); (i > 0 ? links[i - 1] : input).focus(); }
+      else if (ev.key === "Escape") { close(); input.focus(); }
+    });
+    document.addEventListener("click", function (ev) { if (!form.contains(ev.target)) close(); });
+    input.addEventListener("focus", function () { if (panel.innerHTML && input.value.trim()) { panel.hidden = false; } });
   }
 
+  /* The search page: results as one types, filter by kind, "more" in tens. */
   function searchPage() {
     var form = document.getElementById("ck-search");
     if (!form) return;
     var input = document.getElementById("ck-q");
     var status = document.getElementById("ck-status");
+    var filters = document.getElementById("ck-filters");
     var list = document.getElementById("ck-results");
     var more = document.getElementById("ck-more");
-    var pagefind = null, results = [], shown = 0, serial = 0, terms = [];
+    var found = null, kind = "", shown = 0, serial = 0, last = null;
 
-    function load() {
-      if (!pagefind) {
-        pagefind = import(root + "pagefind/pagefind.js").then(function (pf) {
-          return pf.options({ baseUrl: new URL(root).pathname, ranking: { pageLength: 0.1 } }).then(function () { return pf; });
-        });
-      }
-      return pagefind;
-    }
+    function visible() { return found.results.filter(function (x) { return !kind || x.kind === kind; }); }
 
     function showMore() {
-      var batch = results.slice(shown, shown + 10);
+      var mine = serial;
+      var all = visible();
+      var batch = all.slice(shown, shown + 10);
       shown += batch.length;
-      more.hidden = shown >= results.length;
-      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (items) {
-        items.forEach(function (d) {
+      more.hidden = shown >= all.length;
+      return Promise.all(batch.map(dataOf)).then(function (datas) {
+        if (mine !== serial) return;
+        datas.forEach(function (d, i) {
           var li = document.createElement("li");
           li.className = "ck-result";
-          var title = (d.meta && d.meta.title) || d.url;
-          li.innerHTML = '<a href="' + escapeHtml(d.url) + '">' + escapeHtml(title) + "</a><p>" + excerpt(d, terms) + "</p>";
+          li.innerHTML = '<span class="ck-kind">' + escapeHtml(kindLabel(batch[i].kind)) + '</span> <a href="' + escapeHtml(d.url) + '">' +
+            escapeHtml(titleOf(d)) + "</a><p>" + excerpt(d, found.terms, 30) + "</p>";
           list.appendChild(li);
         });
       });
     }
 
+    function drawFilters() {
+      if (!found || !found.results.length) { filters.hidden = true; filters.innerHTML = ""; return; }
+      var opts = [["", "Tất cả", found.results.length]].concat(KINDS.filter(function (k) { return found.counts[k[0]]; }).map(function (k) { return [k[0], k[1], found.counts[k[0]]]; }));
+      filters.innerHTML = '<legend class="ck-visually-hidden">Lọc theo loại</legend>' + opts.map(function (o) {
+        return '<label><input type="radio" name="ck-kind" value="' + escapeHtml(o[0]) + '"' + (o[0] === kind ? " checked" : "") + "> " +
+          escapeHtml(o[1]) + " (" + o[2] + ")</label>";
+      }).join("");
+      filters.hidden = false;
+    }
+
+    function redraw() {
+      serial++;
+      list.innerHTML = "";
+      shown = 0;
+      drawFilters();
+      return showMore();
+    }
+
     function run(text) {
+      if (text === last) return Promise.resolve();
+      last = text;
       var mine = ++serial;
       list.innerHTML = "";
       more.hidden = true;
-      results = [];
+      found = null;
       shown = 0;
+      kind = "";
+      drawFilters();
       if (!text.trim()) { status.textContent = ""; return Promise.resolve(); }
-      var q = foldQuery(text);
-      terms = q[1].split(" ").map(function (w) { return fold(w).replace(/[^\p{L}\p{N}]/gu, ""); }).filter(Boolean);
       status.textContent = "Đang tìm…";
-      return load().then(function (pf) {
-        return pf.search(q[0]).then(function (r) {
-          return r.results.length || q[0] === q[1] ? r : pf.search(q[1]);
-        });
-      }).then(function (r) {
+      return search(text).then(function (r) {
         if (mine !== serial) return;
-        results = r.results;
-        status.textContent = results.length ? results.length + " kết quả cho “" + text + "”" : "Không tìm thấy kết quả cho “" + text + "”";
-        return showMore();
+        found = r;
+        status.textContent = r.results.length ? r.results.length + " kết quả cho “" + text + "”" : "Không tìm thấy kết quả cho “" + text + "”";
+        return redraw();
       }).catch(function (e) {
+        if (mine !== serial) return;
         status.textContent = "Không tải được chỉ mục tìm kiếm.";
         if (window.console) console.error(e);
       });
     }
 
     more.addEventListener("click", function () { showMore(); });
-    form.addEventListener("submit", function (ev) {
-      ev.preventDefault();
-      var url = new URL(location.href);
-      url.searchParams.set("q", input.value);
-      history.replaceState(null, "", url);
-      run(input.value);
+    filters.addEventListener("change", function (ev) {
+      if (ev.target && ev.target.name === "ck-kind") { kind = ev.target.value; redraw(); }
     });
     var timer = null;
+    function remember() {
+      var url = new URL(location.href);
+      if (input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
+      history.replaceState(null, "", url);
+    }
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      clearTimeout(timer);
+      remember();
+      run(input.value);
+    });
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { run(input.value); }, 250);
+      timer = setTimeout(function () { remember(); run(input.value); }, 250);
     });
     var initial = new URL(location.href).searchParams.get("q");
     if (initial) { input.value = initial; run(initial); }

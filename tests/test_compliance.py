@@ -405,7 +405,10 @@ def test_pages_escape_text() -> None:
         '<td class="ck-title" data-label="Cơ quan ban hành">Ủy ban nhân dân huyện B</td>'
         '<td class="ck-nowrap" data-label="Năm">2024</td>' in comp
     )
-    assert '<td class="ck-wide" data-label="Kế hoạch trễ hạn"><a href="../../plans/tinh-c/huyen-b-2024-12-kh-ubnd/">' in comp
+    assert (
+        '<td class="ck-wide" data-label="Kế hoạch trễ hạn"><a href="../../plans/tinh-c/huyen-b-2024-12-kh-ubnd/">'
+        in comp
+    )
     # codes are for data files; a reader sees words (rule titles, confidence in words)
     assert "cap-xa" not in comp and "[secondary]" not in comp and "(theo nguồn thứ cấp)" in comp
     assert "Ngày ban hành chỉ ghi tháng hoặc năm" in comp

@@ -97,9 +97,9 @@ def test_unit_page_links_its_long_lists(listing):
     assert f"Nhiệm vụ chủ trì ({led})" in page
     assert led > Listing.UNIT_SECTION_ROWS  # shown in part, the whole on its own pages
     assert page.count('<td class="ck-title"') <= 1 + 2 * Listing.UNIT_SECTION_ROWS
-    assert f"<a href=\"chu-tri/\">Xem tất cả {led} nhiệm vụ</a>" in page
+    assert f'<a href="chu-tri/">Xem tất cả {led} nhiệm vụ</a>' in page
     full = list_pages(pages, f"units/{unit}/chu-tri.md")
-    assert sum(p.count("<td class=\"ck-title\"") for p in full) == led
+    assert sum(p.count('<td class="ck-title"') for p in full) == led
 
 
 def test_by_year_and_province(listing):

@@ -29,8 +29,6 @@ MONITORING = "theo-doi.md"
 STATS = "thong-ke.md"
 DIRECTORY = "cong-khai/danh-muc.md"
 COMPLIANCE = "cong-khai/tuan-thu.md"
-#: The compliance page's per-issuer table in full, when it is longer than that page shows.
-COMPLIANCE_BY_ISSUER = "cong-khai/tuan-thu/theo-co-quan.md"
 DATA = "data/index.md"
 DICTIONARY = "data/tu-dien.md"
 # --- generated files served as they are ---------------------------------------------------------
@@ -142,6 +140,11 @@ def unit_list_md(unit_id: str, which: str) -> str:
     """The full list ``which`` (:data:`UNIT_LISTS`) of a body: ``units/<id>/chu-tri.md``."""
     assert which in UNIT_LISTS, which
     return f"units/{unit_id}/{which}.md"
+
+
+def compliance_by_issuer_md() -> str:
+    """The compliance page's per-issuer table in full: generated only when it is longer than that page shows."""
+    return "cong-khai/tuan-thu/theo-co-quan.md"
 
 
 def plans_year_md(year: str) -> str:

@@ -105,7 +105,7 @@ def compliance_pages(
     page: str = sitemap.COMPLIANCE,
 ) -> dict[str, str]:
     """The compliance page, and the whole per-issuer table on pages of its own when it is longer than
-    the page shows (``sitemap.COMPLIANCE_BY_ISSUER``)."""
+    the page shows (``sitemap.compliance_by_issuer_md()``)."""
     section_rows = cards.PER_PAGE
     extra: dict[str, str] = {}
     plan_by_id = {str(p["id"]): p for p in plans}
@@ -212,7 +212,7 @@ def compliance_pages(
     ]
     noun = "dòng (cơ quan ban hành, năm)"
     if len(table) > section_rows:
-        full = sitemap.COMPLIANCE_BY_ISSUER
+        full = sitemap.compliance_by_issuer_md()
         heading = "Tuân thủ thời hạn công khai theo cơ quan ban hành và năm"
 
         parts = cards.chunks(group_keys)
@@ -347,13 +347,13 @@ def directory_pages(
     title = "Danh mục thông tin phải công khai"
     columns = [
         Column("Tên văn bản", kind="title"),
-        Column("STT", kind="nowrap"),
-        Column("Số, ký hiệu", kind="nowrap"),
+        Column("STT"),
+        Column("Số, ký hiệu"),
         Column("Ngày ban hành", kind="nowrap"),
         Column("Hình thức công khai"),
         Column("Thời điểm, thời hạn công khai", kind="wide"),
-        Column("Thời hạn niêm yết", kind="nowrap"),
-        Column("Đăng trên trang", kind="nowrap"),
+        Column("Thời hạn niêm yết"),
+        Column("Đăng trên trang"),
     ]
     numbered = list(enumerate(rows, 1))
 

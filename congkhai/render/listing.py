@@ -450,7 +450,7 @@ class Listing:
         u = self.units[unit_id]
         name = str(u["name"])
         lines = [
-            front_matter({"title": name}),
+            front_matter({"title": name, "hide": ["toc"]}),
             f"# {h(name)}\n",
             "| Thông tin | Giá trị |",
             "|---|---|",

@@ -143,3 +143,10 @@ def test_values_are_escaped(listing):
     plans = [dict(rows["plans"][0], title='<img src=x onerror="alert(1)">'), *rows["plans"][1:]]
     page = Listing(lst.model, {**rows, "plans": plans}).pages()["plans/index.md"]  # the shared rows stay intact
     assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
+def test_page_note_separates_thousands_in_numbers_only():
+    assert cards.page_note(1, 1, 4, "kế hoạch trích dẫn văn bản này, theo ngày") == (
+        "4 kế hoạch trích dẫn văn bản này, theo ngày"
+    )
+    assert cards.page_note(101, 120, 12000, "nhiệm vụ") == "Trang 101/120: nhiệm vụ 10.001–10.100 trong 12.000"

@@ -141,11 +141,14 @@ def paged(
 def page_note(number: int, count: int, total: int, noun: str, per_page: int | None = None) -> str:
     """The caption of one page of a list: what part of the whole it shows (Vietnamese)."""
     per_page = per_page or PER_PAGE
+
+    def n(value: int) -> str:  # 10.000: the Vietnamese thousands separator, numbers only
+        return f"{value:,}".replace(",", ".")
+
     if count <= 1:
-        return f"{total:,} {noun}".replace(",", ".")
-    start = (number - 1) * per_page + 1
-    end = min(total, number * per_page)
-    return f"Trang {number}/{count}: {noun} {start:,}–{end:,} trong {total:,}".replace(",", ".")
+        return f"{n(total)} {noun}"
+    start, end = (number - 1) * per_page + 1, min(total, number * per_page)
+    return f"Trang {number}/{count}: {noun} {n(start)}–{n(end)} trong {n(total)}"
 
 
 def continuation(number: int) -> str:

@@ -100,6 +100,28 @@ def size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
 
+#: Issue 12: no page of the site may be larger than this (uncompressed), whatever the corpus — a
+#: phone on a slow connection does not open a 40 MB list.
+PAGE_LIMIT_BYTES = 1_000_000
+
+
+def largest_pages(site: Path, count: int = 5) -> dict[str, Any]:
+    """The largest HTML pages of a built site (uncompressed bytes), biggest first, and the largest.
+
+    Judged against :data:`PAGE_LIMIT_BYTES` by :func:`targets`; the few next ones show which kind
+    of page would be the next to outgrow the limit.
+    """
+    found = ((f.stat().st_size, f.relative_to(site).as_posix()) for f in site.rglob("*.html"))
+    files = sorted(found, key=lambda x: (-x[0], x[1]))[:count]
+    top = files[0] if files else (0, "")
+    return {
+        "path": top[1],
+        "bytes": top[0],
+        "mib": round(top[0] / 2**20, 2),
+        "top": [{"path": p, "bytes": b} for b, p in files],
+    }
+
+
 def stock_config(root: Path, docs: Path, out: Path) -> Path:
     """Our mkdocs.yml reduced to stock Material: same nav, not_in_nav and Markdown extensions."""
     text = (root / "mkdocs.yml").read_text(encoding="utf-8").replace('!ENV [SITE_URL, ""]', '""')
@@ -194,8 +216,7 @@ def bench_one(n: int, timeout: float, keep: Path | None) -> dict[str, Any]:
             res["hugo"] = run(
                 "hugo", [hugo, "--quiet", "-s", str(hs), "-d", str(tmp / "hugo" / "public")], timeout, env
             )
-        largest = max(((f.stat().st_size, f) for f in site.rglob("*.html")), default=(0, site))
-        checks["largest_page"] = {"path": str(largest[1].relative_to(site)), "mib": round(largest[0] / 2**20, 2)}
+        checks["largest_page"] = largest_pages(site)
         sizes = {
             "plans_mib": size(root / "docs" / "plans") / 2**20,
             "datasets_mib": size(tmp / "ds") / 2**20,
@@ -337,6 +358,15 @@ def targets(runs: list[dict[str, Any]]) -> list[tuple[str, str, bool | None]]:
                 )
     peak = max((m.get("peak_rss_mib") or 0) for m in res.values() if "stock" not in str(m.get("cmd")))
     out.append((f"peak memory at N={big['n']} < 4 GB (our commands)", f"{peak:.0f} MiB", peak < 4096))
+    page = big.get("checks", {}).get("largest_page")
+    if isinstance(page, dict) and "bytes" in page:
+        out.append(
+            (
+                f"largest HTML page at N={big['n']} ≤ {PAGE_LIMIT_BYTES / 1e6:.0f} MB (uncompressed)",
+                f"{page['bytes'] / 1e6:.2f} MB ({page['path']})",
+                page["bytes"] <= PAGE_LIMIT_BYTES,
+            )
+        )
     search = big.get("checks", {}).get("search")
     if isinstance(search, list) and search:
         worst = max(x["bytes"] for x in search)

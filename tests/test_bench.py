@@ -58,3 +58,22 @@ def test_chart_draws_one_line_per_measured_step():
     labels = [t.text for t in svg.findall("s:text", ns)]
     assert {"build_cold", "stock_mkdocs", "hugo", "10,000"} <= set(labels)
     assert "| 10000 | build_cold | 400.00 |" in table(runs)
+
+
+def test_largest_pages_measures_html_and_the_limit_is_judged(tmp_path):
+    from devtools.bench import PAGE_LIMIT_BYTES, largest_pages
+
+    (tmp_path / "tasks" / "trang-2").mkdir(parents=True)
+    (tmp_path / "index.html").write_bytes(b"x" * 10)
+    (tmp_path / "tasks" / "trang-2" / "index.html").write_bytes(b"x" * 300)
+    (tmp_path / "data.json").write_bytes(b"x" * 5000)  # not a page
+    got = largest_pages(tmp_path)
+    assert (got["path"], got["bytes"]) == ("tasks/trang-2/index.html", 300)
+    assert [p["path"] for p in got["top"]] == ["tasks/trang-2/index.html", "index.html"]
+
+    def verdict(size: int) -> bool | None:
+        run = _run(1000, validate_one=1.0)
+        run["checks"] = {"largest_page": {"path": "theo-doi/index.html", "bytes": size}}
+        return next(ok for name, _, ok in targets([run]) if name.startswith("largest HTML page"))
+
+    assert verdict(PAGE_LIMIT_BYTES) is True and verdict(PAGE_LIMIT_BYTES + 1) is False

@@ -96,6 +96,20 @@ def rel(from_md: str, to_md: str) -> str:
     return out + "/" if target.endswith("/") else out
 
 
+def list_page_md(first: str, number: int) -> str:
+    """Page ``number`` (from 1) of a list split into pages whose first page is ``first``.
+
+    The first page keeps its address; the others sit beside it: ``plans/index.md`` →
+    ``plans/trang-2.md``, ``directives/<id>.md`` → ``directives/<id>/trang-2.md`` (a folder of its
+    own, so no later page can take the address of another page).
+    """
+    if number <= 1:
+        return first
+    stem = first.removesuffix(".md")
+    folder = stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/"
+    return f"{folder}trang-{number}.md"
+
+
 def plan_md(plan: Mapping[str, Any]) -> str:
     """A plan's page: ``plans/<province>/<id>.md``."""
     return f"plans/{plan.get('province') or NO_PROVINCE}/{plan['id']}.md"
@@ -116,6 +130,31 @@ def directive_path(directive_id: str) -> str:
 
 def unit_md(unit_id: str) -> str:
     return f"units/{unit_id}.md"
+
+
+#: A body's long lists, each on pages of its own when it outgrows its section of the body's page.
+UNIT_LISTS = ("ke-hoach", "chu-tri", "phoi-hop")
+
+
+def unit_list_md(unit_id: str, which: str) -> str:
+    """The full list ``which`` (:data:`UNIT_LISTS`) of a body: ``units/<id>/chu-tri.md``."""
+    assert which in UNIT_LISTS, which
+    return f"units/{unit_id}/{which}.md"
+
+
+def compliance_by_issuer_md() -> str:
+    """The compliance page's per-issuer table in full: generated only when it is longer than that page shows."""
+    return "cong-khai/tuan-thu/theo-co-quan.md"
+
+
+def plans_year_md(year: str) -> str:
+    """The plans issued in ``year`` (``khong-ghi`` for plans without a date): ``plans/theo-nam/2024.md``."""
+    return f"plans/theo-nam/{year}.md"
+
+
+def plans_province_md(province_id: str) -> str:
+    """The plans of one province (:data:`NO_PROVINCE` for the central level): ``plans/theo-tinh/<id>.md``."""
+    return f"plans/theo-tinh/{province_id}.md"
 
 
 #: One plan's own downloads, relative to ``data/``.

@@ -1,47 +1,27 @@
 """Generated index pages: one per cited document and per body, plans by year and by province,
 and the plan and task lists that readers filter and sort in the browser (no server needed).
 
-Lists are HTML tables inside the Markdown (every value escaped) so that rows can carry the data
-attributes ``javascripts/tables.js`` filters on; without JavaScript they are plain full tables.
+Lists are HTML tables inside the Markdown (every value escaped, written by :mod:`.cards`) so that
+rows can carry the data attributes ``javascripts/tables.js`` filters on, and cells their column
+names for the card layout on a phone; without JavaScript they are plain tables. Every list is cut
+into pages of :data:`.cards.PER_PAGE` rows, so no page grows with the corpus.
 """
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from ..model import sitemap
 from ..model.schemas import Model
-from ..model.sitemap import directive_md, plan_md, rel, unit_md
+from ..model.sitemap import directive_md, plan_md, plans_province_md, plans_year_md, rel, unit_list_md, unit_md
 from ..model.urls import safe_url
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata
+from .cards import Column, continuation, h, page_note, paged, pager, table
 from .markdown import SEARCH_END, front_matter
-
-
-def h(value: Any) -> str:
-    return "" if value is None else html.escape(str(value), quote=True)
-
-
-def html_table(
-    columns: list[tuple[str, str]], rows: Iterable[tuple[dict[str, str], list[str]]], table_id: str, caption: str
-) -> str:
-    """An HTML table; ``columns`` are (header, data key for filtering or ""), cells already safe HTML."""
-    head = "".join(
-        f'<th scope="col"{f" data-filter={chr(34)}{key}{chr(34)}" if key else ""}>{h(label)}</th>'
-        for label, key in columns
-    )
-    body = []
-    for attrs, cells in rows:
-        data = "".join(f' data-{k}="{h(v)}"' for k, v in sorted(attrs.items()))
-        body.append(f"<tr{data}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    return (
-        f'<div class="ck-table" id="{h(table_id)}">\n<table>\n<caption>{h(caption)}</caption>\n'
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n</div>\n"
-    )
 
 
 class Listing:
@@ -94,13 +74,15 @@ class Listing:
         return f"{kind} {number}" if number else str(d.get("name") or d.get("title") or d["id"])
 
     def pages(self) -> dict[str, str]:
-        out: dict[str, str] = {sitemap.PLANS: self.plan_list(), sitemap.TASKS: self.task_list()}
-        out[sitemap.PLANS_BY_YEAR] = self.by_year()
-        out[sitemap.PLANS_BY_PROVINCE] = self.by_province()
-        out[sitemap.DIRECTIVES] = self.directive_index()
-        out.update({directive_md(d): self.directive_page(d) for d in self.directives})
-        out[sitemap.UNITS] = self.unit_index()
-        out.update({unit_md(u): self.unit_page(u) for u in self.used_units()})
+        out: dict[str, str] = {**self.plan_list(), **self.task_list()}
+        out.update(self.by_year())
+        out.update(self.by_province())
+        out.update(self.directive_index())
+        for d in self.directives:
+            out.update(self.directive_page(d))
+        out.update(self.unit_index())
+        for u in self.used_units():
+            out.update(self.unit_page(u))
         return out
 
     def used_units(self) -> list[str]:
@@ -115,172 +97,241 @@ class Listing:
                 used.add(unit)
         return sorted(u for u in used if u in self.units)
 
+    # -- one list page -------------------------------------------------------------------
+
+    def list_pages(
+        self,
+        first: str,
+        title: str,
+        intro: str,
+        items: Sequence[Any],
+        row: Any,
+        columns: Sequence[Column],
+        table_id: str,
+        noun: str,
+        keys: str = "",
+    ) -> dict[str, str]:
+        """A list on pages of at most ``cards.PER_PAGE`` rows: heading, intro, filters, table, pager.
+
+        ``row(here, item)`` gives a row's filter attributes and cells; the intro (safe Markdown)
+        is on the first page only, and the later pages are cut from search (:func:`cards.continuation`).
+        """
+
+        def render(here: str, part: Sequence[Any], number: int, count: int) -> str:
+            heading = title if number == 1 else f"{title} — trang {number}"
+            nav = pager(first, number, count)
+            out = front_matter({"title": heading, "hide": ["toc"]}) + continuation(number) + f"\n# {h(heading)}\n\n"
+            out += intro + "\n\n" if number == 1 and intro else ""
+            if keys:
+                out += f'<div class="ck-filters" data-for="{h(table_id)}" data-keys="{h(keys)}"></div>\n\n'
+            caption = page_note(number, count, len(items), noun)
+            return out + table(columns, (row(here, x) for x in part), table_id, caption) + nav
+
+        return paged(first, items, render)
+
     # -- plan and task lists -------------------------------------------------------------
 
-    def _plan_rows(self, here: str, plans: list[Row]) -> list[tuple[dict[str, str], list[str]]]:
-        out = []
-        for p in plans:
-            province = self.provinces.get(p.get("province") or "", {}).get("name", "")
-            issuers = self.issuers.get(p["id"], [])
-            attrs = {
-                "type": self.label("doc_type", p["doc_type"]),
-                "year": str(p.get("issue_year") or "Không ghi"),
-                "issuer": "; ".join(self.unit_name(u) for u in issuers),
-                "level": self.label("issuer_level", p["issuer_level"]),
-                "province": province,
-                "status": self.label("plan_status", p["status"]),
-                "sort-date": str(p.get("issue_date") or ""),
-            }
-            out.append(
-                (
-                    attrs,
-                    [
-                        h(date_vi(p.get("issue_date"))),
-                        h(p.get("number_symbol") or ""),
-                        self.plan_link(here, p),
-                        "<br>".join(self.unit_link(here, u) for u in issuers),
-                        h(attrs["level"]),
-                        h(province),
-                        h(attrs["status"]),
-                    ],
-                )
-            )
-        return out
+    PLAN_COLUMNS = (
+        Column("Trích yếu", kind="title"),
+        Column("Số, ký hiệu", kind="nowrap"),
+        Column("Ngày ban hành", kind="nowrap", sort="sort-date"),
+        Column("Cơ quan ban hành", "issuer"),
+        Column("Cấp", "level"),
+        Column("Tỉnh, thành phố", "province"),
+        Column("Tình trạng", "status"),
+    )
 
-    def plan_list(self) -> str:
-        here = sitemap.PLANS
-        plans = sorted(self.plans.values(), key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
-        columns = [
-            ("Ngày ban hành", ""),
-            ("Số, ký hiệu", ""),
-            ("Trích yếu", ""),
-            ("Cơ quan ban hành", "issuer"),
-            ("Cấp", "level"),
-            ("Tỉnh, thành phố", "province"),
-            ("Tình trạng", "status"),
+    def plan_row(self, here: str, p: Row) -> tuple[dict[str, str], list[str]]:
+        """A plan in a list: the title (the link) first, then number, date, issuer, level, place, status."""
+        province = self.provinces.get(p.get("province") or "", {}).get("name", "")
+        issuers = self.issuers.get(p["id"], [])
+        attrs = {
+            "type": self.label("doc_type", p["doc_type"]),
+            "year": str(p.get("issue_year") or "Không ghi"),
+            "issuer": "; ".join(self.unit_name(u) for u in issuers),
+            "level": self.label("issuer_level", p["issuer_level"]),
+            "province": province,
+            "status": self.label("plan_status", p["status"]),
+            "sort-date": str(p.get("issue_date") or ""),
+        }
+        cells = [
+            self.plan_link(here, p),
+            h(p.get("number_symbol") or ""),
+            h(date_vi(p.get("issue_date"))),
+            "<br>".join(self.unit_link(here, u) for u in issuers),
+            h(attrs["level"]),
+            h(province),
+            h(attrs["status"]),
         ]
-        table = html_table(columns, self._plan_rows(here, plans), "bang-ke-hoach", f"{len(plans)} kế hoạch")
-        return (
-            front_matter({"title": "Danh sách kế hoạch"}) + "\n# Danh sách kế hoạch\n\n"
+        return attrs, cells
+
+    def plans_newest_first(self, plans: Any) -> list[Row]:
+        return sorted(plans, key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
+
+    def plan_pages(self, first: str, title: str, intro: str, plans: list[Row]) -> dict[str, str]:
+        return self.list_pages(
+            first,
+            title,
+            intro,
+            plans,
+            self.plan_row,
+            self.PLAN_COLUMNS,
+            "bang-ke-hoach",
+            "kế hoạch",
+            "type year issuer level province status",
+        )
+
+    def plan_list(self) -> dict[str, str]:
+        intro = (
             "Lọc theo loại văn bản, năm, cơ quan, cấp, tỉnh và tình trạng; bấm tiêu đề cột để sắp xếp. "
             "Xem thêm: [theo năm](theo-nam.md) · [theo tỉnh, thành phố](theo-tinh.md) · "
             "[nhiệm vụ](../tasks/index.md) · [văn bản được trích dẫn](../directives/index.md) · "
-            "[cơ quan, đơn vị](../units/index.md).\n\n"
-            '<div class="ck-filters" data-for="bang-ke-hoach" data-keys="type year issuer level province status">'
-            "</div>\n\n" + table
+            "[cơ quan, đơn vị](../units/index.md)."
         )
+        plans = self.plans_newest_first(self.plans.values())
+        return self.plan_pages(sitemap.PLANS, "Danh sách kế hoạch", intro, plans)
 
-    def task_list(self) -> str:
-        here = sitemap.TASKS
-        rows = []
-        for t in self.rows["tasks"]:
-            p = self.plans.get(t["plan_id"])
-            if p is None:
-                continue
-            units = self.task_units.get((t["plan_id"], t["id"]), {})
-            attrs = {
-                "lead": "; ".join(self.unit_name(u) for u in units.get("lead", [])) or "Không ghi",
-                "status": self.label("task_status", t["status"]),
-                "due": str(t.get("due_date") or ""),
-                "recurrence": self.label("recurrence", t.get("recurrence")),
-                "year": str(p.get("issue_year") or "Không ghi"),
-            }
-            text = str(t["text"])
-            short = text if len(text) <= 280 else text[:279].rsplit(" ", 1)[0] + " …"
-            rows.append(
-                (
-                    attrs,
-                    [
-                        self.plan_link(here, p) + f"<br><small>Mục {h(t['section'])}</small>",
-                        h(short),
-                        "<br>".join(self.unit_link(here, u) for u in units.get("lead", [])) or h(t.get("lead") or ""),
-                        "<br>".join(self.unit_link(here, u) for u in units.get("partner", []))
-                        or h(t.get("partners") or ""),
-                        h(t.get("deadline") or "")
-                        + (f"<br><small>{h(date_vi(t['due_date']))}</small>" if t.get("due_date") else ""),
-                        h(attrs["status"]),
-                    ],
-                )
-            )
-        columns = [
-            ("Kế hoạch", ""),
-            ("Nhiệm vụ", ""),
-            ("Chủ trì", "lead"),
-            ("Phối hợp", ""),
-            ("Thời hạn", "due"),
-            ("Tình trạng", "status"),
+    TASK_COLUMNS = (
+        Column("Nhiệm vụ", kind="title"),
+        Column("Kế hoạch", kind="wide"),
+        Column("Chủ trì", "lead"),
+        Column("Phối hợp"),
+        Column("Thời hạn", "due", sort="due"),
+        Column("Tình trạng", "status"),
+    )
+
+    def task_row(self, here: str, t: Row) -> tuple[dict[str, str], list[str]]:
+        """A task in a list: what is to be done first, then its plan, who, by when, where it stands."""
+        p = self.plans[t["plan_id"]]
+        units = self.task_units.get((t["plan_id"], t["id"]), {})
+        attrs = {
+            "lead": "; ".join(self.unit_name(u) for u in units.get("lead", [])) or "Không ghi",
+            "status": self.label("task_status", t["status"]),
+            "due": str(t.get("due_date") or ""),
+            "recurrence": self.label("recurrence", t.get("recurrence")),
+            "year": str(p.get("issue_year") or "Không ghi"),
+        }
+        text = str(t["text"])
+        short = text if len(text) <= 280 else text[:279].rsplit(" ", 1)[0] + " …"
+        cells = [
+            h(short),
+            self.plan_link(here, p) + f"<br><small>Mục {h(t['section'])}</small>",
+            "<br>".join(self.unit_link(here, u) for u in units.get("lead", [])) or h(t.get("lead") or ""),
+            "<br>".join(self.unit_link(here, u) for u in units.get("partner", [])) or h(t.get("partners") or ""),
+            h(t.get("deadline") or "")
+            + (f"<br><small>{h(date_vi(t['due_date']))}</small>" if t.get("due_date") else ""),
+            h(attrs["status"]),
         ]
-        table = html_table(columns, rows, "bang-nhiem-vu", f"{len(rows)} nhiệm vụ")
-        return (
-            front_matter({"title": "Nhiệm vụ"}) + "\n# Nhiệm vụ\n\n"
+        return attrs, cells
+
+    def task_list(self) -> dict[str, str]:
+        tasks = [t for t in self.rows["tasks"] if t["plan_id"] in self.plans]
+        intro = (
             "Ai làm, việc gì, thời hạn nào: mọi nhiệm vụ của các kế hoạch. Lọc theo đơn vị chủ trì, "
-            "tình trạng, năm và thời hạn.\n\n"
-            '<div class="ck-filters" data-for="bang-nhiem-vu" data-keys="lead status year recurrence due">'
-            "</div>\n\n" + table
+            "tình trạng, năm và thời hạn."
+        )
+        return self.list_pages(
+            sitemap.TASKS,
+            "Nhiệm vụ",
+            intro,
+            tasks,
+            self.task_row,
+            self.TASK_COLUMNS,
+            "bang-nhiem-vu",
+            "nhiệm vụ",
+            "lead status year recurrence due",
         )
 
-    def by_year(self) -> str:
-        here = sitemap.PLANS_BY_YEAR
+    def _groups_page(self, here: str, title: str, intro: str, groups: list[tuple[str, str, str]], noun: str) -> str:
+        """An index of groups of plans (year, province): each a link to its own list, with counts."""
+        rows: list[tuple[dict[str, str], list[str]]] = [
+            ({}, [f'<a href="{h(rel(here, md))}">{h(name)}</a>', h(count)]) for name, md, count in groups
+        ]
+        columns = [Column(noun, kind="title"), Column("Số kế hoạch", kind="wide")]
+        return (
+            front_matter({"title": title, "hide": ["toc"]})
+            + f"\n# {h(title)}\n\n{intro}\n\n"
+            + table(columns, rows, "bang-nhom", f"{len(groups)} {noun.lower()}")
+        )
+
+    def by_year(self) -> dict[str, str]:
         groups: dict[str, list[Row]] = defaultdict(list)
         for p in self.plans.values():
-            groups[str(p.get("issue_year") or "Không ghi năm")].append(p)
-        out = [front_matter({"title": "Kế hoạch theo năm"}), "# Kế hoạch theo năm\n"]
+            groups[str(p.get("issue_year") or "")].append(p)
+        out: dict[str, str] = {}
+        index = []
         for year in sorted(groups, reverse=True):
-            plans = sorted(groups[year], key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
-            out.append(f"## {h(year)} ({len(plans)})\n")
-            out += [f"- {self.plan_link(here, p)} — {h(date_vi(p.get('issue_date')))}" for p in plans]
-            out.append("")
-        return "\n".join(out) + "\n"
+            name = year or "Không ghi năm"
+            first = plans_year_md(year or "khong-ghi")
+            index.append((name, first, str(len(groups[year]))))
+            intro = f'<a href="{h(rel(first, sitemap.PLANS_BY_YEAR))}">Tất cả các năm</a>'
+            out.update(
+                self.plan_pages(
+                    first, f"Kế hoạch năm {name}" if year else name, intro, self.plans_newest_first(groups[year])
+                )
+            )
+        out[sitemap.PLANS_BY_YEAR] = self._groups_page(
+            sitemap.PLANS_BY_YEAR,
+            "Kế hoạch theo năm",
+            "Chọn một năm để xem các kế hoạch ban hành trong năm đó.",
+            index,
+            "Năm",
+        )
+        return out
 
-    def by_province(self) -> str:
-        here = sitemap.PLANS_BY_PROVINCE
-        groups: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+    def by_province(self) -> dict[str, str]:
+        groups: dict[str, list[Row]] = defaultdict(list)
         for p in self.plans.values():
-            name = self.provinces.get(p.get("province") or "", {}).get("name", "Trung ương")
-            groups[name][self.label("issuer_level", p["issuer_level"])].append(p)
-        out = [front_matter({"title": "Kế hoạch theo tỉnh, thành phố"}), "# Kế hoạch theo tỉnh, thành phố và cấp\n"]
-        for province in sorted(groups):
-            out.append(f"## {h(province)}\n")
-            for level in sorted(groups[province]):
-                plans = sorted(groups[province][level], key=lambda p: p["id"])
-                out.append(f"### {h(level)} ({len(plans)})\n")
-                out += [f"- {self.plan_link(here, p)} — {h(date_vi(p.get('issue_date')))}" for p in plans]
-                out.append("")
-        return "\n".join(out) + "\n"
+            groups[str(p.get("province") or sitemap.NO_PROVINCE)].append(p)
+        names = {pid: self.provinces.get(pid, {}).get("name", "Trung ương") for pid in groups}
+        out: dict[str, str] = {}
+        index = []
+        for pid in sorted(groups, key=lambda k: (names[k], k)):
+            first = plans_province_md(pid)
+            levels: dict[str, int] = defaultdict(int)
+            for p in groups[pid]:
+                levels[self.label("issuer_level", p["issuer_level"])] += 1
+            counts = f"{len(groups[pid])} ({'; '.join(f'{lv}: {n}' for lv, n in sorted(levels.items()))})"
+            index.append((names[pid], first, counts))
+            intro = f'<a href="{h(rel(first, sitemap.PLANS_BY_PROVINCE))}">Tất cả các tỉnh, thành phố</a>'
+            out.update(self.plan_pages(first, f"Kế hoạch — {names[pid]}", intro, self.plans_newest_first(groups[pid])))
+        out[sitemap.PLANS_BY_PROVINCE] = self._groups_page(
+            sitemap.PLANS_BY_PROVINCE,
+            "Kế hoạch theo tỉnh, thành phố",
+            "Chọn một tỉnh, thành phố để xem các kế hoạch của địa phương đó; số trong ngoặc là số kế hoạch theo cấp.",
+            index,
+            "Tỉnh, thành phố",
+        )
+        return out
 
     # -- directives ----------------------------------------------------------------------
 
-    def directive_index(self) -> str:
-        here = sitemap.DIRECTIVES
+    def directive_index(self) -> dict[str, str]:
         ds = sorted(self.directives.values(), key=lambda d: (-len(self.citing.get(d["id"], [])), d["id"]))
-        rows = [
-            (
-                {"kind": self.label("directive_kind", d["kind"]), "type": self.label("doc_type", d["doc_type"])},
-                [
-                    f'<a href="{h(rel(here, directive_md(d["id"])))}">{h(self.directive_name(d))}</a>',
-                    h(d.get("title") or d.get("name") or ""),
-                    h(d.get("issuer") or ""),
-                    h(d.get("year") or ""),
-                    str(len(self.citing.get(d["id"], []))),
-                ],
-            )
-            for d in ds
-        ]
+
+        def row(here: str, d: Row) -> tuple[dict[str, str], list[str]]:
+            attrs = {"kind": self.label("directive_kind", d["kind"]), "type": self.label("doc_type", d["doc_type"])}
+            return attrs, [
+                f'<a href="{h(rel(here, directive_md(d["id"])))}">{h(self.directive_name(d))}</a>',
+                h(d.get("title") or d.get("name") or ""),
+                h(d.get("issuer") or ""),
+                h(d.get("year") or ""),
+                str(len(self.citing.get(d["id"], []))),
+            ]
+
         columns = [
-            ("Văn bản", ""),
-            ("Trích yếu", ""),
-            ("Cơ quan ban hành", ""),
-            ("Năm", ""),
-            ("Số kế hoạch trích dẫn", ""),
+            Column("Văn bản", kind="title"),
+            Column("Trích yếu", kind="wide"),
+            Column("Cơ quan ban hành"),
+            Column("Năm", kind="nowrap"),
+            Column("Số kế hoạch trích dẫn", kind="nowrap"),
         ]
-        return (
-            front_matter({"title": "Văn bản được trích dẫn"}) + "\n# Văn bản được trích dẫn\n\n"
-            '<div class="ck-filters" data-for="bang-van-ban" data-keys="type kind"></div>\n\n'
-            + html_table(columns, rows, "bang-van-ban", f"{len(ds)} văn bản")
+        return self.list_pages(
+            sitemap.DIRECTIVES, "Văn bản được trích dẫn", "", ds, row, columns, "bang-van-ban", "văn bản", "type kind"
         )
 
-    def directive_page(self, directive_id: str) -> str:
-        here = directive_md(directive_id)
+    def directive_page(self, directive_id: str) -> dict[str, str]:
+        first = directive_md(directive_id)
         d = self.directives[directive_id]
         name = self.directive_name(d)
         meta = [
@@ -296,72 +347,111 @@ class Listing:
         ld = metadata.jsonld_string(
             metadata.directive_jsonld(d, f"{self.base_url}/{sitemap.directive_path(directive_id)}", model=self.model)
         )
-        lines = [
-            front_matter({"title": name, "jsonld": ld}),
-            f"# {h(name)}\n",
-            "| Thông tin | Giá trị |",
-            "|---|---|",
-        ]
-        lines += [f"| {h(k)} | {h(v).replace('|', '&#124;')} |" for k, v in meta if v]
-        url = safe_url(d.get("url"))
-        if url:
-            lines.append(f'| Toàn văn | <a href="{h(url)}">{h(url)}</a> |')
         citing = sorted(
             self.citing.get(directive_id, []),
             key=lambda c: (str(self.plans[c["plan_id"]].get("issue_date") or ""), c["plan_id"]),
         )
-        lines += ["", f"## Các kế hoạch trích dẫn ({len(citing)})", ""]
-        rows: list[tuple[dict[str, str], list[str]]] = []
-        for c in citing:
+
+        def row(here: str, c: Row) -> tuple[dict[str, str], list[str]]:
             p = self.plans[c["plan_id"]]
-            rows.append(
-                (
-                    {},
-                    [
-                        h(date_vi(p.get("issue_date"))),
-                        self.plan_link(here, p),
-                        h(self.label("relation", c["relation"])),
-                        h(", ".join(c.get("sections") or [])),
-                        str(c.get("mention_count") or 0),
-                    ],
-                )
+            return {"sort-date": str(p.get("issue_date") or "")}, [
+                self.plan_link(here, p),
+                h(date_vi(p.get("issue_date"))),
+                h(self.label("relation", c["relation"])),
+                h(", ".join(c.get("sections") or [])),
+                str(c.get("mention_count") or 0),
+            ]
+
+        columns = [
+            Column("Kế hoạch", kind="title"),
+            Column("Ngày ban hành", kind="nowrap", sort="sort-date"),
+            Column("Quan hệ"),
+            Column("Vị trí"),
+            Column("Số lần nhắc", kind="nowrap"),
+        ]
+
+        def render(here: str, part: Sequence[Row], number: int, count: int) -> str:
+            if number > 1:
+                head = front_matter({"title": f"{name} — trang {number}", "hide": ["toc"]}) + continuation(number)
+                head += f'\n# {h(name)} — trang {number}\n\n<a href="{h(rel(here, first))}">Thông tin văn bản</a>\n'
+            else:
+                lines = [
+                    front_matter({"title": name, "jsonld": ld}),
+                    f"# {h(name)}\n",
+                    "| Thông tin | Giá trị |",
+                    "|---|---|",
+                ]
+                lines += [f"| {h(k)} | {h(v).replace('|', '&#124;')} |" for k, v in meta if v]
+                url = safe_url(d.get("url"))
+                if url:
+                    lines.append(f'| Toàn văn | <a href="{h(url)}">{h(url)}</a> |')
+                head = "\n".join(lines) + "\n"
+            head += f"\n## Các kế hoạch trích dẫn ({len(citing)})\n\n"
+            caption = page_note(number, count, len(citing), "kế hoạch trích dẫn văn bản này, theo ngày")
+            return (
+                head
+                + table(columns, (row(here, c) for c in part), "bang-trich-dan", caption)
+                + pager(first, number, count)
             )
-        columns = [("Ngày ban hành", ""), ("Kế hoạch", ""), ("Quan hệ", ""), ("Vị trí", ""), ("Số lần nhắc", "")]
-        lines.append(html_table(columns, rows, "bang-trich-dan", "Kế hoạch trích dẫn văn bản này, theo ngày"))
-        return "\n".join(lines) + "\n"
+
+        return paged(first, citing, render)
 
     # -- units ---------------------------------------------------------------------------
 
-    def unit_index(self) -> str:
-        here = sitemap.UNITS
-        rows = [
-            (
-                {
-                    "kind": self.label("unit_kind", self.units[u]["kind"]),
-                    "level": self.label("unit_level", self.units[u]["level"]),
-                },
-                [
-                    self.unit_link(here, u),
-                    h(self.label("unit_kind", self.units[u]["kind"])),
-                    h(self.label("unit_level", self.units[u]["level"])),
-                    h(self.provinces.get(self.units[u].get("province") or "", {}).get("name", "")),
-                ],
-            )
-            for u in self.used_units()
+    def unit_index(self) -> dict[str, str]:
+        def row(here: str, u: str) -> tuple[dict[str, str], list[str]]:
+            kind = self.label("unit_kind", self.units[u]["kind"])
+            level = self.label("unit_level", self.units[u]["level"])
+            return {"kind": kind, "level": level}, [
+                self.unit_link(here, u),
+                h(kind),
+                h(level),
+                h(self.provinces.get(self.units[u].get("province") or "", {}).get("name", "")),
+            ]
+
+        columns = [
+            Column("Cơ quan, đơn vị", kind="title"),
+            Column("Loại", "kind"),
+            Column("Cấp", "level"),
+            Column("Tỉnh, thành phố"),
         ]
-        columns = [("Cơ quan, đơn vị", ""), ("Loại", "kind"), ("Cấp", "level"), ("Tỉnh, thành phố", "")]
-        return (
-            front_matter({"title": "Cơ quan, đơn vị"}) + "\n# Cơ quan, đơn vị\n\n"
-            '<div class="ck-filters" data-for="bang-don-vi" data-keys="kind level"></div>\n\n'
-            + html_table(columns, rows, "bang-don-vi", f"{len(rows)} cơ quan, đơn vị")
+        return self.list_pages(
+            sitemap.UNITS,
+            "Cơ quan, đơn vị",
+            "",
+            self.used_units(),
+            row,
+            columns,
+            "bang-don-vi",
+            "cơ quan, đơn vị",
+            "kind level",
         )
 
-    def unit_page(self, unit_id: str) -> str:
+    #: Rows of each list shown on a body's own page; a longer list links to its own pages.
+    UNIT_SECTION_ROWS = 20
+
+    UNIT_TASK_COLUMNS = (
+        Column("Nhiệm vụ", kind="title"),
+        Column("Kế hoạch", kind="wide"),
+        Column("Thời hạn", kind="nowrap"),
+        Column("Tình trạng"),
+    )
+
+    def unit_task_row(self, here: str, t: Row) -> tuple[dict[str, str], list[str]]:
+        return {}, [
+            h(t["text"]),
+            self.plan_link(here, self.plans[t["plan_id"]]) + f"<br><small>Mục {h(t['section'])}</small>",
+            h(t.get("deadline") or ""),
+            h(self.label("task_status", t["status"])),
+        ]
+
+    def unit_page(self, unit_id: str) -> dict[str, str]:
         here = unit_md(unit_id)
         u = self.units[unit_id]
+        name = str(u["name"])
         lines = [
-            front_matter({"title": u["name"]}),
-            f"# {h(u['name'])}\n",
+            front_matter({"title": name, "hide": ["toc"]}),
+            f"# {h(name)}\n",
             "| Thông tin | Giá trị |",
             "|---|---|",
             f"| Loại | {h(self.label('unit_kind', u['kind']))} |",
@@ -371,34 +461,32 @@ class Listing:
             lines.append(f"| Tỉnh, thành phố | {h(self.provinces.get(u['province'], {}).get('name', u['province']))} |")
         if u.get("parent") and u["parent"] in self.units:
             lines.append(f"| Đơn vị cấp trên | {self.unit_link(here, u['parent'])} |")
-        issued = sorted((self.plans[pid] for pid in self.issued.get(unit_id, ())), key=lambda p: p["id"])
-        lines += ["", f"## Kế hoạch ban hành ({len(issued)})", ""]
-        lines += [f"- {self.plan_link(here, p)} — {h(date_vi(p.get('issue_date')))}" for p in issued] or ["Không có."]
-        lines += ["", SEARCH_END]  # the tasks below are found on their plans' pages
-        for role, title in (("lead", "Nhiệm vụ chủ trì"), ("partner", "Nhiệm vụ phối hợp")):
+        out: dict[str, str] = {}
+        back = f'<a href="{h(rel(here, here))}">{h(name)}</a>'
+        issued = self.plans_newest_first(self.plans[pid] for pid in self.issued.get(unit_id, ()))
+        sections: list[tuple[str, str, list[Row], Any, Sequence[Column], str]] = [
+            ("ke-hoach", "Kế hoạch ban hành", issued, self.plan_row, self.PLAN_COLUMNS, "kế hoạch"),
+        ]
+        for role, which, title in (
+            ("lead", "chu-tri", "Nhiệm vụ chủ trì"),
+            ("partner", "phoi-hop", "Nhiệm vụ phối hợp"),
+        ):
             tasks = self.unit_tasks.get(unit_id, {}).get(role, [])
-            lines += ["", f"## {title} ({len(tasks)})", ""]
-            task_rows: list[tuple[dict[str, str], list[str]]] = [
-                (
-                    {},
-                    [
-                        self.plan_link(here, self.plans[t["plan_id"]]) + f"<br><small>Mục {h(t['section'])}</small>",
-                        h(t["text"]),
-                        h(t.get("deadline") or ""),
-                        h(self.label("task_status", t["status"])),
-                    ],
-                )
-                for t in tasks
-            ]
-            if task_rows:
-                lines.append(
-                    html_table(
-                        [("Kế hoạch", ""), ("Nhiệm vụ", ""), ("Thời hạn", ""), ("Tình trạng", "")],
-                        task_rows,
-                        f"bang-nhiem-vu-{role}",
-                        title,
-                    )
-                )
-            else:
+            sections.append((which, title, tasks, self.unit_task_row, self.UNIT_TASK_COLUMNS, "nhiệm vụ"))
+        for which, title, items, row, columns, noun in sections:
+            lines += ["", f"## {title} ({len(items)})", ""]
+            if not items:
                 lines.append("Không có.")
-        return "\n".join(lines) + "\n"
+            else:
+                shown = items[: self.UNIT_SECTION_ROWS]
+                table_id = f"bang-{which}"
+                lines.append(table(columns, (row(here, x) for x in shown), table_id, f"{title}: {len(items)} {noun}"))
+                if len(items) > len(shown):
+                    full = unit_list_md(unit_id, which)
+                    lines.append(f'<a href="{h(rel(here, full))}">Xem tất cả {len(items)} {noun}</a>')
+                    back = f'<a href="{h(rel(full, here))}">{h(name)}</a>'
+                    out.update(self.list_pages(full, f"{title} — {name}", back, items, row, columns, table_id, noun))
+            if which == "ke-hoach":
+                lines += ["", SEARCH_END]  # the tasks below are found on their plans' pages
+        out[here] = "\n".join(lines) + "\n"
+        return out

@@ -69,14 +69,16 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     )
     pages[sitemap.DICTIONARY] = opendata.dictionary_page(model)
     pages[sitemap.STATS] = stats.stats_page(model, rows, page=sitemap.STATS)
-    pages[sitemap.COMPLIANCE] = compliance_pages.compliance_page(
-        rows["compliance"],
-        rows["plans"],
-        rows["units"],
-        model,
-        compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML),
+    pages.update(
+        compliance_pages.compliance_pages(
+            rows["compliance"],
+            rows["plans"],
+            rows["units"],
+            model,
+            compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML),
+        )
     )
-    pages[sitemap.DIRECTORY] = compliance_pages.directory_page(rows["directory"], model)
+    pages.update(compliance_pages.directory_pages(rows["directory"], model))
     catalog = metadata.dcat_catalog(descriptor, base, files=others)
     downloads["catalog.jsonld"] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
     names: dict[str, list[str]] = {}

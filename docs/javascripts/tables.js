@@ -2,7 +2,9 @@
  *
  * A <div class="ck-filters" data-for="TABLE-ID" data-keys="k1 k2"> gets one <select> per key,
  * filled from the rows' data-k attributes; the key "due" gets a deadline window instead.
- * Column headers become sort buttons. Without JavaScript the full table is shown.
+ * Column headers become sort buttons (on a phone, where rows are cards, a row of buttons above
+ * them). Without JavaScript the full table is shown. A list longer than one page is split into
+ * pages by the generator, so what is filtered and sorted is the page shown.
  */
 (function () {
   "use strict";
@@ -45,6 +47,8 @@
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var keys = (box.getAttribute("data-keys") || "").split(/\s+/).filter(Boolean);
     var selects = {};
+    /* a long list is cut into pages (congkhai/render/cards.py): filters act on this page's rows */
+    var paged = !!document.querySelector(".ck-pager");
     var status = document.createElement("p");
     status.setAttribute("role", "status");
     status.className = "ck-count";
@@ -88,7 +92,7 @@
         r.hidden = !ok;
         if (ok) shown += 1;
       });
-      status.textContent = "Đang hiển thị " + shown + " / " + rows.length + " dòng";
+      status.textContent = "Đang hiển thị " + shown + " / " + rows.length + " dòng" + (paged ? " của trang này" : "");
     }
 
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
@@ -103,8 +107,10 @@
         var asc = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+        /* a column may sort on a row attribute (an ISO date) rather than its text ("3 tháng 5") */
+        var attr = th.getAttribute("data-sort");
         var key = function (r) {
-          return index === 0 && r.hasAttribute("data-sort-date") ? r.getAttribute("data-sort-date") : r.cells[index].textContent.trim();
+          return attr && r.hasAttribute("data-" + attr) ? r.getAttribute("data-" + attr) : r.cells[index].textContent.trim();
         };
         rows.sort(function (a, b) {
           var x = key(a), y = key(b);

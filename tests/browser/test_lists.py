@@ -36,3 +36,94 @@ def test_directive_page_and_backlink(page, base_url):
     expect(page.get_by_role("heading", name="Các kế hoạch trích dẫn (4)")).to_be_visible()
     page.locator("#bang-trich-dan").get_by_role("link", name="trên địa bàn huyện Cao Lộc năm 2024").click()
     expect(page.locator("h1")).to_contain_text("Cao Lộc")
+
+
+# --- mobile first: cards on a phone, every column on a wide screen (issue 12) -------------------
+
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+LIST_PAGES = [
+    pytest.param("/plans/", id="plans"),
+    pytest.param("/plans/theo-nam/2024/", id="plans-by-year"),
+    pytest.param("/plans/theo-tinh/lang-son/", id="plans-by-province"),
+    pytest.param("/tasks/", id="tasks"),
+    pytest.param("/tasks/trang-2/", id="tasks-page-2"),
+    pytest.param("/directives/", id="directives"),
+    pytest.param("/directives/33-ct-ttg-2021/", id="directive"),
+    pytest.param("/units/", id="units"),
+    pytest.param("/units/tay-ninh-tp-tay-ninh-ubnd/", id="unit"),
+    pytest.param("/units/tay-ninh-tp-tay-ninh-ubnd/chu-tri/", id="unit-tasks"),
+    pytest.param("/cong-khai/tuan-thu/", id="compliance"),
+    pytest.param("/cong-khai/danh-muc/", id="directory"),
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def screenshot(page, request) -> None:
+    """Kept for a person to look at (not committed): build/screenshots/, or $SCREENSHOTS."""
+    folder = Path(os.environ.get("SCREENSHOTS", "build/screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{request.node.name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize("path", LIST_PAGES)
+def test_phone_shows_cards_with_titles_first_and_never_scrolls_sideways(page, base_url, path, request):
+    page.set_viewport_size(PHONE)
+    page.goto(base_url + path)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    first = page.locator(".ck-table tbody tr").first
+    title = first.locator("td").first
+    expect(title).to_have_class("ck-title")
+    box = title.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"] * 1.5, box  # in the first screen or so
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    # a card: the other cells sit under the title, each named by its column
+    assert page.evaluate("getComputedStyle(document.querySelector('.ck-table tbody tr')).display") == "block"
+    screenshot(page, request)
+
+
+@pytest.mark.parametrize("path", LIST_PAGES)
+def test_wide_screen_shows_every_column(page, base_url, path, request):
+    page.set_viewport_size(DESKTOP)
+    page.goto(base_url + path)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    overflow = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.ck-table')).flatMap(w => {
+            const right = w.getBoundingClientRect().right + 1;
+            return Array.from(w.querySelectorAll('th')).filter(th => th.getBoundingClientRect().right > right)
+                .map(th => th.textContent);
+        })"""
+    )
+    assert overflow == [], f"columns cut off: {overflow}"
+    widths = page.evaluate(
+        """() => { const r = document.querySelector('.ck-table tbody tr');
+                   return Array.from(r.cells).map(c => c.getBoundingClientRect().width); }"""
+    )
+    assert widths[0] == max(widths), widths  # the title column gets the width
+    screenshot(page, request)
+
+
+def test_phone_filters_and_sorts_cards(page, base_url):
+    page.set_viewport_size(PHONE)
+    page.goto(base_url + "/plans/")
+    page.get_by_label("Tỉnh, thành phố").select_option("Lạng Sơn")
+    expect(page.locator("#bang-ke-hoach tbody tr:not([hidden])")).to_have_count(1)
+    page.get_by_label("Tỉnh, thành phố").select_option("")
+    page.get_by_role("button", name="Ngày ban hành").click()
+    page.get_by_role("button", name="Ngày ban hành").click()
+    expect(page.locator("#bang-ke-hoach tbody tr").first).to_have_attribute("data-sort-date", "2024-03-18")
+
+
+def test_pager_leads_through_the_task_list(page, base_url):
+    page.goto(base_url + "/tasks/")
+    expect(page.locator("#bang-nhiem-vu tbody tr")).to_have_count(100)
+    page.get_by_role("link", name="Trang sau").click()
+    expect(page.locator("h1")).to_contain_text("Nhiệm vụ — trang 2")
+    expect(page.locator("#bang-nhiem-vu tbody tr")).to_have_count(7)
+    expect(page.get_by_role("status")).to_have_text("Đang hiển thị 7 / 7 dòng của trang này")

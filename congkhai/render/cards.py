@@ -1,0 +1,157 @@
+"""The one list writer: HTML tables that read as cards on a phone, and the pager that bounds them.
+
+Every generated list (plans, tasks, cited documents, bodies, disclosure tables) is written here so
+that it behaves the same everywhere:
+
+* **Title first.** The column that names the row (the link) is the first cell, marked
+  ``ck-title``; on a wide screen it takes the width, on a narrow one (``stylesheets/tables.css``)
+  each row becomes a card whose first line is that link, and every other cell is shown under it
+  with its column name (the ``data-label`` attribute) — no sideways scrolling on a phone.
+* **Bounded pages.** A list longer than :data:`PER_PAGE` rows is cut into pages of at most that
+  many rows (``sitemap.list_page_md``) joined by a pager, so no page grows with the corpus:
+  at national scale (10,000 plans, 200,000 tasks) the plan and task lists would otherwise be
+  tens of megabytes that no phone opens.
+
+Values are escaped by the callers (cells are safe HTML); labels and attributes are escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..model.sitemap import list_page_md, rel
+from .markdown import SEARCH_END
+
+#: Rows on one page of a list. A row of the heaviest list (a task: 280 characters of text, plan
+#: link, units, deadline) is at most about 2 KB of HTML, so a page stays far below 1 MB whatever
+#: the size of the corpus; 100 rows is also about what a reader scrolls through on a phone.
+PER_PAGE = 100
+
+T = TypeVar("T")
+
+
+def h(value: Any) -> str:
+    """HTML-escape a value for text or a quoted attribute (``None`` → empty)."""
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A list column: its header, the row attribute it filters on (or ""), and its kind.
+
+    ``kind`` is ``title`` (the row's name and link: first, and given the width), ``wide`` (a long
+    text such as a task, also given room), ``nowrap`` (dates, numbers, symbols: short, never
+    broken) or "".
+    """
+
+    label: str
+    key: str = ""
+    kind: str = ""
+    sort: str = ""  # a row attribute to sort on instead of the cell's text (e.g. an ISO date)
+
+
+def table(
+    columns: Sequence[Column],
+    rows: Iterable[tuple[dict[str, str], Sequence[str]]],
+    table_id: str,
+    caption: str,
+) -> str:
+    """An HTML table of safe-HTML cells; each cell carries its column's label for the card layout."""
+    head = []
+    for c in columns:
+        attrs = f' data-filter="{h(c.key)}"' if c.key else ""
+        attrs += f' data-sort="{h(c.sort)}"' if c.sort else ""
+        attrs += f' class="ck-{h(c.kind)}"' if c.kind else ""
+        head.append(f'<th scope="col"{attrs}>{h(c.label)}</th>')
+    kinds = [f"ck-{h(c.kind)}" if c.kind else "" for c in columns]
+    labels = [h(c.label) for c in columns]
+    body = []
+    for attrs_, cells in rows:
+        data = "".join(f' data-{k}="{h(v)}"' for k, v in sorted(attrs_.items()))
+        tds = []
+        for i, cell in enumerate(cells):
+            names = " ".join(n for n in (kinds[i], "" if cell else "ck-empty") if n)  # empty: no card line
+            cls = f' class="{names}"' if names else ""
+            tds.append(f'<td{cls} data-label="{labels[i]}">{cell}</td>')
+        body.append(f"<tr{data}>{''.join(tds)}</tr>")
+    return (
+        f'<div class="ck-table" id="{h(table_id)}">\n<table>\n<caption>{h(caption)}</caption>\n'
+        f"<thead><tr>{''.join(head)}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n</div>\n"
+    )
+
+
+def chunks(items: Sequence[T], per_page: int | None = None) -> list[Sequence[T]]:
+    """``items`` cut into pages of at most ``per_page`` (default :data:`PER_PAGE`, read at call time
+    so a test can lower it); one empty page for an empty list."""
+    per_page = per_page or PER_PAGE
+    return [items[i : i + per_page] for i in range(0, len(items), per_page)] or [items[:0]]
+
+
+def pager(first: str, number: int, count: int) -> str:
+    """Links to the pages of a list, from page ``number`` of ``count`` (none for a single page).
+
+    Only a window of page numbers (first, last, and two on either side) is written, so the pager
+    itself stays small when a list has a thousand pages.
+    """
+    if count <= 1:
+        return ""
+    here = list_page_md(first, number)
+
+    def href(n: int) -> str:
+        return h(rel(here, list_page_md(first, n)))
+
+    shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+    items = []
+    if number > 1:
+        items.append(f'<a href="{href(number - 1)}" rel="prev">‹ Trang trước</a>')
+    last = 0
+    for n in shown:
+        if n > last + 1:
+            items.append('<span aria-hidden="true">…</span>')
+        if n == number:
+            items.append(f'<span aria-current="page">{n}</span>')
+        else:
+            items.append(f'<a href="{href(n)}" aria-label="Trang {n}">{n}</a>')
+        last = n
+    if number < count:
+        items.append(f'<a href="{href(number + 1)}" rel="next">Trang sau ›</a>')
+    return f'<nav class="ck-pager" aria-label="Các trang của danh sách">{" ".join(items)}</nav>\n'
+
+
+def paged(
+    first: str,
+    items: Sequence[T],
+    render: Callable[[str, Sequence[T], int, int], str],
+    per_page: int | None = None,
+) -> dict[str, str]:
+    """The pages of a list: ``render(page, items_of_page, number, count)`` for each page.
+
+    The first page is ``first`` itself (its address does not change when a list grows past one
+    page); the others are ``sitemap.list_page_md(first, n)``.
+    """
+    parts = chunks(items, per_page)
+    return {
+        list_page_md(first, n): render(list_page_md(first, n), part, n, len(parts)) for n, part in enumerate(parts, 1)
+    }
+
+
+def page_note(number: int, count: int, total: int, noun: str, per_page: int | None = None) -> str:
+    """The caption of one page of a list: what part of the whole it shows (Vietnamese)."""
+    per_page = per_page or PER_PAGE
+
+    def n(value: int) -> str:  # 10.000: the Vietnamese thousands separator, numbers only
+        return f"{value:,}".replace(",", ".")
+
+    if count <= 1:
+        return f"{n(total)} {noun}"
+    start, end = (number - 1) * per_page + 1, min(total, number * per_page)
+    return f"Trang {number}/{count}: {noun} {n(start)}–{n(end)} trong {n(total)}"
+
+
+def continuation(number: int) -> str:
+    """What a page after the first starts with: the search cut, so a list's later pages (which repeat
+    text indexed on the plans' own pages) do not crowd search results."""
+    return SEARCH_END + "\n\n" if number > 1 else ""

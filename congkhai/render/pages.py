@@ -248,7 +248,9 @@ class PageBuilder:
             elif not fence and (m := _HEADING.match(line)):
                 levels.append(len(m.group(1)))
         top = min(levels, default=0)
-        out, toc, fence = [], [], False
+        out: list[str] = []
+        toc: list[tuple[str, str]] = []
+        fence = False
         for line in lines:
             if line.lstrip().startswith(("```", "~~~")):
                 fence = not fence
@@ -487,7 +489,7 @@ class PageBuilder:
 #: PLACE_MARKER), instead of at the end of the page after the tasks and the history.
 FOOTNOTES_HERE = "///Footnotes Go Here///"
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
-_PART = re.compile(r"^#{1,6}[ \t]+([IVXLC]+)\.[ \t]*(.*)$")
+_PART = re.compile(r"^#{1,6}[ \t]+([IVXLC]+)[ \t]*[.\-\u2013][ \t]*(.*)$")  # "II. NỘI DUNG", "II- NỘI DUNG"
 
 
 def h(value: Any) -> str:

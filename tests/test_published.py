@@ -231,11 +231,43 @@ def test_history_section() -> None:
     ]
     here = f"plans/lang-son/{B_ID}.md"
     md = history_section(here, B_ID, versions)
-    assert md.startswith("## Lịch sử thay đổi (2)\n")
-    assert f"| [Xem bản `abcdef0`](../../data/ke-hoach/{B_ID}/phien-ban/abcdef0.txt) |" in md
+    assert md.startswith("## Lịch sử thay đổi (2) {#lich-su-thay-doi}\n")
+    assert f"| [Phiên bản 2](../../data/ke-hoach/{B_ID}/phien-ban/abcdef0.txt) |" in md
     assert md.count("| 05/04/2024 | ") == 1
     assert f"](../../data/ke-hoach/{B_ID}/phien-ban/1234567.txt)" in md
-    assert "Sửa \\| lỗi &lt;b&gt;\\*x\\*&lt;/b&gt;" in md
-    assert "<b>" not in md
+    # Commit subjects are the committer's words (often English): never on the page.
+    assert "lỗi" not in md and "base" not in md and "<b>" not in md
+    assert "Không đọc được phiên bản này." in md  # no text given for the versions
     assert md.index("05/04/2024") < md.index("02/01/2024")
     assert "Chưa có lịch sử" in history_section(here, B_ID, [])
+
+
+def test_history_says_what_changed_in_vietnamese() -> None:
+    from congkhai.model.schemas import load_model
+    from congkhai.render.history import change_summary
+
+    def text(tasks: str, cites: str, title: str = "Kế hoạch năm 2024", body: str = "Nội dung.") -> str:
+        return f'---\nid: {B_ID}\ntitle: "{title}"\ntasks:\n{tasks}citations:\n{cites}---\n{body}\n'
+
+    t1 = "  - {id: a, text: Một}\n  - {id: b, text: Hai}\n  - {id: c, text: Ba}\n"
+    t2 = "  - {id: a, text: Một sửa}\n  - {id: b, text: Hai sửa}\n  - {id: c, text: Ba}\n  - {id: d, text: Bốn}\n"
+    c1 = "  - {directive: x, relation: can_cu}\n"
+    c2 = c1 + "  - {directive: y, relation: dan_chieu}\n"
+    versions = [
+        Version("3" * 40, "2024-03-01T00:00:00+07:00", "fix typo", B),
+        Version("2" * 40, "2024-02-01T00:00:00+07:00", "update tasks and cites", B),
+        Version("1" * 40, "2024-01-01T00:00:00+07:00", "initial import", B),
+    ]
+    texts = {
+        "1" * 40: text(t1, c1),
+        "2" * 40: text(t2, c2),
+        "3" * 40: text(t2, c2, title="Kế hoạch năm 2025", body="Nội dung mới."),
+    }
+    md = history_section(f"plans/lang-son/{B_ID}.md", B_ID, versions, texts, load_model())
+    assert "| 01/01/2024 | Đăng lần đầu (3 nhiệm vụ, 1 văn bản được trích dẫn). |" in md
+    assert "| 01/02/2024 | Sửa 2 nhiệm vụ, thêm 1 nhiệm vụ, thêm 1 văn bản được trích dẫn. |" in md
+    assert "| 01/03/2024 | Sửa trích yếu, sửa nội dung văn bản. |" in md
+    for subject in ("fix typo", "update tasks", "initial import"):
+        assert subject not in md
+    same = {"id": B_ID, "tasks": [{"id": "a"}]}
+    assert change_summary(same, dict(same), "x", "x") == "Không thay đổi nội dung (chỉ cách trình bày của tệp)."

@@ -6,13 +6,29 @@ render them without plugins. Every front-matter value is escaped: it is data, ne
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import posixpath
+import re
 from typing import Any
 from urllib.parse import quote
 
+from ..derive.status import State, plan_state, progress
 from ..model.sanitize import sanitize_body
 from ..model.schemas import Model
-from ..model.sitemap import DATA_DIR, directive_md, md_url, plan_json, plan_md, plan_path, plan_tasks_csv, unit_md
+from ..model.sitemap import (
+    DATA_DIR,
+    HOME,
+    PLANS_BY_PROVINCE,
+    directive_md,
+    md_url,
+    plan_json,
+    plan_md,
+    plan_path,
+    plan_tasks_csv,
+    rel,
+    unit_md,
+)
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata
@@ -30,7 +46,11 @@ class PageBuilder:
         originals: frozenset[str] = frozenset(),
         changed: dict[str, str] | None = None,
         base_url: str = "",
+        today: dt.date | None = None,
+        histories: frozenset[str] = frozenset(),
     ) -> None:
+        self.today = today or dt.date.today()  # the corpus' today: what a plan's state is judged on
+        self.histories = histories  # plan files whose page site.py ends with "Lịch sử thay đổi"
         self.base_url = base_url  # site_url without the trailing slash, "" for root-relative links
         self.originals = originals  # ids of plans whose original file sits beside the plan
         self.changed = changed or {}  # plan file path → time of its newest commit
@@ -41,6 +61,10 @@ class PageBuilder:
         self.plans_by_id = {p["id"]: p for p in rows["plans"]}
         self.directives = {d["id"]: d for d in rows["directives"]}
         self.provinces = {p["id"]: p for p in rows["provinces"]}
+        self.directives_by_number: dict[str, set[str]] = {}
+        for d in rows["directives"]:
+            if d.get("number_symbol"):
+                self.directives_by_number.setdefault(str(d["number_symbol"]).casefold(), set()).add(d["id"])
         self.by_plan: dict[str, dict[str, list[Row]]] = {}
         for name in ("issuers", "signers", "recipients", "tasks", "citations", "disclosures"):
             for r in rows[name]:
@@ -59,28 +83,23 @@ class PageBuilder:
         pages.update(Listing(self.model, self.rows, self.base_url).pages())
         return pages
 
-    def status_banner(self, here: str, plan: Row) -> list[str]:
-        """Withdrawn, superseded and expired plans stay readable, clearly marked (nothing is deleted)."""
-        status = plan.get("status")
-        if status not in ("withdrawn", "superseded", "expired", "amended"):
+    def status_banner(self, here: str, plan: Row, state: State) -> list[str]:
+        """The state's banner (draft, withdrawn, superseded, period ended…): such plans stay readable,
+        clearly marked (nothing is deleted); a superseded plan links its successor."""
+        banner = state.banner
+        if banner is None:
             return []
-        kind = "danger" if status == "withdrawn" else "warning"
-        text = f"Văn bản này {esc(self.label('plan_status', status)).lower()}"
-        if plan.get("status_date"):
-            text += f" từ ngày {date_vi(plan['status_date'])}"
-        text += "."
+        text = esc(banner.text)
         successor = plan.get("superseded_by")
         if successor:
             target = self.plans_by_id.get(successor)
             if target is not None:
                 text += " Xem văn bản thay thế: " + self.link(here, plan_md(target), esc(target["title"])) + "."
-        if plan.get("status_reason"):
-            text += f" Lý do: {esc(plan['status_reason'])}"
-        return [f'!!! {kind} "{esc(self.label("plan_status", status))}"', "", "    " + text, ""]
+        return [f'!!! {banner.kind} ck-status "{esc(banner.title)}"', "", "    " + text, ""]
 
     def disclosure_section(self, plan: Row, disclosures: list[Row]) -> list[str]:
         """How and when the plan was disclosed (Law 10/2022/QH15 Art 12), and when it reached this site."""
-        lines = ["## Công khai", ""]
+        lines = ["## Công khai {#cong-khai}", ""]
         if plan.get("published_on"):
             lines.append(f"Đăng trên trang này ngày {date_vi(plan['published_on'])}.")
             lines.append("")
@@ -124,10 +143,229 @@ class PageBuilder:
         """A Markdown link between source pages, so MkDocs' strict mode checks it."""
         return f"[{text}]({posixpath.relpath(target, posixpath.dirname(here))})"
 
+    def directive_label(self, directive_id: str) -> tuple[str, str]:
+        """A cited document's short name ("Chỉ thị 33/CT-TTg") and its title, both unescaped."""
+        d = self.directives.get(directive_id, {})
+        title = str(d.get("title") or d.get("name") or "")
+        if not d.get("number_symbol"):  # a law cited by name only: "Luật" alone says nothing
+            return str(d.get("name") or d.get("title") or directive_id), title
+        name = " ".join(x for x in (self.label("doc_type", d.get("doc_type")), str(d["number_symbol"])) if x)
+        return name, title
+
+    def plan_state(self, plan: Row) -> State:
+        """The plan's honest state today (:func:`congkhai.derive.status.plan_state`)."""
+        return plan_state(plan, self.by_plan.get(plan["id"], {}).get("tasks", []), self.today)
+
+    def breadcrumb(self, here: str, plan: Row) -> str:
+        """Trang chủ › province › issuing body › plan: where the plan sits, on every screen size."""
+        crumbs = [(rel(here, HOME), "Trang chủ")]
+        province = self.provinces.get(plan.get("province") or "")
+        if province:
+            crumbs.append((rel(here, PLANS_BY_PROVINCE) + "#" + quote(str(province["id"])), str(province["name"])))
+        issuers = self.by_plan.get(plan["id"], {}).get("issuers", [])
+        if issuers and issuers[0]["unit"] in self.units:
+            unit = issuers[0]["unit"]
+            crumbs.append((rel(here, unit_md(unit)), str(self.units[unit].get("name") or unit)))
+        items = "".join(f'<li><a href="{h(url)}">{h(text)}</a></li>' for url, text in crumbs)
+        title = str(plan["title"])
+        short = title if len(title) <= 60 else title[:57].rstrip() + "…"
+        return f'<div class="ck-breadcrumb"><ol>{items}<li class="ck-here">{h(short)}</li></ol></div>\n'
+
+    def summary_card(self, here: str, plan: Row, state: State) -> tuple[str, str]:
+        """The first screen: number, type, issuers, date, state (with its basis), what the plan
+        implements and its tasks' progress — the "Thuộc tính" panel of legal-document sites; and
+        the header a printed plan opens with (issuer and number, place and date, type), which
+        goes above the title."""
+        pid = plan["id"]
+        parts = self.by_plan.get(pid, {})
+        number = str(plan.get("number_symbol") or "") or "Không in số, ký hiệu"
+        if plan.get("number_status") == "blank":
+            number += " (để trống số)"
+        issuers = ", ".join(
+            f'<a href="{h(rel(here, unit_md(i["unit"])))}">{h(self.units.get(i["unit"], {}).get("name", i["unit"]))}</a>'
+            for i in parts.get("issuers", [])
+        )
+        cites = parts.get("citations", [])
+        implemented = [c for c in cites if c["relation"] == "thuc_hien"] or [
+            c for c in cites if c["relation"] == "can_cu"
+        ]
+        shown = implemented[:3]
+        implements = "; ".join(
+            f'<a href="{h(rel(here, directive_md(c["directive"])))}">{h(self.directive_label(c["directive"])[0])}</a>'
+            for c in shown
+        )
+        if len(implemented) > len(shown):
+            implements += f' <a href="#van-ban-trich-dan">và {len(implemented) - len(shown)} văn bản khác</a>'
+        done = progress(parts.get("tasks", []))
+        rows = [
+            ("Số, ký hiệu", h(number)),
+            ("Loại văn bản", h(self.label("doc_type", plan["doc_type"]))),
+            ("Cơ quan ban hành", issuers or "Không ghi"),
+            ("Ngày ban hành", h(date_vi(plan.get("issue_date")))),
+            (
+                "Tình trạng",
+                f'<strong class="ck-state ck-state--{h(state.code)}">{h(state.label)}</strong>'
+                f'<br><small class="ck-basis">{h(state.basis)}</small>',
+            ),
+        ]
+        if implements:
+            rows.append(("Triển khai" if implemented[0]["relation"] == "thuc_hien" else "Căn cứ", implements))
+        rows.append(("Nhiệm vụ", f'<a href="#nhiem-vu">{h(done.summary)}</a>' if done.total else h(done.summary)))
+        cells = "".join(f'<div class="ck-field"><dt>{k}</dt><dd>{v}</dd></div>' for k, v in rows)
+        # Printed as the document's own header: issuer and number on the left, place and date on the right.
+        place = ", ".join(
+            x
+            for x in (
+                str(plan.get("place") or ""),
+                date_vi(plan.get("issue_date"), sentence=True) if plan.get("issue_date") else "",
+            )
+            if x
+        )
+        names = "<br>".join(h(self.units.get(i["unit"], {}).get("name", i["unit"])) for i in parts.get("issuers", []))
+        head = (
+            '<div class="ck-print-head">'
+            f'<p class="ck-print-issuer">{names or "Không ghi cơ quan ban hành"}</p>'
+            f'<p class="ck-print-date">{h(place)}</p>'
+            f'<p class="ck-print-number">Số: {h(number)}</p>'
+            f'<p class="ck-print-type">{h(self.label("doc_type", plan["doc_type"]).upper())}</p>'
+            "</div>"
+        )
+        return head + "\n", f'<div class="ck-summary"><dl>{cells}</dl></div>\n'
+
+    @staticmethod
+    def body_outline(body: str) -> tuple[str, list[tuple[str, str]]]:
+        """The plan's text with its headings one level down (they sit under "Toàn văn") and an id on
+        each top-level heading; and those headings (id, text) for the page's table of contents.
+
+        Lines inside fenced code are left alone. The ids are ours (``muc-1`` …), added after the
+        text was sanitised, so a clerk's text still never sets an attribute."""
+        lines = body.split("\n")
+        fence = False
+        levels = []
+        for line in lines:
+            if line.lstrip().startswith(("```", "~~~")):
+                fence = not fence
+            elif not fence and (m := _HEADING.match(line)):
+                levels.append(len(m.group(1)))
+        top = min(levels, default=0)
+        out: list[str] = []
+        toc: list[tuple[str, str]] = []
+        fence = False
+        for line in lines:
+            if line.lstrip().startswith(("```", "~~~")):
+                fence = not fence
+            elif not fence and (m := _HEADING.match(line)):
+                level = len(m.group(1))
+                text = m.group(2).strip().rstrip("#").strip()
+                line = "#" * min(level + 1, 6) + " " + text
+                if level == top:
+                    anchor = f"muc-{len(toc) + 1}"
+                    toc.append((anchor, text))
+                    line += f" {{#{anchor}}}"
+            out.append(line)
+        return "\n".join(out), toc
+
+    def task_cards(self, body: str, tasks: list[Row]) -> list[str]:
+        """Tasks as cards grouped by the part of the plan that sets them (never a squeezed table):
+        each card the task, who leads, who takes part, by when, and its reported state."""
+        titles: dict[str, str] = {}
+        for line in body.split("\n"):
+            m = _PART.match(line)
+            if m:
+                titles.setdefault(m.group(1), m.group(2).strip().rstrip("#").strip())
+        groups: dict[str, list[Row]] = {}
+        for t in tasks:
+            top = str(t.get("section") or "").split(".")[0].strip()
+            groups.setdefault(top, []).append(t)
+        out = []
+        for top, members in groups.items():
+            head = f"{top}. {titles[top]}" if top in titles else (f"Mục {top}" if top else "Nhiệm vụ khác")
+            cards = []
+            for t in members:
+                meta = [("Chủ trì", t.get("lead") or "Không ghi")]
+                if t.get("partners"):
+                    meta.append(("Phối hợp", t["partners"]))
+                when = str(t.get("deadline") or "")
+                if t.get("due_date"):
+                    when = (when + " " if when else "") + f"({date_vi(t['due_date'])})"
+                meta.append(("Thời hạn", when or "Không ghi"))
+                dl = "".join(f'<div class="ck-field"><dt>{h(k)}</dt><dd>{h(v)}</dd></div>' for k, v in meta)
+                status = str(t.get("status") or "not_reported")
+                text = "<br>".join(h(x) for x in str(t["text"]).split("\n") if x.strip())
+                where = f'<span class="ck-task-section">Mục {h(t["section"])}</span> ' if t.get("section") else ""
+                cards.append(
+                    f'<li class="ck-task"><p class="ck-task-head">{where}'
+                    f'<span class="ck-task-status ck-task-status--{h(status)}">{h(self.label("task_status", status))}</span></p>'
+                    f'<p class="ck-task-text">{text}</p><dl class="ck-task-meta">{dl}</dl></li>'
+                )
+            out.append(
+                f'<div class="ck-task-group"><h3 class="ck-task-group-title">{h(head)} ({len(members)})</h3>'
+                f'<ol class="ck-tasks">{"".join(cards)}</ol></div>'
+            )
+            out.append("")
+        return out
+
+    def citing_plans(self, plan: Row) -> list[Row]:
+        """Plans on this site that cite this plan (a catalogue entry with its number and symbol)."""
+        number = str(plan.get("number_symbol") or "")
+        if not number[:1].isdigit():
+            return []
+        ids = self.directives_by_number.get(number.casefold(), set())
+        seen = {c["plan_id"] for c in self.rows["citations"] if c["directive"] in ids and c["plan_id"] != plan["id"]}
+        return [self.plans_by_id[p] for p in sorted(seen) if p in self.plans_by_id]
+
+    def citations_section(self, here: str, plan: Row, cites: list[Row]) -> list[str]:
+        """Cited documents grouped by relation, legal basis first, after a small "lược đồ": what
+        the plan rests on and implements → the plan → the plans on this site that cite it."""
+        order = list(self.model.vocabularies["relation"].values) if "relation" in self.model.vocabularies else []
+        groups: dict[str, list[Row]] = {}
+        for c in sorted(cites, key=lambda c: order.index(c["relation"]) if c["relation"] in order else len(order)):
+            groups.setdefault(c["relation"], []).append(c)
+        upstream = groups.get("can_cu", []) + groups.get("thuc_hien", [])
+        citing = self.citing_plans(plan)
+
+        def item(url: str, text: str) -> str:
+            return f'<li><a href="{h(url)}">{h(text)}</a></li>'
+
+        left = "".join(
+            item(rel(here, directive_md(c["directive"])), self.directive_label(c["directive"])[0]) for c in upstream
+        )
+        right = "".join(item(rel(here, plan_md(p)), str(p.get("number_symbol") or p["title"])) for p in citing)
+        diagram = (
+            '<div class="ck-diagram">'
+            f'<div class="ck-diagram-col"><p class="ck-diagram-head">Căn cứ và triển khai ({len(upstream)})</p>'
+            f"<ul>{left or '<li>Không ghi</li>'}</ul></div>"
+            '<div class="ck-diagram-self"><p class="ck-diagram-head">Văn bản này</p>'
+            f"<p>{h(plan.get('number_symbol') or self.label('doc_type', plan['doc_type']))}</p></div>"
+            f'<div class="ck-diagram-col"><p class="ck-diagram-head">Được trích dẫn bởi ({len(citing)})</p>'
+            f"<ul>{right or '<li>Chưa có kế hoạch nào trên trang này</li>'}</ul></div>"
+            "</div>"
+        )
+        out = [f"## Văn bản được trích dẫn ({len(cites)}) {{#van-ban-trich-dan}}", "", diagram, ""]
+        for relation, members in groups.items():
+            anchor = "quan-he-" + relation.replace("_", "-")
+            out += [f"### {esc(self.label('relation', relation))} ({len(members)}) {{#{anchor}}}", ""]
+            for c in members:
+                d = self.directives.get(c["directive"], {})
+                name, title = self.directive_label(c["directive"])
+                out.append(
+                    f"- **{self.link(here, directive_md(c['directive']), esc(name))}**"
+                    + (f" — {esc(d.get('issuer'))}" if d.get("issuer") else "")
+                    + (
+                        f", {date_vi(d.get('issue_date') or d.get('year'))}"
+                        if d.get("issue_date") or d.get("year")
+                        else ""
+                    )
+                    + (f": {esc(title)}" if title else "")
+                )
+            out.append("")
+        return out
+
     def plan_page(self, plan: Row) -> str:
         pid = plan["id"]
         here = plan_md(plan)
         parts = self.by_plan.get(pid, {})
+        state = self.plan_state(plan)
         issuers = "<br>".join(
             self.link(here, unit_md(i["unit"]), self.unit_name(i["unit"]))
             + (f" (in: {esc(i['as_printed'])})" if i.get("as_printed") else "")
@@ -157,7 +395,8 @@ class PageBuilder:
             ["Ngày ban hành", date_vi(plan.get("issue_date")) + (mark if "issue_date" in inferred else "")],
             ["Ngày có hiệu lực", date_vi(plan.get("effective_date"))],
             ["Người ký", (signers or "Không ghi") + (mark if "signers" in inferred else "")],
-            ["Tình trạng", esc(self.label("plan_status", plan["status"]))],
+            ["Tình trạng", esc(state.label) + " — " + esc(state.basis)],
+            ["Tình trạng ghi trong hồ sơ", esc(self.label("plan_status", plan["status"]))],
             ["Chủ đề", ", ".join(esc(self.label("topic", t)) for t in plan.get("topics") or [])],
             [
                 "Nguồn",
@@ -183,60 +422,76 @@ class PageBuilder:
                 + self.link(here, f"{DATA_DIR}/{plan_tasks_csv(pid)}", "CSV nhiệm vụ"),
             ],
         ]
+        raw_body = self.bodies.get(pid, "")
+        body, outline = self.body_outline(sanitize_body(raw_body).strip())
+        tasks = parts.get("tasks", [])
+        cites = parts.get("citations", [])
+        recipients = parts.get("recipients", [])
+        toc = [("toan-van", "Toàn văn", outline)]
+        if tasks:
+            toc.append(("nhiem-vu", f"Nhiệm vụ ({len(tasks)})", []))
+        if recipients:
+            toc.append(("noi-nhan", "Nơi nhận", []))
+        if cites:
+            toc.append(("van-ban-trich-dan", f"Văn bản được trích dẫn ({len(cites)})", []))
+        toc += [("thuoc-tinh", "Thuộc tính", []), ("cong-khai", "Công khai", [])]
+        if plan.get("path") in self.histories:
+            toc.append(("lich-su-thay-doi", "Lịch sử thay đổi", []))
+
+        def entry(anchor: str, text: str, sub: list[tuple[str, str]]) -> str:
+            inner = "".join(f'<li><a href="#{h(a)}">{h(t)}</a></li>' for a, t in sub)
+            return f'<li><a href="#{h(anchor)}">{h(text)}</a>' + (f"<ol>{inner}</ol>" if inner else "") + "</li>"
+
+        contents = (
+            '<details class="ck-toc"><summary>Mục lục</summary><ol>'
+            + "".join(entry(*e) for e in toc)
+            + "</ol></details>\n"
+        )
+        print_head, card = self.summary_card(here, plan, state)
         out = [
             front_matter({"title": plan["title"], **self.plan_metadata(plan)}),
+            self.breadcrumb(here, plan),
+            print_head,
             f"# {esc(plan['title'])}\n",
-            *self.status_banner(here, plan),
+            *self.status_banner(here, plan, state),
+            card,
+            contents,
+            "## Toàn văn {#toan-van}",
+            "",
+            body,
+            "",
+            # Python-Markdown's footnotes go here, at the end of the text they belong to.
+            FOOTNOTES_HERE,
+            "",
+        ]
+        if tasks:
+            out += [f"## Nhiệm vụ ({len(tasks)}) {{#nhiem-vu}}", "", esc(progress(tasks).summary), ""]
+            out += self.task_cards(raw_body, tasks)
+        if recipients:
+            out += ["## Nơi nhận {#noi-nhan}", ""] + [f"- {esc(r['name'])}" for r in recipients] + [""]
+        # From here on the page serves the screen only: print stops at the first of these headings
+        # (extra.css), so they come after everything a printed document holds.
+        if cites:
+            out += self.citations_section(here, plan, cites)
+        out += [
+            "## Thuộc tính {#thuoc-tinh}",
+            "",
             md_table(["Thông tin", "Giá trị"], rows),
             "",
             *self.disclosure_section(plan, parts.get("disclosures", [])),
         ]
         if plan.get("notes"):
             out += ['??? note "Ghi chú về nguồn và cách nhập liệu"', "", "    " + esc(plan["notes"]), ""]
-        out += ["## Toàn văn", "", sanitize_body(self.bodies.get(pid, "")).strip(), ""]
-        tasks = parts.get("tasks", [])
-        if tasks:
-            out += [
-                f"## Nhiệm vụ ({len(tasks)})",
-                "",
-                md_table(
-                    ["Mục", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn", "Tình trạng"],
-                    (
-                        [
-                            esc(t["section"]),
-                            esc(t["text"]),
-                            esc(t.get("lead")),
-                            esc(t.get("partners")),
-                            esc(t.get("deadline")) + (f" ({date_vi(t['due_date'])})" if t.get("due_date") else ""),
-                            esc(self.label("task_status", t["status"])),
-                        ]
-                        for t in tasks
-                    ),
-                ),
-                "",
-            ]
-        cites = parts.get("citations", [])
-        if cites:
-            out += [f"## Văn bản được trích dẫn ({len(cites)})", ""]
-            for c in cites:
-                d = self.directives.get(c["directive"], {})
-                name = " ".join(
-                    x for x in (self.label("doc_type", d.get("doc_type")), d.get("number_symbol") or "") if x
-                )
-                title = d.get("title") or d.get("name") or ""
-                out.append(
-                    f"- **{self.link(here, directive_md(c['directive']), esc(name or c['directive']))}**"
-                    + (f" — {esc(d.get('issuer'))}" if d.get("issuer") else "")
-                    + (
-                        f", {date_vi(d.get('issue_date') or d.get('year'))}"
-                        if d.get("issue_date") or d.get("year")
-                        else ""
-                    )
-                    + (f": {esc(title)}" if title else "")
-                    + f" · *{esc(self.label('relation', c['relation']))}*"
-                )
-            out.append("")
-        recipients = parts.get("recipients", [])
-        if recipients:
-            out += ["## Nơi nhận", ""] + [f"- {esc(r['name'])}" for r in recipients] + [""]
         return "\n".join(out) + "\n"
+
+
+#: Python-Markdown's footnotes extension puts the footnotes where this paragraph stands (its
+#: PLACE_MARKER), instead of at the end of the page after the tasks and the history.
+FOOTNOTES_HERE = "///Footnotes Go Here///"
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
+_PART = re.compile(r"^#{1,6}[ \t]+([IVXLC]+)[ \t]*[.\-\u2013][ \t]*(.*)$")  # "II. NỘI DUNG", "II- NỘI DUNG"
+
+
+def h(value: Any) -> str:
+    """A value escaped for raw HTML in a generated page (Markdown is not processed inside it)."""
+    return html.escape("" if value is None else str(value), quote=True)

@@ -15,6 +15,7 @@ from ..checks.rules import source_file_problem
 from ..derive import compliance
 from ..load.corpus import RULES, Corpus
 from ..model import sitemap
+from ..model.sitemap import version_file
 from ..read.history import version_files
 from . import calendar, datasets, feeds, metadata, opendata, stats
 from . import compliance as compliance_pages
@@ -59,7 +60,17 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     downloads = {**files, **datasets.plan_bundles(model, rows), **opendata.excel_files(model, rows)}
     downloads[opendata.SQLITE_NAME] = opendata.sqlite_file(model, rows, bodies)
     base = (url or "").rstrip("/")
-    pages = PageBuilder(model, rows, bodies, originals(corpus), corpus.history.last_changed, base).pages()
+    versions = corpus.history.versions(str(p["path"]) for p in rows["plans"])
+    pages = PageBuilder(
+        model,
+        rows,
+        bodies,
+        originals(corpus),
+        corpus.history.last_changed,
+        base,
+        today=corpus.today,
+        histories=frozenset(versions),
+    ).pages()
     changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
     descriptor = json.loads(files["datapackage.json"])
     others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
@@ -90,11 +101,16 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     pages[sitemap.MONITORING] = monitoring_page.monitoring_page(model, rows, corpus.today)
     pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, corpus.today, model).decode()
     pages[sitemap.STATUS_FEED] = feeds.status_feed(rows, base, updated, model).decode()
-    versions = corpus.history.versions(str(p["path"]) for p in rows["plans"])
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
     downloads.update(version_files(root, versions, ids))
     for plan in rows["plans"]:
         key = sitemap.plan_md(plan)
         if plan["path"] in versions and key in pages:
-            pages[key] += "\n" + history_section(key, str(plan["id"]), versions[plan["path"]])
+            found = versions[plan["path"]]
+            texts = {
+                v.sha: downloads[name].decode("utf-8-sig", errors="replace")
+                for v in found
+                if (name := version_file(str(plan["id"]), v.short)) in downloads
+            }
+            pages[key] += "\n" + history_section(key, str(plan["id"]), found, texts, model)
     return downloads, pages

@@ -19,13 +19,13 @@ from ..model.schemas import Model
 from ..model.sitemap import (
     DATA_DIR,
     HOME,
-    PLANS_BY_PROVINCE,
     directive_md,
     md_url,
     plan_json,
     plan_md,
     plan_path,
     plan_tasks_csv,
+    plans_province_md,
     rel,
     unit_md,
 )
@@ -161,7 +161,7 @@ class PageBuilder:
         crumbs = [(rel(here, HOME), "Trang chủ")]
         province = self.provinces.get(plan.get("province") or "")
         if province:
-            crumbs.append((rel(here, PLANS_BY_PROVINCE) + "#" + quote(str(province["id"])), str(province["name"])))
+            crumbs.append((rel(here, plans_province_md(str(province["id"]))), str(province["name"])))
         issuers = self.by_plan.get(plan["id"], {}).get("issuers", [])
         if issuers and issuers[0]["unit"] in self.units:
             unit = issuers[0]["unit"]

@@ -150,3 +150,37 @@ def test_page_note_separates_thousands_in_numbers_only():
         "4 kế hoạch trích dẫn văn bản này, theo ngày"
     )
     assert cards.page_note(101, 120, 12000, "nhiệm vụ") == "Trang 101/120: nhiệm vụ 10.001–10.100 trong 12.000"
+
+
+def test_plan_lists_show_the_honest_state_the_plan_page_shows(tmp_path):
+    """A plan for 2023 still written ``in_force`` reads "Đã hết thời hạn thực hiện" in the list
+    in December 2026, as on its page; without a date to judge by, the record's own status."""
+    import datetime as dt
+    import html
+    import re
+
+    from congkhai.derive.status import plan_state
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path / "repo")
+    v = validate(repo)
+    rows = v.published
+    today = dt.date(2026, 12, 1)
+
+    def shown(listing: Listing) -> dict[str, str]:
+        pages = listing.pages()
+        text = "".join(list_pages(pages, "plans/index.md"))
+        return {
+            html.unescape(title): html.unescape(status)
+            for status, title in re.findall(
+                r'<tr [^>]*data-status="([^"]*)"[^>]*><td class="ck-title"[^>]*><a [^>]*>([^<]*)</a>', text
+            )
+        }
+
+    states = {
+        p["title"]: plan_state(p, [t for t in rows["tasks"] if t["plan_id"] == p["id"]], today) for p in rows["plans"]
+    }
+    assert {s.code for s in states.values()} >= {"ended", "draft"}, "the seeds have an ended plan and a draft"
+    assert shown(Listing(v.model, rows, today=today)) == {t: s.label for t, s in states.items()}
+    recorded = {p["title"]: v.model.vocabularies["plan_status"].label(p["status"]) for p in rows["plans"]}
+    assert shown(Listing(v.model, rows)) == recorded

@@ -9,10 +9,12 @@ into pages of :data:`.cards.PER_PAGE` rows, so no page grows with the corpus.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from ..derive.status import plan_state
 from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import directive_md, plan_md, plans_province_md, plans_year_md, rel, unit_list_md, unit_md
@@ -27,8 +29,11 @@ from .markdown import SEARCH_END, front_matter
 class Listing:
     """Builds the index pages from the published rows."""
 
-    def __init__(self, model: Model, rows: dict[str, list[Row]], base_url: str = "") -> None:
+    def __init__(
+        self, model: Model, rows: dict[str, list[Row]], base_url: str = "", today: dt.date | None = None
+    ) -> None:
         self.base_url = base_url
+        self.today = today
         self.model = model
         self.rows = rows
         self.plans = {p["id"]: p for p in rows["plans"]}
@@ -51,6 +56,9 @@ class Listing:
             for role, unit_ids in self.task_units.get((t["plan_id"], t["id"]), {}).items():
                 for unit_id in dict.fromkeys(unit_ids):
                     self.unit_tasks[unit_id][role].append(t)
+        self.plan_tasks: dict[str, list[Row]] = defaultdict(list)
+        for t in rows["tasks"]:
+            self.plan_tasks[t["plan_id"]].append(t)
         self.issued: dict[str, set[str]] = defaultdict(set)
         for pid, unit_ids in self.issuers.items():
             for unit_id in unit_ids:
@@ -58,6 +66,13 @@ class Listing:
 
     def label(self, vocab: str, code: Any) -> str:
         return self.model.vocabularies[vocab].label(str(code)) if code not in (None, "") else ""
+
+    def state_label(self, plan: Row) -> str:
+        """The plan's honest state (:mod:`congkhai.derive.status`), as the plan page shows it; the
+        record's own status when no date is given to judge the period against."""
+        if self.today is None:
+            return self.label("plan_status", plan["status"])
+        return plan_state(plan, self.plan_tasks.get(plan["id"], []), self.today).label
 
     def unit_name(self, unit_id: str) -> str:
         return str(self.units.get(unit_id, {}).get("name") or unit_id)
@@ -151,7 +166,7 @@ class Listing:
             "issuer": "; ".join(self.unit_name(u) for u in issuers),
             "level": self.label("issuer_level", p["issuer_level"]),
             "province": province,
-            "status": self.label("plan_status", p["status"]),
+            "status": self.state_label(p),
             "sort-date": str(p.get("issue_date") or ""),
         }
         cells = [

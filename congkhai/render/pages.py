@@ -80,7 +80,7 @@ class PageBuilder:
 
     def pages(self) -> dict[str, str]:
         pages = {plan_md(p): self.plan_page(p) for p in self.rows["plans"]}
-        pages.update(Listing(self.model, self.rows, self.base_url).pages())
+        pages.update(Listing(self.model, self.rows, self.base_url, self.today).pages())
         return pages
 
     def status_banner(self, here: str, plan: Row, state: State) -> list[str]:

@@ -53,6 +53,18 @@
     status.setAttribute("role", "status");
     status.className = "ck-count";
 
+    /* the filters fold into "Lọc danh sách" on a phone, so the first titles are on the first screen */
+    var fold = document.createElement("details");
+    fold.className = "ck-filter-fold";
+    fold.open = !window.matchMedia || window.matchMedia("(min-width: 60em)").matches;
+    var summary = document.createElement("summary");
+    summary.textContent = "Lọc danh sách";
+    fold.appendChild(summary);
+    var fields = document.createElement("div");
+    fields.className = "ck-filter-fields";
+    fold.appendChild(fields);
+    box.appendChild(fold);
+
     keys.forEach(function (key) {
       var label = document.createElement("label");
       var select = document.createElement("select");
@@ -76,7 +88,7 @@
       field.className = "ck-filter";
       field.appendChild(label);
       field.appendChild(select);
-      box.appendChild(field);
+      fields.appendChild(field);
       selects[key] = select;
     });
     box.appendChild(status);

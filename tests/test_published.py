@@ -232,10 +232,16 @@ def test_history_section() -> None:
     here = f"plans/lang-son/{B_ID}.md"
     md = history_section(here, B_ID, versions)
     assert md.startswith("## Lịch sử thay đổi (2)\n")
-    assert f"| [Xem bản `abcdef0`](../../data/ke-hoach/{B_ID}/phien-ban/abcdef0.txt) |" in md
+    assert (
+        f"| 05/04/2024 | Mới nhất | [Xem mới nhất ngày 05/04/2024](../../data/ke-hoach/{B_ID}/phien-ban/abcdef0.txt) |"
+        in md
+    )
     assert md.count("| 05/04/2024 | ") == 1
-    assert f"](../../data/ke-hoach/{B_ID}/phien-ban/1234567.txt)" in md
-    assert "Sửa \\| lỗi &lt;b&gt;\\*x\\*&lt;/b&gt;" in md
-    assert "<b>" not in md
+    assert (
+        f"| 02/01/2024 | Phiên bản cũ | [Xem phiên bản cũ ngày 02/01/2024](../../data/ke-hoach/{B_ID}/phien-ban/1234567.txt) |"
+        in md
+    )
+    # commit subjects are the staff's notes (often English), never shown to readers
+    assert "Sửa" not in md and "lỗi" not in md and "<b>" not in md and "base" not in md
     assert md.index("05/04/2024") < md.index("02/01/2024")
     assert "Chưa có lịch sử" in history_section(here, B_ID, [])

@@ -23,6 +23,12 @@ from .markdown import table as md_table
 RESULT_VI = {"on_time": "Đúng hạn", "late": "Trễ hạn", "unknown": "Chưa xác định"}
 
 
+def _rule_code(rule_id: str) -> str:
+    """A rule's id (the ``rule_id`` of ``compliance.csv``) shown as what it is, an identifier in
+    code type, not as a word of the page; anything but a slug is escaped as text."""
+    return f"`{rule_id}`" if re.fullmatch(r"[a-z0-9-]+", rule_id) else esc(rule_id)
+
+
 def _href(page: str, link: str) -> str:
     """A link from ``page`` (a .md path) to ``link`` (a URL, or a path from the site root).
 
@@ -93,7 +99,7 @@ def compliance_page(
                 ["Quy tắc", "Áp dụng cho", "Thời hạn công khai", "Căn cứ", "Niêm yết tối thiểu", "Căn cứ"],
                 (
                     [
-                        esc(r.id),
+                        _rule_code(r.id),
                         esc(r.title),
                         esc(
                             f"{r.get('deadline_working_days')} ngày làm việc"
@@ -176,7 +182,7 @@ def compliance_page(
                     esc(date_vi(r["deadline_date"], NONE)),
                     esc(date_vi(r["disclosed_on"], NONE)),
                     f"{r['working_days']} / {r['deadline_working_days']}",
-                    esc(r["rule_id"]),
+                    _rule_code(str(r["rule_id"])),
                 ]
                 for r in late_rows
             ),

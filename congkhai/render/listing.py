@@ -17,7 +17,7 @@ from ..model.schemas import Model
 from ..model.sitemap import directive_md, plan_md, rel, unit_md
 from ..model.urls import safe_url
 from ..read.records import Row
-from ..vietnamese.text import date_vi
+from ..vietnamese.text import date_vi, section_vi
 from . import metadata
 from .markdown import SEARCH_END, front_matter
 
@@ -321,7 +321,7 @@ class Listing:
                         h(date_vi(p.get("issue_date"))),
                         self.plan_link(here, p),
                         h(self.label("relation", c["relation"])),
-                        h(", ".join(c.get("sections") or [])),
+                        h(", ".join(section_vi(str(s)) for s in c.get("sections") or [])),
                         str(c.get("mention_count") or 0),
                     ],
                 )

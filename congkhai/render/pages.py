@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import posixpath
 from typing import Any
-from urllib.parse import quote
 
 from ..model.sanitize import sanitize_body
 from ..model.schemas import Model
 from ..model.sitemap import DATA_DIR, directive_md, md_url, plan_json, plan_md, plan_path, plan_tasks_csv, unit_md
 from ..read.records import Row
 from ..vietnamese.text import date_vi
-from . import metadata
+from . import metadata, original
 from .listing import Listing
 from .markdown import esc, front_matter
 from .markdown import table as md_table
@@ -161,14 +160,7 @@ class PageBuilder:
             ["Chủ đề", ", ".join(esc(self.label("topic", t)) for t in plan.get("topics") or [])],
             [
                 "Nguồn",
-                esc(self.label("source_kind", plan["source_kind"]))
-                + (
-                    f" ([tải bản gốc]({quote(plan['source_file'])}){{ download }})"
-                    if pid in self.originals
-                    else f" ({esc(plan['source_file'])})"
-                    if plan.get("source_file")
-                    else ""
-                ),
+                original.source_cell(plan, pid in self.originals, self.label("source_kind", plan["source_kind"])),
             ],
             ["Mã kế hoạch", f"`{pid}`"],
             ["Liên kết cố định", self.link(here, here, f"/{md_url(here)}")],

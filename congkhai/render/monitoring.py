@@ -104,8 +104,12 @@ def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date,
         "",
         "# Theo dõi thực hiện",
         "",
-        f"Tính đến ngày {date_vi(today.isoformat())}: {len(states)} nhiệm vụ, {n_done} đã hoàn thành; "
-        f"{deadline_summary(states)}; {n_month} đến hạn trong {date_vi(today.isoformat()[:7])}. "
+        f"Tính đến ngày {date_vi(today.isoformat())}:",
+        "",
+        f"- {len(states)} nhiệm vụ, {n_done} đã hoàn thành",
+        *(f"- {part}" for part in deadline_summary(states).split("; ")),
+        f"- {n_month} đến hạn trong {date_vi(today.isoformat()[:7])}",
+        "",
         f"Số liệu từ {n_updates} báo cáo tiến độ do các cơ quan cập nhật; nhiệm vụ chưa có báo cáo "
         "giữ tình trạng ghi trong kế hoạch.",
         "",

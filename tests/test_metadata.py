@@ -316,3 +316,41 @@ def test_atom_feed_escapes_text_and_limits_entries(seeds):
     assert b"<b>" not in data
     limited = ET.fromstring(feeds.atom_feed(plans, BASE, UPDATED, limit=2, model=model))
     assert len(limited.findall(f"{A}entry")) == 2
+
+
+def test_page_descriptions_are_derived_from_the_data_and_added_once() -> None:
+    from congkhai.model.schemas import load_model
+    from congkhai.render.metadata import page_descriptions, with_description
+
+    model = load_model()
+    rows = {
+        "plans": [
+            {
+                "id": "p1",
+                "doc_type": "ke_hoach",
+                "number_symbol": "72/KH",
+                "title": "Dân vận <b>",
+                "province": "x",
+                "issue_date": "2024-03-18",
+            },
+            {"id": "p2", "doc_type": "ke_hoach", "title": "Dân vận", "province": "x"},
+        ],
+        "issuers": [{"plan_id": "p1", "unit": "u1"}],
+        "units": [{"id": "u1", "name": "UBND phường A", "level": "commune", "province": "x"}],
+        "provinces": [{"id": "x", "name": "Bắc Giang"}],
+        "directives": [{"id": "d1", "doc_type": "luat", "number_symbol": "10/2022/QH15", "name": "Luật Dân chủ"}],
+    }
+    got = page_descriptions(rows, model)
+    assert got["plans/x/p1.md"] == "Kế hoạch 72/KH của UBND phường A ngày 18/03/2024: Dân vận <b>"
+    assert got["plans/x/p2.md"] == "Kế hoạch: Dân vận"
+    assert got["units/u1.md"].startswith("UBND phường A (Cấp xã, Bắc Giang):")
+    assert got["directives/d1.md"].startswith("Luật 10/2022/QH15: Luật Dân chủ.")
+    assert len(set(got.values())) == len(got)
+    page = "---\ntitle: A\n---\n\n# A\n"
+    added = with_description(page, got["plans/x/p1.md"])
+    assert (
+        added
+        == "---\ndescription: 'Kế hoạch 72/KH của UBND phường A ngày 18/03/2024: Dân vận &lt;b&gt;'\ntitle: A\n---\n\n# A\n"
+    )
+    assert with_description(added, "other") == added  # a page's own description is kept
+    assert with_description("# B\n", "Mô tả").startswith("---\ndescription: Mô tả\n---\n\n# B")

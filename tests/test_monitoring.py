@@ -18,6 +18,7 @@ import pytest
 
 from congkhai.derive import monitoring
 from congkhai.load.corpus import validate
+from congkhai.model import sitemap
 from congkhai.render import calendar, feeds
 from congkhai.render.monitoring import monitoring_page
 
@@ -315,7 +316,28 @@ def test_page_links_resolve_to_generated_pages(rows: dict[str, list[dict[str, An
     from congkhai.render.listing import Listing
 
     targets = set(Listing(model, rows, "").pages()) | {plan_md(p) for p in rows["plans"]}
+    targets |= {sitemap.STATUS_FEED, sitemap.CALENDAR}  # the page says how to follow the tasks
     links = re.findall(r"\]\(([^)]+)\)", monitoring_page(model, rows, TODAY))
     assert links and all(link in targets for link in links), sorted(set(links) - targets)
     nested = re.findall(r"\]\(([^)]+)\)", monitoring_page(model, rows, TODAY, page="bao-cao/theo-doi.md"))
     assert all(link.startswith("../") and link[3:] in targets for link in nested)
+
+
+def test_overdue_is_counted_out_of_the_tasks_that_have_a_date() -> None:
+    """ "1 quá hạn" alone misleads when 106 of 107 tasks have no due date: the page says how many
+    tasks can be late at all, and counts worded deadlines ("hằng năm") apart."""
+    from congkhai.render.monitoring import deadline_summary
+
+    def state(due: str | None, deadline: str | None, overdue: bool) -> dict[str, Any]:
+        return {"due_date": due, "deadline": deadline, "overdue": overdue}
+
+    states = [state("2024-12-31", "đến hết năm 2024", True), state(None, "hằng năm", False)]
+    states += [state(None, None, False)] * 103
+    assert deadline_summary(states) == (
+        "1 quá hạn trong số 1 nhiệm vụ có ngày hạn cụ thể; 1 nhiệm vụ chỉ ghi thời hạn bằng lời hoặc định kỳ "
+        "(như “hằng năm”), không có ngày cụ thể; 103 nhiệm vụ không ghi thời hạn"
+    )
+    assert (
+        deadline_summary([state(None, None, False)] * 2)
+        == "0 quá hạn trong số 0 nhiệm vụ có ngày hạn cụ thể; 2 nhiệm vụ không ghi thời hạn"
+    )

@@ -139,13 +139,14 @@ def test_a_broken_link_in_a_page_fails_the_build_and_is_named(tmp_path, capsys):
     assert not (repo / "site").exists()
 
 
-def test_the_original_file_is_offered_for_download(built):
+def test_the_original_file_is_offered_to_read(built):
+    """Linked to be opened (not forced to download), and served as the committed text with a UTF-8
+    byte-order mark, so a browser that gets no charset from the server still reads Vietnamese."""
     repo, site = built
     page = (site / "plans" / "lang-son" / "lang-son-cao-loc-2024-kh-ubnd" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<a (?=[^>]*\bdownload\b)[^>]*href="\.\./002_cdfb92253c4322e4\.txt"', page)
-    assert (site / "plans" / "lang-son" / "002_cdfb92253c4322e4.txt").read_bytes() == (
-        repo / "docs" / "plans" / "lang-son" / "002_cdfb92253c4322e4.txt"
-    ).read_bytes()
+    assert re.search(r'<a [^>]*href="\.\./002_cdfb92253c4322e4\.txt"[^>]*>Xem tệp nguồn</a>', page)
+    served = (site / "plans" / "lang-son" / "002_cdfb92253c4322e4.txt").read_bytes()
+    assert served == b"\xef\xbb\xbf" + (repo / "docs" / "plans" / "lang-son" / "002_cdfb92253c4322e4.txt").read_bytes()
 
 
 def test_site_url_gives_absolute_sitemap_feed_and_catalogue(tmp_path, monkeypatch):

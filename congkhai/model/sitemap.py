@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 # --- hand-written pages (docs/) ----------------------------------------------------------------
-HOME = "index.md"
 SEARCH = "tim-kiem.md"
 GUIDE = "huong-dan/index.md"
 # --- generated pages ---------------------------------------------------------------------------
+HOME = "index.md"
 PLANS = "plans/index.md"
 PLANS_BY_YEAR = "plans/theo-nam.md"
 PLANS_BY_PROVINCE = "plans/theo-tinh.md"
@@ -36,16 +36,18 @@ PLANS_FEED = "feed.xml"
 STATUS_FEED = "tien-do.xml"
 CALENDAR = "lich-nhiem-vu.ics"
 NOT_FOUND = "404.html"
+#: Tells search engines to skip old versions of plans (a search should lead to the plan as it is).
+ROBOTS = "robots.txt"
 #: Where the published data files live (``data/plans.csv`` …, below the site root).
 DATA_DIR = "data"
 #: A plan with no province is filed under this folder.
 NO_PROVINCE = "trung-uong"
 
-#: The public menu, in order: (label, page) or (label, ((label | None, page), …)).
+#: The public menu, in order — for readers: the staff upload guide (:data:`GUIDE`) is linked from
+#: the footer, not the menu: (label, page) or (label, ((label | None, page), …)).
 NAV: tuple[tuple[str, Any], ...] = (
     ("Trang chủ", HOME),
     ("Tìm kiếm", SEARCH),
-    ("Hướng dẫn đăng tải", GUIDE),
     ("Kế hoạch", PLANS),
     ("Nhiệm vụ", TASKS),
     ("Văn bản được trích dẫn", DIRECTIVES),

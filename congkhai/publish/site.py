@@ -20,6 +20,7 @@ from ..load.corpus import Corpus
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
 from ..render import datasets
+from ..render.original import with_bom
 from ..render.site import render_site
 from ..timing import stage
 from . import search
@@ -46,6 +47,10 @@ def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
             continue
         target = bodies_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        if rel.parts and rel.parts[0] == "plans" and rel.suffix == ".txt":
+            # a plan's original as text: with a byte-order mark, so browsers read it as UTF-8
+            target.write_bytes(with_bom(entry.path.read_bytes()))
+            continue
         shutil.copyfile(entry.path, target, follow_symlinks=False)
     for rel_name, text in pages.items():
         target = bodies_dir / rel_name

@@ -20,7 +20,7 @@ from ..model.schemas import Model
 from ..model.sitemap import directive_md, plan_md, plans_province_md, plans_year_md, rel, unit_list_md, unit_md
 from ..model.urls import safe_url
 from ..read.records import Row
-from ..vietnamese.text import date_vi
+from ..vietnamese.text import date_vi, section_vi
 from . import metadata
 from .cards import Column, continuation, h, page_note, paged, pager, table
 from .markdown import SEARCH_END, front_matter
@@ -373,7 +373,7 @@ class Listing:
                 self.plan_link(here, p),
                 h(date_vi(p.get("issue_date"))),
                 h(self.label("relation", c["relation"])),
-                h(", ".join(c.get("sections") or [])),
+                h(", ".join(section_vi(str(x)) for x in c.get("sections") or [])),
                 str(c.get("mention_count") or 0),
             ]
 

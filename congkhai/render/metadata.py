@@ -20,10 +20,12 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import directive_path
 from ..model.urls import safe_url
 from ..vietnamese.text import date_vi
+from .markdown import front_matter
 
 SCHEMA_ORG = "https://schema.org"
 PUBLISHER = "Công khai"
@@ -414,3 +416,76 @@ def dublin_core(plan: Mapping[str, Any], issuers: Iterable[str | Mapping[str, An
 
 
 # --- Atom --------------------------------------------------------------------------------------
+
+
+# --- page descriptions (<meta name="description">) ---------------------------------------------
+#: Pages whose description says what the page is for; every other page's is derived from its data.
+FIXED_DESCRIPTIONS = {
+    sitemap.PLANS: "Danh sách mọi kế hoạch đã công khai, lọc theo loại văn bản, năm, cơ quan, cấp, tỉnh và tình trạng.",
+    sitemap.PLANS_BY_YEAR: "Các kế hoạch đã công khai, xếp theo năm ban hành.",
+    sitemap.PLANS_BY_PROVINCE: "Các kế hoạch đã công khai, xếp theo tỉnh, thành phố và cấp ban hành.",
+    sitemap.TASKS: "Mọi nhiệm vụ của các kế hoạch: ai chủ trì, ai phối hợp, việc gì, thời hạn nào, tình trạng thực hiện.",
+    sitemap.DIRECTIVES: "Các văn bản (luật, nghị quyết, chỉ thị, kế hoạch…) được các kế hoạch trích dẫn, và kế hoạch nào trích dẫn.",
+    sitemap.UNITS: "Các cơ quan, đơn vị ban hành kế hoạch, chủ trì hoặc phối hợp thực hiện nhiệm vụ.",
+    sitemap.STATS: "Thống kê kế hoạch theo năm, cấp ban hành, văn bản được trích dẫn, đơn vị chủ trì và thời hạn nhiệm vụ.",
+    sitemap.DIRECTORY: "Danh mục thông tin phải công khai theo Nghị định 13/2018/NĐ-CP: tên, số, ngày, hình thức và thời hạn công khai.",
+    sitemap.COMPLIANCE: "Kế hoạch có được công khai đúng thời hạn luật định hay không, tính theo ngày làm việc.",
+    sitemap.DATA: "Tải toàn bộ dữ liệu kế hoạch, nhiệm vụ, cơ quan, văn bản trích dẫn dạng CSV, JSON, SQLite, tự do sử dụng.",
+    sitemap.DICTIONARY: "Mô tả từng bảng, từng cột của dữ liệu mở: tên, kiểu, ý nghĩa và các giá trị được phép.",
+}
+#: Longest description written: search engines show about this much.
+DESCRIPTION_CHARS = 300
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= DESCRIPTION_CHARS else text[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def page_descriptions(rows: Mapping[str, list[Any]], model: Model) -> dict[str, str]:
+    """A description per generated page, from what the page shows (plain text, not escaped: the
+    front-matter writer escapes it for the theme). Before this, 176 of 177 pages shared the site's
+    one description, so a search result could not tell a reader which plan or body it was."""
+    units = {u["id"]: u for u in rows.get("units", [])}
+    provinces = {p["id"]: p for p in rows.get("provinces", [])}
+    issuers: dict[str, list[str]] = {}
+    for i in rows.get("issuers", []):
+        issuers.setdefault(i["plan_id"], []).append(str(units.get(i["unit"], {}).get("name") or i["unit"]))
+    out = dict(FIXED_DESCRIPTIONS)
+    for plan in rows.get("plans", []):
+        kind = _label(model, "doc_type", plan.get("doc_type")) or "Văn bản"
+        head = f"{kind} {plan['number_symbol']}" if plan.get("number_symbol") else kind
+        by = ", ".join(issuers.get(plan["id"], []))
+        when = f" ngày {date_vi(plan['issue_date'])}" if plan.get("issue_date") else ""
+        out[sitemap.plan_md(plan)] = _clip(f"{head}{' của ' + by if by else ''}{when}: {plan['title']}")
+    for d in rows.get("directives", []):
+        kind = _label(model, "doc_type", d.get("doc_type")) or "Văn bản"
+        head = " ".join(x for x in (kind, d.get("number_symbol") or "") if x)
+        when = d.get("issue_date") or d.get("year")
+        bits = [x for x in (d.get("issuer"), date_vi(when) if when else "") if x]
+        what = d.get("title") or d.get("name") or ""
+        out[sitemap.directive_md(d["id"])] = _clip(
+            f"{head}{' — ' + ', '.join(str(b) for b in bits) if bits else ''}{': ' + str(what) if what else ''}. "
+            "Các kế hoạch trích dẫn văn bản này."
+        )
+    for u in rows.get("units", []):
+        where = provinces.get(u.get("province") or "", {}).get("name")
+        level = _label(model, "unit_level", u.get("level"))
+        ctx = ", ".join(str(x) for x in (level, where) if x)
+        out[sitemap.unit_md(u["id"])] = _clip(
+            f"{u['name']}{' (' + ctx + ')' if ctx else ''}: kế hoạch ban hành, nhiệm vụ chủ trì và phối hợp thực hiện."
+        )
+    return out
+
+
+def with_description(page: str, description: str) -> str:
+    """``page`` with ``description`` in its front matter, unless it has one already.
+
+    Written with the one front-matter writer (escaped for the theme, which prints it unescaped);
+    only the new key is added, the rest of the page is left byte for byte as it was.
+    """
+    head = page[4 : page.find("\n---\n") + 1] if page.startswith("---\n") else ""
+    if any(line.startswith("description:") for line in head.splitlines()):
+        return page
+    line = front_matter({"description": description})[4:-4]  # "description: …\n"
+    return "---\n" + line + page[4:] if page.startswith("---\n") else "---\n" + line + "---\n\n" + page

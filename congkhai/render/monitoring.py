@@ -36,6 +36,22 @@ def _pct(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "—"
 
 
+def deadline_summary(states: list[dict[str, Any]]) -> str:
+    """How many tasks can be late at all, said next to how many are: "1 quá hạn" means little when
+    106 of 107 tasks have no due date, so the overdue count is always given out of the tasks that
+    have a date, and the tasks with only a worded or recurring deadline ("hằng năm") and those
+    with none are counted apart. Plain Vietnamese text (numbers only, nothing to escape).
+    """
+    dated = [s for s in states if s["due_date"]]
+    worded = sum(1 for s in states if not s["due_date"] and str(s.get("deadline") or "").strip())
+    none = len(states) - len(dated) - worded
+    overdue = sum(s["overdue"] for s in dated)
+    text = f"{overdue} quá hạn trong số {len(dated)} nhiệm vụ có ngày hạn cụ thể"
+    if worded:
+        text += f"; {worded} nhiệm vụ chỉ ghi thời hạn bằng lời hoặc định kỳ (như “hằng năm”), không có ngày cụ thể"
+    return text + f"; {none} nhiệm vụ không ghi thời hạn"
+
+
 def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date, page: str = sitemap.MONITORING) -> str:
     """The "Theo dõi thực hiện" page: per lead unit and per plan, done / overdue / due this month."""
     status_vocab = model.vocabularies["task_status"]
@@ -77,7 +93,6 @@ def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date,
         return (0, fold_accents(str(units.get(uid, {}).get("name") or uid)), uid)
 
     order = sorted(by_unit, key=unit_order)
-    n_overdue = sum(s["overdue"] for s in states)
     n_month = sum(s["due_this_month"] for s in states)
     n_done = sum(s["status"] == "done" for s in states)
     n_updates = len(rows.get("task_updates", []))
@@ -89,12 +104,21 @@ def monitoring_page(model: Model, rows: Mapping[str, list[Row]], today: dt.date,
         "",
         "# Theo dõi thực hiện",
         "",
-        f"Tính đến ngày {date_vi(today.isoformat())}: {len(states)} nhiệm vụ, {n_done} đã hoàn thành, "
-        f"{n_overdue} quá hạn, {n_month} đến hạn trong {date_vi(today.isoformat()[:7])}. "
+        f"Tính đến ngày {date_vi(today.isoformat())}:",
+        "",
+        f"- {len(states)} nhiệm vụ, {n_done} đã hoàn thành",
+        *(f"- {part}" for part in deadline_summary(states).split("; ")),
+        f"- {n_month} đến hạn trong {date_vi(today.isoformat()[:7])}",
+        "",
         f"Số liệu từ {n_updates} báo cáo tiến độ do các cơ quan cập nhật; nhiệm vụ chưa có báo cáo "
         "giữ tình trạng ghi trong kế hoạch.",
         "",
-        "Quá hạn: đã qua hạn hoàn thành mà chưa hoàn thành hoặc hủy. Nhiệm vụ lặp lại tính theo hạn lần đầu.",
+        "Quá hạn: đã qua ngày hạn hoàn thành mà chưa hoàn thành hoặc hủy. Chỉ nhiệm vụ có ngày hạn cụ thể "
+        "mới có thể quá hạn; nhiệm vụ lặp lại tính theo hạn lần đầu.",
+        "",
+        f"Theo dõi: {_link(page, sitemap.STATUS_FEED, 'tiến độ nhiệm vụ (Atom)')} · "
+        f"{_link(page, sitemap.CALENDAR, 'lịch thời hạn nhiệm vụ (iCalendar)')} — "
+        "thêm vào trình đọc tin hoặc lịch của bạn để được báo khi có thay đổi.",
         "",
         "## Theo đơn vị chủ trì",
         "",

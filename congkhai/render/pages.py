@@ -11,7 +11,6 @@ import html
 import posixpath
 import re
 from typing import Any
-from urllib.parse import quote
 
 from ..derive.status import State, plan_state, progress
 from ..model.sanitize import sanitize_body
@@ -31,7 +30,7 @@ from ..model.sitemap import (
 )
 from ..read.records import Row
 from ..vietnamese.text import date_vi
-from . import metadata
+from . import metadata, original
 from .listing import Listing
 from .markdown import esc, front_matter
 from .markdown import table as md_table
@@ -400,14 +399,7 @@ class PageBuilder:
             ["Chủ đề", ", ".join(esc(self.label("topic", t)) for t in plan.get("topics") or [])],
             [
                 "Nguồn",
-                esc(self.label("source_kind", plan["source_kind"]))
-                + (
-                    f" ([tải bản gốc]({quote(plan['source_file'])}){{ download }})"
-                    if pid in self.originals
-                    else f" ({esc(plan['source_file'])})"
-                    if plan.get("source_file")
-                    else ""
-                ),
+                original.source_cell(plan, pid in self.originals, self.label("source_kind", plan["source_kind"])),
             ],
             ["Mã kế hoạch", f"`{pid}`"],
             ["Liên kết cố định", self.link(here, here, f"/{md_url(here)}")],

@@ -17,11 +17,12 @@ from ..load.corpus import RULES, Corpus
 from ..model import sitemap
 from ..model.sitemap import version_file
 from ..read.history import version_files
-from . import calendar, datasets, feeds, metadata, opendata, stats
+from . import calendar, datasets, feeds, home, metadata, opendata, original, stats
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
 from .history import history_section
 from .markdown import with_front_matter
+from .metadata import with_description
 from .pages import PageBuilder
 
 
@@ -99,10 +100,13 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
     pages[sitemap.PLANS_FEED] = feeds.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
     pages[sitemap.MONITORING] = monitoring_page.monitoring_page(model, rows, corpus.today)
+    pages[sitemap.HOME] = home.home_page(rows, corpus.today)
+    pages[sitemap.ROBOTS] = original.robots_txt(base)
     pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, corpus.today, model).decode()
     pages[sitemap.STATUS_FEED] = feeds.status_feed(rows, base, updated, model).decode()
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
-    downloads.update(version_files(root, versions, ids))
+    # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
+    downloads.update({k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()})
     for plan in rows["plans"]:
         key = sitemap.plan_md(plan)
         if plan["path"] in versions and key in pages:
@@ -113,4 +117,7 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
                 if (name := version_file(str(plan["id"]), v.short)) in downloads
             }
             pages[key] += "\n" + history_section(key, str(plan["id"]), found, texts, model)
+    for key, text in metadata.page_descriptions(rows, model).items():
+        if key in pages:
+            pages[key] = with_description(pages[key], text)
     return downloads, pages

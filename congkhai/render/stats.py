@@ -142,7 +142,16 @@ def lead_tasks(rows: Mapping[str, list[Row]]) -> Counter[str]:
 
 
 def has_deadline(task: Mapping[str, Any]) -> bool:
-    return task.get("due_date") not in (None, "") or task.get("deadline") not in (None, "")
+    """A task has a deadline when the plan gives a date by which it is due (``due_date``) — the
+    same rule as the task list's filter, the monitoring page and the calendar. A worded deadline
+    without a date ("hằng năm", "định kỳ 6 tháng") cannot be overdue, so it is counted apart
+    (:func:`worded_deadline`), not as "có thời hạn" (it made 4 here against 1 in the filter)."""
+    return task.get("due_date") not in (None, "")
+
+
+def worded_deadline(task: Mapping[str, Any]) -> bool:
+    """A deadline in words only: "hằng năm", "trước ngày 15 tháng 11 hàng năm", with no date."""
+    return not has_deadline(task) and str(task.get("deadline") or "").strip() != ""
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -267,16 +276,21 @@ def _deadline_section(model: Model, rows: Mapping[str, list[Row]]) -> str:
         )
     svg = _svg(
         "chart-task-deadlines",
-        f"Tỉ lệ nhiệm vụ có thời hạn: {_pct(with_all, total)} ({with_all} trên {total})",
-        "; ".join(f"{n}: {_pct(y, y + no)} có thời hạn ({y} trên {y + no})" for n, y, no in lines),
+        f"Tỉ lệ nhiệm vụ có ngày hạn: {_pct(with_all, total)} ({with_all} trên {total})",
+        "; ".join(f"{n}: {_pct(y, y + no)} có ngày hạn ({y} trên {y + no})" for n, y, no in lines),
         bars,
-        [("Có thời hạn", WITH_DEADLINE), ("Không ghi thời hạn", WITHOUT_DEADLINE)],
+        [("Có ngày hạn", WITH_DEADLINE), ("Không có ngày hạn", WITHOUT_DEADLINE)],
     )
     table = md_table(
-        ["Cấp ban hành", "Có thời hạn", "Không ghi thời hạn", "Tổng", "Tỉ lệ có thời hạn"],
+        ["Cấp ban hành", "Có ngày hạn", "Không có ngày hạn", "Tổng", "Tỉ lệ có ngày hạn"],
         [[esc(n), str(y), str(no), str(y + no), _pct(y, y + no)] for n, y, no in lines],
     )
-    note = "Một nhiệm vụ có thời hạn khi kế hoạch ghi thời hạn (cột `deadline`) hoặc một ngày cụ thể (cột `due_date`)."
+    worded = sum(worded_deadline(t) for t in rows["tasks"])
+    note = (
+        "Một nhiệm vụ có ngày hạn khi kế hoạch ghi ngày phải hoàn thành; chỉ những nhiệm vụ này mới có thể quá hạn. "
+        f"{worded} nhiệm vụ chỉ ghi thời hạn bằng lời hoặc định kỳ (như “hằng năm”), không có ngày cụ thể, "
+        "được tính vào “Không có ngày hạn”."
+    )
     return f"## Nhiệm vụ có thời hạn\n\n{svg}\n\n{table}\n\n{note}\n"
 
 

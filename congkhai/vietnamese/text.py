@@ -80,3 +80,17 @@ def date_vi(
     if len(parts) == 2:
         return f"tháng {parts[1]}/{parts[0]}"
     return f"năm {parts[0]}"
+
+
+_FOOTNOTE = re.compile(r"fn([0-9]+)")
+#: Where in a plan a citation sits, as the schema codes it (checks/rules.py ``SECTION``) → as a reader says it.
+SECTION_WORDS = {"title": "tiêu đề", "preamble": "phần căn cứ", "closing": "phần cuối"}
+
+
+def section_vi(code: str) -> str:
+    """A citation's place in a plan in words: ``preamble`` → "phần căn cứ", ``fn3`` → "chú thích 3";
+    a numbered section ("II.1") is already what a reader sees in the plan and stays as it is."""
+    if code in SECTION_WORDS:
+        return SECTION_WORDS[code]
+    m = _FOOTNOTE.fullmatch(code)
+    return f"chú thích {m.group(1)}" if m else code

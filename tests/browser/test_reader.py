@@ -42,7 +42,7 @@ def task_cards(page):
 
 def test_home_to_plan_tasks(page, base_url):
     page.goto(base_url + "/")
-    page.get_by_role("link", name="Danh sách kế hoạch").first.click()
+    page.get_by_role("link", name="Xem tất cả 5 kế hoạch →").click()  # the home page's way to the list
     expect(page).to_have_url(base_url + "/plans/")
     page.get_by_role("link", name=PLAN_TITLE).click()
     expect(page).to_have_url(base_url + PLAN)

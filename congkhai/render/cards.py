@@ -168,17 +168,22 @@ def list_pages(
     noun: str,
     keys: str = "",
     per_page: int | None = None,
+    description: str = "",
 ) -> dict[str, str]:
     """A list on pages of at most ``per_page`` rows: heading, intro, filters, table, pager.
 
     ``row(here, item)`` gives a row's filter attributes and cells; the intro (safe Markdown)
     is on the first page only, and the later pages are cut from search (:func:`continuation`).
+    A ``description`` (plain text) is the pages' meta description, each page's its own.
     """
 
     def render(here: str, part: Sequence[T], number: int, count: int) -> str:
         heading = title if number == 1 else f"{title} — trang {number}"
         nav = pager(first, number, count)
-        out = front_matter({"title": heading, "hide": ["toc"]}) + continuation(number) + f"\n# {h(heading)}\n\n"
+        meta: dict[str, object] = {"title": heading, "hide": ["toc"]}
+        if description:
+            meta["description"] = description if number == 1 else f"{description} Trang {number}."
+        out = front_matter(meta) + continuation(number) + f"\n# {h(heading)}\n\n"
         out += intro + "\n\n" if number == 1 and intro else ""
         if keys:
             out += f'<div class="ck-filters" data-for="{h(table_id)}" data-keys="{h(keys)}"></div>\n\n'

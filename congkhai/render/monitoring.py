@@ -184,6 +184,8 @@ def monitoring_pages(
         "---",
         "title: Theo dõi thực hiện",
         "description: Tình hình thực hiện nhiệm vụ của các kế hoạch theo đơn vị chủ trì — quá hạn, đến hạn trong tháng, đã hoàn thành.",
+        "hide:",
+        "- toc",  # the lists take the width (7 columns of the plan table on a laptop)
         "---",
         "",
         "# Theo dõi thực hiện",
@@ -254,6 +256,19 @@ def monitoring_pages(
             full = sitemap.monitoring_list_md(which)
             lines.append(f'<a href="{h(rel(page, full))}">Xem tất cả {len(items)} {noun}</a>')
             back = f'<a href="{h(rel(full, page))}">{h(back_text)}</a>'
-            out.update(list_pages(full, f"{title} — Theo dõi thực hiện", back, items, row, columns, table_id, noun))
+            described = f"Theo dõi thực hiện, tính đến ngày {date_vi(today.isoformat())}: {len(items)} {noun}."
+            out.update(
+                list_pages(
+                    full,
+                    f"{title} — Theo dõi thực hiện",
+                    back,
+                    items,
+                    row,
+                    columns,
+                    table_id,
+                    noun,
+                    description=described,
+                )
+            )
     out[page] = "\n".join(lines).rstrip("\n") + "\n"
     return out

@@ -20,7 +20,7 @@ from congkhai.derive import monitoring
 from congkhai.load.corpus import validate
 from congkhai.model import sitemap
 from congkhai.render import calendar, feeds
-from congkhai.render.monitoring import monitoring_page
+from congkhai.render.monitoring import monitoring_page, monitoring_pages
 
 FIXTURE = Path(__file__).parent / "fixtures" / "monitoring" / "task_updates.csv"
 TODAY = dt.date(2024, 11, 22)
@@ -57,6 +57,26 @@ def model() -> Any:
     from congkhai.model.schemas import load_model
 
     return load_model()
+
+
+def _list(pages: dict[str, str], which: str) -> list[list[str]]:
+    """The rows (cells as HTML) of one of the monitoring page's lists: on the page itself, or all of
+    it on its own pages when it is longer than the page shows."""
+    import re
+
+    full = sitemap.monitoring_list_md(which)
+    texts, n = [], 1
+    while sitemap.list_page_md(full, n) in pages:
+        texts.append(pages[sitemap.list_page_md(full, n)])
+        n += 1
+    if not texts:
+        texts = [pages[sitemap.MONITORING]]
+    out = []
+    for text in texts:
+        block = text.split(f'id="bang-theo-doi-{which}"', 1)[1].split("</table>", 1)[0]
+        for tr in re.findall(r"<tr>(.*?)</tr>", block.split("<tbody>", 1)[1]):
+            out.append(re.findall(r"<td[^>]*>(.*?)</td>", tr))
+    return out
 
 
 def _state(rows: dict[str, list[dict[str, Any]]]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -116,41 +136,42 @@ def test_unit_counts_counted_independently(rows: dict[str, list[dict[str, Any]]]
         "lang-son-cao-loc-cac-co-quan-chuyen-mon": 1,
         "lang-son-cao-loc-cac-don-vi-su-nghiep": 1,
     }
-    page = monitoring_page(model, rows, TODAY)
+    pages = monitoring_pages(model, rows, TODAY)
     units = {u["id"]: u for u in rows["units"]}
-    table = {}
-    for line in page.split("## Theo đơn vị chủ trì")[1].split("\n### ")[0].splitlines():
-        if line.startswith("| [") or line.startswith("| Chưa"):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            table[cells[0]] = cells[1:]
+    table = {cells[0].split("units/")[-1]: cells[1:] for cells in _list(pages, "don-vi")}
     for uid in set(overdue) | set(done):
-        cell = f"[{units[uid]['name']}](units/{uid}.md)"
+        cell = f'{uid}/">{units[uid]["name"]}</a>'
         assert table[cell][1] == str(done[uid]) and table[cell][2] == str(overdue[uid])
     # every other unit: no overdue task
     assert sum(int(r[2]) for r in table.values()) == sum(overdue.values())
 
 
-def test_page_lists_overdue_task_under_its_lead_unit(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
-    page = monitoring_page(model, rows, TODAY)
+def test_page_lists_overdue_task_with_its_lead_unit(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
+    pages = monitoring_pages(model, rows, TODAY)
+    page = pages[sitemap.MONITORING]
     assert page.startswith("---\ntitle: Theo dõi thực hiện\n")
     assert "Tính đến ngày 22/11/2024" in page
     unit = next(u for u in rows["units"] if u["id"] == "lang-son-cao-loc-ubnd-cac-xa-thi-tran")
-    section = page.split(f"### {unit['name']}\n")[1].split("\n### ")[0].split("\n## ")[0]
-    assert "**Quá hạn (1)**" in section
+    # one list of every overdue task (each once, with all its lead units), oldest due date first
+    assert "## Nhiệm vụ quá hạn (2)" in page
+    overdue = _list(pages, "qua-han")
+    assert [r[3] for r in overdue] == ["30/09/2024", "31/10/2024"]
     plan = next(p for p in rows["plans"] if p["id"] == LS)
-    overdue_row = next(line for line in section.splitlines() if "30/09/2024" in line)
-    assert f"(plans/lang-son/{LS}.md)" in overdue_row
-    assert "Đang thực hiện (70%)" in overdue_row and "15/09/2024" in overdue_row
-    assert plan["number_symbol"].replace("_", "\\_") in overdue_row or plan["number_symbol"] in overdue_row
+    title, plan_cell, lead_cell, _, status, updated = overdue[0]
+    assert f'href="../plans/lang-son/{LS}/">{plan["number_symbol"]}</a><br><small>Mục II.1</small>' in plan_cell
+    assert f'href="../units/{unit["id"]}/">{unit["name"]}</a>' in lead_cell
+    assert status == "Đang thực hiện (70%)" and updated == "15/09/2024" and title.endswith("…")
+    assert overdue[1][5] == "Chưa có"
     # the plan roll-up: Lạng Sơn has 1 done of its tasks and 2 overdue
     n = sum(1 for t in rows["tasks"] if t["plan_id"] == LS)
-    roll = next(line for line in page.split("## Theo kế hoạch")[1].splitlines() if f"{LS}.md" in line)
-    cells = [c.strip() for c in roll.strip("|").split("|")]
-    assert cells[1:5] == [str(n), "1", f"{round(100 / n)}%", "2"]
-    # due this month: ii-2 under its lead units
-    assert "**Đến hạn trong tháng (1)**" in section
+    roll = next(r for r in _list(pages, "ke-hoach") if f"/{LS}/" in r[0])
+    assert roll[1:5] == [str(n), "1", f"{round(100 / n)}%", "2"]
+    # due this month: ii-2, with its lead units
+    assert "## Đến hạn trong tháng 11/2024 (1)" in page
+    month = _list(pages, "den-han")
+    assert len(month) == 1 and month[0][3] == "30/11/2024" and "Mục II.2" in month[0][1]
     # every seed task has a lead unit
-    assert "Chưa xác định đơn vị chủ trì" not in page
+    assert all("Chưa xác định đơn vị chủ trì" not in text for text in pages.values())
 
 
 def test_page_groups_tasks_without_lead_and_escapes(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
@@ -168,11 +189,14 @@ def test_page_groups_tasks_without_lead_and_escapes(rows: dict[str, list[dict[st
             "status": "not_reported",
         }
     )
-    page = monitoring_page(model, extra, TODAY)
-    block = page.split("### Chưa xác định đơn vị chủ trì\n")[1].split("\n## ")[0]
-    assert "31/01/2024" in block
-    assert "<script>" not in page and "&lt;script&gt;" in page
-    assert "\\[x\\]" in page and "\\|" in page and "\\*đậm\\*" in page
+    pages = monitoring_pages(model, extra, TODAY)
+    row = _list(pages, "qua-han")[0]  # the oldest due date first
+    assert row[2] == "Chưa xác định đơn vị chủ trì" and row[3] == "31/01/2024"
+    assert row[0] == "Nhiệm vụ &lt;script&gt;alert(1)&lt;/script&gt; | [x](javascript:1) *đậm*"
+    no_lead = next(r for r in _list(pages, "don-vi") if r[0] == "Chưa xác định đơn vị chủ trì")
+    assert no_lead == ["Chưa xác định đơn vị chủ trì", "1", "0", "1", "0"]
+    text = "".join(pages.values())
+    assert "<script>" not in text and 'href="javascript' not in text
 
 
 def test_page_is_deterministic(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
@@ -310,17 +334,28 @@ def test_status_feed(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
 
 
 def test_page_links_resolve_to_generated_pages(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
+    import posixpath
     import re
 
-    from congkhai.model.sitemap import plan_md
+    from congkhai.model.sitemap import md_url, plan_md
     from congkhai.render.listing import Listing
 
-    targets = set(Listing(model, rows, "").pages()) | {plan_md(p) for p in rows["plans"]}
-    targets |= {sitemap.STATUS_FEED, sitemap.CALENDAR}  # the page says how to follow the tasks
-    links = re.findall(r"\]\(([^)]+)\)", monitoring_page(model, rows, TODAY))
-    assert links and all(link in targets for link in links), sorted(set(links) - targets)
-    nested = re.findall(r"\]\(([^)]+)\)", monitoring_page(model, rows, TODAY, page="bao-cao/theo-doi.md"))
-    assert all(link.startswith("../") and link[3:] in targets for link in nested)
+    def targets(pages: dict[str, str]) -> set[str]:
+        out = set(Listing(model, rows, "").pages()) | {plan_md(p) for p in rows["plans"]} | set(pages)
+        return out | {sitemap.STATUS_FEED, sitemap.CALENDAR}  # the page says how to follow the tasks
+
+    for page in (sitemap.MONITORING, "bao-cao/theo-doi.md"):
+        pages = monitoring_pages(model, rows, TODAY, page=page)
+        urls = {md_url(t) if t.endswith(".md") else t for t in targets(pages)}
+        assert len(pages) > 1, "the seeds have more lead units than the page shows"
+        for here, text in pages.items():
+            links = re.findall(r"\]\(([^)]+)\)", text)  # Markdown links (the feeds)
+            assert all(posixpath.normpath(posixpath.join(posixpath.dirname(here), x)) in targets(pages) for x in links)
+            hrefs = re.findall(r'href="([^"]+)"', text)
+            assert hrefs
+            for href in hrefs:
+                resolved = posixpath.normpath(posixpath.join("/" + md_url(here), href)).lstrip("/") + "/"
+                assert resolved.removeprefix("/") in urls | {""}, (here, href)
 
 
 def test_overdue_is_counted_out_of_the_tasks_that_have_a_date() -> None:
@@ -341,3 +376,26 @@ def test_overdue_is_counted_out_of_the_tasks_that_have_a_date() -> None:
         deadline_summary([state(None, None, False)] * 2)
         == "0 quá hạn trong số 0 nhiệm vụ có ngày hạn cụ thể; 2 nhiệm vụ không ghi thời hạn"
     )
+
+
+def test_no_monitoring_page_grows_with_the_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12 item 9: at 10,000 plans the page was about 40 MiB. With 10 rows a page, 4× the plans
+    leave every monitoring page about as large: the page shows the first rows of each list, and the
+    lists are on pages of their own."""
+    from congkhai.render import cards
+    from congkhai.render.site import render_site
+    from devtools.corpus import generate
+
+    monkeypatch.setattr(cards, "PER_PAGE", 10)
+    largest, counts = {}, {}
+    for n in (40, 160):
+        generate(tmp_path / str(n), n)
+        _, pages = render_site(validate(tmp_path / str(n)), None, None)
+        mine = {k: v for k, v in pages.items() if k == sitemap.MONITORING or k.startswith("theo-doi/")}
+        assert all(v.count("<tr><td") <= 10 for k, v in mine.items() if k != sitemap.MONITORING)
+        largest[n] = max(len(v.encode()) for v in mine.values())
+        counts[n] = len(mine)
+        plans_list = sitemap.monitoring_list_md("ke-hoach")
+        assert sitemap.list_page_md(plans_list, n // 10) in mine  # every plan listed, 10 a page
+    assert counts[160] > counts[40]  # the lists did get split
+    assert largest[160] < 1.3 * largest[40], largest

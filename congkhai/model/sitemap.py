@@ -144,6 +144,17 @@ def unit_list_md(unit_id: str, which: str) -> str:
     return f"units/{unit_id}/{which}.md"
 
 
+#: The monitoring page's long lists, each on pages of its own when it outgrows its section of
+#: that page: by lead unit, overdue tasks, tasks due this month, by plan.
+MONITORING_LISTS = ("don-vi", "qua-han", "den-han", "ke-hoach")
+
+
+def monitoring_list_md(which: str) -> str:
+    """The full list ``which`` (:data:`MONITORING_LISTS`) of the monitoring page: ``theo-doi/qua-han.md``."""
+    assert which in MONITORING_LISTS, which
+    return f"{MONITORING.removesuffix('.md')}/{which}.md"
+
+
 def compliance_by_issuer_md() -> str:
     """The compliance page's per-issuer table in full: generated only when it is longer than that page shows."""
     return "cong-khai/tuan-thu/theo-co-quan.md"
@@ -184,5 +195,6 @@ def version_file(plan_id: str, short_sha: str) -> str:
 
 
 #: Folders of files left out of the search index: old versions of plans — a search leads to the
-#: plan as it is now, whose page links every version.
-UNSEARCHED_FOLDERS = (f"{DATA_DIR}/{PLAN_FILES}/",)
+#: plan as it is now, whose page links every version — and the monitoring page's full lists
+#: (``theo-doi/qua-han/`` …), whose tasks and plans are found on the plans' own pages.
+UNSEARCHED_FOLDERS = (f"{DATA_DIR}/{PLAN_FILES}/", md_url(MONITORING))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..model.sitemap import list_page_md, rel
-from .markdown import SEARCH_END
+from .markdown import SEARCH_END, front_matter
 
 #: Rows on one page of a list. A row of the heaviest list (a task: 280 characters of text, plan
 #: link, units, deadline) is at most about 2 KB of HTML, so a page stays far below 1 MB whatever
@@ -155,3 +155,39 @@ def continuation(number: int) -> str:
     """What a page after the first starts with: the search cut, so a list's later pages (which repeat
     text indexed on the plans' own pages) do not crowd search results."""
     return SEARCH_END + "\n\n" if number > 1 else ""
+
+
+def list_pages(
+    first: str,
+    title: str,
+    intro: str,
+    items: Sequence[T],
+    row: Callable[[str, T], tuple[dict[str, str], Sequence[str]]],
+    columns: Sequence[Column],
+    table_id: str,
+    noun: str,
+    keys: str = "",
+    per_page: int | None = None,
+    description: str = "",
+) -> dict[str, str]:
+    """A list on pages of at most ``per_page`` rows: heading, intro, filters, table, pager.
+
+    ``row(here, item)`` gives a row's filter attributes and cells; the intro (safe Markdown)
+    is on the first page only, and the later pages are cut from search (:func:`continuation`).
+    A ``description`` (plain text) is the pages' meta description, each page's its own.
+    """
+
+    def render(here: str, part: Sequence[T], number: int, count: int) -> str:
+        heading = title if number == 1 else f"{title} — trang {number}"
+        nav = pager(first, number, count)
+        meta: dict[str, object] = {"title": heading, "hide": ["toc"]}
+        if description:
+            meta["description"] = description if number == 1 else f"{description} Trang {number}."
+        out = front_matter(meta) + continuation(number) + f"\n# {h(heading)}\n\n"
+        out += intro + "\n\n" if number == 1 and intro else ""
+        if keys:
+            out += f'<div class="ck-filters" data-for="{h(table_id)}" data-keys="{h(keys)}"></div>\n\n'
+        caption = page_note(number, count, len(items), noun, per_page)
+        return out + table(columns, (row(here, x) for x in part), table_id, caption) + nav
+
+    return paged(first, items, render, per_page)

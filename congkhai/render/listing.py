@@ -22,7 +22,7 @@ from ..model.urls import safe_url
 from ..read.records import Row
 from ..vietnamese.text import date_vi, section_vi
 from . import metadata
-from .cards import Column, continuation, h, page_note, paged, pager, table
+from .cards import Column, continuation, h, list_pages, page_note, paged, pager, table
 from .markdown import SEARCH_END, front_matter
 
 
@@ -126,23 +126,8 @@ class Listing:
         noun: str,
         keys: str = "",
     ) -> dict[str, str]:
-        """A list on pages of at most ``cards.PER_PAGE`` rows: heading, intro, filters, table, pager.
-
-        ``row(here, item)`` gives a row's filter attributes and cells; the intro (safe Markdown)
-        is on the first page only, and the later pages are cut from search (:func:`cards.continuation`).
-        """
-
-        def render(here: str, part: Sequence[Any], number: int, count: int) -> str:
-            heading = title if number == 1 else f"{title} — trang {number}"
-            nav = pager(first, number, count)
-            out = front_matter({"title": heading, "hide": ["toc"]}) + continuation(number) + f"\n# {h(heading)}\n\n"
-            out += intro + "\n\n" if number == 1 and intro else ""
-            if keys:
-                out += f'<div class="ck-filters" data-for="{h(table_id)}" data-keys="{h(keys)}"></div>\n\n'
-            caption = page_note(number, count, len(items), noun)
-            return out + table(columns, (row(here, x) for x in part), table_id, caption) + nav
-
-        return paged(first, items, render)
+        """A list on pages of at most ``cards.PER_PAGE`` rows (:func:`cards.list_pages`)."""
+        return list_pages(first, title, intro, items, row, columns, table_id, noun, keys)
 
     # -- plan and task lists -------------------------------------------------------------
 

@@ -99,7 +99,7 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
         names.setdefault(issuer["plan_id"], []).append(str(unit_names.get(issuer["unit"], issuer["unit"])))
     updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
     pages[sitemap.PLANS_FEED] = feeds.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
-    pages[sitemap.MONITORING] = monitoring_page.monitoring_page(model, rows, corpus.today)
+    pages.update(monitoring_page.monitoring_pages(model, rows, corpus.today))
     pages[sitemap.HOME] = home.home_page(rows, corpus.today)
     pages[sitemap.ROBOTS] = original.robots_txt(base)
     pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, corpus.today, model).decode()

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from frictionless import Package
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from congkhai.load.corpus import validate
@@ -136,9 +137,14 @@ _tricky = st.one_of(
 
 @settings(max_examples=500)
 @given(_tricky, st.sampled_from(["string", "list", "integer", "date", "boolean"]))
+@example("-0", "integer")  # found by hypothesis: a negative number of a number column is kept
+@example("-0", "string")
 def test_safe_cell_never_starts_a_formula_and_is_lossless(cell: str, ftype: str) -> None:
     out = datasets.safe_cell(cell, ftype)
-    assert not runs_as_formula(out)
+    if ftype == "integer" and re.fullmatch(r"-?[0-9]+", cell):
+        assert out == cell  # "-0", "-5": a number of a number column stays a number (a spreadsheet adds it up)
+    else:
+        assert not runs_as_formula(out)
     assert out in (cell, "'" + cell)  # lossless: drop the one apostrophe added to get the value back
     assert datasets.safe_cell(out, ftype) == out  # idempotent
 

@@ -4,7 +4,7 @@
 
 Writes ``out_root`` as a complete repository: ``data/*.csv`` copied (with generated province,
 district and commune bodies appended to ``units.csv``), ``mkdocs.yml``, ``overrides/``,
-``docs/index.md``, ``docs/javascripts``, ``docs/stylesheets`` (and the other hand-written pages)
+``docs/javascripts``, ``docs/stylesheets`` (and the other hand-written pages)
 copied from this repository, and ``n`` plans under ``docs/plans/<province>/<id>.md``.
 
 Plans spread over every pre-2025 province; issuers are provincial, district or commune bodies,
@@ -120,7 +120,6 @@ RECURRENCE = ["none", "none", "continuous", "continuous", "yearly", "quarterly",
 COPIED = [
     "mkdocs.yml",
     "overrides",
-    "docs/index.md",
     "docs/tim-kiem.md",
     "docs/huong-dan",
     "docs/javascripts",

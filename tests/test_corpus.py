@@ -43,7 +43,7 @@ def test_same_seed_gives_identical_files(corpus50: Path, tmp_path: Path) -> None
 
 
 def test_shape(corpus50: Path, tmp_path: Path) -> None:
-    for rel in ("mkdocs.yml", "overrides", "docs/index.md", "docs/javascripts", "docs/stylesheets"):
+    for rel in ("mkdocs.yml", "overrides", "docs/javascripts", "docs/stylesheets"):
         assert (corpus50 / rel).exists(), rel
     big = tmp_path / "big"
     generate(big, 200)

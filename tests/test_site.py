@@ -109,7 +109,7 @@ def test_a_failing_search_indexer_is_a_clear_message_and_keeps_the_previous_site
     assert main(["build", "--root", str(repo)]) == 0
     before = (repo / "site" / "index.html").read_bytes()
 
-    def broken(site_dir):
+    def broken(site_dir, *hints):
         raise search.SearchIndexError("Pagefind failed (exit 101): thread 'main' panicked")
 
     monkeypatch.setattr(search, "index_site", broken)

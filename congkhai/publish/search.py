@@ -120,6 +120,8 @@ KINDS = {
     "khac": "Trang khác",
 }
 KIND_FILTER = "loai"
+#: The one kind that is a Pagefind filter (see :func:`prepare_html`).
+PLAN_KIND = "ke-hoach"
 
 #: First word of the hidden part of a page's indexed text; the browser cuts excerpts before it.
 SENTINEL = "⁂"
@@ -302,8 +304,15 @@ def prepare_html(page: str, hint: PageHint | None = None) -> str | None:
     body = _H1.sub(f'<h1 data-pagefind-weight="{TITLE_WEIGHT}"', body, count=1)
     body = body.replace(start.group(), start.group() + " data-pagefind-body", 1)
     kind = hint.kind if hint.kind in KINDS else "khac"
+    # The kind is the page's metadata (kept in its fragment, for the label of a result); only plans
+    # carry a filter, and one value only: Pagefind writes a filter's values, and several filters,
+    # in hash-map order, so a second value would make the index differ between two builds of the
+    # same site (Pagefind issue #638). Plans first needs no more than "plan or not".
+    marks = f'data-pagefind-meta="{KIND_FILTER}:{kind}"'
+    if kind == PLAN_KIND:
+        marks += f' data-pagefind-filter="{KIND_FILTER}:{kind}"'
     hidden = (
-        f'<div hidden aria-hidden="true" data-pagefind-filter="{KIND_FILTER}:{kind}"><p>{SENTINEL}</p>'
+        f'<div hidden aria-hidden="true" {marks}><p>{SENTINEL}</p>'
         f"<p>{html.escape(meta_text)}</p>"
         f'<p data-pagefind-weight="{TITLE_WEIGHT}">{html.escape(" ".join([places, *title_tokens]))}</p>'
         + "".join(

@@ -14,8 +14,10 @@
  * national scale, their pair much less. The index also holds pairs across function words ("dân
  * chủ ở cơ sở" → "chuco"), so a reader who leaves out "ở" still finds the page.
  *
- * Results are listed by kind — plans, then cited documents, then bodies, then other pages — each
- * kind in Pagefind's order (one search per kind, with the "loai" filter the indexer sets).
+ * Results are listed plans first, then the other pages, each group in Pagefind's order: one search
+ * with the "loai" filter (plans carry it; only one value, so the index is the same in every build)
+ * and one without. A result's kind (plan, cited document, body, other) is its "loai" metadata,
+ * read with the result itself.
  * All URLs are relative to the site root that Material computes (__md_scope), so the site works
  * under a sub-path; nothing is fetched from another origin. Every value put into HTML is escaped.
  */
@@ -42,6 +44,9 @@
   }
   function titleOf(d) { return (d.meta && d.meta.title) || d.url || ""; }
   function kindLabel(k) { for (var i = 0; i < KINDS.length; i++) if (KINDS[i][0] === k) return KINDS[i][1]; return ""; }
+  var PLAN = "ke-hoach", OTHER = "khac-loai";
+  /* the kind of a loaded result: its "loai" metadata (congkhai.publish.search.prepare_html) */
+  function kindOf(x, d) { return (d && d.meta && d.meta.loai) || (x.kind === PLAN ? PLAN : "khac"); }
 
   /* Returns [pairs and the words in no pair, words alone]. Mirrors congkhai.search.fold_query. */
   function foldQuery(text) {
@@ -99,14 +104,12 @@
     var q = foldQuery(text), ts = terms(text);
     return load().then(function (pf) {
       function byKind(query) {
-        return Promise.all(KINDS.map(function (k) {
-          var f = {}; f.loai = k[0];
-          return pf.search(query, { filters: f });
-        })).then(function (rs) {
+        var f = {}; f.loai = PLAN;
+        return Promise.all([pf.search(query, { filters: f }), pf.search(query)]).then(function (rs) {
           var seen = {}, out = [];
           rs.forEach(function (r, i) {
             r.results.forEach(function (res) {
-              if (!seen[res.id]) { seen[res.id] = true; out.push({ result: res, kind: KINDS[i][0] }); }
+              if (!seen[res.id]) { seen[res.id] = true; out.push({ result: res, kind: i === 0 ? PLAN : OTHER }); }
             });
           });
           return out;
@@ -230,7 +233,7 @@
             (r.results.length ? r.results.length + " kết quả" : "Không tìm thấy kết quả cho “" + escapeHtml(text) + "”") + "</p>";
           if (top.length) {
             html += "<ul>" + datas.map(function (d, i) {
-              return '<li><a href="' + escapeHtml(d.url) + '"><span class="ck-kind">' + escapeHtml(kindLabel(top[i].kind)) +
+              return '<li><a href="' + escapeHtml(d.url) + '"><span class="ck-kind">' + escapeHtml(kindLabel(kindOf(top[i], d))) +
                 "</span> " + escapeHtml(titleOf(d)) + "</a></li>";
             }).join("") + "</ul>";
           }
@@ -290,7 +293,7 @@
         datas.forEach(function (d, i) {
           var li = document.createElement("li");
           li.className = "ck-result";
-          li.innerHTML = '<span class="ck-kind">' + escapeHtml(kindLabel(batch[i].kind)) + '</span> <a href="' + escapeHtml(d.url) + '">' +
+          li.innerHTML = '<span class="ck-kind">' + escapeHtml(kindLabel(kindOf(batch[i], d))) + '</span> <a href="' + escapeHtml(d.url) + '">' +
             escapeHtml(titleOf(d)) + "</a><p>" + excerpt(d, found.terms, 30) + "</p>";
           list.appendChild(li);
         });
@@ -299,7 +302,8 @@
 
     function drawFilters() {
       if (!found || !found.results.length) { filters.hidden = true; filters.innerHTML = ""; return; }
-      var opts = [["", "Tất cả", found.results.length]].concat(KINDS.filter(function (k) { return found.counts[k[0]]; }).map(function (k) { return [k[0], k[1], found.counts[k[0]]]; }));
+      var groups = [[PLAN, "Kế hoạch"], [OTHER, "Văn bản, cơ quan và trang khác"]];
+      var opts = [["", "Tất cả", found.results.length]].concat(groups.filter(function (k) { return found.counts[k[0]]; }).map(function (k) { return [k[0], k[1], found.counts[k[0]]]; }));
       filters.innerHTML = '<legend class="ck-visually-hidden">Lọc theo loại</legend>' + opts.map(function (o) {
         return '<label><input type="radio" name="ck-kind" value="' + escapeHtml(o[0]) + '"' + (o[0] === kind ? " checked" : "") + "> " +
           escapeHtml(o[1]) + " (" + o[2] + ")</label>";

@@ -354,3 +354,16 @@ def test_page_descriptions_are_derived_from_the_data_and_added_once() -> None:
     )
     assert with_description(added, "other") == added  # a page's own description is kept
     assert with_description("# B\n", "Mô tả").startswith("---\ndescription: Mô tả\n---\n\n# B")
+
+
+def test_a_page_without_a_description_gets_one_from_its_title():
+    from congkhai.render.markdown import front_matter
+    from congkhai.render.metadata import title_description, with_description
+
+    page = front_matter({"title": 'Kế hoạch năm 2023 — trang 2 <b>"x"</b>'}) + "\n# Kế hoạch\n"
+    described = title_description(page)
+    assert described is not None and described.startswith('Kế hoạch năm 2023 — trang 2 <b>"x"</b> — ')
+    done = with_description(page, described)
+    assert title_description(done) is None  # it has one now: nothing is added twice
+    assert "&lt;b&gt;" in done and "&amp;lt;" not in done  # escaped once, by the one front-matter writer
+    assert title_description("# no front matter\n") is None

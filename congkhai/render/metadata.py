@@ -17,6 +17,7 @@ can close the script element.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -489,3 +490,27 @@ def with_description(page: str, description: str) -> str:
         return page
     line = front_matter({"description": description})[4:-4]  # "description: …\n"
     return "---\n" + line + page[4:] if page.startswith("---\n") else "---\n" + line + "---\n\n" + page
+
+
+_TITLE = re.compile(r"^title: (.+)$", re.M)
+
+
+def title_description(page: str) -> str | None:
+    """For a generated page with a title but no description of its own (a list's later pages, the
+    plans of one year or province, a unit's full list): a description from its title, so no two
+    pages share one. ``None`` when the page has a description already or no title."""
+    if not page.startswith("---\n"):
+        return None
+    head = page[4 : page.find("\n---\n") + 1]
+    if any(line.startswith("description:") for line in head.splitlines()):
+        return None
+    found = _TITLE.search(head)
+    if found is None:
+        return None
+    import yaml  # the title as the front-matter writer wrote it (quoted, escaped)
+
+    import html
+
+    # the writer escaped the title for the theme; unescape it so the description is escaped once
+    title = html.unescape(str(yaml.safe_load(found.group(0)).get("title") or ""))
+    return _clip(f"{title} — trang công khai kế hoạch dân vận chính quyền và dân chủ ở cơ sở.") if title else None

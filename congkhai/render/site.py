@@ -120,4 +120,7 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     for key, text in metadata.page_descriptions(rows, model).items():
         if key in pages:
             pages[key] = with_description(pages[key], text)
+    for key, page in pages.items():  # the rest (later pages of a list, one year's plans…): from the title
+        if key.endswith(".md") and (described := metadata.title_description(page)) is not None:
+            pages[key] = with_description(page, described)
     return downloads, pages

@@ -16,10 +16,13 @@ can close the script element.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+import yaml
 
 from ..model import sitemap
 from ..model.schemas import Model
@@ -507,10 +510,6 @@ def title_description(page: str) -> str | None:
     found = _TITLE.search(head)
     if found is None:
         return None
-    import yaml  # the title as the front-matter writer wrote it (quoted, escaped)
-
-    import html
-
     # the writer escaped the title for the theme; unescape it so the description is escaped once
     title = html.unescape(str(yaml.safe_load(found.group(0)).get("title") or ""))
     return _clip(f"{title} — trang công khai kế hoạch dân vận chính quyền và dân chủ ở cơ sở.") if title else None

@@ -71,3 +71,21 @@ def test_home_page_is_deterministic_and_escaped(rows):
     page = home_page(hostile, TODAY)
     assert "<script>" not in page and "&lt;script&gt;" in page and "\\[a\\](b)" in page
     assert home_page(rows, TODAY) == home_page(rows, TODAY)
+
+
+def test_home_page_does_not_grow_with_the_corpus(tmp_path, monkeypatch):
+    """At 10,000 plans the home page was 0.7 MB, listing every issuing body: it shows the busiest
+    few, and every other list on it is capped (three plans a province or year, ten tasks), so once
+    the provinces are filled, 4× the plans leave it about as large."""
+    from congkhai.render import home
+    from devtools.corpus import generate
+
+    monkeypatch.setattr(home, "BODIES", 5)
+    sizes = {}
+    for n in (160, 640):
+        generate(tmp_path / str(n), n)
+        page = home_page(validate(tmp_path / str(n)).published, dt.date(2026, 12, 1))
+        sizes[n] = len(page.encode())
+        bodies = page.split("## Theo cơ quan ban hành", 1)[1].split("\n## ", 1)[0]
+        assert bodies.count("\n- [") == 5 and "Tất cả cơ quan, đơn vị" in bodies
+    assert sizes[640] < 1.1 * sizes[160], sizes

@@ -28,6 +28,8 @@ from .monitoring import deadline_summary
 #: (the full lists are one link away): the page stays small at national scale.
 LATEST = 6
 PER_GROUP = 3
+#: Issuing bodies listed on the home page, those with the most plans (thousands at national scale).
+BODIES = 20
 #: Tasks listed under "Sắp đến hạn": due within this many days.
 SOON_DAYS = 30
 #: The day the 63 provinces became 34 (Resolution 202/2025/QH15).
@@ -132,7 +134,10 @@ def home_page(rows: Mapping[str, list[Row]], today: dt.date, search_path: str = 
     out += _by_year(here, plans, plan_item)
     out += ["## Theo cơ quan ban hành", ""]
     counts = Counter(u for us in issuers.values() for u in set(us))
-    for uid in sorted(body_ids, key=lambda u: (fold(str(units.get(u, {}).get("name") or u)), u)):
+    if len(body_ids) > BODIES:
+        out += [f"{BODIES} trong số {len(body_ids)} cơ quan ban hành nhiều kế hoạch nhất:", ""]
+    busiest = sorted(body_ids, key=lambda u: (-counts[u], fold(str(units.get(u, {}).get("name") or u)), u))[:BODIES]
+    for uid in sorted(busiest, key=lambda u: (fold(str(units.get(u, {}).get("name") or u)), u)):
         name = esc(units.get(uid, {}).get("name") or uid)
         target = sitemap.unit_md(uid)
         out.append(f"- {_link(here, target, name)} ({counts[uid]})")

@@ -212,3 +212,19 @@ def test_page_hints_of_the_seeds(seed_repo):
         "co-quan": len(corpus.published["units"]),
     }
     assert set(KINDS) >= set(kinds)
+
+
+def test_the_plan_pages_navigation_and_summary_are_not_quoted():
+    """Excerpts came from the summary card ("Số, ký hiệu276/UBND-NCPC. Loại văn bảnCông văn"): the
+    breadcrumb, summary card, contents and print header are left out of the indexed text, while
+    the properties table that says the same is still indexed (unseen)."""
+    body = (
+        '</p><div class="ck-breadcrumb"><ol><li>Trang chủ</li></ol></div>'
+        '<div class="ck-summary"><div class="ck-field">Số, ký hiệu 276/UBND-NCPC</div></div>'
+        '<details class="ck-toc"><summary>Mục lục</summary></details>'
+        '<div class="ck-print-head"><p>Số: 276/UBND-NCPC</p></div><p>Nội dung'
+    )
+    prepared = prepare_html(PAGE.format(title="Tiếp tục đẩy mạnh", number="276/UBND-NCPC", body=body)) or ""
+    for cls in ("ck-breadcrumb", "ck-summary", "ck-toc", "ck-print-head"):
+        assert re.search(rf'<(?:div|details) class="{cls}" data-pagefind-ignore', prepared), cls
+    assert "276/UBND-NCPC" in prepared.split("data-pagefind-body", 1)[1]  # the number is still indexed

@@ -106,6 +106,7 @@ _RUN = re.compile(r"[^\w\s]+")
 _QUERY_TOKEN = re.compile(r"/?\w+(?:[/-]\w+)*")
 #: The first table of a plan page: its metadata panel (number, issuer, province, topics…). Indexed
 #: after the sentinel, not in place, so that excerpts come from the plan's text, not from the panel.
+_REPEATS = re.compile(r'(<(?:div|details) class="ck-(?:breadcrumb|summary|print-head|toc)")')
 _META_TABLE = re.compile(r"<table>(?:(?!</table>).)*?<td>\s*Số, ký hiệu\s*</td>.*?</table>", re.DOTALL)
 #: Function words a reader leaves out ("dân chủ cơ sở" for "dân chủ ở cơ sở"): a pair is also
 #: indexed across one or two of them, so the query's pairs still meet the text. Exact lowercase
@@ -278,6 +279,10 @@ def prepare_html(page: str, hint: PageHint | None = None) -> str | None:
         return None
     body = _HEADERLINK.sub("", page[start.start() : end.start()])
     body = _CELL_END.sub(r" \g<0>", body)  # Pagefind joins adjacent cells' words ("hànhKế")
+    # The plan page's navigation and its repeats of the properties table (breadcrumb, summary card,
+    # contents, print header) are not text to quote: excerpts came from them ("Số, ký hiệu276/…").
+    # What they say is still found: the properties table is indexed, unseen, below.
+    body = _REPEATS.sub(r"\1 data-pagefind-ignore", body)
     cut = _SEARCH_END.search(body)
     if cut is not None:
         body = body[: cut.start()]

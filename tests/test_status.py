@@ -42,9 +42,26 @@ def test_a_later_task_or_an_extension_keeps_it_running() -> None:
     tasks = [{"status": "in_progress", "due_date": "2027-03-31"}]
     state = plan_state(plan(title="Kế hoạch năm 2025"), tasks, DEC_2026)
     assert state.code == "in_force" and "31/03/2027" in state.basis
-    extended = plan(title="Kế hoạch năm 2025", status_reason="Gia hạn đến hết quý I/2027", status_date="2025-12-20")
+    extended = plan(
+        title="Kế hoạch năm 2025", extended_to="2027-03-31", status_reason="Quyết định gia hạn số 5/QĐ-UBND"
+    )
     state = plan_state(extended, [], DEC_2026)
-    assert state.code == "in_force" and "gia hạn" in state.basis
+    assert state.code == "in_force"
+    assert state.basis == "Căn cứ: kế hoạch năm 2025, gia hạn đến 31/03/2027, đang trong thời gian thực hiện."
+    # the extension over, the plan has ended, and the banner does not claim there was none
+    state = plan_state(extended, [], dt.date(2027, 4, 1))
+    assert state.code == "ended" and "gia hạn đến 31/03/2027" in state.basis
+    assert state.banner is not None and "không ghi việc gia hạn" not in state.banner.text
+    # an extension to a day inside the period changes nothing; a plan with no period gets one
+    assert plan_state(plan(title="Kế hoạch năm 2027", extended_to="2027-06-30"), [], DEC_2026).code == "pending"
+    state = plan_state(plan(issue_date="2024-01-05", extended_to="2026-06-30"), [], DEC_2026)
+    assert state.code == "ended" and "hồ sơ ghi gia hạn thực hiện đến 30/06/2026" in state.basis
+
+
+def test_words_in_the_reason_do_not_extend() -> None:
+    """Only ``extended_to`` extends: "không gia hạn" in the reason must not keep a plan running."""
+    for reason in ("Không gia hạn", "Gia hạn đến hết quý I/2027", "kéo dài"):
+        assert plan_state(plan(title="Kế hoạch năm 2025", status_reason=reason), [], DEC_2026).code == "ended"
 
 
 def test_period_from_task_deadlines_without_one_in_the_title() -> None:
@@ -88,15 +105,18 @@ def test_progress_counts() -> None:
     shape=st.sampled_from(["năm {y}", "giai đoạn {x}–{y}", "Kế hoạch {x} - {y} và năm {y}"]),
     today=st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
     due=st.none() | st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
-    reason=st.sampled_from([None, "", "đã sửa số ký hiệu", "Gia hạn thực hiện"]),
+    extended=st.none() | st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
 )
-def test_never_in_force_after_the_period_unless_extended(year, shape, today, due, reason) -> None:
+def test_never_in_force_after_the_period_unless_extended(year, shape, today, due, extended) -> None:
     title = shape.format(x=year - 4, y=year)
     tasks = [{"status": "in_progress", "due_date": due.isoformat() if due else None}]
-    state = plan_state(plan(title=title, status_reason=reason), tasks, today)
+    record = plan(title=title, extended_to=extended.isoformat() if extended else None)
+    state = plan_state(record, tasks, today)
     assert state.period is not None and state.period.end is not None
     assert state.basis.startswith("Căn cứ: ")
-    if today > state.period.end and not (reason and "Gia hạn" in reason):
+    last = max(d for d in (dt.date(year, 12, 31), due, extended) if d)
+    assert state.period.end == last
+    if today > last:
         assert state.code == "ended" and state.label != "Đang thực hiện"
     if state.code == "in_force":
-        assert today <= state.period.end or "gia hạn" in state.basis
+        assert today <= state.period.end

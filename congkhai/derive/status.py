@@ -5,7 +5,9 @@ plan "for 2023" written ``in_force`` would still read "Đang thực hiện" in 2
 the period a plan covers from the record itself (the title's "năm 2024" or "giai đoạn 2021–2025",
 its tasks' due dates and deadlines) and states what the label is based on ("Căn cứ: …"), so a
 reader can check it. A plan stays "Đang thực hiện" after its period only when the record says it
-was extended (``status_reason`` speaks of "gia hạn" or "kéo dài", or a task is due later).
+was extended: the field ``extended_to`` (the new last day; the extending document goes in
+``status_reason``), or a task due later. Words in ``status_reason`` are not read for this: "không
+gia hạn" would have matched.
 
 :func:`plan_state` is a pure function of the plan row, its task rows and ``today`` (the corpus'
 ``today``), so the plan page, the lists and the home page can all show the same state.
@@ -29,7 +31,6 @@ _RANGE = re.compile(r"(?:giai doan\s*)?\b((?:19|20)\d\d)\s*[-\u2013\u2014]\s*((?
 _YEAR = re.compile(r"\bnam\s+((?:19|20)\d\d)\b")
 _UNTIL_YEAR = re.compile(r"\b(?:den|truoc)\s+(?:het\s+)?(?:ngay\s+31/12/|thang 12\s+)?(?:nam\s+)?((?:19|20)\d\d)\b")
 _RECURRING = re.compile(r"\b(?:hang|moi)\s+(?:nam|thang|quy)\b|\bdinh ky\b|\bthuong xuyen\b")
-_EXTENDED = re.compile(r"\b(?:gia han|keo dai)\b")
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,16 @@ def plan_period(plan: Row, tasks: Iterable[Row] = ()) -> Period | None:
     return None
 
 
-def _extended(plan: Row) -> bool:
-    return bool(_EXTENDED.search(fold(str(plan.get("status_reason") or ""))))
+def extended_period(plan: Row, period: Period | None) -> Period | None:
+    """The period once the record's ``extended_to`` is applied: a later last day replaces the
+    period's end and the basis says so; an earlier or missing one changes nothing."""
+    until = _date(plan.get("extended_to"))
+    if until is None or (period is not None and period.end is not None and until <= period.end):
+        return period
+    if period is None:
+        start = _date(plan.get("effective_date")) or _date(plan.get("issue_date"))
+        return Period(start, until, f"hồ sơ ghi gia hạn thực hiện đến {date_vi(until.isoformat())}")
+    return Period(period.start, until, f"{period.basis}, gia hạn đến {date_vi(until.isoformat())}")
 
 
 def plan_state(plan: Row, tasks: Iterable[Row] = (), today: dt.date | None = None) -> State:
@@ -165,7 +174,7 @@ def plan_state(plan: Row, tasks: Iterable[Row] = (), today: dt.date | None = Non
     """
     today = today or dt.date.today()
     status = str(plan.get("status") or "in_force")
-    period = plan_period(plan, tasks)
+    period = extended_period(plan, plan_period(plan, tasks))
     since = f" từ ngày {date_vi(plan['status_date'])}" if plan.get("status_date") else ""
     reason = f" Lý do: {plan['status_reason']}" if plan.get("status_reason") else ""
     if status == "draft":
@@ -205,15 +214,8 @@ def plan_state(plan: Row, tasks: Iterable[Row] = (), today: dt.date | None = Non
             None,
         )
     if period.end and today > period.end:
-        if _extended(plan):
-            return State(
-                "in_force",
-                "Đang thực hiện",
-                f"Căn cứ: {period.basis}; hồ sơ ghi đã gia hạn{since}.{reason}",
-                None,
-                period,
-            )
-        over = "đã qua năm thực hiện" if period.basis.startswith("kế hoạch năm") else "đã qua thời hạn thực hiện"
+        yearly = period.basis.startswith("kế hoạch năm") and "gia hạn" not in period.basis
+        over = "đã qua năm thực hiện" if yearly else "đã qua thời hạn thực hiện"
         return State(
             "ended",
             "Đã hết thời hạn thực hiện",
@@ -222,7 +224,8 @@ def plan_state(plan: Row, tasks: Iterable[Row] = (), today: dt.date | None = Non
                 "info",
                 "Đã hết thời hạn thực hiện",
                 f"Thời hạn thực hiện của văn bản này đã kết thúc ngày {date_vi(period.end.isoformat())} "
-                f"({period.basis}); hồ sơ không ghi việc gia hạn. Văn bản được giữ lại để tra cứu.",
+                f"({period.basis}){'' if plan.get('extended_to') else '; hồ sơ không ghi việc gia hạn'}. "
+                "Văn bản được giữ lại để tra cứu.",
             ),
             period,
         )

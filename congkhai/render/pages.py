@@ -168,7 +168,10 @@ class PageBuilder:
         items = "".join(f'<li><a href="{h(url)}">{h(text)}</a></li>' for url, text in crumbs)
         title = str(plan["title"])
         short = title if len(title) <= 60 else title[:57].rstrip() + "…"
-        return f'<div class="ck-breadcrumb"><ol>{items}<li class="ck-here">{h(short)}</li></ol></div>\n'
+        return (
+            f'<nav class="ck-breadcrumb" aria-label="Đường dẫn"><ol>{items}'
+            f'<li class="ck-here" aria-current="page">{h(short)}</li></ol></nav>\n'
+        )
 
     def summary_card(self, here: str, plan: Row, state: State) -> tuple[str, str]:
         """The first screen: number, type, issuers, date, state (with its basis), what the plan

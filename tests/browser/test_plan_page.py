@@ -49,8 +49,9 @@ def test_plan_page_first_screen(page, base_url, size, path, name):
     state = page.locator(".ck-summary .ck-state")
     assert on_first_screen(number) and on_first_screen(state)
 
-    crumbs = page.locator(".ck-breadcrumb li")
+    crumbs = page.get_by_role("navigation", name="Đường dẫn").locator("li")  # a landmark, not a div
     expect(crumbs.first).to_have_text("Trang chủ")
+    expect(crumbs.last).to_have_attribute("aria-current", "page")
     assert crumbs.count() == 4  # home › province › issuing body › the plan
     assert on_first_screen(crumbs.first)
     expect(crumbs.nth(1)).to_have_text("Lạng Sơn" if name == "cao-loc" else "Tây Ninh")

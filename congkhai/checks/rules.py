@@ -116,6 +116,9 @@ def check_dates(tables: Tables, today: dt.date) -> Iterator[Finding]:
             yield origin.finding(
                 "effective_date", "effective-before-issue", effective=row.get("effective_date"), issued=value
             )
+        extended, xprec = _date(row.get("extended_to"))
+        if day and extended and xprec == "day" and extended <= day:
+            yield origin.finding("extended_to", "extended-before-issue", extended=row.get("extended_to"), issued=value)
 
 
 def check_numbers(tables: Tables) -> Iterator[Finding]:

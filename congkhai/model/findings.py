@@ -130,6 +130,15 @@ CODES: dict[str, Code] = {
         "Kiểm tra lại năm và tháng ban hành.",
         "Check the year and month of issue.",
     ),
+    "extended-before-issue": Code(
+        E,
+        "Gia hạn đến ngày {extended}, không sau ngày ban hành {issued}",
+        "Extended to {extended}, not after the issue date {issued}",
+        "extended_to là ngày cuối cùng của thời hạn thực hiện mới, sau khi gia hạn: ghi ngày đó (sau ngày ban hành), "
+        "hoặc xóa dòng extended_to nếu văn bản không được gia hạn.",
+        "extended_to is the new last day of the plan's period after an extension: give that day (after the issue "
+        "date), or delete the extended_to line if the plan was not extended.",
+    ),
     "effective-before-issue": Code(
         E,
         "Ngày có hiệu lực {effective} trước ngày ban hành {issued}",

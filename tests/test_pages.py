@@ -42,3 +42,21 @@ def test_a_plan_cited_by_another_lists_it_in_its_diagram(tmp_path: Path) -> None
     assert 'href="../../tay-ninh/tay-ninh-tp-tay-ninh-2023-phoi-hop-cong-tac-dan-van-chinh-quyen/"' in diagram
     # and not the other way round: the citing plan's own diagram does not list itself
     assert "Được trích dẫn bởi (0)" in pages[TAY_NINH.removeprefix("docs/")]
+
+
+def test_the_footnote_place_marker_only_where_there_are_footnotes(tmp_path: Path) -> None:
+    """Python-Markdown replaces its place marker only when the text has footnotes: on a text without
+    any, "///Footnotes Go Here///" was printed on the public page."""
+    corpus = validate(copy_sources(tmp_path / "repo"))
+    _, pages = render_site(corpus, None, None)
+    with_notes = without = 0
+    for plan in corpus.published["plans"]:
+        key = f"plans/{plan['path'].split('/plans/', 1)[1]}"
+        page = pages[key]
+        if "\n[^" in page:
+            with_notes += 1
+            assert "///Footnotes Go Here///" in page
+        else:
+            without += 1
+            assert "Footnotes Go Here" not in page
+    assert with_notes and without  # the seeds have both kinds

@@ -455,9 +455,9 @@ class PageBuilder:
             "",
             body,
             "",
-            # Python-Markdown's footnotes go here, at the end of the text they belong to.
-            FOOTNOTES_HERE,
-            "",
+            # Python-Markdown's footnotes go here, at the end of the text they belong to; it
+            # replaces the marker only when there are footnotes, so a text without any gets none.
+            *([FOOTNOTES_HERE, ""] if _FOOTNOTE_DEF.search(body) else []),
         ]
         if tasks:
             out += [f"## Nhiệm vụ ({len(tasks)}) {{#nhiem-vu}}", "", esc(progress(tasks).summary), ""]
@@ -483,6 +483,7 @@ class PageBuilder:
 #: Python-Markdown's footnotes extension puts the footnotes where this paragraph stands (its
 #: PLACE_MARKER), instead of at the end of the page after the tasks and the history.
 FOOTNOTES_HERE = "///Footnotes Go Here///"
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^[^\]\s]+\]:", re.M)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
 _PART = re.compile(r"^#{1,6}[ \t]+([IVXLC]+)[ \t]*[.\-\u2013][ \t]*(.*)$")  # "II. NỘI DUNG", "II- NỘI DUNG"
 

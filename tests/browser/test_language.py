@@ -31,6 +31,7 @@ THEME_ENGLISH = (
     "Edit this page",
     "Previous",
     "Next",
+    "Footnotes Go Here",  # Python-Markdown's footnote place marker, left when a text has no footnotes
 )
 THEME_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in THEME_ENGLISH) + r")\b")
 #: Internal codes: vocabulary values (``in_force``, ``not_reported``, ``web_copy``), unit-level slugs

@@ -94,6 +94,9 @@ def test_links_within_the_site_and_images_of_an_old_text_show_as_text() -> None:
     vs = _versions(2)
     md = _page({vs[1].sha: _text("Cũ", body), vs[0].sha: _text("Mới")}, vs)
     assert "](da-xoa.pdf)" not in md and "](#khong-co)" not in md and "![" not in md
+    assert "///Footnotes Go Here///" not in md  # no footnote: no marker left to show as text
+    noted = _page({vs[1].sha: _text("Cũ", "Câu[^1].\n\n[^1]: Chú thích."), vs[0].sha: _text("Mới")}, vs)
+    assert noted.index("[^1]: Chú thích.") < noted.index("///Footnotes Go Here///") < noted.index("## Các phiên bản")
 
 
 def test_the_timeline_is_bounded_and_links_the_full_history() -> None:

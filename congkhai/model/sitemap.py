@@ -188,9 +188,10 @@ def plan_tasks_csv(plan_id: str) -> str:
 def version_file(plan_id: str, short_sha: str) -> str:
     """Where an old version of a plan is published, relative to ``data/``.
 
-    A ``.txt`` file, not a page: an old version is published as the exact bytes committed, served
-    as plain text, so nothing in a plan's history can run in a reader's browser or break a site
-    build (MkDocs renders only ``.md`` files; history is outside the page set for good).
+    A ``.txt`` file: the exact bytes committed, served as plain text ("tệp gốc của phiên bản").
+    The version is also a page (:func:`version_md`), rendered from that text as data: escaped,
+    sanitised, its links within the site shown as text, so nothing in a plan's history can run in a
+    reader's browser or break a site build.
     """
     return f"{PLAN_FILES}/{plan_id}/phien-ban/{short_sha}.txt"
 

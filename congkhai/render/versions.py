@@ -21,6 +21,7 @@ raw text, escaped, with a note: an old commit never stops the build.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -40,6 +41,8 @@ TIMELINE = 20
 #: What an old version's page says to search engines (also printed by ``overrides/main.html``).
 ROBOTS = "noindex"
 BANNER_TITLE = "Phiên bản cũ — đây không phải văn bản hiện hành"
+#: A footnote definition, as Python-Markdown's footnotes extension reads one.
+_FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\]]+\]:", re.MULTILINE)
 
 
 def _link(here: str, target: str, text: str) -> str:
@@ -175,7 +178,9 @@ def version_page(
     if data is not None:
         body, _ = PageBuilder.body_outline(unlink_local(sanitize_body(parsed.body)).strip())
         out += [metadata_table(data, model, unit_names or {}), "", "## Toàn văn (phiên bản này) {#toan-van}", ""]
-        out += [body, "", FOOTNOTES_HERE, ""]
+        out += [body, ""]
+        if _FOOTNOTE.search(body):  # with no footnote Python-Markdown would leave the marker as text
+            out += [FOOTNOTES_HERE, ""]
     elif parsed.text is not None:
         out += [
             "## Văn bản của phiên bản này {#toan-van}",

@@ -232,7 +232,9 @@ def test_history_section() -> None:
     here = f"plans/lang-son/{B_ID}.md"
     md = history_section(here, B_ID, versions)
     assert md.startswith("## Lịch sử thay đổi (2) {#lich-su-thay-doi}\n")
-    assert f"| [Phiên bản 2](../../data/ke-hoach/{B_ID}/phien-ban/abcdef0.txt) |" in md
+    assert (
+        f"| Phiên bản 2 (hiện hành) · [tệp gốc của phiên bản](../../data/ke-hoach/{B_ID}/phien-ban/abcdef0.txt) |" in md
+    )
     assert md.count("| 05/04/2024 | ") == 1
     assert f"](../../data/ke-hoach/{B_ID}/phien-ban/1234567.txt)" in md
     # Commit subjects are the committer's words (often English): never on the page.

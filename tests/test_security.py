@@ -206,6 +206,13 @@ def test_old_versions_are_text_not_pages(hostile_site: tuple[Path, list[str]]) -
     assert len(versions) == 2 and all(v.suffix == ".txt" for v in versions)
     assert any(b"<script>alert('old')</script>" in v.read_bytes() for v in versions)  # kept, as text
     assert not list((site / "data" / "ke-hoach").rglob("phien-ban/*/index.html"))
+    # and as a page: the markup shows as text, the link to a missing page is no link (strict held)
+    pages = list((site / "plans").rglob("hostile-000/phien-ban/*/index.html"))
+    assert len(pages) == 1
+    html = pages[0].read_text(encoding="utf-8")
+    assert "<script>alert('old')" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert('old')&lt;/script&gt;" in html and "khong-co.md)" in html
+    assert 'href="../../khong-co' not in html and 'href="../../../khong-co' not in html
 
 
 @pytest.mark.parametrize("name", [n for n in security.HOSTILE_FILE_NAMES if "<" in n or '"' in n])

@@ -182,6 +182,50 @@ def sanitize_body(markdown: str) -> str:
     return out
 
 
+def unlink_local(markdown: str) -> str:
+    """A sanitised body (:func:`sanitize_body`) whose links within the site and images show as text.
+
+    For the text of an old version of a plan, on a page of its own at another address: its
+    relative links and images named files beside the plan *then*, which may be gone or moved, and
+    would resolve from the wrong folder; MkDocs' strict build would fail on them. So every image
+    (``![``), every link whose destination is not another site (``](…)``, ``[id]: …``) and every
+    link to an anchor of the page is broken the way :func:`sanitize_body` breaks unsafe ones,
+    showing as the text that was written. Links to other sites (already checked safe) stay links.
+    Code spans are left alone, as there.
+    """
+    spans = _code_spans(markdown)
+    out: list[str] = []
+    last = 0
+    for start, end in _gaps(len(markdown), spans):
+        out.append(markdown[last:start])
+        out.append(_unlink_prose(markdown, start, end))
+        last = end
+    out.append(markdown[last:])
+    return "".join(out)
+
+
+def _unlink_prose(text: str, start: int, end: int) -> str:
+    out: list[str] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch == "!" and text.startswith("[", i + 1) and not _escaped(text, i):
+            out.append("!&#91;")
+            i += 2
+            continue
+        if ch == "]" and i + 1 < end and text[i + 1] == "(" and not _destination_external(text, i + 2):
+            out.append("]&#40;")
+            i += 2
+            continue
+        if ch == "]" and i + 1 < end and text[i + 1] == ":" and not _footnote_label(text, i):
+            out.append("]&#58;" if not _destination_external(text, i + 2) else "]:")
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def _code_spans(text: str) -> list[tuple[int, int]]:
     """Code spans as Python-Markdown reads them, or none at all when that reading is not certain."""
     spans: list[tuple[int, int]] = []

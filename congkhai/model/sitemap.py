@@ -11,6 +11,7 @@ promise (a plan's URL is cited in letters and other plans), so it lives in exact
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -187,11 +188,35 @@ def plan_tasks_csv(plan_id: str) -> str:
 def version_file(plan_id: str, short_sha: str) -> str:
     """Where an old version of a plan is published, relative to ``data/``.
 
-    A ``.txt`` file, not a page: an old version is published as the exact bytes committed, served
-    as plain text, so nothing in a plan's history can run in a reader's browser or break a site
-    build (MkDocs renders only ``.md`` files; history is outside the page set for good).
+    A ``.txt`` file: the exact bytes committed, served as plain text ("tệp gốc của phiên bản").
+    The version is also a page (:func:`version_md`), rendered from that text as data: escaped,
+    sanitised, its links within the site shown as text, so nothing in a plan's history can run in a
+    reader's browser or break a site build.
     """
     return f"{PLAN_FILES}/{plan_id}/phien-ban/{short_sha}.txt"
+
+
+#: The folder, beside a plan's page, of the pages of its old versions.
+VERSIONS = "phien-ban"
+
+
+def version_md(plan: Mapping[str, Any], short_sha: str) -> str:
+    """The page of an old version of a plan: ``plans/<province>/<id>/phien-ban/<sha7>.md``.
+
+    Under the plan's own address, so its URL says whose version it is. Marked as not current,
+    with a canonical link to the plan and ``noindex``; left out of search and of ``sitemap.xml``
+    (:func:`is_version_page`).
+    """
+    return f"{plan_md(plan).removesuffix('.md')}/{VERSIONS}/{short_sha}.md"
+
+
+_VERSION_PAGE = re.compile(rf"(?:^|/)plans/[^/]+/[^/]+/{VERSIONS}/[0-9a-f]{{7}}(?:\.md|/|/index\.html)$")
+
+
+def is_version_page(path: str) -> bool:
+    """Whether ``path`` — a page of the page set, a built file, a URL or its path — is an old
+    version's page (:func:`version_md`): such pages are kept out of search and the sitemap."""
+    return _VERSION_PAGE.search(path) is not None
 
 
 #: Folders of files left out of the search index: old versions of plans — a search leads to the

@@ -31,7 +31,8 @@ first. Two gaps are closed here, at index time, in a copy of each page that only
   frequency, and a query downloads one position per page instead of every occurrence (at 10k
   plans "dan van kheo" fetched 2.4 MB of index as syllables, 0.45 MB as pairs — BENCHMARKS.md).
 
-Old versions of plans (``data/ke-hoach/<id>/phien-ban/``) and the lists of everything are not
+Old versions of plans (``data/ke-hoach/<id>/phien-ban/`` and their pages
+``plans/<province>/<id>/phien-ban/``) and the lists of everything are not
 indexed: a query leads to the current plan, which links its versions.
 
 Ranking: the page title (``h1``) and the page's own number (the "Số, ký hiệu" row of a plan's
@@ -392,6 +393,7 @@ def index_site(site_dir: Path, hints: Mapping[str, PageHint] | None = None) -> N
             if rel.as_posix() not in EXCLUDED
             and rel.parts[0] != BUNDLE
             and not rel.as_posix().startswith(EXCLUDED_FOLDERS)
+            and not sitemap.is_version_page(rel.as_posix())
         ]
         count = sum(pmap(_prepare_file, jobs))
         if count == 0:

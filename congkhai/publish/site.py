@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import gzip
+import html
+import io
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -17,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from ..checks.files import publishable, walk
 from ..load.corpus import Corpus
+from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
 from ..render import datasets
@@ -85,6 +90,34 @@ def _clean_page(job: tuple[Path, Path]) -> tuple[str, str] | None:
     return None
 
 
+_SITEMAP_URL = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.DOTALL)
+SITEMAP = "sitemap.xml"
+
+
+def unlist_versions(site_dir: Path) -> None:
+    """Leave the pages of old versions of plans out of ``sitemap.xml`` (and its gzipped copy).
+
+    MkDocs lists every page; an old version is not a page to offer search engines (it says
+    ``noindex`` and names the current plan as canonical). The gzipped copy is written again with
+    the timestamp MkDocs gave it, so the build stays reproducible.
+    """
+    path = site_dir / SITEMAP
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    kept = _SITEMAP_URL.sub(lambda m: "" if sitemap.is_version_page(html.unescape(m.group(1))) else m.group(), text)
+    if kept == text:
+        return
+    path.write_text(kept, encoding="utf-8")
+    packed = path.with_name(SITEMAP + ".gz")
+    if packed.is_file():
+        mtime = int.from_bytes(packed.read_bytes()[4:8], "little")
+        buffer = io.BytesIO()
+        with gzip.GzipFile(filename=packed.name, mode="wb", fileobj=buffer, mtime=mtime) as gz:
+            gz.write(kept.encode("utf-8"))
+        packed.write_bytes(buffer.getvalue())
+
+
 def build_site(validation: Corpus, out: Path) -> BuildResult:
     root = validation.root
     out = out.resolve()
@@ -105,6 +138,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
             run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir)
         with stage("clean"):
             clean_generated(site_dir)
+            unlist_versions(site_dir)
         with stage("search"):
             try:
                 search.index_site(site_dir, search.page_hints(validation))

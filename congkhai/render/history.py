@@ -4,15 +4,16 @@ each with what changed, in Vietnamese, computed from the data.
 Commit subjects are written by whoever committed, often in English ("fix typo in tasks"), and say
 little to a citizen; so a version is described by comparing its front matter with the previous
 version's (the one row comparison, :mod:`congkhai.model.rowdiff`): "sửa 2 nhiệm vụ, thêm 1 văn
-bản được trích dẫn, sửa nội dung văn bản". No commit subject reaches the page. Each version links
-to its text as committed (``data/ke-hoach/<id>/phien-ban/<sha7>.txt``, see the site map), so
-nothing published is lost.
+bản được trích dẫn, sửa nội dung văn bản". No commit subject reaches the page. Each old version
+links to its page (:mod:`.versions`) and every version to its text as committed
+(``data/ke-hoach/<id>/phien-ban/<sha7>.txt``, see the site map), so nothing published is lost.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..model.rowdiff import compare
@@ -33,6 +34,30 @@ LISTS: dict[str, tuple[tuple[str, ...], str]] = {
     "disclosures": (("form", "started"), "hình thức công khai"),
     "task_updates": (("task", "date"), "cập nhật tiến độ"),
 }
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One version's text as read: its front matter (None if it did not parse) and body."""
+
+    text: str | None
+    data: Mapping[str, Any] | None
+    body: str
+
+
+def parse_versions(versions: Sequence[Version], texts: Mapping[str, str]) -> dict[str, Parsed]:
+    """Version sha → its text parsed (front matter and body); never raises."""
+    out: dict[str, Parsed] = {}
+    for v in versions:
+        text = texts.get(v.sha)
+        if text is None:
+            out[v.sha] = Parsed(None, None, "")
+            continue
+        text = text.replace("\r\n", "\n")
+        src = parse_source(v.path or "plan.md", text)
+        data = src.data if isinstance(src.data, Mapping) else None
+        out[v.sha] = Parsed(text, data, src.body or "")
+    return out
 
 
 def _rows(value: Any) -> list[dict[str, Any]]:
@@ -84,16 +109,22 @@ def change_summary(
     return text[0].upper() + text[1:] + "."
 
 
-def summaries(versions: Sequence[Version], texts: Mapping[str, str], model: Model | None = None) -> dict[str, str]:
-    """Version sha → its change summary; ``versions`` newest first, ``texts`` sha → the file as committed.
+def summaries(
+    versions: Sequence[Version],
+    texts: Mapping[str, str],
+    model: Model | None = None,
+    parsed: Mapping[str, Parsed] | None = None,
+) -> dict[str, str]:
+    """Version sha → its change summary; ``versions`` newest first, ``texts`` sha → the file as committed
+    (or ``parsed``, :func:`parse_versions` of them, when already read).
 
     A version whose text is unknown, or whose front matter does not parse, is described as such
     (and the next version is compared with the last one that parsed)."""
+    read = parsed if parsed is not None else parse_versions(versions, texts)
     out: dict[str, str] = {}
     previous: tuple[Mapping[str, Any], str] | None = None
     for v in reversed(versions):
-        text = texts.get(v.sha)
-        src = parse_source(v.path or "plan.md", text.replace("\r\n", "\n")) if text is not None else None
+        src = read.get(v.sha)
         if src is None or src.data is None:
             out[v.sha] = "Không đọc được phiên bản này."
             continue
@@ -105,25 +136,42 @@ def summaries(versions: Sequence[Version], texts: Mapping[str, str], model: Mode
 
 
 def history_section(
-    here: str, plan_id: str, versions: list[Version], texts: Mapping[str, str] | None = None, model: Model | None = None
+    here: str,
+    plan_id: str,
+    versions: list[Version],
+    texts: Mapping[str, str] | None = None,
+    model: Model | None = None,
+    pages: Mapping[str, str] | None = None,
+    said: Mapping[str, str] | None = None,
 ) -> str:
     """Vietnamese Markdown "Lịch sử thay đổi" for the plan page ``here`` (a path of the page set).
 
     Every version of the plan file, from git, newest first, each with what it changed (computed
-    from ``texts``, sha → the file as committed) and linked to its text as it was.
+    from ``texts``, sha → the file as committed, unless ``said`` gives it), linked to its page
+    (``pages``: sha → the page of an old version; the newest is this page) and to its text as it was.
     """
     lines = [f"## Lịch sử thay đổi ({len(versions)}) {{#lich-su-thay-doi}}", ""]
     if not versions:
         lines.append("Chưa có lịch sử thay đổi (trang này không được dựng từ kho git).")
         return "\n".join(lines) + "\n"
-    said = summaries(versions, texts or {}, model)
+    if said is None:
+        said = summaries(versions, texts or {}, model)
+    pages = pages or {}
     lines += [
-        "Mỗi phiên bản là văn bản gốc đúng như đã công bố (tệp văn bản thuần).",
+        "Mỗi phiên bản cũ có trang riêng để đọc, và tệp gốc đúng như đã công bố (tệp văn bản thuần).",
         "",
-        "| Ngày | Nội dung thay đổi | Văn bản |",
+        "| Ngày | Nội dung thay đổi | Phiên bản |",
         "|---|---|---|",
     ]
+    folder = posixpath.dirname(here)
     for n, v in enumerate(versions):
-        target = posixpath.relpath(f"{DATA_DIR}/{version_file(plan_id, v.short)}", posixpath.dirname(here))
-        lines.append(f"| {date_vi(v.date[:10])} | {esc(said.get(v.sha))} | [Phiên bản {len(versions) - n}]({target}) |")
+        name = f"Phiên bản {len(versions) - n}"
+        page = pages.get(v.sha)
+        if n == 0:
+            name += " (hiện hành)"
+        elif page is not None:
+            name = f"[{name}]({posixpath.relpath(page, folder)})"
+        target = posixpath.relpath(f"{DATA_DIR}/{version_file(plan_id, v.short)}", folder)
+        cell = f"{name} · [tệp gốc của phiên bản]({target})"
+        lines.append(f"| {date_vi(v.date[:10])} | {esc(said.get(v.sha))} | {cell} |")
     return "\n".join(lines) + "\n"

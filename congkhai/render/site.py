@@ -20,10 +20,11 @@ from ..read.history import version_files
 from . import calendar, datasets, feeds, home, metadata, opendata, original, stats
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
-from .history import history_section
+from .history import history_section, parse_versions, summaries
 from .markdown import with_front_matter
 from .metadata import with_description
 from .pages import PageBuilder
+from .versions import version_pages
 
 
 def originals(corpus: Corpus) -> frozenset[str]:
@@ -107,6 +108,7 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
     # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
     downloads.update({k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()})
+    published = frozenset(downloads)
     for plan in rows["plans"]:
         key = sitemap.plan_md(plan)
         if plan["path"] in versions and key in pages:
@@ -116,7 +118,14 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
                 for v in found
                 if (name := version_file(str(plan["id"]), v.short)) in downloads
             }
-            pages[key] += "\n" + history_section(key, str(plan["id"]), found, texts, model)
+            parsed = parse_versions(found, texts)
+            said = summaries(found, texts, model, parsed)
+            olds = version_pages(
+                plan, found, parsed, said, published, model=model, unit_names=unit_names, base_url=base
+            )
+            pages.update(olds)
+            shown = {v.sha: sitemap.version_md(plan, v.short) for v in found[1:]}
+            pages[key] += "\n" + history_section(key, str(plan["id"]), found, pages=shown, said=said)
     for key, text in metadata.page_descriptions(rows, model).items():
         if key in pages:
             pages[key] = with_description(pages[key], text)

@@ -115,8 +115,9 @@ _META_TABLE = re.compile(r"<table>(?:(?!</table>).)*?<td>\s*Số, ký hiệu\s*<
 #: indexed across one or two of them, so the query's pairs still meet the text. Exact lowercase
 #: forms with their tones: "ở" is a function word, "ô" is not.
 FUNCTION_WORDS = frozenset({"ở", "và", "của", "các", "những", "cho", "với", "tại", "trong", "về", "là", "được", "để"})
-#: Kinds of page, in the order results are listed (the browser searches each in turn), with the
-#: label the filter shows. Values are slugs: Pagefind's filter attribute separates values by commas.
+#: Kinds of page, with the label the filter shows; plans are listed first (the browser searches each
+#: kind in turn, and lists the others together by score). Values are slugs: Pagefind's filter attribute
+#: separates values by commas.
 KINDS = {
     "ke-hoach": "Kế hoạch",
     "van-ban": "Văn bản được trích dẫn",

@@ -286,7 +286,7 @@ def prepare_html(page: str, hint: PageHint | None = None) -> str | None:
     the heading permalinks ("¶"), moves a plan's metadata panel after the text (its words stay
     findable; excerpts come from the text), and appends, hidden and after the word
     :data:`SENTINEL` (the browser cuts excerpts there), the :func:`search_tokens` of the title and
-    of the text. ``hint`` adds the page's kind (a Pagefind filter) and its places, weighted as the
+    of the text. ``hint`` adds the page's kind and province (Pagefind filters) and its places, weighted as the
     title (a place name finds that place's pages first).
     """
     hint = hint or PageHint("khac")

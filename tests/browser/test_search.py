@@ -399,3 +399,12 @@ def test_search_works_under_a_sub_path(browser, sub_path_url):
     finally:
         context.close()
     assert all(u.startswith(sub_path_url) or u.startswith(("data:", "blob:")) for u in requests), requests
+
+
+def test_header_box_option_opens_on_click(page, base_url):
+    page.goto(base_url + "/")
+    page.get_by_role("combobox", name="Tìm kiếm kế hoạch, văn bản").fill("cao loc")
+    option = page.get_by_role("listbox", name="Kết quả tìm kiếm").get_by_role("option").first
+    expect(option).to_contain_text("Cao Lộc", timeout=10_000)
+    option.click()
+    page.wait_for_url(f"**/{LANG_SON}/")

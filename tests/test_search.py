@@ -179,20 +179,26 @@ def test_the_metadata_panel_is_indexed_after_the_text():
     assert "ký hiệu </td>" in prepared  # a space ends each cell: Pagefind would join "hiệu72"
 
 
-def test_hints_give_the_kind_filter_and_the_places():
-    hint = PageHint("ke-hoach", ("Dĩnh Kế", "Bắc Giang", "Bắc Ninh"))
+def test_hints_give_the_kind_and_province_filters_and_the_places():
+    hint = PageHint("ke-hoach", ("Dĩnh Kế", "Bắc Giang", "Bắc Ninh"), "Bắc Ninh")
     prepared = prepare_html(PAGE.format(title="Kế hoạch", number="", body="Văn bản"), hint)
     assert prepared is not None
     assert 'data-pagefind-filter="loai:ke-hoach"' in prepared
+    assert '<span data-pagefind-filter="tinh:Bắc Ninh"></span>' in prepared
     weighted = re.search(r'<p data-pagefind-weight="10">([^<]*)</p>', prepared)
     assert weighted is not None and {"bacninh", "dinhke", "bacgiang"} <= set(weighted.group(1).split())
     assert 'data-pagefind-meta="loai:ke-hoach"' in prepared
+    # every kind is a filter (the bundle is put in a stable order after Pagefind: test_searchbundle.py)
     other = prepare_html(PAGE.format(title="T", number="", body="b")) or ""
-    assert 'data-pagefind-meta="loai:khac"' in other
-    assert "data-pagefind-filter" not in other  # one filter value in the whole index: the same bytes every build
-    unit = prepare_html(PAGE.format(title="T", number="", body="b"), PageHint("co-quan")) or ""
-    assert 'data-pagefind-meta="loai:co-quan"' in unit and "data-pagefind-filter" not in unit
+    assert 'data-pagefind-meta="loai:khac" data-pagefind-filter="loai:khac"' in other
+    assert "tinh:" not in other  # a page in no province has no province filter
+    unit = prepare_html(PAGE.format(title="T", number="", body="b"), PageHint("co-quan", (), "Cần Thơ")) or ""
+    assert 'data-pagefind-filter="loai:co-quan"' in unit and 'data-pagefind-filter="tinh:Cần Thơ"' in unit
+    doc = prepare_html(PAGE.format(title="T", number="", body="b"), PageHint("van-ban")) or ""
+    assert 'data-pagefind-filter="loai:van-ban"' in doc
     assert 'loai:khac"' in (prepare_html(PAGE.format(title="T", number="", body="b"), PageHint("<x>")) or "")
+    escaped = prepare_html(PAGE.format(title="T", number="", body="b"), PageHint("co-quan", (), 'A"<b>')) or ""
+    assert 'tinh:A&quot;&lt;b&gt;"' in escaped
 
 
 def test_page_hints_of_the_seeds(seed_repo):
@@ -205,6 +211,11 @@ def test_page_hints_of_the_seeds(seed_repo):
     plan = corpus.by_id("plans")["bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"]
     hint = hints[sitemap.html_file(sitemap.plan_md(plan))]
     assert hint.kind == "ke-hoach" and hint.places == ("Dĩnh Kế", "Bắc Giang", "Bắc Ninh")
+    assert hint.province == "Bắc Ninh"  # the filter by province: the 34 since 1 July 2025
+    provinces = {h.province for h in hints.values() if h.kind == "ke-hoach"}
+    assert provinces == {"Bắc Ninh", "Cần Thơ", "Lạng Sơn", "Tây Ninh", "Thái Nguyên"}  # Bắc Kạn → Thái Nguyên
+    assert all(h.province for h in hints.values() if h.kind == "co-quan" and h.places)
+    assert not any(h.province for h in hints.values() if h.kind == "van-ban")
     kinds = Counter(h.kind for h in hints.values())
     assert kinds == {
         "ke-hoach": len(corpus.published["plans"]),

@@ -63,10 +63,13 @@ from typing import Any
 from ..load.corpus import Corpus
 from ..model import sitemap
 from ..parallel import pmap
+from ..render.home import current_province
 from ..vietnamese.text import fold, nfc
+from .searchbundle import BundleError, canonicalize
 
 __all__ = [
     "KINDS",
+    "PLACE_FILTER",
     "PageHint",
     "SearchIndexError",
     "fold_query",
@@ -113,8 +116,9 @@ _META_TABLE = re.compile(r"<table>(?:(?!</table>).)*?<td>\s*Số, ký hiệu\s*<
 #: indexed across one or two of them, so the query's pairs still meet the text. Exact lowercase
 #: forms with their tones: "ở" is a function word, "ô" is not.
 FUNCTION_WORDS = frozenset({"ở", "và", "của", "các", "những", "cho", "với", "tại", "trong", "về", "là", "được", "để"})
-#: Kinds of page, in the order results are listed (the browser searches each in turn), with the
-#: label the filter shows. Values are slugs: Pagefind's filter attribute separates values by commas.
+#: Kinds of page, with the label the filter shows; plans are listed first (the browser searches each
+#: kind in turn, and lists the others together by score). Values are slugs: Pagefind's filter attribute
+#: separates values by commas.
 KINDS = {
     "ke-hoach": "Kế hoạch",
     "van-ban": "Văn bản được trích dẫn",
@@ -122,8 +126,8 @@ KINDS = {
     "khac": "Trang khác",
 }
 KIND_FILTER = "loai"
-#: The one kind that is a Pagefind filter (see :func:`prepare_html`).
-PLAN_KIND = "ke-hoach"
+#: The filter by province (its name since 1 July 2025), on plans and bodies.
+PLACE_FILTER = "tinh"
 
 #: First word of the hidden part of a page's indexed text; the browser cuts excerpts before it.
 SENTINEL = "⁂"
@@ -142,10 +146,12 @@ class SearchIndexError(Exception):
 class PageHint:
     """What the built HTML does not say plainly and search needs: the page's kind (the results
     list plans first, and the reader filters by kind) and the places it belongs to, including the
-    province it belongs to since the 1 July 2025 merger ("bac ninh" finds plans of former Bắc Giang)."""
+    province it belongs to since the 1 July 2025 merger ("bac ninh" finds plans of former Bắc Giang),
+    and that province's name alone for the filter by province (empty: the page is in no province)."""
 
     kind: str
     places: tuple[str, ...] = ()
+    province: str = ""
 
 
 def _province_names(provinces: Mapping[Any, Mapping[str, Any]], province_id: str | None) -> list[str]:
@@ -161,6 +167,15 @@ def _province_names(provinces: Mapping[Any, Mapping[str, Any]], province_id: str
     return list(dict.fromkeys(names))
 
 
+def _current_province(provinces: Mapping[str, dict[str, Any]], province_id: str | None) -> str:
+    """The name of the province (of the 34 since 1 July 2025) ``province_id`` belongs to now, or ``""``."""
+    if not province_id:
+        return ""
+    current = provinces.get(current_province(provinces, str(province_id)))
+    # a filter value may not hold a comma (Pagefind separates values by commas); no name has one
+    return str(current["name"]).replace(",", " ") if current and current.get("name") else ""
+
+
 def page_hints(corpus: Corpus) -> dict[str, PageHint]:
     """Each plan, cited document and body page's :class:`PageHint`, by its file under the site root."""
     provinces = corpus.by_id("provinces")
@@ -168,13 +183,17 @@ def page_hints(corpus: Corpus) -> dict[str, PageHint]:
     for plan in corpus.published.get("plans", []):
         places = [str(plan["place"])] if plan.get("place") else []
         places += _province_names(provinces, plan.get("province"))
-        hints[sitemap.html_file(sitemap.plan_md(plan))] = PageHint("ke-hoach", tuple(dict.fromkeys(places)))
+        hints[sitemap.html_file(sitemap.plan_md(plan))] = PageHint(
+            "ke-hoach", tuple(dict.fromkeys(places)), _current_province(provinces, plan.get("province"))
+        )
     for directive in corpus.published.get("directives", []):
         places = _province_names(provinces, directive.get("jurisdiction"))
         hints[sitemap.html_file(sitemap.directive_md(directive["id"]))] = PageHint("van-ban", tuple(places))
     for unit in corpus.published.get("units", []):
         places = _province_names(provinces, unit.get("province"))
-        hints[sitemap.html_file(sitemap.unit_md(unit["id"]))] = PageHint("co-quan", tuple(places))
+        hints[sitemap.html_file(sitemap.unit_md(unit["id"]))] = PageHint(
+            "co-quan", tuple(places), _current_province(provinces, unit.get("province"))
+        )
     return hints
 
 
@@ -268,7 +287,7 @@ def prepare_html(page: str, hint: PageHint | None = None) -> str | None:
     the heading permalinks ("¶"), moves a plan's metadata panel after the text (its words stay
     findable; excerpts come from the text), and appends, hidden and after the word
     :data:`SENTINEL` (the browser cuts excerpts there), the :func:`search_tokens` of the title and
-    of the text. ``hint`` adds the page's kind (a Pagefind filter) and its places, weighted as the
+    of the text. ``hint`` adds the page's kind and province (Pagefind filters) and its places, weighted as the
     title (a place name finds that place's pages first).
     """
     hint = hint or PageHint("khac")
@@ -310,15 +329,17 @@ def prepare_html(page: str, hint: PageHint | None = None) -> str | None:
     body = _H1.sub(f'<h1 data-pagefind-weight="{TITLE_WEIGHT}"', body, count=1)
     body = body.replace(start.group(), start.group() + " data-pagefind-body", 1)
     kind = hint.kind if hint.kind in KINDS else "khac"
-    # The kind is the page's metadata (kept in its fragment, for the label of a result); only plans
-    # carry a filter, and one value only: Pagefind writes a filter's values, and several filters,
-    # in hash-map order, so a second value would make the index differ between two builds of the
-    # same site (Pagefind issue #638). Plans first needs no more than "plan or not".
-    marks = f'data-pagefind-meta="{KIND_FILTER}:{kind}"'
-    if kind == PLAN_KIND:
-        marks += f' data-pagefind-filter="{KIND_FILTER}:{kind}"'
+    # The kind is a filter (the browser searches each kind in turn: plans first, and counts them)
+    # and the page's metadata (kept in its fragment, for the label of a result); the province is a
+    # filter. Pagefind writes a filter's values, and the filters, in random hash-map order: the
+    # bundle is put in a stable order after it has run (publish/searchbundle.py).
+    marks = f'data-pagefind-meta="{KIND_FILTER}:{kind}" data-pagefind-filter="{KIND_FILTER}:{kind}"'
+    # (one element holds one filter attribute: the province has its own, empty element)
+    province = (
+        f'<span data-pagefind-filter="{PLACE_FILTER}:{html.escape(hint.province)}"></span>' if hint.province else ""
+    )
     hidden = (
-        f'<div hidden aria-hidden="true" {marks}><p>{SENTINEL}</p>'
+        f'<div hidden aria-hidden="true" {marks}>{province}<p>{SENTINEL}</p>'
         f"<p>{html.escape(meta_text)}</p>"
         f'<p data-pagefind-weight="{TITLE_WEIGHT}">{html.escape(" ".join([places, *title_tokens]))}</p>'
         + "".join(
@@ -407,6 +428,10 @@ def index_site(site_dir: Path, hints: Mapping[str, PageHint] | None = None) -> N
         if done.returncode != 0 or not (staged / "pagefind.js").is_file():
             detail = (done.stderr or done.stdout).strip()[-2000:]
             raise SearchIndexError(f"Pagefind failed (exit {done.returncode}): {detail}")
+        try:
+            canonicalize(staged)
+        except (OSError, BundleError) as exc:
+            raise SearchIndexError(f"cannot put the Pagefind bundle in a stable order: {exc}") from exc
         if out.exists():
             shutil.rmtree(out)
         shutil.move(str(staged), str(out))

@@ -14,10 +14,16 @@
  * national scale, their pair much less. The index also holds pairs across function words ("dân
  * chủ ở cơ sở" → "chuco"), so a reader who leaves out "ở" still finds the page.
  *
- * Results are listed plans first, then the other pages, each group in Pagefind's order: one search
- * with the "loai" filter (plans carry it; only one value, so the index is the same in every build)
- * and one without. A result's kind (plan, cited document, body, other) is its "loai" metadata,
- * read with the result itself.
+ * Results are listed plans first, then the other kinds together, in Pagefind's order: one search
+ * per value of the "loai" filter (every page carries one; the bundle
+ * is put in a stable order at build time, congkhai/publish/searchbundle.py), which also gives the
+ * counts the search page shows. Plans and bodies carry their province since 1 July 2025 as the
+ * "tinh" filter: the search page offers it, with the number of results in each province.
+ *
+ * The header box is a WAI-ARIA 1.2 combobox with a list popup (APG "list autocomplete"): the input
+ * keeps the focus, Up/Down move aria-activedescendant over the options, Enter opens the active
+ * result (or the search page when none is active), Escape closes the list (and, closed, clears
+ * the box), and a polite live region says how many results there are.
  * All URLs are relative to the site root that Material computes (__md_scope), so the site works
  * under a sub-path; nothing is fetched from another origin. Every value put into HTML is escaped.
  */
@@ -44,9 +50,10 @@
   }
   function titleOf(d) { return (d.meta && d.meta.title) || d.url || ""; }
   function kindLabel(k) { for (var i = 0; i < KINDS.length; i++) if (KINDS[i][0] === k) return KINDS[i][1]; return ""; }
-  var PLAN = "ke-hoach", OTHER = "khac-loai";
   /* the kind of a loaded result: its "loai" metadata (congkhai.publish.search.prepare_html) */
-  function kindOf(x, d) { return (d && d.meta && d.meta.loai) || (x.kind === PLAN ? PLAN : "khac"); }
+  function kindOf(x, d) { return x.kind || (d && d.meta && d.meta.loai) || "khac"; }
+  /* the province a loaded result is filed under, or "" */
+  function placeOf(d) { return (d && d.filters && d.filters.tinh && d.filters.tinh[0]) || ""; }
 
   /* Returns [pairs and the words in no pair, words alone]. Mirrors congkhai.search.fold_query. */
   function foldQuery(text) {
@@ -87,7 +94,9 @@
   function load() {
     if (!pagefind) {
       pagefind = import(root + "pagefind/pagefind.js").then(function (pf) {
-        return pf.options({ baseUrl: new URL(root).pathname, ranking: { pageLength: 0.1 } }).then(function () { return pf; });
+        /* pf.filters() loads every filter (two small files): a search counts only the filters loaded */
+        return pf.options({ baseUrl: new URL(root).pathname, ranking: { pageLength: 0.1 } })
+          .then(function () { return pf.filters(); }).then(function () { return pf; });
       });
     }
     return pagefind;
@@ -99,35 +108,52 @@
     return ts.every(function (t) { return keys.some(function (k) { return matches(k, "", { f: t.f, t: "", n: t.n }); }); });
   }
 
-  /* One search: {results: [Pagefind result, kind], counts: {kind: n}}, plans first, one result per page. */
-  function search(text) {
+  /* One search: {results: [{result, kind}], counts: {kind: n}, places: {province: n}, terms},
+   * in the order of KINDS, one result per page; with place, only that province's pages. */
+  function search(text, place) {
     var q = foldQuery(text), ts = terms(text);
     return load().then(function (pf) {
       function byKind(query) {
-        var f = {}; f.loai = PLAN;
-        return Promise.all([pf.search(query, { filters: f }), pf.search(query)]).then(function (rs) {
-          var seen = {}, out = [];
+        return Promise.all(KINDS.map(function (k) {
+          var f = { loai: k[0] };
+          if (place) f.tinh = place;
+          return pf.search(query, { filters: f });
+        })).then(function (rs) {
+          var seen = {}, out = [], places = {};
           rs.forEach(function (r, i) {
+            var tinh = (r.filters && r.filters.tinh) || {};
+            Object.keys(tinh).forEach(function (p) { if (tinh[p]) places[p] = (places[p] || 0) + tinh[p]; });
             r.results.forEach(function (res) {
-              if (!seen[res.id]) { seen[res.id] = true; out.push({ result: res, kind: i === 0 ? PLAN : OTHER }); }
+              if (!seen[res.id]) { seen[res.id] = true; out.push({ result: res, kind: KINDS[i][0], rank: out.length }); }
             });
           });
-          return out;
+          /* plans first; the other kinds together in Pagefind's order (its score is the same
+           * whatever the filter), so a body named in the query comes before documents that mention it */
+          out.sort(function (a, b) {
+            var pa = a.kind === KINDS[0][0] ? 0 : 1, pb = b.kind === KINDS[0][0] ? 0 : 1;
+            if (pa !== pb) return pa - pb;
+            if (pa === 0 || a.result.score === b.result.score) return a.rank - b.rank;
+            return b.result.score - a.result.score;
+          });
+          return { results: out, places: places };
         });
       }
       return byKind(q[0]).then(function (found) {
-        if (found.length || q[0] === q[1]) return found;
+        if (found.results.length || q[0] === q[1]) return found;
         return byKind(q[1]).then(function (loose) {
-          loose = loose.slice(0, FALLBACK_CHECKED);
-          return Promise.all(loose.map(function (x) { return x.result.data(); })).then(function (datas) {
-            return loose.filter(function (x, i) { x.data = datas[i]; return hasEveryTerm(datas[i], ts); });
+          var some = loose.results.slice(0, FALLBACK_CHECKED);
+          return Promise.all(some.map(function (x) { return x.result.data(); })).then(function (datas) {
+            var kept = some.filter(function (x, i) { x.data = datas[i]; return hasEveryTerm(datas[i], ts); });
+            var places = {};
+            kept.forEach(function (x) { var p = placeOf(x.data); if (p) places[p] = (places[p] || 0) + 1; });
+            return { results: kept, places: places };
           });
         });
       });
     }).then(function (found) {
       var counts = {};
-      found.forEach(function (x) { counts[x.kind] = (counts[x.kind] || 0) + 1; });
-      return { results: found, counts: counts, terms: ts };
+      found.results.forEach(function (x) { counts[x.kind] = (counts[x.kind] || 0) + 1; });
+      return { results: found.results, counts: counts, places: found.places, terms: ts };
     });
   }
   function dataOf(x) { return x.data ? Promise.resolve(x.data) : x.result.data().then(function (d) { x.data = d; return d; }); }
@@ -195,7 +221,7 @@
   }
   window.congkhaiExcerpt = function (content, text, size) { return excerpt({ content: content }, terms(text), size || 30); };
 
-  /* The header box: the first results as one types, under the box. */
+  /* The header box: a combobox whose list of the first results opens as one types, under the box. */
   function headerBox() {
     var nav = document.querySelector(".md-header__inner");
     if (!nav || document.getElementById("ck-header-search")) return;
@@ -209,42 +235,87 @@
     input.name = "q";
     input.placeholder = "Tìm kiếm";
     input.autocomplete = "off";
+    input.setAttribute("role", "combobox");
     input.setAttribute("aria-label", "Tìm kiếm kế hoạch, văn bản");
-    input.setAttribute("aria-controls", "ck-header-results");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", "ck-header-list");
     var panel = document.createElement("div");
     panel.id = "ck-header-results";
     panel.className = "ck-header-results";
     panel.hidden = true;
+    var count = document.createElement("p");
+    count.className = "ck-header-status";
+    var list = document.createElement("ul");
+    list.id = "ck-header-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Kết quả tìm kiếm");
+    var all = document.createElement("p");
+    panel.appendChild(count);
+    panel.appendChild(list);
+    panel.appendChild(all);
+    /* the live region stays in the page, outside the popup, so that its changes are announced */
+    var live = document.createElement("p");
+    live.id = "ck-header-live";
+    live.className = "ck-visually-hidden";
+    live.setAttribute("role", "status");
+    live.setAttribute("aria-live", "polite");
     form.appendChild(input);
     form.appendChild(panel);
+    form.appendChild(live);
     nav.insertBefore(form, nav.querySelector(".md-header__source"));
 
-    var timer = null, serial = 0;
-    function close() { panel.hidden = true; }
+    var timer = null, serial = 0, active = -1;
+    function options() { return Array.prototype.slice.call(list.querySelectorAll('[role="option"]')); }
+    function setActive(i) {
+      var opts = options();
+      active = opts.length ? i : -1;
+      opts.forEach(function (o, k) {
+        var on = k === active;
+        o.setAttribute("aria-selected", on ? "true" : "false");
+        o.classList.toggle("ck-active", on);
+        if (on && o.scrollIntoView) o.scrollIntoView({ block: "nearest" });
+      });
+      if (active >= 0) input.setAttribute("aria-activedescendant", opts[active].id);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    function open() {
+      if (!panel.innerHTML || !count.textContent) return;
+      panel.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function close() {
+      panel.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      setActive(-1);
+    }
+    function go(opt) { if (opt) location.href = opt.getAttribute("data-href"); }
     function show(text) {
       var mine = ++serial;
-      if (!text.trim()) { panel.innerHTML = ""; close(); return; }
-      search(text).then(function (r) {
+      if (!text.trim()) { list.innerHTML = ""; count.textContent = ""; all.innerHTML = ""; live.textContent = ""; close(); return; }
+      search(text, "").then(function (r) {
         var top = r.results.slice(0, 6);
         return Promise.all(top.map(dataOf)).then(function (datas) {
           if (mine !== serial) return;
-          var all = root + "tim-kiem/?q=" + encodeURIComponent(text);
-          var html = '<p class="ck-header-status" role="status">' +
-            (r.results.length ? r.results.length + " kết quả" : "Không tìm thấy kết quả cho “" + escapeHtml(text) + "”") + "</p>";
-          if (top.length) {
-            html += "<ul>" + datas.map(function (d, i) {
-              return '<li><a href="' + escapeHtml(d.url) + '"><span class="ck-kind">' + escapeHtml(kindLabel(kindOf(top[i], d))) +
-                "</span> " + escapeHtml(titleOf(d)) + "</a></li>";
-            }).join("") + "</ul>";
-          }
-          html += '<p><a class="ck-header-all" href="' + escapeHtml(all) + '">Xem tất cả kết quả</a></p>';
-          panel.innerHTML = html;
-          panel.hidden = false;
+          var said = r.results.length ? r.results.length + " kết quả" : "Không tìm thấy kết quả cho “" + text + "”";
+          count.textContent = said;
+          list.innerHTML = datas.map(function (d, i) {
+            return '<li role="option" id="ck-header-opt-' + i + '" aria-selected="false" data-href="' + escapeHtml(d.url) + '">' +
+              '<span class="ck-kind">' + escapeHtml(kindLabel(kindOf(top[i], d))) + "</span> " + escapeHtml(titleOf(d)) + "</li>";
+          }).join("");
+          list.hidden = !top.length;
+          var url = root + "tim-kiem/?q=" + encodeURIComponent(text);
+          all.innerHTML = '<a class="ck-header-all" href="' + escapeHtml(url) + '">Xem tất cả kết quả</a>';
+          live.textContent = r.results.length ? said + ". Dùng phím mũi tên lên, xuống để chọn." : said;
+          setActive(-1);
+          if (document.activeElement === input) open();
         });
       }).catch(function (e) {
         if (mine !== serial) return;
-        panel.innerHTML = '<p role="status">Không tải được chỉ mục tìm kiếm.</p>';
-        panel.hidden = false;
+        count.textContent = "Không tải được chỉ mục tìm kiếm.";
+        live.textContent = count.textContent;
+        list.innerHTML = "";
+        open();
         if (window.console) console.error(e);
       });
     }
@@ -253,20 +324,34 @@
       timer = setTimeout(function () { show(input.value); }, 200);
     });
     input.addEventListener("keydown", function (ev) {
-      if (ev.key === "ArrowDown" && !panel.hidden) {
-        var first = panel.querySelector("a");
-        if (first) { ev.preventDefault(); first.focus(); }
-      } else if (ev.key === "Escape") { close(); }
+      var n = options().length, expanded = !panel.hidden;
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        if (!input.value.trim()) return;
+        ev.preventDefault();
+        if (!expanded) { open(); if (panel.hidden) return; }
+        if (!n) return;
+        if (ev.key === "ArrowDown") setActive(active + 1 < n ? active + 1 : 0);
+        else setActive(active > 0 ? active - 1 : n - 1);
+      } else if (ev.key === "Enter") {
+        if (expanded && active >= 0) { ev.preventDefault(); go(options()[active]); }
+      } else if (ev.key === "Escape") {
+        ev.preventDefault();
+        if (expanded) close();
+        else if (input.value) { input.value = ""; show(""); }
+      }
     });
-    panel.addEventListener("keydown", function (ev) {
-      var links = Array.prototype.slice.call(panel.querySelectorAll("a"));
-      var i = links.indexOf(document.activeElement);
-      if (ev.key === "ArrowDown" && i + 1 < links.length) { ev.preventDefault(); links[i + 1].focus(); }
-      else if (ev.key === "ArrowUp") { ev.preventDefault(); (i > 0 ? links[i - 1] : input).focus(); }
-      else if (ev.key === "Escape") { close(); input.focus(); }
+    list.addEventListener("click", function (ev) {
+      var opt = ev.target && ev.target.closest ? ev.target.closest('[role="option"]') : null;
+      go(opt);
+    });
+    list.addEventListener("mousemove", function (ev) {
+      var opt = ev.target && ev.target.closest ? ev.target.closest('[role="option"]') : null;
+      var i = options().indexOf(opt);
+      if (i >= 0 && i !== active) setActive(i);
     });
     document.addEventListener("click", function (ev) { if (!form.contains(ev.target)) close(); });
-    input.addEventListener("focus", function () { if (panel.innerHTML && input.value.trim()) { panel.hidden = false; } });
+    form.addEventListener("focusout", function (ev) { if (ev.relatedTarget && !form.contains(ev.relatedTarget)) close(); });
+    input.addEventListener("focus", function () { if (input.value.trim()) open(); });
   }
 
   /* The search page: results as one types, filter by kind, "more" in tens. */
@@ -278,7 +363,7 @@
     var filters = document.getElementById("ck-filters");
     var list = document.getElementById("ck-results");
     var more = document.getElementById("ck-more");
-    var found = null, kind = "", shown = 0, serial = 0, last = null;
+    var found = null, kind = "", place = "", places = {}, shown = 0, serial = 0, last = null;
 
     function visible() { return found.results.filter(function (x) { return !kind || x.kind === kind; }); }
 
@@ -300,15 +385,30 @@
       });
     }
 
+    /* the kinds with results, and the provinces with results (counts of the search without a
+     * province: choosing one keeps the others on offer) */
     function drawFilters() {
-      if (!found || !found.results.length) { filters.hidden = true; filters.innerHTML = ""; return; }
-      var groups = [[PLAN, "Kế hoạch"], [OTHER, "Văn bản, cơ quan và trang khác"]];
-      var opts = [["", "Tất cả", found.results.length]].concat(groups.filter(function (k) { return found.counts[k[0]]; }).map(function (k) { return [k[0], k[1], found.counts[k[0]]]; }));
-      filters.innerHTML = '<legend class="ck-visually-hidden">Lọc theo loại</legend>' + opts.map(function (o) {
+      if (!found || !(found.results.length || place)) { filters.hidden = true; filters.innerHTML = ""; return; }
+      var opts = [["", "Tất cả", found.results.length]].concat(KINDS.filter(function (k) { return found.counts[k[0]]; }).map(function (k) { return [k[0], k[1], found.counts[k[0]]]; }));
+      var html = '<legend class="ck-visually-hidden">Lọc kết quả</legend><div class="ck-filters__kinds" role="radiogroup" aria-label="Loại">' + opts.map(function (o) {
         return '<label><input type="radio" name="ck-kind" value="' + escapeHtml(o[0]) + '"' + (o[0] === kind ? " checked" : "") + "> " +
           escapeHtml(o[1]) + " (" + o[2] + ")</label>";
-      }).join("");
+      }).join("") + "</div>";
+      var names = Object.keys(places).sort(function (a, b) { return a.localeCompare(b, "vi"); });
+      if (names.length) {
+        html += '<div class="ck-filters__place"><label for="ck-place">Tỉnh, thành phố</label> <select id="ck-place" name="ck-place">' +
+          '<option value=""' + (place ? "" : " selected") + ">Mọi tỉnh, thành phố</option>" +
+          names.map(function (p) {
+            return '<option value="' + escapeHtml(p) + '"' + (p === place ? " selected" : "") + ">" + escapeHtml(p) + " (" + places[p] + ")</option>";
+          }).join("") + "</select></div>";
+      }
+      /* redrawn with new counts: the control the reader was on keeps the focus */
+      var had = filters.contains(document.activeElement) ? document.activeElement : null;
+      var again = had ? (had.name === "ck-kind" ? 'input[name="ck-kind"][value="' + CSS.escape(had.value) + '"]' : "#ck-place") : null;
+      filters.innerHTML = html;
       filters.hidden = false;
+      var back = again && filters.querySelector(again);
+      if (back) back.focus();
     }
 
     function redraw() {
@@ -319,22 +419,24 @@
       return showMore();
     }
 
-    function run(text) {
-      if (text === last) return Promise.resolve();
-      last = text;
+    function said(text, n) {
+      var where = place ? " tại " + place : "";
+      return n ? n + " kết quả cho “" + text + "”" + where : "Không tìm thấy kết quả cho “" + text + "”" + where;
+    }
+
+    /* a search for text (in place, when a province is chosen) */
+    function find(text) {
       var mine = ++serial;
       list.innerHTML = "";
       more.hidden = true;
-      found = null;
       shown = 0;
-      kind = "";
-      drawFilters();
-      if (!text.trim()) { status.textContent = ""; return Promise.resolve(); }
       status.textContent = "Đang tìm…";
-      return search(text).then(function (r) {
+      return search(text, place).then(function (r) {
         if (mine !== serial) return;
         found = r;
-        status.textContent = r.results.length ? r.results.length + " kết quả cho “" + text + "”" : "Không tìm thấy kết quả cho “" + text + "”";
+        if (!place) places = r.places;
+        if (kind && !r.counts[kind]) kind = "";
+        status.textContent = said(text, r.results.length);
         return redraw();
       }).catch(function (e) {
         if (mine !== serial) return;
@@ -343,9 +445,22 @@
       });
     }
 
+    function run(text) {
+      if (text === last) return Promise.resolve();
+      last = text;
+      found = null;
+      kind = "";
+      place = "";
+      places = {};
+      drawFilters();
+      if (!text.trim()) { ++serial; list.innerHTML = ""; more.hidden = true; status.textContent = ""; return Promise.resolve(); }
+      return find(text);
+    }
+
     more.addEventListener("click", function () { showMore(); });
     filters.addEventListener("change", function (ev) {
       if (ev.target && ev.target.name === "ck-kind") { kind = ev.target.value; redraw(); }
+      else if (ev.target && ev.target.name === "ck-place" && last) { place = ev.target.value; find(last); }
     });
     var timer = null;
     function remember() {

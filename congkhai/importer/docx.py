@@ -32,6 +32,8 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
 RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_FALLBACK = f"{{{MC}}}Fallback"
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -53,7 +55,15 @@ def _read_docx(path: Path) -> str:
         check_package(path)
         document = docx.Document(str(path))
         reader = _DocxReader(document)
-        return reader.text()
+        text = reader.text()
+        if not any(ch.isalpha() for ch in text):
+            raise SourceError(
+                f"Tệp {path.name} không có chữ: có lẽ là ảnh chụp (scan) văn bản dán vào Word. Dùng bản .docx có "
+                "chữ của văn bản, hoặc nhận dạng chữ (OCR) rồi lưu thành .docx và kiểm tra lại nội dung.",
+                f"{path.name} has no text: probably a scanned image pasted into Word. Use the .docx with text, or "
+                "OCR it, save as .docx and proofread.",
+            )
+        return text
     except SourceError:
         raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -142,9 +152,11 @@ class _Para:
 
 @dataclass
 class _Block:
-    """One paragraph, or one table cell (its paragraphs are its lines)."""
+    """One paragraph, one cell of a layout table (its paragraphs are its lines), or a table read
+    as a table: ``rows`` of cells, each cell its paragraphs (``None``: merged with the cell above)."""
 
     paras: list[_Para]
+    rows: list[list[list[_Para] | None]] | None = None
 
 
 class _Styles:
@@ -257,8 +269,8 @@ class _Numbering:
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
         _start, fmt, text = levels[ilvl]
-        if fmt == "bullet":
-            return "- "
+        if fmt == "bullet":  # "+" and "-" kept as printed (a "+" is a sub-level); symbols become "-"
+            return "+ " if text.strip() == "+" else "- "
         if fmt == "none":
             return ""
 
@@ -312,6 +324,10 @@ class _DocxReader:
         for child in container:
             if child.tag == _w("p"):
                 yield _Block([self.paragraph(child)])
+                for box in _text_boxes(child):  # a text box is read as a cell: its lines together
+                    inside: list[_Block] = []
+                    yield _Block(self.cell(box, inside))
+                    yield from inside
             elif child.tag == _w("tbl"):
                 yield from self.table(child)
             elif child.tag == _w("sdt"):
@@ -324,24 +340,48 @@ class _DocxReader:
         for tr in tbl.iter(_w("tr")):
             if tr.getparent() is not tbl:
                 continue
-            cells = [tc for tc in tr if tc.tag == _w("tc") and not _continues_merge(tc)]
+            cells = [tc for tc in tr if tc.tag == _w("tc")]
             if cells:
                 rows.append(cells)
-        width = max((len(r) for r in rows), default=0)
-        if width == 2 and len(rows) <= 4:  # header or signature layout: left column first
-            order = [r[0] for r in rows] + [r[1] for r in rows if len(r) > 1]
-        else:
-            order = [tc for r in rows for tc in r]
-        for tc in order:
-            paras: list[_Para] = []
-            nested: list[_Block] = []
-            for child in tc:
-                if child.tag == _w("p"):
-                    paras.append(self.paragraph(child))
-                elif child.tag in (_w("tbl"), _w("sdt")):
-                    nested.extend(self.blocks([child]))
-            yield _Block(paras)
-            yield from nested
+        layout = [[tc for tc in r if not _continues_merge(tc)] for r in rows]
+        width = max((len(r) for r in layout), default=0)
+        nested: list[_Block] = []
+        if width == 2 and len(layout) <= 4:  # header or signature layout: left column first, a block a cell
+            for tc in [r[0] for r in layout if r] + [r[1] for r in layout if len(r) > 1]:
+                yield _Block(self.cell(tc, nested))
+                yield from nested
+                nested.clear()
+            return
+        if width <= 1:  # a one-column table is a frame around paragraphs
+            for tc in [tc for r in layout for tc in r]:
+                yield _Block(self.cell(tc, nested))
+                yield from nested
+                nested.clear()
+            return
+        # a table read as a table: cells on the grid (a merged cell spans its columns, a cell merged
+        # with the one above repeats it), rows as printed
+        grid: list[list[list[_Para] | None]] = []
+        for r in rows:
+            line: list[list[_Para] | None] = []
+            for tc in r:
+                span = int(_attr(tc.find(f"{_w('tcPr')}/{_w('gridSpan')}"), "val") or 1)
+                line.append(None if _continues_merge(tc) else self.cell(tc, nested))
+                line.extend([[]] * max(0, min(span, 50) - 1))
+            grid.append(line)
+        yield _Block([], rows=grid)
+        yield from nested
+
+    def cell(self, tc: Any, nested: list[_Block]) -> list[_Para]:
+        """A cell's paragraphs; its nested tables and text boxes are added to ``nested``."""
+        paras: list[_Para] = []
+        for child in tc:
+            if child.tag == _w("p"):
+                paras.append(self.paragraph(child))
+                for box in _text_boxes(child):
+                    nested.extend(self.blocks(box))
+            elif child.tag in (_w("tbl"), _w("sdt")):
+                nested.extend(self.blocks([child]))
+        return paras
 
     def paragraph(self, p: Any) -> _Para:
         para = _Para()
@@ -359,9 +399,8 @@ class _DocxReader:
                     para.pieces.append(_Piece(prefix))
         para_font = self.styles.font(style_id)
         for r in p.iter(_w("r")):
-            if any(a.tag in (_w("del"), _w("moveFrom")) for a in r.iterancestors()):
-                continue
-            para.pieces.extend(self.run(r, para_font))
+            if _outside(r, p):
+                para.pieces.extend(self.run(r, para_font))
         return para
 
     def run(self, r: Any, para_font: str | None) -> Iterator[_Piece]:
@@ -398,6 +437,11 @@ class _DocxReader:
         out: list[str] = []
         web_notes: list[str] = []
         for block in blocks:
+            if block.rows is not None:
+                table = self.render_table(block.rows, defined)
+                if table:
+                    out.append(table)
+                continue
             lines: list[str] = []
             for para in block.paras:
                 number = _leading_superscript(para)
@@ -413,6 +457,30 @@ class _DocxReader:
                 out.append("\n".join(lines))
         notes = [f"[^{n}]: {self.note_text(key)}" for key, n in self.note_numbers.items()]
         return "\n\n".join(out + notes + web_notes)
+
+    def render_table(self, rows: list[list[list[_Para] | None]], defined: dict[str, int]) -> str:
+        """A Markdown table: the first row is its head; ``|`` in a cell escaped, a cell's
+        paragraphs on one line; a cell merged with the one above repeats its text."""
+        texts: list[list[str]] = []
+        for r in rows:
+            line: list[str] = []
+            for col, paras in enumerate(r):
+                if paras is None:
+                    above = texts[-1][col] if texts and col < len(texts[-1]) else ""
+                    line.append(above)
+                    continue
+                rendered = (self.render(p, defined).strip() for p in paras)
+                text = " ".join(" ".join(x for x in rendered if x).split())
+                line.append(text.replace("|", "\\|"))
+            texts.append(line)
+        texts = [t for t in texts if any(t)]
+        if not texts:
+            return ""
+        width = max(len(t) for t in texts)
+        texts = [t + [""] * (width - len(t)) for t in texts]
+        lines = ["| " + " | ".join(t) + " |" for t in texts]
+        lines.insert(1, "|" + "---|" * width)
+        return "\n".join(lines)
 
     def _superscript_definitions(self, blocks: list[_Block]) -> dict[str, int]:
         """Superscript numbers that open a paragraph: notes of a web copy, numbered after real ones."""
@@ -461,6 +529,33 @@ class _DocxReader:
             para = self.paragraph(p)
             parts.append(self.render(para, {}).strip())
         return " ".join(part for part in parts if part)
+
+
+def _outside(r: Any, p: Any) -> bool:
+    """Whether run ``r`` is read as part of paragraph ``p``: not deleted, not in a text box (read
+    as its own paragraphs) and not in the fallback copy of a drawing (read once, from its choice)."""
+    for a in r.iterancestors():
+        if a is p:
+            return True
+        if a.tag in (_w("del"), _w("moveFrom"), _w("txbxContent"), _FALLBACK):
+            return False
+    return True
+
+
+def _text_boxes(p: Any) -> list[Any]:
+    """The text boxes anchored in paragraph ``p`` (outermost, not the fallback copies)."""
+    boxes = []
+    for box in p.iter(_w("txbxContent")):
+        if all(a.tag not in (_w("txbxContent"), _FALLBACK) for a in _ancestors_within(box, p)):
+            boxes.append(box)
+    return boxes
+
+
+def _ancestors_within(el: Any, top: Any) -> Iterator[Any]:
+    for a in el.iterancestors():
+        if a is top:
+            return
+        yield a
 
 
 def _continues_merge(tc: Any) -> bool:

@@ -68,6 +68,17 @@ def test_docx_wide_table_is_read_as_a_markdown_table(tmp_path: Path) -> None:
     )
 
 
+def test_docx_header_in_three_columns_is_still_a_layout(tmp_path: Path) -> None:
+    # issuer | spacer | motto: a header laid out in three columns is no table of data
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    t.cell(0, 0).text, t.cell(0, 2).text = "UBND HUYỆN CAO LỘC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    t.cell(1, 0).text, t.cell(1, 2).text = "Số: 12/KH-UBND", "Cao Lộc, ngày 05 tháng 3 năm 2024"
+    assert read_text(_save(d, tmp_path / "h.docx")).split("\n\n") == [
+        "UBND HUYỆN CAO LỘC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 12/KH-UBND", "Cao Lộc, ngày 05 tháng 3 năm 2024"
+    ]  # fmt: skip
+
+
 def test_docx_merged_cells_keep_their_columns(tmp_path: Path) -> None:
     # a group row spans the table (gridSpan); a lead merged down two rows (vMerge) leads both
     d = docx.Document()

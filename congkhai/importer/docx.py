@@ -24,6 +24,7 @@ from ..model.limits import (
     RATIO_MIN_BYTES,
 )
 from ..vietnamese import legacy
+from ..vietnamese.text import fold
 from .errors import _SAVE_AS_DOCX, _SAVE_AS_DOCX_EN, LimitError, SourceError
 
 # --- DOCX --------------------------------------------------------------------------------------
@@ -352,7 +353,9 @@ class _DocxReader:
                 yield from nested
                 nested.clear()
             return
-        if width <= 1:  # a one-column table is a frame around paragraphs
+        if width <= 1 or (len(layout) <= 8 and any(_layout_cell(tc) for r in layout for tc in r)):
+            # a frame around paragraphs, or a header or signature laid out in more columns or rows:
+            # a cell a block, row by row, as Decree 30's parts are read
             for tc in [tc for r in layout for tc in r]:
                 yield _Block(self.cell(tc, nested))
                 yield from nested
@@ -529,6 +532,20 @@ class _DocxReader:
             para = self.paragraph(p)
             parts.append(self.render(para, {}).strip())
         return " ".join(part for part in parts if part)
+
+
+_LAYOUT_WORDS = re.compile(
+    r"cong hoa xa hoi|doc lap\s*-\s*tu do|dang cong san viet nam|^noi nhan|^so\s*:|^(?:tm|kt|tl|tuq|t/m|k/t)\s*\.?\s"
+)
+
+
+def _layout_cell(tc: Any) -> bool:
+    """A cell of a header or signature layout: the national motto, "Số:", "Nơi nhận", "TM."…"""
+    for p in tc.iter(_w("p")):
+        text = fold("".join(t.text or "" for t in p.iter(_w("t")))).strip()
+        if text and _LAYOUT_WORDS.search(text):
+            return True
+    return False
 
 
 def _outside(r: Any, p: Any) -> bool:

@@ -573,3 +573,13 @@ def test_plus_items_stay_plus_and_nest_under_a_dash_item() -> None:
     assert body.markdown == (
         "- Rà soát thủ tục hành chính:\n\n    + chứng thực;\n\n    + hộ tịch;\n\nĐoạn văn.\n\n+ một mục\n"
     )
+
+
+def test_a_group_row_written_in_the_columns_is_a_section_not_a_task() -> None:
+    from congkhai.importer.tasks import table_tasks
+
+    rows = "| TT | Nội dung | Chủ trì | Thời gian |\n|---|---|---|---|\n| I | TUYÊN TRUYỀN |  |  |\n"
+    rows += "| 1 | Hội nghị | Phòng Nội vụ | Quý II/2024 |\n| II | KIỂM TRA |  |  |\n| 1 | Kiểm tra | Thanh tra | |"
+    assert [(t.section, t.text) for t in table_tasks(rows, None)] == [("I.1", "Hội nghị"), ("II.1", "Kiểm tra")]
+    # in an appendix, its label comes first: "PLI.I.1" is not the body's I.1
+    assert [t.section for t in table_tasks(rows, "PLI")] == ["PLI.I.1", "PLI.II.1"]

@@ -463,7 +463,8 @@ class _DocxReader:
 
     def render_table(self, rows: list[list[list[_Para] | None]], defined: dict[str, int]) -> str:
         """A Markdown table: the first row is its head; ``|`` in a cell escaped, a cell's
-        paragraphs on one line; a cell merged with the one above repeats its text."""
+        paragraphs on one line, "; " between them where one does not end with punctuation; a cell
+        merged with the one above repeats its text."""
         texts: list[list[str]] = []
         for r in rows:
             line: list[str] = []
@@ -472,8 +473,10 @@ class _DocxReader:
                     above = texts[-1][col] if texts and col < len(texts[-1]) else ""
                     line.append(above)
                     continue
-                rendered = (self.render(p, defined).strip() for p in paras)
-                text = " ".join(" ".join(x for x in rendered if x).split())
+                text = ""
+                for part in (" ".join(self.render(p, defined).split()) for p in paras):
+                    if part:  # a cell's paragraphs: "Phòng Nội vụ" / "Văn phòng" are two units
+                        text += ("" if not text else " " if text.endswith((".", ",", ";", ":")) else "; ") + part
                 line.append(text.replace("|", "\\|"))
             texts.append(line)
         texts = [t for t in texts if any(t)]

@@ -230,6 +230,11 @@ def _head(rows: list[list[str]]) -> tuple[dict[str, int], int]:
     return {}, 0
 
 
+def _heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
 def table_tasks(table: str, section: str | None) -> list[Task]:
     """One task a data row of a task table: text, lead, partners and deadline from their columns;
     a row spanning the table ("I. CÔNG TÁC TUYÊN TRUYỀN") is the section of the rows under it."""
@@ -249,12 +254,19 @@ def table_tasks(table: str, section: str | None) -> list[Task]:
         text = cell(row, "text")
         if not filled:
             continue
-        if len(filled) == 1 or not text or (text == cell(row, "tt") and len(filled) <= 2):
+        number = cell(row, "tt").rstrip(".")
+        others = [cell(row, r) for r in ("lead", "partners", "deadline") if r in roles]
+        if len(filled) == 1 or not text or (text == number and len(filled) <= 2):
             m = _GROUP.match(filled[0])
             group = m.group("num") if m else filled[0][:20]
             continue
-        number = cell(row, "tt").rstrip(".") or str(len(tasks) + 1)
-        prefix = group or section
+        if not any(others) and (re.fullmatch(r"[IVX]{1,5}|[A-Z]", number) or _heading(text)):
+            m = _GROUP.match(text)
+            group = number or (m.group("num") if m else text[:20])
+            continue  # "I | CÔNG TÁC TUYÊN TRUYỀN | | |": a group row written in the columns
+        number = number or str(len(tasks) + 1)
+        appendix = section if section and section.startswith("PL") else None  # "PLI.I.1": no clash with I.1
+        prefix = ".".join(x for x in (appendix, group) if x) or section
         t = _task(f"{prefix}.{number}" if prefix else number, text)
         if "lead" in roles:  # a column says it; the text's own words only where there is none
             t.lead = cell(row, "lead") or None

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from congkhai.cli import main
+from congkhai.importer.draft import split_issuers
 from congkhai.vietnamese.text import fold, nfc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +112,7 @@ def scores(results: dict[str, tuple[dict[str, Any], dict[str, Any]]]) -> dict[st
         for f in ("number", "type", "place", "date", "title"):
             value, want = doc.get(f), gold[f]
             out[f].add(int(value is not None and _norm(value) == _norm(want)), int(value is not None), int(bool(want)))
-        out["issuers"].add(*_sets([doc["issuer"] or ""], [" ".join(gold["issuers"])]))
+        out["issuers"].add(*_sets(split_issuers(doc["issuer"]), gold["issuers"]))  # as the draft lists them
         out["signers"].add(*_sets([s["name"] or "" for s in doc["signers"]], [s["name"] for s in gold["signers"]]))
         out["positions"].add(
             *_sets([s["position"] or "" for s in doc["signers"]], [s["position"] for s in gold["signers"]])
@@ -132,7 +133,9 @@ def scores(results: dict[str, tuple[dict[str, Any], dict[str, Any]]]) -> dict[st
 
 
 FLOORS = {  # (precision, recall) the importer reaches on the gold set; a regression fails
-    "number": (1.0, 1.0), "type": (1.0, 1.0), "issuers": (1.0, 1.0), "place": (1.0, 1.0), "date": (1.0, 1.0),
+    # issuers: a joint plan's two bodies in one header cell are read as one issuer (header.py's
+    # multi-issuer reading, left for its own change): 5 of 6 listed are right, 5 of 7 found
+    "number": (1.0, 1.0), "type": (1.0, 1.0), "issuers": (0.83, 0.71), "place": (1.0, 1.0), "date": (1.0, 1.0),
     "title": (1.0, 1.0), "signers": (1.0, 1.0), "positions": (1.0, 1.0), "recipients": (1.0, 1.0),
     "cited": (1.0, 1.0), "tasks": (1.0, 1.0), "lead": (1.0, 1.0), "partners": (1.0, 1.0), "deadline": (1.0, 1.0),
 }  # fmt: skip

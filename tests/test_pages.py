@@ -42,3 +42,17 @@ def test_a_plan_cited_by_another_lists_it_in_its_diagram(tmp_path: Path) -> None
     assert 'href="../../tay-ninh/tay-ninh-tp-tay-ninh-2023-phoi-hop-cong-tac-dan-van-chinh-quyen/"' in diagram
     # and not the other way round: the citing plan's own diagram does not list itself
     assert "Được trích dẫn bởi (0)" in pages[TAY_NINH.removeprefix("docs/")]
+
+
+def test_the_tasks_of_an_appendix_are_grouped_under_it(tmp_path: Path) -> None:
+    # a task table after the signature ("PHỤ LỤC") gives sections "PL.1", "PLI.II.3": the schema
+    # takes them, and the task cards group them under "Phụ lục", not "Mục PL"
+    repo = copy_sources(tmp_path / "repo")
+    plan = repo / "docs" / BAC_KAN_PAGE
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace('    section: "2"\n', '    section: "PLI.II.3"\n', 1), encoding="utf-8")
+    corpus = validate(repo)
+    assert not [f for f in corpus.findings if f.severity == "error"], corpus.findings
+    _, pages = render_site(corpus, None, None)
+    page = pages[BAC_KAN_PAGE]
+    assert '<h3 class="ck-task-group-title">Phụ lục I (1)</h3>' in page and "Mục PLI.II.3" in page

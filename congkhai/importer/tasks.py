@@ -230,6 +230,11 @@ def _head(rows: list[list[str]]) -> tuple[dict[str, int], int]:
     return {}, 0
 
 
+def _label(group: str | None) -> str | None:
+    """A group row's number as a section ("I", "2"); a letter or a title is none (the schema's form)."""
+    return group if group and re.fullmatch(r"[IVXLC]+|[0-9]+", group) else None
+
+
 def _heading(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
@@ -258,13 +263,13 @@ def table_tasks(table: str, section: str | None) -> list[Task]:
         others = [cell(row, r) for r in ("lead", "partners", "deadline") if r in roles]
         if len(filled) == 1 or not text or (text == number and len(filled) <= 2):
             m = _GROUP.match(filled[0])
-            group = m.group("num") if m else filled[0][:20]
+            group = _label(m.group("num") if m else None)
             continue
         if not any(others) and (re.fullmatch(r"[IVX]{1,5}|[A-Z]", number) or _heading(text)):
             m = _GROUP.match(text)
-            group = number or (m.group("num") if m else text[:20])
+            group = _label(number or (m.group("num") if m else None))
             continue  # "I | CÔNG TÁC TUYÊN TRUYỀN | | |": a group row written in the columns
-        number = number or str(len(tasks) + 1)
+        number = number.lower() if re.fullmatch(r"[0-9a-zđ]{1,6}", number.lower()) else str(len(tasks) + 1)
         appendix = section if section and section.startswith("PL") else None  # "PLI.I.1": no clash with I.1
         prefix = ".".join(x for x in (appendix, group) if x) or section
         t = _task(f"{prefix}.{number}" if prefix else number, text)

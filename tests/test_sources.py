@@ -391,3 +391,79 @@ def test_pdf_text_layer_and_scan(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4 garbage")
     with pytest.raises(SourceError):
         read_text(path)
+
+
+NS_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _listed(d: docx.Document, text: str, num_id: int) -> None:
+    from docx.oxml import parse_xml
+
+    d.add_paragraph(text)._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {NS_W}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
+
+
+def test_docx_lists_of_one_definition_count_on_as_word_prints_them(tmp_path: Path) -> None:
+    # a list pasted in gets a new w:num of the same definition: Word goes on "3.", not "1." again;
+    # a w:num with a startOverride starts again
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    root = d.part.numbering_part.element
+    root.insert(0, parse_xml(
+        f'<w:abstractNum {NS_W} w:abstractNumId="80"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+    ))  # fmt: skip
+    root.append(parse_xml(f'<w:num {NS_W} w:numId="80"><w:abstractNumId w:val="80"/></w:num>'))
+    root.append(parse_xml(f'<w:num {NS_W} w:numId="81"><w:abstractNumId w:val="80"/></w:num>'))
+    root.append(parse_xml(
+        f'<w:num {NS_W} w:numId="82"><w:abstractNumId w:val="80"/><w:lvlOverride w:ilvl="0">'
+        '<w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+    ))  # fmt: skip
+    for text, num in (("Một", 80), ("Hai", 80), ("Ba", 81), ("Lại một", 82)):
+        _listed(d, text, num)
+    assert read_text(_save(d, tmp_path / "n.docx")).split("\n\n") == ["1. Một", "2. Hai", "3. Ba", "1. Lại một"]
+
+
+def test_docx_list_linked_to_a_list_style_is_numbered(tmp_path: Path) -> None:
+    # a multilevel list style: the w:num's definition only links (numStyleLink) to the style,
+    # whose own list holds the levels ("I.", "1.")
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    root = d.part.numbering_part.element
+    root.insert(0, parse_xml(
+        f'<w:abstractNum {NS_W} w:abstractNumId="70"><w:styleLink w:val="DeMuc"/><w:lvl w:ilvl="0">'
+        '<w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+    ))  # fmt: skip
+    root.insert(1, parse_xml(
+        f'<w:abstractNum {NS_W} w:abstractNumId="71"><w:numStyleLink w:val="DeMuc"/></w:abstractNum>'
+    ))  # fmt: skip
+    root.append(parse_xml(f'<w:num {NS_W} w:numId="70"><w:abstractNumId w:val="70"/></w:num>'))
+    root.append(parse_xml(f'<w:num {NS_W} w:numId="71"><w:abstractNumId w:val="71"/></w:num>'))
+    d.styles.element.append(parse_xml(
+        f'<w:style {NS_W} w:type="numbering" w:styleId="DeMuc"><w:name w:val="De muc"/>'
+        '<w:pPr><w:numPr><w:numId w:val="70"/></w:numPr></w:pPr></w:style>'
+    ))  # fmt: skip
+    _listed(d, "MỤC ĐÍCH, YÊU CẦU", 71)
+    _listed(d, "NỘI DUNG", 71)
+    assert read_text(_save(d, tmp_path / "s.docx")) == "I. MỤC ĐÍCH, YÊU CẦU\n\nII. NỘI DUNG"
+
+
+def test_docx_content_in_tagged_xml_and_content_controls_is_read(tmp_path: Path) -> None:
+    # a paragraph in w:customXml, a table row in a repeating-section content control
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.element.body.insert(0, parse_xml(
+        f'<w:customXml {NS_W} w:element="noidung"><w:p><w:r><w:t>Đoạn trong thẻ</w:t></w:r></w:p></w:customXml>'
+    ))  # fmt: skip
+    t = d.add_table(rows=1, cols=3)
+    for c, value in enumerate(["TT", "Nội dung", "Chủ trì"]):
+        t.cell(0, c).text = value
+    cells = "".join(f"<w:tc><w:p><w:r><w:t>{v}</w:t></w:r></w:p></w:tc>" for v in ("1", "Hội nghị", "Phòng Nội vụ"))
+    t._tbl.append(parse_xml(f"<w:sdt {NS_W}><w:sdtContent><w:tr>{cells}</w:tr></w:sdtContent></w:sdt>"))
+    assert read_text(_save(d, tmp_path / "c.docx")).split("\n") == [
+        "Đoạn trong thẻ", "", "| TT | Nội dung | Chủ trì |", "|---|---|---|", "| 1 | Hội nghị | Phòng Nội vụ |"
+    ]  # fmt: skip

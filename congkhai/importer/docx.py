@@ -239,33 +239,53 @@ def _letter(n: int) -> str:
 
 
 class _Numbering:
-    def __init__(self, document: Any) -> None:
+    """Word's list numbering. The lists (``w:num``) of one definition (``w:abstractNum``) count on
+    from each other, as Word prints them, unless one restarts (``w:startOverride``); a definition
+    that only links to a list style (``w:numStyleLink``) takes the levels of that style's list."""
+
+    def __init__(self, document: Any, styles: _Styles | None = None) -> None:
         self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.counter_of: dict[str, str] = {}  # numId → the key of the counters it advances
         root = _related_xml(document, RT_NUMBERING)
         if root is None:
             return
         abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        links: dict[str, str] = {}  # abstractNumId → the list style it links to
         for an in root.iter(_w("abstractNum")):
-            abstract[_attr(an, "abstractNumId") or ""] = {
-                int(_attr(lvl, "ilvl") or 0): _level(lvl) for lvl in an.iter(_w("lvl"))
-            }
+            an_id = _attr(an, "abstractNumId") or ""
+            abstract[an_id] = {int(_attr(lvl, "ilvl") or 0): _level(lvl) for lvl in an.iter(_w("lvl"))}
+            link = _attr(an.find(_w("numStyleLink")), "val")
+            if link and not abstract[an_id]:
+                links[an_id] = link
+        of_num = {
+            _attr(n, "numId") or "": _attr(n.find(_w("abstractNumId")), "val") or "" for n in root.iter(_w("num"))
+        }
+        for an_id, style_id in links.items():  # the style's numPr names a list whose definition has the levels
+            num_pr = styles.num_pr(style_id) if styles is not None else None
+            target = of_num.get(_attr(num_pr.find(_w("numId")), "val") or "") if num_pr is not None else None
+            if target and target in abstract and target not in links:
+                abstract[an_id] = abstract[target]
         for num in root.iter(_w("num")):
             num_id = _attr(num, "numId") or ""
-            levels = dict(abstract.get(_attr(num.find(_w("abstractNumId")), "val") or "", {}))
+            an_id = of_num.get(num_id, "")
+            levels = dict(abstract.get(an_id, {}))
+            restarts = False
             for override in num.iter(_w("lvlOverride")):
                 ilvl = int(_attr(override, "ilvl") or 0)
                 start = _attr(override.find(_w("startOverride")), "val")
                 if start is not None and ilvl in levels:
                     _, fmt, text = levels[ilvl]
                     levels[ilvl] = (int(start), fmt, text)
+                    restarts = True
             self.levels[num_id] = levels
+            self.counter_of[num_id] = num_id if restarts or not an_id else "a" + an_id
 
     def prefix(self, num_id: str, ilvl: int) -> str:
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels:
             return ""
-        counters = self.counters.setdefault(num_id, {})
+        counters = self.counters.setdefault(self.counter_of.get(num_id, num_id), {})
         counters[ilvl] = counters.get(ilvl, levels[ilvl][0] - 1) + 1
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
@@ -309,7 +329,7 @@ class _DocxReader:
     def __init__(self, document: Any) -> None:
         self.document = document
         self.styles = _Styles(document)
-        self.numbering = _Numbering(document)
+        self.numbering = _Numbering(document, self.styles)
         self.notes: dict[str, Any] = {}
         for prefix, reltype, tag in (("f", RT_FOOTNOTES, "footnote"), ("e", RT_ENDNOTES, "endnote")):
             root = _related_xml(document, reltype)
@@ -331,17 +351,15 @@ class _DocxReader:
                     yield from inside
             elif child.tag == _w("tbl"):
                 yield from self.table(child)
-            elif child.tag == _w("sdt"):
-                content = child.find(_w("sdtContent"))
+            elif child.tag in (_w("sdt"), _w("customXml")):  # content controls, tagged XML: their content
+                content = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
                 if content is not None:
                     yield from self.blocks(content)
 
     def table(self, tbl: Any) -> Iterator[_Block]:
         rows: list[list[Any]] = []
-        for tr in tbl.iter(_w("tr")):
-            if tr.getparent() is not tbl:
-                continue
-            cells = [tc for tc in tr if tc.tag == _w("tc")]
+        for tr in _wrapped(tbl, "tr"):  # rows, also those in a content control (a repeating section)
+            cells = list(_wrapped(tr, "tc"))
             if cells:
                 rows.append(cells)
         layout = [[tc for tc in r if not _continues_merge(tc)] for r in rows]
@@ -382,7 +400,7 @@ class _DocxReader:
                 paras.append(self.paragraph(child))
                 for box in _text_boxes(child):
                     nested.extend(self.blocks(box))
-            elif child.tag in (_w("tbl"), _w("sdt")):
+            elif child.tag in (_w("tbl"), _w("sdt"), _w("customXml")):
                 nested.extend(self.blocks([child]))
         return paras
 
@@ -549,6 +567,19 @@ def _layout_cell(tc: Any) -> bool:
         if text and _LAYOUT_WORDS.search(text):
             return True
     return False
+
+
+def _wrapped(parent: Any, tag: str) -> Iterator[Any]:
+    """The ``tag`` children of ``parent``, also inside content controls and tagged XML around them."""
+    for child in parent:
+        if child.tag == _w(tag):
+            yield child
+        elif child.tag == _w("sdt"):
+            content = child.find(_w("sdtContent"))
+            if content is not None:
+                yield from _wrapped(content, tag)
+        elif child.tag == _w("customXml"):
+            yield from _wrapped(child, tag)
 
 
 def _outside(r: Any, p: Any) -> bool:

@@ -583,3 +583,13 @@ def test_a_group_row_written_in_the_columns_is_a_section_not_a_task() -> None:
     assert [(t.section, t.text) for t in table_tasks(rows, None)] == [("I.1", "Hội nghị"), ("II.1", "Kiểm tra")]
     # in an appendix, its label comes first: "PLI.I.1" is not the body's I.1
     assert [t.section for t in table_tasks(rows, "PLI")] == ["PLI.I.1", "PLI.II.1"]
+
+
+def test_a_task_table_may_open_with_a_title_row_and_number_its_rows_1_1() -> None:
+    from congkhai.importer.tasks import table_tasks
+
+    rows = "| BẢNG PHÂN CÔNG NHIỆM VỤ |  |  |\n|---|---|---|\n| TT | Nội dung | Thời hạn |\n"
+    rows += "| 1.1 | Hội nghị | Quý II/2024 |\n| 1.2 | Tập huấn | Tháng 7/2024 |"
+    assert [(t.section, t.text, t.deadline) for t in table_tasks(rows, "PLII")] == [
+        ("PLII.1.1", "Hội nghị", "Quý II/2024"), ("PLII.1.2", "Tập huấn", "Tháng 7/2024")
+    ]  # fmt: skip

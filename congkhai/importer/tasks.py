@@ -211,22 +211,25 @@ def _roles(names: list[str]) -> dict[str, int]:
 
 
 def _head(rows: list[list[str]]) -> tuple[dict[str, int], int]:
-    """The task table's columns and the number of head rows, or ({}, 0) if it is no task table.
+    """The task table's columns and its first data row, or ({}, 0) if it is no task table.
 
-    A second head row ("Chủ trì | Phối hợp" under a merged "Đơn vị thực hiện") holds only column
+    The head is one of the first three rows (a title row spanning the table may come first); a
+    second head row ("Chủ trì | Phối hợp" under a merged "Đơn vị thực hiện") holds only column
     names and the names of the row above (cells merged down)."""
-    if not rows:
-        return {}, 0
-    depth = 1
-    if len(rows) > 1:
-        above, second = rows[0], rows[1]
-        pairs = [(c, above[i] if i < len(above) else "") for i, c in enumerate(second) if c]
-        if any(c != a for c, a in pairs) and all(c == a or (len(c) <= 40 and _roles([c])) for c, a in pairs):
-            depth = 2
-    names = [" ".join(r[col] if col < len(r) else "" for r in rows[:depth]) for col in range(len(rows[0]))]
-    roles = _roles(names)
-    if "text" in roles and ("lead" in roles or "deadline" in roles):
-        return roles, depth
+    for start in range(min(3, len(rows))):
+        if len(rows[start]) > 2 and sum(1 for c in rows[start] if c) == 1:
+            continue  # a title row spanning the table
+        depth = 1
+        if len(rows) > start + 1:
+            above, second = rows[start], rows[start + 1]
+            pairs = [(c, above[i] if i < len(above) else "") for i, c in enumerate(second) if c]
+            if any(c != a for c, a in pairs) and all(c == a or (len(c) <= 40 and _roles([c])) for c, a in pairs):
+                depth = 2
+        head = rows[start : start + depth]
+        names = [" ".join(r[col] if col < len(r) else "" for r in head) for col in range(len(rows[start]))]
+        roles = _roles(names)
+        if "text" in roles and ("lead" in roles or "deadline" in roles):
+            return roles, start + depth
     return {}, 0
 
 
@@ -244,7 +247,7 @@ def table_tasks(table: str, section: str | None) -> list[Task]:
     """One task a data row of a task table: text, lead, partners and deadline from their columns;
     a row spanning the table ("I. CÔNG TÁC TUYÊN TRUYỀN") is the section of the rows under it."""
     rows = table_rows(table)
-    roles, depth = _head(rows)
+    roles, first = _head(rows)
     if not roles:
         return []
     tasks: list[Task] = []
@@ -254,7 +257,7 @@ def table_tasks(table: str, section: str | None) -> list[Task]:
         col = roles.get(role)
         return row[col].strip() if col is not None and col < len(row) else ""
 
-    for row in rows[depth:]:
+    for row in rows[first:]:
         filled = list(dict.fromkeys(c for c in row if c))
         text = cell(row, "text")
         if not filled:
@@ -269,7 +272,8 @@ def table_tasks(table: str, section: str | None) -> list[Task]:
             m = _GROUP.match(text)
             group = _label(number or (m.group("num") if m else None))
             continue  # "I | CÔNG TÁC TUYÊN TRUYỀN | | |": a group row written in the columns
-        number = number.lower() if re.fullmatch(r"[0-9a-zđ]{1,6}", number.lower()) else str(len(tasks) + 1)
+        number = number.lower() if re.fullmatch(r"[0-9a-zđ]{1,4}(?:\.[0-9a-zđ]{1,4}){0,3}", number.lower()) else ""
+        number = number or str(len(tasks) + 1)
         appendix = section if section and section.startswith("PL") else None  # "PLI.I.1": no clash with I.1
         prefix = ".".join(x for x in (appendix, group) if x) or section
         t = _task(f"{prefix}.{number}" if prefix else number, text)
@@ -336,13 +340,13 @@ def _task(section: str, text: str) -> Task:
 def _news_tasks(blocks: list[Block]) -> list[Task]:
     tasks: list[Task] = []
     started = False
-    appendix = False
+    appendix: str | None = None
     for b in blocks:
         if b.kind == "table":
-            tasks.extend(table_tasks(b.text, "PL" if appendix else None))
+            tasks.extend(table_tasks(b.text, appendix))
             continue
         if b.kind == "h2" and (b.label or "").startswith("PL"):
-            appendix = True
+            appendix = b.label
         if appendix:
             continue
         text = _unfoot(b.text)

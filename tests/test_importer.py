@@ -463,3 +463,133 @@ def test_joining_continued_lines_scans_each_line_once(monkeypatch):
     built = body.build_body(lines)
     assert [b.text for b in built.blocks] == [" ".join(lines)]  # one paragraph, as before
     assert scanned[0] < 10 * len(lines) * len("việc")
+
+
+# --- Word's layout: notes after the signature, task tables, an appendix after it -----------------
+
+SIGNED_PLAN = """ỦY BAN NHÂN DÂN
+XÃ HỢP THÀNH
+Số: 45/KH-UBND
+
+KẾ HOẠCH
+
+Thực hiện dân chủ ở cơ sở năm 2024
+
+Thực hiện Kế hoạch của huyện[^1], Ủy ban nhân dân xã ban hành Kế hoạch:
+
+I. NỘI DUNG, NHIỆM VỤ
+
+| TT | Nội dung | Đơn vị chủ trì | Phối hợp | Thời gian |
+|---|---|---|---|---|
+| I. TUYÊN TRUYỀN |  |  |  |  |
+| 1 | Tuyên truyền trên loa truyền thanh | Phòng Nội vụ | Các thôn | Quý II/2024 |
+
+Các thôn tổ chức thực hiện Kế hoạch này./.
+
+Nơi nhận:
+- UBND huyện;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Nguyễn Văn An
+
+PHỤ LỤC
+
+| STT | Nhiệm vụ | Chủ trì | Thời hạn |
+|---|---|---|---|
+| 1 | Lắp hòm thư góp ý | Văn phòng | Tháng 7/2024 |
+
+[^1]: Kế hoạch số 12/KH-UBND ngày 10/01/2024 của UBND huyện Cao Lộc.
+"""
+
+
+def test_word_notes_after_the_signature_are_kept_with_their_citations() -> None:
+    # Word writes its notes last, after the signature: they were dropped, "[^1]" printed bare
+    ex = extract(SIGNED_PLAN, _rows())
+    assert ex.body.footnotes == {"1": "Kế hoạch số 12/KH-UBND ngày 10/01/2024 của UBND huyện Cao Lộc."}
+    assert ex.body.markdown.rstrip().endswith("[^1]: Kế hoạch số 12/KH-UBND ngày 10/01/2024 của UBND huyện Cao Lộc.")
+    assert "12/KH-UBND" in [d["number"] for d in to_json(ex)["directives"]]
+    assert [s.name for s in ex.header.signers] == ["Nguyễn Văn An"]
+    assert ex.header.recipients == ["UBND huyện", "Lưu: VT"]
+
+
+def test_task_table_rows_are_tasks_and_the_appendix_is_kept() -> None:
+    ex = extract(SIGNED_PLAN, _rows())
+    tasks = [(t["section"], t["text"], t["lead"], t["partners"], t["deadline"]) for t in to_json(ex)["tasks"]]
+    assert tasks == [
+        ("I.1", "Tuyên truyền trên loa truyền thanh", "Phòng Nội vụ", "Các thôn", "Quý II/2024"),
+        ("I", "Các thôn tổ chức thực hiện Kế hoạch này./.", None, None, None),
+        ("PL.1", "Lắp hòm thư góp ý", "Văn phòng", None, "Tháng 7/2024"),
+    ]
+    assert ex.tasks[0].due_date == "2024-06-30"
+    markdown = ex.body.markdown
+    assert "| 1 | Tuyên truyền trên loa truyền thanh | Phòng Nội vụ | Các thôn | Quý II/2024 |" in markdown
+    assert "## PHỤ LỤC" in markdown and "| 1 | Lắp hòm thư góp ý | Văn phòng | Tháng 7/2024 |" in markdown
+    assert "Nguyễn Văn An" not in markdown  # the signature stays out of the body
+
+
+def test_a_table_that_is_no_task_table_gives_no_tasks() -> None:
+    from congkhai.importer.tasks import table_tasks
+
+    assert table_tasks("| Xã | Số hộ |\n|---|---|\n| Hợp Thành | 1.200 |", "II") == []
+    # a two-row head: "Chủ trì | Phối hợp" under a merged "Đơn vị thực hiện"
+    rows = "| TT | Nội dung | Đơn vị thực hiện |  | Thời hạn |\n|---|---|---|---|---|\n"
+    rows += "| TT | Nội dung | Chủ trì | Phối hợp | Thời hạn |\n| 1 | Khảo sát | Phòng Nội vụ | Các xã | Quý IV/2024 |"
+    [t] = table_tasks(rows, None)
+    assert (t.section, t.text, t.lead, t.partners, t.deadline) == (
+        "1",
+        "Khảo sát",
+        "Phòng Nội vụ",
+        "Các xã",
+        "Quý IV/2024",
+    )
+
+
+def test_a_law_named_in_the_text_and_numbered_in_its_note_is_one_document() -> None:
+    text = SIGNED_PLAN.replace("Kế hoạch của huyện[^1]", "Luật Thực hiện dân chủ ở cơ sở[^1]").replace(
+        "[^1]: Kế hoạch số 12/KH-UBND ngày 10/01/2024 của UBND huyện Cao Lộc.", "[^1]: Luật số 10/2022/QH15."
+    )
+    numbers = [d["number"] for d in to_json(extract(text, _rows()))["directives"]]
+    assert numbers == ["10/2022/QH15"]
+
+
+def test_an_official_letter_reads_its_subject_as_title() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nHUYỆN BẢO LÂM\nSố: 234/UBND-NV\nV/v triển khai Quy chế dân chủ\n\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nBảo Lâm, ngày 08 tháng 5 năm 2024\n\n"
+        "Kính gửi:\n\n- Các phòng, ban;\n\n- UBND các xã.\n\nĐề nghị các cơ quan thực hiện./.\n\n"
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Quốc Huy"
+    )
+    ex = extract(text, _rows())
+    assert (ex.header.doc_type, ex.header.title) == ("cong_van", "V/v triển khai Quy chế dân chủ")
+    assert ex.body.markdown.startswith("Kính gửi:") and ex.tasks == []
+
+
+def test_plus_items_stay_plus_and_nest_under_a_dash_item() -> None:
+    from congkhai.importer.body import build_body
+
+    body = build_body(["- Rà soát thủ tục hành chính:", "+ chứng thực;", "+ hộ tịch;", "Đoạn văn.", "+ một mục"])
+    assert body.markdown == (
+        "- Rà soát thủ tục hành chính:\n\n    + chứng thực;\n\n    + hộ tịch;\n\nĐoạn văn.\n\n+ một mục\n"
+    )
+
+
+def test_a_group_row_written_in_the_columns_is_a_section_not_a_task() -> None:
+    from congkhai.importer.tasks import table_tasks
+
+    rows = "| TT | Nội dung | Chủ trì | Thời gian |\n|---|---|---|---|\n| I | TUYÊN TRUYỀN |  |  |\n"
+    rows += "| 1 | Hội nghị | Phòng Nội vụ | Quý II/2024 |\n| II | KIỂM TRA |  |  |\n| 1 | Kiểm tra | Thanh tra | |"
+    assert [(t.section, t.text) for t in table_tasks(rows, None)] == [("I.1", "Hội nghị"), ("II.1", "Kiểm tra")]
+    # in an appendix, its label comes first: "PLI.I.1" is not the body's I.1
+    assert [t.section for t in table_tasks(rows, "PLI")] == ["PLI.I.1", "PLI.II.1"]
+
+
+def test_a_task_table_may_open_with_a_title_row_and_number_its_rows_1_1() -> None:
+    from congkhai.importer.tasks import table_tasks
+
+    rows = "| BẢNG PHÂN CÔNG NHIỆM VỤ |  |  |\n|---|---|---|\n| TT | Nội dung | Thời hạn |\n"
+    rows += "| 1.1 | Hội nghị | Quý II/2024 |\n| 1.2 | Tập huấn | Tháng 7/2024 |"
+    assert [(t.section, t.text, t.deadline) for t in table_tasks(rows, "PLII")] == [
+        ("PLII.1.1", "Hội nghị", "Quý II/2024"), ("PLII.1.2", "Tập huấn", "Tháng 7/2024")
+    ]  # fmt: skip

@@ -60,3 +60,17 @@ def test_the_footnote_place_marker_only_where_there_are_footnotes(tmp_path: Path
             without += 1
             assert "Footnotes Go Here" not in page
     assert with_notes and without  # the seeds have both kinds
+
+
+def test_the_tasks_of_an_appendix_are_grouped_under_it(tmp_path: Path) -> None:
+    # a task table after the signature ("PHỤ LỤC") gives sections "PL.1", "PLI.II.3": the schema
+    # takes them, and the task cards group them under "Phụ lục", not "Mục PL"
+    repo = copy_sources(tmp_path / "repo")
+    plan = repo / "docs" / BAC_KAN_PAGE
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace('    section: "2"\n', '    section: "PLI.II.3"\n', 1), encoding="utf-8")
+    corpus = validate(repo)
+    assert not [f for f in corpus.findings if f.severity == "error"], corpus.findings
+    _, pages = render_site(corpus, None, None)
+    page = pages[BAC_KAN_PAGE]
+    assert '<h3 class="ck-task-group-title">Phụ lục I (1)</h3>' in page and "Mục PLI.II.3" in page

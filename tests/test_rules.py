@@ -49,3 +49,18 @@ def test_every_uri_field_of_every_table_is_checked():
     assert {"plans", "directives", "task_updates"} <= set(uri_fields)
     found = {(f.file, f.field, f.code) for f in check_urls(model, tables)}
     assert found == {(f"{t}.csv", name, "invalid-url") for t, name in uri_fields.items()}
+
+
+def test_appendix_sections_are_sections():
+    # the importer numbers the tasks of an appendix's table "PL.1", "PLI.II.3"
+    import re
+
+    from congkhai.checks.rules import SECTION
+
+    field = next(f for f in load_model().tables["tasks"].fields if f.name == "section")
+    pattern = field.descriptor["constraints"]["pattern"]
+    for ok in ("II.1", "III.2.a", "PL.1", "PLI.II.3", "PL2.1"):
+        assert re.fullmatch(pattern, ok) and SECTION.fullmatch(ok), ok
+    assert SECTION.fullmatch("PLI")  # a citation in appendix I
+    for bad in ("PL", "A.1", "PL I.1", "PLI.ii"):
+        assert not re.fullmatch(pattern, bad), bad

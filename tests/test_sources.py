@@ -56,15 +56,93 @@ def test_docx_header_table_and_paragraphs(tmp_path: Path) -> None:
     )
 
 
-def test_docx_wide_table_is_read_row_by_row(tmp_path: Path) -> None:
+def test_docx_wide_table_is_read_as_a_markdown_table(tmp_path: Path) -> None:
+    # a cell a paragraph shredded a task table: every cell became a "task", the numbers debris
     d = docx.Document()
     t = d.add_table(rows=2, cols=3)
-    for r, row in enumerate([["TT", "Nhiệm vụ", "Chủ trì"], ["1", "Tuyên truyền", "Phòng Nội vụ"]]):
+    for r, row in enumerate([["TT", "Nhiệm vụ", "Chủ trì"], ["1", "Tuyên truyền | niêm yết", "Phòng Nội vụ"]]):
         for c, value in enumerate(row):
             t.cell(r, c).text = value
-    assert read_text(_save(d, tmp_path / "t.docx")).split("\n\n") == [
-        "TT", "Nhiệm vụ", "Chủ trì", "1", "Tuyên truyền", "Phòng Nội vụ"
+    assert read_text(_save(d, tmp_path / "t.docx")) == (
+        "| TT | Nhiệm vụ | Chủ trì |\n|---|---|---|\n| 1 | Tuyên truyền \\| niêm yết | Phòng Nội vụ |"
+    )
+
+
+def test_docx_header_in_three_columns_is_still_a_layout(tmp_path: Path) -> None:
+    # issuer | spacer | motto: a header laid out in three columns is no table of data
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    t.cell(0, 0).text, t.cell(0, 2).text = "UBND HUYỆN CAO LỘC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    t.cell(1, 0).text, t.cell(1, 2).text = "Số: 12/KH-UBND", "Cao Lộc, ngày 05 tháng 3 năm 2024"
+    assert read_text(_save(d, tmp_path / "h.docx")).split("\n\n") == [
+        "UBND HUYỆN CAO LỘC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 12/KH-UBND", "Cao Lộc, ngày 05 tháng 3 năm 2024"
     ]  # fmt: skip
+
+
+def test_docx_merged_cells_keep_their_columns(tmp_path: Path) -> None:
+    # a group row spans the table (gridSpan); a lead merged down two rows (vMerge) leads both
+    d = docx.Document()
+    t = d.add_table(rows=4, cols=3)
+    t.cell(0, 0).text, t.cell(0, 1).text, t.cell(0, 2).text = "TT", "Nội dung", "Chủ trì"
+    t.cell(1, 0).merge(t.cell(1, 2)).text = "I. TUYÊN TRUYỀN"
+    t.cell(2, 0).text, t.cell(2, 1).text, t.cell(3, 0).text, t.cell(3, 1).text = "1", "Hội nghị", "2", "Tập huấn"
+    t.cell(2, 2).merge(t.cell(3, 2)).text = "Phòng Nội vụ"
+    assert read_text(_save(d, tmp_path / "m.docx")).split("\n") == [
+        "| TT | Nội dung | Chủ trì |", "|---|---|---|", "| I. TUYÊN TRUYỀN |  |  |",
+        "| 1 | Hội nghị | Phòng Nội vụ |", "| 2 | Tập huấn | Phòng Nội vụ |",
+    ]  # fmt: skip
+
+
+TEXT_BOX = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:wsp>'
+    "<wps:txbx><w:txbxContent><w:p><w:r><w:t>CHỦ TỊCH</w:t></w:r></w:p><w:p><w:r><w:t>Vi Văn Sơn</w:t></w:r></w:p>"
+    "</w:txbxContent></wps:txbx></wps:wsp></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+    "<w:txbxContent><w:p><w:r><w:t>CHỦ TỊCH</w:t></w:r></w:p><w:p><w:r><w:t>Vi Văn Sơn</w:t></w:r></w:p>"
+    "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+)
+
+
+def test_docx_text_box_is_read_once_as_its_own_lines(tmp_path: Path) -> None:
+    # a signature in a text box: the drawing and its VML fallback hold it twice, glued to the anchor
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    p = d.add_paragraph("Nơi ký")
+    p._p.append(parse_xml(TEXT_BOX))
+    assert read_text(_save(d, tmp_path / "x.docx")) == "Nơi ký\n\nCHỦ TỊCH\nVi Văn Sơn"
+
+
+def test_docx_plus_bullets_stay_plus(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    root = d.part.numbering_part.element
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    root.insert(0, parse_xml(
+        f'<w:abstractNum {ns} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/>'
+        '<w:lvlText w:val="+"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/><w:lvlText w:val=""/>'
+        "</w:lvl></w:abstractNum>"
+    ))  # fmt: skip
+    root.append(parse_xml(f'<w:num {ns} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for level, text in ((0, "Rà soát thủ tục"), (1, "chứng thực")):
+        d.add_paragraph(text)._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {ns}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
+    assert read_text(_save(d, tmp_path / "b.docx")) == "+ Rà soát thủ tục\n\n- chứng thực"
+
+
+def test_docx_without_text_is_refused_as_a_scan(tmp_path: Path) -> None:
+    # a scanned page pasted into Word: nothing to read, so no empty draft but a clear message
+    d = docx.Document()
+    d.add_paragraph("   ")
+    d.add_paragraph()
+    with pytest.raises(SourceError) as refused:
+        read_text(_save(d, tmp_path / "scan.docx"))
+    assert "không có chữ" in refused.value.message_vi and "OCR" in refused.value.message_vi
+    assert refused.value.exit_code == 1
 
 
 def test_docx_page_break_and_line_break(tmp_path: Path) -> None:
@@ -313,3 +391,79 @@ def test_pdf_text_layer_and_scan(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4 garbage")
     with pytest.raises(SourceError):
         read_text(path)
+
+
+NS_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _listed(d: docx.Document, text: str, num_id: int) -> None:
+    from docx.oxml import parse_xml
+
+    d.add_paragraph(text)._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {NS_W}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
+
+
+def test_docx_lists_of_one_definition_count_on_as_word_prints_them(tmp_path: Path) -> None:
+    # a list pasted in gets a new w:num of the same definition: Word goes on "3.", not "1." again;
+    # a w:num with a startOverride starts again
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    root = d.part.numbering_part.element
+    root.insert(0, parse_xml(
+        f'<w:abstractNum {NS_W} w:abstractNumId="80"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+    ))  # fmt: skip
+    root.append(parse_xml(f'<w:num {NS_W} w:numId="80"><w:abstractNumId w:val="80"/></w:num>'))
+    root.append(parse_xml(f'<w:num {NS_W} w:numId="81"><w:abstractNumId w:val="80"/></w:num>'))
+    root.append(parse_xml(
+        f'<w:num {NS_W} w:numId="82"><w:abstractNumId w:val="80"/><w:lvlOverride w:ilvl="0">'
+        '<w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+    ))  # fmt: skip
+    for text, num in (("Một", 80), ("Hai", 80), ("Ba", 81), ("Lại một", 82)):
+        _listed(d, text, num)
+    assert read_text(_save(d, tmp_path / "n.docx")).split("\n\n") == ["1. Một", "2. Hai", "3. Ba", "1. Lại một"]
+
+
+def test_docx_list_linked_to_a_list_style_is_numbered(tmp_path: Path) -> None:
+    # a multilevel list style: the w:num's definition only links (numStyleLink) to the style,
+    # whose own list holds the levels ("I.", "1.")
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    root = d.part.numbering_part.element
+    root.insert(0, parse_xml(
+        f'<w:abstractNum {NS_W} w:abstractNumId="70"><w:styleLink w:val="DeMuc"/><w:lvl w:ilvl="0">'
+        '<w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+    ))  # fmt: skip
+    root.insert(1, parse_xml(
+        f'<w:abstractNum {NS_W} w:abstractNumId="71"><w:numStyleLink w:val="DeMuc"/></w:abstractNum>'
+    ))  # fmt: skip
+    root.append(parse_xml(f'<w:num {NS_W} w:numId="70"><w:abstractNumId w:val="70"/></w:num>'))
+    root.append(parse_xml(f'<w:num {NS_W} w:numId="71"><w:abstractNumId w:val="71"/></w:num>'))
+    d.styles.element.append(parse_xml(
+        f'<w:style {NS_W} w:type="numbering" w:styleId="DeMuc"><w:name w:val="De muc"/>'
+        '<w:pPr><w:numPr><w:numId w:val="70"/></w:numPr></w:pPr></w:style>'
+    ))  # fmt: skip
+    _listed(d, "MỤC ĐÍCH, YÊU CẦU", 71)
+    _listed(d, "NỘI DUNG", 71)
+    assert read_text(_save(d, tmp_path / "s.docx")) == "I. MỤC ĐÍCH, YÊU CẦU\n\nII. NỘI DUNG"
+
+
+def test_docx_content_in_tagged_xml_and_content_controls_is_read(tmp_path: Path) -> None:
+    # a paragraph in w:customXml, a table row in a repeating-section content control
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.element.body.insert(0, parse_xml(
+        f'<w:customXml {NS_W} w:element="noidung"><w:p><w:r><w:t>Đoạn trong thẻ</w:t></w:r></w:p></w:customXml>'
+    ))  # fmt: skip
+    t = d.add_table(rows=1, cols=3)
+    for c, value in enumerate(["TT", "Nội dung", "Chủ trì"]):
+        t.cell(0, c).text = value
+    cells = "".join(f"<w:tc><w:p><w:r><w:t>{v}</w:t></w:r></w:p></w:tc>" for v in ("1", "Hội nghị", "Phòng Nội vụ"))
+    t._tbl.append(parse_xml(f"<w:sdt {NS_W}><w:sdtContent><w:tr>{cells}</w:tr></w:sdtContent></w:sdt>"))
+    assert read_text(_save(d, tmp_path / "c.docx")).split("\n") == [
+        "Đoạn trong thẻ", "", "| TT | Nội dung | Chủ trì |", "|---|---|---|", "| 1 | Hội nghị | Phòng Nội vụ |"
+    ]  # fmt: skip

@@ -77,3 +77,10 @@ def test_date_vi_unpadded():
 def test_date_vi_round_trips_a_day(day):
     d, m, y = date_vi(day.isoformat()).split("/")
     assert (int(y), int(m), int(d)) == (day.year, day.month, day.day)
+
+
+def test_section_vi_says_where_in_an_appendix():
+    from congkhai.vietnamese.text import section_vi
+
+    assert section_vi("PLI.II.3") == "phụ lục I, mục II.3"
+    assert (section_vi("PL"), section_vi("PL.1"), section_vi("II.1")) == ("phụ lục", "phụ lục, mục 1", "II.1")

@@ -264,7 +264,9 @@ def check_directive_ids(model: Model, tables: Tables) -> Iterator[Finding]:
             yield origin.finding("id", "directive-id-not-canonical", value=row["id"], expected=expected)
 
 
-SECTION = re.compile(r"(title|preamble|closing|fn[0-9]+|([IVXLC]+|[0-9]+)(\.[0-9a-zđ]+)*)")
+SECTION = re.compile(
+    r"(title|preamble|closing|fn[0-9]+|PL[IVXLC0-9]*|(PL[IVXLC0-9]*\.)?([IVXLC]+|[0-9]+)(\.[0-9a-zđ]+)*)"
+)  # "PLI.II.3": section II.3 of appendix I
 
 
 def check_sections(tables: Tables) -> Iterator[Finding]:

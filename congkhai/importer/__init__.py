@@ -1,6 +1,8 @@
 """Import a signed plan (text, Markdown, Word) as a draft plan file.
 
-:func:`extract` reads the header, content, footnotes, citations and candidate tasks;
+:func:`extract` reads the header, content, footnotes, citations and candidate tasks; the content
+is the text between the header and the signature, then an appendix after the signature ("PHỤ
+LỤC"), then the notes (Word writes them after everything);
 :func:`to_json` gives the extraction with a fixed key set for tooling and measurement;
 :func:`congkhai.importer.draft.draft_plan` writes a plan file in which everything the importer
 is unsure of is marked "CẦN KIỂM TRA" so that the validator refuses it until a person checks it;
@@ -23,9 +25,22 @@ from congkhai.model import csvfile
 from congkhai.model.errors import USAGE, CongkhaiError
 from congkhai.vietnamese.text import fold, nfc, slug
 
-from .body import _FN_DEF, Body, build_body, drop_debris
-from .cites import Cited, Place, collect, resolve
-from .header import _NAME, Header, clean_line, find_tail, infer_issuer, read_header, read_news, read_tail
+from .body import _APPENDIX, _FN_DEF, Body, build_body, drop_debris
+from .cites import Cited, Place, collect, merge_noted, resolve
+from .header import (
+    _CAPACITY,
+    _END_OF_CONTENT,
+    _NAME,
+    _RECIPIENTS,
+    Header,
+    cells,
+    clean_line,
+    find_tail,
+    infer_issuer,
+    read_header,
+    read_news,
+    read_tail,
+)
 from .tasks import Task, find_tasks
 
 __all__ = ["Extraction", "Imported", "extract", "import_file", "read_file", "to_json"]
@@ -159,6 +174,23 @@ def _sections(body: Body) -> list[tuple[str, str, str | None]]:
     return parts
 
 
+def appendix_start(lines: list[str], start: int) -> int:
+    """The line of a "PHỤ LỤC" heading after the signature (its content and tables follow), or
+    ``len(lines)``: what comes after the signature block is an appendix of the plan, not part of
+    the signature."""
+    signed = False
+    for i in range(start, len(lines)):
+        line = clean_line(lines[i])
+        if not line:
+            continue
+        if signed and len(line) <= 200 and _APPENDIX.match(fold(line)) and not line.endswith((".", ";", ",")):
+            return i
+        first = cells(lines[i])[0] if cells(lines[i]) else ""
+        if _END_OF_CONTENT.search(line) or _RECIPIENTS.match(first) or _CAPACITY.match(first):
+            signed = True
+    return len(lines)
+
+
 def extract(text: str, catalogue_rows: list[dict[str, Any]]) -> Extraction:
     """Read a plan's text; never raises on odd input."""
     from congkhai.model.schemas import load_model
@@ -168,12 +200,14 @@ def extract(text: str, catalogue_rows: list[dict[str, Any]]) -> Extraction:
     lines = drop_debris(raw_lines)
     debris = len(lines) < len([x for x in raw_lines if x.strip()]) and len(lines) != len(raw_lines)
     header = read_header(lines)
-    tail_start = find_tail(lines, header.body_start)
-    tail = lines[tail_start:]
+    appendix = appendix_start(lines, header.body_start)
+    tail_start = find_tail(lines[:appendix], header.body_start)
+    tail = lines[tail_start:appendix]
     notes = [x for x in tail if _FN_DEF.match(clean_line(x) or "") or _FN_DEF.match(x.strip())]
     signers, recipients = read_tail([x for x in tail if x not in notes])
     header.signers, header.recipients = signers, recipients
-    content = lines[header.body_start : tail_start] + notes
+    # the content, then the appendix after the signature, then the notes (Word writes them last)
+    content = lines[header.body_start : tail_start] + lines[appendix:] + notes
     if header.doc_type is None and header.number is None:
         read_news("\n".join(content), header)
         if header.news and content and len(clean_line(content[0] if content[0].strip() else "")) < 250:
@@ -198,6 +232,9 @@ def extract(text: str, catalogue_rows: list[dict[str, Any]]) -> Extraction:
         implements = fold(header.title).startswith(("thuc hien", "trien khai"))
         title_part.append(("title", header.title, "thuc_hien" if implements else None))
     cites = collect(title_part + _sections(body))
+    cites = merge_noted(cites, [b.text for b in body.blocks], body.footnotes)
+    own = re.sub(r"\s+", "", header.number or "")  # the plan itself, named in its appendix ("Kèm theo Kế hoạch số …")
+    cites = [c for c in cites if not own or re.sub(r"\s+", "", c.number or "") != own]
     doc_types = load_model().vocabularies["doc_type"]
     resolve(cites, catalogue_rows, place, doc_types)
     tasks = find_tasks(body.blocks)

@@ -7,7 +7,9 @@
   in the middle of the body (at a page foot);
 * sentences split by a page break are rejoined (the first part ends without punctuation and
   the second starts in lower case, with a digit, or continues a symbol "115 / KH/HU");
-* "I." / "II-" headings become ``##``, short numbered sub-headings ``###``; lists stay lists.
+* "I." / "II-" headings become ``##``, short numbered sub-headings ``###``; lists stay lists,
+  a "+" item as printed (under a "-" item, its sub-list);
+* a "PHỤ LỤC" heading is a ``##`` (label "PL"); Markdown table rows stay one table block.
 """
 
 from __future__ import annotations
@@ -35,18 +37,20 @@ _DEBRIS_END = re.compile(
     r"tin\s*bai\s*lien\s*quan|xem\s*them)\b"
 )
 _FN_DEF = re.compile(
-    r"^\s*(?:\[(?P<a>\d{1,3})\]|<sup>\s*(?P<b>\d{1,3})\s*</sup>|\^(?P<c>\d{1,3})|(?P<d>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}))\s*[-–:.)]?\s*(?P<text>\S.*)$"
+    r"^\s*(?:\[\^(?P<e>\d{1,3})\]:|\[(?P<a>\d{1,3})\]|<sup>\s*(?P<b>\d{1,3})\s*</sup>|\^(?P<c>\d{1,3})|(?P<d>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}))\s*[-–:.)]?\s*(?P<text>\S.*)$"
 )
 _ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\s*[.\-–:/)]\s*(?P<text>\S.{0,300})$")
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\s*[.\-–)]\s*(?P<text>\S.*)$")
 _LETTERED = re.compile(r"^(?P<num>[a-zđ])\s*[).]\s+(?P<text>\S.*)$")
 _BULLET = re.compile(r"^[-+•–*]\s+(?P<text>\S.*)$")
+_TABLE_LINE = re.compile(r"^\|.*\|$")
+_APPENDIX = re.compile(r"^phu luc(?:\s+(?P<num>[ivx]{1,4}|\d{1,2}))?\b")
 _TERMINAL = re.compile(r"[.;:!?…”\"')\]]\s*$|\./\.\s*$")
 
 
 @dataclass
 class Block:
-    kind: str  # "h2", "h3", "item" (numbered), "sub" (a, b, c), "bullet", "para"
+    kind: str  # "h2", "h3", "item" (numbered), "sub" (a, b, c), "bullet", "para", "table" (Markdown rows)
     label: str | None
     text: str
 
@@ -95,7 +99,7 @@ def _is_heading_text(text: str) -> bool:
 
 
 def _joinable(prev: str, nxt: str) -> bool:
-    if not prev or not nxt or _TERMINAL.search(prev):
+    if not prev or not nxt or _TERMINAL.search(prev) or _TABLE_LINE.match(prev) or _TABLE_LINE.match(nxt):
         return False
     if _ROMAN.match(nxt) or _BULLET.match(nxt) or _LETTERED.match(nxt) or _FN_DEF.match(nxt):
         return False
@@ -116,7 +120,13 @@ def build_body(lines: list[str]) -> Body:
     for p in paras:
         m = _FN_DEF.match(p)
         if m and not _NUMBERED.match(p):
-            num = m.group("a") or m.group("b") or m.group("c") or (m.group("d") or "").translate(SUPERSCRIPTS)
+            num = (
+                m.group("e")
+                or m.group("a")
+                or m.group("b")
+                or m.group("c")
+                or (m.group("d") or "").translate(SUPERSCRIPTS)
+            )
             if num and num not in footnotes:
                 footnotes[num] = m.group("text").strip()
                 continue
@@ -130,18 +140,25 @@ def build_body(lines: list[str]) -> Body:
     # growing paragraph at every line was quadratic (20,000 one-word lines took 5 s).
     groups: list[list[str]] = []
     for p in kept:
-        if groups and _joinable(groups[-1][-1] or " ".join(groups[-1]), p):
+        if groups and _TABLE_LINE.match(p) and _TABLE_LINE.match(groups[-1][-1]):
+            groups[-1].append(p)  # a table's rows stay rows
+        elif groups and _joinable(groups[-1][-1] or " ".join(groups[-1]), p):
             groups[-1].append(p)
         else:
             groups.append([p])
-    joined = [" ".join([x.rstrip() for x in g[:-1]] + [g[-1]]) for g in groups]
     blocks: list[Block] = []
-    for p in joined:
-        blocks.append(_classify(p))
+    for g in groups:
+        if _TABLE_LINE.match(g[0]):
+            blocks.append(Block("table", None, "\n".join(g)))
+        else:
+            blocks.append(_classify(" ".join([x.rstrip() for x in g[:-1]] + [g[-1]])))
     return Body(blocks, footnotes, _markdown(blocks, footnotes))
 
 
 def _classify(p: str) -> Block:
+    m = _APPENDIX.match(fold(p))
+    if m and len(p) <= 200 and (_is_heading_text(p) or m.end() == len(p.rstrip(" .:"))):
+        return Block("h2", "PL" + (m.group("num") or "").upper(), p)
     m = _ROMAN.match(p)
     if m and len(p) <= 200 and _is_heading_text(m.group("text")):
         return Block("h2", m.group("num"), p)
@@ -156,14 +173,23 @@ def _classify(p: str) -> Block:
     if m:
         return Block("sub", m.group("num"), p)
     m = _BULLET.match(p)
-    if m:
-        return Block("bullet", None, "- " + m.group("text"))
+    if m:  # "+" kept: the sub-level as printed
+        return Block(
+            "bullet", "+" if p.startswith("+") else "-", ("+ " if p.startswith("+") else "- ") + m.group("text")
+        )
     return Block("para", None, p)
 
 
 def _markdown(blocks: list[Block], footnotes: dict[str, str]) -> str:
     out: list[str] = []
-    for b in blocks:
+    nested = False  # "+" items under a "-" item are its sub-list
+    for i, b in enumerate(blocks):
+        prev = blocks[i - 1] if i else None
+        if b.kind == "bullet" and b.label == "+":
+            nested = nested or (prev is not None and prev.kind == "bullet" and prev.label != "+")
+            out.append(("    " if nested else "") + b.text)
+            continue
+        nested = False
         if b.kind == "h2":
             out.append(f"## {b.text}")
         elif b.kind == "h3":

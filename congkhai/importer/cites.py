@@ -94,6 +94,36 @@ def collect(parts: list[tuple[str, str, str | None]]) -> list[Cited]:
     return list(out.values())
 
 
+def merge_noted(cites: list[Cited], texts: list[str], footnotes: dict[str, str]) -> list[Cited]:
+    """A document named in the text whose footnote gives its number ("Luật Thực hiện dân chủ ở
+    cơ sở[^1]" — "[^1]: Luật số 10/2022/QH15 …") is one document: the named mention is merged
+    into the numbered one of the note (its sections and name kept)."""
+    by_key = {("n:" + slug(c.number)) if c.number else ("t:" + slug(c.name or c.raw)): c for c in cites}
+    merged: set[int] = set()
+    for text in texts:
+        for m in re.finditer(r"\[\^(\d+)\]", text):
+            note = footnotes.get(m.group(1))
+            if not note:
+                continue
+            before = re.sub(r"\[\^\d+\]", "", text[: m.start()]).rstrip()
+            named = [c for c in find_citations(before) if c.end >= len(before) - 1 and not c.number_symbol]
+            numbered = [c for c in find_citations(note) if c.number_symbol]
+            if not named or not numbered or numbered[0].doc_type != named[-1].doc_type:
+                continue
+            source = by_key.get(_key(named[-1]))
+            target = by_key.get(_key(numbered[0]))
+            if source is None or target is None or source is target:
+                continue
+            for section in source.sections:
+                if section not in target.sections:
+                    target.sections.append(section)
+            target.name = target.name or source.name
+            target.date = target.date or source.date
+            target.preamble_relation = target.preamble_relation or source.preamble_relation
+            merged.add(id(source))
+    return [c for c in cites if id(c) not in merged]
+
+
 def _level(c: Cited, place: Place) -> tuple[str | None, bool]:
     """(jurisdiction level, sure) of a cited document's issuer; None level = central."""
     issuer = fold(c.issuer or "")

@@ -24,6 +24,7 @@ from ..model.limits import (
     RATIO_MIN_BYTES,
 )
 from ..vietnamese import legacy
+from ..vietnamese.text import fold
 from .errors import _SAVE_AS_DOCX, _SAVE_AS_DOCX_EN, LimitError, SourceError
 
 # --- DOCX --------------------------------------------------------------------------------------
@@ -32,6 +33,8 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
 RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_FALLBACK = f"{{{MC}}}Fallback"
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -53,7 +56,15 @@ def _read_docx(path: Path) -> str:
         check_package(path)
         document = docx.Document(str(path))
         reader = _DocxReader(document)
-        return reader.text()
+        text = reader.text()
+        if not any(ch.isalpha() for ch in text):
+            raise SourceError(
+                f"Tệp {path.name} không có chữ: có lẽ là ảnh chụp (scan) văn bản dán vào Word. Dùng bản .docx có "
+                "chữ của văn bản, hoặc nhận dạng chữ (OCR) rồi lưu thành .docx và kiểm tra lại nội dung.",
+                f"{path.name} has no text: probably a scanned image pasted into Word. Use the .docx with text, or "
+                "OCR it, save as .docx and proofread.",
+            )
+        return text
     except SourceError:
         raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -142,9 +153,11 @@ class _Para:
 
 @dataclass
 class _Block:
-    """One paragraph, or one table cell (its paragraphs are its lines)."""
+    """One paragraph, one cell of a layout table (its paragraphs are its lines), or a table read
+    as a table: ``rows`` of cells, each cell its paragraphs (``None``: merged with the cell above)."""
 
     paras: list[_Para]
+    rows: list[list[list[_Para] | None]] | None = None
 
 
 class _Styles:
@@ -226,39 +239,59 @@ def _letter(n: int) -> str:
 
 
 class _Numbering:
-    def __init__(self, document: Any) -> None:
+    """Word's list numbering. The lists (``w:num``) of one definition (``w:abstractNum``) count on
+    from each other, as Word prints them, unless one restarts (``w:startOverride``); a definition
+    that only links to a list style (``w:numStyleLink``) takes the levels of that style's list."""
+
+    def __init__(self, document: Any, styles: _Styles | None = None) -> None:
         self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.counter_of: dict[str, str] = {}  # numId → the key of the counters it advances
         root = _related_xml(document, RT_NUMBERING)
         if root is None:
             return
         abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        links: dict[str, str] = {}  # abstractNumId → the list style it links to
         for an in root.iter(_w("abstractNum")):
-            abstract[_attr(an, "abstractNumId") or ""] = {
-                int(_attr(lvl, "ilvl") or 0): _level(lvl) for lvl in an.iter(_w("lvl"))
-            }
+            an_id = _attr(an, "abstractNumId") or ""
+            abstract[an_id] = {int(_attr(lvl, "ilvl") or 0): _level(lvl) for lvl in an.iter(_w("lvl"))}
+            link = _attr(an.find(_w("numStyleLink")), "val")
+            if link and not abstract[an_id]:
+                links[an_id] = link
+        of_num = {
+            _attr(n, "numId") or "": _attr(n.find(_w("abstractNumId")), "val") or "" for n in root.iter(_w("num"))
+        }
+        for an_id, style_id in links.items():  # the style's numPr names a list whose definition has the levels
+            num_pr = styles.num_pr(style_id) if styles is not None else None
+            target = of_num.get(_attr(num_pr.find(_w("numId")), "val") or "") if num_pr is not None else None
+            if target and target in abstract and target not in links:
+                abstract[an_id] = abstract[target]
         for num in root.iter(_w("num")):
             num_id = _attr(num, "numId") or ""
-            levels = dict(abstract.get(_attr(num.find(_w("abstractNumId")), "val") or "", {}))
+            an_id = of_num.get(num_id, "")
+            levels = dict(abstract.get(an_id, {}))
+            restarts = False
             for override in num.iter(_w("lvlOverride")):
                 ilvl = int(_attr(override, "ilvl") or 0)
                 start = _attr(override.find(_w("startOverride")), "val")
                 if start is not None and ilvl in levels:
                     _, fmt, text = levels[ilvl]
                     levels[ilvl] = (int(start), fmt, text)
+                    restarts = True
             self.levels[num_id] = levels
+            self.counter_of[num_id] = num_id if restarts or not an_id else "a" + an_id
 
     def prefix(self, num_id: str, ilvl: int) -> str:
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels:
             return ""
-        counters = self.counters.setdefault(num_id, {})
+        counters = self.counters.setdefault(self.counter_of.get(num_id, num_id), {})
         counters[ilvl] = counters.get(ilvl, levels[ilvl][0] - 1) + 1
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
         _start, fmt, text = levels[ilvl]
-        if fmt == "bullet":
-            return "- "
+        if fmt == "bullet":  # "+" and "-" kept as printed (a "+" is a sub-level); symbols become "-"
+            return "+ " if text.strip() == "+" else "- "
         if fmt == "none":
             return ""
 
@@ -296,7 +329,7 @@ class _DocxReader:
     def __init__(self, document: Any) -> None:
         self.document = document
         self.styles = _Styles(document)
-        self.numbering = _Numbering(document)
+        self.numbering = _Numbering(document, self.styles)
         self.notes: dict[str, Any] = {}
         for prefix, reltype, tag in (("f", RT_FOOTNOTES, "footnote"), ("e", RT_ENDNOTES, "endnote")):
             root = _related_xml(document, reltype)
@@ -312,36 +345,64 @@ class _DocxReader:
         for child in container:
             if child.tag == _w("p"):
                 yield _Block([self.paragraph(child)])
+                for box in _text_boxes(child):  # a text box is read as a cell: its lines together
+                    inside: list[_Block] = []
+                    yield _Block(self.cell(box, inside))
+                    yield from inside
             elif child.tag == _w("tbl"):
                 yield from self.table(child)
-            elif child.tag == _w("sdt"):
-                content = child.find(_w("sdtContent"))
+            elif child.tag in (_w("sdt"), _w("customXml")):  # content controls, tagged XML: their content
+                content = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
                 if content is not None:
                     yield from self.blocks(content)
 
     def table(self, tbl: Any) -> Iterator[_Block]:
         rows: list[list[Any]] = []
-        for tr in tbl.iter(_w("tr")):
-            if tr.getparent() is not tbl:
-                continue
-            cells = [tc for tc in tr if tc.tag == _w("tc") and not _continues_merge(tc)]
+        for tr in _wrapped(tbl, "tr"):  # rows, also those in a content control (a repeating section)
+            cells = list(_wrapped(tr, "tc"))
             if cells:
                 rows.append(cells)
-        width = max((len(r) for r in rows), default=0)
-        if width == 2 and len(rows) <= 4:  # header or signature layout: left column first
-            order = [r[0] for r in rows] + [r[1] for r in rows if len(r) > 1]
-        else:
-            order = [tc for r in rows for tc in r]
-        for tc in order:
-            paras: list[_Para] = []
-            nested: list[_Block] = []
-            for child in tc:
-                if child.tag == _w("p"):
-                    paras.append(self.paragraph(child))
-                elif child.tag in (_w("tbl"), _w("sdt")):
-                    nested.extend(self.blocks([child]))
-            yield _Block(paras)
-            yield from nested
+        layout = [[tc for tc in r if not _continues_merge(tc)] for r in rows]
+        width = max((len(r) for r in layout), default=0)
+        nested: list[_Block] = []
+        if width == 2 and len(layout) <= 4:  # header or signature layout: left column first, a block a cell
+            for tc in [r[0] for r in layout if r] + [r[1] for r in layout if len(r) > 1]:
+                yield _Block(self.cell(tc, nested))
+                yield from nested
+                nested.clear()
+            return
+        if width <= 1 or (len(layout) <= 8 and any(_layout_cell(tc) for r in layout for tc in r)):
+            # a frame around paragraphs, or a header or signature laid out in more columns or rows:
+            # a cell a block, row by row, as Decree 30's parts are read
+            for tc in [tc for r in layout for tc in r]:
+                yield _Block(self.cell(tc, nested))
+                yield from nested
+                nested.clear()
+            return
+        # a table read as a table: cells on the grid (a merged cell spans its columns, a cell merged
+        # with the one above repeats it), rows as printed
+        grid: list[list[list[_Para] | None]] = []
+        for r in rows:
+            line: list[list[_Para] | None] = []
+            for tc in r:
+                span = int(_attr(tc.find(f"{_w('tcPr')}/{_w('gridSpan')}"), "val") or 1)
+                line.append(None if _continues_merge(tc) else self.cell(tc, nested))
+                line.extend([[]] * max(0, min(span, 50) - 1))
+            grid.append(line)
+        yield _Block([], rows=grid)
+        yield from nested
+
+    def cell(self, tc: Any, nested: list[_Block]) -> list[_Para]:
+        """A cell's paragraphs; its nested tables and text boxes are added to ``nested``."""
+        paras: list[_Para] = []
+        for child in tc:
+            if child.tag == _w("p"):
+                paras.append(self.paragraph(child))
+                for box in _text_boxes(child):
+                    nested.extend(self.blocks(box))
+            elif child.tag in (_w("tbl"), _w("sdt"), _w("customXml")):
+                nested.extend(self.blocks([child]))
+        return paras
 
     def paragraph(self, p: Any) -> _Para:
         para = _Para()
@@ -359,9 +420,8 @@ class _DocxReader:
                     para.pieces.append(_Piece(prefix))
         para_font = self.styles.font(style_id)
         for r in p.iter(_w("r")):
-            if any(a.tag in (_w("del"), _w("moveFrom")) for a in r.iterancestors()):
-                continue
-            para.pieces.extend(self.run(r, para_font))
+            if _outside(r, p):
+                para.pieces.extend(self.run(r, para_font))
         return para
 
     def run(self, r: Any, para_font: str | None) -> Iterator[_Piece]:
@@ -398,6 +458,11 @@ class _DocxReader:
         out: list[str] = []
         web_notes: list[str] = []
         for block in blocks:
+            if block.rows is not None:
+                table = self.render_table(block.rows, defined)
+                if table:
+                    out.append(table)
+                continue
             lines: list[str] = []
             for para in block.paras:
                 number = _leading_superscript(para)
@@ -413,6 +478,33 @@ class _DocxReader:
                 out.append("\n".join(lines))
         notes = [f"[^{n}]: {self.note_text(key)}" for key, n in self.note_numbers.items()]
         return "\n\n".join(out + notes + web_notes)
+
+    def render_table(self, rows: list[list[list[_Para] | None]], defined: dict[str, int]) -> str:
+        """A Markdown table: the first row is its head; ``|`` in a cell escaped, a cell's
+        paragraphs on one line, "; " between them where one does not end with punctuation; a cell
+        merged with the one above repeats its text."""
+        texts: list[list[str]] = []
+        for r in rows:
+            line: list[str] = []
+            for col, paras in enumerate(r):
+                if paras is None:
+                    above = texts[-1][col] if texts and col < len(texts[-1]) else ""
+                    line.append(above)
+                    continue
+                text = ""
+                for part in (" ".join(self.render(p, defined).split()) for p in paras):
+                    if part:  # a cell's paragraphs: "Phòng Nội vụ" / "Văn phòng" are two units
+                        text += ("" if not text else " " if text.endswith((".", ",", ";", ":")) else "; ") + part
+                line.append(text.replace("|", "\\|"))
+            texts.append(line)
+        texts = [t for t in texts if any(t)]
+        if not texts:
+            return ""
+        width = max(len(t) for t in texts)
+        texts = [t + [""] * (width - len(t)) for t in texts]
+        lines = ["| " + " | ".join(t) + " |" for t in texts]
+        lines.insert(1, "|" + "---|" * width)
+        return "\n".join(lines)
 
     def _superscript_definitions(self, blocks: list[_Block]) -> dict[str, int]:
         """Superscript numbers that open a paragraph: notes of a web copy, numbered after real ones."""
@@ -461,6 +553,60 @@ class _DocxReader:
             para = self.paragraph(p)
             parts.append(self.render(para, {}).strip())
         return " ".join(part for part in parts if part)
+
+
+_LAYOUT_WORDS = re.compile(
+    r"cong hoa xa hoi|doc lap\s*-\s*tu do|dang cong san viet nam|^noi nhan|^so\s*:|^(?:tm|kt|tl|tuq|t/m|k/t)\s*\.?\s"
+)
+
+
+def _layout_cell(tc: Any) -> bool:
+    """A cell of a header or signature layout: the national motto, "Số:", "Nơi nhận", "TM."…"""
+    for p in tc.iter(_w("p")):
+        text = fold("".join(t.text or "" for t in p.iter(_w("t")))).strip()
+        if text and _LAYOUT_WORDS.search(text):
+            return True
+    return False
+
+
+def _wrapped(parent: Any, tag: str) -> Iterator[Any]:
+    """The ``tag`` children of ``parent``, also inside content controls and tagged XML around them."""
+    for child in parent:
+        if child.tag == _w(tag):
+            yield child
+        elif child.tag == _w("sdt"):
+            content = child.find(_w("sdtContent"))
+            if content is not None:
+                yield from _wrapped(content, tag)
+        elif child.tag == _w("customXml"):
+            yield from _wrapped(child, tag)
+
+
+def _outside(r: Any, p: Any) -> bool:
+    """Whether run ``r`` is read as part of paragraph ``p``: not deleted, not in a text box (read
+    as its own paragraphs) and not in the fallback copy of a drawing (read once, from its choice)."""
+    for a in r.iterancestors():
+        if a is p:
+            return True
+        if a.tag in (_w("del"), _w("moveFrom"), _w("txbxContent"), _FALLBACK):
+            return False
+    return True
+
+
+def _text_boxes(p: Any) -> list[Any]:
+    """The text boxes anchored in paragraph ``p`` (outermost, not the fallback copies)."""
+    boxes = []
+    for box in p.iter(_w("txbxContent")):
+        if all(a.tag not in (_w("txbxContent"), _FALLBACK) for a in _ancestors_within(box, p)):
+            boxes.append(box)
+    return boxes
+
+
+def _ancestors_within(el: Any, top: Any) -> Iterator[Any]:
+    for a in el.iterancestors():
+        if a is top:
+            return
+        yield a
 
 
 def _continues_merge(tc: Any) -> bool:

@@ -77,6 +77,11 @@ def _unit_list(text: str | None, units: list[dict[str, str]], province: str | No
     return list(dict.fromkeys(out)) or [CHECK]
 
 
+def split_issuers(issuer: str | None) -> list[str]:
+    """The issuers the draft lists, from the header's issuer text ("A và B", "A - B")."""
+    return [x for x in re.split(r"\s+và\s+|\s+-\s+", issuer or "") if x.strip()] if issuer else []
+
+
 def _plan_id(ex: Extraction) -> str:
     h = ex.header
     bits = [ex.place.province or "moi"]
@@ -112,7 +117,7 @@ def draft_plan(
         checks.append("number_symbol: văn bản không in số, ký hiệu — kiểm tra lại bản gốc.")
     else:
         status_num = h.number_status
-    issuer_names = [x for x in re.split(r"\s+và\s+|\s+-\s+", h.issuer or "") if x.strip()] if h.issuer else []
+    issuer_names: list[str | None] = list(split_issuers(h.issuer))
     issuer_units = [match_unit(n, units, province) or CHECK for n in issuer_names] or [CHECK]
     if CHECK in issuer_units:
         checks.append(

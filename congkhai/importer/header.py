@@ -163,7 +163,7 @@ def read_header(lines: list[str]) -> Header:
             h.doc_type, type_idx = t, i
             break
     head_end = type_idx if type_idx is not None else min(limit, 12)
-    number_idx = None
+    number_idx = date_idx = None
     for i in range(head_end):
         for c in cells(lines[i]):
             if h.number is None and (n := parse_number(c)):
@@ -171,6 +171,9 @@ def read_header(lines: list[str]) -> Header:
                 number_idx = i
             elif h.date is None and (pd := parse_place_date(c)):
                 h.place, h.date = pd
+                date_idx = i
+    if type_idx is None and number_idx is not None:
+        _official_letter(lines, h, number_idx, date_idx, head_end)
     # issuer: the non-national lines above the number (or above the type line)
     stop = number_idx if number_idx is not None else (type_idx if type_idx is not None else 0)
     issuer: list[str] = []
@@ -199,9 +202,36 @@ def read_header(lines: list[str]) -> Header:
             j += 1
         h.title = " ".join(title).strip() or None
         h.body_start = j
-    else:
+    elif h.doc_type is None:
         h.body_start = 0
     return h
+
+
+_ABOUT = re.compile(r"^V/v\b", re.I)
+
+
+def _official_letter(lines: list[str], h: Header, number_idx: int, date_idx: int | None, head_end: int) -> None:
+    """A Công văn has no type line: "V/v …" (its subject) under the number says what it is; the
+    content starts after the header ("Kính gửi: …" first)."""
+    for i in range(number_idx, head_end):
+        s = clean_line(lines[i])
+        if not _ABOUT.match(s):
+            continue
+        title = [s]
+        j = i + 1
+        while (
+            j < len(lines)
+            and (t := clean_line(lines[j]))
+            and not (_NATIONAL.search(fold(t)) or parse_place_date(t) or parse_number(t))
+        ):
+            title.append(t)
+            j += 1
+        h.doc_type, h.title = "cong_van", " ".join(title)
+        end = max(j, (date_idx or 0) + 1)
+        while end < len(lines) and not clean_line(lines[end]):
+            end += 1
+        h.body_start = end
+        return
 
 
 _LEAD_IN = re.compile(

@@ -4,12 +4,17 @@
 Vietnamese encodings (TCVN3, VNI, Windows-1258) converted. What cannot be read raises
 ``SourceError`` with a Vietnamese and an English message that say what to do.
 
-- ``.docx`` (python-docx): body paragraphs and tables in document order. A table cell is one
-  block with its paragraphs on their own lines; two-column layout tables (the header "issuer |
-  national motto / number | place and date" and the signature block) are read left column
-  first, other tables row by row. Word list numbering is written out ("1.", "a)", "I."). Real
-  footnotes and endnotes (``word/footnotes.xml``, ``word/endnotes.xml``) become ``[^n]``
-  references and ``[^n]: text`` lines at the end; so do superscript numbers used as footnote
+- ``.docx`` (python-docx): body paragraphs and tables in document order. Two-column layout tables
+  of up to four rows (the header "issuer | national motto / number | place and date" and the
+  signature block) and one-column frames are read a cell a block (its paragraphs on their own
+  lines), left column first; every other table is a Markdown table (first row its head, ``|`` in
+  a cell escaped, a cell spanning columns on the first of them, a cell merged down repeated on
+  each row). Text boxes are read once (the drawing, not its ``mc:Fallback`` copy), after the
+  paragraph they are anchored in, a box a block. Word list numbering is written out ("1.",
+  "a)", "I.", a "+" bullet as "+"). A file without any letter (a scanned page pasted in) is
+  refused. Real footnotes and endnotes (``word/footnotes.xml``, ``word/endnotes.xml``) become
+  ``[^n]`` references and ``[^n]: text`` lines at the end (after the signature: :func:`extract`
+  puts them back at the end of the content); so do superscript numbers used as footnote
   marks in copies from web pages when a paragraph starting with the same superscript number
   gives the note. Runs in ".Vn…" (TCVN3, capitals in the "…H" fonts) or "VNI-…" fonts are
   converted by their font. Formatting (bold, italic) is dropped.

@@ -6,7 +6,9 @@ organisation sections ("Nội dung", "Nhiệm vụ", "Giải pháp", "Tổ chứ
 lead-in sentence (the one ending with ":"). Leads come from "X chủ trì", "Giao X …",
 "X phối hợp với Y …", a sentence starting with a body's name, or the sub-heading naming a body;
 deadlines from "Thời gian: …", "trước ngày 15/11 hằng năm", "Quý II/2024", "đến hết năm 2024",
-"Thường xuyên".
+"Thường xuyên". A task table (head "TT | Nội dung | Chủ trì | Phối hợp | Thời gian" and their
+variants, wherever it stands, an appendix too) gives a task a row, its lead, partners and
+deadline from its columns, under the section of its group row ("I. CÔNG TÁC TUYÊN TRUYỀN").
 """
 
 from __future__ import annotations
@@ -172,9 +174,124 @@ def _unfoot(text: str) -> str:
     return re.sub(r"\[\^\d+\]", "", text)
 
 
+# a task table's columns, by the words of its head (variants as printed in Decree 30 plans)
+_COLUMNS = (
+    ("tt", re.compile(r"^(?:s\s*)?tt\b|^so (?:tt|thu tu)\b|^thu tu\b")),
+    ("deadline", re.compile(r"thoi gian|thoi han|tien do|moc thoi gian")),
+    ("partners", re.compile(r"phoi hop")),
+    ("lead", re.compile(r"chu tri")),
+    ("text", re.compile(r"noi dung|nhiem vu|cong viec|hoat dong|giai phap|^ten\b")),
+    ("lead", re.compile(r"don vi|co quan|thuc hien|trach nhiem|phu trach")),
+)
+_GROUP = re.compile(r"^(?P<num>[IVX]{1,5}|[A-Z])\s*[.)\-–:/]\s*\S")
+
+
+def table_rows(table: str) -> list[list[str]]:
+    """The cells of a Markdown table's rows (the rule under the head left out), ``\\|`` unescaped."""
+    rows: list[list[str]] = []
+    for line in table.split("\n"):
+        inner = line.strip()[1:-1]
+        if re.fullmatch(r"[\s:|-]*", inner):
+            continue
+        rows.append([c.replace("\\|", "|").strip() for c in re.split(r"(?<!\\)\|", inner)])
+    return rows
+
+
+def _roles(names: list[str]) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for col, name in enumerate(names):
+        f = " ".join(fold(name).replace(".", " ").split())
+        for role, rx in _COLUMNS:
+            if role not in roles and rx.search(f):
+                if role == "lead" and "phoi hop" in f and "chu tri" not in f:
+                    continue
+                roles[role] = col
+                break
+    return roles
+
+
+def _head(rows: list[list[str]]) -> tuple[dict[str, int], int]:
+    """The task table's columns and its first data row, or ({}, 0) if it is no task table.
+
+    The head is one of the first three rows (a title row spanning the table may come first); a
+    second head row ("Chủ trì | Phối hợp" under a merged "Đơn vị thực hiện") holds only column
+    names and the names of the row above (cells merged down)."""
+    for start in range(min(3, len(rows))):
+        if len(rows[start]) > 2 and sum(1 for c in rows[start] if c) == 1:
+            continue  # a title row spanning the table
+        depth = 1
+        if len(rows) > start + 1:
+            above, second = rows[start], rows[start + 1]
+            pairs = [(c, above[i] if i < len(above) else "") for i, c in enumerate(second) if c]
+            if any(c != a for c, a in pairs) and all(c == a or (len(c) <= 40 and _roles([c])) for c, a in pairs):
+                depth = 2
+        head = rows[start : start + depth]
+        names = [" ".join(r[col] if col < len(r) else "" for r in head) for col in range(len(rows[start]))]
+        roles = _roles(names)
+        if "text" in roles and ("lead" in roles or "deadline" in roles):
+            return roles, start + depth
+    return {}, 0
+
+
+def _label(group: str | None) -> str | None:
+    """A group row's number as a section ("I", "2"); a letter or a title is none (the schema's form)."""
+    return group if group and re.fullmatch(r"[IVXLC]+|[0-9]+", group) else None
+
+
+def _heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def table_tasks(table: str, section: str | None) -> list[Task]:
+    """One task a data row of a task table: text, lead, partners and deadline from their columns;
+    a row spanning the table ("I. CÔNG TÁC TUYÊN TRUYỀN") is the section of the rows under it."""
+    rows = table_rows(table)
+    roles, first = _head(rows)
+    if not roles:
+        return []
+    tasks: list[Task] = []
+    group: str | None = None
+
+    def cell(row: list[str], role: str) -> str:
+        col = roles.get(role)
+        return row[col].strip() if col is not None and col < len(row) else ""
+
+    for row in rows[first:]:
+        filled = list(dict.fromkeys(c for c in row if c))
+        text = cell(row, "text")
+        if not filled:
+            continue
+        number = cell(row, "tt").rstrip(".")
+        others = [cell(row, r) for r in ("lead", "partners", "deadline") if r in roles]
+        if len(filled) == 1 or not text or (text == number and len(filled) <= 2):
+            m = _GROUP.match(filled[0])
+            group = _label(m.group("num") if m else None)
+            continue
+        if not any(others) and (re.fullmatch(r"[IVX]{1,5}|[A-Z]", number) or _heading(text)):
+            m = _GROUP.match(text)
+            group = _label(number or (m.group("num") if m else None))
+            continue  # "I | CÔNG TÁC TUYÊN TRUYỀN | | |": a group row written in the columns
+        number = number.lower() if re.fullmatch(r"[0-9a-zđ]{1,4}(?:\.[0-9a-zđ]{1,4}){0,3}", number.lower()) else ""
+        number = number or str(len(tasks) + 1)
+        appendix = section if section and section.startswith("PL") else None  # "PLI.I.1": no clash with I.1
+        prefix = ".".join(x for x in (appendix, group) if x) or section
+        t = _task(f"{prefix}.{number}" if prefix else number, text)
+        if "lead" in roles:  # a column says it; the text's own words only where there is none
+            t.lead = cell(row, "lead") or None
+        if "partners" in roles or "lead" in roles:
+            t.partners = cell(row, "partners") or None
+        if "deadline" in roles:
+            printed = cell(row, "deadline")
+            _dl, due, rec = deadline(printed)
+            t.deadline, t.due_date, t.recurrence = printed or None, due_date(printed) or due, rec
+        tasks.append(t)
+    return tasks
+
+
 def find_tasks(blocks: list[Block]) -> list[Task]:
     tasks: list[Task] = []
-    has_roman = any(b.kind == "h2" for b in blocks)
+    has_roman = any(b.kind == "h2" and not (b.label or "").startswith("PL") for b in blocks)
     if not has_roman:
         return _news_tasks(blocks)
     roman: str | None = None
@@ -186,6 +303,10 @@ def find_tasks(blocks: list[Block]) -> list[Task]:
             roman, sub, sub_lead = b.label, None, None
             f = fold(b.text)
             active = bool(_TASK_SECTION.search(f)) and not _NOT_TASK_SECTION.search(f)
+            active = active and not (b.label or "").startswith("PL")
+            continue
+        if b.kind == "table":
+            tasks.extend(table_tasks(b.text, sub or roman))
             continue
         if not active or roman is None:
             continue
@@ -219,10 +340,18 @@ def _task(section: str, text: str) -> Task:
 def _news_tasks(blocks: list[Block]) -> list[Task]:
     tasks: list[Task] = []
     started = False
+    appendix: str | None = None
     for b in blocks:
+        if b.kind == "table":
+            tasks.extend(table_tasks(b.text, appendix))
+            continue
+        if b.kind == "h2" and (b.label or "").startswith("PL"):
+            appendix = b.label
+        if appendix:
+            continue
         text = _unfoot(b.text)
-        if not started:
-            started = text.rstrip().endswith(":")
+        if not started:  # the lead-in sentence; "Kính gửi:" (a letter's addressees) is none
+            started = text.rstrip().endswith(":") and not fold(text).startswith("kinh gui")
             continue
         if len(text) < 20:
             continue

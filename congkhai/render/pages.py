@@ -282,6 +282,8 @@ class PageBuilder:
         out = []
         for top, members in groups.items():
             head = f"{top}. {titles[top]}" if top in titles else (f"Mục {top}" if top else "Nhiệm vụ khác")
+            if top.startswith("PL"):  # the tasks of an appendix's table ("PLI.II.3")
+                head = " ".join(f"Phụ lục {top[2:]}".split())
             cards = []
             for t in members:
                 meta = [("Chủ trì", t.get("lead") or "Không ghi")]

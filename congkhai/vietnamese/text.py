@@ -83,14 +83,21 @@ def date_vi(
 
 
 _FOOTNOTE = re.compile(r"fn([0-9]+)")
+_APPENDIX = re.compile(r"PL([IVXLC0-9]*)(?:\.(.+))?")
 #: Where in a plan a citation sits, as the schema codes it (checks/rules.py ``SECTION``) → as a reader says it.
 SECTION_WORDS = {"title": "tiêu đề", "preamble": "phần căn cứ", "closing": "phần cuối"}
 
 
 def section_vi(code: str) -> str:
-    """A citation's place in a plan in words: ``preamble`` → "phần căn cứ", ``fn3`` → "chú thích 3";
+    """A citation's place in a plan in words: ``preamble`` → "phần căn cứ", ``fn3`` → "chú thích 3",
+    ``PLI.2`` → "phụ lục I, mục 2";
     a numbered section ("II.1") is already what a reader sees in the plan and stays as it is."""
     if code in SECTION_WORDS:
         return SECTION_WORDS[code]
     m = _FOOTNOTE.fullmatch(code)
-    return f"chú thích {m.group(1)}" if m else code
+    if m:
+        return f"chú thích {m.group(1)}"
+    m = _APPENDIX.fullmatch(code)
+    if m:  # "PLI.II.3" → "phụ lục I, mục II.3"
+        return " ".join(f"phụ lục {m.group(1)}".split()) + (f", mục {m.group(2)}" if m.group(2) else "")
+    return code

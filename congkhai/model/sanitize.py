@@ -354,10 +354,13 @@ _HTML_TAGS = {
     *("code", "pre", "kbd", "samp", "span", "div", "small", "sup", "sub", "br", "hr"),
     *("em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "abbr", "blockquote", "q", "cite"),
     *("details", "summary", "img", "figure", "figcaption", "time"),
+    "nav",  # a list's pager (render/cards.py pager): its links, the page shown, named for screen readers
 }
 _HTML_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},  # "style" only on th, td
-    "a": {"href", "download", "hreflang"},
+    "a": {"href", "download", "hreflang", "rel", "aria-label"},  # rel: the pager's prev/next
+    "nav": {"aria-label"},
+    "span": {"aria-current", "aria-hidden"},
     "ol": {"start", "reversed", "type"},
     "th": {"align", "style", "scope", "colspan", "rowspan", "abbr"},  # style: only text-align is kept
     "td": {"align", "style", "colspan", "rowspan"},

@@ -119,11 +119,11 @@ def test_the_same_bytes_every_time(generated):
 
 def test_a_merged_province_is_found_under_its_successor(seed):
     """A plan issued in the former Bắc Giang is listed under Bắc Ninh (as on the home page)."""
-    lst, rows = seed
+    lst, _rows = seed
     manifest, parts = read(lst.filter_data(), sitemap.PLANS)
     provinces = {v[0]: v for v in manifest["values"]["province"]}
     assert "bac-giang" not in provinces
-    code, label, count, where = provinces["bac-ninh-2025"]
+    _code, label, count, where = provinces["bac-ninh-2025"]
     assert label == "Bắc Ninh" and count == 1
     (row,) = [r for i in where for r in parts[i] if "bac-ninh-2025" in r["f"]["province"]]
     assert row["c"][0][0]["u"].startswith("plans/bac-giang/")

@@ -157,7 +157,7 @@ def test_two_filters_and_more_matches(tab, big_url, big_site, request):
 def test_a_hostile_title_in_a_shard_is_text(browser, big_site, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(big_site, site)
-    code, title, count = merged_plan_beyond_page_one(site)
+    code, _title, _count = merged_plan_beyond_page_one(site)
     m = manifest(site, "ke-hoach")
     shard = next(v[3][0] for v in m["values"]["province"] if v[0] == code)
     path = site / "loc" / "ke-hoach" / f"{m['shards'][shard][0]}.json"

@@ -219,6 +219,29 @@ def is_version_page(path: str) -> bool:
     return _VERSION_PAGE.search(path) is not None
 
 
+#: Where a long list's filter data is published (files served as they are, no pages): a manifest
+#: of every filter value and the list's rows in shards, read by ``javascripts/tables.js`` so that a
+#: filter acts on the whole list while fetching only the shards that can hold what it shows.
+FILTER_DIR = "loc"
+#: The lists filtered this way: list (its first page) → the name of its folder below FILTER_DIR.
+FILTERED_LISTS = {PLANS: "ke-hoach", TASKS: "nhiem-vu"}
+
+
+def filter_manifest(first: str) -> str:
+    """A filtered list's manifest (its values, their counts and shards): ``loc/ke-hoach/index.json``."""
+    return f"{FILTER_DIR}/{FILTERED_LISTS[first]}/index.json"
+
+
+def filter_shard(first: str, name: str) -> str:
+    """One shard of a filtered list's rows, beside its manifest: ``loc/ke-hoach/2024-bac-ninh-2025-1.json``."""
+    return f"{FILTER_DIR}/{FILTERED_LISTS[first]}/{name}.json"
+
+
+def file_rel(from_md: str, to_file: str) -> str:
+    """Relative URL from the page built from ``from_md`` to a file served as it is (``loc/…``)."""
+    return posixpath.relpath("/" + to_file, "/" + md_url(from_md))
+
+
 #: Folders of files left out of the search index: old versions of plans — a search leads to the
 #: plan as it is now, whose page links every version — and the monitoring page's full lists
 #: (``theo-doi/qua-han/`` …), whose tasks and plans are found on the plans' own pages.

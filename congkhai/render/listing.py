@@ -22,8 +22,10 @@ from ..model.urls import safe_url
 from ..read.records import Row
 from ..vietnamese.text import date_vi, section_vi
 from . import metadata
-from .cards import Column, continuation, h, list_pages, page_note, paged, pager, table
+from .cards import Cell, Column, Part, cell_html, continuation, h, list_pages, page_note, paged, pager, table
+from .home import current_province
 from .markdown import SEARCH_END, front_matter
+from .shards import FilterRow, filter_files
 
 
 class Listing:
@@ -89,7 +91,7 @@ class Listing:
         return f"{kind} {number}" if number else str(d.get("name") or d.get("title") or d["id"])
 
     def pages(self) -> dict[str, str]:
-        out: dict[str, str] = {**self.plan_list(), **self.task_list()}
+        out: dict[str, str] = {**self.plan_list(), **self.task_list(), **self.filter_data()}
         out.update(self.by_year())
         out.update(self.by_province())
         out.update(self.directive_index())
@@ -126,8 +128,18 @@ class Listing:
         noun: str,
         keys: str = "",
     ) -> dict[str, str]:
-        """A list on pages of at most ``cards.PER_PAGE`` rows (:func:`cards.list_pages`)."""
-        return list_pages(first, title, intro, items, row, columns, table_id, noun, keys)
+        """A list on pages of at most ``cards.PER_PAGE`` rows (:func:`cards.list_pages`); a list of
+        :data:`.sitemap.FILTERED_LISTS` says where its filter data is (:meth:`filter_data`)."""
+        data = None
+        if first in sitemap.FILTERED_LISTS:
+
+            def data(here: str) -> dict[str, str]:
+                return {
+                    "index": sitemap.file_rel(here, sitemap.filter_manifest(first)),
+                    "root": sitemap.rel(here, sitemap.HOME),
+                }
+
+        return list_pages(first, title, intro, items, row, columns, table_id, noun, keys, data=data)
 
     # -- plan and task lists -------------------------------------------------------------
 
@@ -141,29 +153,63 @@ class Listing:
         Column("Tình trạng", "status"),
     )
 
+    def province_now(self, p: Row) -> str:
+        """The province a plan is filed under today: its own, or the one it merged into on 1 July 2025
+        (a plan of the former Bắc Giang is found under Bắc Ninh, as on the home page)."""
+        old = str(p.get("province") or "")
+        return current_province(self.provinces, old) if old else ""
+
+    def year_value(self, p: Row) -> tuple[str, str]:
+        year = str(p.get("issue_year") or "")
+        return (year, year) if year else ("khong-ghi", "Không ghi")
+
+    def group(self, p: Row) -> tuple[str, str]:
+        """A plan's shard group: its year (newest first, undated last), then its province today."""
+        year = str(p.get("issue_year") or "")
+        province = self.province_now(p) or sitemap.NO_PROVINCE
+        order = f"{9999 - int(year):04d}" if year.isdigit() else "9999"
+        return (f"{order}-{province}", f"{year or 'khong-ghi'}-{province}")
+
+    def plan_state_value(self, p: Row) -> tuple[str, str]:
+        if self.today is None:
+            return (str(p["status"]), self.label("plan_status", p["status"]))
+        state = plan_state(p, self.plan_tasks.get(p["id"], []), self.today)
+        return (state.code, state.label)
+
+    def plan_data(self, p: Row) -> FilterRow:
+        """A plan in a list as data: filter values (code, label), sort attribute, cells."""
+        issuers = self.issuers.get(p["id"], [])
+        province = self.province_now(p)
+        values: dict[str, list[tuple[str, str]]] = {
+            "type": [(str(p["doc_type"]), self.label("doc_type", p["doc_type"]))],
+            "year": [self.year_value(p)],
+            "issuer": [(u, self.unit_name(u)) for u in issuers],
+            "level": [(str(p["issuer_level"]), self.label("issuer_level", p["issuer_level"]))],
+            "province": [(province, str(self.provinces[province]["name"]))] if province in self.provinces else [],
+            "status": [self.plan_state_value(p)],
+        }
+        own = self.provinces.get(p.get("province") or "", {}).get("name", "")
+        cells: list[Cell] = [
+            (Part(str(p["title"]), plan_md(p)),),
+            (Part(str(p.get("number_symbol") or "")),),
+            (Part(date_vi(p.get("issue_date"))),),
+            tuple(Part(self.unit_name(u), unit_md(u)) for u in issuers),
+            (Part(values["level"][0][1]),),
+            (Part(str(own)),),
+            (Part(values["status"][0][1]),),
+        ]
+        return FilterRow(self.group(p), values, {"sort-date": str(p.get("issue_date") or "")}, cells)
+
+    @staticmethod
+    def row_html(here: str, data: FilterRow) -> tuple[dict[str, str], list[str]]:
+        """A row's attributes (each filter's labels, its sort attributes) and cells as HTML."""
+        attrs = {k: "; ".join(label for _, label in v) for k, v in data.values.items()}
+        attrs.update(data.attrs)
+        return attrs, [cell_html(here, cell) for cell in data.cells]
+
     def plan_row(self, here: str, p: Row) -> tuple[dict[str, str], list[str]]:
         """A plan in a list: the title (the link) first, then number, date, issuer, level, place, status."""
-        province = self.provinces.get(p.get("province") or "", {}).get("name", "")
-        issuers = self.issuers.get(p["id"], [])
-        attrs = {
-            "type": self.label("doc_type", p["doc_type"]),
-            "year": str(p.get("issue_year") or "Không ghi"),
-            "issuer": "; ".join(self.unit_name(u) for u in issuers),
-            "level": self.label("issuer_level", p["issuer_level"]),
-            "province": province,
-            "status": self.state_label(p),
-            "sort-date": str(p.get("issue_date") or ""),
-        }
-        cells = [
-            self.plan_link(here, p),
-            h(p.get("number_symbol") or ""),
-            h(date_vi(p.get("issue_date"))),
-            "<br>".join(self.unit_link(here, u) for u in issuers),
-            h(attrs["level"]),
-            h(province),
-            h(attrs["status"]),
-        ]
-        return attrs, cells
+        return self.row_html(here, self.plan_data(p))
 
     def plans_newest_first(self, plans: Any) -> list[Row]:
         return sorted(plans, key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
@@ -200,32 +246,58 @@ class Listing:
         Column("Tình trạng", "status"),
     )
 
-    def task_row(self, here: str, t: Row) -> tuple[dict[str, str], list[str]]:
-        """A task in a list: what is to be done first, then its plan, who, by when, where it stands."""
+    def task_data(self, t: Row) -> FilterRow:
+        """A task in a list as data: filter values (code, label), sort attribute, cells."""
         p = self.plans[t["plan_id"]]
         units = self.task_units.get((t["plan_id"], t["id"]), {})
-        attrs = {
-            "lead": "; ".join(self.unit_name(u) for u in units.get("lead", [])) or "Không ghi",
-            "status": self.label("task_status", t["status"]),
-            "due": str(t.get("due_date") or ""),
-            "recurrence": self.label("recurrence", t.get("recurrence")),
-            "year": str(p.get("issue_year") or "Không ghi"),
+        leads = [(u, self.unit_name(u)) for u in units.get("lead", [])]
+        values: dict[str, list[tuple[str, str]]] = {
+            "lead": leads or [("khong-ghi", "Không ghi")],
+            "status": [(str(t["status"]), self.label("task_status", t["status"]))],
+            "year": [self.year_value(p)],
+            "recurrence": [(str(t["recurrence"]), self.label("recurrence", t["recurrence"]))]
+            if t.get("recurrence")
+            else [],
         }
         text = str(t["text"])
         short = text if len(text) <= 280 else text[:279].rsplit(" ", 1)[0] + " …"
-        cells = [
-            h(short),
-            self.plan_link(here, p) + f"<br><small>Mục {h(t['section'])}</small>",
-            "<br>".join(self.unit_link(here, u) for u in units.get("lead", [])) or h(t.get("lead") or ""),
-            "<br>".join(self.unit_link(here, u) for u in units.get("partner", [])) or h(t.get("partners") or ""),
-            h(t.get("deadline") or "")
-            + (f"<br><small>{h(date_vi(t['due_date']))}</small>" if t.get("due_date") else ""),
-            h(attrs["status"]),
+        lead = tuple(Part(name, unit_md(u)) for u, name in leads) or (Part(str(t.get("lead") or "")),)
+        partners = tuple(Part(self.unit_name(u), unit_md(u)) for u in units.get("partner", []))
+        cells: list[Cell] = [
+            (Part(short),),
+            (Part(str(p["title"]), plan_md(p)), Part(f"Mục {t['section']}", small=True)),
+            lead,
+            partners or (Part(str(t.get("partners") or "")),),
+            (
+                Part(str(t.get("deadline") or "")),
+                Part(date_vi(t.get("due_date")) if t.get("due_date") else "", small=True),
+            ),
+            (Part(values["status"][0][1]),),
         ]
-        return attrs, cells
+        return FilterRow(self.group(p), values, {"due": str(t.get("due_date") or "")}, cells)
+
+    def task_row(self, here: str, t: Row) -> tuple[dict[str, str], list[str]]:
+        """A task in a list: what is to be done first, then its plan, who, by when, where it stands."""
+        return self.row_html(here, self.task_data(t))
+
+    def listed_tasks(self) -> list[Row]:
+        return [t for t in self.rows["tasks"] if t["plan_id"] in self.plans]
+
+    def filter_data(self) -> dict[str, str]:
+        """The plan and task lists' filter data (:mod:`.shards`): the filters act on the whole list."""
+        plans = self.plans_newest_first(self.plans.values())
+        out = filter_files(
+            sitemap.PLANS,
+            map(self.plan_data, plans),
+            ("type", "year", "issuer", "level", "province", "status"),
+            "kế hoạch",
+        )
+        tasks = map(self.task_data, self.listed_tasks())
+        out.update(filter_files(sitemap.TASKS, tasks, ("lead", "status", "year", "recurrence"), "nhiệm vụ"))
+        return out
 
     def task_list(self) -> dict[str, str]:
-        tasks = [t for t in self.rows["tasks"] if t["plan_id"] in self.plans]
+        tasks = self.listed_tasks()
         intro = (
             "Ai làm, việc gì, thời hạn nào: mọi nhiệm vụ của các kế hoạch. Lọc theo đơn vị chủ trì, "
             "tình trạng, năm và thời hạn."

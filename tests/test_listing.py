@@ -61,7 +61,7 @@ def test_plan_and_task_lists_are_complete_and_filterable(listing):
     assert len(task_pages) == 2 and all(p.count("<tr data-") <= cards.PER_PAGE for p in task_pages)
     for key in ("type", "year", "issuer", "level", "province", "status"):
         assert f'data-{key}="' in plan_pages[0]
-    assert 'data-keys="lead status year recurrence due"' in task_pages[0]
+    assert 'data-keys="province lead status year recurrence due"' in task_pages[0]
 
 
 def test_pager_links_every_page_and_later_pages_leave_search(listing):

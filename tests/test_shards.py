@@ -64,9 +64,29 @@ def test_every_row_once_and_counts_add_up(generated, first):
         for code, _label, _count, where in values:
             holding = [i for i, part in enumerate(parts) if any(code in r["f"].get(key, []) for r in part)]
             assert where == holding
+    # the bodies are not in the manifest but in a file per province: each body's count there is
+    # the number of that province's rows holding it, in exactly those rows' shards
+    scoped = manifest["scoped"]
+    assert set(scoped) == {"issuer", "lead"} & set(manifest["keys"]) and not set(scoped) & set(manifest["values"])
+    scope_files = 0
+    for key, scope in scoped.items():
+        places = sorted({place for part in parts for row in part for place in row["f"].get(scope) or ["khong-ghi"]})
+        for place in places:
+            values = json.loads(files[sitemap.filter_values(first, key, place)])
+            scope_files += 1
+
+            def here(row, place=place, scope=scope):
+                return place in (row["f"].get(scope) or ["khong-ghi"])
+
+            counted = Counter(code for part in parts for row in part if here(row) for code in row["f"].get(key, []))
+            assert {v[0]: v[2] for v in values} == dict(counted)
+            for code, _label, _count, where in values:
+                holding = [i for i, part in enumerate(parts) if any(here(r) and code in r["f"][key] for r in part)]
+                assert where == holding
+    assert scope_files > 10
     # no file written that the manifest does not name
     folder = sitemap.filter_manifest(first).rsplit("/", 1)[0] + "/"
-    assert len([k for k in files if k.startswith(folder)]) == len(parts) + 1
+    assert len([k for k in files if k.startswith(folder)]) == len(parts) + 1 + scope_files
 
 
 def test_shards_are_bounded_and_newest_year_first(generated, monkeypatch):

@@ -237,6 +237,12 @@ def filter_shard(first: str, name: str) -> str:
     return f"{FILTER_DIR}/{FILTERED_LISTS[first]}/{name}.json"
 
 
+def filter_values(first: str, key: str, scope: str) -> str:
+    """The values of a filter listed per province (the bodies), for one province, beside the
+    list's manifest: ``loc/ke-hoach/index-issuer-bac-ninh-2025.json``."""
+    return f"{FILTER_DIR}/{FILTERED_LISTS[first]}/index-{key}-{scope}.json"
+
+
 def file_rel(from_md: str, to_file: str) -> str:
     """Relative URL from the page built from ``from_md`` to a file served as it is (``loc/…``)."""
     return posixpath.relpath("/" + to_file, "/" + md_url(from_md))

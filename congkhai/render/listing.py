@@ -224,7 +224,7 @@ class Listing:
             self.PLAN_COLUMNS,
             "bang-ke-hoach",
             "kế hoạch",
-            "type year issuer level province status",
+            "province issuer type year level status",
         )
 
     def plan_list(self) -> dict[str, str]:
@@ -251,7 +251,9 @@ class Listing:
         p = self.plans[t["plan_id"]]
         units = self.task_units.get((t["plan_id"], t["id"]), {})
         leads = [(u, self.unit_name(u)) for u in units.get("lead", [])]
+        province = self.province_now(p)
         values: dict[str, list[tuple[str, str]]] = {
+            "province": [(province, str(self.provinces[province]["name"]))] if province in self.provinces else [],
             "lead": leads or [("khong-ghi", "Không ghi")],
             "status": [(str(t["status"]), self.label("task_status", t["status"]))],
             "year": [self.year_value(p)],
@@ -289,18 +291,20 @@ class Listing:
         out = filter_files(
             sitemap.PLANS,
             map(self.plan_data, plans),
-            ("type", "year", "issuer", "level", "province", "status"),
+            ("province", "issuer", "type", "year", "level", "status"),
             "kế hoạch",
         )
         tasks = map(self.task_data, self.listed_tasks())
-        out.update(filter_files(sitemap.TASKS, tasks, ("lead", "status", "year", "recurrence"), "nhiệm vụ"))
+        out.update(
+            filter_files(sitemap.TASKS, tasks, ("province", "lead", "status", "year", "recurrence"), "nhiệm vụ")
+        )
         return out
 
     def task_list(self) -> dict[str, str]:
         tasks = self.listed_tasks()
         intro = (
-            "Ai làm, việc gì, thời hạn nào: mọi nhiệm vụ của các kế hoạch. Lọc theo đơn vị chủ trì, "
-            "tình trạng, năm và thời hạn."
+            "Ai làm, việc gì, thời hạn nào: mọi nhiệm vụ của các kế hoạch. Lọc theo tỉnh, thành phố "
+            "và đơn vị chủ trì, tình trạng, năm và thời hạn."
         )
         return self.list_pages(
             sitemap.TASKS,
@@ -311,7 +315,7 @@ class Listing:
             self.TASK_COLUMNS,
             "bang-nhiem-vu",
             "nhiệm vụ",
-            "lead status year recurrence due",
+            "province lead status year recurrence due",
         )
 
     def _groups_page(self, here: str, title: str, intro: str, groups: list[tuple[str, str, str]], noun: str) -> str:

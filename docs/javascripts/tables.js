@@ -88,6 +88,9 @@
         label.textContent = LABELS[key] || key;
         if (key === "due") {
           DUE.forEach(function (o) { select.add(new Option(o[1], o[0])); });
+        } else if (options && options[key] === null) {  /* listed per province: province first */
+          select.add(new Option("Chọn " + LABELS.province.toLowerCase() + " trước", ""));
+          select.disabled = true;
         } else if (options) {
           select.add(new Option("Tất cả", ""));
           (options[key] || []).forEach(function (o) { select.add(new Option(o[1], o[0])); });
@@ -162,7 +165,7 @@
         remote = whole(manifest);
         var options = {};
         keys.forEach(function (key) {
-          options[key] = (manifest.values[key] || []).map(function (v) {
+          options[key] = (manifest.scoped || {})[key] ? null : (manifest.values[key] || []).map(function (v) {
             return [v[0], v[1] + " (" + number(v[2]) + ")"];
           });
         });
@@ -214,6 +217,47 @@
         lookup[key] = {};
         (manifest.values[key] || []).forEach(function (v) { lookup[key][v[0]] = v; });
       });
+
+      /* the bodies (issuers, lead units) are listed per province, in a small file fetched when a
+         province is chosen (congkhai/render/shards.py SCOPED): thousands of names in one select
+         help no one, and opening the list fetches only the manifest */
+      var scoped = manifest.scoped || {};
+      var scopeFiles = {};
+      function rescope() {
+        return Promise.all(Object.keys(scoped).map(function (key) {
+          var select = selects[key];
+          var place = selects[scoped[key]] ? selects[scoped[key]].value : "";
+          if (!select) return null;
+          if (select.getAttribute("data-scope") === place) return null;
+          var keep = select.value;
+          function fill(list) {
+            select.setAttribute("data-scope", place);
+            while (select.options.length) select.remove(0);
+            lookup[key] = {};
+            if (!place) {
+              select.add(new Option("Chọn " + LABELS[scoped[key]].toLowerCase() + " trước", ""));
+              select.disabled = true;
+              return;
+            }
+            select.add(new Option("Tất cả", ""));
+            list.forEach(function (v) {
+              lookup[key][v[0]] = v;
+              select.add(new Option(v[1] + " (" + number(v[2]) + ")", v[0]));
+            });
+            select.disabled = false;
+            select.value = lookup[key][keep] ? keep : "";
+          }
+          if (!place) { fill([]); return null; }
+          var name = key + "-" + place;
+          if (!scopeFiles[name]) {
+            scopeFiles[name] = fetch(base + "index-" + encodeURIComponent(name) + ".json").then(function (r) {
+              if (!r.ok) throw new Error(r.status);
+              return r.json();
+            });
+          }
+          return scopeFiles[name].then(fill);
+        }));
+      }
 
       function chosen() {
         var want = {};
@@ -387,21 +431,35 @@
       clear.addEventListener("click", function () {
         keys.forEach(function (key) { if (selects[key]) selects[key].value = ""; });
         toAddress();
+        rescope();
         restore();
       });
 
+      function failed() {
+        status.textContent = "Không tải được dữ liệu để lọc; hãy thử lại.";
+      }
+
+      function fromParams(params, which) {
+        keys.filter(which).forEach(function (key) {
+          var select = selects[key];
+          if (!select) return;
+          var value = params.get(key) || "";
+          var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+          select.value = known ? value : "";
+        });
+      }
+
       return {
-        change: function () { toAddress(); start(); },
+        change: function () {
+          rescope().then(function () { toAddress(); start(); }, failed);
+        },
         fromAddress: function () {
           var params = new URLSearchParams(window.location.search);
-          keys.forEach(function (key) {
-            var select = selects[key];
-            if (!select) return;
-            var value = params.get(key) || "";
-            var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
-            select.value = known ? value : "";
-          });
-          start();
+          fromParams(params, function (key) { return !scoped[key]; });
+          rescope().then(function () {
+            fromParams(params, function (key) { return !!scoped[key]; });
+            start();
+          }, failed);
         }
       };
     }

@@ -96,10 +96,12 @@ def test_a_province_finds_its_plans_on_every_page(tab, big_url, big_site, size, 
     tab.goto(big_url + "/plans/")
     expect(tab.locator("#bang-ke-hoach tbody tr")).to_have_count(100)
     expect(tab.locator(".ck-pager").first).to_be_visible()
-    expect(tab.get_by_role("status")).to_have_text(f"Bộ lọc tìm trong cả {PLANS} kế hoạch của danh sách.")
+    expect(tab.locator("article").get_by_role("status")).to_have_text(
+        f"Bộ lọc tìm trong cả {PLANS} kế hoạch của danh sách."
+    )
     unfold(tab)
     tab.locator("#bang-ke-hoach-province").select_option(code)
-    expect(tab.get_by_role("status")).to_have_text(f"{count} kế hoạch phù hợp")
+    expect(tab.locator("article").get_by_role("status")).to_have_text(f"{count} kế hoạch phù hợp")
     expect(tab.locator("#bang-ke-hoach tbody tr")).to_have_count(count)
     expect(tab.locator("#bang-ke-hoach").get_by_role("link", name=title, exact=True)).to_be_visible()
     expect(tab.locator(".ck-pager").first).to_be_hidden()
@@ -112,7 +114,7 @@ def test_a_province_finds_its_plans_on_every_page(tab, big_url, big_site, size, 
     screenshot(tab, request)
     # shared: the address opens the same list; "back" returns to the page as served
     tab.goto(big_url + f"/plans/?province={code}")
-    expect(tab.get_by_role("status")).to_have_text(f"{count} kế hoạch phù hợp")
+    expect(tab.locator("article").get_by_role("status")).to_have_text(f"{count} kế hoạch phù hợp")
     expect(tab.locator("#bang-ke-hoach-province")).to_have_value(code)
     unfold(tab)
     tab.locator("#bang-ke-hoach-province").select_option("")
@@ -136,13 +138,13 @@ def test_two_filters_and_more_matches(tab, big_url, big_site, request):
     tab.goto(big_url + f"/tasks/trang-5/?status={code}")
     expect(tab.locator("#bang-nhiem-vu tbody tr")).to_have_count(100)
     total = f"{count:,}".replace(",", ".")
-    expect(tab.get_by_role("status")).to_have_text(f"{total} nhiệm vụ phù hợp, đang hiển thị 100")
+    expect(tab.locator("article").get_by_role("status")).to_have_text(f"{total} nhiệm vụ phù hợp, đang hiển thị 100")
     tab.get_by_role("button", name="Xem thêm").click()
     expect(tab.locator("#bang-nhiem-vu tbody tr")).to_have_count(200)
     # a second filter: the count is exact once every shard that can hold a match is read
     year = m["values"]["year"][0][0]
     tab.locator("#bang-nhiem-vu-year").select_option(year)
-    expect(tab.get_by_role("status")).to_contain_text("nhiệm vụ phù hợp")
+    expect(tab.locator("article").get_by_role("status")).to_contain_text("nhiệm vụ phù hợp")
     assert f"year={year}" in tab.url and f"status={code}" in tab.url
     shown = tab.locator("#bang-nhiem-vu tbody tr")
     assert 0 < shown.count() <= 100

@@ -9,7 +9,7 @@ def test_filter_plans_by_province(page, base_url):
     expect(rows).to_have_count(5)
     page.get_by_label("Tỉnh, thành phố").select_option("Lạng Sơn")
     expect(page.locator("#bang-ke-hoach tbody tr:not([hidden])")).to_have_count(1)
-    expect(page.get_by_role("status")).to_have_text("Đang hiển thị 1 / 5 dòng")
+    expect(page.locator("article").get_by_role("status")).to_have_text("Đang hiển thị 1 / 5 dòng")
 
 
 def test_sort_plans_by_date(page, base_url):
@@ -25,13 +25,31 @@ def test_filter_tasks_by_lead(page, base_url):
     page.goto(base_url + "/tasks/")
     # the task list has two pages: the filter acts on the whole list (loc/nhiem-vu/, render/shards.py)
     lead = page.get_by_label("Đơn vị chủ trì")
-    expect(lead.locator("option", has_text="Phòng Nội vụ huyện Cao Lộc")).to_have_count(1)
-    value = lead.locator("option", has_text="Phòng Nội vụ huyện Cao Lộc").get_attribute("value")
+    # the bodies are listed per province (thousands at national scale): province first
+    expect(lead).to_be_disabled()
+    expect(lead.locator("option")).to_have_text(["Chọn tỉnh, thành phố trước"])
+    province = page.get_by_label("Tỉnh, thành phố")
+    province.select_option(province.locator("option", has_text="Lạng Sơn").get_attribute("value"))
+    expect(lead).to_be_enabled()
+    option = lead.locator("option", has_text="Phòng Nội vụ huyện Cao Lộc")
+    expect(option).to_have_count(1)
+    expect(lead.locator("option", has_text="Tây Ninh")).to_have_count(0)  # only Lạng Sơn's bodies
+    value = option.get_attribute("value")
     lead.select_option(value)
     visible = page.locator("#bang-nhiem-vu tbody tr:not([hidden])")
-    expect(page.get_by_role("status")).to_contain_text("nhiệm vụ phù hợp")
+    expect(page.locator("article").get_by_role("status")).to_contain_text("nhiệm vụ phù hợp")
     expect(visible.first).to_contain_text("Phòng Nội vụ")
     assert 0 < visible.count() < 107
+    # the address keeps both: opened again, the province's bodies are fetched and the body chosen
+    url = page.url
+    assert f"lead={value}" in url and "province=" in url
+    page.goto(base_url + "/")
+    page.goto(url)
+    expect(page.get_by_label("Đơn vị chủ trì")).to_have_value(value)
+    expect(page.locator("article").get_by_role("status")).to_contain_text("nhiệm vụ phù hợp")
+    # no province, no body
+    page.get_by_role("button", name="Bỏ lọc").click()
+    expect(page.get_by_label("Đơn vị chủ trì")).to_be_disabled()
 
 
 def test_directive_page_and_backlink(page, base_url):
@@ -133,4 +151,6 @@ def test_pager_leads_through_the_task_list(page, base_url):
     page.get_by_role("link", name="Trang sau").click()
     expect(page.locator("h1")).to_contain_text("Nhiệm vụ — trang 2")
     expect(page.locator("#bang-nhiem-vu tbody tr")).to_have_count(7)
-    expect(page.get_by_role("status")).to_have_text("Bộ lọc tìm trong cả 107 nhiệm vụ của danh sách.")
+    expect(page.locator("article").get_by_role("status")).to_have_text(
+        "Bộ lọc tìm trong cả 107 nhiệm vụ của danh sách."
+    )

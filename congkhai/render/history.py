@@ -105,18 +105,26 @@ def summaries(versions: Sequence[Version], texts: Mapping[str, str], model: Mode
 
 
 def history_section(
-    here: str, plan_id: str, versions: list[Version], texts: Mapping[str, str] | None = None, model: Model | None = None
+    here: str,
+    plan_id: str,
+    versions: list[Version],
+    texts: Mapping[str, str] | None = None,
+    model: Model | None = None,
+    *,
+    said: Mapping[str, str] | None = None,
 ) -> str:
     """Vietnamese Markdown "Lịch sử thay đổi" for the plan page ``here`` (a path of the page set).
 
     Every version of the plan file, from git, newest first, each with what it changed (computed
-    from ``texts``, sha → the file as committed) and linked to its text as it was.
+    from ``texts``, sha → the file as committed, unless ``said`` gives it already: sha → the
+    :func:`summaries`, which the plan's feed of changes shares) and linked to its text as it was.
     """
     lines = [f"## Lịch sử thay đổi ({len(versions)}) {{#lich-su-thay-doi}}", ""]
     if not versions:
         lines.append("Chưa có lịch sử thay đổi (trang này không được dựng từ kho git).")
         return "\n".join(lines) + "\n"
-    said = summaries(versions, texts or {}, model)
+    if said is None:
+        said = summaries(versions, texts or {}, model)
     lines += [
         "Mỗi phiên bản là văn bản gốc đúng như đã công bố (tệp văn bản thuần).",
         "",

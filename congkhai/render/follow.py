@@ -332,4 +332,4 @@ def block(
     body.append("")
     if anchor:
         return [f"## {heading} {{#{anchor}}}", "", *body]
-    return [f'!!! note ck-follow "{heading}"', ""] + [("    " + line).rstrip() if line else "" for line in body]
+    return [f'!!! note ck-follow "{heading}"', ""] + [("    " + line) if line else "" for line in body]

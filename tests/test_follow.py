@@ -158,6 +158,9 @@ def test_a_plan_calendar_only_when_it_has_a_dated_task(rows, model) -> None:
         links = f.plan_links(plan)
         if dated:
             assert set(_uids(files[path])) == dated
+            for event in _events(files[path].encode()):  # the task's text cut (the plan page has it whole)
+                line = next(x for x in _unescape(event["DESCRIPTION"]).splitlines() if x.startswith("Mục "))
+                assert len(line.split(": ", 1)[1]) <= follow_mod.EVENT_TEXT
             assert [link.path for link in links][1] == path
         else:
             assert path not in files, "no empty calendars"
@@ -312,3 +315,18 @@ def test_block_explains_each_link_and_escapes(rows, model) -> None:
     }
     assert "Bắc Giang thuộc Bắc Ninh" in f.province_note("bac-giang")
     assert f.province_note("lang-son") == ""
+
+
+def test_an_event_carries_the_task_text_cut_and_links_the_plan(rows, model) -> None:
+    long = copy.deepcopy(rows)
+    for t in long["tasks"]:
+        if (t["plan_id"], t["id"]) == (LS, "ii-1"):
+            t["text"] = "Tuyên truyền pháp luật về dân chủ ở cơ sở. " * 40  # 1,720 characters
+    files = _follow(long, model).files()
+    event = next(
+        e for e in _events(files[sitemap.follow_file("plan", LS, "ics")].encode()) if e["UID"].startswith(LS + "/ii-1@")
+    )
+    line = next(x for x in _unescape(event["DESCRIPTION"]).splitlines() if x.startswith("Mục "))
+    text = line.split(": ", 1)[1]
+    assert len(text) <= 300 and text.endswith("…")
+    assert event["URL"] == f"{BASE}/plans/lang-son/{LS}/"

@@ -75,6 +75,7 @@ def ics_feed(
     states: Sequence[Mapping[str, Any]] | None = None,
     name: str = "hạn nhiệm vụ",
     limit: int | None = None,
+    text_limit: int | None = None,
 ) -> bytes:
     """iCalendar feed: one all-day VEVENT per task with a due date, with an RRULE when it recurs.
 
@@ -83,7 +84,8 @@ def ics_feed(
     that carries it). ``states``: the tasks to carry (their :func:`.derive.monitoring.task_state`),
     all of ``rows`` by default; ``name`` follows the publisher's in the calendar's name; ``limit``:
     at most that many events, those due last (a calendar followed for years must not grow without
-    bound; the events dropped are the oldest deadlines).
+    bound; the events dropped are the oldest deadlines); ``text_limit``: the task's text in the
+    description cut to that many characters (the event links the plan page, which has it whole).
     """
     status_vocab = model.vocabularies["task_status"]
     root = base_url.rstrip("/")
@@ -111,7 +113,7 @@ def ics_feed(
         desc = [
             f"Chủ trì: {s['lead'] or NO_LEAD}",
             f"Kế hoạch: {plan_name}",
-            f"Mục {s['section']}: {' '.join(str(s['text'] or '').split())}",
+            f"Mục {s['section']}: {shorten(s['text'], text_limit) if text_limit else ' '.join(str(s['text'] or '').split())}",
         ]
         if s["deadline"]:
             desc.append(f"Thời hạn: {s['deadline']}")

@@ -41,6 +41,9 @@ from .markdown import esc
 FEED_ENTRIES = 50
 #: Events in each calendar of this module: the tasks due last (the oldest deadlines drop out).
 CALENDAR_EVENTS = 500
+#: Characters of a task's text in an event's description (the event links the plan page, where the
+#: text is whole): a task is in up to four calendars, and its text is most of an event's bytes.
+EVENT_TEXT = 300
 
 ATOM_TYPE = "application/atom+xml"
 ICS_TYPE = "text/calendar"
@@ -305,7 +308,14 @@ class Follow:
 
     def _calendar(self, states: Sequence[Mapping[str, Any]], name: str) -> str:
         return calendar.ics_feed(
-            self.rows, self.base_url, self.today, self.model, states=states, name=name, limit=CALENDAR_EVENTS
+            self.rows,
+            self.base_url,
+            self.today,
+            self.model,
+            states=states,
+            name=name,
+            limit=CALENDAR_EVENTS,
+            text_limit=EVENT_TEXT,
         ).decode()
 
 

@@ -76,6 +76,7 @@ def ics_feed(
     name: str = "hạn nhiệm vụ",
     limit: int | None = None,
     text_limit: int | None = None,
+    plans: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> bytes:
     """iCalendar feed: one all-day VEVENT per task with a due date, with an RRULE when it recurs.
 
@@ -85,11 +86,14 @@ def ics_feed(
     all of ``rows`` by default; ``name`` follows the publisher's in the calendar's name; ``limit``:
     at most that many events, those due last (a calendar followed for years must not grow without
     bound; the events dropped are the oldest deadlines); ``text_limit``: the task's text in the
-    description cut to that many characters (the event links the plan page, which has it whole).
+    description cut to that many characters (the event links the plan page, which has it whole);
+    ``plans``: plan id → plan row, when the caller has it (one calendar per plan or body must not
+    index every plan of the country again).
     """
     status_vocab = model.vocabularies["task_status"]
     root = base_url.rstrip("/")
-    plans = {p["id"]: p for p in rows.get("plans", [])}
+    if plans is None:
+        plans = {p["id"]: p for p in rows.get("plans", [])}
     if states is None:
         states = task_state(rows.get("tasks", []), rows.get("task_updates", []), today)
     events = dated(states)

@@ -316,6 +316,7 @@ class Follow:
             name=name,
             limit=CALENDAR_EVENTS,
             text_limit=EVENT_TEXT,
+            plans=self.plans,
         ).decode()
 
 

@@ -252,3 +252,29 @@ def file_rel(from_md: str, to_file: str) -> str:
 #: plan as it is now, whose page links every version — and the monitoring page's full lists
 #: (``theo-doi/qua-han/`` …), whose tasks and plans are found on the plans' own pages.
 UNSEARCHED_FOLDERS = (f"{DATA_DIR}/{PLAN_FILES}/", md_url(MONITORING))
+
+
+# --- feeds and calendars to follow one plan, body or province ----------------------------------
+
+#: Where a reader's feeds and calendars live: ``nguon-tin/<kind>/<id>.xml`` (Atom) and ``.ics``
+#: (iCalendar), one folder per kind of thing followed.
+FOLLOW_DIR = "nguon-tin"
+#: kind → folder: a plan, an issuing body (its plans; the tasks it leads), a province after
+#: 1 July 2025 (the plans of the provinces merged into it too).
+FOLLOW_KINDS = {"plan": "ke-hoach", "unit": "don-vi", "province": "tinh"}
+FOLLOW_EXTS = ("xml", "ics")
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def follow_file(kind: str, ident: str, ext: str) -> str:
+    """The feed (``xml``) or calendar (``ics``) of one plan, body or province, below the site root:
+    ``nguon-tin/tinh/bac-ninh-2025.ics``.
+
+    The name is the record's id, which the schemas hold to a slug; anything else (a title, a path)
+    is refused here rather than written into a path.
+    """
+    if kind not in FOLLOW_KINDS or ext not in FOLLOW_EXTS:
+        raise ValueError(f"unknown follow file: {kind!r} {ext!r}")
+    if not isinstance(ident, str) or len(ident) > 160 or not _SLUG.fullmatch(ident):
+        raise ValueError(f"not a slug: {ident!r}")
+    return f"{FOLLOW_DIR}/{FOLLOW_KINDS[kind]}/{ident}.{ext}"

@@ -23,8 +23,9 @@ from ..read.records import Row
 from ..vietnamese.text import date_vi, section_vi
 from . import metadata
 from .cards import Cell, Column, Part, cell_html, continuation, h, list_pages, page_note, paged, pager, table
+from .follow import Follow, Link, block, head
 from .home import current_province
-from .markdown import SEARCH_END, front_matter
+from .markdown import SEARCH_END, front_matter, with_front_matter
 from .shards import FilterRow, filter_files
 
 
@@ -32,8 +33,14 @@ class Listing:
     """Builds the index pages from the published rows."""
 
     def __init__(
-        self, model: Model, rows: dict[str, list[Row]], base_url: str = "", today: dt.date | None = None
+        self,
+        model: Model,
+        rows: dict[str, list[Row]],
+        base_url: str = "",
+        today: dt.date | None = None,
+        follow: Follow | None = None,
     ) -> None:
+        self.follow = follow  # bodies' and provinces' own feeds and calendars, when built
         self.base_url = base_url
         self.today = today
         self.model = model
@@ -370,7 +377,17 @@ class Listing:
             counts = f"{len(groups[pid])} ({'; '.join(f'{lv}: {n}' for lv, n in sorted(levels.items()))})"
             index.append((names[pid], first, counts))
             intro = f'<a href="{h(rel(first, sitemap.PLANS_BY_PROVINCE))}">Tất cả các tỉnh, thành phố</a>'
-            out.update(self.plan_pages(first, f"Kế hoạch — {names[pid]}", intro, self.plans_newest_first(groups[pid])))
+            feeds: list[Link] = []
+            if self.follow is not None:
+                feeds = self.follow.province_links(pid)
+                box = block(
+                    first, "Theo dõi kế hoạch của tỉnh, thành phố này", feeds, note=self.follow.province_note(pid)
+                )
+                intro += "\n\n" + "\n".join(box)
+            pages = self.plan_pages(first, f"Kế hoạch — {names[pid]}", intro, self.plans_newest_first(groups[pid]))
+            if feeds:
+                pages[first] = with_front_matter(pages[first], {"feeds": head(feeds)})
+            out.update(pages)
         out[sitemap.PLANS_BY_PROVINCE] = self._groups_page(
             sitemap.PLANS_BY_PROVINCE,
             "Kế hoạch theo tỉnh, thành phố",
@@ -537,6 +554,11 @@ class Listing:
             lines.append(f"| Tỉnh, thành phố | {h(self.provinces.get(u['province'], {}).get('name', u['province']))} |")
         if u.get("parent") and u["parent"] in self.units:
             lines.append(f"| Đơn vị cấp trên | {self.unit_link(here, u['parent'])} |")
+        feeds: list[Link] = []
+        if self.follow is not None:
+            feeds = self.follow.unit_links(unit_id)
+            none = "Cơ quan, đơn vị này chưa ban hành kế hoạch nào, cũng chưa chủ trì nhiệm vụ nào có thời hạn."
+            lines += ["", *block(here, "Theo dõi cơ quan, đơn vị này", feeds, none=none)]
         out: dict[str, str] = {}
         back = f'<a href="{h(rel(here, here))}">{h(name)}</a>'
         issued = self.plans_newest_first(self.plans[pid] for pid in self.issued.get(unit_id, ()))
@@ -565,4 +587,6 @@ class Listing:
             if which == "ke-hoach":
                 lines += ["", SEARCH_END]  # the tasks below are found on their plans' pages
         out[here] = "\n".join(lines) + "\n"
+        if feeds:
+            out[here] = with_front_matter(out[here], {"feeds": head(feeds)})
         return out

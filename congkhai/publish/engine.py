@@ -75,6 +75,19 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
 
 def site_url(root: Path) -> str | None:
     """``site_url`` as MkDocs resolves it (``!ENV [SITE_URL, ""]``), for absolute links; may be unset."""
+    config = _mkdocs_config(root)
+    value = config.get("site_url")
+    return str(value).rstrip("/") + "/" if value else None
+
+
+def editor_repo(root: Path) -> str:
+    """``extra.editor_repo`` (``owner/name``, ``!ENV [GITHUB_REPOSITORY, ""]``): where the plan form saves."""
+    extra = _mkdocs_config(root).get("extra")
+    value = extra.get("editor_repo") if isinstance(extra, dict) else None
+    return str(value) if value else ""
+
+
+def _mkdocs_config(root: Path) -> dict[str, Any]:
     import yaml
     from mkdocs.exceptions import MkDocsException
     from mkdocs.utils.yaml import yaml_load
@@ -87,8 +100,7 @@ def site_url(root: Path) -> str | None:
             f"Không đọc được mkdocs.yml: {exc}. Sửa tệp (xem dòng được nêu) rồi dựng lại.",
             f"Cannot read mkdocs.yml: {exc}. Fix the file (see the line named) and build again.",
         ) from exc
-    value = config.get("site_url") if isinstance(config, dict) else None
-    return str(value).rstrip("/") + "/" if value else None
+    return config if isinstance(config, dict) else {}
 
 
 log = logging.getLogger("mkdocs.commands.build")

@@ -101,6 +101,7 @@ def copy_editor(site_dir: Path, bundle: Path = EDITOR_BUNDLE) -> list[str]:
     if "decap-cms.js" not in names:
         (site_dir / sitemap.EDITOR).write_text(editor.missing_page(), encoding="utf-8")
         (site_dir / sitemap.EDITOR_CONFIG).unlink(missing_ok=True)
+        (site_dir / sitemap.EDITOR_LOCALE).unlink(missing_ok=True)
         return []
     for name in names:
         shutil.copyfile(bundle / name, target / name)

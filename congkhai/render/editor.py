@@ -23,6 +23,7 @@ The repository the form saves to is ``extra.editor_repo`` of ``mkdocs.yml`` (``o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -91,7 +92,7 @@ def editor_config(
             "name": "body",
             "widget": "markdown",
             "hint": "Chép nguyên văn nội dung văn bản; giữ các tiêu đề mục I, II, III như bản in.",
-            "modes": ["raw", "rich_text"],
+            "modes": ["raw"],  # the text as pasted: a rich-text round trip would rewrite footnotes and tables
             "required": False,
         }
     )
@@ -108,7 +109,7 @@ def editor_config(
             "delete": False,  # a published plan is withdrawn (status), never deleted
             "identifier_field": "id",
             "slug": "{{fields.id}}",
-            "path": "{{fields.province}}/{{slug}}",
+            "path": "{{province}}/{{slug}}",
             "summary": "{{fields.title}}",
             "media_folder": "",
             "public_folder": "",
@@ -204,6 +205,66 @@ def _catalogue_options(name: str, rows: Sequence[Row]) -> list[dict[str, str]]:
     return out
 
 
+#: Decap CMS's Vietnamese interface (``decap-cms-locales`` ``vi``) leaves these phrases in English
+#: or garbled; :func:`locale_script` registers them over it. Keys as in Decap's ``en`` locale.
+LOCALE_PATCH: dict[str, Any] = {
+    "editor": {
+        "editorToolbar": {
+            "status": "Tình trạng: %{status}",
+            "statusInfoTooltipDraft": "Mục đang là bản nháp. Khi xong, chọn tình trạng 'Đang xét duyệt' để gửi duyệt.",
+            "statusInfoTooltipInReview": "Mục đang được xét duyệt; vẫn có thể sửa thêm trong lúc chờ.",
+        },
+        "editorInterface": {"togglePreview": "Bật, tắt xem trước", "toggleScrollSync": "Cuộn cùng nhau"},
+        "editorControl": {"field": {"widgetLabel": "Trường %{widgetLabel}"}},
+        "editorWidgets": {
+            "list": {"add": "Thêm %{item}", "addType": "Thêm %{item}"},
+            "object": {"expand": "Mở ra", "collapse": "Thu gọn"},
+            "datetime": {"setToNow": "Đặt %{fieldLabel} là hôm nay"},
+            "markdown": {
+                "bold": "Chữ đậm",
+                "italic": "Chữ nghiêng",
+                "strikethrough": "Gạch ngang",
+                "code": "Mã",
+                "link": "Liên kết",
+                "linkPrompt": "Nhập địa chỉ của liên kết",
+                "headings": "Tiêu đề",
+                "quote": "Trích dẫn",
+                "bulletedList": "Danh sách gạch đầu dòng",
+                "numberedList": "Danh sách đánh số",
+                "addComponent": "Thêm thành phần",
+                "toggleMode": {"rich": "Chuyển sang văn bản định dạng", "markdown": "Chuyển sang Markdown"},
+            },
+        },
+    },
+    "collection": {
+        "entries": {"unpublishedHeader": "Mục chưa công bố"},
+        "collectionTop": {"viewAsList": "Xem dạng danh sách", "viewAsGrid": "Xem dạng lưới", "groupBy": "Nhóm theo"},
+        "groups": {"other": "Khác", "negateLabel": "Không %{label}"},
+    },
+    "ui": {"settingsDropdown": {"account": "Tài khoản"}},
+    "mediaLibrary": {"mediaLibraryModal": {"close": "Đóng"}},
+}
+
+
+def locale_script() -> str:
+    """``vi.js``: registers :data:`LOCALE_PATCH` over Decap's Vietnamese phrases before it starts."""
+    patch = json.dumps(LOCALE_PATCH, ensure_ascii=False, sort_keys=True, indent=1)
+    return (
+        "// Tệp sinh tự động (congkhai/render/editor.py): bổ sung lời tiếng Việt cho Decap CMS.\n"
+        "(function () {\n"
+        "  var cms = window.CMS;\n"
+        "  if (!cms || !cms.registerLocale) return;\n"
+        "  function merge(base, add) {\n"
+        "    var out = {}, k;\n"
+        "    for (k in base) out[k] = base[k];\n"
+        "    for (k in add) out[k] = add[k] && typeof add[k] === 'object' ? merge(base && base[k] || {}, add[k]) : add[k];\n"
+        "    return out;\n"
+        "  }\n"
+        f"  cms.registerLocale('vi', merge((cms.getLocale && cms.getLocale('vi')) || {{}}, {patch}));\n"
+        "})();\n"
+    )
+
+
 def editor_page() -> str:
     """The page that loads the vendored Decap CMS (``decap-cms.js`` beside it) and ``config.yml``."""
     return """<!doctype html>
@@ -218,6 +279,7 @@ def editor_page() -> str:
 <body>
 <noscript>Biểu mẫu cần JavaScript: hãy bật JavaScript trong trình duyệt.</noscript>
 <script src="decap-cms.js"></script>
+<script src="vi.js"></script>
 </body>
 </html>
 """

@@ -60,7 +60,9 @@ def editor_config(
     """The text of ``config.yml``. ``catalogues`` holds the rows of ``units``, ``provinces`` and
     ``directives``; ``local_backend`` (a ``decap-server`` URL) is for tests and local work only:
     the published form saves to ``repo`` on GitHub."""
-    options = {name: _catalogue_options(name, catalogues.get(name, ())) for name in ("units", "provinces", "directives")}
+    options = {
+        name: _catalogue_options(name, catalogues.get(name, ())) for name in ("units", "provinces", "directives")
+    }
     config: dict[str, Any] = {}
     if local_backend:
         config["local_backend"] = {"url": local_backend}

@@ -59,7 +59,9 @@ def decap_server(repo: Path, log: Path) -> Iterator[str]:
     """``decap-server`` (the vendored one) in git mode on a free loopback port; yields its API URL."""
     node = shutil.which("node")
     if node is None or not SERVER.is_file():
-        pytest.fail("Node.js or the vendored decap-server is missing: run `make editor-deps` (needs Node.js 20+ and npm).")
+        pytest.fail(
+            "Node.js or the vendored decap-server is missing: run `make editor-deps` (needs Node.js 20+ and npm)."
+        )
     port = _free_port()
     env = {**os.environ, "MODE": "git", "GIT_REPO_DIRECTORY": str(repo), "PORT": str(port), "BIND_HOST": "127.0.0.1"}
     with log.open("w") as out:
@@ -85,14 +87,18 @@ def test_a_plan_created_through_the_form_passes_validation(browser, site_dir, sc
     text = config.read_text(encoding="utf-8")
     assert text.count("\nbackend:\n") == 1 and "local_backend" not in text  # published: GitHub only
     with decap_server(scratch_repo, tmp_path / "decap-server.log") as api, serve(web) as url:
-        config.write_text(text.replace("\nbackend:\n", f"\nlocal_backend:\n  url: {api}\nbackend:\n", 1), encoding="utf-8")
+        config.write_text(
+            text.replace("\nbackend:\n", f"\nlocal_backend:\n  url: {api}\nbackend:\n", 1), encoding="utf-8"
+        )
         external: list[str] = []
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
         context.route(
             "**/*",
-            lambda route: route.continue_()
-            if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-            else (external.append(route.request.url), route.abort()),
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+                else (external.append(route.request.url), route.abort())
+            ),
         )
         page = context.new_page()
         try:

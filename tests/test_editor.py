@@ -132,3 +132,23 @@ def test_the_page_loads_only_files_beside_it() -> None:
     patch = json.loads(found.group(1))
     assert patch == editor.LOCALE_PATCH
     assert patch["editor"]["editorWidgets"]["list"]["add"] == "Thêm %{item}"
+
+
+def test_the_build_copies_the_vendored_bundle_or_says_it_is_missing(tmp_path) -> None:
+    from congkhai.model import sitemap
+    from congkhai.publish.site import copy_editor
+
+    site = tmp_path / "site"
+    (site / sitemap.EDITOR_DIR).mkdir(parents=True)
+    for name in (sitemap.EDITOR, sitemap.EDITOR_CONFIG, sitemap.EDITOR_LOCALE):
+        (site / name).write_text("x", encoding="utf-8")
+    bundle = tmp_path / "dist"
+    bundle.mkdir()
+    assert copy_editor(site, bundle) == []  # not installed: the page says so, nothing half-working
+    assert "make editor-deps" in (site / sitemap.EDITOR).read_text(encoding="utf-8")
+    assert not (site / sitemap.EDITOR_CONFIG).exists() and not (site / sitemap.EDITOR_LOCALE).exists()
+    for name in ("decap-cms.js", "7.decap-cms.js", "a1.wasm", "decap-cms.js.LICENSE.txt", "decap-cms.js.map", "cms.js"):
+        (bundle / name).write_text(name, encoding="utf-8")
+    assert copy_editor(site, bundle) == ["7.decap-cms.js", "a1.wasm", "decap-cms.js", "decap-cms.js.LICENSE.txt"]
+    assert (site / sitemap.EDITOR_DIR / "7.decap-cms.js").read_text(encoding="utf-8") == "7.decap-cms.js"
+    assert not (site / sitemap.EDITOR_DIR / "decap-cms.js.map").exists()

@@ -275,6 +275,7 @@ def editor_page() -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<meta name="description" content="Biểu mẫu cho cán bộ nhập một kế hoạch mới hoặc sửa kế hoạch đã có; mỗi thay đổi thành một yêu cầu hợp nhất để kiểm tra.">
 <title>Biểu mẫu kế hoạch — Công khai</title>
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
 </head>
@@ -295,6 +296,7 @@ def missing_page() -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<meta name="description" content="Bản dựng này chưa có biểu mẫu nhập kế hoạch cho cán bộ.">
 <title>Biểu mẫu kế hoạch — Công khai</title>
 </head>
 <body>

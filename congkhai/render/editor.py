@@ -278,6 +278,13 @@ def editor_page() -> str:
 <meta name="description" content="Biểu mẫu cho cán bộ nhập một kế hoạch mới hoặc sửa kế hoạch đã có; mỗi thay đổi thành một yêu cầu hợp nhất để kiểm tra.">
 <title>Biểu mẫu kế hoạch — Công khai</title>
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
+<style>
+/* Decap CMS sets its editor and toolbar at least 800 px wide: on a phone the form scrolled sideways. */
+@media (max-width: 800px) {
+  [class*="-EditorContainer"], [class*="-ToolbarContainer"] { min-width: 0 !important; }
+  [class*="-ToolbarContainer"] { flex-wrap: wrap; height: auto !important; }
+}
+</style>
 </head>
 <body>
 <noscript>Biểu mẫu cần JavaScript: hãy bật JavaScript trong trình duyệt.</noscript>

@@ -73,10 +73,10 @@ def decap_server(repo: Path, log: Path) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
-def test_a_plan_created_through_the_form_passes_validation(browser, site_dir, scratch_repo, tmp_path) -> None:
-    from playwright.sync_api import expect
-
-    from congkhai.cli import main
+@contextlib.contextmanager
+def signed_in_form(browser, site_dir: Path, repo: Path, tmp_path: Path) -> Iterator[tuple[object, str]]:
+    """The form as the build published it, against ``decap-server`` on ``repo``, signed in through
+    the local backend; yields the page and the site's URL. No request may leave the loopback."""
     from tests.browser.conftest import serve
 
     if not (site_dir / "quan-tri" / "decap-cms.js").is_file():
@@ -86,11 +86,11 @@ def test_a_plan_created_through_the_form_passes_validation(browser, site_dir, sc
     config = web / "quan-tri" / "config.yml"
     text = config.read_text(encoding="utf-8")
     assert text.count("\nbackend:\n") == 1 and "local_backend" not in text  # published: GitHub only
-    with decap_server(scratch_repo, tmp_path / "decap-server.log") as api, serve(web) as url:
+    external: list[str] = []
+    with decap_server(repo, tmp_path / "decap-server.log") as api, serve(web) as url:
         config.write_text(
             text.replace("\nbackend:\n", f"\nlocal_backend:\n  url: {api}\nbackend:\n", 1), encoding="utf-8"
         )
-        external: list[str] = []
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
         context.route(
             "**/*",
@@ -104,26 +104,35 @@ def test_a_plan_created_through_the_form_passes_validation(browser, site_dir, sc
         try:
             page.goto(f"{url}/quan-tri/")
             page.get_by_role("button", name="Đăng nhập").click()
-            page.goto(f"{url}/quan-tri/#/collections/plans/new")
-            fill_plan(page)
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / "editor-tasks-1366.png"))
-            page.get_by_label("Mã kế hoạch", exact=True).scroll_into_view_if_needed()
-            page.screenshot(path=str(SHOTS / "editor-1366.png"))
-            page.set_viewport_size({"width": 390, "height": 844})
-            page.get_by_label("Mã kế hoạch", exact=True).scroll_into_view_if_needed()
-            page.screenshot(path=str(SHOTS / "editor-390.png"))
-            # on a phone the form fits the screen: Decap's 800-pixel minimum is lifted (editor.py)
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-            page.get_by_label("Mã nhiệm vụ", exact=True).scroll_into_view_if_needed()
-            page.screenshot(path=str(SHOTS / "editor-tasks-390.png"))
-            page.set_viewport_size({"width": 1366, "height": 900})
-            page.get_by_role("button", name="Lưu").click()
-            expect(page.get_by_text("Mục đã được lưu")).to_be_visible()
-            page.screenshot(path=str(SHOTS / "editor-saved-1366.png"))
+            yield page, url
         finally:
             context.close()
     assert external == []
+
+
+def test_a_plan_created_through_the_form_passes_validation(browser, site_dir, scratch_repo, tmp_path) -> None:
+    from playwright.sync_api import expect
+
+    from congkhai.cli import main
+
+    with signed_in_form(browser, site_dir, scratch_repo, tmp_path) as (page, url):
+        page.goto(f"{url}/quan-tri/#/collections/plans/new")
+        fill_plan(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "editor-tasks-1366.png"))
+        page.get_by_label("Mã kế hoạch", exact=True).scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "editor-1366.png"))
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.get_by_label("Mã kế hoạch", exact=True).scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "editor-390.png"))
+        # on a phone the form fits the screen: Decap's 800-pixel minimum is lifted (editor.py)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.get_by_label("Mã nhiệm vụ", exact=True).scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "editor-tasks-390.png"))
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.get_by_role("button", name="Lưu").click()
+        expect(page.get_by_text("Mục đã được lưu")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "editor-saved-1366.png"))
     branches = _git(scratch_repo, "branch", "--list", "--format=%(refname:short)").split()
     branch = f"cms/plans/lang-son/{PLAN_ID}"  # the editorial workflow's branch: the pull request
     assert branch in branches, branches
@@ -136,6 +145,36 @@ def test_a_plan_created_through_the_form_passes_validation(browser, site_dir, sc
     assert "unit: lang-son-cao-loc-ubnd\n" in written and "section: II.1\n" in written  # codes, not labels
     assert "due_date: 2025-12-31\n" in written and "issue_date_precision: day\n" in written
     assert main(["validate", "--root", str(scratch_repo), "--format", "text", str(plan)]) == 0, written
+
+
+def test_a_plan_edited_through_the_form_keeps_its_text_and_data(browser, site_dir, scratch_repo, tmp_path) -> None:
+    """One field changed in the form: the body comes back byte for byte, every other front-matter
+    value is unchanged (the form rewrites the YAML's layout, not its data), and the plan validates."""
+    import yaml
+    from playwright.sync_api import expect
+
+    from congkhai.cli import main
+
+    rel = "docs/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd.md"
+    before = (scratch_repo / rel).read_text(encoding="utf-8")
+    with signed_in_form(browser, site_dir, scratch_repo, tmp_path) as (page, url):
+        page.goto(f"{url}/quan-tri/#/collections/plans/entries/lang-son/lang-son-cao-loc-2024-kh-ubnd")
+        days = page.get_by_label("Thời hạn niêm yết (ngày) (không bắt buộc)", exact=True)
+        expect(page.get_by_label("Mã kế hoạch", exact=True)).to_have_value("lang-son-cao-loc-2024-kh-ubnd")
+        days.fill("30")
+        page.get_by_role("button", name="Lưu").click()
+        expect(page.get_by_text("Mục đã được lưu")).to_be_visible()
+    _git(scratch_repo, "checkout", "-q", "cms/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd")
+    after = (scratch_repo / rel).read_text(encoding="utf-8")
+    assert after.split("\n---\n", 1)[1] == before.split("\n---\n", 1)[1]  # the body, untouched
+
+    def front(text: str) -> dict:
+        return yaml.load(text.split("\n---\n", 1)[0].removeprefix("---\n"), Loader=yaml.BaseLoader)  # all strings
+
+    old, new = front(before), front(after)
+    assert new.pop("posting_days") == "30" and "posting_days" not in old
+    assert new == old
+    assert main(["validate", "--root", str(scratch_repo), "--format", "text", str(scratch_repo / rel)]) == 0
 
 
 def fill_plan(page) -> None:

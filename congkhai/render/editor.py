@@ -44,6 +44,13 @@ _CATALOGUE_FIELDS = {
     ("tasks", "partner_units"): "units",
     ("citations", "directive"): "directives",
 }
+#: Fields the form requires though the schema does not, with why (added to the help). The plan's
+#: folder is its province (``path`` above), and Decap has no default for an empty one: a plan
+#: with no province (a central document) would be saved as ``docs/plans//<id>.md``.
+_FORM_REQUIRED = {
+    ("plans", "province"): "Biểu mẫu lưu kế hoạch vào thư mục của tỉnh nên phải chọn tỉnh; "
+    "văn bản trung ương (không thuộc tỉnh nào) do người quản trị thêm."
+}
 _LABEL_MAX = 160  # a choice's label is cut here: a catalogue title may be a paragraph
 
 Row = Mapping[str, Any]
@@ -157,9 +164,11 @@ def _field(model: Model, table: Table, f: Field, options: Mapping[str, list[dict
             out["max"] = constraints["maximum"]
     if "pattern" in constraints and out["widget"] == "string":
         out["pattern"] = [f"^(?:{constraints['pattern']})$", f"Không đúng dạng: {f.description}".rstrip()]
-    out["required"] = f.required
-    if f.description:
-        out["hint"] = f.description
+    why = _FORM_REQUIRED.get((table.name, f.name))
+    out["required"] = f.required or why is not None
+    hint = " ".join(part for part in (f.description, why) if part)
+    if hint:
+        out["hint"] = hint
     return out
 
 

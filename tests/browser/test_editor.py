@@ -192,7 +192,7 @@ def fill_plan(page) -> None:
     page.get_by_label("Số, ký hiệu (không bắt buộc)", exact=True).fill("99/KH-UBND")
     choose("Tình trạng số, ký hiệu", "Có số")
     choose("Cấp ban hành", "Cấp huyện")
-    choose("Tỉnh, thành phố (không bắt buộc)", "Lạng Sơn")
+    choose("Tỉnh, thành phố", "Lạng Sơn")  # required by the form: the folder
     page.get_by_label("Ngày ban hành (không bắt buộc)", exact=True).fill("2025-03-18")
     choose("Độ chính xác của ngày ban hành (không bắt buộc)", "Ngày")
     choose("Tình trạng", "Đang thực hiện")

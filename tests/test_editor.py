@@ -118,7 +118,9 @@ def test_saves_as_pull_requests_in_vietnamese_and_is_deterministic() -> None:
     config = yaml.safe_load(first)
     assert config["backend"]["name"] == "github" and config["backend"]["repo"] == "so-noi-vu/cong-khai"
     assert config["backend"]["open_authoring"] is True and config["publish_mode"] == "editorial_workflow"
-    assert config["locale"] == "vi" and "local_backend" not in config
+    assert config["locale"] == "vi" and "local_backend" not in config and "base_url" not in config["backend"]
+    auth = yaml.safe_load(editor.editor_config(load_model(), CATALOGUES, auth_url="https://dangnhap.example.gov.vn"))
+    assert auth["backend"]["base_url"] == "https://dangnhap.example.gov.vn"
     (plans,) = config["collections"]
     assert plans["folder"] == "docs/plans" and plans["path"] == "{{province}}/{{slug}}"
     assert plans["format"] == "frontmatter" and plans["delete"] is False

@@ -80,11 +80,16 @@ def site_url(root: Path) -> str | None:
     return str(value).rstrip("/") + "/" if value else None
 
 
-def editor_repo(root: Path) -> str:
-    """``extra.editor_repo`` (``owner/name``, ``!ENV [GITHUB_REPOSITORY, ""]``): where the plan form saves."""
+#: The plan form's settings in ``extra`` of ``mkdocs.yml``: the GitHub repository it saves to
+#: (``owner/name``) and the OAuth server its GitHub sign-in goes through.
+EDITOR_SETTINGS = ("editor_repo", "editor_auth_url")
+
+
+def editor_settings(root: Path) -> dict[str, str]:
+    """``extra.editor_repo`` and ``extra.editor_auth_url`` of ``mkdocs.yml`` (each may be empty)."""
     extra = _mkdocs_config(root).get("extra")
-    value = extra.get("editor_repo") if isinstance(extra, dict) else None
-    return str(value) if value else ""
+    extra = extra if isinstance(extra, dict) else {}
+    return {name: str(extra.get(name) or "") for name in EDITOR_SETTINGS}
 
 
 def _mkdocs_config(root: Path) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from ..render.original import with_bom
 from ..render.site import render_site
 from ..timing import stage
 from . import search
-from .engine import BuildError, editor_repo, run_mkdocs, site_url
+from .engine import BuildError, editor_settings, run_mkdocs, site_url
 
 #: The vendored Decap CMS (``make editor-deps``: ``npm ci`` in ``editor/``), beside the program.
 EDITOR_BUNDLE = Path(__file__).resolve().parents[2] / "editor" / "node_modules" / "decap-cms" / "dist"
@@ -114,7 +114,10 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)  # before rendering: the "what changed" section reads the previous site
     with stage("render"):
-        downloads, pages = render_site(validation, site_url(root), out / "data", repo=editor_repo(root))
+        settings = editor_settings(root)
+        downloads, pages = render_site(
+            validation, site_url(root), out / "data", repo=settings["editor_repo"], auth_url=settings["editor_auth_url"]
+        )
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
     try:
         docs_dir = staging / "pages"

@@ -61,12 +61,14 @@ def editor_config(
     catalogues: Mapping[str, Sequence[Row]],
     *,
     repo: str = "",
+    auth_url: str = "",
     branch: str = "main",
     local_backend: str | None = None,
 ) -> str:
     """The text of ``config.yml``. ``catalogues`` holds the rows of ``units``, ``provinces`` and
     ``directives``; ``local_backend`` (a ``decap-server`` URL) is for tests and local work only:
-    the published form saves to ``repo`` on GitHub."""
+    the published form saves to ``repo`` on GitHub, signing in through the OAuth server
+    ``auth_url`` (Decap's ``base_url``; when empty, Decap's default, Netlify's)."""
     options = {
         name: _catalogue_options(name, catalogues.get(name, ())) for name in ("units", "provinces", "directives")
     }
@@ -78,6 +80,7 @@ def editor_config(
         "repo": repo,
         "branch": branch,
         "open_authoring": True,  # a clerk without write access saves to a fork: a pull request
+        **({"base_url": auth_url} if auth_url else {}),
         "commit_messages": {
             "create": "Thêm kế hoạch {{slug}} (biểu mẫu)",
             "update": "Sửa kế hoạch {{slug}} (biểu mẫu)",

@@ -47,13 +47,14 @@ def originals(corpus: Corpus) -> frozenset[str]:
 
 
 def render_site(
-    corpus: Corpus, url: str | None, previous: Path | None, *, repo: str = ""
+    corpus: Corpus, url: str | None, previous: Path | None, *, repo: str = "", auth_url: str = ""
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
 
     A pure function of the corpus (and git history, read here once): ``url`` is the site's
     address, if known, for absolute links; ``previous`` is the last published ``site/data``
-    folder, for the "what changed" section; ``repo`` (``owner/name``) is where the plan form saves.
+    folder, for the "what changed" section; ``repo`` (``owner/name``) is where the plan form saves,
+    ``auth_url`` the OAuth server its GitHub sign-in goes through.
     """
     model, root = corpus.model, corpus.root
     modified = corpus.modified
@@ -107,7 +108,7 @@ def render_site(
     pages[sitemap.EDITOR] = editor.editor_page()
     pages[sitemap.EDITOR_LOCALE] = editor.locale_script()
     pages[sitemap.EDITOR_CONFIG] = editor.editor_config(
-        model, {name: rows[name] for name in ("units", "provinces", "directives")}, repo=repo
+        model, {name: rows[name] for name in ("units", "provinces", "directives")}, repo=repo, auth_url=auth_url
     )
     pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, corpus.today, model).decode()
     pages[sitemap.STATUS_FEED] = feeds.status_feed(rows, base, updated, model).decode()

@@ -39,6 +39,12 @@ CALENDAR = "lich-nhiem-vu.ics"
 NOT_FOUND = "404.html"
 #: Tells search engines to skip old versions of plans (a search should lead to the plan as it is).
 ROBOTS = "robots.txt"
+#: The plan form for staff (Decap CMS, vendored): its page, its generated configuration and the
+#: folder the vendored bundle is copied into. Not a reader's page: outside the menu and search.
+EDITOR_DIR = "quan-tri"
+EDITOR = f"{EDITOR_DIR}/index.html"
+EDITOR_CONFIG = f"{EDITOR_DIR}/config.yml"
+EDITOR_LOCALE = f"{EDITOR_DIR}/vi.js"
 #: Where the published data files live (``data/plans.csv`` …, below the site root).
 DATA_DIR = "data"
 #: A plan with no province is filed under this folder.
@@ -249,9 +255,10 @@ def file_rel(from_md: str, to_file: str) -> str:
 
 
 #: Folders of files left out of the search index: old versions of plans — a search leads to the
-#: plan as it is now, whose page links every version — and the monitoring page's full lists
-#: (``theo-doi/qua-han/`` …), whose tasks and plans are found on the plans' own pages.
-UNSEARCHED_FOLDERS = (f"{DATA_DIR}/{PLAN_FILES}/", md_url(MONITORING))
+#: plan as it is now, whose page links every version — the monitoring page's full lists
+#: (``theo-doi/qua-han/`` …), whose tasks and plans are found on the plans' own pages, and the
+#: staff's plan form.
+UNSEARCHED_FOLDERS = (f"{DATA_DIR}/{PLAN_FILES}/", md_url(MONITORING), f"{EDITOR_DIR}/")
 
 
 # --- feeds and calendars to follow one plan, body or province ----------------------------------

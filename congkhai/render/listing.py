@@ -302,9 +302,7 @@ class Listing:
             "kế hoạch",
         )
         tasks = map(self.task_data, self.listed_tasks())
-        out.update(
-            filter_files(sitemap.TASKS, tasks, ("province", "lead", "status", "year", "recurrence"), "nhiệm vụ")
-        )
+        out.update(filter_files(sitemap.TASKS, tasks, ("province", "lead", "status", "year", "recurrence"), "nhiệm vụ"))
         return out
 
     def task_list(self) -> dict[str, str]:

@@ -17,7 +17,7 @@ from ..load.corpus import RULES, Corpus
 from ..model import sitemap
 from ..model.sitemap import version_file
 from ..read.history import version_files
-from . import calendar, datasets, feeds, home, metadata, opendata, original, stats
+from . import calendar, datasets, editor, feeds, home, metadata, opendata, original, stats
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
 from .follow import Follow
@@ -48,12 +48,15 @@ def originals(corpus: Corpus) -> frozenset[str]:
     return frozenset(out)
 
 
-def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple[dict[str, bytes], dict[str, str]]:
+def render_site(
+    corpus: Corpus, url: str | None, previous: Path | None, *, repo: str = "", auth_url: str = ""
+) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
 
     A pure function of the corpus (and git history, read here once): ``url`` is the site's
     address, if known, for absolute links; ``previous`` is the last published ``site/data``
-    folder, for the "what changed" section.
+    folder, for the "what changed" section; ``repo`` (``owner/name``) is where the plan form saves,
+    ``auth_url`` the OAuth server its GitHub sign-in goes through.
     """
     model, root = corpus.model, corpus.root
     modified = corpus.modified
@@ -106,6 +109,11 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     pages.update(monitoring_page.monitoring_pages(model, rows, corpus.today))
     pages[sitemap.HOME] = home.home_page(rows, corpus.today)
     pages[sitemap.ROBOTS] = original.robots_txt(base)
+    pages[sitemap.EDITOR] = editor.editor_page()
+    pages[sitemap.EDITOR_LOCALE] = editor.locale_script()
+    pages[sitemap.EDITOR_CONFIG] = editor.editor_config(
+        model, {name: rows[name] for name in ("units", "provinces", "directives")}, repo=repo, auth_url=auth_url
+    )
     pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, corpus.today, model).decode()
     pages[sitemap.STATUS_FEED] = feeds.status_feed(rows, base, updated, model).decode()
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}

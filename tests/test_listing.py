@@ -112,6 +112,18 @@ def test_by_year_and_province(listing):
     assert '<a href="lang-son/">Lạng Sơn</a>' in provinces and "Cấp huyện: 1" in provinces
     assert pages["plans/theo-tinh/lang-son.md"].count("<tr data-") == 1
 
+    # the provinces of today: Bắc Giang's plan is under Bắc Ninh, its former province named; Bắc
+    # Giang keeps a page (links to it stay good) that says where it belongs now
+    assert '<a href="bac-ninh-2025/">Bắc Ninh</a>' in provinces
+    assert "gồm kế hoạch của Bắc Giang (trước 1/7/2025)" in provinces
+    assert '<a href="bac-giang/">' not in provinces  # the index lists today's provinces only
+    now = pages["plans/theo-tinh/bac-ninh-2025.md"]
+    assert now.count("<tr data-") == 1 and "dinh-ke" in now
+    assert '<a href="../bac-giang/">Bắc Giang</a>' in now
+    before = pages["plans/theo-tinh/bac-giang.md"]
+    assert before.count("<tr data-") == 1 and "Kế hoạch — Bắc Giang (trước 1/7/2025)" in before
+    assert 'thuộc <a href="../bac-ninh-2025/">Bắc Ninh</a>' in before
+
 
 def test_no_list_page_grows_with_the_corpus(tmp_path, monkeypatch):
     """Issue 12 item 9: with 10 rows a page, 4× the plans leave every list page about as large.

@@ -20,11 +20,11 @@ from ..model.schemas import Model
 from ..model.sitemap import directive_md, plan_md, plans_province_md, plans_year_md, rel, unit_list_md, unit_md
 from ..model.urls import safe_url
 from ..read.records import Row
-from ..vietnamese.text import date_vi, section_vi
+from ..vietnamese.text import date_vi, fold, section_vi
 from . import metadata
 from .cards import Cell, Column, Part, cell_html, continuation, h, list_pages, page_note, paged, pager, table
 from .follow import Follow, Link, block, head
-from .home import current_province
+from .home import MERGER_VI, current_province
 from .markdown import SEARCH_END, front_matter, with_front_matter
 from .shards import FilterRow, filter_files
 
@@ -361,39 +361,77 @@ class Listing:
         return out
 
     def by_province(self) -> dict[str, str]:
-        groups: dict[str, list[Row]] = defaultdict(list)
+        """A page per province of today (the 34 after 1 July 2025) with the plans of the provinces
+        merged into it, each such plan's former province named; and, so that no address breaks, a
+        page per former province whose plans are published, saying where it belongs now."""
+        current: dict[str, list[Row]] = defaultdict(list)
+        former: dict[str, list[Row]] = defaultdict(list)
         for p in self.plans.values():
-            groups[str(p.get("province") or sitemap.NO_PROVINCE)].append(p)
-        names = {pid: self.provinces.get(pid, {}).get("name", "Trung ương") for pid in groups}
+            old = str(p.get("province") or "")
+            now = self.province_now(p) if old else sitemap.NO_PROVINCE
+            current[now or sitemap.NO_PROVINCE].append(p)
+            if old and now and now != old:
+                former[old].append(p)
+
+        def name(pid: str) -> str:
+            return str(self.provinces.get(pid, {}).get("name", "Trung ương"))
+
         out: dict[str, str] = {}
         index = []
-        for pid in sorted(groups, key=lambda k: (names[k], k)):
+        for pid in sorted(current, key=lambda k: (fold(name(k)), k)):
             first = plans_province_md(pid)
+            plans = current[pid]
             levels: dict[str, int] = defaultdict(int)
-            for p in groups[pid]:
+            for p in plans:
                 levels[self.label("issuer_level", p["issuer_level"])] += 1
-            counts = f"{len(groups[pid])} ({'; '.join(f'{lv}: {n}' for lv, n in sorted(levels.items()))})"
-            index.append((names[pid], first, counts))
+            counts = f"{len(plans)} ({'; '.join(f'{lv}: {n}' for lv, n in sorted(levels.items()))})"
+            merged = sorted({str(p["province"]) for p in plans if p.get("province") and p["province"] != pid})
+            before = [f"{name(old)} (trước {MERGER_VI})" for old in merged]
+            if before:
+                counts += "; gồm kế hoạch của " + ", ".join(before)
+            index.append((name(pid), first, counts))
             intro = f'<a href="{h(rel(first, sitemap.PLANS_BY_PROVINCE))}">Tất cả các tỉnh, thành phố</a>'
-            feeds: list[Link] = []
-            if self.follow is not None:
-                feeds = self.follow.province_links(pid)
-                box = block(
-                    first, "Theo dõi kế hoạch của tỉnh, thành phố này", feeds, note=self.follow.province_note(pid)
+            if before:
+                links = ", ".join(
+                    f'<a href="{h(rel(first, plans_province_md(old)))}">{h(name(old))}</a>' for old in merged
                 )
-                intro += "\n\n" + "\n".join(box)
-            pages = self.plan_pages(first, f"Kế hoạch — {names[pid]}", intro, self.plans_newest_first(groups[pid]))
-            if feeds:
-                pages[first] = with_front_matter(pages[first], {"feeds": head(feeds)})
-            out.update(pages)
+                intro += (
+                    f"\n\nTừ ngày {MERGER_VI}, danh sách gồm cả các kế hoạch ban hành trước đó tại: {links} "
+                    "(cột “Tỉnh, thành phố” ghi nơi ban hành)."
+                )
+            out.update(self._province_pages(pid, first, f"Kế hoạch — {name(pid)}", intro, plans))
+        for old, plans in sorted(former.items()):
+            first = plans_province_md(old)
+            now = self.province_now(plans[0])
+            intro = (
+                f'<a href="{h(rel(first, sitemap.PLANS_BY_PROVINCE))}">Tất cả các tỉnh, thành phố</a>\n\n'
+                f"Từ ngày {MERGER_VI}, {h(name(old))} thuộc "
+                f'<a href="{h(rel(first, plans_province_md(now)))}">{h(name(now))}</a>: '
+                "dưới đây là các kế hoạch ban hành tại đơn vị cũ; xem mọi kế hoạch của địa phương ở trang "
+                f"{h(name(now))}."
+            )
+            title = f"Kế hoạch — {name(old)} (trước {MERGER_VI})"
+            out.update(self._province_pages(old, first, title, intro, plans))
         out[sitemap.PLANS_BY_PROVINCE] = self._groups_page(
             sitemap.PLANS_BY_PROVINCE,
             "Kế hoạch theo tỉnh, thành phố",
-            "Chọn một tỉnh, thành phố để xem các kế hoạch của địa phương đó; số trong ngoặc là số kế hoạch theo cấp.",
+            f"Các tỉnh, thành phố từ ngày {MERGER_VI}; kế hoạch ban hành trước đó ở tỉnh cũ được xếp vào "
+            "tỉnh, thành phố hiện nay. Số trong ngoặc là số kế hoạch theo cấp.",
             index,
             "Tỉnh, thành phố",
         )
         return out
+
+    def _province_pages(self, pid: str, first: str, title: str, intro: str, plans: list[Row]) -> dict[str, str]:
+        feeds: list[Link] = []
+        if self.follow is not None:
+            feeds = self.follow.province_links(pid)
+            box = block(first, "Theo dõi kế hoạch của tỉnh, thành phố này", feeds, note=self.follow.province_note(pid))
+            intro += "\n\n" + "\n".join(box)
+        pages = self.plan_pages(first, title, intro, self.plans_newest_first(plans))
+        if feeds:
+            pages[first] = with_front_matter(pages[first], {"feeds": head(feeds)})
+        return pages
 
     # -- directives ----------------------------------------------------------------------
 

@@ -314,6 +314,8 @@ def test_a_web_copys_metadata_block_is_evidence() -> None:
     )
     assert h.body_start == 5  # the block is not part of the text
     assert read_header(["Số: 5/KH-UBND", "KẾ HOẠCH", "Tiêu đề"]).number == "5/KH-UBND"
+    two = read_header(["SỐ HIỆU", "172/KH-UBND", "Ngày ban hành", "20/05/2024", "", "Căn cứ …"])
+    assert (two.number, two.date, two.body_start) == ("172/KH-UBND", "2024-05-20", 4)
 
 
 def test_a_letters_addressees_are_its_recipients() -> None:

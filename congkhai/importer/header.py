@@ -25,7 +25,7 @@ TYPE_LINES = doc_types().headings
 MARKUP = re.compile(r"\*\*|__|</?(?:b|strong|i|em|u|p|span|div|br)\s*/?>", re.I)
 _CELL_SPLIT = re.compile(r"\t+|\s{3,}|\s*\|\s*")
 _NATIONAL = re.compile(r"cong hoa xa hoi|doc lap\s*-?\s*tu do|dang cong san viet nam|^[-–—_=*.\s]+$")
-_NUMBER = re.compile(r"^(?:S[ốỐ]|SỐ|So)(?!\s*(?:/\s*)?(?:k[ýÝ]\s*)?hi[ệỆ]u)\s*:?\s*(?P<rest>.{0,60})$", re.I)
+_NUMBER = re.compile(r"^(?:S[ốỐ]|SỐ|So)(?!\s*(?:/\s*)?(?:[kK][ýÝ]\s*)?[hH][iI][ệỆ][uU])\s*:?\s*(?P<rest>.{0,60})$")
 _PLACE_DATE = re.compile(
     r"^(?P<place>[^\d,]{2,60}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?[\s.…_]*tháng\s*(?P<m>\d{1,2})?[\s.…_]*năm\s*(?P<y>\d{4})",
     re.I,

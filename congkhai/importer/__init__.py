@@ -40,6 +40,7 @@ from .header import (
     read_header,
     read_news,
     read_tail,
+    with_addressees,
 )
 from .tasks import Task, find_tasks
 
@@ -205,7 +206,7 @@ def extract(text: str, catalogue_rows: list[dict[str, Any]]) -> Extraction:
     tail = lines[tail_start:appendix]
     notes = [x for x in tail if _FN_DEF.match(clean_line(x) or "") or _FN_DEF.match(x.strip())]
     signers, recipients = read_tail([x for x in tail if x not in notes])
-    header.signers, header.recipients = signers, recipients
+    header.signers, header.recipients = signers, with_addressees(header.addressees, recipients)
     # the content, then the appendix after the signature, then the notes (Word writes them last)
     content = lines[header.body_start : tail_start] + lines[appendix:] + notes
     if header.doc_type is None and header.number is None:
@@ -248,6 +249,7 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
             "number": h.number,
             "type": h.doc_type,
             "issuer": h.issuer,
+            "issuers": [{"name": i.name, "superior": i.superior} for i in h.issuer_list()],
             "place": h.place,
             "date": h.date,
             "title": h.title,

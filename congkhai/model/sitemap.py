@@ -230,7 +230,7 @@ def is_version_page(path: str) -> bool:
 #: filter acts on the whole list while fetching only the shards that can hold what it shows.
 FILTER_DIR = "loc"
 #: The lists filtered this way: list (its first page) → the name of its folder below FILTER_DIR.
-FILTERED_LISTS = {PLANS: "ke-hoach", TASKS: "nhiem-vu"}
+FILTERED_LISTS = {PLANS: "ke-hoach", TASKS: "nhiem-vu", DIRECTIVES: "van-ban", UNITS: "don-vi"}
 
 
 def filter_manifest(first: str) -> str:

@@ -188,9 +188,7 @@ def _by_province(here: str, plans: list[Row], provinces: Mapping[str, Row], plan
             "    " + plan_item(p, former_note(provinces, str(p.get("province") or ""), pid)) for p in items[:PER_GROUP]
         ]
         if len(items) > PER_GROUP:
-            out.append(
-                "    - " + _link(here, page, f"và {len(items) - PER_GROUP} kế hoạch khác →")
-            )
+            out.append("    - " + _link(here, page, f"và {len(items) - PER_GROUP} kế hoạch khác →"))
     if groups.get(sitemap.NO_PROVINCE):
         items = groups[sitemap.NO_PROVINCE]
         out.append(f"- **Không thuộc tỉnh, thành phố nào** — {len(items)} kế hoạch")

@@ -293,7 +293,7 @@ class Listing:
         return [t for t in self.rows["tasks"] if t["plan_id"] in self.plans]
 
     def filter_data(self) -> dict[str, str]:
-        """The plan and task lists' filter data (:mod:`.shards`): the filters act on the whole list."""
+        """The long lists' filter data (:mod:`.shards`): the filters act on the whole list."""
         plans = self.plans_newest_first(self.plans.values())
         out = filter_files(
             sitemap.PLANS,
@@ -303,6 +303,10 @@ class Listing:
         )
         tasks = map(self.task_data, self.listed_tasks())
         out.update(filter_files(sitemap.TASKS, tasks, ("province", "lead", "status", "year", "recurrence"), "nhiệm vụ"))
+        directives = map(self.directive_data, self.directives_by_citations())
+        out.update(filter_files(sitemap.DIRECTIVES, directives, ("type", "kind"), "văn bản"))
+        units = map(self.unit_data, self.used_units())
+        out.update(filter_files(sitemap.UNITS, units, ("province", "kind", "level"), "cơ quan, đơn vị"))
         return out
 
     def task_list(self) -> dict[str, str]:
@@ -435,19 +439,25 @@ class Listing:
 
     # -- directives ----------------------------------------------------------------------
 
+    def directives_by_citations(self) -> list[Row]:
+        return sorted(self.directives.values(), key=lambda d: (-len(self.citing.get(d["id"], [])), d["id"]))
+
+    def directive_data(self, d: Row) -> FilterRow:
+        """A cited document in the list as data: its type and kind, and its cells."""
+        values: dict[str, list[tuple[str, str]]] = {
+            "kind": [(str(d["kind"]), self.label("directive_kind", d["kind"]))],
+            "type": [(str(d["doc_type"]), self.label("doc_type", d["doc_type"]))],
+        }
+        cells: list[Cell] = [
+            (Part(self.directive_name(d), directive_md(d["id"])),),
+            (Part(str(d.get("title") or d.get("name") or "")),),
+            (Part(str(d.get("issuer") or "")),),
+            (Part(str(d.get("year") or "")),),
+            (Part(str(len(self.citing.get(d["id"], [])))),),
+        ]
+        return FilterRow(("0", "van-ban"), values, {}, cells)
+
     def directive_index(self) -> dict[str, str]:
-        ds = sorted(self.directives.values(), key=lambda d: (-len(self.citing.get(d["id"], [])), d["id"]))
-
-        def row(here: str, d: Row) -> tuple[dict[str, str], list[str]]:
-            attrs = {"kind": self.label("directive_kind", d["kind"]), "type": self.label("doc_type", d["doc_type"])}
-            return attrs, [
-                f'<a href="{h(rel(here, directive_md(d["id"])))}">{h(self.directive_name(d))}</a>',
-                h(d.get("title") or d.get("name") or ""),
-                h(d.get("issuer") or ""),
-                h(d.get("year") or ""),
-                str(len(self.citing.get(d["id"], []))),
-            ]
-
         columns = [
             Column("Văn bản", kind="title"),
             Column("Trích yếu", kind="wide"),
@@ -456,7 +466,15 @@ class Listing:
             Column("Số kế hoạch trích dẫn", kind="nowrap"),
         ]
         return self.list_pages(
-            sitemap.DIRECTIVES, "Văn bản được trích dẫn", "", ds, row, columns, "bang-van-ban", "văn bản", "type kind"
+            sitemap.DIRECTIVES,
+            "Văn bản được trích dẫn",
+            "",
+            self.directives_by_citations(),
+            lambda here, d: self.row_html(here, self.directive_data(d)),
+            columns,
+            "bang-van-ban",
+            "văn bản",
+            "type kind",
         )
 
     def directive_page(self, directive_id: str) -> dict[str, str]:
@@ -527,33 +545,43 @@ class Listing:
 
     # -- units ---------------------------------------------------------------------------
 
-    def unit_index(self) -> dict[str, str]:
-        def row(here: str, u: str) -> tuple[dict[str, str], list[str]]:
-            kind = self.label("unit_kind", self.units[u]["kind"])
-            level = self.label("unit_level", self.units[u]["level"])
-            return {"kind": kind, "level": level}, [
-                self.unit_link(here, u),
-                h(kind),
-                h(level),
-                h(self.provinces.get(self.units[u].get("province") or "", {}).get("name", "")),
-            ]
+    def unit_data(self, u: str) -> FilterRow:
+        """A body in the list as data: its province today (a former province's bodies are found
+        under its successor), kind and level, and its cells."""
+        unit = self.units[u]
+        old = str(unit.get("province") or "")
+        now = current_province(self.provinces, old) if old else ""
+        values: dict[str, list[tuple[str, str]]] = {
+            "province": [(now, str(self.provinces[now]["name"]))] if now in self.provinces else [],
+            "kind": [(str(unit["kind"]), self.label("unit_kind", unit["kind"]))],
+            "level": [(str(unit["level"]), self.label("unit_level", unit["level"]))],
+        }
+        cells: list[Cell] = [
+            (Part(self.unit_name(u), unit_md(u)),),
+            (Part(values["kind"][0][1]),),
+            (Part(values["level"][0][1]),),
+            (Part(str(self.provinces.get(old, {}).get("name", ""))),),
+        ]
+        place = now or sitemap.NO_PROVINCE
+        return FilterRow((place, place), values, {}, cells)
 
+    def unit_index(self) -> dict[str, str]:
         columns = [
             Column("Cơ quan, đơn vị", kind="title"),
             Column("Loại", "kind"),
             Column("Cấp", "level"),
-            Column("Tỉnh, thành phố"),
+            Column("Tỉnh, thành phố", "province"),
         ]
         return self.list_pages(
             sitemap.UNITS,
             "Cơ quan, đơn vị",
             "",
             self.used_units(),
-            row,
+            lambda here, u: self.row_html(here, self.unit_data(u)),
             columns,
             "bang-don-vi",
             "cơ quan, đơn vị",
-            "kind level",
+            "province kind level",
         )
 
     #: Rows of each list shown on a body's own page; a longer list links to its own pages.

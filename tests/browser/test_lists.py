@@ -154,3 +154,23 @@ def test_pager_leads_through_the_task_list(page, base_url):
     expect(page.locator("article").get_by_role("status")).to_have_text(
         "Bộ lọc tìm trong cả 107 nhiệm vụ của danh sách."
     )
+
+
+def test_filter_cited_documents_over_both_pages(page, base_url):
+    """The cited documents' list has two pages (103 documents): a filter acts on the whole list
+    (loc/van-ban/), so every "Chỉ thị" is found, not only those of the page shown."""
+    import csv
+
+    root = Path(__file__).resolve().parents[2]
+    with (root / "data" / "directives.csv").open(encoding="utf-8") as f:
+        expected = sum(1 for r in csv.DictReader(f) if r["doc_type"] == "chi_thi")
+    page.goto(base_url + "/directives/")
+    kind = page.get_by_label("Loại văn bản")
+    kind.select_option(kind.locator("option", has_text="Chỉ thị").first.get_attribute("value"))
+    status = page.locator("article").get_by_role("status")
+    expect(status).to_have_text(f"{expected} văn bản phù hợp")
+    rows = page.locator("#bang-van-ban tbody tr")
+    expect(rows).to_have_count(expected)
+    for i in range(expected):
+        expect(rows.nth(i).locator("td").first).to_contain_text("Chỉ thị")
+    assert "type=chi_thi" in page.url

@@ -86,10 +86,13 @@ def test_filter_data_is_measured_and_the_limit_is_judged(tmp_path):
     (tmp_path / "loc" / "ke-hoach" / "index.json").write_bytes(b"x" * 40)
     (tmp_path / "loc" / "ke-hoach" / "2024-a-1.json").write_bytes(b"x" * 300)
     (tmp_path / "loc" / "ke-hoach" / "2023-a-1.json").write_bytes(b"x" * 100)
+    (tmp_path / "loc" / "ke-hoach" / "index-issuer-a.json").write_bytes(b"x" * 70)
     got = filter_data(tmp_path)
     assert got == {
         "ke-hoach": {
             "manifest_bytes": 40,
+            "value_files": 1,
+            "largest_value_file": 70,
             "shards": 2,
             "shard_bytes": 400,
             "largest_shard": {"path": "loc/ke-hoach/2024-a-1.json", "bytes": 300},

@@ -307,7 +307,7 @@ def test_block_explains_each_link_and_escapes(rows, model) -> None:
     assert f"[Nhận thông báo khi kế hoạch thay đổi (RSS/Atom)](../../nguon-tin/ke-hoach/{BG}.xml)" in text
     assert f"[Thêm thời hạn nhiệm vụ vào lịch (iCalendar)](../../nguon-tin/ke-hoach/{BG}.ics)" in text
     box = follow_mod.block("units/u.md", "Theo dõi", [], none="Chưa có <b>.")
-    assert box[0] == '!!! note ck-follow "Theo dõi"' and "    Chưa có <b>." in box
+    assert box[0] == '??? note ck-follow "Theo dõi"' and "    Chưa có <b>." in box
     assert follow_mod.head(f.plan_links(plan))[0] == {
         "type": "application/atom+xml",
         "title": "Thay đổi của kế hoạch này",

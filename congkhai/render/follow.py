@@ -330,8 +330,8 @@ def block(
 ) -> list[str]:
     """The "Theo dõi" block of the page ``here``: each link with what it does, in plain words.
 
-    With an ``anchor``, a section (``## heading``, for the plan page's contents); without, a box
-    under the page's title. ``heading`` is plain text of this module's own (no data); ``note``
+    With an ``anchor``, a section (``## heading``, for the plan page's contents); without, a folded
+    box under the page's title. ``heading`` is plain text of this module's own (no data); ``note``
     is escaped already; ``none`` is said when there is nothing to follow.
     """
     body = [note, ""] if note else []
@@ -343,4 +343,6 @@ def block(
     body.append("")
     if anchor:
         return [f"## {heading} {{#{anchor}}}", "", *body]
-    return [f'!!! note ck-follow "{heading}"', ""] + [("    " + line) if line else "" for line in body]
+    # folded (a <details>): the box sits above the list, whose first titles must stay on a
+    # phone's first screen
+    return [f'??? note ck-follow "{heading}"', ""] + [("    " + line) if line else "" for line in body]

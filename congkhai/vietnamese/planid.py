@@ -108,10 +108,12 @@ def title_part(title: str | None, year: str | None = None) -> str:
 
 
 def number_part(number: str | None) -> str:
-    """The number and symbol as a slug, without a "Số:" left in (``72-khph-kdv-ubnd``)."""
+    """The number and symbol as a slug, without a "Số:" (or another header word) left in
+    (``72-khph-kdv-ubnd``)."""
     tokens = [t for t in slug(number or "").split("-") if t]
-    while tokens and tokens[0] == "so":
-        tokens.pop(0)
+    while (i := _find(tokens, _TITLE_LEAKS)) is not None:
+        p = next(p for p in _TITLE_LEAKS if tuple(tokens[i : i + len(p)]) == p)
+        del tokens[i : i + len(p)]
     return "-".join(tokens)
 
 
@@ -141,21 +143,28 @@ def plan_id(place: list[str], date: str | None, number: str | None, title: str |
     elif number_part(number):  # a blank number: the symbol, and the title to tell plans apart
         doc = "-".join(x for x in (number_part(number), title_part(title, year)) if x)
     else:
-        doc = title_part(title, year) or "khong-so"
-    out = "-".join([*head, doc]) if doc else "-".join(head)
+        doc = title_part(title, year) or "khong-ten"
+    tokens = "-".join([*head, doc] if doc else head).split("-")
+    while (i := _find(tokens, _TITLE_LEAKS)) is not None:  # a header word across two parts, or in a number
+        p = next(p for p in _TITLE_LEAKS if tuple(tokens[i : i + len(p)]) == p)
+        del tokens[i : i + len(p)]
+    out = "-".join(t for t in tokens if t) or "moi"
     if len(out) > MAX_ID:
         out = out[:MAX_ID].rsplit("-", 1)[0]
     return out
 
 
 def leaked(plan_id_: str) -> str | None:
-    """The header words an id contains ("so", "uy-ban"…), or None."""
+    """The header word an id holds, or None: "số" or "ngày" before a number ("tay-ninh-so-12",
+    "ngay-26"), or "ủy ban" ("uy-ban-hop-thanh"). A "so" of a test's name or of "Sở" is not one."""
     tokens = plan_id_.split("-")
-    i = _find(tokens, set(_TITLE_LEAKS))
-    if i is None:
-        return None
-    p = next(p for p in _TITLE_LEAKS if tuple(tokens[i : i + len(p)]) == p)
-    return "-".join(p)
+    for i, t in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if t in ("so", "ngay") and nxt.isdigit():
+            return f"{t}-{nxt}"
+        if t == "uy" and nxt == "ban":
+            return "uy-ban"
+    return None
 
 
 def expected_id(row: dict[str, object]) -> str | None:

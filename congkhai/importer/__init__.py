@@ -392,9 +392,11 @@ def import_file(path: Path, root: Path, out: Path | None = None) -> Imported:
 
 def propose_units(extraction: Extraction, root: Path) -> list[dict[str, str]]:
     """The rows ``import`` would add to data/units.csv for the bodies this extraction names."""
-    from .draft import _units, unit_proposals
+    from .draft import _units, settle_place, unit_proposals
 
-    return unit_proposals(extraction, _units(Path(root)))[1]
+    units = _units(Path(root))
+    settle_place(extraction, units)
+    return unit_proposals(extraction, units)[1]
 
 
 def _bounded(path: Path, root: Path, draft: bool) -> tuple[Extraction, Draft | None, Existing | None]:

@@ -63,6 +63,13 @@ def _plan_id(ex: Extraction) -> str:
     return plan_id(place_parts(ex.place.province, ex.place.district, ex.place.commune, ex.level), h.date, h.number, h.title)
 
 
+def settle_place(ex: Extraction, units: list[dict[str, str]]) -> None:
+    """A district named without its province ("huyện Cao Lộc"): the province whose bodies in
+    data/units.csv are that district's."""
+    if ex.place.province is None and (guess := province_of_district(ex.place.district, units)):
+        ex.place.province = guess
+
+
 def named_bodies(ex: Extraction) -> list[str]:
     """Every body the draft names: its issuers, then each task's lead and partners, in order."""
     names = list(split_issuers(ex.header.issuer))
@@ -105,8 +112,7 @@ def make_draft(
     """The draft plan file; ``existing_id`` keeps the id of the plan this file updates."""
     ex, h = extraction, extraction.header
     checks: list[str] = []
-    if ex.place.province is None and (guess := province_of_district(ex.place.district, units)):
-        ex.place.province = guess  # the district's bodies are this province's
+    settle_place(ex, units)
     province = ex.place.province
     pid = existing_id or _plan_id(ex)
     unit_ids, new_units = unit_proposals(ex, units)

@@ -92,6 +92,10 @@ _HEADS = (
     "thon",
     "cap uy",
     "chi cuc",
+    "van hoa",  # a commune's civil servants by office: Văn hóa - Xã hội, Tư pháp - Hộ tịch…
+    "tu phap",
+    "dia chinh",
+    "tai chinh",
 )
 _PARTY = re.compile(
     r"^(?:dang|chi bo|huyen uy|thanh uy|tinh uy|quan uy|khoi dan van)|ban (?:dan van|tuyen giao|to chuc|chap hanh)|uy ban kiem tra|\b(?:dang|huyen|thanh|tinh) uy\b"

@@ -33,7 +33,9 @@ def test_the_seeds_follow_the_rule() -> None:
 
 def test_numbered_plans_get_place_year_and_number() -> None:
     place = place_parts("bac-giang", "tp-bac-giang", "dinh-ke", "commune")
-    assert plan_id(place, "2024-03-18", "72-KHPH/KDV-UBND", "x") == "bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"
+    assert (
+        plan_id(place, "2024-03-18", "72-KHPH/KDV-UBND", "x") == "bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"
+    )
     assert plan_id(place_parts("bac-kan", None, None, "province"), "2023-01-13", "276/UBND-NCPC", "x") == (
         "bac-kan-2023-276-ubnd-ncpc"
     )
@@ -55,7 +57,9 @@ def test_header_words_never_leak_into_the_place_or_the_id() -> None:
     assert title_part("THỰC HIỆN CHỈ THỊ SỐ 33/CT-TTG NGÀY 26 THÁNG 11 NĂM 2021 CỦA THỦ TƯỚNG") == (
         "thuc-hien-chi-thi-33-ct-ttg"
     )
-    assert title_part("Phối hợp giữa Ủy ban nhân dân và Ủy ban MTTQ năm 2024", "2024") == "phoi-hop-giua-ubnd-va-ub-mttq"
+    assert (
+        title_part("Phối hợp giữa Ủy ban nhân dân và Ủy ban MTTQ năm 2024", "2024") == "phoi-hop-giua-ubnd-va-ub-mttq"
+    )
 
 
 def test_blank_number_plans_of_one_body_and_year_differ() -> None:
@@ -104,7 +108,12 @@ def test_the_check_names_the_expected_id(data_repo: Path) -> None:
     base = (ROOT / "tests" / "fixtures" / "negative" / "base.md").read_text(encoding="utf-8")
     folder = data_repo / "docs" / "plans" / "lang-son"
     folder.mkdir(parents=True)
-    for pid in ("lang-son-cao-loc-2024-72-kh-ubnd", "lang-son-cao-loc-so-2024-72-kh-ubnd", "lang-son-cao-loc-2023-72-kh-ubnd", "base"):
+    for pid in (
+        "lang-son-cao-loc-2024-72-kh-ubnd",
+        "lang-son-cao-loc-so-2024-72-kh-ubnd",
+        "lang-son-cao-loc-2023-72-kh-ubnd",
+        "base",
+    ):
         (folder / f"{pid}.md").write_text(base.replace("id: base", f"id: {pid}", 1), encoding="utf-8")
     result = validate(data_repo)
     found = {(Path(f.file).stem, f.params["expected"]) for f in result.findings if f.code == "plan-id-rule"}

@@ -31,14 +31,18 @@ def check_plan_ids(tables: Tables) -> Iterator[Finding]:
         if not isinstance(province, str) or not province:
             continue
         if claims is not None and claims != province:
-            why_vi, why_en = f": bắt đầu bằng tỉnh '{claims}', kế hoạch thuộc '{province}'", f": it begins with the province '{claims}', the plan's is '{province}'"
+            why_vi, why_en = (
+                f": bắt đầu bằng tỉnh '{claims}', kế hoạch thuộc '{province}'",
+                f": it begins with the province '{claims}', the plan's is '{province}'",
+            )
         elif word is not None:
             why_vi, why_en = f": chứa chữ '{word}' của phần đầu văn bản", f": it holds the header word '{word}'"
         else:
-            why_vi, why_en = ": địa bàn, năm hoặc số, ký hiệu khác với kế hoạch", ": its place, year or number differs from the plan's"
+            why_vi, why_en = (
+                ": địa bàn, năm hoặc số, ký hiệu khác với kế hoạch",
+                ": its place, year or number differs from the plan's",
+            )
         expected = expected_id(row)
         if expected is None and claims == province and word is None:
             continue
-        yield origin.finding(
-            "id", "plan-id-rule", value=pid, expected=expected or pid, why_vi=why_vi, why_en=why_en
-        )
+        yield origin.finding("id", "plan-id-rule", value=pid, expected=expected or pid, why_vi=why_vi, why_en=why_en)

@@ -18,9 +18,9 @@ from ..model.schemas import Model, Table
 from ..model.urls import web_url
 from ..read.records import Origin, Row, Tables
 from ..vietnamese.directives import canonical_id
-from .ids import check_plan_ids
 from ..vietnamese.numbers import validate_number_symbol
 from ..vietnamese.text import fold
+from .ids import check_plan_ids
 
 WHAT = {"plans": "kế hoạch / plan", "tasks": "nhiệm vụ / task", "citations": "trích dẫn / citation"}
 

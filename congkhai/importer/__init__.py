@@ -378,7 +378,7 @@ def import_file(path: Path, root: Path, out: Path | None = None) -> Imported:
                 USAGE,
             ) from None
     added = _append_catalogue(root, draft.new_directives) if draft.new_directives else 0
-    _append_catalogue(root, list(draft.new_units), "units")
+    _append_catalogue(root, [dict(u) for u in draft.new_units], "units")
     return Imported(
         extraction,
         out,
@@ -422,7 +422,13 @@ def _bounded(path: Path, root: Path, draft: bool) -> tuple[Extraction, Draft | N
         h = extraction.header
         issuers = [{"as_printed": n} for n in split_issuers(h.issuer)] + [{"unit": u} for u in first.issuer_units]
         existing = find_existing(
-            root, number=h.number, date=h.date, title=h.title, issuers=issuers, body=extraction.body.markdown, source=text
+            root,
+            number=h.number,
+            date=h.date,
+            title=h.title,
+            issuers=issuers,
+            body=extraction.body.markdown,
+            source=text,
         )
         if existing is None:
             return extraction, first, None

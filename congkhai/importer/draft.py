@@ -38,6 +38,8 @@ _TOPICS = {
     "ton_giao_dan_toc": r"ton giao|dan toc thieu so",
     "tuyen_truyen": r"tuyen truyen",
 }
+
+
 def _units(root: Path = ROOT) -> list[dict[str, str]]:
     try:
         return csvfile.read_rows(root / "data" / "units.csv")[1]
@@ -60,7 +62,9 @@ def split_issuers(issuer: str | None) -> list[str]:
 def _plan_id(ex: Extraction) -> str:
     """The plan's id by the one rule (:mod:`congkhai.vietnamese.planid`)."""
     h = ex.header
-    return plan_id(place_parts(ex.place.province, ex.place.district, ex.place.commune, ex.level), h.date, h.number, h.title)
+    return plan_id(
+        place_parts(ex.place.province, ex.place.district, ex.place.commune, ex.level), h.date, h.number, h.title
+    )
 
 
 def settle_place(ex: Extraction, units: list[dict[str, str]]) -> None:
@@ -122,6 +126,7 @@ def make_draft(
             return [CHECK]
         out = [unit_ids.get(n) or CHECK for n in split_names(text)]
         return list(dict.fromkeys(out)) or [CHECK]
+
     doc_type = h.doc_type or CHECK
     if h.doc_type is None:
         checks.append("doc_type: không nhận ra loại văn bản (dòng “KẾ HOẠCH”…).")

@@ -50,8 +50,14 @@ def _names(values: Any) -> set[str]:
 
 
 def find_existing(
-    root: Path, *, number: str | None, date: str | None, title: str | None, issuers: list[dict[str, Any]],
-    body: str, source: str,
+    root: Path,
+    *,
+    number: str | None,
+    date: str | None,
+    title: str | None,
+    issuers: list[dict[str, Any]],
+    body: str,
+    source: str,
 ) -> Existing | None:
     """The plan in ``root/docs/plans`` that the imported document is, or None."""
     plans = root / "docs" / "plans"

@@ -137,7 +137,11 @@ def province_of_district(district: str | None, units: list[dict[str, str]]) -> s
     the text names the district but not its province; None unless exactly one fits."""
     if not district:
         return None
-    found = {u.get("province") for u in units if u.get("province") and u.get("id", "").startswith(f"{u.get('province')}-{district}-")}
+    found = {
+        u.get("province")
+        for u in units
+        if u.get("province") and u.get("id", "").startswith(f"{u.get('province')}-{district}-")
+    }
     return found.pop() if len(found) == 1 else None
 
 
@@ -198,7 +202,34 @@ def match(name: str, units: list[dict[str, str]], scope: Scope) -> str | None:
     return None
 
 
-_GENERIC = set("so ban nganh phong doan the hoi don vi dia phuong co quan lien cac to chuc thanh pho huyen tinh xa thi tran".split())
+_GENERIC = set(
+    [
+        "so",
+        "ban",
+        "nganh",
+        "phong",
+        "doan",
+        "the",
+        "hoi",
+        "don",
+        "vi",
+        "dia",
+        "phuong",
+        "co",
+        "quan",
+        "lien",
+        "cac",
+        "to",
+        "chuc",
+        "thanh",
+        "pho",
+        "huyen",
+        "tinh",
+        "xa",
+        "thi",
+        "tran",
+    ]
+)
 _VERB = re.compile(r"\s+(?:có|để|thực hiện|tổ chức|kiện toàn|triển khai|xây dựng|chỉ đạo|theo dõi|báo cáo)\b.*$")
 _SUBORDINATE = {"so", "phong", "ban", "van", "trung", "chi", "cong", "dang"}
 _SUPERIOR = ("uy ban nhan dan ", "ubnd ", "huyen uy ", "tinh uy ", "thanh uy ", "dang uy ", "dang bo ")
@@ -321,7 +352,10 @@ def propose(
         if kind == "state" and not core.startswith("uy ban nhan dan"):
             parent = f"{prefix}-ubnd"
         elif kind == "party" and not re.match(r"(?:dang|huyen|thanh|tinh|quan) uy$|dang uy", core):
-            parent = next((f"{prefix}-{x}" for x in ("dang-uy", "huyen-uy", "thanh-uy", "tinh-uy") if f"{prefix}-{x}" in known), "")
+            parent = next(
+                (f"{prefix}-{x}" for x in ("dang-uy", "huyen-uy", "thanh-uy", "tinh-uy") if f"{prefix}-{x}" in known),
+                "",
+            )
         elif kind == "mass_org" and "mat tran to quoc" not in core:
             parent = next((f"{prefix}-{x}" for x in ("mttq", "ubmttq") if f"{prefix}-{x}" in known), "")
         if parent not in known:

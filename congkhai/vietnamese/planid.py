@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .text import fold, slug
+from .text import slug
 
 MAX_ID = 120  # schemas/plans.schema.yaml: id maxLength
 MAX_TITLE = 60  # characters of title slug in an id
@@ -100,10 +100,8 @@ def title_part(title: str | None, year: str | None = None) -> str:
         if len("-".join([*out, t])) > MAX_TITLE:
             break
         out.append(t)
-    while _find(out, _TITLE_LEAKS) is not None:  # only left by odd spacing; never in an id
-        i = _find(out, _TITLE_LEAKS)
-        assert i is not None
-        del out[i]
+    while (at := _find(out, _TITLE_LEAKS)) is not None:  # only left by odd spacing; never in an id
+        del out[at]
     return "-".join(out)
 
 

@@ -17,9 +17,9 @@ from ..vietnamese.planid import expected_id, leaked
 
 
 def check_plan_ids(tables: Tables) -> Iterator[Finding]:
-    provinces = sorted(
-        (str(r["id"]) for r, _ in tables.iter("provinces") if isinstance(r.get("id"), str)), key=len, reverse=True
-    )
+    # the provinces are the reference, whichever rows are being checked (validate PATH…)
+    rows = tables.rows.get("provinces", [])
+    provinces = sorted((str(r["id"]) for r in rows if isinstance(r.get("id"), str)), key=len, reverse=True)
     for row, origin in tables.iter("plans"):
         pid, province = row.get("id"), row.get("province")
         if not isinstance(pid, str) or not pid:

@@ -122,3 +122,31 @@ def test_the_check_names_the_expected_id(data_repo: Path) -> None:
         ("lang-son-cao-loc-2023-72-kh-ubnd", "lang-son-cao-loc-2024-72-kh-ubnd"),
     }
     assert all(f.severity == "warning" for f in result.findings if f.code == "plan-id-rule")
+
+
+HEADER_TEXT = """UỶ BAN NHÂN DÂN
+THÀNH PHỐ TÂY NINH
+Số: 12/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Tây Ninh, ngày 05 tháng 3 năm 2024
+
+KẾ HOẠCH
+Thực hiện công tác dân vận chính quyền năm 2024
+
+Căn cứ Kế hoạch số 5/KH-UBND ngày 02/01/2024 của UBND thành phố Tây Ninh
+Ủy ban nhân dân thành phố Tây Ninh tỉnh Tây Ninh ban hành kế hoạch.
+I. MỤC ĐÍCH
+1. Phòng Nội vụ chủ trì tuyên truyền.
+"""
+
+
+def test_the_next_lines_so_enters_neither_the_plan_id_nor_a_catalogue_row() -> None:
+    # "THÀNH PHỐ TÂY NINH" then "Số: 12/KH-UBND": the place was read as "Tây Ninh Số"
+    from congkhai.importer import extract
+    from congkhai.importer.draft import _plan_id
+
+    ex = extract(HEADER_TEXT, [])
+    assert ex.place.district == "tp-tay-ninh"
+    assert _plan_id(ex) == "tay-ninh-tp-tay-ninh-2024-12-kh-ubnd"
+    assert [c.directive_id for c in ex.directives] == ["5-kh-ubnd-2024-tay-ninh-tp-tay-ninh"]

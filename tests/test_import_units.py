@@ -180,3 +180,19 @@ def test_import_json_lists_the_proposed_units(tmp_path: Path) -> None:
 def test_party_bodies_are_party(name: str) -> None:
     _, rows = propose([name], UNITS, HOP_THANH, "commune")
     assert rows and rows[0]["kind"] == "party"
+
+
+def test_a_central_citys_bodies_are_the_provinces() -> None:
+    # "thành phố" is a province in Cần Thơ and a district in Tây Ninh: it does not decide the level
+    can_tho = _scope("can-tho", ("province", "can-tho"), names=("can tho",))
+    assert match("Ủy ban nhân dân thành phố", UNITS, can_tho) == "can-tho-ubnd"
+    assert match("các Sở, Ban ngành thành phố", UNITS, can_tho) == "can-tho-cac-so-ban-nganh"
+    tay_ninh = _scope("tay-ninh", ("district", "tay-ninh-tp-tay-ninh"), ("province", "tay-ninh"), names=("tay ninh",))
+    assert match("UBND Thành phố", UNITS, tay_ninh) == "tay-ninh-tp-tay-ninh-ubnd"
+
+
+def test_a_list_of_bodies_is_a_group() -> None:
+    _, rows = propose(["Cấp ủy, chính quyền"], UNITS, HOP_THANH, "commune")
+    assert [(r["id"], r["kind"], r["parent"]) for r in rows] == [
+        ("lang-son-cao-loc-hop-thanh-cap-uy-chinh-quyen", "collective", "")
+    ]

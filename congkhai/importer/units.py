@@ -175,7 +175,7 @@ def match(name: str, units: list[dict[str, str]], scope: Scope) -> str | None:
     core = _core(name, scope)
     if not core:
         return None
-    said = _level(name, None)  # "UBND xã" is a commune's, never the district's
+    said = _level(name, None, city=False)  # "UBND xã" is a commune's, never the district's
     for strip in (False, True):
         want = _strip_levels(core) if strip else core
         for level, prefix in scope.prefixes:
@@ -247,8 +247,9 @@ def _own_body(name: str) -> str:
 
 
 def _is_body(piece: str) -> bool:
-    f = fold(piece)
-    return any(f == h or f.startswith(h + " ") for h in _HEADS)
+    """Does ``piece`` begin like a body's name ("Phòng …", "UBND …", "Cấp ủy, …")?"""
+    words = " ".join(re.sub(r"[^\w]+", " ", fold(piece)).split())
+    return any(f == h or f.startswith(h + " ") for f in (words, norm(piece)) for h in _HEADS)
 
 
 def split_names(text: str | None) -> list[str]:
@@ -271,8 +272,12 @@ def split_names(text: str | None) -> list[str]:
     return [_own_body(_VERB.sub("", x)).strip(" ,") for x in out if x]
 
 
-def _level(name: str, default: str | None) -> str:
+def _level(name: str, default: str | None, city: bool = True) -> str:
+    """The level a name says ("UBND xã" → commune), else ``default``; without ``city``, "thành
+    phố" says nothing (a central city's bodies are the province's, a provincial city's the district's)."""
     f = (" " + norm(name) + " ").replace(" xa hoi ", " ").replace(" hop tac xa ", " ")
+    if not city:
+        f = f.replace(" thanh pho ", " ")
     found = [(f.rfind(f" {w} "), lvl) for w, lvl in _LEVEL_OF.items() if f" {w} " in f]
     if found:
         return max(found)[1]
@@ -281,8 +286,8 @@ def _level(name: str, default: str | None) -> str:
 
 def _kind(name: str) -> str:
     f = norm(name)
-    if fold(name).startswith("cac ") or f.startswith("cac "):
-        return "collective"
+    if fold(name).startswith("cac ") or f.startswith("cac ") or "," in name:
+        return "collective"  # "Các sở, ban, ngành", "Cấp ủy, chính quyền": a group of bodies
     if _PARTY.search(f):
         return "party"
     if _MASS.search(f):

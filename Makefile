@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: site test validate lint golden clean setup browser-deps
+.PHONY: site test validate lint golden clean setup browser-deps editor-deps
 
 setup: $(STAMP)
 
@@ -26,7 +26,7 @@ site: $(STAMP)  ## validate, write the datasets, build the site into site/
 validate: $(STAMP)
 	$(BIN)/python build_site.py validate
 
-test: $(STAMP) browser-deps  ## run every test (the browser tests drive Debian's chromium)
+test: $(STAMP) browser-deps editor-deps  ## run every test (the browser tests drive Debian's chromium)
 	$(BIN)/python -m pytest
 
 # Debian's chromium for the browser tests; Playwright never downloads a browser of its own.
@@ -34,6 +34,17 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The plan form's Decap CMS and its local server (decap-server, for the form's browser test),
+# pinned by editor/package-lock.json: `npm ci` whenever the lock file changed. `make site`
+# copies the bundle into site/quan-tri/ when it is installed (the page says so when not).
+EDITOR_STAMP := editor/node_modules/.installed-$(shell cat editor/package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+editor-deps: $(EDITOR_STAMP)
+$(EDITOR_STAMP): editor/package.json editor/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo 'Cần Node.js 20+ và npm cho biểu mẫu kế hoạch (Debian: apt-get install nodejs npm). / The plan form needs Node.js 20+ and npm.' >&2; exit 1; }
+	cd editor && npm ci --no-audit --no-fund --ignore-scripts
+	rm -f editor/node_modules/.installed-*
+	touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check congkhai devtools tests build_site.py

@@ -61,16 +61,29 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from exc
 
 
-def parser() -> argparse.ArgumentParser:
+def _common(defaults: bool) -> argparse.ArgumentParser:
+    """The options every command takes. Given before the command or after it: a subcommand's
+    copy has no defaults (``SUPPRESS``), so it never overwrites what was given before it."""
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of messages (default vi)")
-    common.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
-    common.add_argument("--today", type=_date, default=None, help="date to check future dates against (YYYY-MM-DD)")
+    common.add_argument("--lang", choices=["vi", "en"], default=default("vi"), help="language of messages (default vi)")
+    common.add_argument("--root", type=Path, default=default(ROOT), help="repository root (default: this checkout)")
+    common.add_argument(
+        "--today", type=_date, default=default(None), help="date to check future dates against (YYYY-MM-DD)"
+    )
+    return common
+
+
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="build_site.py",
         description="Công khai: validate plans, write open datasets, build the site.",
-        parents=[common],
+        parents=[_common(defaults=True)],
     )
+    common = _common(defaults=False)
     sub = p.add_subparsers(dest="command")
     v = sub.add_parser("validate", parents=[common], help="check plan files and reference tables")
     v.add_argument("paths", nargs="*", type=Path, help="plan files or folders to report on (default: all)")

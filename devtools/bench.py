@@ -122,6 +122,38 @@ def largest_pages(site: Path, count: int = 5) -> dict[str, Any]:
     }
 
 
+#: A shard of a list's filter data (render/shards.py) that a filter may fetch: bounded like a page.
+SHARD_LIMIT_BYTES = 500_000
+
+
+def filter_data(site: Path) -> dict[str, Any]:
+    """The filter data of the long lists (``loc/<list>/``): per list the manifest's bytes, the number
+    of shards, their total bytes and the largest; judged against :data:`SHARD_LIMIT_BYTES`."""
+    from congkhai.model.sitemap import FILTER_DIR
+
+    out: dict[str, Any] = {}
+    folder = site / FILTER_DIR
+    for lst in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
+        shards = sorted(
+            ((f.stat().st_size, f.name) for f in lst.glob("*.json") if not f.name.startswith("index")),
+            key=lambda x: (-x[0], x[1]),
+        )
+        # the bodies listed per province (render/shards.py SCOPED): fetched one province at a time
+        values = [f.stat().st_size for f in lst.glob("index-*.json")]
+        manifest = lst / "index.json"
+        out[lst.name] = {
+            "manifest_bytes": manifest.stat().st_size if manifest.is_file() else 0,
+            "value_files": len(values),
+            "largest_value_file": max(values, default=0),
+            "shards": len(shards),
+            "shard_bytes": sum(b for b, _ in shards),
+            "largest_shard": {"path": f"{FILTER_DIR}/{lst.name}/{shards[0][1]}", "bytes": shards[0][0]}
+            if shards
+            else None,
+        }
+    return out
+
+
 def stock_config(root: Path, docs: Path, out: Path) -> Path:
     """Our mkdocs.yml reduced to stock Material: same nav, not_in_nav and Markdown extensions."""
     text = (root / "mkdocs.yml").read_text(encoding="utf-8").replace('!ENV [SITE_URL, ""]', '""')
@@ -217,6 +249,7 @@ def bench_one(n: int, timeout: float, keep: Path | None) -> dict[str, Any]:
                 "hugo", [hugo, "--quiet", "-s", str(hs), "-d", str(tmp / "hugo" / "public")], timeout, env
             )
         checks["largest_page"] = largest_pages(site)
+        checks["filter_data"] = filter_data(site)
         sizes = {
             "plans_mib": size(root / "docs" / "plans") / 2**20,
             "datasets_mib": size(tmp / "ds") / 2**20,
@@ -316,7 +349,8 @@ def table(runs: list[dict[str, Any]]) -> str:
         sz = ", ".join(f"{k} {v}" for k, v in r["sizes_mib"].items())
         rows.append(
             f"- N={r['n']}: two builds identical: {det}; nothing lost: {lost}; largest page "
-            f"{c.get('largest_page')}; search, bytes before the first result: {kib}; sizes (MiB): {sz}; "
+            f"{c.get('largest_page')}; filter data {c.get('filter_data')}; "
+            f"search, bytes before the first result: {kib}; sizes (MiB): {sz}; "
             f"{r['html_pages']} HTML pages"
         )
     return "\n".join(rows)
@@ -365,6 +399,24 @@ def targets(runs: list[dict[str, Any]]) -> list[tuple[str, str, bool | None]]:
                 f"largest HTML page at N={big['n']} ≤ {PAGE_LIMIT_BYTES / 1e6:.0f} MB (uncompressed)",
                 f"{page['bytes'] / 1e6:.2f} MB ({page['path']})",
                 page["bytes"] <= PAGE_LIMIT_BYTES,
+            )
+        )
+    lists = big.get("checks", {}).get("filter_data")
+    if isinstance(lists, dict) and lists:
+        files = [
+            (d["largest_shard"]["bytes"], d["largest_shard"]["path"]) for d in lists.values() if d.get("largest_shard")
+        ]
+        files += [(d["manifest_bytes"], f"{name} (manifest)") for name, d in lists.items()]
+        files += [(d.get("largest_value_file", 0), f"{name} (bodies of a province)") for name, d in lists.items()]
+        worst = max(files)
+        out.append(
+            (
+                f"largest filter file at N={big['n']} ≤ {SHARD_LIMIT_BYTES / 1e3:.0f} KB (shard, manifest or bodies)",
+                f"{worst[0] / 1e3:.0f} KB ({worst[1]}); shards in all: "
+                + ", ".join(
+                    f"{name} {d['shards']} files, {d['shard_bytes'] / 1e6:.1f} MB" for name, d in lists.items()
+                ),
+                worst[0] <= SHARD_LIMIT_BYTES,
             )
         )
     search = big.get("checks", {}).get("search")

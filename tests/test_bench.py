@@ -77,3 +77,39 @@ def test_largest_pages_measures_html_and_the_limit_is_judged(tmp_path):
         return next(ok for name, _, ok in targets([run]) if name.startswith("largest HTML page"))
 
     assert verdict(PAGE_LIMIT_BYTES) is True and verdict(PAGE_LIMIT_BYTES + 1) is False
+
+
+def test_filter_data_is_measured_and_the_limit_is_judged(tmp_path):
+    from devtools.bench import SHARD_LIMIT_BYTES, filter_data
+
+    (tmp_path / "loc" / "ke-hoach").mkdir(parents=True)
+    (tmp_path / "loc" / "ke-hoach" / "index.json").write_bytes(b"x" * 40)
+    (tmp_path / "loc" / "ke-hoach" / "2024-a-1.json").write_bytes(b"x" * 300)
+    (tmp_path / "loc" / "ke-hoach" / "2023-a-1.json").write_bytes(b"x" * 100)
+    (tmp_path / "loc" / "ke-hoach" / "index-issuer-a.json").write_bytes(b"x" * 70)
+    got = filter_data(tmp_path)
+    assert got == {
+        "ke-hoach": {
+            "manifest_bytes": 40,
+            "value_files": 1,
+            "largest_value_file": 70,
+            "shards": 2,
+            "shard_bytes": 400,
+            "largest_shard": {"path": "loc/ke-hoach/2024-a-1.json", "bytes": 300},
+        }
+    }
+
+    def verdict(size: int) -> bool | None:
+        run = _run(1000, validate_one=1.0)
+        lists = {
+            "nhiem-vu": {
+                "manifest_bytes": 10,
+                "shards": 1,
+                "shard_bytes": size,
+                "largest_shard": {"path": "loc/nhiem-vu/x.json", "bytes": size},
+            }
+        }
+        run["checks"] = {"filter_data": lists}
+        return next(ok for name, _, ok in targets([run]) if name.startswith("largest filter file"))
+
+    assert verdict(SHARD_LIMIT_BYTES) is True and verdict(SHARD_LIMIT_BYTES + 1) is False

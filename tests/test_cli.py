@@ -186,3 +186,18 @@ def _env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "CONGKHAI_TIMINGS"}
+
+
+def test_root_before_the_command_is_kept(tmp_path: Path) -> None:
+    # "build_site.py --root X import F": the subcommand's default must not overwrite X
+    from congkhai.cli import parser
+
+    for argv in (["--root", str(tmp_path), "import", "f.docx"], ["import", "--root", str(tmp_path), "f.docx"]):
+        args = parser().parse_args(argv)
+        assert args.root == tmp_path, argv
+    args = parser().parse_args(["--lang", "en", "--today", "2024-01-02", "validate"])
+    assert (args.lang, str(args.today)) == ("en", "2024-01-02")
+    assert parser().parse_args(["validate"]).lang == "vi"
+    word = Path(__file__).parent / "fixtures" / "word" / "xa-ke-hoach-bang-nhiem-vu.docx"
+    assert main(["--root", str(tmp_path), "import", str(word)]) == 0
+    assert list((tmp_path / "docs" / "plans").rglob("*.md"))  # the draft went where --root says

@@ -46,8 +46,14 @@ def test_home_page_is_a_way_in(rows):
     assert titles[0] == "Phối hợp thực hiện công tác dân vận giữa Khối dân vận Đảng ủy và UBND phường Dĩnh Kế năm 2024"
     assert len(titles) == 5
     provinces = page.split("## Theo tỉnh, thành phố\n", 1)[1].split("\n## ", 1)[0]
-    assert "- **Bắc Ninh** — 1 kế hoạch" in provinces and "*(trước 1/7/2025 thuộc tỉnh Bắc Giang)*" in provinces
-    assert "- **Thái Nguyên** — 1 kế hoạch" in provinces and "*(trước 1/7/2025 thuộc tỉnh Bắc Kạn)*" in provinces
+    assert (
+        "- **[Bắc Ninh](plans/theo-tinh/bac-ninh-2025.md)** — 1 kế hoạch" in provinces
+        and "*(trước 1/7/2025 thuộc tỉnh Bắc Giang)*" in provinces
+    )
+    assert (
+        "- **[Thái Nguyên](plans/theo-tinh/thai-nguyen-2025.md)** — 1 kế hoạch" in provinces
+        and "*(trước 1/7/2025 thuộc tỉnh Bắc Kạn)*" in provinces
+    )
     assert "Bắc Giang**" not in provinces  # listed under today's province, not the former one
     empty = re.search(r"Chưa có kế hoạch công khai: (.*)\.", provinces)
     assert empty and len(empty.group(1).split(", ")) == 34 - 5

@@ -22,7 +22,8 @@ from congkhai.vietnamese.text import fold, nfc
 
 ROOT = Path(__file__).resolve().parent.parent
 WORD = ROOT / "tests" / "fixtures" / "word"
-FILES = sorted(WORD.glob("*.docx"))
+FILES = sorted([*WORD.glob("*.docx"), *WORD.glob("*.txt")])  # Word files, and a web copy saved as text
+DOCX = [p for p in FILES if p.suffix == ".docx"]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -36,6 +37,7 @@ def test_import_json_reads_the_gold_set(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["import", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"document", "directives", "tasks", "units"}
+    assert out["document"]["issuers"] == [{"name": "ỦY BAN NHÂN DÂN XÃ HỢP THÀNH", "superior": None}]
     assert out["tasks"][0] == {
         "section": "I.1",
         "text": "Tuyên truyền Luật Thực hiện dân chủ ở cơ sở trên hệ thống truyền thanh xã",
@@ -105,14 +107,17 @@ def _task_key(text: str) -> str:
 
 
 def scores(results: dict[str, tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Score]:
-    fields = ["number", "type", "issuers", "place", "date", "title", "signers", "positions", "recipients", "cited"]
+    fields = ["number", "type", "issuers", "superiors", "place", "date", "title", "signers", "positions", "recipients",
+              "cited"]  # fmt: skip
     out = {f: Score() for f in [*fields, "tasks", "lead", "partners", "deadline"]}
     for got, gold in results.values():
         doc = got["document"]
         for f in ("number", "type", "place", "date", "title"):
             value, want = doc.get(f), gold[f]
             out[f].add(int(value is not None and _norm(value) == _norm(want)), int(value is not None), int(bool(want)))
-        out["issuers"].add(*_sets(split_issuers(doc["issuer"]), gold["issuers"]))  # as the draft lists them
+        issuers = doc["issuers"]
+        out["issuers"].add(*_sets([i["name"] for i in issuers], gold["issuers"]))  # each body, its superior apart
+        out["superiors"].add(*_sets([i["superior"] or "" for i in issuers], gold.get("superiors", [])))
         out["signers"].add(*_sets([s["name"] or "" for s in doc["signers"]], [s["name"] for s in gold["signers"]]))
         out["positions"].add(
             *_sets([s["position"] or "" for s in doc["signers"]], [s["position"] for s in gold["signers"]])
@@ -133,11 +138,13 @@ def scores(results: dict[str, tuple[dict[str, Any], dict[str, Any]]]) -> dict[st
 
 
 FLOORS = {  # (precision, recall) the importer reaches on the gold set; a regression fails
-    # issuers: a joint plan's two bodies in one header cell are read as one issuer (header.py's
-    # multi-issuer reading, left for its own change): 6 of 7 listed are right, 6 of 8 found
-    "number": (1.0, 1.0), "type": (1.0, 1.0), "issuers": (0.85, 0.75), "place": (1.0, 1.0), "date": (1.0, 1.0),
-    "title": (1.0, 1.0), "signers": (1.0, 1.0), "positions": (1.0, 1.0), "recipients": (1.0, 1.0),
-    "cited": (1.0, 1.0), "tasks": (1.0, 1.0), "lead": (1.0, 1.0), "partners": (1.0, 1.0), "deadline": (1.0, 1.0),
+    # before the header and task-field work (issue 13) on this set: issuers 40 % / 31 %, superiors
+    # 0 % recall, number 90 %, recipients 96 % / 93 %, lead 87 % / 85 %, partners 83 % / 88 %,
+    # deadline 100 % / 74 %
+    "number": (1.0, 1.0), "type": (1.0, 1.0), "issuers": (1.0, 1.0), "superiors": (1.0, 1.0), "place": (1.0, 1.0),
+    "date": (1.0, 1.0), "title": (1.0, 1.0), "signers": (1.0, 1.0), "positions": (1.0, 1.0),
+    "recipients": (1.0, 1.0), "cited": (1.0, 1.0), "tasks": (1.0, 1.0), "lead": (1.0, 1.0), "partners": (1.0, 1.0),
+    "deadline": (1.0, 1.0),
 }  # fmt: skip
 
 
@@ -215,7 +222,7 @@ _LAYOUT = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", DOCX, ids=lambda p: p.stem)
 def test_nothing_in_the_word_file_is_dropped(path: Path, data_repo: Path) -> None:
     import yaml
 
@@ -233,6 +240,8 @@ def test_nothing_in_the_word_file_is_dropped(path: Path, data_repo: Path) -> Non
             continue
         if (pd := parse_place_date(text)) and pd == (values["place"], values["issue_date"]):
             continue
+        if fold(_LABEL.sub("", text)).strip(" .;,") == "nhu tren" and "kinh gui" in fold(body):
+            continue  # "Như trên" ("as above"): the recipients list the addressees it stands for instead
         if fold(_LABEL.sub("", text)).strip(" .;,") not in haystack:
             missing.append(text)
     assert not missing, missing
@@ -249,3 +258,101 @@ def test_the_drafts_are_refused_only_for_what_a_person_must_check(seed_repo: Pat
     errors = [f for f in validate(seed_repo).findings if f.severity == "error"]
     assert errors
     assert not [(f.file, f.field, f.message()) for f in errors if "CẦN KIỂM TRA" not in f.message()]
+
+
+# --- the header's bodies, a web copy's metadata, a letter's addressees, task fields --------------
+
+
+def test_a_joint_header_gives_the_draft_one_issuer_a_body(
+    results: dict[str, tuple[dict[str, Any], dict[str, Any]]],
+) -> None:
+    for stem in ("lien-tich-hai-co-quan", "lien-tich-ba-co-quan"):
+        doc, gold = results[stem][0]["document"], results[stem][1]
+        printed = [" ".join(x for x in (i["superior"], i["name"]) if x) for i in doc["issuers"]]
+        assert split_issuers(doc["issuer"]) == printed  # "A - B - C": the draft lists each as printed
+        assert [i["name"] for i in doc["issuers"]] == gold["issuers"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "want"),
+    [
+        (
+            ["UBND HUYỆN CAO LỘC", "ỦY BAN NHÂN DÂN", "XÃ HỢP THÀNH"],
+            [("ỦY BAN NHÂN DÂN XÃ HỢP THÀNH", "UBND HUYỆN CAO LỘC")],
+        ),
+        (["UBND TỈNH LẠNG SƠN", "SỞ NỘI VỤ"], [("SỞ NỘI VỤ", "UBND TỈNH LẠNG SƠN")]),
+        (["ĐẢNG BỘ TỈNH BẮC KẠN", "ĐẢNG ỦY KHỐI CƠ QUAN"], [("ĐẢNG ỦY KHỐI CƠ QUAN", "ĐẢNG BỘ TỈNH BẮC KẠN")]),
+        (["TỈNH ỦY LẠNG SƠN", "BAN DÂN VẬN"], [("BAN DÂN VẬN", "TỈNH ỦY LẠNG SƠN")]),
+        (
+            ["BAN DÂN VẬN HUYỆN ỦY – ỦY BAN NHÂN DÂN HUYỆN BẢO LÂM"],
+            [("BAN DÂN VẬN HUYỆN ỦY", None), ("ỦY BAN NHÂN DÂN HUYỆN BẢO LÂM", None)],
+        ),
+        (
+            ["ĐẢNG ỦY XÃ TÂN LẬP / ỦY BAN NHÂN DÂN XÃ TÂN LẬP"],
+            [("ĐẢNG ỦY XÃ TÂN LẬP", None), ("ỦY BAN NHÂN DÂN XÃ TÂN LẬP", None)],
+        ),
+        (["ỦY BAN NHÂN DÂN", "TỈNH BẮC KẠN"], [("ỦY BAN NHÂN DÂN TỈNH BẮC KẠN", None)]),
+    ],
+)
+def test_header_bodies_and_their_superiors(lines: list[str], want: list[tuple[str, str | None]]) -> None:
+    from congkhai.importer.header import split_bodies
+
+    assert [(i.name, i.superior) for i in split_bodies(lines)] == want
+
+
+def test_a_web_copys_metadata_block_is_evidence() -> None:
+    from congkhai.importer.header import read_header
+
+    lines = ["Số hiệu172/KH-UBND", "Ngày ban hành: 20/05/2024", "Cơ quan ban hành", "Ủy ban nhân dân tỉnh Bắc Kạn",
+             "Loại văn bảnKế hoạch", "", "Căn cứ Luật Thực hiện dân chủ ở cơ sở, Ủy ban nhân dân tỉnh ban hành:"]  # fmt: skip
+    h = read_header(lines)
+    assert (h.number, h.date, h.issuer, h.doc_type) == (
+        "172/KH-UBND",
+        "2024-05-20",
+        "Ủy ban nhân dân tỉnh Bắc Kạn",
+        "ke_hoach",
+    )
+    assert h.body_start == 5  # the block is not part of the text
+    assert read_header(["Số: 5/KH-UBND", "KẾ HOẠCH", "Tiêu đề"]).number == "5/KH-UBND"
+    two = read_header(["SỐ HIỆU", "172/KH-UBND", "Ngày ban hành", "20/05/2024", "", "Căn cứ …"])
+    assert (two.number, two.date, two.body_start) == ("172/KH-UBND", "2024-05-20", 4)
+
+
+def test_a_letters_addressees_are_its_recipients() -> None:
+    from congkhai.importer.header import addressees, with_addressees
+
+    found = addressees(["Kính gửi:", "- Phòng Nội vụ;", "- UBND các xã.", "", "Thực hiện …"])
+    assert found == ["Phòng Nội vụ", "UBND các xã"]
+    assert addressees(["Kính gửi: Ủy ban nhân dân các xã."]) == ["Ủy ban nhân dân các xã"]
+    assert with_addressees(found, ["Như trên", "Lưu: VT"]) == ["Phòng Nội vụ", "UBND các xã", "Lưu: VT"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lead", "partners", "deadline"),
+    [
+        ("Phong trào thi đua tiếp tục được phát động rộng rãi.", None, None, None),
+        ("Bổ sung quy chế dân chủ, thực hiện công khai.", None, None, None),
+        ("Bố trí kinh phí thực hiện Kế hoạch.", None, None, None),
+        ("Lãnh đạo, chỉ đạo thực hiện tốt quy chế.", None, None, None),
+        ("Báo cáo kết quả, tổng hợp trước ngày 15 tháng 11 hằng năm.", None, None, "trước ngày 15 tháng 11 hằng năm"),
+        ("Hội nghị đối thoại được tổ chức hằng quý.", None, None, "hằng quý"),
+        (
+            "Công chức Văn hóa - Xã hội chủ trì, phối hợp với Đoàn Thanh niên, Hội Phụ nữ xã tuyên truyền trong quý II/2024.",
+            "Công chức Văn hóa - Xã hội",
+            "Đoàn Thanh niên, Hội Phụ nữ xã",
+            "trong quý II/2024",
+        ),
+        ("Đề nghị Ủy ban MTTQ xã phối hợp tuyên truyền thường xuyên.", "Ủy ban MTTQ xã", None, "thường xuyên"),
+        (
+            "Phòng Nội vụ phối hợp Công an huyện kiểm tra, trong năm 2024.",
+            "Phòng Nội vụ",
+            "Công an huyện",
+            "trong năm 2024",
+        ),
+    ],
+)
+def test_task_fields_in_prose(text: str, lead: str | None, partners: str | None, deadline: str | None) -> None:
+    from congkhai.importer import tasks
+
+    assert tasks.leads(text) == (lead, partners)
+    assert tasks.deadline(text)[0] == deadline

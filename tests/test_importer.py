@@ -26,7 +26,7 @@ from congkhai.model.schemas import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "docs" / "plans").glob("*/*.md"))
-KEYS_DOC = {"number", "type", "issuer", "place", "date", "title", "signers", "recipients"}
+KEYS_DOC = {"number", "type", "issuer", "issuers", "place", "date", "title", "signers", "recipients"}
 
 
 def _front(path: Path) -> dict:
@@ -54,6 +54,7 @@ def test_json_key_set(path: Path) -> None:
     assert set(data) == {"document", "directives", "tasks", "units"}
     assert set(data["document"]) == KEYS_DOC
     assert all(set(s) == {"name", "position"} for s in data["document"]["signers"])
+    assert all(set(i) == {"name", "superior"} for i in data["document"]["issuers"])
     assert all(set(d) == {"raw", "type", "number", "date", "issuer", "title"} for d in data["directives"])
     assert all(set(t) == {"section", "text", "lead", "partners", "deadline"} for t in data["tasks"])
 

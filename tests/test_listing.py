@@ -61,7 +61,7 @@ def test_plan_and_task_lists_are_complete_and_filterable(listing):
     assert len(task_pages) == 2 and all(p.count("<tr data-") <= cards.PER_PAGE for p in task_pages)
     for key in ("type", "year", "issuer", "level", "province", "status"):
         assert f'data-{key}="' in plan_pages[0]
-    assert 'data-keys="lead status year recurrence due"' in task_pages[0]
+    assert 'data-keys="province lead status year recurrence due"' in task_pages[0]
 
 
 def test_pager_links_every_page_and_later_pages_leave_search(listing):
@@ -111,6 +111,18 @@ def test_by_year_and_province(listing):
     provinces = pages["plans/theo-tinh.md"]
     assert '<a href="lang-son/">Lạng Sơn</a>' in provinces and "Cấp huyện: 1" in provinces
     assert pages["plans/theo-tinh/lang-son.md"].count("<tr data-") == 1
+
+    # the provinces of today: Bắc Giang's plan is under Bắc Ninh, its former province named; Bắc
+    # Giang keeps a page (links to it stay good) that says where it belongs now
+    assert '<a href="bac-ninh-2025/">Bắc Ninh</a>' in provinces
+    assert "gồm kế hoạch của Bắc Giang (trước 1/7/2025)" in provinces
+    assert '<a href="bac-giang/">' not in provinces  # the index lists today's provinces only
+    now = pages["plans/theo-tinh/bac-ninh-2025.md"]
+    assert now.count("<tr data-") == 1 and "dinh-ke" in now
+    assert '<a href="../bac-giang/">Bắc Giang</a>' in now
+    before = pages["plans/theo-tinh/bac-giang.md"]
+    assert before.count("<tr data-") == 1 and "Kế hoạch — Bắc Giang (trước 1/7/2025)" in before
+    assert 'thuộc <a href="../bac-ninh-2025/">Bắc Ninh</a>' in before
 
 
 def test_no_list_page_grows_with_the_corpus(tmp_path, monkeypatch):

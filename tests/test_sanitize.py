@@ -356,3 +356,12 @@ def test_clean_article_keeps_a_built_plan_page(tmp_path: Path) -> None:
         assert Events(clean_html(page[start:end])).events == Events(page[start:end]).events, path
         cleaned = clean_article(page)
         assert cleaned.startswith(page[:start]) and cleaned.endswith(page[end:]), path
+
+
+def test_the_pager_of_a_list_survives_cleaning():
+    """A list's pager (render/cards.py) keeps its nav, name and page marks on cleaned pages
+    (plans/…): the filters hide it by its class while they show matches from the whole list."""
+    from congkhai.render.cards import pager
+
+    nav = pager("plans/index.md", 2, 9)
+    assert clean_html(nav) == nav

@@ -155,6 +155,7 @@ def test_feeds_and_xml_stay_well_formed(hostile_site: tuple[Path, list[str]]) ->
     parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     files = sorted(site.rglob("*.xml"))
     assert {p.name for p in files} >= {"feed.xml", "tien-do.xml", "sitemap.xml"}
+    assert any("nguon-tin" in p.parts for p in files), "each plan's, body's and province's feed is checked too"
     for path in files:
         tree = lxml.etree.parse(str(path), parser)
         assert tree.docinfo.doctype == "", path  # no DTD: nothing for an XML parser to expand
@@ -175,16 +176,19 @@ ICS_NAMES = re.compile(
 def test_calendar_lines_cannot_be_forged(hostile_site: tuple[Path, list[str]]) -> None:
     """RFC 5545: a value with CR/LF must not start a property or a component of its own."""
     site, _ = hostile_site
-    raw = (site / "lich-nhiem-vu.ics").read_bytes().decode("utf-8")
-    assert "\r\n" in raw and "\n" not in raw.replace("\r\n", "")
-    lines = re.sub(r"\r\n[ \t]", "", raw).split("\r\n")  # unfold
-    assert lines[-1] == ""
-    for line in lines[:-1]:
-        assert ICS_NAMES.match(line), line[:80]
-    begins = [line for line in lines if line.startswith("BEGIN:")]
-    ends = [line for line in lines if line.startswith("END:")]
-    assert len(begins) == len(ends)
-    assert {b[6:] for b in begins} <= {"VCALENDAR", "VEVENT", "VTODO", "VALARM"}
+    calendars = sorted(site.rglob("*.ics"))  # the site's, and each plan's, body's, province's (nguon-tin/)
+    assert site / "lich-nhiem-vu.ics" in calendars and any("nguon-tin" in p.parts for p in calendars)
+    for path in calendars:
+        raw = path.read_bytes().decode("utf-8")
+        assert "\r\n" in raw and "\n" not in raw.replace("\r\n", "")
+        lines = re.sub(r"\r\n[ \t]", "", raw).split("\r\n")  # unfold
+        assert lines[-1] == ""
+        for line in lines[:-1]:
+            assert ICS_NAMES.match(line), (path.name, line[:80])
+        begins = [line for line in lines if line.startswith("BEGIN:")]
+        ends = [line for line in lines if line.startswith("END:")]
+        assert len(begins) == len(ends)
+        assert {b[6:] for b in begins} <= {"VCALENDAR", "VEVENT", "VTODO", "VALARM"}
 
 
 def test_data_files_parse(hostile_site: tuple[Path, list[str]]) -> None:

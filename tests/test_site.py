@@ -232,3 +232,43 @@ def test_a_build_killed_midway_leaves_the_previous_site_intact(tmp_path):
     assert (site / "index.html").read_bytes() == before
     assert main(["build", "--root", str(repo)]) == 0  # the next build recovers and cleans up
     assert not (site / "marker.txt").exists() and not list(repo.glob(".site-staging-*"))
+
+
+def test_follow_links_on_plan_unit_and_province_pages_resolve(built):
+    """The "Theo dõi" block and the head's own feeds on a plan's, a body's and a former province's
+    page name files of the site (render/follow.py)."""
+    import posixpath
+
+    _, site = built
+    bg = "bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"
+    pages = {
+        f"plans/bac-giang/{bg}/index.html": {f"nguon-tin/ke-hoach/{bg}.xml", f"nguon-tin/ke-hoach/{bg}.ics"},
+        "units/bac-giang-tp-bac-giang-dinh-ke-ubnd/index.html": {
+            "nguon-tin/don-vi/bac-giang-tp-bac-giang-dinh-ke-ubnd.xml",
+            "nguon-tin/don-vi/bac-giang-tp-bac-giang-dinh-ke-ubnd.ics",
+        },
+        # former Bắc Giang's plans belong to Bắc Ninh since 1 July 2025
+        "plans/theo-tinh/bac-giang/index.html": {
+            "nguon-tin/tinh/bac-ninh-2025.xml",
+            "nguon-tin/tinh/bac-ninh-2025.ics",
+        },
+    }
+    for page, expected in pages.items():
+        html = (site / page).read_text(encoding="utf-8")
+        folder = posixpath.dirname(page)
+        head = html.split("</head>", 1)[0]
+        alternates = re.findall(r'<link rel="alternate" type="([^"]+)" title="[^"]+" href="([^"]+)">', head)
+        in_head = {posixpath.normpath(posixpath.join(folder, href)) for _, href in alternates}
+        in_body = {
+            posixpath.normpath(posixpath.join(folder, href))
+            for href in re.findall(r'href="([^"]*nguon-tin/[^"]+)"', html.split("</head>", 1)[1])
+        }
+        assert expected <= in_head, (page, in_head)
+        assert in_body == expected, (page, in_body)
+        assert {"feed.xml", "tien-do.xml", "lich-nhiem-vu.ics"} <= in_head, "the site-wide feeds stay"
+        for path in expected:
+            data = (site / path).read_bytes()
+            assert data.startswith(b"<?xml") or data.startswith(b"BEGIN:VCALENDAR\r\n"), path
+    assert "Nhận thông báo khi kế hoạch thay đổi (RSS/Atom)" in (site / f"plans/bac-giang/{bg}/index.html").read_text(
+        encoding="utf-8"
+    )

@@ -39,7 +39,7 @@ def test_plan_addresses():
     assert plan_md({"id": "x", "province": None}) == f"plans/{sitemap.NO_PROVINCE}/x.md"
     assert html_file(sitemap.PLANS) == "plans/index.html" and html_file(sitemap.STATS) == "thong-ke/index.html"
     assert version_file("kh-1", "abc1234") == "ke-hoach/kh-1/phien-ban/abc1234.txt"
-    assert sitemap.UNSEARCHED_FOLDERS == ("data/ke-hoach/", "theo-doi/")
+    assert sitemap.UNSEARCHED_FOLDERS == ("data/ke-hoach/", "theo-doi/", "quan-tri/")
     assert sitemap.monitoring_list_md("qua-han") == "theo-doi/qua-han.md"
     assert sitemap.list_page_md(sitemap.monitoring_list_md("ke-hoach"), 2) == "theo-doi/ke-hoach/trang-2.md"
 

@@ -41,6 +41,7 @@ from .header import (
     read_header,
     read_news,
     read_tail,
+    with_addressees,
 )
 from .tasks import Task, find_tasks
 
@@ -216,7 +217,7 @@ def extract(text: str, catalogue_rows: list[dict[str, Any]]) -> Extraction:
     tail = lines[tail_start:appendix]
     notes = [x for x in tail if _FN_DEF.match(clean_line(x) or "") or _FN_DEF.match(x.strip())]
     signers, recipients = read_tail([x for x in tail if x not in notes])
-    header.signers, header.recipients = signers, recipients
+    header.signers, header.recipients = signers, with_addressees(header.addressees, recipients)
     # the content, then the appendix after the signature, then the notes (Word writes them last)
     content = lines[header.body_start : tail_start] + lines[appendix:] + notes
     if header.doc_type is None and header.number is None:
@@ -265,6 +266,7 @@ def to_json(extraction: Extraction, units: list[dict[str, str]] | None = None) -
             "number": h.number,
             "type": h.doc_type,
             "issuer": h.issuer,
+            "issuers": [{"name": i.name, "superior": i.superior} for i in h.issuer_list()],
             "place": h.place,
             "date": h.date,
             "title": h.title,

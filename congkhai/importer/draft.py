@@ -74,9 +74,17 @@ def settle_place(ex: Extraction, units: list[dict[str, str]]) -> None:
         ex.place.province = guess
 
 
+def issuer_bodies(ex: Extraction) -> list[str]:
+    """The issuing bodies without the superior printed above them ("UBND HUYỆN CAO LỘC" over
+    "ỦY BAN NHÂN DÂN XÃ HỢP THÀNH"), one for each issuer the draft lists."""
+    printed = split_issuers(ex.header.issuer)
+    bodies = [i.name for i in ex.header.issuer_list()]
+    return bodies if len(bodies) == len(printed) else printed
+
+
 def named_bodies(ex: Extraction) -> list[str]:
     """Every body the draft names: its issuers, then each task's lead and partners, in order."""
-    names = list(split_issuers(ex.header.issuer))
+    names = issuer_bodies(ex)
     for t in ex.tasks:
         names += split_names(t.lead) + split_names(t.partners)
     return list(dict.fromkeys(n for n in names if n.strip()))
@@ -139,7 +147,8 @@ def make_draft(
     else:
         status_num = h.number_status
     issuer_names: list[str | None] = list(split_issuers(h.issuer))
-    issuer_units = [(unit_ids.get(n) if n else None) or CHECK for n in issuer_names] or [CHECK]
+    bodies = issuer_bodies(ex)
+    issuer_units = [unit_ids.get(b) or CHECK for b in bodies] or [CHECK]
     if CHECK in issuer_units:
         checks.append(
             f"issuers: cơ quan ban hành “{h.issuer or '?'}” chưa có mã trong data/units.csv — chọn hoặc thêm mã đơn vị."
@@ -162,7 +171,7 @@ def make_draft(
     precision = {10: "day", 7: "month", 4: "year"}.get(len(h.date or ""))
     if h.date is None:
         checks.append("issue_date: văn bản không in ngày ban hành.")
-    named = [(n, u) for n, u in zip(issuer_names, issuer_units, strict=False) if n and u != CHECK]
+    named = [(n, u) for n, u in zip(bodies, issuer_units, strict=False) if n and u != CHECK]
 
     def signer_unit(on_behalf_of: str | None) -> str:
         """The issuer a signer signs for ("TM. ỦY BAN NHÂN DÂN"), or the only issuer."""

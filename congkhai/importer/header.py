@@ -25,7 +25,7 @@ TYPE_LINES = doc_types().headings
 MARKUP = re.compile(r"\*\*|__|</?(?:b|strong|i|em|u|p|span|div|br)\s*/?>", re.I)
 _CELL_SPLIT = re.compile(r"\t+|\s{3,}|\s*\|\s*")
 _NATIONAL = re.compile(r"cong hoa xa hoi|doc lap\s*-?\s*tu do|dang cong san viet nam|^[-–—_=*.\s]+$")
-_NUMBER = re.compile(r"^(?:S[ốỐ]|SỐ|So)\s*:?\s*(?P<rest>.{0,60})$")
+_NUMBER = re.compile(r"^(?:S[ốỐ]|SỐ|So)(?!\s*(?:/\s*)?(?:[kK][ýÝ]\s*)?[hH][iI][ệỆ][uU])\s*:?\s*(?P<rest>.{0,60})$")
 _PLACE_DATE = re.compile(
     r"^(?P<place>[^\d,]{2,60}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?[\s.…_]*tháng\s*(?P<m>\d{1,2})?[\s.…_]*năm\s*(?P<y>\d{4})",
     re.I,
@@ -61,6 +61,15 @@ class Signer:
 
 
 @dataclass
+class Issuer:
+    """One issuing body as printed, and the body above it in the header (Decree 30's "tên cơ
+    quan, tổ chức chủ quản": "UBND HUYỆN CAO LỘC" above "ỦY BAN NHÂN DÂN XÃ HỢP THÀNH")."""
+
+    name: str
+    superior: str | None = None
+
+
+@dataclass
 class Header:
     number: str | None = None
     number_status: str = "absent"
@@ -76,6 +85,16 @@ class Header:
     recipients: list[str] = field(default_factory=list)
     inferred: list[str] = field(default_factory=list)
     news: bool = False
+    issuers: list[Issuer] = field(default_factory=list)  # each body of the header, its superior apart
+    addressees: list[str] = field(default_factory=list)  # a Công văn's "Kính gửi:"
+    web: dict[str, str] = field(default_factory=dict)  # a web copy's metadata block (label → value)
+
+    def issuer_list(self) -> list[Issuer]:
+        """The issuing bodies: read from the header, else the issuer found elsewhere ("A và B")."""
+        if self.issuers:
+            return list(self.issuers)
+        names = re.split(r"\s+và\s+|\s+[-–]\s+", self.issuer) if self.issuer else []
+        return [Issuer(n.strip()) for n in names if n.strip()]
 
 
 def clean_line(line: str) -> str:
@@ -178,12 +197,16 @@ def read_header(lines: list[str]) -> Header:
     stop = number_idx if number_idx is not None else (type_idx if type_idx is not None else 0)
     issuer: list[str] = []
     for i in range(stop):
-        for c in cells(lines[i]):
-            if _NATIONAL.search(fold(c)) or parse_place_date(c) or parse_number(c) or not _is_upper(c):
-                continue
-            issuer.append(c)
+        for cell in cells(lines[i]):
+            for c in cell.split("; "):  # a table's cell of several paragraphs (bodies side by side)
+                if _NATIONAL.search(fold(c)) or parse_place_date(c) or parse_number(c) or not _is_upper(c):
+                    continue
+                issuer.append(c)
     h.issuer_lines = issuer
     h.issuer = " ".join(issuer) or None
+    h.issuers = split_bodies(issuer)
+    if len(h.issuers) > 1:  # "A - B": as the draft lists the issuers of a joint plan, each as printed
+        h.issuer = " - ".join(f"{i.superior} {i.name}" if i.superior else i.name for i in h.issuers)
     if type_idx is not None:
         title: list[str] = []
         j = type_idx + 1
@@ -204,7 +227,194 @@ def read_header(lines: list[str]) -> Header:
         h.body_start = j
     elif h.doc_type is None:
         h.body_start = 0
+    read_web_metadata(lines, h)
+    if h.doc_type == "cong_van":
+        h.addressees = addressees(lines[h.body_start : h.body_start + 40])
     return h
+
+
+# --- the bodies of the header ------------------------------------------------------------------
+
+# a line that starts a body's name (with its tones: "PHONG TRÀO" is no "PHÒNG", "BỔ SUNG" no "BỘ")
+_BODY_HEAD = re.compile(
+    r"^(?:ỦY BAN|UỶ BAN|UBND|UBMTTQ|MTTQ|MẶT TRẬN|HĐND|HỘI ĐỒNG|BAN|KHỐI|SỞ|PHÒNG|VĂN PHÒNG|THANH TRA|"
+    r"TRUNG TÂM|CHI CỤC|CỤC|BỘ|CÔNG AN|BỘ CHỈ HUY|ĐẢNG ỦY|ĐẢNG UỶ|ĐẢNG BỘ|ĐOÀN|HỘI|LIÊN ĐOÀN|CHI BỘ|"
+    r"(?:TỈNH|HUYỆN|THÀNH|QUẬN|THỊ|XÃ|PHƯỜNG)\s+(?:ỦY|UỶ)|BCH|BAN CHẤP HÀNH|TRƯỜNG|BỆNH VIỆN|KHO BẠC|"
+    r"TÒA ÁN|VIỆN KIỂM SÁT|CHI NHÁNH|CÔNG ĐOÀN|BAN CHỈ ĐẠO)(?=\s|$)"
+)
+# a body that stands above another in the header, never beside it as a co-issuer
+_SUPERIOR = re.compile(r"^(?:ĐẢNG BỘ|BỘ(?!\s+CHỈ HUY)|(?:TỈNH|HUYỆN|THÀNH|QUẬN|THỊ)\s+(?:ỦY|UỶ))(?=\s|$)")
+_PARTY_SUB = re.compile(r"^(?:BAN|VĂN PHÒNG|ĐẢNG (?:ỦY|UỶ)|ỦY BAN KIỂM TRA|UBKT|CHI BỘ|TRƯỜNG CHÍNH TRỊ)(?=\s|$)")
+_STATE_SUB = re.compile(
+    r"^(?:SỞ|PHÒNG|VĂN PHÒNG|THANH TRA|TRUNG TÂM|CHI CỤC|CỤC|BAN QUẢN LÝ|TRƯỜNG|BỆNH VIỆN|ĐÀI)(?=\s|$)"
+)
+_LEVELS = (("TỈNH", 3), ("THÀNH PHỐ", 2), ("HUYỆN", 2), ("QUẬN", 2), ("THỊ XÃ", 2), ("XÃ", 1), ("PHƯỜNG", 1))
+_STACK_SPLIT = re.compile(r"\s+[-–—]\s+|\s*/\s*")
+
+
+def _level(name: str) -> int | None:
+    """3 a province, 2 a district, 1 a commune: the place word of a people's committee."""
+    m = re.match(r"^(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HĐND|HỘI ĐỒNG NHÂN DÂN)\s+(.*)$", name)
+    if not m:
+        return None
+    rest = m.group(1)
+    for word, level in _LEVELS:
+        if rest.startswith(word):
+            return level
+    return None
+
+
+def _is_superior(above: str, below: str) -> bool:
+    """Whether the body ``above`` is the superior body printed over ``below`` (Decree 30)."""
+    if _SUPERIOR.match(above):  # "TỈNH ỦY LẠNG SƠN / BAN DÂN VẬN", "ĐẢNG BỘ … / ĐẢNG ỦY …"
+        return bool(_PARTY_SUB.match(below) or (above.startswith("BỘ") and _STATE_SUB.match(below)))
+    la, lb = _level(above), _level(below)
+    if la is not None and lb is not None:  # "UBND HUYỆN CAO LỘC / ỦY BAN NHÂN DÂN XÃ HỢP THÀNH"
+        return la > lb
+    if la is not None:  # "UBND TỈNH LẠNG SƠN / SỞ NỘI VỤ"
+        return bool(_STATE_SUB.match(below))
+    return False
+
+
+def split_bodies(lines: list[str]) -> list[Issuer]:
+    """The issuers of a header's lines: a line opening with a body's name starts a body, the next
+    lines continue it ("ỦY BAN NHÂN DÂN / TỈNH BẮC KẠN"); stacked names ("BAN DÂN VẬN … – ỦY BAN
+    NHÂN DÂN …") are split; a body above another it governs is that one's superior."""
+    bodies: list[str] = []
+    for line in lines:
+        parts = [p.strip() for p in _STACK_SPLIT.split(line) if p.strip()]
+        if len(parts) > 1 and all(_BODY_HEAD.match(p) and len(p.split()) >= 2 for p in parts):
+            bodies.extend(parts)
+        elif bodies and (
+            not _BODY_HEAD.match(line)
+            or (re.fullmatch(r"(?:TỈNH|HUYỆN|THÀNH|QUẬN|THỊ) (?:ỦY|UỶ)", line) and bodies[-1].startswith("BAN"))
+        ):  # "ỦY BAN NHÂN DÂN / XÃ HỢP THÀNH", "BAN DÂN VẬN / HUYỆN ỦY"
+            bodies[-1] += " " + line
+        else:
+            bodies.append(line)
+    out: list[Issuer] = []
+    pending: str | None = None
+    for i, name in enumerate(bodies):
+        if i + 1 < len(bodies) and _is_superior(name, bodies[i + 1]):
+            pending = name if pending is None else f"{pending} {name}"
+            continue
+        out.append(Issuer(name, pending))
+        pending = None
+    if pending:
+        out.append(Issuer(pending))
+    return out
+
+
+# --- a web copy's metadata block ---------------------------------------------------------------
+
+# "Số hiệu: 172/KH-UBND", "Ngày ban hành20/05/2024" (label and value glued), or the value on the
+# next line — as thuvienphapluat, vbpl and the portals print them over or under the text
+_WEB_LABELS = (
+    ("number", r"so\s*(?:/\s*)?(?:ky\s*)?hieu(?:\s+van\s+ban)?"),
+    ("date", r"ngay\s*ban\s*hanh"),
+    ("issuer", r"(?:co\s*quan|noi|don\s*vi)\s*ban\s*hanh"),
+    ("type", r"loai\s*van\s*ban"),
+    ("signer", r"nguoi\s*ky"),
+    ("title", r"trich\s*yeu(?:\s*noi\s*dung)?"),
+)
+_WEB_LABEL = re.compile(r"^(?:" + "|".join(f"(?P<{k}>{rx})" for k, rx in _WEB_LABELS) + r")\s*:?\s*")
+_DATE_NUM = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+
+
+def _web_cells(lines: list[str]) -> list[tuple[int, str, str]]:
+    """(line, label, value) of the metadata cells among ``lines``; a label alone takes the next
+    non-empty line as its value."""
+    found: list[tuple[int, str, str]] = []
+    waiting: tuple[int, str] | None = None
+    for i, raw in enumerate(lines):
+        cs = cells(raw) if len(raw) <= 300 else []
+        if waiting and cs:
+            if not _WEB_LABEL.match(fold(cs[0])):
+                found.append((i, waiting[1], cs[0]))
+                cs = cs[1:]
+            waiting = None
+        for c in cs:
+            f = fold(c)
+            m = _WEB_LABEL.match(f)
+            if not m or len(c) != len(f):
+                continue
+            label = m.lastgroup or ""
+            value = c[m.end() :].strip(" :")
+            if value:
+                found.append((i, label, value))
+            else:
+                waiting = (i, label)
+    return found
+
+
+def read_web_metadata(lines: list[str], h: Header) -> None:
+    """What a web copy's metadata block says, where the document's own header does not: number,
+    date, issuer, type, signer and summary (never over what the header prints)."""
+    top = _web_cells(lines[:80])
+    if len({label for _, label, _ in top}) < 2:  # a block has two labels at least
+        return
+    web: dict[str, str] = {}
+    for _, label, value in top:
+        web.setdefault(label, value)
+    h.web = web
+    if h.number is None and "number" in web:
+        parsed = parse_number_symbol(web["number"].split()[0].rstrip(".,;"))
+        if parsed is not None:
+            h.number, h.number_status = parsed.canonical, ("blank" if parsed.blank else "printed")
+    if h.date is None and (m := _DATE_NUM.match(web.get("date", "").strip())):
+        h.date = _iso(m.group(1), m.group(2), m.group(3))
+    if not h.issuers and "issuer" in web and (h.issuer is None or "issuer" in h.inferred):
+        name = web["issuer"].strip(" .;,")
+        h.issuer, h.issuers = name, [Issuer(name)]
+        h.inferred = [x for x in h.inferred if x != "issuer"]
+    if h.doc_type is None and "type" in web:
+        h.doc_type = doc_types().of_word(web["type"].strip())
+    if h.title is None and "title" in web:
+        h.title = web["title"]
+    last = max(i for i, _, _ in top)
+    if h.body_start <= last:  # the block stands above the text: not part of it
+        h.body_start = last + 1
+
+
+# --- a Công văn's addressees ---------------------------------------------------------------------
+
+_KINH_GUI = re.compile(r"^k[íi]nh\s+g[ửu]i\s*:?\s*(?P<rest>.*)$", re.I)
+
+
+def addressees(lines: list[str]) -> list[str]:
+    """The bodies after "Kính gửi:" (on its line, or one a line "- …" under it)."""
+    out: list[str] = []
+    started = False
+    for raw in lines:
+        s = clean_line(raw)
+        if not s:
+            continue
+        m = _KINH_GUI.match(s)
+        if m:
+            started = True
+            rest = m.group("rest").strip()
+            if rest:
+                out.append(_recipient(rest))
+            continue
+        if started and re.match(r"^[-+•–]\s*\S", s) and len(s) <= 200:
+            out.append(_recipient(s))
+            continue
+        if started:
+            break
+    return [x for x in out if x]
+
+
+def with_addressees(addressed: list[str], recipients: list[str]) -> list[str]:
+    """A Công văn's recipients: its addressees, in place of the "Như trên" ("as above") that
+    names them in "Nơi nhận", or first."""
+    if not addressed:
+        return recipients
+    if any(fold(r).startswith("nhu tren") for r in recipients):
+        out: list[str] = []
+        for r in recipients:
+            out.extend(addressed if fold(r).startswith("nhu tren") else [r])
+        return list(dict.fromkeys(out))
+    return list(dict.fromkeys([*addressed, *recipients]))
 
 
 _ABOUT = re.compile(r"^V/v\b", re.I)

@@ -17,25 +17,35 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from congkhai.vietnamese.text import fold
+from congkhai.vietnamese.text import fold, nfc
 
 from .body import Block
 
 _TASK_SECTION = re.compile(r"noi dung|nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem|hoat dong")
 _NOT_TASK_SECTION = re.compile(r"muc dich|yeu cau|ket qua|tinh hinh|danh gia")
+# a body's name opens with one of these words, compared whole and with their tones ("Phong trào" is
+# no "Phòng", "Bổ sung" and "Bố trí" no "Bộ", "Báo cáo" no "Báo", "Hội nghị" no "Hội")
 UNIT_START = re.compile(
-    r"^(?:(?:giao|de nghi|yeu cau)\s+)?(?:cac\s+|moi\s+)?(?:so|phong|ban|ubnd|uy ban|ubmttq|mttq|mat tran|cong an|"
-    r"van phong|thanh tra|trung tam|hoi|doan|khoi|huyen uy|thanh uy|tinh uy|dang uy|co quan|bao|dai|chi cuc|"
-    r"cuc|bo|hdnd|hoi dong|nguoi dung dau|thu truong|lanh dao|chu tich|don vi|dia phuong|"
-    r"cap uy|chinh quyen|ban chi dao|thuong truc|quan doi|bch|ban chqs)\b"
+    r"^(?:(?:giao|đề nghị|yêu cầu)\s+)?(?:các\s+|mỗi\s+|từng\s+)?(?:"
+    r"sở|phòng(?!,?\s+(?:chống|ngừa|cháy|tránh|dịch|vệ|thủ))|ban(?!\s+hành)|ubnd|ủy ban|uỷ ban|ubmttq|mttq|mặt trận|"
+    r"công an|văn phòng|thanh tra|trung tâm|hội(?!\s+(?:nghị|thi|thảo|diễn|chợ|trại|giảng|họp))|"
+    r"đoàn(?!\s+kết)|khối|huyện ủy|thành ủy|tỉnh ủy|đảng ủy|huyện uỷ|thành uỷ|tỉnh uỷ|đảng uỷ|cơ quan|"
+    r"báo(?!\s+cáo)|đài|chi cục|cục|bộ(?!\s+(?:máy|luật))|hđnd|hội đồng|người đứng đầu|thủ trưởng|"
+    r"lãnh đạo(?=\s+(?:ubnd|ủy ban|uỷ ban|các|cơ quan|đơn vị|phòng|ban|sở|đảng ủy|hđnd|mttq))|chủ tịch|"
+    r"phó chủ tịch|đơn vị|địa phương|cấp ủy|cấp uỷ|chính quyền|ban chỉ đạo|thường trực|quân đội|bch|"
+    r"ban chqs|công chức|cán bộ|chi bộ|chi hội|liên đoàn|công đoàn|kho bạc|bưu điện|trường|tòa án|"
+    r"viện kiểm sát|ngành|tổ dân vận|tổ công tác|trưởng (?:thôn|bản|ấp|khu|tổ)|bí thư)(?=[\s,;:.]|$)"
 )
 _VERBS = (
     r"chu tri|phoi hop|tiep tuc|can cu|thuc hien|to chuc|xay dung|chi dao|tham muu|co trach nhiem|"
     r"nghiem tuc|chu dong|theo doi|tich cuc|trien khai|huong dan|tang cuong|kip thoi|ra soat|day manh|"
     r"phu trach|quan triet|tuyen truyen|bao cao|tong hop|kiem tra|duy tri|nam chac|nang cao|lam tot|"
-    r"quan tam|dam bao|bo tri|cung cap|thuong xuyen|phat huy|cap nhat|dua tin|can"
+    r"quan tam|dam bao|bo tri|cung cap|thuong xuyen|phat huy|cap nhat|dua tin|can|bao dam|van dong|giam sat|"
+    r"quan ly|phat dong|ho tro|huy dong|tiep nhan|giai quyet|danh gia|so ket|tong ket|xu ly|tap huan|boi duong|"
+    r"doi thoai|ban hanh|trinh|gui|niem yet|cong khai|lay y kien|hoan thanh"
 )
 _SUBJECT = re.compile(rf"^(?P<who>.{{3,200}}?)\s+(?:{_VERBS})\b")
+_SUBJECT_AT = re.compile(_SUBJECT.pattern[1:])  # the same, at a clause's start (``match(s, pos)``)
 _LEAD = re.compile(
     rf"(?:^|[.;]\s+)(?:giao\s+)?(?P<lead>[^.;:]{{3,200}}?)\s+chu tri\b(?:\s*,?\s*phoi hop\s+(?:voi\s+)?(?P<partners>[^.;:]{{3,200}}?)(?=\s+(?:{_VERBS})\b|[.;:]|$))?"
 )
@@ -43,6 +53,8 @@ _PARTNER = re.compile(
     rf"^(?:giao\s+)?(?P<lead>[^.;:]{{3,200}}?)\s+phoi hop\s+(?:voi\s+)?(?P<partners>[^.;:]{{3,200}}?)(?=\s+(?:{_VERBS})\b|[.;:]|$)"
 )
 _GIAO = re.compile(rf"(?:^|[.;]\s+)giao\s+(?P<lead>[^.;:]{{3,200}}?)(?=\s+(?:{_VERBS})\b|[.;:]|$)")
+# "Đề nghị X …", "Yêu cầu X; Y; Z …": the bodies asked, a list of them across semicolons
+_ASK = re.compile(rf"(?:^|[.;]\s+)(?:de nghi|yeu cau)\s+(?P<lead>[^.:]{{3,200}}?)(?=\s+(?:{_VERBS})\b|[.:]|$)")
 
 _DEADLINES = [
     re.compile(r"thời\s+(?:gian|hạn)(?:\s+thực\s+hiện|\s+hoàn\s+thành)?\s*:\s*(?P<d>[^.;\n]{2,80})", re.I),
@@ -54,6 +66,11 @@ _DEADLINES = [
     re.compile(r"(?P<d>(?:trong\s+)?quý\s+(?:[IV]{1,3}|[1-4])\s*(?:/|năm)\s*\d{4})", re.I),
     re.compile(r"(?P<d>(?:đến\s+)?hết\s+năm\s+\d{4})", re.I),
     re.compile(r"(?P<d>(?:trong\s+)?tháng\s+\d{1,2}\s*/\s*\d{4})", re.I),
+    re.compile(r"(?P<d>(?:trong\s+|cả\s+|suốt\s+)năm\s+\d{4})", re.I),
+    re.compile(r"(?P<d>(?:định\s+kỳ\s+)?(?:hằng|hàng)\s+(?:tháng|quý|năm|tuần))", re.I),
+    re.compile(r"(?P<d>(?:định\s+kỳ|mỗi)\s+0?6\s+tháng(?:\s+một\s+lần)?|(?<!\d)0?6\s+tháng\s+một\s+lần)", re.I),
+    re.compile(r"(?P<d>thường\s+xuyên|liên\s+tục)", re.I),
+    re.compile(r"[,;]\s+(?P<d>năm\s+\d{4})\s*(?:\./\.|[.;]?)\s*$", re.I),
 ]
 _ROMAN_Q = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -75,7 +92,7 @@ def _cut(text: str, folded: str, start: int, end: int) -> str:
 
 
 def _is_unit(s: str) -> bool:
-    return bool(UNIT_START.match(fold(s).strip()))
+    return bool(UNIT_START.match(" ".join(nfc(s).lower().split())))
 
 
 def leads(text: str) -> tuple[str | None, str | None]:
@@ -88,21 +105,32 @@ def leads(text: str) -> tuple[str | None, str | None]:
         lead = _cut(text, folded, m.start("lead"), m.end("lead"))
         partners = _cut(text, folded, m.start("partners"), m.end("partners")) if m.group("partners") else None
         if lead and _is_unit(lead):
-            return _tidy(lead), _tidy(partners)
+            return _tidy(lead), _partners(partners)
     m = _PARTNER.match(folded)
     if m:
         lead = _cut(text, folded, m.start("lead"), m.end("lead"))
         if _is_unit(lead) and len(lead.split()) <= 20 and not re.search(rf"\b(?:{_VERBS})\b", fold(lead)):
-            return _tidy(lead), _tidy(_cut(text, folded, m.start("partners"), m.end("partners")))
-    m = _GIAO.search(folded)
-    if m:
-        lead = _cut(text, folded, m.start("lead"), m.end("lead"))
-        if lead and _is_unit(lead):
-            return _tidy(lead), None
-    m = _SUBJECT.match(folded)
-    if m and _is_unit(m.group("who")) and len(m.group("who").split()) <= 30:
-        return _tidy(_cut(text, folded, m.start("who"), m.end("who"))), None
+            return _tidy(lead), _partners(_cut(text, folded, m.start("partners"), m.end("partners")))
+    for rx in (_GIAO, _ASK):
+        m = rx.search(folded)
+        if m:
+            lead = _cut(text, folded, m.start("lead"), m.end("lead"))
+            if lead and _is_unit(lead):
+                return _tidy(lead), None
+    for start in [0, *(m.end() for m in re.finditer(r";\s+", folded))]:  # a clause opening with a body
+        m = _SUBJECT_AT.match(folded, start)
+        if m and _is_unit(who := _cut(text, folded, m.start("who"), m.end("who"))) and len(who.split()) <= 30:
+            return _tidy(who), None
     return None, None
+
+
+def _partners(s: str | None) -> str | None:
+    """The partners after "phối hợp (với)": bodies, not the work ("phối hợp tuyên truyền …")."""
+    s = _tidy(s)
+    if not s:
+        return None
+    first = re.split(r",\s*|\s+và\s+", s)[0]
+    return s if _is_unit(first) or re.match(r"^[A-ZĐ]", first) else None
 
 
 def _tidy(s: str | None) -> str | None:

@@ -398,13 +398,14 @@ _HTML_TAGS = {
     *("code", "pre", "kbd", "samp", "span", "div", "small", "sup", "sub", "br", "hr"),
     *("em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "abbr", "blockquote", "q", "cite"),
     *("details", "summary", "img", "figure", "figcaption", "time"),
-    "nav",  # the plan page's breadcrumb (a landmark a screen reader can jump to)
+    "nav",  # the breadcrumb and a list's pager: landmarks a screen reader can jump to
 }
 _HTML_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},  # "style" only on th, td
-    "a": {"href", "download", "hreflang"},
-    "ol": {"start", "reversed", "type"},
+    "a": {"href", "download", "hreflang", "rel", "aria-label"},  # rel: the pager's prev/next
     "nav": {"aria-label"},
+    "span": {"aria-current", "aria-hidden"},
+    "ol": {"start", "reversed", "type"},
     "li": {"aria-current"},
     "th": {"align", "style", "scope", "colspan", "rowspan", "abbr"},  # style: only text-align is kept
     "td": {"align", "style", "colspan", "rowspan"},

@@ -39,6 +39,12 @@ CALENDAR = "lich-nhiem-vu.ics"
 NOT_FOUND = "404.html"
 #: Tells search engines to skip old versions of plans (a search should lead to the plan as it is).
 ROBOTS = "robots.txt"
+#: The plan form for staff (Decap CMS, vendored): its page, its generated configuration and the
+#: folder the vendored bundle is copied into. Not a reader's page: outside the menu and search.
+EDITOR_DIR = "quan-tri"
+EDITOR = f"{EDITOR_DIR}/index.html"
+EDITOR_CONFIG = f"{EDITOR_DIR}/config.yml"
+EDITOR_LOCALE = f"{EDITOR_DIR}/vi.js"
 #: Where the published data files live (``data/plans.csv`` …, below the site root).
 DATA_DIR = "data"
 #: A plan with no province is filed under this folder.
@@ -219,7 +225,63 @@ def is_version_page(path: str) -> bool:
     return _VERSION_PAGE.search(path) is not None
 
 
+#: Where a long list's filter data is published (files served as they are, no pages): a manifest
+#: of every filter value and the list's rows in shards, read by ``javascripts/tables.js`` so that a
+#: filter acts on the whole list while fetching only the shards that can hold what it shows.
+FILTER_DIR = "loc"
+#: The lists filtered this way: list (its first page) → the name of its folder below FILTER_DIR.
+FILTERED_LISTS = {PLANS: "ke-hoach", TASKS: "nhiem-vu", DIRECTIVES: "van-ban", UNITS: "don-vi"}
+
+
+def filter_manifest(first: str) -> str:
+    """A filtered list's manifest (its values, their counts and shards): ``loc/ke-hoach/index.json``."""
+    return f"{FILTER_DIR}/{FILTERED_LISTS[first]}/index.json"
+
+
+def filter_shard(first: str, name: str) -> str:
+    """One shard of a filtered list's rows, beside its manifest: ``loc/ke-hoach/2024-bac-ninh-2025-1.json``."""
+    return f"{FILTER_DIR}/{FILTERED_LISTS[first]}/{name}.json"
+
+
+def filter_values(first: str, key: str, scope: str) -> str:
+    """The values of a filter listed per province (the bodies), for one province, beside the
+    list's manifest: ``loc/ke-hoach/index-issuer-bac-ninh-2025.json``."""
+    return f"{FILTER_DIR}/{FILTERED_LISTS[first]}/index-{key}-{scope}.json"
+
+
+def file_rel(from_md: str, to_file: str) -> str:
+    """Relative URL from the page built from ``from_md`` to a file served as it is (``loc/…``)."""
+    return posixpath.relpath("/" + to_file, "/" + md_url(from_md))
+
+
 #: Folders of files left out of the search index: old versions of plans — a search leads to the
-#: plan as it is now, whose page links every version — and the monitoring page's full lists
-#: (``theo-doi/qua-han/`` …), whose tasks and plans are found on the plans' own pages.
-UNSEARCHED_FOLDERS = (f"{DATA_DIR}/{PLAN_FILES}/", md_url(MONITORING))
+#: plan as it is now, whose page links every version — the monitoring page's full lists
+#: (``theo-doi/qua-han/`` …), whose tasks and plans are found on the plans' own pages, and the
+#: staff's plan form.
+UNSEARCHED_FOLDERS = (f"{DATA_DIR}/{PLAN_FILES}/", md_url(MONITORING), f"{EDITOR_DIR}/")
+
+
+# --- feeds and calendars to follow one plan, body or province ----------------------------------
+
+#: Where a reader's feeds and calendars live: ``nguon-tin/<kind>/<id>.xml`` (Atom) and ``.ics``
+#: (iCalendar), one folder per kind of thing followed.
+FOLLOW_DIR = "nguon-tin"
+#: kind → folder: a plan, an issuing body (its plans; the tasks it leads), a province after
+#: 1 July 2025 (the plans of the provinces merged into it too).
+FOLLOW_KINDS = {"plan": "ke-hoach", "unit": "don-vi", "province": "tinh"}
+FOLLOW_EXTS = ("xml", "ics")
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def follow_file(kind: str, ident: str, ext: str) -> str:
+    """The feed (``xml``) or calendar (``ics``) of one plan, body or province, below the site root:
+    ``nguon-tin/tinh/bac-ninh-2025.ics``.
+
+    The name is the record's id, which the schemas hold to a slug; anything else (a title, a path)
+    is refused here rather than written into a path.
+    """
+    if kind not in FOLLOW_KINDS or ext not in FOLLOW_EXTS:
+        raise ValueError(f"unknown follow file: {kind!r} {ext!r}")
+    if not isinstance(ident, str) or len(ident) > 160 or not _SLUG.fullmatch(ident):
+        raise ValueError(f"not a slug: {ident!r}")
+    return f"{FOLLOW_DIR}/{FOLLOW_KINDS[kind]}/{ident}.{ext}"

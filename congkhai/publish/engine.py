@@ -75,6 +75,24 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
 
 def site_url(root: Path) -> str | None:
     """``site_url`` as MkDocs resolves it (``!ENV [SITE_URL, ""]``), for absolute links; may be unset."""
+    config = _mkdocs_config(root)
+    value = config.get("site_url")
+    return str(value).rstrip("/") + "/" if value else None
+
+
+#: The plan form's settings in ``extra`` of ``mkdocs.yml``: the GitHub repository it saves to
+#: (``owner/name``) and the OAuth server its GitHub sign-in goes through.
+EDITOR_SETTINGS = ("editor_repo", "editor_auth_url")
+
+
+def editor_settings(root: Path) -> dict[str, str]:
+    """``extra.editor_repo`` and ``extra.editor_auth_url`` of ``mkdocs.yml`` (each may be empty)."""
+    extra = _mkdocs_config(root).get("extra")
+    extra = extra if isinstance(extra, dict) else {}
+    return {name: str(extra.get(name) or "") for name in EDITOR_SETTINGS}
+
+
+def _mkdocs_config(root: Path) -> dict[str, Any]:
     import yaml
     from mkdocs.exceptions import MkDocsException
     from mkdocs.utils.yaml import yaml_load
@@ -87,8 +105,7 @@ def site_url(root: Path) -> str | None:
             f"Không đọc được mkdocs.yml: {exc}. Sửa tệp (xem dòng được nêu) rồi dựng lại.",
             f"Cannot read mkdocs.yml: {exc}. Fix the file (see the line named) and build again.",
         ) from exc
-    value = config.get("site_url") if isinstance(config, dict) else None
-    return str(value).rstrip("/") + "/" if value else None
+    return config if isinstance(config, dict) else {}
 
 
 log = logging.getLogger("mkdocs.commands.build")

@@ -24,12 +24,18 @@ from ..load.corpus import Corpus
 from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
-from ..render import datasets
+from ..render import datasets, editor
 from ..render.original import with_bom
 from ..render.site import render_site
 from ..timing import stage
 from . import search
-from .engine import BuildError, run_mkdocs, site_url
+from .engine import BuildError, editor_settings, run_mkdocs, site_url
+
+#: The vendored Decap CMS (``make editor-deps``: ``npm ci`` in ``editor/``), beside the program.
+EDITOR_BUNDLE = Path(__file__).resolve().parents[2] / "editor" / "node_modules" / "decap-cms" / "dist"
+#: What the plan form needs of it: the bundle, its lazily loaded chunks and WebAssembly, its
+#: licences (not the 50 MB of source maps).
+EDITOR_FILES = ("decap-cms.js", "*.decap-cms.js", "*.wasm", "decap-cms.js.LICENSE.txt")
 
 
 @dataclass
@@ -118,13 +124,32 @@ def unlist_versions(site_dir: Path) -> None:
         packed.write_bytes(buffer.getvalue())
 
 
+def copy_editor(site_dir: Path, bundle: Path = EDITOR_BUNDLE) -> list[str]:
+    """Copy the vendored Decap CMS beside the plan form's page (``quan-tri/``), so the form makes
+    no request outside the site; without it (``make editor-deps`` not run) the page says so.
+    Returns the files copied, by name."""
+    target = site_dir / sitemap.EDITOR_DIR
+    names = sorted({p.name for pattern in EDITOR_FILES for p in bundle.glob(pattern) if p.is_file()})
+    if "decap-cms.js" not in names:
+        (site_dir / sitemap.EDITOR).write_text(editor.missing_page(), encoding="utf-8")
+        (site_dir / sitemap.EDITOR_CONFIG).unlink(missing_ok=True)
+        (site_dir / sitemap.EDITOR_LOCALE).unlink(missing_ok=True)
+        return []
+    for name in names:
+        shutil.copyfile(bundle / name, target / name)
+    return names
+
+
 def build_site(validation: Corpus, out: Path) -> BuildResult:
     root = validation.root
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)  # before rendering: the "what changed" section reads the previous site
     with stage("render"):
-        downloads, pages = render_site(validation, site_url(root), out / "data")
+        settings = editor_settings(root)
+        downloads, pages = render_site(
+            validation, site_url(root), out / "data", repo=settings["editor_repo"], auth_url=settings["editor_auth_url"]
+        )
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
     try:
         docs_dir = staging / "pages"
@@ -139,6 +164,8 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
         with stage("clean"):
             clean_generated(site_dir)
             unlist_versions(site_dir)
+        with stage("editor"):
+            copy_editor(site_dir)
         with stage("search"):
             try:
                 search.index_site(site_dir, search.page_hints(validation))

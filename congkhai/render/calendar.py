@@ -1,4 +1,5 @@
-"""The iCalendar feed (RFC 5545) of the tasks' deadlines: ``lich-nhiem-vu.ics``.
+"""The one iCalendar writer (RFC 5545) of the tasks' deadlines: ``lich-nhiem-vu.ics``, and one
+plan's, body's or province's (:mod:`.follow`).
 
 One all-day event per task with a due date, with a recurrence rule when it recurs; deterministic
 (``DTSTAMP`` is the build's ``today``), every TEXT value escaped and every line folded at 75 octets.
@@ -7,7 +8,7 @@ One all-day event per task with a due date, with a recurrence rule when it recur
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..derive.monitoring import NO_LEAD, _date, shorten, task_state
@@ -58,16 +59,46 @@ def _ics_date(d: dt.date) -> str:
     return d.strftime("%Y%m%d")
 
 
-def ics_feed(rows: Mapping[str, list[Row]], base_url: str, today: dt.date, model: Model) -> bytes:
+def dated(states: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The task states (:func:`.derive.monitoring.task_state`) that have a due date, in the
+    calendar's order: by due date, plan and task."""
+    found = [s for s in states if _date(s["due_date"]) is not None]
+    return sorted(found, key=lambda s: (s["due_date"] or "", str(s["plan_id"]), str(s["task_id"])))
+
+
+def ics_feed(
+    rows: Mapping[str, list[Row]],
+    base_url: str,
+    today: dt.date,
+    model: Model,
+    *,
+    states: Sequence[Mapping[str, Any]] | None = None,
+    name: str = "hạn nhiệm vụ",
+    limit: int | None = None,
+    text_limit: int | None = None,
+    plans: Mapping[str, Mapping[str, Any]] | None = None,
+) -> bytes:
     """iCalendar feed: one all-day VEVENT per task with a due date, with an RRULE when it recurs.
 
     ``DTSTAMP`` is ``today`` (not the clock), so the output is deterministic. ``UID`` is
-    ``<plan_id>/<task_id>@cong-khai`` and survives rebuilds.
+    ``<plan_id>/<task_id>@cong-khai`` and survives rebuilds (and is the same task in every calendar
+    that carries it). ``states``: the tasks to carry (their :func:`.derive.monitoring.task_state`),
+    all of ``rows`` by default; ``name`` follows the publisher's in the calendar's name; ``limit``:
+    at most that many events, those due last (a calendar followed for years must not grow without
+    bound; the events dropped are the oldest deadlines); ``text_limit``: the task's text in the
+    description cut to that many characters (the event links the plan page, which has it whole);
+    ``plans``: plan id → plan row, when the caller has it (one calendar per plan or body must not
+    index every plan of the country again).
     """
     status_vocab = model.vocabularies["task_status"]
     root = base_url.rstrip("/")
-    plans = {p["id"]: p for p in rows.get("plans", [])}
-    states = task_state(rows.get("tasks", []), rows.get("task_updates", []), today)
+    if plans is None:
+        plans = {p["id"]: p for p in rows.get("plans", [])}
+    if states is None:
+        states = task_state(rows.get("tasks", []), rows.get("task_updates", []), today)
+    events = dated(states)
+    if limit is not None and len(events) > limit:
+        events = events[len(events) - limit :]
     stamp = _ics_date(today) + "T000000Z"
     lines = [
         "BEGIN:VCALENDAR",
@@ -75,19 +106,18 @@ def ics_feed(rows: Mapping[str, list[Row]], base_url: str, today: dt.date, model
         f"PRODID:-//{UID_DOMAIN}//Lich nhiem vu//VI",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        "X-WR-CALNAME:" + ics_text(f"{PUBLISHER} — hạn nhiệm vụ"),
+        "X-WR-CALNAME:" + ics_text(f"{PUBLISHER} — {name}"),
     ]
-    for s in sorted(states, key=lambda s: (s["due_date"] or "", str(s["plan_id"]), str(s["task_id"]))):
+    for s in events:
         due = _date(s["due_date"])
-        if due is None:
-            continue
+        assert due is not None
         plan = plans.get(str(s["plan_id"]), {})
         plan_name = " ".join(str(x) for x in (plan.get("number_symbol"), plan.get("title")) if x) or str(s["plan_id"])
         status = str(s["status"])
         desc = [
             f"Chủ trì: {s['lead'] or NO_LEAD}",
             f"Kế hoạch: {plan_name}",
-            f"Mục {s['section']}: {' '.join(str(s['text'] or '').split())}",
+            f"Mục {s['section']}: {shorten(s['text'], text_limit) if text_limit else ' '.join(str(s['text'] or '').split())}",
         ]
         if s["deadline"]:
             desc.append(f"Thời hạn: {s['deadline']}")

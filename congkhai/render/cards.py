@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..model.sitemap import list_page_md, rel
+from ..model.sitemap import list_page_md, md_url, rel
 from .markdown import SEARCH_END, front_matter
 
 #: Rows on one page of a list. A row of the heaviest list (a task: 280 characters of text, plan
@@ -36,6 +36,46 @@ T = TypeVar("T")
 def h(value: Any) -> str:
     """HTML-escape a value for text or a quoted attribute (``None`` → empty)."""
     return "" if value is None else html.escape(str(value), quote=True)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a cell as plain data: a text, a link to a page of the site (``target``: its Markdown
+    path in the site map) or a small note. Written as HTML here (:func:`cell_html`) and as data in a
+    list's shards (:func:`part_data`), so the rows the browser draws from a shard are the same."""
+
+    text: str
+    target: str = ""
+    small: bool = False
+
+
+#: A cell: its parts, one a line.
+Cell = tuple[Part, ...]
+
+
+def cell_html(here: str, cell: Cell) -> str:
+    """A cell as safe HTML on page ``here``: its non-empty parts, one a line, every text escaped."""
+    out = []
+    for part in cell:
+        if not part.text:
+            continue
+        if part.target:
+            out.append(f'<a href="{h(rel(here, part.target))}">{h(part.text)}</a>')
+        elif part.small:
+            out.append(f"<small>{h(part.text)}</small>")
+        else:
+            out.append(h(part.text))
+    return "<br>".join(out)
+
+
+def part_data(part: Part) -> dict[str, Any]:
+    """A part as plain JSON values: ``t`` its text, ``u`` the page's URL below the site root, ``s`` small."""
+    out: dict[str, Any] = {"t": part.text}
+    if part.target:
+        out["u"] = md_url(part.target)
+    if part.small:
+        out["s"] = 1
+    return out
 
 
 @dataclass(frozen=True)
@@ -169,12 +209,15 @@ def list_pages(
     keys: str = "",
     per_page: int | None = None,
     description: str = "",
+    data: Callable[[str], dict[str, str]] | None = None,
 ) -> dict[str, str]:
     """A list on pages of at most ``per_page`` rows: heading, intro, filters, table, pager.
 
     ``row(here, item)`` gives a row's filter attributes and cells; the intro (safe Markdown)
     is on the first page only, and the later pages are cut from search (:func:`continuation`).
     A ``description`` (plain text) is the pages' meta description, each page's its own.
+    ``data(here)`` (attribute → value) is written on the filters' box: where a list's filter data
+    is (:mod:`.shards`), for the filters to act on the whole list.
     """
 
     def render(here: str, part: Sequence[T], number: int, count: int) -> str:
@@ -186,7 +229,8 @@ def list_pages(
         out = front_matter(meta) + continuation(number) + f"\n# {h(heading)}\n\n"
         out += intro + "\n\n" if number == 1 and intro else ""
         if keys:
-            out += f'<div class="ck-filters" data-for="{h(table_id)}" data-keys="{h(keys)}"></div>\n\n'
+            more = "".join(f' data-{k}="{h(v)}"' for k, v in sorted((data(here) if data else {}).items()))
+            out += f'<div class="ck-filters" data-for="{h(table_id)}" data-keys="{h(keys)}"{more}></div>\n\n'
         caption = page_note(number, count, len(items), noun, per_page)
         return out + table(columns, (row(here, x) for x in part), table_id, caption) + nav
 

@@ -1,12 +1,15 @@
-"""The Atom feeds (RFC 4287): new plans (``feed.xml``) and task status changes (``tien-do.xml``).
+"""The Atom feeds (RFC 4287): new plans (``feed.xml``, and one per province and issuing body),
+task status changes (``tien-do.xml``), and one plan's changes (its versions and task status
+changes, :func:`plan_changes_feed`).
 
-One writer for both, so ids, dates, namespaces and escaping are done once: entry ids are
+One writer for all, so ids, dates, namespaces and escaping are done once: entry ids are
 ``urn:uuid:`` names derived from what the entry is about (they survive a change of host), dates are
 given by the caller (never the clock), and ElementTree escapes every value.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -15,8 +18,9 @@ from xml.etree import ElementTree as ET
 from ..derive.monitoring import _date, _int, _key, shorten, status_changes
 from ..model import sitemap
 from ..model.schemas import Model
-from ..model.sitemap import plan_path
+from ..model.sitemap import plan_path, version_file
 from ..model.urls import safe_url
+from ..read.history import Version
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from .metadata import PUBLISHER, _label, _root
@@ -82,6 +86,11 @@ def atom_feed(
     issuer_names: Mapping[str, Sequence[str]] | None = None,
     limit: int | None = 50,
     model: Model,
+    key: str = "plans",
+    title: str = "kế hoạch mới công khai",
+    subtitle: str = "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở",
+    self_path: str = sitemap.PLANS_FEED,
+    html_path: str = sitemap.md_url(sitemap.PLANS),
 ) -> bytes:
     """Atom feed of the plans, newest issue date first (ties by id), at most ``limit`` entries.
 
@@ -89,17 +98,12 @@ def atom_feed(
     given by the caller — e.g. ``Corpus.modified`` — never read from the clock.
     Entry ids are ``urn:uuid:`` derived from the plan id, so they survive a change of host.
     ``issuer_names``: plan id → issuing bodies' names, for the entries' authors and summaries.
+    ``key``, ``title``, ``subtitle``, ``self_path`` and ``html_path`` (below the site root) name
+    the feed: the site's by default, or one province's or body's (:mod:`.follow`).
     """
     root = _root(base_url)
     stamp = rfc3339(updated)
-    feed = Feed(
-        "plans",
-        "kế hoạch mới công khai",
-        "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở",
-        stamp,
-        f"{root}/{sitemap.PLANS_FEED}",
-        f"{root}/{sitemap.md_url(sitemap.PLANS)}",
-    )
+    feed = Feed(key, title, subtitle, stamp, f"{root}/{self_path}", f"{root}/{html_path}")
     ordered = sorted(plans, key=lambda p: str(p.get("id")))
     ordered.sort(key=lambda p: str(p.get("issue_date") or ""), reverse=True)
     for plan in ordered[:limit] if limit is not None else ordered:
@@ -139,11 +143,6 @@ def status_feed(
 ) -> bytes:
     """Atom feed of task status changes, newest first; entry ids are ``urn:uuid:`` from plan, task
     and date, so they are stable. ``updated`` (RFC 3339 or a date) is given by the caller."""
-    status_vocab = model.vocabularies["task_status"]
-
-    def label(code: str) -> str:
-        return status_vocab.label(code) if code in status_vocab.values else code
-
     root = base_url.rstrip("/")
     plans = {p["id"]: p for p in rows.get("plans", [])}
     tasks = {_key(t): t for t in rows.get("tasks", [])}
@@ -157,33 +156,124 @@ def status_feed(
         f"{root}/{sitemap.md_url(sitemap.MONITORING)}",
     )
     for c in changes[:limit] if limit is not None else changes:
-        pid, tid = str(c.get("plan_id")), str(c.get("task_id"))
-        task = tasks.get((pid, tid), {})
-        plan = plans.get(pid)
-        date = _date(c.get("date"))
-        day = date.isoformat() if date else str(c.get("date"))
-        who = (plan or {}).get("number_symbol") or pid
-        entry = feed.entry(
-            f"task-update:{pid}/{tid}/{day}", f"{who}, mục {task.get('section') or tid}: {label(str(c.get('status')))}"
+        status_entry(feed, c, plans, tasks, root, model)
+    return feed.bytes()
+
+
+def status_entry(
+    feed: Feed,
+    c: Mapping[str, Any],
+    plans: Mapping[str, Mapping[str, Any]],
+    tasks: Mapping[tuple[str, str], Mapping[str, Any]],
+    root: str,
+    model: Model,
+) -> ET.Element:
+    """One task status change (:func:`.derive.monitoring.status_changes`) as an entry of ``feed``;
+    its id is ``urn:uuid:`` from plan, task and date, the same in every feed that carries it."""
+    status_vocab = model.vocabularies["task_status"]
+
+    def label(code: str) -> str:
+        return status_vocab.label(code) if code in status_vocab.values else code
+
+    pid, tid = str(c.get("plan_id")), str(c.get("task_id"))
+    task = tasks.get((pid, tid), {})
+    plan = plans.get(pid)
+    date = _date(c.get("date"))
+    day = date.isoformat() if date else str(c.get("date"))
+    who = (plan or {}).get("number_symbol") or pid
+    entry = feed.entry(
+        f"task-update:{pid}/{tid}/{day}", f"{who}, mục {task.get('section') or tid}: {label(str(c.get('status')))}"
+    )
+    if plan is not None:
+        sub(entry, "link", rel="alternate", type="text/html", href=f"{root}/{plan_path(plan)}")
+    sub(entry, "updated", f"{day}T00:00:00Z")
+    if c.get("reported_by"):
+        sub(sub(entry, "author"), "name", str(c["reported_by"]))
+    summary = [
+        f"Nhiệm vụ: {shorten(task.get('text'), 200)}" if task else f"Nhiệm vụ {tid}",
+        f"Tình trạng: {label(str(c['previous']))} → {label(str(c.get('status')))}"
+        if not c["first"] or c["previous"] != c.get("status")
+        else f"Tình trạng: {label(str(c.get('status')))}",
+    ]
+    if _int(c.get("progress")) is not None:
+        summary.append(f"Tiến độ: {_int(c['progress'])}%")
+    if c.get("result"):
+        summary.append(f"Kết quả: {' '.join(str(c['result']).split())}")
+    evidence = safe_url(c.get("evidence"))
+    if evidence:
+        summary.append(f"Minh chứng: {evidence}")
+        sub(entry, "link", rel="related", href=evidence)
+    sub(entry, "summary", "\n".join(summary), type="text")
+    return entry
+
+
+def _instant(stamp: str) -> dt.datetime:
+    """An RFC 3339 time (or a bare date) as an aware UTC time, to order entries across offsets."""
+    try:
+        value = dt.datetime.fromisoformat(rfc3339(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def plan_changes_feed(
+    plan: Mapping[str, Any],
+    versions: Sequence[Version],
+    said: Mapping[str, str],
+    changes: Sequence[Mapping[str, Any]],
+    tasks: Mapping[tuple[str, str], Mapping[str, Any]],
+    base_url: str,
+    updated: str,
+    model: Model,
+    *,
+    self_path: str,
+    limit: int = 50,
+) -> bytes:
+    """Atom feed of one plan's changes, newest first, at most ``limit`` entries: each version of its
+    file (git history), titled by what it changed in Vietnamese (``said``: sha →
+    :func:`.history.summaries`, never the commit subject) and linked to its text as committed; and
+    its tasks' status changes (``changes``, this plan's :func:`.derive.monitoring.status_changes`).
+
+    The feed's ``updated`` is its newest entry's (``updated`` when it has none), so the file
+    changes only when the plan does.
+    """
+    root = _root(base_url)
+    pid = str(plan["id"])
+    kind = _label(model, "doc_type", plan.get("doc_type")) or "Văn bản"
+    number = plan.get("number_symbol")
+    name = f"{kind} {number}" if number else kind
+    feed = Feed(
+        f"plan:{pid}",
+        f"thay đổi của {name}",
+        f"Các phiên bản và tiến độ thực hiện nhiệm vụ của: {plan.get('title')}",
+        rfc3339(updated),
+        f"{root}/{self_path}",
+        f"{root}/{plan_path(plan)}",
+    )
+    for v in versions:
+        entry = feed.entry(f"plan-version:{pid}/{v.sha}", said.get(v.sha) or "Phiên bản mới.")
+        sub(entry, "link", rel="alternate", type="text/html", href=f"{root}/{plan_path(plan)}")
+        sub(
+            entry,
+            "link",
+            rel="related",
+            type="text/plain",
+            href=f"{root}/{sitemap.DATA_DIR}/{version_file(pid, v.short)}",
         )
-        if plan is not None:
-            sub(entry, "link", rel="alternate", type="text/html", href=f"{root}/{plan_path(plan)}")
-        sub(entry, "updated", f"{day}T00:00:00Z")
-        if c.get("reported_by"):
-            sub(sub(entry, "author"), "name", str(c["reported_by"]))
-        summary = [
-            f"Nhiệm vụ: {shorten(task.get('text'), 200)}" if task else f"Nhiệm vụ {tid}",
-            f"Tình trạng: {label(str(c['previous']))} → {label(str(c.get('status')))}"
-            if not c["first"] or c["previous"] != c.get("status")
-            else f"Tình trạng: {label(str(c.get('status')))}",
-        ]
-        if _int(c.get("progress")) is not None:
-            summary.append(f"Tiến độ: {_int(c['progress'])}%")
-        if c.get("result"):
-            summary.append(f"Kết quả: {' '.join(str(c['result']).split())}")
-        evidence = safe_url(c.get("evidence"))
-        if evidence:
-            summary.append(f"Minh chứng: {evidence}")
-            sub(entry, "link", rel="related", href=evidence)
-        sub(entry, "summary", "\n".join(summary), type="text")
+        sub(entry, "updated", rfc3339(v.date))
+        sub(entry, "summary", f"{name}: {plan.get('title')} — phiên bản ngày {date_vi(v.date[:10])}.", type="text")
+    plans = {pid: plan}
+    for c in changes:
+        status_entry(feed, c, plans, tasks, root, model)
+    entries = feed.element.findall(f"{{{ATOM}}}entry")
+    for entry in entries:
+        feed.element.remove(entry)
+    entries.sort(key=lambda e: str(e.findtext(f"{{{ATOM}}}id")))
+    entries.sort(key=lambda e: _instant(str(e.findtext(f"{{{ATOM}}}updated"))), reverse=True)
+    kept = entries[:limit]
+    feed.element.extend(kept)
+    if kept:
+        newest = feed.element.find(f"{{{ATOM}}}updated")
+        assert newest is not None
+        newest.text = kept[0].findtext(f"{{{ATOM}}}updated")
     return feed.bytes()

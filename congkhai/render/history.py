@@ -147,8 +147,9 @@ def history_section(
     """Vietnamese Markdown "Lịch sử thay đổi" for the plan page ``here`` (a path of the page set).
 
     Every version of the plan file, from git, newest first, each with what it changed (computed
-    from ``texts``, sha → the file as committed, unless ``said`` gives it), linked to its page
-    (``pages``: sha → the page of an old version; the newest is this page) and to its text as it was.
+    from ``texts``, sha → the file as committed, unless ``said`` gives it already: sha → the
+    :func:`summaries`, which the plan's feed of changes shares), linked to its page (``pages``: sha →
+    the page of an old version; the newest is this page) and to its text as it was.
     """
     lines = [f"## Lịch sử thay đổi ({len(versions)}) {{#lich-su-thay-doi}}", ""]
     if not versions:

@@ -182,14 +182,13 @@ def _by_province(here: str, plans: list[Row], provinces: Mapping[str, Row], plan
         if not items:
             empty.append(esc(prov["name"]))
             continue
-        out.append(f"- **{esc(prov['name'])}** — {len(items)} kế hoạch")
+        page = sitemap.plans_province_md(pid)
+        out.append(f"- **{_link(here, page, esc(prov['name']))}** — {len(items)} kế hoạch")
         out += [
             "    " + plan_item(p, former_note(provinces, str(p.get("province") or ""), pid)) for p in items[:PER_GROUP]
         ]
         if len(items) > PER_GROUP:
-            out.append(
-                "    - " + _link(here, sitemap.PLANS_BY_PROVINCE, f"và {len(items) - PER_GROUP} kế hoạch khác →")
-            )
+            out.append("    - " + _link(here, page, f"và {len(items) - PER_GROUP} kế hoạch khác →"))
     if groups.get(sitemap.NO_PROVINCE):
         items = groups[sitemap.NO_PROVINCE]
         out.append(f"- **Không thuộc tỉnh, thành phố nào** — {len(items)} kế hoạch")

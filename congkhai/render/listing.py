@@ -20,18 +20,27 @@ from ..model.schemas import Model
 from ..model.sitemap import directive_md, plan_md, plans_province_md, plans_year_md, rel, unit_list_md, unit_md
 from ..model.urls import safe_url
 from ..read.records import Row
-from ..vietnamese.text import date_vi, section_vi
+from ..vietnamese.text import date_vi, fold, section_vi
 from . import metadata
-from .cards import Column, continuation, h, list_pages, page_note, paged, pager, table
-from .markdown import SEARCH_END, front_matter
+from .cards import Cell, Column, Part, cell_html, continuation, h, list_pages, page_note, paged, pager, table
+from .follow import Follow, Link, block, head
+from .home import MERGER_VI, current_province
+from .markdown import SEARCH_END, front_matter, with_front_matter
+from .shards import FilterRow, filter_files
 
 
 class Listing:
     """Builds the index pages from the published rows."""
 
     def __init__(
-        self, model: Model, rows: dict[str, list[Row]], base_url: str = "", today: dt.date | None = None
+        self,
+        model: Model,
+        rows: dict[str, list[Row]],
+        base_url: str = "",
+        today: dt.date | None = None,
+        follow: Follow | None = None,
     ) -> None:
+        self.follow = follow  # bodies' and provinces' own feeds and calendars, when built
         self.base_url = base_url
         self.today = today
         self.model = model
@@ -89,7 +98,7 @@ class Listing:
         return f"{kind} {number}" if number else str(d.get("name") or d.get("title") or d["id"])
 
     def pages(self) -> dict[str, str]:
-        out: dict[str, str] = {**self.plan_list(), **self.task_list()}
+        out: dict[str, str] = {**self.plan_list(), **self.task_list(), **self.filter_data()}
         out.update(self.by_year())
         out.update(self.by_province())
         out.update(self.directive_index())
@@ -126,8 +135,18 @@ class Listing:
         noun: str,
         keys: str = "",
     ) -> dict[str, str]:
-        """A list on pages of at most ``cards.PER_PAGE`` rows (:func:`cards.list_pages`)."""
-        return list_pages(first, title, intro, items, row, columns, table_id, noun, keys)
+        """A list on pages of at most ``cards.PER_PAGE`` rows (:func:`cards.list_pages`); a list of
+        :data:`.sitemap.FILTERED_LISTS` says where its filter data is (:meth:`filter_data`)."""
+        data = None
+        if first in sitemap.FILTERED_LISTS:
+
+            def data(here: str) -> dict[str, str]:
+                return {
+                    "index": sitemap.file_rel(here, sitemap.filter_manifest(first)),
+                    "root": sitemap.rel(here, sitemap.HOME),
+                }
+
+        return list_pages(first, title, intro, items, row, columns, table_id, noun, keys, data=data)
 
     # -- plan and task lists -------------------------------------------------------------
 
@@ -141,29 +160,63 @@ class Listing:
         Column("Tình trạng", "status"),
     )
 
+    def province_now(self, p: Row) -> str:
+        """The province a plan is filed under today: its own, or the one it merged into on 1 July 2025
+        (a plan of the former Bắc Giang is found under Bắc Ninh, as on the home page)."""
+        old = str(p.get("province") or "")
+        return current_province(self.provinces, old) if old else ""
+
+    def year_value(self, p: Row) -> tuple[str, str]:
+        year = str(p.get("issue_year") or "")
+        return (year, year) if year else ("khong-ghi", "Không ghi")
+
+    def group(self, p: Row) -> tuple[str, str]:
+        """A plan's shard group: its year (newest first, undated last), then its province today."""
+        year = str(p.get("issue_year") or "")
+        province = self.province_now(p) or sitemap.NO_PROVINCE
+        order = f"{9999 - int(year):04d}" if year.isdigit() else "9999"
+        return (f"{order}-{province}", f"{year or 'khong-ghi'}-{province}")
+
+    def plan_state_value(self, p: Row) -> tuple[str, str]:
+        if self.today is None:
+            return (str(p["status"]), self.label("plan_status", p["status"]))
+        state = plan_state(p, self.plan_tasks.get(p["id"], []), self.today)
+        return (state.code, state.label)
+
+    def plan_data(self, p: Row) -> FilterRow:
+        """A plan in a list as data: filter values (code, label), sort attribute, cells."""
+        issuers = self.issuers.get(p["id"], [])
+        province = self.province_now(p)
+        values: dict[str, list[tuple[str, str]]] = {
+            "type": [(str(p["doc_type"]), self.label("doc_type", p["doc_type"]))],
+            "year": [self.year_value(p)],
+            "issuer": [(u, self.unit_name(u)) for u in issuers],
+            "level": [(str(p["issuer_level"]), self.label("issuer_level", p["issuer_level"]))],
+            "province": [(province, str(self.provinces[province]["name"]))] if province in self.provinces else [],
+            "status": [self.plan_state_value(p)],
+        }
+        own = self.provinces.get(p.get("province") or "", {}).get("name", "")
+        cells: list[Cell] = [
+            (Part(str(p["title"]), plan_md(p)),),
+            (Part(str(p.get("number_symbol") or "")),),
+            (Part(date_vi(p.get("issue_date"))),),
+            tuple(Part(self.unit_name(u), unit_md(u)) for u in issuers),
+            (Part(values["level"][0][1]),),
+            (Part(str(own)),),
+            (Part(values["status"][0][1]),),
+        ]
+        return FilterRow(self.group(p), values, {"sort-date": str(p.get("issue_date") or "")}, cells)
+
+    @staticmethod
+    def row_html(here: str, data: FilterRow) -> tuple[dict[str, str], list[str]]:
+        """A row's attributes (each filter's labels, its sort attributes) and cells as HTML."""
+        attrs = {k: "; ".join(label for _, label in v) for k, v in data.values.items()}
+        attrs.update(data.attrs)
+        return attrs, [cell_html(here, cell) for cell in data.cells]
+
     def plan_row(self, here: str, p: Row) -> tuple[dict[str, str], list[str]]:
         """A plan in a list: the title (the link) first, then number, date, issuer, level, place, status."""
-        province = self.provinces.get(p.get("province") or "", {}).get("name", "")
-        issuers = self.issuers.get(p["id"], [])
-        attrs = {
-            "type": self.label("doc_type", p["doc_type"]),
-            "year": str(p.get("issue_year") or "Không ghi"),
-            "issuer": "; ".join(self.unit_name(u) for u in issuers),
-            "level": self.label("issuer_level", p["issuer_level"]),
-            "province": province,
-            "status": self.state_label(p),
-            "sort-date": str(p.get("issue_date") or ""),
-        }
-        cells = [
-            self.plan_link(here, p),
-            h(p.get("number_symbol") or ""),
-            h(date_vi(p.get("issue_date"))),
-            "<br>".join(self.unit_link(here, u) for u in issuers),
-            h(attrs["level"]),
-            h(province),
-            h(attrs["status"]),
-        ]
-        return attrs, cells
+        return self.row_html(here, self.plan_data(p))
 
     def plans_newest_first(self, plans: Any) -> list[Row]:
         return sorted(plans, key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
@@ -178,7 +231,7 @@ class Listing:
             self.PLAN_COLUMNS,
             "bang-ke-hoach",
             "kế hoạch",
-            "type year issuer level province status",
+            "province issuer type year level status",
         )
 
     def plan_list(self) -> dict[str, str]:
@@ -200,35 +253,67 @@ class Listing:
         Column("Tình trạng", "status"),
     )
 
-    def task_row(self, here: str, t: Row) -> tuple[dict[str, str], list[str]]:
-        """A task in a list: what is to be done first, then its plan, who, by when, where it stands."""
+    def task_data(self, t: Row) -> FilterRow:
+        """A task in a list as data: filter values (code, label), sort attribute, cells."""
         p = self.plans[t["plan_id"]]
         units = self.task_units.get((t["plan_id"], t["id"]), {})
-        attrs = {
-            "lead": "; ".join(self.unit_name(u) for u in units.get("lead", [])) or "Không ghi",
-            "status": self.label("task_status", t["status"]),
-            "due": str(t.get("due_date") or ""),
-            "recurrence": self.label("recurrence", t.get("recurrence")),
-            "year": str(p.get("issue_year") or "Không ghi"),
+        leads = [(u, self.unit_name(u)) for u in units.get("lead", [])]
+        province = self.province_now(p)
+        values: dict[str, list[tuple[str, str]]] = {
+            "province": [(province, str(self.provinces[province]["name"]))] if province in self.provinces else [],
+            "lead": leads or [("khong-ghi", "Không ghi")],
+            "status": [(str(t["status"]), self.label("task_status", t["status"]))],
+            "year": [self.year_value(p)],
+            "recurrence": [(str(t["recurrence"]), self.label("recurrence", t["recurrence"]))]
+            if t.get("recurrence")
+            else [],
         }
         text = str(t["text"])
         short = text if len(text) <= 280 else text[:279].rsplit(" ", 1)[0] + " …"
-        cells = [
-            h(short),
-            self.plan_link(here, p) + f"<br><small>Mục {h(t['section'])}</small>",
-            "<br>".join(self.unit_link(here, u) for u in units.get("lead", [])) or h(t.get("lead") or ""),
-            "<br>".join(self.unit_link(here, u) for u in units.get("partner", [])) or h(t.get("partners") or ""),
-            h(t.get("deadline") or "")
-            + (f"<br><small>{h(date_vi(t['due_date']))}</small>" if t.get("due_date") else ""),
-            h(attrs["status"]),
+        lead = tuple(Part(name, unit_md(u)) for u, name in leads) or (Part(str(t.get("lead") or "")),)
+        partners = tuple(Part(self.unit_name(u), unit_md(u)) for u in units.get("partner", []))
+        cells: list[Cell] = [
+            (Part(short),),
+            (Part(str(p["title"]), plan_md(p)), Part(f"Mục {t['section']}", small=True)),
+            lead,
+            partners or (Part(str(t.get("partners") or "")),),
+            (
+                Part(str(t.get("deadline") or "")),
+                Part(date_vi(t.get("due_date")) if t.get("due_date") else "", small=True),
+            ),
+            (Part(values["status"][0][1]),),
         ]
-        return attrs, cells
+        return FilterRow(self.group(p), values, {"due": str(t.get("due_date") or "")}, cells)
+
+    def task_row(self, here: str, t: Row) -> tuple[dict[str, str], list[str]]:
+        """A task in a list: what is to be done first, then its plan, who, by when, where it stands."""
+        return self.row_html(here, self.task_data(t))
+
+    def listed_tasks(self) -> list[Row]:
+        return [t for t in self.rows["tasks"] if t["plan_id"] in self.plans]
+
+    def filter_data(self) -> dict[str, str]:
+        """The long lists' filter data (:mod:`.shards`): the filters act on the whole list."""
+        plans = self.plans_newest_first(self.plans.values())
+        out = filter_files(
+            sitemap.PLANS,
+            map(self.plan_data, plans),
+            ("province", "issuer", "type", "year", "level", "status"),
+            "kế hoạch",
+        )
+        tasks = map(self.task_data, self.listed_tasks())
+        out.update(filter_files(sitemap.TASKS, tasks, ("province", "lead", "status", "year", "recurrence"), "nhiệm vụ"))
+        directives = map(self.directive_data, self.directives_by_citations())
+        out.update(filter_files(sitemap.DIRECTIVES, directives, ("type", "kind"), "văn bản"))
+        units = map(self.unit_data, self.used_units())
+        out.update(filter_files(sitemap.UNITS, units, ("province", "kind", "level"), "cơ quan, đơn vị"))
+        return out
 
     def task_list(self) -> dict[str, str]:
-        tasks = [t for t in self.rows["tasks"] if t["plan_id"] in self.plans]
+        tasks = self.listed_tasks()
         intro = (
-            "Ai làm, việc gì, thời hạn nào: mọi nhiệm vụ của các kế hoạch. Lọc theo đơn vị chủ trì, "
-            "tình trạng, năm và thời hạn."
+            "Ai làm, việc gì, thời hạn nào: mọi nhiệm vụ của các kế hoạch. Lọc theo tỉnh, thành phố "
+            "và đơn vị chủ trì, tình trạng, năm và thời hạn."
         )
         return self.list_pages(
             sitemap.TASKS,
@@ -239,7 +324,7 @@ class Listing:
             self.TASK_COLUMNS,
             "bang-nhiem-vu",
             "nhiệm vụ",
-            "lead status year recurrence due",
+            "province lead status year recurrence due",
         )
 
     def _groups_page(self, here: str, title: str, intro: str, groups: list[tuple[str, str, str]], noun: str) -> str:
@@ -280,45 +365,99 @@ class Listing:
         return out
 
     def by_province(self) -> dict[str, str]:
-        groups: dict[str, list[Row]] = defaultdict(list)
+        """A page per province of today (the 34 after 1 July 2025) with the plans of the provinces
+        merged into it, each such plan's former province named; and, so that no address breaks, a
+        page per former province whose plans are published, saying where it belongs now."""
+        current: dict[str, list[Row]] = defaultdict(list)
+        former: dict[str, list[Row]] = defaultdict(list)
         for p in self.plans.values():
-            groups[str(p.get("province") or sitemap.NO_PROVINCE)].append(p)
-        names = {pid: self.provinces.get(pid, {}).get("name", "Trung ương") for pid in groups}
+            old = str(p.get("province") or "")
+            now = self.province_now(p) if old else sitemap.NO_PROVINCE
+            current[now or sitemap.NO_PROVINCE].append(p)
+            if old and now and now != old:
+                former[old].append(p)
+
+        def name(pid: str) -> str:
+            return str(self.provinces.get(pid, {}).get("name", "Trung ương"))
+
         out: dict[str, str] = {}
         index = []
-        for pid in sorted(groups, key=lambda k: (names[k], k)):
+        for pid in sorted(current, key=lambda k: (fold(name(k)), k)):
             first = plans_province_md(pid)
+            plans = current[pid]
             levels: dict[str, int] = defaultdict(int)
-            for p in groups[pid]:
+            for p in plans:
                 levels[self.label("issuer_level", p["issuer_level"])] += 1
-            counts = f"{len(groups[pid])} ({'; '.join(f'{lv}: {n}' for lv, n in sorted(levels.items()))})"
-            index.append((names[pid], first, counts))
+            counts = f"{len(plans)} ({'; '.join(f'{lv}: {n}' for lv, n in sorted(levels.items()))})"
+            merged = sorted({str(p["province"]) for p in plans if p.get("province") and p["province"] != pid})
+            before = [f"{name(old)} (trước {MERGER_VI})" for old in merged]
+            if before:
+                counts += "; gồm kế hoạch của " + ", ".join(before)
+            index.append((name(pid), first, counts))
             intro = f'<a href="{h(rel(first, sitemap.PLANS_BY_PROVINCE))}">Tất cả các tỉnh, thành phố</a>'
-            out.update(self.plan_pages(first, f"Kế hoạch — {names[pid]}", intro, self.plans_newest_first(groups[pid])))
+            if before:
+                links = ", ".join(
+                    f'<a href="{h(rel(first, plans_province_md(old)))}">{h(name(old))}</a>' for old in merged
+                )
+                intro += (
+                    f"\n\nTừ ngày {MERGER_VI}, danh sách gồm cả các kế hoạch ban hành trước đó tại: {links} "
+                    "(cột “Tỉnh, thành phố” ghi nơi ban hành)."
+                )
+            out.update(self._province_pages(pid, first, f"Kế hoạch — {name(pid)}", intro, plans))
+        for old, plans in sorted(former.items()):
+            first = plans_province_md(old)
+            now = self.province_now(plans[0])
+            intro = (
+                f'<a href="{h(rel(first, sitemap.PLANS_BY_PROVINCE))}">Tất cả các tỉnh, thành phố</a>\n\n'
+                f"Từ ngày {MERGER_VI}, {h(name(old))} thuộc "
+                f'<a href="{h(rel(first, plans_province_md(now)))}">{h(name(now))}</a>: '
+                "dưới đây là các kế hoạch ban hành tại đơn vị cũ; xem mọi kế hoạch của địa phương ở trang "
+                f"{h(name(now))}."
+            )
+            title = f"Kế hoạch — {name(old)} (trước {MERGER_VI})"
+            out.update(self._province_pages(old, first, title, intro, plans))
         out[sitemap.PLANS_BY_PROVINCE] = self._groups_page(
             sitemap.PLANS_BY_PROVINCE,
             "Kế hoạch theo tỉnh, thành phố",
-            "Chọn một tỉnh, thành phố để xem các kế hoạch của địa phương đó; số trong ngoặc là số kế hoạch theo cấp.",
+            f"Các tỉnh, thành phố từ ngày {MERGER_VI}; kế hoạch ban hành trước đó ở tỉnh cũ được xếp vào "
+            "tỉnh, thành phố hiện nay. Số trong ngoặc là số kế hoạch theo cấp.",
             index,
             "Tỉnh, thành phố",
         )
         return out
 
+    def _province_pages(self, pid: str, first: str, title: str, intro: str, plans: list[Row]) -> dict[str, str]:
+        feeds: list[Link] = []
+        if self.follow is not None:
+            feeds = self.follow.province_links(pid)
+            box = block(first, "Theo dõi kế hoạch của tỉnh, thành phố này", feeds, note=self.follow.province_note(pid))
+            intro += "\n\n" + "\n".join(box)
+        pages = self.plan_pages(first, title, intro, self.plans_newest_first(plans))
+        if feeds:
+            pages[first] = with_front_matter(pages[first], {"feeds": head(feeds)})
+        return pages
+
     # -- directives ----------------------------------------------------------------------
 
+    def directives_by_citations(self) -> list[Row]:
+        return sorted(self.directives.values(), key=lambda d: (-len(self.citing.get(d["id"], [])), d["id"]))
+
+    def directive_data(self, d: Row) -> FilterRow:
+        """A cited document in the list as data: its type and kind, and its cells."""
+        values: dict[str, list[tuple[str, str]]] = {
+            "kind": [(str(d["kind"]), self.label("directive_kind", d["kind"]))],
+            "type": [(str(d["doc_type"]), self.label("doc_type", d["doc_type"]))],
+        }
+        cells: list[Cell] = [
+            (Part(self.directive_name(d), directive_md(d["id"])),),
+            (Part(str(d.get("title") or d.get("name") or "")),),
+            (Part(str(d.get("issuer") or "")),),
+            (Part(str(d.get("year") or "")),),
+            (Part(str(len(self.citing.get(d["id"], [])))),),
+        ]
+        return FilterRow(("0", "van-ban"), values, {}, cells)
+
     def directive_index(self) -> dict[str, str]:
-        ds = sorted(self.directives.values(), key=lambda d: (-len(self.citing.get(d["id"], [])), d["id"]))
-
-        def row(here: str, d: Row) -> tuple[dict[str, str], list[str]]:
-            attrs = {"kind": self.label("directive_kind", d["kind"]), "type": self.label("doc_type", d["doc_type"])}
-            return attrs, [
-                f'<a href="{h(rel(here, directive_md(d["id"])))}">{h(self.directive_name(d))}</a>',
-                h(d.get("title") or d.get("name") or ""),
-                h(d.get("issuer") or ""),
-                h(d.get("year") or ""),
-                str(len(self.citing.get(d["id"], []))),
-            ]
-
         columns = [
             Column("Văn bản", kind="title"),
             Column("Trích yếu", kind="wide"),
@@ -327,7 +466,15 @@ class Listing:
             Column("Số kế hoạch trích dẫn", kind="nowrap"),
         ]
         return self.list_pages(
-            sitemap.DIRECTIVES, "Văn bản được trích dẫn", "", ds, row, columns, "bang-van-ban", "văn bản", "type kind"
+            sitemap.DIRECTIVES,
+            "Văn bản được trích dẫn",
+            "",
+            self.directives_by_citations(),
+            lambda here, d: self.row_html(here, self.directive_data(d)),
+            columns,
+            "bang-van-ban",
+            "văn bản",
+            "type kind",
         )
 
     def directive_page(self, directive_id: str) -> dict[str, str]:
@@ -398,33 +545,43 @@ class Listing:
 
     # -- units ---------------------------------------------------------------------------
 
-    def unit_index(self) -> dict[str, str]:
-        def row(here: str, u: str) -> tuple[dict[str, str], list[str]]:
-            kind = self.label("unit_kind", self.units[u]["kind"])
-            level = self.label("unit_level", self.units[u]["level"])
-            return {"kind": kind, "level": level}, [
-                self.unit_link(here, u),
-                h(kind),
-                h(level),
-                h(self.provinces.get(self.units[u].get("province") or "", {}).get("name", "")),
-            ]
+    def unit_data(self, u: str) -> FilterRow:
+        """A body in the list as data: its province today (a former province's bodies are found
+        under its successor), kind and level, and its cells."""
+        unit = self.units[u]
+        old = str(unit.get("province") or "")
+        now = current_province(self.provinces, old) if old else ""
+        values: dict[str, list[tuple[str, str]]] = {
+            "province": [(now, str(self.provinces[now]["name"]))] if now in self.provinces else [],
+            "kind": [(str(unit["kind"]), self.label("unit_kind", unit["kind"]))],
+            "level": [(str(unit["level"]), self.label("unit_level", unit["level"]))],
+        }
+        cells: list[Cell] = [
+            (Part(self.unit_name(u), unit_md(u)),),
+            (Part(values["kind"][0][1]),),
+            (Part(values["level"][0][1]),),
+            (Part(str(self.provinces.get(old, {}).get("name", ""))),),
+        ]
+        place = now or sitemap.NO_PROVINCE
+        return FilterRow((place, place), values, {}, cells)
 
+    def unit_index(self) -> dict[str, str]:
         columns = [
             Column("Cơ quan, đơn vị", kind="title"),
             Column("Loại", "kind"),
             Column("Cấp", "level"),
-            Column("Tỉnh, thành phố"),
+            Column("Tỉnh, thành phố", "province"),
         ]
         return self.list_pages(
             sitemap.UNITS,
             "Cơ quan, đơn vị",
             "",
             self.used_units(),
-            row,
+            lambda here, u: self.row_html(here, self.unit_data(u)),
             columns,
             "bang-don-vi",
             "cơ quan, đơn vị",
-            "kind level",
+            "province kind level",
         )
 
     #: Rows of each list shown on a body's own page; a longer list links to its own pages.
@@ -461,6 +618,11 @@ class Listing:
             lines.append(f"| Tỉnh, thành phố | {h(self.provinces.get(u['province'], {}).get('name', u['province']))} |")
         if u.get("parent") and u["parent"] in self.units:
             lines.append(f"| Đơn vị cấp trên | {self.unit_link(here, u['parent'])} |")
+        feeds: list[Link] = []
+        if self.follow is not None:
+            feeds = self.follow.unit_links(unit_id)
+            none = "Cơ quan, đơn vị này chưa ban hành kế hoạch nào, cũng chưa chủ trì nhiệm vụ nào có thời hạn."
+            lines += ["", *block(here, "Theo dõi cơ quan, đơn vị này", feeds, none=none)]
         out: dict[str, str] = {}
         back = f'<a href="{h(rel(here, here))}">{h(name)}</a>'
         issued = self.plans_newest_first(self.plans[pid] for pid in self.issued.get(unit_id, ()))
@@ -489,4 +651,6 @@ class Listing:
             if which == "ke-hoach":
                 lines += ["", SEARCH_END]  # the tasks below are found on their plans' pages
         out[here] = "\n".join(lines) + "\n"
+        if feeds:
+            out[here] = with_front_matter(out[here], {"feeds": head(feeds)})
         return out

@@ -31,6 +31,7 @@ from ..model.sitemap import (
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata, original
+from .follow import Follow, block, head
 from .listing import Listing
 from .markdown import esc, front_matter
 from .markdown import table as md_table
@@ -47,7 +48,9 @@ class PageBuilder:
         base_url: str = "",
         today: dt.date | None = None,
         histories: frozenset[str] = frozenset(),
+        follow: Follow | None = None,
     ) -> None:
+        self.follow = follow  # the plan's, bodies' and provinces' own feeds and calendars, when built
         self.today = today or dt.date.today()  # the corpus' today: what a plan's state is judged on
         self.histories = histories  # plan files whose page site.py ends with "Lịch sử thay đổi"
         self.base_url = base_url  # site_url without the trailing slash, "" for root-relative links
@@ -79,7 +82,7 @@ class PageBuilder:
 
     def pages(self) -> dict[str, str]:
         pages = {plan_md(p): self.plan_page(p) for p in self.rows["plans"]}
-        pages.update(Listing(self.model, self.rows, self.base_url, self.today).pages())
+        pages.update(Listing(self.model, self.rows, self.base_url, self.today, self.follow).pages())
         return pages
 
     def status_banner(self, here: str, plan: Row, state: State) -> list[str]:
@@ -431,6 +434,9 @@ class PageBuilder:
             toc.append(("noi-nhan", "Nơi nhận", []))
         if cites:
             toc.append(("van-ban-trich-dan", f"Văn bản được trích dẫn ({len(cites)})", []))
+        follow = self.follow.plan_links(plan) if self.follow is not None else []
+        if self.follow is not None:
+            toc.append(("theo-doi-ke-hoach", "Theo dõi kế hoạch này", []))
         toc += [("thuoc-tinh", "Thuộc tính", []), ("cong-khai", "Công khai", [])]
         if plan.get("path") in self.histories:
             toc.append(("lich-su-thay-doi", "Lịch sử thay đổi", []))
@@ -446,7 +452,9 @@ class PageBuilder:
         )
         print_head, card = self.summary_card(here, plan, state)
         out = [
-            front_matter({"title": plan["title"], **self.plan_metadata(plan)}),
+            front_matter(
+                {"title": plan["title"], **self.plan_metadata(plan), **({"feeds": head(follow)} if follow else {})}
+            ),
             self.breadcrumb(here, plan),
             print_head,
             f"# {esc(plan['title'])}\n",
@@ -470,6 +478,10 @@ class PageBuilder:
         # (extra.css), so they come after everything a printed document holds.
         if cites:
             out += self.citations_section(here, plan, cites)
+        if self.follow is not None:
+            out += block(here, "Theo dõi kế hoạch này", follow, anchor="theo-doi-ke-hoach")
+            if not any(link.type == "text/calendar" for link in follow):
+                out += ["Kế hoạch chưa có nhiệm vụ nào ghi thời hạn cụ thể, nên chưa có lịch để thêm.", ""]
         out += [
             "## Thuộc tính {#thuoc-tinh}",
             "",

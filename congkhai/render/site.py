@@ -17,9 +17,10 @@ from ..load.corpus import RULES, Corpus
 from ..model import sitemap
 from ..model.sitemap import version_file
 from ..read.history import version_files
-from . import calendar, datasets, feeds, home, metadata, opendata, original, stats
+from . import calendar, datasets, editor, feeds, home, metadata, opendata, original, stats
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
+from .follow import Follow
 from .history import history_section, parse_versions, summaries
 from .markdown import with_front_matter
 from .metadata import with_description
@@ -47,12 +48,15 @@ def originals(corpus: Corpus) -> frozenset[str]:
     return frozenset(out)
 
 
-def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple[dict[str, bytes], dict[str, str]]:
+def render_site(
+    corpus: Corpus, url: str | None, previous: Path | None, *, repo: str = "", auth_url: str = ""
+) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
 
     A pure function of the corpus (and git history, read here once): ``url`` is the site's
     address, if known, for absolute links; ``previous`` is the last published ``site/data``
-    folder, for the "what changed" section.
+    folder, for the "what changed" section; ``repo`` (``owner/name``) is where the plan form saves,
+    ``auth_url`` the OAuth server its GitHub sign-in goes through.
     """
     model, root = corpus.model, corpus.root
     modified = corpus.modified
@@ -63,6 +67,12 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     downloads[opendata.SQLITE_NAME] = opendata.sqlite_file(model, rows, bodies)
     base = (url or "").rstrip("/")
     versions = corpus.history.versions(str(p["path"]) for p in rows["plans"])
+    names: dict[str, list[str]] = {}
+    unit_names = {u["id"]: u["name"] for u in rows["units"]}
+    for issuer in rows["issuers"]:
+        names.setdefault(issuer["plan_id"], []).append(str(unit_names.get(issuer["unit"], issuer["unit"])))
+    updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
+    follow = Follow(model, rows, corpus.today, base, updated, names)
     pages = PageBuilder(
         model,
         rows,
@@ -72,6 +82,7 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
         base,
         today=corpus.today,
         histories=frozenset(versions),
+        follow=follow,
     ).pages()
     changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
     descriptor = json.loads(files["datapackage.json"])
@@ -94,25 +105,26 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
     pages.update(compliance_pages.directory_pages(rows["directory"], model))
     catalog = metadata.dcat_catalog(descriptor, base, files=others)
     downloads["catalog.jsonld"] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
-    names: dict[str, list[str]] = {}
-    unit_names = {u["id"]: u["name"] for u in rows["units"]}
-    for issuer in rows["issuers"]:
-        names.setdefault(issuer["plan_id"], []).append(str(unit_names.get(issuer["unit"], issuer["unit"])))
-    updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
     pages[sitemap.PLANS_FEED] = feeds.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
     pages.update(monitoring_page.monitoring_pages(model, rows, corpus.today))
     pages[sitemap.HOME] = home.home_page(rows, corpus.today)
     pages[sitemap.ROBOTS] = original.robots_txt(base)
+    pages[sitemap.EDITOR] = editor.editor_page()
+    pages[sitemap.EDITOR_LOCALE] = editor.locale_script()
+    pages[sitemap.EDITOR_CONFIG] = editor.editor_config(
+        model, {name: rows[name] for name in ("units", "provinces", "directives")}, repo=repo, auth_url=auth_url
+    )
     pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, corpus.today, model).decode()
     pages[sitemap.STATUS_FEED] = feeds.status_feed(rows, base, updated, model).decode()
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
     # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
     downloads.update({k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()})
     published = frozenset(downloads)
+    pages.update(follow.files())
     for plan in rows["plans"]:
         key = sitemap.plan_md(plan)
+        found, said = versions.get(plan["path"], []), {}
         if plan["path"] in versions and key in pages:
-            found = versions[plan["path"]]
             texts = {
                 v.sha: downloads[name].decode("utf-8-sig", errors="replace")
                 for v in found
@@ -126,6 +138,7 @@ def render_site(corpus: Corpus, url: str | None, previous: Path | None) -> tuple
             pages.update(olds)
             shown = {v.sha: sitemap.version_md(plan, v.short) for v in found[1:]}
             pages[key] += "\n" + history_section(key, str(plan["id"]), found, pages=shown, said=said)
+        pages.update(follow.plan_feed(plan, found, said))
     for key, text in metadata.page_descriptions(rows, model).items():
         if key in pages:
             pages[key] = with_description(pages[key], text)

@@ -9,7 +9,7 @@ def test_filter_plans_by_province(page, base_url):
     expect(rows).to_have_count(5)
     page.get_by_label("Tỉnh, thành phố").select_option("Lạng Sơn")
     expect(page.locator("#bang-ke-hoach tbody tr:not([hidden])")).to_have_count(1)
-    expect(page.get_by_role("status")).to_have_text("Đang hiển thị 1 / 5 dòng")
+    expect(page.locator("article").get_by_role("status")).to_have_text("Đang hiển thị 1 / 5 dòng")
 
 
 def test_sort_plans_by_date(page, base_url):
@@ -23,10 +23,33 @@ def test_sort_plans_by_date(page, base_url):
 
 def test_filter_tasks_by_lead(page, base_url):
     page.goto(base_url + "/tasks/")
-    page.get_by_label("Đơn vị chủ trì").select_option("Phòng Nội vụ huyện Cao Lộc")
+    # the task list has two pages: the filter acts on the whole list (loc/nhiem-vu/, render/shards.py)
+    lead = page.get_by_label("Đơn vị chủ trì")
+    # the bodies are listed per province (thousands at national scale): province first
+    expect(lead).to_be_disabled()
+    expect(lead.locator("option")).to_have_text(["Chọn tỉnh, thành phố trước"])
+    province = page.get_by_label("Tỉnh, thành phố")
+    province.select_option(province.locator("option", has_text="Lạng Sơn").get_attribute("value"))
+    expect(lead).to_be_enabled()
+    option = lead.locator("option", has_text="Phòng Nội vụ huyện Cao Lộc")
+    expect(option).to_have_count(1)
+    expect(lead.locator("option", has_text="Tây Ninh")).to_have_count(0)  # only Lạng Sơn's bodies
+    value = option.get_attribute("value")
+    lead.select_option(value)
     visible = page.locator("#bang-nhiem-vu tbody tr:not([hidden])")
+    expect(page.locator("article").get_by_role("status")).to_contain_text("nhiệm vụ phù hợp")
     expect(visible.first).to_contain_text("Phòng Nội vụ")
     assert 0 < visible.count() < 107
+    # the address keeps both: opened again, the province's bodies are fetched and the body chosen
+    url = page.url
+    assert f"lead={value}" in url and "province=" in url
+    page.goto(base_url + "/")
+    page.goto(url)
+    expect(page.get_by_label("Đơn vị chủ trì")).to_have_value(value)
+    expect(page.locator("article").get_by_role("status")).to_contain_text("nhiệm vụ phù hợp")
+    # no province, no body
+    page.get_by_role("button", name="Bỏ lọc").click()
+    expect(page.get_by_label("Đơn vị chủ trì")).to_be_disabled()
 
 
 def test_directive_page_and_backlink(page, base_url):
@@ -128,4 +151,26 @@ def test_pager_leads_through_the_task_list(page, base_url):
     page.get_by_role("link", name="Trang sau").click()
     expect(page.locator("h1")).to_contain_text("Nhiệm vụ — trang 2")
     expect(page.locator("#bang-nhiem-vu tbody tr")).to_have_count(7)
-    expect(page.get_by_role("status")).to_have_text("Đang hiển thị 7 / 7 dòng của trang này")
+    expect(page.locator("article").get_by_role("status")).to_have_text(
+        "Bộ lọc tìm trong cả 107 nhiệm vụ của danh sách."
+    )
+
+
+def test_filter_cited_documents_over_both_pages(page, base_url):
+    """The cited documents' list has two pages (103 documents): a filter acts on the whole list
+    (loc/van-ban/), so every "Chỉ thị" is found, not only those of the page shown."""
+    import csv
+
+    root = Path(__file__).resolve().parents[2]
+    with (root / "data" / "directives.csv").open(encoding="utf-8") as f:
+        expected = sum(1 for r in csv.DictReader(f) if r["doc_type"] == "chi_thi")
+    page.goto(base_url + "/directives/")
+    kind = page.get_by_label("Loại văn bản")
+    kind.select_option(kind.locator("option", has_text="Chỉ thị").first.get_attribute("value"))
+    status = page.locator("article").get_by_role("status")
+    expect(status).to_have_text(f"{expected} văn bản phù hợp")
+    rows = page.locator("#bang-van-ban tbody tr")
+    expect(rows).to_have_count(expected)
+    for i in range(expected):
+        expect(rows.nth(i).locator("td").first).to_contain_text("Chỉ thị")
+    assert "type=chi_thi" in page.url

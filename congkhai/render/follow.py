@@ -1,0 +1,346 @@
+"""Feeds and calendars to follow one plan, one issuing body or one province, linked where the
+reader is: a "Theo dõi" block on the plan's, the body's and the province's page, and
+``<link rel="alternate">`` in those pages' head (front matter ``feeds``, printed escaped by
+``overrides/main.html``).
+
+- a plan: an Atom feed of its changes (each version of its file, titled by what it changed in
+  Vietnamese, and its tasks' status changes) and an iCalendar of its tasks' deadlines;
+- an issuing body: an Atom feed of the plans it issued and an iCalendar of the deadlines of the
+  tasks it leads;
+- a province of today (the 34 since 1 July 2025): an Atom feed of its plans, those of the
+  provinces merged into it included (a plan of former Bắc Giang belongs to Bắc Ninh), and an
+  iCalendar of their tasks' deadlines.
+
+The files are written by the one Atom writer (:mod:`.feeds`) and the one iCalendar writer
+(:mod:`.calendar`). Every feed is bounded (:data:`FEED_ENTRIES`, :data:`CALENDAR_EVENTS`), so none
+grows with the corpus or with time. A feed is always written (an empty feed is valid and fills as
+the plan changes); a calendar only when at least one task has a due date — a calendar with no
+event helps no one, and the page says in words that there is none yet. File names are ids,
+checked to be slugs by :func:`.sitemap.follow_file` — never a title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..derive.monitoring import _key, status_changes, task_state
+from ..model import sitemap
+from ..model.schemas import Model
+from ..read.history import Version
+from ..read.records import Row
+from . import calendar, feeds
+from .home import MERGER_VI, current_province
+from .markdown import esc
+
+#: Entries in each feed of this module: the newest plans, or a plan's newest changes.
+FEED_ENTRIES = 50
+#: Events in each calendar of this module: the tasks due last (the oldest deadlines drop out).
+CALENDAR_EVENTS = 500
+#: Characters of a task's text in an event's description (the event links the plan page, where the
+#: text is whole): a task is in up to four calendars, and its text is most of an event's bytes.
+EVENT_TEXT = 300
+
+ATOM_TYPE = "application/atom+xml"
+ICS_TYPE = "text/calendar"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One feed or calendar to offer: its MIME type, its path below the site root, the title of its
+    ``<link>`` in the head, the link's text and the sentence that explains it."""
+
+    type: str
+    path: str
+    title: str
+    text: str
+    explain: str
+
+
+def _file(kind: str, ident: Any, ext: str) -> str | None:
+    """The file's path, or None when the id is not a slug (no file, no link; the checks report it)."""
+    try:
+        return sitemap.follow_file(kind, str(ident), ext)
+    except ValueError:
+        return None
+
+
+class Follow:
+    """What can be followed in the published rows, and the feeds and calendars that follow it."""
+
+    def __init__(
+        self,
+        model: Model,
+        rows: Mapping[str, list[Row]],
+        today: dt.date,
+        base_url: str,
+        updated: str,
+        issuer_names: Mapping[str, Sequence[str]],
+    ) -> None:
+        self.model, self.rows, self.today = model, rows, today
+        self.base_url, self.updated, self.issuer_names = base_url.rstrip("/"), updated, issuer_names
+        self.provinces = {str(p["id"]): p for p in rows.get("provinces", [])}
+        self.units = {str(u["id"]): u for u in rows.get("units", [])}
+        self.plans = {str(p["id"]): p for p in rows.get("plans", [])}
+        self.tasks = {_key(t): t for t in rows.get("tasks", [])}
+        # everything grouped once: a page or file per plan, body or province must not scan the country
+        self.province_of = {pid: self.current(p.get("province")) for pid, p in self.plans.items()}
+        self.province_plans: dict[str, list[Row]] = defaultdict(list)
+        for pid, plan in self.plans.items():
+            self.province_plans[self.province_of[pid]].append(plan)
+        issued: dict[str, dict[str, Row]] = defaultdict(dict)  # unit → plan id → plan, each once
+        for issuer in rows.get("issuers", []):
+            if (found_plan := self.plans.get(str(issuer["plan_id"]))) is not None:
+                issued[str(issuer["unit"])][str(issuer["plan_id"])] = found_plan
+        self.unit_plans = {unit: list(plans.values()) for unit, plans in issued.items()}
+        dated = calendar.dated(task_state(rows.get("tasks", []), rows.get("task_updates", []), today))
+        self.plan_states: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        self.province_states: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        by_task: dict[tuple[str, str], Mapping[str, Any]] = {}
+        for s in dated:
+            pid = str(s["plan_id"])
+            self.plan_states[pid].append(s)
+            self.province_states[self.province_of.get(pid, sitemap.NO_PROVINCE)].append(s)
+            by_task[(pid, str(s["task_id"]))] = s
+        led: dict[str, dict[tuple[str, str], Mapping[str, Any]]] = defaultdict(dict)  # each task once
+        for tu in rows.get("task_units", []):
+            key = (str(tu["plan_id"]), str(tu["task_id"]))
+            if tu["role"] == "lead" and key in by_task:
+                led[str(tu["unit"])][key] = by_task[key]
+        self.unit_states = {unit: calendar.dated(states.values()) for unit, states in led.items()}
+        self.changes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for c in status_changes(rows.get("tasks", []), rows.get("task_updates", [])):
+            self.changes[str(c.get("plan_id"))].append(c)
+
+    # -- who is who ----------------------------------------------------------------------------
+
+    def current(self, province: Any) -> str:
+        """The province of today a plan's province belongs to (:data:`.sitemap.NO_PROVINCE` for none)."""
+        return current_province(self.provinces, str(province)) if province else sitemap.NO_PROVINCE
+
+    def province_name(self, province_id: str) -> str:
+        found = self.provinces.get(province_id)
+        return str(found["name"]) if found else "Trung ương"
+
+    def former(self, province_id: str) -> list[str]:
+        """Names of the provinces merged into ``province_id`` on 1 July 2025 (other names only)."""
+        name = self.province_name(province_id)
+        out = {
+            str(p["name"])
+            for pid, p in self.provinces.items()
+            if pid != province_id and self.current(pid) == province_id and str(p["name"]) != name
+        }
+        return sorted(out)
+
+    # -- the links -----------------------------------------------------------------------------
+
+    def plan_links(self, plan: Mapping[str, Any]) -> list[Link]:
+        pid = str(plan["id"])
+        out = []
+        if path := _file("plan", pid, "xml"):
+            out.append(
+                Link(
+                    ATOM_TYPE,
+                    path,
+                    "Thay đổi của kế hoạch này",
+                    "Nhận thông báo khi kế hoạch thay đổi (RSS/Atom)",
+                    "Mỗi lần văn bản được sửa hoặc một nhiệm vụ đổi tình trạng. Sao chép liên kết này "
+                    "vào ứng dụng đọc tin (RSS/Atom) trên điện thoại hoặc máy tính.",
+                )
+            )
+        n = len(self.plan_states.get(pid, []))
+        if n and (path := _file("plan", pid, "ics")):
+            out.append(
+                Link(
+                    ICS_TYPE,
+                    path,
+                    "Thời hạn nhiệm vụ của kế hoạch này",
+                    "Thêm thời hạn nhiệm vụ vào lịch (iCalendar)",
+                    f"{n} nhiệm vụ có thời hạn. Thêm liên kết này vào lịch của điện thoại hoặc máy tính "
+                    "(mục đăng ký lịch theo địa chỉ); lịch tự cập nhật khi thời hạn thay đổi.",
+                )
+            )
+        return out
+
+    def unit_links(self, unit_id: str) -> list[Link]:
+        out = []
+        if self.unit_plans.get(unit_id) and (path := _file("unit", unit_id, "xml")):
+            out.append(
+                Link(
+                    ATOM_TYPE,
+                    path,
+                    "Kế hoạch mới của cơ quan, đơn vị này",
+                    "Nhận thông báo khi cơ quan, đơn vị này ban hành kế hoạch mới (RSS/Atom)",
+                    "Sao chép liên kết này vào ứng dụng đọc tin (RSS/Atom) trên điện thoại hoặc máy tính.",
+                )
+            )
+        n = len(self.unit_states.get(unit_id, []))
+        if n and (path := _file("unit", unit_id, "ics")):
+            out.append(
+                Link(
+                    ICS_TYPE,
+                    path,
+                    "Thời hạn nhiệm vụ cơ quan, đơn vị này chủ trì",
+                    "Thêm thời hạn các nhiệm vụ cơ quan, đơn vị này chủ trì vào lịch (iCalendar)",
+                    f"{n} nhiệm vụ có thời hạn. Thêm liên kết này vào lịch của điện thoại hoặc máy tính "
+                    "(mục đăng ký lịch theo địa chỉ); lịch tự cập nhật.",
+                )
+            )
+        return out
+
+    def province_links(self, province_id: str) -> list[Link]:
+        """The feeds of the province of today that ``province_id`` (of a plan, maybe a former one) belongs to."""
+        current = self.current(province_id) if province_id != sitemap.NO_PROVINCE else province_id
+        name = self.province_name(current)
+        out = []
+        if self.province_plans.get(current) and (path := _file("province", current, "xml")):
+            out.append(
+                Link(
+                    ATOM_TYPE,
+                    path,
+                    f"Kế hoạch mới — {name}",
+                    f"Nhận thông báo khi có kế hoạch mới của {name} (RSS/Atom)",
+                    "Sao chép liên kết này vào ứng dụng đọc tin (RSS/Atom) trên điện thoại hoặc máy tính.",
+                )
+            )
+        n = len(self.province_states.get(current, []))
+        if n and (path := _file("province", current, "ics")):
+            out.append(
+                Link(
+                    ICS_TYPE,
+                    path,
+                    f"Thời hạn nhiệm vụ — {name}",
+                    f"Thêm thời hạn nhiệm vụ của các kế hoạch ở {name} vào lịch (iCalendar)",
+                    f"{n} nhiệm vụ có thời hạn. Thêm liên kết này vào lịch của điện thoại hoặc máy tính "
+                    "(mục đăng ký lịch theo địa chỉ); lịch tự cập nhật.",
+                )
+            )
+        return out
+
+    def province_note(self, province_id: str) -> str:
+        """Why a former province's page offers its successor's feeds (empty when it is its own)."""
+        current = self.current(province_id) if province_id != sitemap.NO_PROVINCE else province_id
+        before, after = self.province_name(province_id), self.province_name(current)
+        if current == province_id or before == after:
+            return ""
+        return (
+            f"Từ ngày {MERGER_VI}, {esc(before)} thuộc {esc(after)}: thông báo và lịch dưới đây là của "
+            f"{esc(after)}, gồm cả các kế hoạch của {esc(before)}."
+        )
+
+    # -- the files -----------------------------------------------------------------------------
+
+    def files(self) -> dict[str, str]:
+        """Every body's and province's feed and calendar, and every plan's calendar (path below
+        the site root → text); plans' feeds need their history: :meth:`plan_feed`."""
+        out: dict[str, str] = {}
+        for pid, plan in sorted(self.plans.items()):
+            states = self.plan_states.get(pid)
+            if states and (path := _file("plan", pid, "ics")):
+                out[path] = self._calendar(states, f"hạn nhiệm vụ — {plan.get('number_symbol') or plan.get('title')}")
+        for unit_id in sorted(self.units):
+            name = str(self.units[unit_id].get("name") or unit_id)
+            plans = self.unit_plans.get(unit_id)
+            if plans and (path := _file("unit", unit_id, "xml")):
+                out[path] = self._plans_feed(
+                    f"unit:{unit_id}", f"kế hoạch của {name}", f"Kế hoạch do {name} ban hành", plans, path,
+                    sitemap.md_url(sitemap.unit_md(unit_id)),
+                )  # fmt: skip
+            states = self.unit_states.get(unit_id)
+            if states and (path := _file("unit", unit_id, "ics")):
+                out[path] = self._calendar(states, f"hạn nhiệm vụ {name} chủ trì")
+        for province_id in sorted(self.province_plans):
+            name = self.province_name(province_id)
+            former = self.former(province_id)
+            subtitle = f"Kế hoạch của {name}" + (
+                f", gồm cả kế hoạch của {', '.join(former)} (trước {MERGER_VI})" if former else ""
+            )
+            if path := _file("province", province_id, "xml"):
+                out[path] = self._plans_feed(
+                    f"province:{province_id}", f"kế hoạch của {name}", subtitle, self.province_plans[province_id],
+                    path, sitemap.md_url(sitemap.plans_province_md(province_id)),
+                )  # fmt: skip
+            states = self.province_states.get(province_id)
+            if states and (path := _file("province", province_id, "ics")):
+                out[path] = self._calendar(states, f"hạn nhiệm vụ — {name}")
+        return out
+
+    def plan_feed(
+        self, plan: Mapping[str, Any], versions: Sequence[Version], said: Mapping[str, str]
+    ) -> dict[str, str]:
+        """The plan's feed of changes (path → text): ``versions`` of its file, newest first, and
+        ``said`` (sha → what the version changed, :func:`.history.summaries`)."""
+        path = _file("plan", plan["id"], "xml")
+        if path is None:
+            return {}
+        data = feeds.plan_changes_feed(
+            plan,
+            versions,
+            said,
+            self.changes.get(str(plan["id"]), []),
+            self.tasks,
+            self.base_url,
+            str(plan.get("issue_date") or self.updated),
+            self.model,
+            self_path=path,
+            limit=FEED_ENTRIES,
+        )
+        return {path: data.decode()}
+
+    def _plans_feed(self, key: str, title: str, subtitle: str, plans: list[Row], path: str, html: str) -> str:
+        return feeds.atom_feed(
+            plans,
+            self.base_url,
+            self.updated,
+            issuer_names=self.issuer_names,
+            limit=FEED_ENTRIES,
+            model=self.model,
+            key=key,
+            title=title,
+            subtitle=subtitle,
+            self_path=path,
+            html_path=html,
+        ).decode()
+
+    def _calendar(self, states: Sequence[Mapping[str, Any]], name: str) -> str:
+        return calendar.ics_feed(
+            self.rows,
+            self.base_url,
+            self.today,
+            self.model,
+            states=states,
+            name=name,
+            limit=CALENDAR_EVENTS,
+            text_limit=EVENT_TEXT,
+            plans=self.plans,
+        ).decode()
+
+
+def head(links: Sequence[Link]) -> list[dict[str, str]]:
+    """Front matter ``feeds``: the page's own feeds for ``<link rel="alternate">`` in its head."""
+    return [{"type": link.type, "title": link.title, "href": link.path} for link in links]
+
+
+def block(
+    here: str, heading: str, links: Sequence[Link], *, anchor: str = "", note: str = "", none: str = ""
+) -> list[str]:
+    """The "Theo dõi" block of the page ``here``: each link with what it does, in plain words.
+
+    With an ``anchor``, a section (``## heading``, for the plan page's contents); without, a box
+    under the page's title. ``heading`` is plain text of this module's own (no data); ``note``
+    is escaped already; ``none`` is said when there is nothing to follow.
+    """
+    body = [note, ""] if note else []
+    if not links:
+        body += [none or "Chưa có thông báo hay lịch để theo dõi.", ""]
+    for link in links:
+        target = posixpath.relpath(link.path, posixpath.dirname(here) or ".")
+        body += [f"- [{esc(link.text)}]({target})  ", f"  {esc(link.explain)}"]
+    body.append("")
+    if anchor:
+        return [f"## {heading} {{#{anchor}}}", "", *body]
+    return [f'!!! note ck-follow "{heading}"', ""] + [("    " + line) if line else "" for line in body]

@@ -1,0 +1,135 @@
+"""A long list's filter data: a manifest of every filter value, and the rows in shards.
+
+A list longer than one page (:mod:`.cards`) is filtered in the browser (``javascripts/tables.js``).
+So that a filter acts on the whole list and not only on the page shown, while fetching no more than
+it shows, the list is also published as small JSON files (:func:`.sitemap.filter_manifest`):
+
+* **the manifest**: for each filter key, every value of the whole list as ``[code, label, count,
+  shards]`` (the shards that hold rows with that value), and the shards in list order with their
+  row counts — so the selects offer every value, and a choice fetches only the shards that can
+  contain matches;
+* **the bodies by province**: the issuing bodies and lead units number in the thousands at national
+  scale (1.3 MB of manifest at 10,000 plans), and a select of thousands of names helps no one; so
+  the keys of :data:`SCOPED` are not in the manifest but in one small file per province
+  (:func:`.sitemap.filter_values`), fetched when a province is chosen — province first, then body;
+* **the shards**: each row written exactly once, in the shard of its group (a year and a
+  province: the newest year first), each group cut into shards of at most :data:`CHUNK` rows.
+
+Rows are plain values (texts, the pages' URLs below the site root, the filter codes), never HTML:
+the browser writes them with ``textContent`` and ``setAttribute``. Output is deterministic: sorted
+keys, groups and values in a stable order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..model.sitemap import filter_manifest, filter_shard, filter_values
+from ..vietnamese.text import fold
+from .cards import Cell, part_data
+
+#: Rows in one shard. The heaviest row (a task: 280 characters of text, its plan's title, units,
+#: deadline) is well under 1 KB of JSON, so a shard stays under about 250 KB; a province's year of
+#: plans is usually one shard.
+CHUNK = 250
+#: Keys whose values are listed per province (key → the key that scopes them), not in the manifest.
+SCOPED = {"issuer": "province", "lead": "province"}
+#: The scope value of rows that have none (a plan whose province is not recorded).
+NO_SCOPE = "khong-ghi"
+
+
+@dataclass(frozen=True)
+class FilterRow:
+    """A row of a list as data: its group (``(order, name)``: shards are written in ``order``), its
+    filter values (key → ``(code, label)`` pairs), the row's sort attributes and its cells."""
+
+    group: tuple[str, str]
+    values: Mapping[str, Sequence[tuple[str, str]]]
+    attrs: Mapping[str, str]
+    cells: Sequence[Cell]
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def filter_files(
+    first: str, rows: Iterable[FilterRow], keys: Sequence[str], noun: str, chunk: int | None = None
+) -> dict[str, str]:
+    """The manifest, the per-province value files and the shards of the list whose first page is
+    ``first`` (path → JSON text).
+
+    ``keys`` are the filter keys the manifest describes; rows keep their order within a group.
+    """
+    chunk = chunk or CHUNK
+    groups: dict[tuple[str, str], list[FilterRow]] = {}
+    for row in rows:
+        groups.setdefault(row.group, []).append(row)
+    scoped = {k: v for k, v in SCOPED.items() if k in keys and v in keys}
+    out: dict[str, str] = {}
+    shards: list[list[Any]] = []
+    # (key, scope value) → code → count, shards; the scope value is "" for keys listed whole
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    where: dict[tuple[str, str], dict[str, list[int]]] = {}
+    labels: dict[str, dict[str, str]] = {k: {} for k in keys}
+
+    def note(key: str, place: str, code: str, index: int) -> None:
+        tally = counts.setdefault((key, place), {})
+        tally[code] = tally.get(code, 0) + 1
+        found = where.setdefault((key, place), {}).setdefault(code, [])
+        if not found or found[-1] != index:
+            found.append(index)
+
+    for group in sorted(groups):
+        items = groups[group]
+        for n, start in enumerate(range(0, len(items), chunk), 1):
+            part = items[start : start + chunk]
+            name = f"{group[1]}-{n}"
+            index = len(shards)
+            shards.append([name, len(part)])
+            data = []
+            for row in part:
+                codes: dict[str, list[str]] = {}
+                for key in sorted(row.values):
+                    for code, label in dict.fromkeys(row.values[key]):  # a value once a row
+                        codes.setdefault(key, []).append(code)
+                        if key in labels:
+                            labels[key].setdefault(code, label)
+                for key in codes:
+                    if key not in labels:
+                        continue
+                    places = [""] if key not in scoped else (codes.get(scoped[key]) or [NO_SCOPE])
+                    for place in dict.fromkeys(places):
+                        for code in codes[key]:
+                            note(key, place, code, index)
+                data.append(
+                    {"a": dict(row.attrs), "c": [[part_data(p) for p in cell] for cell in row.cells], "f": codes}
+                )
+            out[filter_shard(first, name)] = dumps(data)
+
+    def listed(key: str, place: str) -> list[list[Any]]:
+        tally, found = counts.get((key, place), {}), where.get((key, place), {})
+        return [
+            [code, labels[key][code], tally[code], found[code]]
+            for code in sorted(tally, key=lambda c: (fold(labels[key][c]), c))
+        ]
+
+    for key in scoped:
+        # a body is listed under each province its rows are in, counted there: the file of a
+        # province holds exactly the bodies a reader can combine with it
+        for key_, place in sorted(counts):
+            if key_ == key:
+                out[filter_values(first, key, place)] = dumps(listed(key, place))
+    manifest = {
+        "keys": list(keys),
+        "noun": noun,
+        "scoped": scoped,
+        "shards": shards,
+        "total": sum(n for _, n in shards),
+        "values": {k: listed(k, "") for k in keys if k not in scoped},
+    }
+    out[filter_manifest(first)] = dumps(manifest)
+    return out

@@ -1,0 +1,159 @@
+"""A long list's filter data (render/shards.py): every row once, bounded files, counts that add up,
+plain values only, the same bytes every time, and the merger of 1 July 2025 honoured."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+
+from congkhai.load.corpus import validate
+from congkhai.model import sitemap
+from congkhai.render import shards
+from congkhai.render.cards import Part
+from congkhai.render.listing import Listing
+from congkhai.render.shards import FilterRow, filter_files
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path_factory.mktemp("shards") / "repo")
+    v = validate(repo)
+    return Listing(v.model, v.published), v.published
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A generated corpus of 150 plans (about 1,600 tasks), shards cut small to have many."""
+    from devtools.corpus import generate
+
+    repo = tmp_path_factory.mktemp("shards-big") / "repo"
+    generate(repo, 150)
+    v = validate(repo)
+    return Listing(v.model, v.published), v.published
+
+
+def read(files: dict[str, str], first: str) -> tuple[dict, list[list[dict]]]:
+    manifest = json.loads(files[sitemap.filter_manifest(first)])
+    return manifest, [json.loads(files[sitemap.filter_shard(first, name)]) for name, _ in manifest["shards"]]
+
+
+@pytest.mark.parametrize("first", [sitemap.PLANS, sitemap.TASKS])
+def test_every_row_once_and_counts_add_up(generated, first):
+    lst, rows = generated
+    files = lst.filter_data()
+    manifest, parts = read(files, first)
+    every = [row for part in parts for row in part]
+    expected = len(rows["plans"]) if first == sitemap.PLANS else len(rows["tasks"])
+    assert manifest["total"] == len(every) == expected
+    assert [len(p) for p in parts] == [n for _, n in manifest["shards"]]
+    # each row exactly once: the plans' links (tasks: text + plan + section) are all different
+    keys = [json.dumps(r["c"], sort_keys=True) + json.dumps(r["a"]) for r in every]
+    assert len(set(keys)) == len(keys) or first == sitemap.TASKS
+    if first == sitemap.PLANS:
+        urls = [r["c"][0][0]["u"] for r in every]
+        assert sorted(urls) == sorted(sitemap.plan_path(p) for p in rows["plans"])
+    # the manifest: each value's count is the number of rows holding it, in exactly its shards
+    for key, values in manifest["values"].items():
+        counted = Counter(code for part in parts for row in part for code in set(row["f"].get(key, [])))
+        assert {v[0]: v[2] for v in values} == dict(counted)
+        for code, _label, _count, where in values:
+            holding = [i for i, part in enumerate(parts) if any(code in r["f"].get(key, []) for r in part)]
+            assert where == holding
+    # the bodies are not in the manifest but in a file per province: each body's count there is
+    # the number of that province's rows holding it, in exactly those rows' shards
+    scoped = manifest["scoped"]
+    assert set(scoped) == {"issuer", "lead"} & set(manifest["keys"]) and not set(scoped) & set(manifest["values"])
+    scope_files = 0
+    for key, scope in scoped.items():
+        places = sorted({place for part in parts for row in part for place in row["f"].get(scope) or ["khong-ghi"]})
+        for place in places:
+            values = json.loads(files[sitemap.filter_values(first, key, place)])
+            scope_files += 1
+
+            def here(row, place=place, scope=scope):
+                return place in (row["f"].get(scope) or ["khong-ghi"])
+
+            counted = Counter(code for part in parts for row in part if here(row) for code in row["f"].get(key, []))
+            assert {v[0]: v[2] for v in values} == dict(counted)
+            for code, _label, _count, where in values:
+                holding = [i for i, part in enumerate(parts) if any(here(r) and code in r["f"][key] for r in part)]
+                assert where == holding
+    assert scope_files > 10
+    # no file written that the manifest does not name
+    folder = sitemap.filter_manifest(first).rsplit("/", 1)[0] + "/"
+    assert len([k for k in files if k.startswith(folder)]) == len(parts) + 1 + scope_files
+
+
+def test_shards_are_bounded_and_newest_year_first(generated, monkeypatch):
+    lst, _ = generated
+    monkeypatch.setattr(shards, "CHUNK", 20)
+    files = lst.filter_data()
+    manifest, parts = read(files, sitemap.TASKS)
+    assert max(len(p) for p in parts) == 20
+    assert len(parts) > 50
+    # per row at most ~1 KB of JSON, so a shard of CHUNK rows stays a few hundred KB
+    for name, _ in manifest["shards"]:
+        text = files[sitemap.filter_shard(sitemap.TASKS, name)]
+        assert len(text.encode()) <= 20 * 1024, name
+    years = [name.split("-")[0] for name, _ in read(files, sitemap.PLANS)[0]["shards"]]
+    dated = [y for y in years if y.isdigit()]
+    assert dated == sorted(dated, reverse=True) and years[: len(dated)] == dated
+
+
+def test_rows_are_plain_values_not_html(seed):
+    lst, _ = seed
+    files = lst.filter_data()
+    for first in (sitemap.PLANS, sitemap.TASKS):
+        _, parts = read(files, first)
+        for row in (r for p in parts for r in p):
+            assert set(row) == {"a", "c", "f"}
+            for cell in row["c"]:
+                for part in cell:
+                    assert set(part) <= {"t", "u", "s"} and isinstance(part["t"], str)
+                    assert "<a " not in part["t"] and "<br>" not in part["t"] and "&amp;" not in part["t"]
+                    if "u" in part:  # a page of the site, below its root: never a scheme or another host
+                        assert re.fullmatch(r"[a-z0-9][a-z0-9._/-]*/", part["u"]), part["u"]
+            assert all(isinstance(v, list) and all(isinstance(c, str) for c in v) for v in row["f"].values())
+
+
+def test_a_hostile_title_stays_a_plain_value():
+    cells = [(Part('<img src=x onerror=alert(1)> & "x"', "plans/a/b.md"),)]
+    row = FilterRow(("0", "g"), {"type": [("<b>", "<b>")]}, {}, cells)
+    files = filter_files(sitemap.PLANS, [row], ("type",), "kế hoạch")
+    data = json.loads(files[sitemap.filter_shard(sitemap.PLANS, "g-1")])
+    assert data[0]["c"][0][0] == {"t": '<img src=x onerror=alert(1)> & "x"', "u": "plans/a/b/"}
+    assert json.loads(files[sitemap.filter_manifest(sitemap.PLANS)])["values"]["type"] == [["<b>", "<b>", 1, [0]]]
+
+
+def test_the_same_bytes_every_time(generated):
+    lst, _ = generated
+    assert lst.filter_data() == lst.filter_data()
+    files = lst.filter_data()
+    assert all(text.endswith("\n") and "\n" not in text[:-1] for text in files.values())
+
+
+def test_a_merged_province_is_found_under_its_successor(seed):
+    """A plan issued in the former Bắc Giang is listed under Bắc Ninh (as on the home page)."""
+    lst, _rows = seed
+    manifest, parts = read(lst.filter_data(), sitemap.PLANS)
+    provinces = {v[0]: v for v in manifest["values"]["province"]}
+    assert "bac-giang" not in provinces
+    _code, label, count, where = provinces["bac-ninh-2025"]
+    assert label == "Bắc Ninh" and count == 1
+    (row,) = [r for i in where for r in parts[i] if "bac-ninh-2025" in r["f"]["province"]]
+    assert row["c"][0][0]["u"].startswith("plans/bac-giang/")
+    assert row["c"][5] == [{"t": "Bắc Giang"}]  # the cell still names where it was issued
+
+
+def test_the_lists_say_where_their_filter_data_is(seed):
+    lst, _ = seed
+    pages = lst.pages()
+    assert 'data-index="../loc/ke-hoach/index.json" data-root="../"' in pages[sitemap.PLANS]
+    assert 'data-index="../loc/nhiem-vu/index.json" data-root="../"' in pages[sitemap.TASKS]
+    assert 'data-index="../../loc/nhiem-vu/index.json" data-root="../../"' in pages["tasks/trang-2.md"]
+    assert sitemap.filter_manifest(sitemap.PLANS) in pages and sitemap.filter_manifest(sitemap.TASKS) in pages

@@ -17,7 +17,9 @@ from congkhai.load.corpus import validate
 from congkhai.model import csvfile
 
 ROOT = Path(__file__).resolve().parent.parent
-WORD = sorted((ROOT / "tests" / "fixtures" / "word").glob("*.docx"))
+WORD = sorted(
+    [*(ROOT / "tests" / "fixtures" / "word").glob("*.docx"), *(ROOT / "tests" / "fixtures" / "word").glob("*.txt")]
+)
 SEEDS = sorted((ROOT / "docs" / "plans").glob("*/*.txt"))
 UNITS = csvfile.read_rows(ROOT / "data" / "units.csv")[1]
 CHECK = "CẦN KIỂM TRA"

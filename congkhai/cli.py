@@ -29,6 +29,10 @@ MESSAGES = {
         "draft_written": "Đã viết bản nháp: {out}",
         "catalogue_added": "Đã thêm {n} văn bản được trích dẫn mới vào data/directives.csv (bản nháp, cần kiểm tra):",
         "check_draft": "Sửa mọi chỗ đánh dấu “CẦN KIỂM TRA”, rồi chạy: python build_site.py validate {out}",
+        "plan_updated": "Đây là bản cập nhật của kế hoạch {id} (“{title}”, nhận ra theo {route}): đã ghi vào tệp của kế hoạch đó, giữ nguyên mã.",
+        "route_document": "số, ký hiệu, ngày và cơ quan ban hành",
+        "route_text": "nội dung văn bản",
+        "units_added": "Đã đề xuất {n} cơ quan mới và thêm vào data/units.csv (cần kiểm tra tên, loại, cấp, đơn vị cấp trên); {m} cơ quan đã có mã:",
     },
     "en": {
         "built": "Built the site in {site} ({plans} plans, {tasks} tasks, {directives} cited documents).",
@@ -42,6 +46,10 @@ MESSAGES = {
         "draft_written": "Wrote the draft: {out}",
         "catalogue_added": "Added {n} new cited documents to data/directives.csv (drafts, to be checked):",
         "check_draft": "Fix every place marked “CẦN KIỂM TRA”, then run: python build_site.py validate {out}",
+        "plan_updated": "This is an update of the plan {id} (“{title}”, recognised by its {route}): written to that plan's file, keeping its id.",
+        "route_document": "number, date and issuer",
+        "route_text": "text",
+        "units_added": "Proposed {n} new bodies and added them to data/units.csv (check name, kind, level, parent); {m} bodies already had an id:",
     },
 }
 
@@ -216,14 +224,21 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace, msgs: dict[str, str]) -> int:
-    from .importer import import_file, read_file, to_json
+    from .importer import import_file, propose_units, read_file, to_json
 
-    if args.json:  # the extraction only, for tooling: its keys are a contract
+    if args.json:  # the extraction only, for tooling: its keys are a contract (extend only)
         extraction = read_file(args.file, args.root)  # CongkhaiError: no such file (2), refused (1)
-        print(json.dumps(to_json(extraction), ensure_ascii=False, indent=2))
+        print(json.dumps(to_json(extraction, propose_units(extraction, args.root)), ensure_ascii=False, indent=2))
         return 0
     done = import_file(args.file, args.root, args.output)  # CongkhaiError: also, a file already there (2)
+    if done.updates is not None:
+        route = msgs["route_" + done.updates.route]
+        print(msgs["plan_updated"].format(id=done.updates.plan_id, title=done.updates.title, route=route))
     print(msgs["draft_written"].format(out=done.draft))
+    if done.new_units:
+        print(msgs["units_added"].format(n=len(done.new_units), m=done.units_matched))
+        for unit in done.new_units:
+            print(f"  - {unit}")
     if done.new_directives:
         print(msgs["catalogue_added"].format(n=done.catalogue_added))
         for directive in done.new_directives:

@@ -519,7 +519,7 @@ def catalogue() -> list[dict[str, str]]:
 def test_importer_never_crashes_and_its_draft_loads(catalogue: list[dict[str, str]], text: str) -> None:
     ex = bounded(lambda: extract(text, catalogue), "importer.extract")
     data = to_json(ex)
-    assert set(data) == {"document", "directives", "tasks"}
+    assert set(data) == {"document", "directives", "tasks", "units"}
     markdown, new_rows = bounded(lambda: draft_plan(ex, catalogue, "nguon.docx"), "importer.draft_plan")
     assert markdown.startswith("---\n") and all(isinstance(r, dict) for r in new_rows)
     markdown.encode("utf-8")  # import_file writes it as UTF-8

@@ -36,7 +36,7 @@ def test_import_json_reads_the_gold_set(capsys: pytest.CaptureFixture[str]) -> N
     path = WORD / "xa-ke-hoach-bang-nhiem-vu.docx"
     assert main(["import", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"document", "directives", "tasks"}
+    assert set(out) == {"document", "directives", "tasks", "units"}
     assert out["document"]["issuers"] == [{"name": "ỦY BAN NHÂN DÂN XÃ HỢP THÀNH", "superior": None}]
     assert out["tasks"][0] == {
         "section": "I.1",

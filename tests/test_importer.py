@@ -51,7 +51,7 @@ def _score(found: set[str], published: set[str]) -> tuple[int, int, int]:
 def test_json_key_set(path: Path) -> None:
     _, text = _seed(path)
     data = to_json(extract(text, _rows()))
-    assert set(data) == {"document", "directives", "tasks"}
+    assert set(data) == {"document", "directives", "tasks", "units"}
     assert set(data["document"]) == KEYS_DOC
     assert all(set(s) == {"name", "position"} for s in data["document"]["signers"])
     assert all(set(i) == {"name", "superior"} for i in data["document"]["issuers"])
@@ -211,7 +211,7 @@ def test_import_json_prints_the_extraction(seed_repo, capsys):
     source = seed_repo / "docs" / "plans" / "lang-son" / "002_cdfb92253c4322e4.txt"
     assert main(["import", str(source), "--json", "--root", str(seed_repo)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"document", "directives", "tasks"} and data["document"]["number"] == "/KH-UBND"
+    assert set(data) == {"document", "directives", "tasks", "units"} and data["document"]["number"] == "/KH-UBND"
 
 
 SAYS = {  # what `import` prints, by --lang: the success lines, then the two usage errors
@@ -264,7 +264,7 @@ def test_import_speaks_the_language_asked_for(lang, seed_repo, tmp_path, capsys)
 @given(st.text(max_size=2000))
 def test_extract_never_raises(text: str) -> None:
     data = to_json(extract(text, []))
-    assert set(data) == {"document", "directives", "tasks"}
+    assert set(data) == {"document", "directives", "tasks", "units"}
 
 
 def test_extract_is_fast_on_20kb() -> None:
@@ -281,15 +281,18 @@ def test_extract_is_fast_on_20kb() -> None:
         assert time.perf_counter() - t0 < 1.0
 
 
-def test_import_never_overwrites_a_published_plan(seed_repo, capsys):
+def test_import_of_a_published_plan_is_its_update(seed_repo, capsys):
+    # the same document again is not a second plan: its file gets the new draft, its id stays
+    # (the pull request shows the change; tests/test_import_existing.py has both routes)
     from congkhai.cli import main
 
     original = seed_repo / "docs" / "plans" / "bac-kan" / "003_7ae9dc75363d8fc9.txt"
     published = seed_repo / "docs" / "plans" / "bac-kan" / "bac-kan-2023-276-ubnd-ncpc.md"
-    before = published.read_bytes()
-    assert main(["import", str(original), "--root", str(seed_repo)]) == 2
-    assert "không ghi đè" in capsys.readouterr().err
-    assert published.read_bytes() == before
+    before = sorted((seed_repo / "docs" / "plans").rglob("*.md"))
+    assert main(["import", str(original), "--root", str(seed_repo)]) == 0
+    assert "Đây là bản cập nhật của kế hoạch bac-kan-2023-276-ubnd-ncpc" in capsys.readouterr().out
+    assert sorted((seed_repo / "docs" / "plans").rglob("*.md")) == before
+    assert _front(published)["id"] == "bac-kan-2023-276-ubnd-ncpc"
 
 
 def test_import_output_never_overwrites_a_file_or_writes_through_a_link(seed_repo, tmp_path, capsys):

@@ -21,6 +21,7 @@ from congkhai.model.limits import LINE_CHARS, PLAN_BYTES, PLAN_TASKS
 from congkhai.read.frontmatter import parse_source
 
 SEED = "docs/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd.md"
+# the copies get ids by the id rule (congkhai/vietnamese/planid.py): the seed's, then a title part
 
 
 @pytest.fixture
@@ -43,12 +44,12 @@ def test_ten_thousand_tasks(parts):
     # the seed's own tasks over and over: real sizes (1.3 KB on average), 13 MB in all
     real = fm["tasks"]
     fm["tasks"] = [dict(copy.deepcopy(real[i % len(real)]), id=f"t-{i}") for i in range(PLAN_TASKS.value)]
-    path = _write(repo, "lang-son-nhieu-nhiem-vu", fm, body)
+    path = _write(repo, "lang-son-cao-loc-2024-kh-ubnd-nhieu-nhiem-vu", fm, body)
     assert 12 * limits.MB < path.stat().st_size < PLAN_BYTES.value
     v = validate(repo)
     assert v.findings == []
     rows = v.published
-    assert sum(1 for t in rows["tasks"] if t["plan_id"] == "lang-son-nhieu-nhiem-vu") == 10_000
+    assert sum(1 for t in rows["tasks"] if t["plan_id"] == "lang-son-cao-loc-2024-kh-ubnd-nhieu-nhiem-vu") == 10_000
 
 
 def test_five_megabyte_plan_with_long_lines(parts):
@@ -57,17 +58,20 @@ def test_five_megabyte_plan_with_long_lines(parts):
     assert len(line) == 2000
     fm["notes"] = line  # a 2,000-character value in the front matter
     big = body + "\n\n" + "\n\n".join([line] * 2600)
-    path = _write(repo, "lang-son-rat-dai", fm, big)
+    path = _write(repo, "lang-son-cao-loc-2024-kh-ubnd-rat-dai", fm, big)
     assert path.stat().st_size > 5_000_000
     v = validate(repo)
     assert v.findings == []
-    assert any(s.data and s.data["id"] == "lang-son-rat-dai" and len(s.body) > 5_000_000 for s in v.sources)
+    assert any(
+        s.data and s.data["id"] == "lang-son-cao-loc-2024-kh-ubnd-rat-dai" and len(s.body) > 5_000_000
+        for s in v.sources
+    )
 
 
 def test_an_error_on_the_last_line_of_a_huge_plan_is_located(parts):
     repo, fm, body = parts
     big = body + "\n\n" + "\n\n".join(["Một đoạn văn bình thường."] * 50_000) + "\n\nKÕ ho¹ch bị lỗi phông.\n"
-    path = _write(repo, "lang-son-loi-cuoi", fm, big)
+    path = _write(repo, "lang-son-cao-loc-2024-kh-ubnd-loi-cuoi", fm, big)
     [finding] = validate(repo, only=[path]).findings
     assert finding.code == "mojibake"
     assert finding.line == path.read_text(encoding="utf-8").count("\n")
@@ -78,11 +82,19 @@ def test_an_error_on_the_last_line_of_a_huge_plan_is_located(parts):
 
 def test_a_plan_over_the_size_limit_is_refused_unread(parts):
     repo, fm, body = parts
-    path = _write(repo, "lang-son-qua-lon", fm, body + "\n\n" + "Một đoạn văn của phụ lục rất dài.\n\n" * 540_000)
+    path = _write(
+        repo,
+        "lang-son-cao-loc-2024-kh-ubnd-qua-lon",
+        fm,
+        body + "\n\n" + "Một đoạn văn của phụ lục rất dài.\n\n" * 540_000,
+    )
     assert 25 * limits.MB < path.stat().st_size < 26 * limits.MB  # the 25 MB plan of the review: 55 s, 2 GB
     v = validate(repo, only=[path])
     [finding] = v.findings
-    assert (finding.file, finding.code) == ("docs/plans/lang-son/lang-son-qua-lon.md", "plan-too-large")
+    assert (finding.file, finding.code) == (
+        "docs/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd-qua-lon.md",
+        "plan-too-large",
+    )
     assert finding.message("vi").startswith("Kích thước tệp kế hoạch là 25,") and "giới hạn 16 MB" in finding.message(
         "vi"
     )

@@ -17,7 +17,7 @@ from congkhai.read.frontmatter import parse_source
 from congkhai.render.scaffold import PLACEHOLDER, new_plan_text, placeholders
 
 TODAY = dt.date(2024, 11, 22)
-PLAN_ID = "lang-son-cao-loc-2024-moi"
+PLAN_ID = "lang-son-cao-loc-2024-12-kh-ubnd"  # by the id rule (congkhai/vietnamese/planid.py)
 
 # what a clerk types over each placeholder, in the order the scaffold lists them
 FILL = [

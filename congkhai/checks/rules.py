@@ -20,6 +20,7 @@ from ..read.records import Origin, Row, Tables
 from ..vietnamese.directives import canonical_id
 from ..vietnamese.numbers import validate_number_symbol
 from ..vietnamese.text import fold
+from .ids import check_plan_ids
 
 WHAT = {"plans": "kế hoạch / plan", "tasks": "nhiệm vụ / task", "citations": "trích dẫn / citation"}
 
@@ -412,6 +413,7 @@ def check_rules(
     out += check_dates(tables, today)
     out += check_numbers(tables)
     out += check_keys(model, tables)
+    out += check_plan_ids(tables)
     out += check_references(model, tables, set(broken))
     out += check_directive_ids(model, tables)
     out += check_sections(tables)

@@ -19,10 +19,11 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from congkhai.model import csvfile
 from congkhai.model.errors import USAGE, CongkhaiError
+from congkhai.vietnamese.planid import clean_place
 from congkhai.vietnamese.text import fold, nfc, slug
 
 from .body import _APPENDIX, _FN_DEF, Body, build_body, drop_debris
@@ -43,6 +44,10 @@ from .header import (
     with_addressees,
 )
 from .tasks import Task, find_tasks
+
+if TYPE_CHECKING:
+    from .draft import Draft
+    from .existing import Existing
 
 __all__ = ["Extraction", "Imported", "extract", "import_file", "read_file", "to_json"]
 
@@ -129,7 +134,8 @@ def infer_place(text: str, header: Header, provinces: list[dict[str, str]]) -> t
         place.district = "tp-" + slug(best_name)
     if header.place:
         m = re.search(rf"(?i:phường|xã|thị trấn)\s+{re.escape(header.place)}", text)
-        if m:
+        in_issuer = re.search(rf"\b(?:phuong|xa|thi tran)\s+{re.escape(fold(header.place))}\b", fold(issuer))
+        if m or in_issuer:  # "ĐẢNG ỦY XÃ HỢP THÀNH" printed in capitals
             place.commune = slug(header.place)
     fi = fold(header.issuer or "") + " " + fold(" ".join(header.issuer_lines))
     if re.search(r"\bphuong\b|\bxa\b|thi tran|dang uy", fi) or place.commune:
@@ -143,6 +149,11 @@ def infer_place(text: str, header: Header, provinces: list[dict[str, str]]) -> t
     if level == "district" and place.district is None:
         level = None
     return place, best_name, level
+
+
+def _clean_district(value: str | None) -> str | None:
+    got = clean_place(value)
+    return None if got in (None, "tp", "tx") else got
 
 
 def _preamble_relation(text: str) -> str | None:
@@ -228,6 +239,11 @@ def extract(text: str, catalogue_rows: list[dict[str, Any]]) -> Extraction:
             header.issuer = who
             header.inferred.append("issuer")
     place, province_name, level = infer_place(text, header, _provinces())
+    # a place never takes the header's words ("Tây Ninh Số:", "Đảng ủy Ủy ban…"): ids, catalogue rows
+    place.district = _clean_district(place.district)
+    place.commune = clean_place(place.commune)
+    if level == "district" and place.district is None:
+        level = None
     title_part: list[tuple[str, str, str | None]] = []
     if header.title:  # "Kế hoạch thực hiện Chỉ thị số 33/CT-TTg…": the title cites what the plan implements
         implements = fold(header.title).startswith(("thuc hien", "trien khai"))
@@ -242,7 +258,8 @@ def extract(text: str, catalogue_rows: list[dict[str, Any]]) -> Extraction:
     return Extraction(header, body, cites, tasks, place, province_name, level, debris)
 
 
-def to_json(extraction: Extraction) -> dict[str, Any]:
+def to_json(extraction: Extraction, units: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The extraction for tooling; ``units`` are the rows the draft would add to data/units.csv."""
     h = extraction.header
     return {
         "document": {
@@ -271,6 +288,7 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
             {"section": t.section, "text": t.text, "lead": t.lead, "partners": t.partners, "deadline": t.deadline}
             for t in extraction.tasks
         ],
+        "units": list(units or []),
     }
 
 
@@ -282,13 +300,16 @@ def _catalogue(root: Path) -> list[dict[str, Any]]:
         return []
 
 
-def _append_catalogue(root: Path, new_rows: list[dict[str, object]]) -> int:
-    """Draft the new documents into data/directives.csv, skipping ids already there."""
+def _append_catalogue(root: Path, new_rows: list[dict[str, object]], table: str = "directives") -> int:
+    """Draft new rows into data/<table>.csv (the cited documents, the bodies), skipping ids already there."""
     from congkhai.model.schemas import load_model
 
-    fields = [f.name for f in load_model().tables["directives"].frontmatter_fields]  # the CSV's columns
-    path = root / "data" / "directives.csv"
-    known = {r.get("id") for r in _catalogue(root)}
+    fields = [f.name for f in load_model().tables[table].frontmatter_fields]  # the CSV's columns
+    path = root / "data" / f"{table}.csv"
+    try:
+        known = {r.get("id") for r in csvfile.read_rows(path)[1]}
+    except OSError:
+        known = set()
     fresh = [r for r in new_rows if r.get("id") not in known]
     if not fresh:
         return 0
@@ -313,6 +334,9 @@ class Imported:
     draft: Path
     new_directives: tuple[str, ...] = ()
     catalogue_added: int = 0
+    new_units: tuple[str, ...] = ()  # bodies proposed and appended to data/units.csv
+    units_matched: int = 0  # bodies the draft names that data/units.csv already had
+    updates: Existing | None = None  # the plan this file is a new copy of (same id, same file)
 
 
 def read_file(path: Path, root: Path) -> Extraction:
@@ -331,42 +355,86 @@ def import_file(path: Path, root: Path, out: Path | None = None) -> Imported:
     Raises :class:`~congkhai.model.errors.CongkhaiError` as :func:`read_file` does, and with exit
     code 2 if the draft would overwrite a file: it never replaces one (a published plan, the
     file ``-o`` names) nor writes through a link."""
-    from .draft import _plan_id
-
     path, root = Path(path), Path(root)
-    extraction, markdown, new_rows = _bounded(path, root, draft=True)
-    if out is None:
-        plan_id = slug(_plan_id(extraction)) or "ke-hoach-moi"
-        out = root / "docs" / "plans" / (extraction.place.province or "moi") / f"{plan_id}.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    try:  # exclusive creation: never replaces a file (a published plan, -o anything) nor follows a link there
-        with out.open("x", encoding="utf-8") as fh:
-            fh.write(markdown)
-    except FileExistsError:
-        raise CongkhaiError(
-            f"đã có tệp {out} — không ghi đè; dùng -o với một tên tệp chưa có để ghi bản nháp vào chỗ khác.",
-            f"{out} exists: nothing is overwritten; give -o a new file name to write the draft elsewhere.",
-            USAGE,
-        ) from None
-    added = _append_catalogue(root, new_rows) if new_rows else 0
-    return Imported(extraction, out, tuple(str(row["id"]) for row in new_rows), added)
+    extraction, draft, existing = _bounded(path, root, draft=True)
+    assert draft is not None
+    if out is None and existing is not None:
+        out = existing.path  # a new copy of a plan already there: the same file, the same id
+        if out.is_symlink():
+            raise CongkhaiError(f"{out} là liên kết — không ghi.", f"{out} is a link: not written.", USAGE)
+        out.write_text(draft.markdown, encoding="utf-8")
+    else:
+        if out is None:
+            from .draft import _plan_id
+
+            plan_id = slug(_plan_id(extraction)) or "ke-hoach-moi"
+            out = root / "docs" / "plans" / (extraction.place.province or "moi") / f"{plan_id}.md"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        try:  # exclusive creation: never replaces a file (a published plan, -o anything) nor follows a link there
+            with out.open("x", encoding="utf-8") as fh:
+                fh.write(draft.markdown)
+        except FileExistsError:
+            raise CongkhaiError(
+                f"đã có tệp {out} — không ghi đè; dùng -o với một tên tệp chưa có để ghi bản nháp vào chỗ khác.",
+                f"{out} exists: nothing is overwritten; give -o a new file name to write the draft elsewhere.",
+                USAGE,
+            ) from None
+    added = _append_catalogue(root, draft.new_directives) if draft.new_directives else 0
+    _append_catalogue(root, [dict(u) for u in draft.new_units], "units")
+    return Imported(
+        extraction,
+        out,
+        tuple(str(row["id"]) for row in draft.new_directives),
+        added,
+        tuple(u["id"] for u in draft.new_units),
+        draft.units_matched,
+        existing,
+    )
 
 
-def _bounded(path: Path, root: Path, draft: bool) -> tuple[Extraction, str, list[dict[str, object]]]:
-    """The extraction and, with ``draft``, the draft's text and new catalogue rows; reading and
-    analysis bounded in time and memory (:mod:`.sandbox`, :mod:`congkhai.model.limits`)."""
-    from .draft import draft_plan
+def propose_units(extraction: Extraction, root: Path) -> list[dict[str, str]]:
+    """The rows ``import`` would add to data/units.csv for the bodies this extraction names."""
+    from .draft import _units, settle_place, unit_proposals
+
+    units = _units(Path(root))
+    settle_place(extraction, units)
+    return unit_proposals(extraction, units)[1]
+
+
+def _bounded(path: Path, root: Path, draft: bool) -> tuple[Extraction, Draft | None, Existing | None]:
+    """The extraction and, with ``draft``, the draft (its text, new catalogue and unit rows) and
+    the plan already there that this file is a copy of; reading and analysis bounded in time and
+    memory (:mod:`.sandbox`, :mod:`congkhai.model.limits`)."""
+    from .draft import _units, make_draft, split_issuers
+    from .existing import find_existing
     from .sandbox import run_bounded
     from .sources import read_text
 
     if not path.is_file():
         raise CongkhaiError(f"không tìm thấy tệp {path}", f"file not found: {path}", USAGE)
     rows = _catalogue(root)
+    units = _units(root) if draft else []
 
-    def work() -> tuple[Extraction, str, list[dict[str, object]]]:
-        extraction = extract(read_text(path), rows)  # SourceError, LimitError: refusals (exit 1)
-        markdown, new_rows = draft_plan(extraction, rows, path.name) if draft else ("", [])
-        return extraction, markdown, new_rows
+    def work() -> tuple[Extraction, Draft | None, Existing | None]:
+        text = read_text(path)  # SourceError, LimitError: refusals (exit 1)
+        extraction = extract(text, rows)
+        if not draft:
+            return extraction, None, None
+        first = make_draft(extraction, rows, path.name, units)
+        h = extraction.header
+        issuers = [{"as_printed": n} for n in split_issuers(h.issuer)] + [{"unit": u} for u in first.issuer_units]
+        existing = find_existing(
+            root,
+            number=h.number,
+            date=h.date,
+            title=h.title,
+            issuers=issuers,
+            body=extraction.body.markdown,
+            source=text,
+        )
+        if existing is None:
+            return extraction, first, None
+        return extraction, make_draft(extraction, rows, path.name, units, existing.plan_id), existing
 
     try:
         return run_bounded(path.name, work)

@@ -11,16 +11,19 @@ check.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from congkhai.model import csvfile
 from congkhai.model.schemas import load_model
 from congkhai.render.planfile import front_matter
+from congkhai.vietnamese.planid import place_parts, plan_id
 from congkhai.vietnamese.text import fold, slug
 
 from . import ROOT, Extraction
 from .cites import CHECK
+from .units import Scope, match, norm, propose, province_of_district, scope_of, split_names
 
 _TOPICS = {
     "dan_van": r"dan van",
@@ -35,12 +38,6 @@ _TOPICS = {
     "ton_giao_dan_toc": r"ton giao|dan toc thieu so",
     "tuyen_truyen": r"tuyen truyen",
 }
-_ABBR = {
-    "ubnd": "uy ban nhan dan",
-    "hdnd": "hoi dong nhan dan",
-    "ubmttq": "uy ban mat tran to quoc viet nam",
-    "mttq": "mat tran to quoc",
-}
 
 
 def _units(root: Path = ROOT) -> list[dict[str, str]]:
@@ -50,31 +47,11 @@ def _units(root: Path = ROOT) -> list[dict[str, str]]:
         return []
 
 
-def _norm(s: str) -> str:
-    words = fold(s).replace("(", " ").replace(")", " ").split()
-    return " ".join(_ABBR.get(w, w) for w in words)
-
-
 def match_unit(name: str | None, units: list[dict[str, str]], province: str | None) -> str | None:
+    """The unit a name names in a province (no place scope: :func:`.units.match` has it)."""
     if not name:
         return None
-    n = _norm(name)
-    pool = [u for u in units if province is None or u.get("province") == province]
-    for u in pool:
-        if n in (_norm(u.get("name", "")), _norm(u.get("short_name", ""))):
-            return u["id"]
-    return None
-
-
-def _unit_list(text: str | None, units: list[dict[str, str]], province: str | None) -> list[str]:
-    if not text:
-        return [CHECK]
-    whole = match_unit(text, units, province)
-    if whole:
-        return [whole]
-    parts = [p for p in re.split(r"\s*[;,]\s*|\s+và\s+", text) if p.strip()]
-    out = [match_unit(p, units, province) or CHECK for p in parts]
-    return list(dict.fromkeys(out)) or [CHECK]
+    return match(name, units, Scope(province, [], []))
 
 
 def split_issuers(issuer: str | None) -> list[str]:
@@ -83,29 +60,81 @@ def split_issuers(issuer: str | None) -> list[str]:
 
 
 def _plan_id(ex: Extraction) -> str:
+    """The plan's id by the one rule (:mod:`congkhai.vietnamese.planid`)."""
     h = ex.header
-    bits = [ex.place.province or "moi"]
-    if ex.place.district and ex.level in ("district", "commune"):
-        bits.append(ex.place.district)
-    if ex.place.commune and ex.level == "commune":
-        bits.append(ex.place.commune)
-    if h.date:
-        bits.append(h.date[:4])
-    if h.number:
-        bits.append(slug(h.number))
-    elif h.title:
-        bits.append(slug(" ".join(h.title.split()[:8])))
-    return "-".join(b for b in bits if b)[:120].strip("-")
+    return plan_id(
+        place_parts(ex.place.province, ex.place.district, ex.place.commune, ex.level), h.date, h.number, h.title
+    )
+
+
+def settle_place(ex: Extraction, units: list[dict[str, str]]) -> None:
+    """A district named without its province ("huyện Cao Lộc"): the province whose bodies in
+    data/units.csv are that district's."""
+    if ex.place.province is None and (guess := province_of_district(ex.place.district, units)):
+        ex.place.province = guess
+
+
+def issuer_bodies(ex: Extraction) -> list[str]:
+    """The issuing bodies without the superior printed above them ("UBND HUYỆN CAO LỘC" over
+    "ỦY BAN NHÂN DÂN XÃ HỢP THÀNH"), one for each issuer the draft lists."""
+    printed = split_issuers(ex.header.issuer)
+    bodies = [i.name for i in ex.header.issuer_list()]
+    return bodies if len(bodies) == len(printed) else printed
+
+
+def named_bodies(ex: Extraction) -> list[str]:
+    """Every body the draft names: its issuers, then each task's lead and partners, in order."""
+    names = issuer_bodies(ex)
+    for t in ex.tasks:
+        names += split_names(t.lead) + split_names(t.partners)
+    return list(dict.fromkeys(n for n in names if n.strip()))
+
+
+def unit_proposals(ex: Extraction, units: list[dict[str, str]]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The draft's bodies → unit ids (matched or proposed), and the rows proposed for data/units.csv."""
+    return propose(named_bodies(ex), units, scope_of(ex), ex.level)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft plan file: its text, the catalogue rows and the unit rows it needs."""
+
+    markdown: str
+    new_directives: list[dict[str, Any]]
+    new_units: list[dict[str, str]]
+    issuer_units: tuple[str, ...] = ()
+    units_matched: int = 0  # bodies named that data/units.csv already has
 
 
 def draft_plan(
     extraction: Extraction, catalogue_rows: list[dict[str, Any]], source_file: str
 ) -> tuple[str, list[dict[str, Any]]]:
+    """The draft's text and the new catalogue rows (against the checkout's units)."""
+    d = make_draft(extraction, catalogue_rows, source_file, _units())
+    return d.markdown, d.new_directives
+
+
+def make_draft(
+    extraction: Extraction,
+    catalogue_rows: list[dict[str, Any]],
+    source_file: str,
+    units: list[dict[str, str]],
+    existing_id: str | None = None,
+) -> Draft:
+    """The draft plan file; ``existing_id`` keeps the id of the plan this file updates."""
     ex, h = extraction, extraction.header
-    units = _units()
     checks: list[str] = []
+    settle_place(ex, units)
     province = ex.place.province
-    plan_id = _plan_id(ex)
+    pid = existing_id or _plan_id(ex)
+    unit_ids, new_units = unit_proposals(ex, units)
+
+    def unit_list(text: str | None) -> list[str]:
+        if not text:
+            return [CHECK]
+        out = [unit_ids.get(n) or CHECK for n in split_names(text)]
+        return list(dict.fromkeys(out)) or [CHECK]
+
     doc_type = h.doc_type or CHECK
     if h.doc_type is None:
         checks.append("doc_type: không nhận ra loại văn bản (dòng “KẾ HOẠCH”…).")
@@ -118,10 +147,16 @@ def draft_plan(
     else:
         status_num = h.number_status
     issuer_names: list[str | None] = list(split_issuers(h.issuer))
-    issuer_units = [match_unit(n, units, province) or CHECK for n in issuer_names] or [CHECK]
+    bodies = issuer_bodies(ex)
+    issuer_units = [unit_ids.get(b) or CHECK for b in bodies] or [CHECK]
     if CHECK in issuer_units:
         checks.append(
             f"issuers: cơ quan ban hành “{h.issuer or '?'}” chưa có mã trong data/units.csv — chọn hoặc thêm mã đơn vị."
+        )
+    if new_units:
+        checks.append(
+            f"units: {len(new_units)} cơ quan chưa có trong data/units.csv, công cụ nhập đã đề xuất và thêm vào cuối tệp — "
+            "kiểm tra tên, loại, cấp và đơn vị cấp trên: " + ", ".join(u["id"] for u in new_units) + "."
         )
     if "issuer" in h.inferred:
         checks.append("issuers: cơ quan ban hành được suy ra từ câu dẫn của nội dung, không in ở phần đầu.")
@@ -136,8 +171,24 @@ def draft_plan(
     precision = {10: "day", 7: "month", 4: "year"}.get(len(h.date or ""))
     if h.date is None:
         checks.append("issue_date: văn bản không in ngày ban hành.")
+    named = [(n, u) for n, u in zip(bodies, issuer_units, strict=False) if n and u != CHECK]
+
+    def signer_unit(on_behalf_of: str | None) -> str:
+        """The issuer a signer signs for ("TM. ỦY BAN NHÂN DÂN"), or the only issuer."""
+        if on_behalf_of:
+            got = [u for n, u in named if norm(n).startswith(norm(on_behalf_of))]
+            if len(set(got)) == 1:
+                return got[0]
+        return named[0][1] if len(named) == 1 and len(issuer_names) == 1 else CHECK
+
     signers: list[dict[str, Any]] = [
-        {"capacity": s.capacity, "on_behalf_of": s.on_behalf_of, "position": s.position, "name": s.name, "unit": CHECK}
+        {
+            "capacity": s.capacity,
+            "on_behalf_of": s.on_behalf_of,
+            "position": s.position,
+            "name": s.name,
+            "unit": signer_unit(s.on_behalf_of),
+        }
         for s in h.signers
     ]
     if h.signers:
@@ -169,9 +220,9 @@ def draft_plan(
                 "section": t.section,
                 "text": t.text,
                 "lead": t.lead,
-                "lead_units": _unit_list(t.lead, units, province),
+                "lead_units": unit_list(t.lead),
                 "partners": t.partners,
-                "partner_units": _unit_list(t.partners, units, province) if t.partners else [],
+                "partner_units": unit_list(t.partners) if t.partners else [],
                 "deadline": t.deadline,
                 "due_date": t.due_date,
                 "recurrence": t.recurrence,
@@ -192,7 +243,7 @@ def draft_plan(
     )
     inferred_fields = ["issuers", "issuer_level", "province"] + [f for f in h.inferred if f not in ("issuer",)]
     values: dict[str, Any] = {
-        "id": plan_id,
+        "id": pid,
         "doc_type": doc_type,
         "title": title,
         "number_symbol": h.number,
@@ -222,4 +273,11 @@ def draft_plan(
         "CẦN KIỂM TRA — bản nháp do công cụ nhập tạo; sửa các mục sau rồi xóa các dấu “CẦN KIỂM TRA”:",
         *(f"  - {c}" for c in dict.fromkeys(checks)),
     ]
-    return front_matter(load_model(), values, comments=comments) + ex.body.markdown, new_rows
+    known = {u.get("id") for u in units}
+    return Draft(
+        front_matter(load_model(), values, comments=comments) + ex.body.markdown,
+        new_rows,
+        new_units,
+        tuple(u for u in issuer_units if u != CHECK),
+        len({i for i in unit_ids.values() if i in known}),
+    )

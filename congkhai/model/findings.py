@@ -174,6 +174,13 @@ CODES: dict[str, Code] = {
         "Đổi tên tệp thành '{value}.md' hoặc sửa trường id.",
         "Rename the file to '{value}.md' or change the id.",
     ),
+    "plan-id-rule": Code(
+        W,
+        "Mã kế hoạch '{value}' không theo quy tắc đặt mã{why_vi}",
+        "Plan id '{value}' does not follow the id rule{why_en}",
+        "Theo quy tắc, mã là '{expected}': tỉnh - huyện - xã - năm - số, ký hiệu (số để trống: ký hiệu và trích yếu rút gọn; không có số: trích yếu rút gọn), không chứa “số”, “ngày”, “ủy ban”. Kế hoạch chưa công bố thì đổi mã và tên tệp; đã công bố thì giữ mã.",
+        "By the rule the id is '{expected}': province - district - commune - year - number and symbol (a blank number: the symbol and a short title; no number: a short title), without “số”, “ngày”, “ủy ban”. Rename an unpublished plan and its file; a published plan keeps its id.",
+    ),
     "unknown-reference": Code(
         E,
         "'{value}' không có trong bảng {table} ({key})",

@@ -119,7 +119,9 @@ def test_list_filters_with_hostile_options(browser, hostile_url) -> None:
     try:
         for rel in ("plans/", "tasks/"):
             watch.page.goto(f"{hostile_url}/{rel}", wait_until="load")
-            selects = watch.page.locator("select")
+            selects = watch.page.locator(".ck-filters select")
+            # a paged list builds its selects once its filter data is fetched: wait for them
+            expect(selects.first).to_be_attached()
             assert selects.count() > 0
             for i in range(selects.count()):
                 select = selects.nth(i)

@@ -77,7 +77,8 @@ MD = $(BIN)/python -c 'import sys; from congkhai.report import FILTERS; sys.stdo
 export BASE SINCE CHANGED
 
 .PHONY: ci-validate ci-summary ci-site ci-import ci-import-commit ci-import-push release-assets publish-release
-ci-validate ci-site ci-import ci-import-commit ci-import-push: SHELL := /bin/bash
+.PHONY: ci-review-markers ci-comment
+ci-validate ci-site ci-import ci-import-commit ci-import-push ci-review-markers ci-comment: SHELL := /bin/bash
 
 # Annotate the plans changed since BASE (all plans when data/ or schemas/ changed, when a plan was
 # deleted or renamed, or when none changed; CHANGED="a.md b.md" to choose); fail on errors, on
@@ -106,6 +107,39 @@ ci-validate: $(STAMP)
 	    printf '%s\0' "$${pending[@]}" | $(MD) fence0 text; fi; echo; \
 	} >> '$(SUMMARY)'; \
 	exit $$status
+
+# The plans changed since BASE (NUL-separated in the bash array `files`) and the fork point of
+# BASE (`fork`), for the merge gate and the comment: the same rule as ci-validate's file list
+# (CHANGED="a.md b.md" to choose), without its "all plans" fallback.
+CHANGED_PLANS = files=(); fork=; \
+	if base=$$(git rev-parse -q --verify "$$BASE^{commit}"); then fork=$$(git merge-base "$$base" HEAD || true); fi; \
+	if [ -n "$${CHANGED:-}" ]; then read -ra files <<< "$$CHANGED"; \
+	elif [ -n "$$fork" ]; then mapfile -d '' files < <(git diff -z --name-only --no-renames --diff-filter=d "$$fork" HEAD -- 'docs/plans/*.md'); fi
+
+# The merge gate: a changed plan that still carries the importer's review marker ("CẦN KIỂM TRA",
+# its draft note) or a printed fact newly marked inferred fails, annotated on its line
+# (congkhai/commands/review.py says precisely what blocks). A required check of pull-request.yml.
+ci-review-markers: $(STAMP)
+	@set -uo pipefail; $(CHANGED_PLANS); status=0; \
+	$(BIN)/python build_site.py review --base="$${fork:-HEAD}" --format github -- "$${files[@]}" || status=$$?; \
+	{ echo '## Dấu cần kiểm tra của bản nháp'; echo; \
+	  if [ $$status = 0 ]; then echo 'Không còn dấu “CẦN KIỂM TRA” hay thông tin suy luận chưa được người kiểm tra xác nhận.'; \
+	  else { $(BIN)/python build_site.py review --base="$${fork:-HEAD}" --format text -- "$${files[@]}" || true; } | $(MD) fence text; fi; echo; \
+	} >> '$(SUMMARY)'; \
+	exit $$status
+
+# The pull request's one comment (congkhai/commands/prcomment.py) written to COMMENT: the change
+# counted, its plans in a table, every finding of the changed plans with its fix, the preview
+# (PREVIEW_URL) and the run (RUN_URL). The workflow posts it, editing the comment it posted before.
+COMMENT ?= build/pr/comment.md
+ci-comment: $(STAMP)
+	@set -uo pipefail; $(CHANGED_PLANS); dir=$$(dirname -- '$(COMMENT)'); mkdir -p -- "$$dir"; \
+	if [ $${#files[@]} -gt 0 ]; then \
+	  $(BIN)/python build_site.py validate --format json -- "$${files[@]}" > "$$dir/validate.json" || true; \
+	  $(BIN)/python build_site.py review --base="$${fork:-HEAD}" --format json -- "$${files[@]}" > "$$dir/review.json" || true; \
+	else rm -f -- "$$dir/validate.json" "$$dir/review.json"; fi; \
+	$(BIN)/python build_site.py comment "$$BASE" HEAD --report "$$dir/validate.json" --report "$$dir/review.json" \
+	  --preview "$${PREVIEW_URL:-}" --run "$${RUN_URL:-}" > '$(COMMENT)'
 
 # Plans added / changed / removed since BASE with their metadata and the row-level dataset changes;
 # PREVIEW_URL (the uploaded site) is linked when set.

@@ -6,6 +6,7 @@ Exit codes: 0 clean (warnings allowed unless --strict), 1 errors, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -105,6 +106,18 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("base", help="the base revision, e.g. origin/main")
     f.add_argument("head", nargs="?", default=None, help="the head revision (default: the working tree)")
     f.add_argument("--format", choices=["markdown", "json"], default="markdown", help="output format")
+    r = sub.add_parser("review", parents=[common], help="the merge gate: review markers and inferred printed facts")
+    r.add_argument("paths", nargs="*", help="changed plan files, relative to --root")
+    r.add_argument("--base", default=None, help="git revision whose inferences are accepted (the fork point)")
+    r.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default text)")
+    c = sub.add_parser("comment", parents=[common], help="the pull request's comment: changes, findings, preview")
+    c.add_argument("base", help="the base revision, e.g. origin/main")
+    c.add_argument("head", nargs="?", default=None, help="the head revision (default: the working tree)")
+    c.add_argument(
+        "--report", action="append", type=Path, default=[], help="a JSON report (validate/review --format json)"
+    )
+    c.add_argument("--preview", default=None, help="the preview's address")
+    c.add_argument("--run", default=None, help="the workflow run's address")
     m = sub.add_parser("merge", parents=[common], help="merge province shards' datasets into one national dataset")
     m.add_argument("shards", nargs="+", type=Path, help="dataset folders written by 'datasets --out' (one per shard)")
     m.add_argument("--out", type=Path, required=True, help="directory to write the merged datasets to")
@@ -175,6 +188,23 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if command == "merge":
         return _merge(args, msgs)
+    if command == "review":
+        from .commands.review import review
+
+        found = review(args.root, args.paths, args.base)
+        sys.stdout.write(RENDERERS[args.format](found, len(args.paths), args.lang))
+        return 1 if counts(found)[0] else 0
+    if command == "comment":
+        from .commands.diff import diff_revisions
+        from .commands.prcomment import render_comment
+
+        findings: list[dict[str, object]] = []
+        for report in args.report:  # a step that did not run leaves no report: the comment says what it knows
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                findings += json.loads(report.read_text(encoding="utf-8")).get("findings", [])
+        diff = diff_revisions(args.root, args.base, args.head)
+        sys.stdout.write(render_comment(diff, findings, args.preview, args.run))
+        return 0
     only = args.paths if command == "validate" and args.paths else None
     for path in only or []:
         if not path.exists():

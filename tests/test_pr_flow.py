@@ -7,6 +7,7 @@ tested too) with two branches; `make` runs with this test run's Python instead o
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -289,3 +290,107 @@ def test_the_import_summary_quotes_names_and_drafts_in_fences_they_cannot_close(
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert "Đã duyệt" not in headings, headings
     assert any("inbox/-k ``` \\x1b[31m.md" in h for h in headings), headings
+
+
+# --- The merge gate (make ci-review-markers) and the pull request's comment (make ci-comment) ---
+
+
+def _edit(repo: Path, path: str, old: str, new: str) -> None:
+    plan = repo / path
+    text = plan.read_text(encoding="utf-8")
+    assert old in text, old
+    plan.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(repo: Path, path: str, needle: str) -> int:
+    lines = (repo / path).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def test_the_merge_gate_refuses_a_draft_still_carrying_the_importer_marker(scratch: Path, tmp_path: Path) -> None:
+    _edit(scratch, PLAN, "---\n", "---\n# CẦN KIỂM TRA — bản nháp do công cụ nhập tạo; sửa các mục sau:\n")
+    _edit(scratch, PLAN, "notes: |-\n", "notes: |-\n  Bản nháp do công cụ nhập (build_site.py import) tạo từ x.docx.\n")
+    git(scratch, "commit", "-qam", "an imported draft")
+    summary = tmp_path / "summary.md"
+    result = make(scratch, "ci-review-markers", summary)
+    assert result.returncode != 0, result.stdout + result.stderr
+    annotations = "\n".join(line for line in result.stdout.splitlines() if line.startswith("::error "))
+    assert f"::error file={PLAN},line=2,col=3,title=review-marker::" in annotations
+    note = _line_of(scratch, PLAN, "Bản nháp do công cụ nhập")
+    assert f"::error file={PLAN},line={note},col=3,title=review-marker notes::" in annotations
+    assert "CẦN KIỂM TRA" in annotations and "cách sửa" in annotations  # Vietnamese, with the fix
+    assert "review-marker" in summary.read_text(encoding="utf-8")
+    # cleared by a person: the gate opens
+    _edit(scratch, PLAN, "# CẦN KIỂM TRA — bản nháp do công cụ nhập tạo; sửa các mục sau:\n", "")
+    _edit(scratch, PLAN, "Bản nháp do công cụ nhập (build_site.py import) tạo từ x.docx.", "Đã đối chiếu với bản gốc.")
+    git(scratch, "commit", "-qam", "checked")
+    cleared = make(scratch, "ci-review-markers", tmp_path / "summary2.md")
+    assert cleared.returncode == 0, cleared.stdout + cleared.stderr
+
+
+def test_the_merge_gate_refuses_a_printed_fact_newly_marked_inferred(scratch: Path, tmp_path: Path) -> None:
+    # The plan's accepted inferences at the base (issuers, issuer_level, province) do not block;
+    # a printed fact (the issue date) newly marked inferred does, on its line and column.
+    old = "inferred: [issuers, issuer_level, province]"
+    _edit(scratch, PLAN, old, "inferred: [issuers, issuer_level, province, issue_date]")
+    git(scratch, "commit", "-qam", "date inferred")
+    line = _line_of(scratch, PLAN, "inferred: [")
+    result = make(scratch, "ci-review-markers", tmp_path / "summary.md")
+    assert result.returncode != 0, result.stdout + result.stderr
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 1, errors
+    column = (scratch / PLAN).read_text(encoding="utf-8").splitlines()[line - 1].index("issue_date") + 1
+    assert errors[0].startswith(f"::error file={PLAN},line={line},col={column},title=inferred-fact inferred::")
+    assert "issue_date" in errors[0]
+
+
+def test_the_merge_gate_ignores_plans_this_change_does_not_touch(scratch: Path, tmp_path: Path) -> None:
+    # tay-ninh's curated plan has place, issue_date and signers inferred (explained in its notes)
+    _edit(scratch, PLAN, "deadline: null", 'deadline: "Quý II/2024"')
+    git(scratch, "commit", "-qam", "set a deadline")
+    result = make(scratch, "ci-review-markers", tmp_path / "summary.md")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "::error" not in result.stdout
+
+
+HOSTILE_TITLE = (
+    "Kế hoạch](javascript:alert(1)) <img src=x onerror=alert(2)> ``x`` @octocat @org/team #1 https://evil.example"
+)
+
+
+def test_the_comment_counts_the_change_lists_plans_and_findings_and_quotes_nothing_live(
+    scratch: Path, tmp_path: Path
+) -> None:
+    lines = (scratch / PLAN).read_text(encoding="utf-8").splitlines(keepends=True)
+    title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    lines[title] = "title: " + json.dumps(HOSTILE_TITLE, ensure_ascii=False) + "\n"
+    (scratch / PLAN).write_text("".join(lines), encoding="utf-8")
+    _edit(scratch, PLAN, "deadline: null", 'deadline: "Quý II/2024"')
+    git(scratch, "commit", "-qam", "a hostile title")
+    comment = tmp_path / "pr" / "comment.md"
+    result = make(
+        scratch, "ci-comment", tmp_path / "s.md", f"COMMENT={comment}", "PREVIEW_URL=https://example.org/preview.zip"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    body = comment.read_text(encoding="utf-8")
+    assert body.startswith("<!-- congkhai-pr-comment -->\n")
+    assert "| Kế hoạch | 0 | 1 | 0 |" in body
+    assert "### Kế hoạch thay đổi" in body and "nhiệm vụ: sửa 1" in body
+    assert (
+        "### Cần sửa" in body and f"{PLAN.replace('-', chr(92) + '-').replace('.', chr(92) + '.')}:{title + 1}" in body
+    )
+    assert "cách sửa:" in body
+    assert "[Tải bản xem trước của trang](<https://example.org/preview.zip>)" in body
+    # nothing a value carries is live: no link, image, HTML, code span, mention, reference or autolink
+    assert "](javascript" not in body and "<img" not in body and "``x``" not in body
+    assert "@octocat" not in body and "@org" not in body and "https://evil" not in body and " #1" not in body
+    assert "Văn bản được trích dẫn (danh mục)" in body and "data/directives.csv" not in body  # no catalogue dump
+
+
+def test_the_comment_of_an_unchanged_branch_says_so(scratch: Path, tmp_path: Path) -> None:
+    comment = tmp_path / "comment.md"
+    result = make(scratch, "ci-comment", tmp_path / "s.md", f"COMMENT={comment}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    body = comment.read_text(encoding="utf-8")
+    assert "| Kế hoạch | 0 | 0 | 0 |" in body and "Cần sửa" not in body
+    assert "Chưa có bản xem trước" in body

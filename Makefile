@@ -77,8 +77,8 @@ MD = $(BIN)/python -c 'import sys; from congkhai.report import FILTERS; sys.stdo
 export BASE SINCE CHANGED
 
 .PHONY: ci-validate ci-summary ci-site ci-import ci-import-commit ci-import-push release-assets publish-release
-.PHONY: ci-review-markers ci-comment
-ci-validate ci-site ci-import ci-import-commit ci-import-push ci-review-markers ci-comment: SHELL := /bin/bash
+.PHONY: ci-review-markers ci-comment ci-comment-post ci-import-recheck
+ci-validate ci-site ci-import ci-import-commit ci-import-push ci-review-markers ci-comment ci-comment-post ci-import-recheck: SHELL := /bin/bash
 
 # Annotate the plans changed since BASE (all plans when data/ or schemas/ changed, when a plan was
 # deleted or renamed, or when none changed; CHANGED="a.md b.md" to choose); fail on errors, on
@@ -139,7 +139,28 @@ ci-comment: $(STAMP)
 	  $(BIN)/python build_site.py review --base="$${fork:-HEAD}" --format json -- "$${files[@]}" > "$$dir/review.json" || true; \
 	else rm -f -- "$$dir/validate.json" "$$dir/review.json"; fi; \
 	$(BIN)/python build_site.py comment "$$BASE" HEAD --report "$$dir/validate.json" --report "$$dir/review.json" \
-	  --preview "$${PREVIEW_URL:-}" --run "$${RUN_URL:-}" > '$(COMMENT)'
+	  --preview "$${PREVIEW_URL:-}" --run "$${RUN_URL:-}" > '$(COMMENT)'; \
+	printf '%s\n%s\n' "$${PR_NUMBER:-}" "$$(git rev-parse HEAD)" > "$$dir/pr.txt"
+
+# Post the comment of `make ci-comment` (COMMENT, with pr.txt beside it: the pull request's number
+# and the commit it describes) to the pull request of REPOSITORY with gh (GH_TOKEN: pull-requests:
+# write), editing the comment that carries the marker if there is one, else adding it. Run by
+# pr-comment.yml from the base branch: the files are data (the number must be a number and the
+# pull request's head must still be HEAD_SHA, else the comment is stale and not posted), the body
+# passes FILTERS[comment] (marker first, size, no mentions).
+ci-comment-post:
+	@set -euo pipefail; dir=$$(dirname -- '$(COMMENT)'); \
+	{ read -r pr; read -r sha; } < "$$dir/pr.txt" || true; \
+	[[ "$${pr:-}" =~ ^[1-9][0-9]{0,9}$$ ]] || { echo 'Không rõ số của yêu cầu hợp nhất: không đăng bình luận.'; exit 0; }; \
+	repo="$${REPOSITORY:?REPOSITORY is owner/name}"; \
+	head=$$(gh api "repos/$$repo/pulls/$$pr" --jq .head.sha); \
+	if [ "$$head" != "$${HEAD_SHA:?HEAD_SHA is the commit the run checked}" ] || [ "$${sha:-}" != "$$HEAD_SHA" ]; then \
+	  echo "Yêu cầu #$$pr đã có commit mới hơn: bỏ qua bình luận cũ."; exit 0; fi; \
+	$(MD) comment < '$(COMMENT)' > "$$dir/body.md"; \
+	id=$$(gh api --paginate "repos/$$repo/issues/$$pr/comments" \
+	  --jq '.[] | select(.user.login == "github-actions[bot]" and (.body | startswith("<!-- congkhai-pr-comment -->"))) | .id' | head -n 1); \
+	if [ -n "$$id" ]; then gh api --method PATCH "repos/$$repo/issues/comments/$$id" -F "body=@$$dir/body.md" >/dev/null; echo "Đã cập nhật bình luận $$id."; \
+	else gh api --method POST "repos/$$repo/issues/$$pr/comments" -F "body=@$$dir/body.md" >/dev/null; echo 'Đã đăng bình luận.'; fi
 
 # Plans added / changed / removed since BASE with their metadata and the row-level dataset changes;
 # PREVIEW_URL (the uploaded site) is linked when set.
@@ -230,15 +251,28 @@ ci-import-commit:
 # Push the commit of `make ci-import-commit` to the pull request's branch HEAD_REF of REPOSITORY
 # (owner/name) with PUSH_TOKEN, the only step given a write token. The token reaches git in
 # its environment (an http.extraheader for the server only), never .git/config or a command
-# line. Pushed with the workflow's token, so no new run starts: the clerk's next edit runs the
-# checks. A branch that moved since the drafts were made is not overwritten (no force).
+# line. Pushed with the workflow's token, so no new run starts by itself: `make ci-import-recheck`
+# starts the checks on the new head. A branch that moved since the drafts were made is not overwritten (no force).
 ci-import-push:
 	@set -euo pipefail; test -e $(IMPORT_DIR)/committed || { echo 'Không có gì để đẩy lên.'; exit 0; }; \
 	ref="$${HEAD_REF:?HEAD_REF is the branch to push to}"; git check-ref-format --branch "$$ref" >/dev/null; \
 	server="$${GITHUB_SERVER_URL:-https://github.com}"; \
 	auth=$$(printf 'x-access-token:%s' "$${PUSH_TOKEN:?PUSH_TOKEN is the token to push with}" | base64 -w0); \
 	GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$$server/.extraheader" GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $$auth" \
-	  git -C '$(IMPORT_PR)' -c core.hooksPath=/dev/null push "$$server/$${REPOSITORY:?REPOSITORY is owner/name}.git" "HEAD:refs/heads/$$ref"
+	  git -C '$(IMPORT_PR)' -c core.hooksPath=/dev/null push "$$server/$${REPOSITORY:?REPOSITORY is owner/name}.git" "HEAD:refs/heads/$$ref"; \
+	echo 'pushed=true' >> "$${GITHUB_OUTPUT:-/dev/null}"
+
+# Run the pull request's checks again on the drafts just pushed (HEAD_REF of REPOSITORY): a push
+# made with the workflow's token starts no workflow, so the pull request would stay red with the
+# stale error of the inbox file while the drafts' real errors were annotated nowhere. GitHub's
+# documented exception: a workflow_dispatch started with that token does run. pull-request.yml
+# runs on the branch's new head and reports there (its jobs are the pull request's checks);
+# PR_NUMBER tells it which comment to update. GH_TOKEN needs actions: write.
+ci-import-recheck:
+	@set -euo pipefail; ref="$${HEAD_REF:?HEAD_REF is the branch of the pull request}"; git check-ref-format --branch "$$ref" >/dev/null; \
+	pr="$${PR_NUMBER:-}"; [[ "$$pr" =~ ^[0-9]*$$ ]] || pr=; \
+	gh workflow run pull-request.yml --repo "$${REPOSITORY:?REPOSITORY is owner/name}" --ref "$$ref" -f "pr=$$pr"; \
+	echo "Đã chạy lại kiểm tra trên nhánh $$ref."
 
 # The dataset release, after `make site`: site/data (without its HTML pages) and CITATION.cff as
 # a dated .tar.gz and .zip with SHA256SUMS, and a changelog from the dataset diff against the

@@ -394,3 +394,85 @@ def test_the_comment_of_an_unchanged_branch_says_so(scratch: Path, tmp_path: Pat
     body = comment.read_text(encoding="utf-8")
     assert "| Kế hoạch | 0 | 0 | 0 |" in body and "Cần sửa" not in body
     assert "Chưa có bản xem trước" in body
+
+
+FAKE_GH = """#!/bin/bash
+# A stand-in for the GitHub CLI: records each call, answers the two reads the targets make.
+printf '%s\\0' "$@" >> "$GH_LOG"; printf '\\n' >> "$GH_LOG"
+for a in "$@"; do case "$a" in body=@*) cp -- "${a#body=@}" "$GH_LOG.body";; esac; done
+case "$*" in
+  "api repos/o/r/pulls/7 --jq .head.sha") echo "$FAKE_HEAD";;
+  *"/issues/7/comments --jq"*) printf '%s\\n' $FAKE_COMMENTS;;
+esac
+"""
+
+
+def fake_gh(tmp_path: Path, head: str, comments: str = "") -> dict[str, str]:
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir(exist_ok=True)
+    gh = bin_dir / "gh"
+    gh.write_text(FAKE_GH, encoding="utf-8")
+    gh.chmod(0o755)
+    log = tmp_path / "gh.log"
+    log.write_text("", encoding="utf-8")
+    return {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "GH_LOG": str(log),
+        "FAKE_HEAD": head,
+        "FAKE_COMMENTS": comments,
+        "REPOSITORY": "o/r",
+    }
+
+
+def run_with(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    bin_dir = str(Path(sys.executable).parent)
+    return subprocess.run(
+        ["make", "-s", *args, f"BIN={bin_dir}", "STAMP=.stamp"],
+        cwd=repo,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def calls(tmp_path: Path) -> list[list[str]]:
+    text = (tmp_path / "gh.log").read_text(encoding="utf-8")
+    return [[a for a in line.split("\0") if a] for line in text.split("\n") if line]
+
+
+@pytest.mark.parametrize(("existing", "method"), [("", "POST"), ("4242", "PATCH")])
+def test_the_comment_is_posted_once_and_then_edited(scratch: Path, tmp_path: Path, existing: str, method: str) -> None:
+    head = git(scratch, "rev-parse", "HEAD").strip()
+    comment = tmp_path / "pr" / "comment.md"
+    made = run_with(scratch, {"PR_NUMBER": "7"}, "ci-comment", "BASE=main", f"COMMENT={comment}")
+    assert made.returncode == 0, made.stderr
+    comment.write_text(comment.read_text(encoding="utf-8") + "cc @octocat\n", encoding="utf-8")
+    env = {**fake_gh(tmp_path, head, existing), "HEAD_SHA": head}
+    posted = run_with(scratch, env, "ci-comment-post", f"COMMENT={comment}")
+    assert posted.returncode == 0, posted.stdout + posted.stderr
+    sent = calls(tmp_path)[-1]
+    assert sent[:3] == ["api", "--method", method]
+    assert sent[3] == ("repos/o/r/issues/comments/4242" if existing else "repos/o/r/issues/7/comments")
+    body = (tmp_path / "gh.log.body").read_text(encoding="utf-8")
+    assert body.startswith("<!-- congkhai-pr-comment -->\n") and "@octocat" not in body
+
+
+def test_a_stale_comment_is_not_posted(scratch: Path, tmp_path: Path) -> None:
+    comment = tmp_path / "pr" / "comment.md"
+    assert run_with(scratch, {"PR_NUMBER": "7"}, "ci-comment", "BASE=main", f"COMMENT={comment}").returncode == 0
+    env = {**fake_gh(tmp_path, "f" * 40), "HEAD_SHA": git(scratch, "rev-parse", "HEAD").strip()}
+    posted = run_with(scratch, env, "ci-comment-post", f"COMMENT={comment}")
+    assert posted.returncode == 0 and "commit mới hơn" in posted.stdout
+    assert not any("--method" in c for c in calls(tmp_path))
+
+
+def test_the_import_recheck_dispatches_the_checks_on_the_branch(scratch: Path, tmp_path: Path) -> None:
+    env = {**fake_gh(tmp_path, ""), "HEAD_REF": "nhap-ke-hoach", "PR_NUMBER": "7"}
+    result = run_with(scratch, env, "ci-import-recheck")
+    assert result.returncode == 0, result.stderr
+    assert calls(tmp_path) == [
+        ["workflow", "run", "pull-request.yml", "--repo", "o/r", "--ref", "nhap-ke-hoach", "-f", "pr=7"]
+    ]
+    bad = run_with(scratch, {**env, "HEAD_REF": "-x"}, "ci-import-recheck")
+    assert bad.returncode != 0 and len(calls(tmp_path)) == 1

@@ -19,7 +19,7 @@ from ..model.schemas import load_model
 from ..model.urls import web_url
 from .diff import DatasetDiff, PlanChange, PlanInfo
 
-#: The hidden marker the workflow finds the comment by.
+#: The hidden marker the workflow finds the comment by (congkhai/report.py COMMENT_MARKER).
 MARKER = "<!-- congkhai-pr-comment -->"
 #: GitHub refuses a comment over 65,536 characters; lists are cut well below.
 MAX_CHARS = 60_000

@@ -77,7 +77,7 @@ MD = $(BIN)/python -c 'import sys; from congkhai.report import FILTERS; sys.stdo
 export BASE SINCE CHANGED
 
 .PHONY: ci-validate ci-summary ci-site ci-import ci-import-commit ci-import-push release-assets publish-release
-.PHONY: ci-review-markers ci-comment ci-comment-post ci-import-recheck
+.PHONY: ci-review-markers ci-comment ci-comment-post ci-import-recheck ci-preview
 ci-validate ci-site ci-import ci-import-commit ci-import-push ci-review-markers ci-comment ci-comment-post ci-import-recheck: SHELL := /bin/bash
 
 # Annotate the plans changed since BASE (all plans when data/ or schemas/ changed, when a plan was
@@ -128,6 +128,14 @@ ci-review-markers: $(STAMP)
 	} >> '$(SUMMARY)'; \
 	exit $$status
 
+# The preview of a pull request that works from a download (congkhai/publish/preview.py): after
+# `make site`, site/ with launchers (xem-truoc.bat/.command/.sh start a web server on 127.0.0.1
+# and open the browser, so links reach pages and search works) and HƯỚNG-DẪN.txt, as the folder
+# PREVIEW_DIR (what the workflow uploads) and PREVIEW_DIR.zip.
+PREVIEW_DIR ?= build/xem-truoc
+ci-preview: $(STAMP)
+	@$(BIN)/python build_site.py preview --out '$(PREVIEW_DIR)'
+
 # The pull request's one comment (congkhai/commands/prcomment.py) written to COMMENT: the change
 # counted, its plans in a table, every finding of the changed plans with its fix, the preview
 # (PREVIEW_URL) and the run (RUN_URL). The workflow posts it, editing the comment it posted before.
@@ -167,7 +175,7 @@ ci-comment-post:
 ci-summary: $(STAMP)
 	@{ $(BIN)/python build_site.py diff "$$BASE" HEAD --format markdown; \
 	  if [ -n "$${PREVIEW_URL:-}" ]; then echo; echo '## Xem trước'; echo; \
-	    echo "Tải [bản dựng thử của trang]($$PREVIEW_URL), giải nén rồi mở \`index.html\` bằng trình duyệt."; fi; \
+	    echo "Tải [bản xem trước của trang]($$PREVIEW_URL), giải nén rồi mở tệp \`xem-truoc\` (hướng dẫn trong \`HƯỚNG-DẪN.txt\`)."; fi; \
 	} >> '$(SUMMARY)'
 
 # The deploy's build: `make site SINCE=…` against the last publication, so that no route (a

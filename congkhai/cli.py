@@ -22,6 +22,7 @@ MESSAGES = {
         "built": "Đã dựng trang vào {site} ({plans} kế hoạch, {tasks} nhiệm vụ, {directives} văn bản được trích dẫn).",
         "not_built": "Chưa dựng trang vì còn lỗi; trang cũ (nếu có) được giữ nguyên.",
         "written": "Đã ghi dữ liệu vào {out}.",
+        "preview": "Đã ghi bản xem trước: {out}",
         "fixed": "Đã chuẩn hóa {n} tệp.",
         "internal": "Lỗi nội bộ của chương trình ({kind}). Hãy báo lỗi kèm tệp đang kiểm tra.",
         "missing": "Không tìm thấy: {path}",
@@ -39,6 +40,7 @@ MESSAGES = {
         "built": "Built the site in {site} ({plans} plans, {tasks} tasks, {directives} cited documents).",
         "not_built": "The site was not built because of errors; the previous site, if any, is untouched.",
         "written": "Wrote the datasets to {out}.",
+        "preview": "Wrote the preview: {out}",
         "fixed": "Normalised {n} files.",
         "internal": "Internal error ({kind}). Please report it with the file being checked.",
         "missing": "No such file or folder: {path}",
@@ -118,6 +120,11 @@ def parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--preview", default=None, help="the preview's address")
     c.add_argument("--run", default=None, help="the workflow run's address")
+    pv = sub.add_parser(
+        "preview", parents=[common], help="the built site with launchers that serve it, as a folder and a .zip"
+    )
+    pv.add_argument("--site", type=Path, default=None, help="the built site (default: site/)")
+    pv.add_argument("--out", type=Path, required=True, help="the preview folder to write (and OUT.zip beside it)")
     m = sub.add_parser("merge", parents=[common], help="merge province shards' datasets into one national dataset")
     m.add_argument("shards", nargs="+", type=Path, help="dataset folders written by 'datasets --out' (one per shard)")
     m.add_argument("--out", type=Path, required=True, help="directory to write the merged datasets to")
@@ -188,6 +195,15 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if command == "merge":
         return _merge(args, msgs)
+    if command == "preview":
+        from .publish.preview import write_preview
+
+        site = args.site or args.root / "site"
+        if not (site / "index.html").is_file():
+            print(msgs["missing"].format(path=site / "index.html"), file=sys.stderr)
+            return 2
+        print(msgs["preview"].format(out=write_preview(site, args.out)))
+        return 0
     if command == "review":
         from .commands.review import review
 

@@ -153,7 +153,8 @@ def test_pull_request_checks_work_for_forks() -> None:
     assert "make site" in runs
     assert any(r.startswith("make ci-summary") for r in runs)
     uploads = [s for _, s in steps(wf) if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert uploads and uploads[0]["with"]["path"].rstrip("/") == "site"
+    assert uploads and uploads[0]["with"]["path"].rstrip("/") == "build/xem-truoc"  # make ci-preview
+    assert "make ci-preview" in runs
 
 
 def test_deploy_builds_make_site_and_publishes_with_least_privilege() -> None:

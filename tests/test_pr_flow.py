@@ -476,3 +476,22 @@ def test_the_import_recheck_dispatches_the_checks_on_the_branch(scratch: Path, t
     ]
     bad = run_with(scratch, {**env, "HEAD_REF": "-x"}, "ci-import-recheck")
     assert bad.returncode != 0 and len(calls(tmp_path)) == 1
+
+
+def test_a_real_import_draft_is_refused_by_the_merge_gate_until_a_person_clears_it(
+    scratch: Path, tmp_path: Path
+) -> None:
+    """The importer's own markers, not a hand-made imitation: ci-import → commit → the gate."""
+    (scratch / "inbox").mkdir(exist_ok=True)
+    shutil.copy2(ROOT / "tests/fixtures/word/cong-van-kinh-gui.docx", scratch / "inbox" / "cong-van.docx")
+    imported = make(scratch, "ci-import", tmp_path / "import.md")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    drafts = [p for p in git(scratch, "ls-files", "--others", "--exclude-standard", "docs/plans").split() if p]
+    draft = next(p for p in drafts if p.endswith(".md"))
+    git(scratch, "add", "-A", "docs/plans", "data")
+    git(scratch, "commit", "-qm", "the import bot's draft")
+    result = make(scratch, "ci-review-markers", tmp_path / "summary.md")
+    assert result.returncode != 0
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert any(line.startswith(f"::error file={draft},line=2,") and "review-marker" in line for line in errors), errors
+    assert any("review-marker notes" in line for line in errors), errors

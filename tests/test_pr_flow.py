@@ -385,6 +385,17 @@ def test_the_comment_counts_the_change_lists_plans_and_findings_and_quotes_nothi
     assert "](javascript" not in body and "<img" not in body and "``x``" not in body
     assert "@octocat" not in body and "@org" not in body and "https://evil" not in body and " #1" not in body
     assert "Văn bản được trích dẫn (danh mục)" in body and "data/directives.csv" not in body  # no catalogue dump
+    # as GitHub's Markdown reads it: one link (the preview), no HTML but the marker, no code span
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(body)
+    inline_tokens = [c for t in tokens if t.children for c in t.children]
+    links = [c.attrs.get("href") for c in inline_tokens if c.type == "link_open"]
+    assert links == ["https://example.org/preview.zip"], links
+    assert [t.content for t in tokens if t.type == "html_block"] == ["<!-- congkhai-pr-comment -->\n"]
+    assert not [c for c in inline_tokens if c.type in ("html_inline", "image")]
+    spans = {c.content for c in inline_tokens if c.type == "code_inline"}
+    assert spans <= {"xem-truoc.bat", "xem-truoc.command", "xem-truoc.sh", "HƯỚNG-DẪN.txt"}, spans
 
 
 def test_the_comment_of_an_unchanged_branch_says_so(scratch: Path, tmp_path: Path) -> None:

@@ -77,7 +77,8 @@ MD = $(BIN)/python -c 'import sys; from congkhai.report import FILTERS; sys.stdo
 export BASE SINCE CHANGED
 
 .PHONY: ci-validate ci-summary ci-site ci-import ci-import-commit ci-import-push release-assets publish-release
-ci-validate ci-site ci-import ci-import-commit ci-import-push: SHELL := /bin/bash
+.PHONY: ci-review-markers ci-comment ci-comment-post ci-import-recheck ci-preview
+ci-validate ci-site ci-import ci-import-commit ci-import-push ci-review-markers ci-comment ci-comment-post ci-import-recheck: SHELL := /bin/bash
 
 # Annotate the plans changed since BASE (all plans when data/ or schemas/ changed, when a plan was
 # deleted or renamed, or when none changed; CHANGED="a.md b.md" to choose); fail on errors, on
@@ -107,12 +108,74 @@ ci-validate: $(STAMP)
 	} >> '$(SUMMARY)'; \
 	exit $$status
 
+# The plans changed since BASE (NUL-separated in the bash array `files`) and the fork point of
+# BASE (`fork`), for the merge gate and the comment: the same rule as ci-validate's file list
+# (CHANGED="a.md b.md" to choose), without its "all plans" fallback.
+CHANGED_PLANS = files=(); fork=; \
+	if base=$$(git rev-parse -q --verify "$$BASE^{commit}"); then fork=$$(git merge-base "$$base" HEAD || true); fi; \
+	if [ -n "$${CHANGED:-}" ]; then read -ra files <<< "$$CHANGED"; \
+	elif [ -n "$$fork" ]; then mapfile -d '' files < <(git diff -z --name-only --no-renames --diff-filter=d "$$fork" HEAD -- 'docs/plans/*.md'); fi
+
+# The merge gate: a changed plan that still carries the importer's review marker ("CẦN KIỂM TRA",
+# its draft note) or a printed fact newly marked inferred fails, annotated on its line
+# (congkhai/commands/review.py says precisely what blocks). A required check of pull-request.yml.
+ci-review-markers: $(STAMP)
+	@set -uo pipefail; $(CHANGED_PLANS); status=0; \
+	$(BIN)/python build_site.py review --base="$${fork:-HEAD}" --format github -- "$${files[@]}" || status=$$?; \
+	{ echo '## Dấu cần kiểm tra của bản nháp'; echo; \
+	  if [ $$status = 0 ]; then echo 'Không còn dấu “CẦN KIỂM TRA” hay thông tin suy luận chưa được người kiểm tra xác nhận.'; \
+	  else { $(BIN)/python build_site.py review --base="$${fork:-HEAD}" --format text -- "$${files[@]}" || true; } | $(MD) fence text; fi; echo; \
+	} >> '$(SUMMARY)'; \
+	exit $$status
+
+# The preview of a pull request that works from a download (congkhai/publish/preview.py): after
+# `make site`, site/ with launchers (xem-truoc.bat/.command/.sh start a web server on 127.0.0.1
+# and open the browser, so links reach pages and search works) and HƯỚNG-DẪN.txt, as the folder
+# PREVIEW_DIR (what the workflow uploads) and PREVIEW_DIR.zip.
+PREVIEW_DIR ?= build/xem-truoc
+ci-preview: $(STAMP)
+	@$(BIN)/python build_site.py preview --out '$(PREVIEW_DIR)'
+
+# The pull request's one comment (congkhai/commands/prcomment.py) written to COMMENT: the change
+# counted, its plans in a table, every finding of the changed plans with its fix, the preview
+# (PREVIEW_URL) and the run (RUN_URL). The workflow posts it, editing the comment it posted before.
+COMMENT ?= build/pr/comment.md
+ci-comment: $(STAMP)
+	@set -uo pipefail; $(CHANGED_PLANS); dir=$$(dirname -- '$(COMMENT)'); mkdir -p -- "$$dir"; \
+	if [ $${#files[@]} -gt 0 ]; then \
+	  $(BIN)/python build_site.py validate --format json -- "$${files[@]}" > "$$dir/validate.json" || true; \
+	  $(BIN)/python build_site.py review --base="$${fork:-HEAD}" --format json -- "$${files[@]}" > "$$dir/review.json" || true; \
+	else rm -f -- "$$dir/validate.json" "$$dir/review.json"; fi; \
+	$(BIN)/python build_site.py comment "$$BASE" HEAD --report "$$dir/validate.json" --report "$$dir/review.json" \
+	  --preview "$${PREVIEW_URL:-}" --run "$${RUN_URL:-}" > '$(COMMENT)'; \
+	printf '%s\n%s\n' "$${PR_NUMBER:-}" "$$(git rev-parse HEAD)" > "$$dir/pr.txt"
+
+# Post the comment of `make ci-comment` (COMMENT, with pr.txt beside it: the pull request's number
+# and the commit it describes) to the pull request of REPOSITORY with gh (GH_TOKEN: pull-requests:
+# write), editing the comment that carries the marker if there is one, else adding it. Run by
+# pr-comment.yml from the base branch: the files are data (the number must be a number and the
+# pull request's head must still be HEAD_SHA, else the comment is stale and not posted), the body
+# passes FILTERS[comment] (marker first, size, no mentions).
+ci-comment-post:
+	@set -euo pipefail; dir=$$(dirname -- '$(COMMENT)'); \
+	{ read -r pr; read -r sha; } < "$$dir/pr.txt" || true; \
+	[[ "$${pr:-}" =~ ^[1-9][0-9]{0,9}$$ ]] || { echo 'Không rõ số của yêu cầu hợp nhất: không đăng bình luận.'; exit 0; }; \
+	repo="$${REPOSITORY:?REPOSITORY is owner/name}"; \
+	head=$$(gh api "repos/$$repo/pulls/$$pr" --jq .head.sha); \
+	if [ "$$head" != "$${HEAD_SHA:?HEAD_SHA is the commit the run checked}" ] || [ "$${sha:-}" != "$$HEAD_SHA" ]; then \
+	  echo "Yêu cầu #$$pr đã có commit mới hơn: bỏ qua bình luận cũ."; exit 0; fi; \
+	$(MD) comment < '$(COMMENT)' > "$$dir/body.md"; \
+	id=$$(gh api --paginate "repos/$$repo/issues/$$pr/comments" \
+	  --jq '.[] | select(.user.login == "github-actions[bot]" and (.body | startswith("<!-- congkhai-pr-comment -->"))) | .id' | head -n 1); \
+	if [ -n "$$id" ]; then gh api --method PATCH "repos/$$repo/issues/comments/$$id" -F "body=@$$dir/body.md" >/dev/null; echo "Đã cập nhật bình luận $$id."; \
+	else gh api --method POST "repos/$$repo/issues/$$pr/comments" -F "body=@$$dir/body.md" >/dev/null; echo 'Đã đăng bình luận.'; fi
+
 # Plans added / changed / removed since BASE with their metadata and the row-level dataset changes;
 # PREVIEW_URL (the uploaded site) is linked when set.
 ci-summary: $(STAMP)
 	@{ $(BIN)/python build_site.py diff "$$BASE" HEAD --format markdown; \
 	  if [ -n "$${PREVIEW_URL:-}" ]; then echo; echo '## Xem trước'; echo; \
-	    echo "Tải [bản dựng thử của trang]($$PREVIEW_URL), giải nén rồi mở \`index.html\` bằng trình duyệt."; fi; \
+	    echo "Tải [bản xem trước của trang]($$PREVIEW_URL), giải nén rồi mở tệp \`xem-truoc\` (hướng dẫn trong \`HƯỚNG-DẪN.txt\`)."; fi; \
 	} >> '$(SUMMARY)'
 
 # The deploy's build: `make site SINCE=…` against the last publication, so that no route (a
@@ -196,15 +259,28 @@ ci-import-commit:
 # Push the commit of `make ci-import-commit` to the pull request's branch HEAD_REF of REPOSITORY
 # (owner/name) with PUSH_TOKEN, the only step given a write token. The token reaches git in
 # its environment (an http.extraheader for the server only), never .git/config or a command
-# line. Pushed with the workflow's token, so no new run starts: the clerk's next edit runs the
-# checks. A branch that moved since the drafts were made is not overwritten (no force).
+# line. Pushed with the workflow's token, so no new run starts by itself: `make ci-import-recheck`
+# starts the checks on the new head. A branch that moved since the drafts were made is not overwritten (no force).
 ci-import-push:
 	@set -euo pipefail; test -e $(IMPORT_DIR)/committed || { echo 'Không có gì để đẩy lên.'; exit 0; }; \
 	ref="$${HEAD_REF:?HEAD_REF is the branch to push to}"; git check-ref-format --branch "$$ref" >/dev/null; \
 	server="$${GITHUB_SERVER_URL:-https://github.com}"; \
 	auth=$$(printf 'x-access-token:%s' "$${PUSH_TOKEN:?PUSH_TOKEN is the token to push with}" | base64 -w0); \
 	GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$$server/.extraheader" GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $$auth" \
-	  git -C '$(IMPORT_PR)' -c core.hooksPath=/dev/null push "$$server/$${REPOSITORY:?REPOSITORY is owner/name}.git" "HEAD:refs/heads/$$ref"
+	  git -C '$(IMPORT_PR)' -c core.hooksPath=/dev/null push "$$server/$${REPOSITORY:?REPOSITORY is owner/name}.git" "HEAD:refs/heads/$$ref"; \
+	echo 'pushed=true' >> "$${GITHUB_OUTPUT:-/dev/null}"
+
+# Run the pull request's checks again on the drafts just pushed (HEAD_REF of REPOSITORY): a push
+# made with the workflow's token starts no workflow, so the pull request would stay red with the
+# stale error of the inbox file while the drafts' real errors were annotated nowhere. GitHub's
+# documented exception: a workflow_dispatch started with that token does run. pull-request.yml
+# runs on the branch's new head and reports there (its jobs are the pull request's checks);
+# PR_NUMBER tells it which comment to update. GH_TOKEN needs actions: write.
+ci-import-recheck:
+	@set -euo pipefail; ref="$${HEAD_REF:?HEAD_REF is the branch of the pull request}"; git check-ref-format --branch "$$ref" >/dev/null; \
+	pr="$${PR_NUMBER:-}"; [[ "$$pr" =~ ^[0-9]*$$ ]] || pr=; \
+	gh workflow run pull-request.yml --repo "$${REPOSITORY:?REPOSITORY is owner/name}" --ref "$$ref" -f "pr=$$pr"; \
+	echo "Đã chạy lại kiểm tra trên nhánh $$ref."
 
 # The dataset release, after `make site`: site/data (without its HTML pages) and CITATION.cff as
 # a dated .tar.gz and .zip with SHA256SUMS, and a changelog from the dataset diff against the

@@ -6,6 +6,7 @@ Exit codes: 0 clean (warnings allowed unless --strict), 1 errors, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -21,6 +22,7 @@ MESSAGES = {
         "built": "Đã dựng trang vào {site} ({plans} kế hoạch, {tasks} nhiệm vụ, {directives} văn bản được trích dẫn).",
         "not_built": "Chưa dựng trang vì còn lỗi; trang cũ (nếu có) được giữ nguyên.",
         "written": "Đã ghi dữ liệu vào {out}.",
+        "preview": "Đã ghi bản xem trước: {out}",
         "fixed": "Đã chuẩn hóa {n} tệp.",
         "internal": "Lỗi nội bộ của chương trình ({kind}). Hãy báo lỗi kèm tệp đang kiểm tra.",
         "missing": "Không tìm thấy: {path}",
@@ -38,6 +40,7 @@ MESSAGES = {
         "built": "Built the site in {site} ({plans} plans, {tasks} tasks, {directives} cited documents).",
         "not_built": "The site was not built because of errors; the previous site, if any, is untouched.",
         "written": "Wrote the datasets to {out}.",
+        "preview": "Wrote the preview: {out}",
         "fixed": "Normalised {n} files.",
         "internal": "Internal error ({kind}). Please report it with the file being checked.",
         "missing": "No such file or folder: {path}",
@@ -105,6 +108,23 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("base", help="the base revision, e.g. origin/main")
     f.add_argument("head", nargs="?", default=None, help="the head revision (default: the working tree)")
     f.add_argument("--format", choices=["markdown", "json"], default="markdown", help="output format")
+    r = sub.add_parser("review", parents=[common], help="the merge gate: review markers and inferred printed facts")
+    r.add_argument("paths", nargs="*", help="changed plan files, relative to --root")
+    r.add_argument("--base", default=None, help="git revision whose inferences are accepted (the fork point)")
+    r.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default text)")
+    c = sub.add_parser("comment", parents=[common], help="the pull request's comment: changes, findings, preview")
+    c.add_argument("base", help="the base revision, e.g. origin/main")
+    c.add_argument("head", nargs="?", default=None, help="the head revision (default: the working tree)")
+    c.add_argument(
+        "--report", action="append", type=Path, default=[], help="a JSON report (validate/review --format json)"
+    )
+    c.add_argument("--preview", default=None, help="the preview's address")
+    c.add_argument("--run", default=None, help="the workflow run's address")
+    pv = sub.add_parser(
+        "preview", parents=[common], help="the built site with launchers that serve it, as a folder and a .zip"
+    )
+    pv.add_argument("--site", type=Path, default=None, help="the built site (default: site/)")
+    pv.add_argument("--out", type=Path, required=True, help="the preview folder to write (and OUT.zip beside it)")
     m = sub.add_parser("merge", parents=[common], help="merge province shards' datasets into one national dataset")
     m.add_argument("shards", nargs="+", type=Path, help="dataset folders written by 'datasets --out' (one per shard)")
     m.add_argument("--out", type=Path, required=True, help="directory to write the merged datasets to")
@@ -175,6 +195,32 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if command == "merge":
         return _merge(args, msgs)
+    if command == "preview":
+        from .publish.preview import write_preview
+
+        site = args.site or args.root / "site"
+        if not (site / "index.html").is_file():
+            print(msgs["missing"].format(path=site / "index.html"), file=sys.stderr)
+            return 2
+        print(msgs["preview"].format(out=write_preview(site, args.out)))
+        return 0
+    if command == "review":
+        from .commands.review import review
+
+        found = review(args.root, args.paths, args.base)
+        sys.stdout.write(RENDERERS[args.format](found, len(args.paths), args.lang))
+        return 1 if counts(found)[0] else 0
+    if command == "comment":
+        from .commands.diff import diff_revisions
+        from .commands.prcomment import render_comment
+
+        findings: list[dict[str, object]] = []
+        for report in args.report:  # a step that did not run leaves no report: the comment says what it knows
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                findings += json.loads(report.read_text(encoding="utf-8")).get("findings", [])
+        diff = diff_revisions(args.root, args.base, args.head)
+        sys.stdout.write(render_comment(diff, findings, args.preview, args.run))
+        return 0
     only = args.paths if command == "validate" and args.paths else None
     for path in only or []:
         if not path.exists():

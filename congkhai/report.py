@@ -161,6 +161,22 @@ def render_json(findings: Sequence[Finding], files: int, lang: str = "vi") -> st
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
+#: The hidden first line of the pull request's one comment (congkhai/commands/prcomment.py writes
+#: it; the workflow that posts it finds the comment to edit by it).
+COMMENT_MARKER = "<!-- congkhai-pr-comment -->"
+COMMENT_CHARS = 65_000  # GitHub refuses a comment over 65,536 characters
+
+
+def comment_body(text: str) -> str:
+    """A comment body as the posting workflow sends it, whoever wrote it: starting with the
+    marker, no longer than GitHub accepts, controls escaped, and no ``@`` that could mention
+    (notify) a person or a team — the body comes from the pull request's run, so from its code."""
+    body = escape_control(text, keep_newlines=True).replace("@", "@&#8203;")
+    if not body.startswith(COMMENT_MARKER + "\n"):
+        body = COMMENT_MARKER + "\n" + body
+    return body[:COMMENT_CHARS]
+
+
 RENDERERS = {"text": render_text, "github": render_github, "json": render_json}
 
 # The Makefile's quoting of values in job summaries and annotations (its variable MD):
@@ -170,4 +186,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "fence0": fenced_list,
     "code": code_span,
     "prop": annotation_property,
+    "comment": comment_body,
 }

@@ -7,6 +7,7 @@ tested too) with two branches; `make` runs with this test run's Python instead o
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -289,3 +290,219 @@ def test_the_import_summary_quotes_names_and_drafts_in_fences_they_cannot_close(
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert "Đã duyệt" not in headings, headings
     assert any("inbox/-k ``` \\x1b[31m.md" in h for h in headings), headings
+
+
+# --- The merge gate (make ci-review-markers) and the pull request's comment (make ci-comment) ---
+
+
+def _edit(repo: Path, path: str, old: str, new: str) -> None:
+    plan = repo / path
+    text = plan.read_text(encoding="utf-8")
+    assert old in text, old
+    plan.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(repo: Path, path: str, needle: str) -> int:
+    lines = (repo / path).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def test_the_merge_gate_refuses_a_draft_still_carrying_the_importer_marker(scratch: Path, tmp_path: Path) -> None:
+    _edit(scratch, PLAN, "---\n", "---\n# CẦN KIỂM TRA — bản nháp do công cụ nhập tạo; sửa các mục sau:\n")
+    _edit(scratch, PLAN, "notes: |-\n", "notes: |-\n  Bản nháp do công cụ nhập (build_site.py import) tạo từ x.docx.\n")
+    git(scratch, "commit", "-qam", "an imported draft")
+    summary = tmp_path / "summary.md"
+    result = make(scratch, "ci-review-markers", summary)
+    assert result.returncode != 0, result.stdout + result.stderr
+    annotations = "\n".join(line for line in result.stdout.splitlines() if line.startswith("::error "))
+    assert f"::error file={PLAN},line=2,col=3,title=review-marker::" in annotations
+    note = _line_of(scratch, PLAN, "Bản nháp do công cụ nhập")
+    assert f"::error file={PLAN},line={note},col=3,title=review-marker notes::" in annotations
+    assert "CẦN KIỂM TRA" in annotations and "cách sửa" in annotations  # Vietnamese, with the fix
+    assert "review-marker" in summary.read_text(encoding="utf-8")
+    # cleared by a person: the gate opens
+    _edit(scratch, PLAN, "# CẦN KIỂM TRA — bản nháp do công cụ nhập tạo; sửa các mục sau:\n", "")
+    _edit(scratch, PLAN, "Bản nháp do công cụ nhập (build_site.py import) tạo từ x.docx.", "Đã đối chiếu với bản gốc.")
+    git(scratch, "commit", "-qam", "checked")
+    cleared = make(scratch, "ci-review-markers", tmp_path / "summary2.md")
+    assert cleared.returncode == 0, cleared.stdout + cleared.stderr
+
+
+def test_the_merge_gate_refuses_a_printed_fact_newly_marked_inferred(scratch: Path, tmp_path: Path) -> None:
+    # The plan's accepted inferences at the base (issuers, issuer_level, province) do not block;
+    # a printed fact (the issue date) newly marked inferred does, on its line and column.
+    old = "inferred: [issuers, issuer_level, province]"
+    _edit(scratch, PLAN, old, "inferred: [issuers, issuer_level, province, issue_date]")
+    git(scratch, "commit", "-qam", "date inferred")
+    line = _line_of(scratch, PLAN, "inferred: [")
+    result = make(scratch, "ci-review-markers", tmp_path / "summary.md")
+    assert result.returncode != 0, result.stdout + result.stderr
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 1, errors
+    column = (scratch / PLAN).read_text(encoding="utf-8").splitlines()[line - 1].index("issue_date") + 1
+    assert errors[0].startswith(f"::error file={PLAN},line={line},col={column},title=inferred-fact inferred::")
+    assert "issue_date" in errors[0]
+
+
+def test_the_merge_gate_ignores_plans_this_change_does_not_touch(scratch: Path, tmp_path: Path) -> None:
+    # tay-ninh's curated plan has place, issue_date and signers inferred (explained in its notes)
+    _edit(scratch, PLAN, "deadline: null", 'deadline: "Quý II/2024"')
+    git(scratch, "commit", "-qam", "set a deadline")
+    result = make(scratch, "ci-review-markers", tmp_path / "summary.md")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "::error" not in result.stdout
+
+
+HOSTILE_TITLE = (
+    "Kế hoạch](javascript:alert(1)) <img src=x onerror=alert(2)> ``x`` @octocat @org/team #1 https://evil.example"
+)
+
+
+def test_the_comment_counts_the_change_lists_plans_and_findings_and_quotes_nothing_live(
+    scratch: Path, tmp_path: Path
+) -> None:
+    lines = (scratch / PLAN).read_text(encoding="utf-8").splitlines(keepends=True)
+    title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    lines[title] = "title: " + json.dumps(HOSTILE_TITLE, ensure_ascii=False) + "\n"
+    (scratch / PLAN).write_text("".join(lines), encoding="utf-8")
+    _edit(scratch, PLAN, "deadline: null", 'deadline: "Quý II/2024"')
+    git(scratch, "commit", "-qam", "a hostile title")
+    comment = tmp_path / "pr" / "comment.md"
+    result = make(
+        scratch, "ci-comment", tmp_path / "s.md", f"COMMENT={comment}", "PREVIEW_URL=https://example.org/preview.zip"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    body = comment.read_text(encoding="utf-8")
+    assert body.startswith("<!-- congkhai-pr-comment -->\n")
+    assert "| Kế hoạch | 0 | 1 | 0 |" in body
+    assert "### Kế hoạch thay đổi" in body and "nhiệm vụ: sửa 1" in body
+    assert (
+        "### Cần sửa" in body and f"{PLAN.replace('-', chr(92) + '-').replace('.', chr(92) + '.')}:{title + 1}" in body
+    )
+    assert "cách sửa:" in body
+    assert "[Tải bản xem trước của trang](<https://example.org/preview.zip>)" in body
+    # nothing a value carries is live: no link, image, HTML, code span, mention, reference or autolink
+    assert "](javascript" not in body and "<img" not in body and "``x``" not in body
+    assert "@octocat" not in body and "@org" not in body and "https://evil" not in body and " #1" not in body
+    assert "Văn bản được trích dẫn (danh mục)" in body and "data/directives.csv" not in body  # no catalogue dump
+    # as GitHub's Markdown reads it: one link (the preview), no HTML but the marker, no code span
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(body)
+    inline_tokens = [c for t in tokens if t.children for c in t.children]
+    links = [c.attrs.get("href") for c in inline_tokens if c.type == "link_open"]
+    assert links == ["https://example.org/preview.zip"], links
+    assert [t.content for t in tokens if t.type == "html_block"] == ["<!-- congkhai-pr-comment -->\n"]
+    assert not [c for c in inline_tokens if c.type in ("html_inline", "image")]
+    spans = {c.content for c in inline_tokens if c.type == "code_inline"}
+    assert spans <= {"xem-truoc.bat", "xem-truoc.command", "xem-truoc.sh", "HƯỚNG-DẪN.txt"}, spans
+
+
+def test_the_comment_of_an_unchanged_branch_says_so(scratch: Path, tmp_path: Path) -> None:
+    comment = tmp_path / "comment.md"
+    result = make(scratch, "ci-comment", tmp_path / "s.md", f"COMMENT={comment}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    body = comment.read_text(encoding="utf-8")
+    assert "| Kế hoạch | 0 | 0 | 0 |" in body and "Cần sửa" not in body
+    assert "Chưa có bản xem trước" in body
+
+
+FAKE_GH = """#!/bin/bash
+# A stand-in for the GitHub CLI: records each call, answers the two reads the targets make.
+printf '%s\\0' "$@" >> "$GH_LOG"; printf '\\n' >> "$GH_LOG"
+for a in "$@"; do case "$a" in body=@*) cp -- "${a#body=@}" "$GH_LOG.body";; esac; done
+case "$*" in
+  "api repos/o/r/pulls/7 --jq .head.sha") echo "$FAKE_HEAD";;
+  *"/issues/7/comments --jq"*) printf '%s\\n' $FAKE_COMMENTS;;
+esac
+"""
+
+
+def fake_gh(tmp_path: Path, head: str, comments: str = "") -> dict[str, str]:
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir(exist_ok=True)
+    gh = bin_dir / "gh"
+    gh.write_text(FAKE_GH, encoding="utf-8")
+    gh.chmod(0o755)
+    log = tmp_path / "gh.log"
+    log.write_text("", encoding="utf-8")
+    return {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "GH_LOG": str(log),
+        "FAKE_HEAD": head,
+        "FAKE_COMMENTS": comments,
+        "REPOSITORY": "o/r",
+    }
+
+
+def run_with(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    bin_dir = str(Path(sys.executable).parent)
+    return subprocess.run(
+        ["make", "-s", *args, f"BIN={bin_dir}", "STAMP=.stamp"],
+        cwd=repo,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def calls(tmp_path: Path) -> list[list[str]]:
+    text = (tmp_path / "gh.log").read_text(encoding="utf-8")
+    return [[a for a in line.split("\0") if a] for line in text.split("\n") if line]
+
+
+@pytest.mark.parametrize(("existing", "method"), [("", "POST"), ("4242", "PATCH")])
+def test_the_comment_is_posted_once_and_then_edited(scratch: Path, tmp_path: Path, existing: str, method: str) -> None:
+    head = git(scratch, "rev-parse", "HEAD").strip()
+    comment = tmp_path / "pr" / "comment.md"
+    made = run_with(scratch, {"PR_NUMBER": "7"}, "ci-comment", "BASE=main", f"COMMENT={comment}")
+    assert made.returncode == 0, made.stderr
+    comment.write_text(comment.read_text(encoding="utf-8") + "cc @octocat\n", encoding="utf-8")
+    env = {**fake_gh(tmp_path, head, existing), "HEAD_SHA": head}
+    posted = run_with(scratch, env, "ci-comment-post", f"COMMENT={comment}")
+    assert posted.returncode == 0, posted.stdout + posted.stderr
+    sent = calls(tmp_path)[-1]
+    assert sent[:3] == ["api", "--method", method]
+    assert sent[3] == ("repos/o/r/issues/comments/4242" if existing else "repos/o/r/issues/7/comments")
+    body = (tmp_path / "gh.log.body").read_text(encoding="utf-8")
+    assert body.startswith("<!-- congkhai-pr-comment -->\n") and "@octocat" not in body
+
+
+def test_a_stale_comment_is_not_posted(scratch: Path, tmp_path: Path) -> None:
+    comment = tmp_path / "pr" / "comment.md"
+    assert run_with(scratch, {"PR_NUMBER": "7"}, "ci-comment", "BASE=main", f"COMMENT={comment}").returncode == 0
+    env = {**fake_gh(tmp_path, "f" * 40), "HEAD_SHA": git(scratch, "rev-parse", "HEAD").strip()}
+    posted = run_with(scratch, env, "ci-comment-post", f"COMMENT={comment}")
+    assert posted.returncode == 0 and "commit mới hơn" in posted.stdout
+    assert not any("--method" in c for c in calls(tmp_path))
+
+
+def test_the_import_recheck_dispatches_the_checks_on_the_branch(scratch: Path, tmp_path: Path) -> None:
+    env = {**fake_gh(tmp_path, ""), "HEAD_REF": "nhap-ke-hoach", "PR_NUMBER": "7"}
+    result = run_with(scratch, env, "ci-import-recheck")
+    assert result.returncode == 0, result.stderr
+    assert calls(tmp_path) == [
+        ["workflow", "run", "pull-request.yml", "--repo", "o/r", "--ref", "nhap-ke-hoach", "-f", "pr=7"]
+    ]
+    bad = run_with(scratch, {**env, "HEAD_REF": "-x"}, "ci-import-recheck")
+    assert bad.returncode != 0 and len(calls(tmp_path)) == 1
+
+
+def test_a_real_import_draft_is_refused_by_the_merge_gate_until_a_person_clears_it(
+    scratch: Path, tmp_path: Path
+) -> None:
+    """The importer's own markers, not a hand-made imitation: ci-import → commit → the gate."""
+    (scratch / "inbox").mkdir(exist_ok=True)
+    shutil.copy2(ROOT / "tests/fixtures/word/cong-van-kinh-gui.docx", scratch / "inbox" / "cong-van.docx")
+    imported = make(scratch, "ci-import", tmp_path / "import.md")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    drafts = [p for p in git(scratch, "ls-files", "--others", "--exclude-standard", "docs/plans").split() if p]
+    draft = next(p for p in drafts if p.endswith(".md"))
+    git(scratch, "add", "-A", "docs/plans", "data")
+    git(scratch, "commit", "-qm", "the import bot's draft")
+    result = make(scratch, "ci-review-markers", tmp_path / "summary.md")
+    assert result.returncode != 0
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert any(line.startswith(f"::error file={draft},line=2,") and "review-marker" in line for line in errors), errors
+    assert any("review-marker notes" in line for line in errors), errors

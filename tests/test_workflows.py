@@ -153,7 +153,8 @@ def test_pull_request_checks_work_for_forks() -> None:
     assert "make site" in runs
     assert any(r.startswith("make ci-summary") for r in runs)
     uploads = [s for _, s in steps(wf) if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert uploads and uploads[0]["with"]["path"].rstrip("/") == "site"
+    assert uploads and uploads[0]["with"]["path"].rstrip("/") == "build/xem-truoc"  # make ci-preview
+    assert "make ci-preview" in runs
 
 
 def test_deploy_builds_make_site_and_publishes_with_least_privilege() -> None:
@@ -303,3 +304,40 @@ def test_contributing_and_codeowners() -> None:
     owners = (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
     assert "docs/plans/" in owners
     assert (ROOT / "inbox" / "README.md").is_file()
+
+
+def test_the_import_commit_starts_the_checks_again_on_the_drafts() -> None:
+    """A push with the workflow's token starts no run, so the import workflow dispatches the
+    pull-request checks on the branch (workflow_dispatch runs even when started with that token)."""
+    imp, pr = load(WORKFLOWS / "import-docx.yml"), load(WORKFLOWS / "pull-request.yml")
+    commit, recheck = imp["jobs"]["commit"], imp["jobs"]["recheck"]
+    push = next(s for s in commit["steps"] if s.get("run") == "make ci-import-push IMPORT_PR=pr")
+    assert commit["outputs"]["pushed"] == "${{ steps." + push["id"] + ".outputs.pushed }}"
+    assert "pushed=true" in makefile_recipe("ci-import-push") and "GITHUB_OUTPUT" in makefile_recipe("ci-import-push")
+    assert recheck["needs"] == "commit" and "needs.commit.outputs.pushed == 'true'" in recheck["if"]
+    assert recheck["permissions"] == {"actions": "write"}
+    assert [s["run"] for s in recheck["steps"] if "run" in s] == ["make ci-import-recheck"]
+    assert "gh workflow run pull-request.yml" in makefile_recipe("ci-import-recheck")
+    assert "pr" in on(pr)["workflow_dispatch"]["inputs"]
+    # the dispatched run is the pull request's checks: the merge gate and the comment included
+    runs = [s.get("run", "") for _, s in steps(pr)]
+    assert 'make ci-review-markers BASE="$BASE"' in runs and 'make ci-comment BASE="$BASE"' in runs
+    assert pr["jobs"]["review"]["name"] == "Dấu cần kiểm tra của bản nháp"
+
+
+def test_the_comment_is_posted_by_base_code_from_the_runs_artifact() -> None:
+    pr, post = load(WORKFLOWS / "pull-request.yml"), load(WORKFLOWS / "pr-comment.yml")
+    assert on(post)["workflow_run"]["workflows"] == [pr["name"]]
+    assert post["permissions"] == {}
+    job = post["jobs"]["comment"]
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    checkout = next(s for _, s in steps(post) if s.get("uses", "").startswith("actions/checkout@"))
+    assert "ref" not in checkout["with"] and "repository" not in checkout["with"]  # the base branch only
+    uploaded = {s["with"]["name"] for _, s in steps(pr) if s.get("uses", "").startswith("actions/upload-artifact@")}
+    downloaded = next(s for _, s in steps(post) if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert downloaded["with"]["name"] in uploaded
+    assert downloaded["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
+    assert [s["run"] for _, s in steps(post) if "run" in s] == ["make setup", "make ci-comment-post"]
+    assert "FILTERS" in (ROOT / "Makefile").read_text(encoding="utf-8") and "$(MD) comment" in makefile_recipe(
+        "ci-comment-post"
+    )

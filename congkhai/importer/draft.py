@@ -25,6 +25,10 @@ from . import ROOT, Extraction
 from .cites import CHECK
 from .units import Scope, match, norm, propose, province_of_district, scope_of, split_names
 
+#: The start of the note every draft carries until a person writes what they checked: with the
+#: YAML comment "CẦN KIỂM TRA", the importer's review marker (``make ci-review-markers``).
+DRAFT_NOTE = "Bản nháp do công cụ nhập"
+
 _TOPICS = {
     "dan_van": r"dan van",
     "dan_van_chinh_quyen": r"dan van chinh quyen",
@@ -265,7 +269,7 @@ def make_draft(
         "source_file": source_file,
         "source_url": None,
         "inferred": list(dict.fromkeys(inferred_fields)),
-        "notes": f"Bản nháp do công cụ nhập (build_site.py import) tạo từ {source_file}; cần người kiểm tra đối chiếu với bản gốc.",
+        "notes": f"{DRAFT_NOTE} (build_site.py import) tạo từ {source_file}; cần người kiểm tra đối chiếu với bản gốc.",
         "citations": citations,
         "tasks": tasks,
     }

@@ -392,6 +392,20 @@ CODES: dict[str, Code] = {
         "Bảng data/{table}.csv phải giống nhau ở mọi phần: cập nhật các kho tỉnh lên cùng một phiên bản của kho tham chiếu quốc gia rồi dựng lại; dòng riêng của một tỉnh cần mã mà tỉnh khác không dùng.",
         "data/{table}.csv must agree in every shard: update the province repositories to the same version of the national reference repository and rebuild; a province-only row needs an id no other province uses.",
     ),
+    "review-marker": Code(
+        E,
+        "Bản nháp còn dấu kiểm tra của công cụ nhập: “{marker}”",
+        "The draft still carries the importer's review marker: “{marker}”",
+        "Đối chiếu mục này với bản gốc, sửa giá trị cho đúng rồi xóa dấu “CẦN KIỂM TRA” (với ghi chú của công cụ nhập: thay bằng ghi chú của người kiểm tra). Chưa xóa thì chưa hợp nhất được.",
+        "Check this item against the original, correct it, then remove the “CẦN KIỂM TRA” marker (for the importer's note: replace it with the reviewer's own note). It cannot be merged until then.",
+    ),
+    "inferred-fact": Code(
+        E,
+        "Thông tin in trên văn bản '{key}' được ghi là suy luận (trang sẽ hiện “(suy luận)”)",
+        "The printed fact '{key}' is marked as inferred (the page would show “(suy luận)”)",
+        "Đối chiếu '{key}' với bản gốc: đúng như in thì xóa '{key}' khỏi danh sách inferred; bản gốc không in thì để trống trường này (null) và ghi lý do vào notes.",
+        "Check '{key}' against the original: if it is as printed, remove '{key}' from the inferred list; if the original does not print it, leave the field empty (null) and say why in notes.",
+    ),
     "merged-package-invalid": Code(
         E,
         "Bộ dữ liệu gộp không hợp lệ theo frictionless: {problem}",

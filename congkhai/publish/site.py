@@ -25,6 +25,7 @@ from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
 from ..render import datasets, editor
+from ..render.docxclean import clean_docx
 from ..render.original import with_bom
 from ..render.site import render_site
 from ..timing import stage
@@ -61,6 +62,16 @@ def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
         if rel.parts and rel.parts[0] == "plans" and rel.suffix == ".txt":
             # a plan's original as text: with a byte-order mark, so browsers read it as UTF-8
             target.write_bytes(with_bom(entry.path.read_bytes()))
+            continue
+        if rel.parts and rel.parts[0] == "plans" and rel.suffix == ".docx":
+            # a Word original: without comments, tracked changes and personal metadata
+            try:
+                target.write_bytes(clean_docx(entry.path.read_bytes()))
+            except Exception as exc:  # a part that is not XML: never publish it uncleaned
+                raise BuildError(
+                    f"Không làm sạch được tệp Word {entry.rel} ({type(exc).__name__}): mở và lưu lại tệp bằng Word rồi dựng lại.",
+                    f"Cannot clean the Word file {entry.rel} ({type(exc).__name__}): open and save it again in Word, then rebuild.",
+                ) from exc
             continue
         shutil.copyfile(entry.path, target, follow_symlinks=False)
     for rel_name, text in pages.items():

@@ -105,10 +105,22 @@ def check_dates(tables: Tables, today: dt.date) -> Iterator[Finding]:
                 value=value,
                 actual=precision,
                 declared=declared or "",
+                precision_hint_vi=f"Sửa issue_date_precision thành {precision} (ngày '{value}' chính xác đến "
+                f"{PRECISION_VI.get(precision, precision)}).",
+                precision_hint_en=f"Set issue_date_precision to {precision} (the date '{value}' is precise to the "
+                f"{precision}).",
             )
         elif value is None and declared is not None:
             yield origin.finding(
-                "issue_date_precision", "date-precision-mismatch", value="", actual="—", declared=declared
+                "issue_date_precision",
+                "date-precision-mismatch",
+                value="",
+                actual="—",
+                declared=declared,
+                precision_hint_vi="Văn bản không ghi ngày (issue_date để trống) thì issue_date_precision cũng để "
+                "trống: ghi issue_date_precision: null; có ngày thì ghi ngày vào issue_date.",
+                precision_hint_en="With no printed date (issue_date empty) leave issue_date_precision empty too: "
+                "write issue_date_precision: null; if there is a date, write it in issue_date.",
             )
         if day and day > today:
             yield origin.finding("issue_date", "future-date", value=value, today=today.isoformat())
@@ -145,6 +157,38 @@ def check_numbers(tables: Tables) -> Iterator[Finding]:
                 yield origin.finding("number_symbol", "number-format", value=value, reason=reason)
 
 
+PRECISION_VI = {"day": "ngày", "month": "tháng", "year": "năm"}
+
+
+def _duplicate_hint(table: Table, file: str, line: int) -> dict[str, str]:
+    """What to do with a repeated id: the fix differs by what the id names.
+
+    A citation listed twice, or a reference row written twice, is one thing said twice: delete the
+    repetition (giving it another id would name a document or body that does not exist). A task or
+    plan id that is repeated names two different things: the later one needs its own id."""
+    if table.name == "citations":
+        return {
+            "duplicate_hint_vi": f"Văn bản này đã được trích dẫn ở dòng {line}: xóa mục trích dẫn lặp lại này "
+            "(cả các dòng relation, sections của nó) và ghi thêm mục (sections) vào mục trích dẫn đầu.",
+            "duplicate_hint_en": f"This document is already cited on line {line}: delete this repeated citation "
+            "(with its relation and sections lines) and add its sections to the first one.",
+        }
+    if table.reference_path:
+        return {
+            "duplicate_hint_vi": f"Dòng này lặp lại mã đã có ở {file}:{line}: nếu là cùng một "
+            f"{table.title.lower()}, xóa dòng lặp lại này; nếu khác, đặt mã riêng theo quy tắc.",
+            "duplicate_hint_en": f"This row repeats the id of {file}:{line}: if it is the same entry, delete this "
+            "row; if it is a different one, give it its own id by the rule.",
+        }
+    what = WHAT.get(table.name, table.name)
+    return {
+        "duplicate_hint_vi": f"Mỗi {what} cần một mã riêng: đổi mã này thành mã chưa dùng"
+        + (" (và đổi tên tệp theo mã mới)." if table.name == "plans" else ", ví dụ theo số mục của nó."),
+        "duplicate_hint_en": f"Each {what} needs its own id: change this one to an unused id"
+        + (" (and rename the file to match)." if table.name == "plans" else ", e.g. from its section number."),
+    }
+
+
 def check_keys(model: Model, tables: Tables) -> Iterator[Finding]:
     """Primary keys, with the first place named, and plan ids that match their file names."""
     for table in model.tables.values():
@@ -167,6 +211,7 @@ def check_keys(model: Model, tables: Tables) -> Iterator[Finding]:
                     value=row.get(own),
                     other=f"{file}:{line}",
                     what=WHAT.get(table.name, table.name),
+                    **_duplicate_hint(table, file, line),
                 )
             else:
                 seen[key] = origin
@@ -184,6 +229,10 @@ REFERENCE_HINTS = {
     "units": (
         "Thêm cơ quan vào data/units.csv hoặc sửa mã cho đúng.",
         "Add the body to data/units.csv or correct the id.",
+    ),
+    "plans": (
+        "Ghi đúng mã của một kế hoạch đã có trong docs/plans/ (mã là tên tệp, không có .md).",
+        "Write the id of a plan in docs/plans/ (its file name without .md).",
     ),
     "provinces": (
         "Dùng mã tỉnh trong data/provinces.csv, ví dụ bac-giang.",
@@ -244,8 +293,18 @@ def check_references(model: Model, tables: Tables, broken: set[str]) -> Iterator
         # rows made from one plan file always point at that file's plan
         return target in broken or bool(table.frontmatter_key and target in ("plans", "tasks") and "plan_id" in fields)
 
+    known: dict[tuple[str, str], list[str]] = {}
     for d in dangling_references(model, tables, skip):
         hint_vi, hint_en = REFERENCE_HINTS.get(d.target, ("", ""))
+        column = d.target_fields[-1]
+        if (d.target, column) not in known:
+            ids = {r.get(column) for r in tables.rows.get(d.target, [])}
+            known[(d.target, column)] = sorted(i for i in ids if isinstance(i, str))
+        near = candidates(str(d.key[-1]), known[(d.target, column)])
+        if near:
+            quoted = ", ".join(f"'{c}'" for c in near)
+            hint_vi = f"Mã gần giống có trong bảng: {quoted}. " + hint_vi
+            hint_en = f"Similar ids in the table: {quoted}. " + hint_en
         yield d.origin.finding(
             d.fields[-1],
             "unknown-reference",
@@ -255,6 +314,31 @@ def check_references(model: Model, tables: Tables, broken: set[str]) -> Iterator
             reference_hint_vi=hint_vi,
             reference_hint_en=hint_en,
         )
+
+
+ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def candidates(value: str, ids: list[str], n: int = 3) -> list[str]:
+    """Up to ``n`` existing ids closest to ``value``, compared without accents, case, invisible
+    characters or separators (a typed accent, a stray space or ';' still finds the id)."""
+
+    def norm(text: str) -> str:
+        text = "".join(ch for ch in fold(text) if unicodedata.category(ch)[0] not in "CZ")
+        return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+    def score(key: str) -> float:
+        ratio = difflib.SequenceMatcher(None, want, key).ratio()
+        nested = any(a.startswith(b + "-") or a.endswith("-" + b) for a, b in ((want, key), (key, want)))
+        return ratio + (0.5 if nested else 0.0)  # 'cao-loc-ubnd' is 'lang-son-cao-loc-ubnd' without its place
+
+    by_norm: dict[str, str] = {}
+    for i in ids:
+        if ID.fullmatch(i):  # an id that is itself malformed is never offered
+            by_norm.setdefault(norm(i), i)
+    want = norm(value)
+    scored = sorted(((score(k), k) for k in by_norm), key=lambda sk: (-sk[0], sk[1]))
+    return [by_norm[k] for sc, k in scored[:n] if sc >= 0.6]
 
 
 def check_directive_ids(model: Model, tables: Tables) -> Iterator[Finding]:

@@ -120,8 +120,8 @@ CODES: dict[str, Code] = {
         E,
         "Ngày '{value}' có độ chính xác '{actual}' nhưng issue_date_precision ghi '{declared}'",
         "Date '{value}' is precise to the {actual} but issue_date_precision says '{declared}'",
-        "Sửa issue_date_precision thành '{actual}', hoặc để trống cả hai khi văn bản không ghi ngày.",
-        "Set issue_date_precision to '{actual}', or leave both empty when no date is printed.",
+        "{precision_hint_vi}",
+        "{precision_hint_en}",
     ),
     "future-date": Code(
         E,
@@ -164,8 +164,8 @@ CODES: dict[str, Code] = {
         E,
         "Mã '{value}' đã được dùng ở {other}",
         "Id '{value}' is already used in {other}",
-        "Mỗi {what} cần một mã riêng; đổi mã này.",
-        "Each {what} needs its own id; change this one.",
+        "{duplicate_hint_vi}",
+        "{duplicate_hint_en}",
     ),
     "id-filename-mismatch": Code(
         E,
@@ -458,7 +458,10 @@ class _Blank(dict):  # type: ignore[type-arg]
 
 
 def _format(template: str, params: dict[str, Any]) -> str:
-    return template.format_map(_Blank({k: _short(v) for k, v in params.items()}))
+    # values read from a file are shortened; our own sentences (``…hint_vi``, ``…hint_en``) never
+    return template.format_map(
+        _Blank({k: v if k.endswith(("hint_vi", "hint_en")) else _short(v) for k, v in params.items()})
+    )
 
 
 def _short(value: Any, limit: int = 120) -> str:

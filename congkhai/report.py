@@ -40,7 +40,8 @@ def _table_of(model: Model, finding: Finding) -> Table | None:
     """The table a finding's field belongs to: a reference CSV's own, else the plan's or the
     plan table of its first key (``citations[1].sections[1]`` → citations)."""
     for table in model.tables.values():
-        if table.reference_path and finding.file.endswith(table.reference_path):
+        path = table.reference_path
+        if path and (finding.file == path or finding.file.endswith("/" + path)):
             return table
     if not finding.file.endswith(".md"):
         return None
@@ -79,7 +80,8 @@ def labelled(finding: Finding, lang: str = "vi") -> Finding:
     'sections' → 'Vị trí trích dẫn (sections)', units → 'Cơ quan, đơn vị (units)'."""
     model = load_model()
     params = dict(finding.params)
-    table = model.tables.get(str(params.get("table", "")))
+    # only unknown-reference names its table in words; other codes use it in a path (data/{table}.csv)
+    table = model.tables.get(str(params.get("table", ""))) if finding.code == "unknown-reference" else None
     key = params.get("key")
     if table is not None:  # a reference: 'key' is the column of the table referred to
         if isinstance(key, str) and key in table.field_names:

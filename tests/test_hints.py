@@ -39,7 +39,6 @@ NOT_APPLIED: dict[str, str] = {
     "number-status-mismatch": "applier not written yet",
     "no-front-matter": "applier not written yet",
     "not-a-mapping": "applier not written yet",
-    "cited-not-declared": "applier not written yet (needs the cited document's id in the hint)",
     "status-incomplete": "applier not written yet",
     "plan-id-rule": "applier not written yet",
     "broken-link": "applier not written yet",
@@ -258,8 +257,22 @@ def _duplicate(lines: Lines, f: Finding, root: Path) -> None:
 
 @applies("directive-id-not-canonical")
 def _canonical(lines: Lines, f: Finding, root: Path) -> None:
-    assert "Sửa mã trong data/directives.csv và trong các kế hoạch" in f.hint()
-    old, new = str(f.params["value"]), str(f.params["expected"])
+    hint = f.hint()
+    column = re.match(r"Ghi ([a-z0-9-]+) vào cột jurisdiction", hint)
+    if column:  # the id keeps its place; the row gains it
+        import csv
+        import io
+
+        row = next(csv.reader(io.StringIO(lines[f.line - 1])))
+        header = next(csv.reader(io.StringIO(lines[0])))
+        row[header.index("jurisdiction")] = column.group(1)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(row)
+        lines[f.line - 1] = out.getvalue()
+        return
+    m = re.match(r"Sửa mã thành ([a-z0-9-]+) trong data/directives.csv và trong các kế hoạch", hint)
+    assert m, hint
+    old, new = str(f.params["value"]), m.group(1)
     _csv_cell(lines, f, old + ",", new + ",")
     for plan in (root / "docs" / "plans").rglob("*.md"):
         text = plan.read_text(encoding="utf-8")
@@ -282,6 +295,20 @@ def _candidate(lines: Lines, f: Finding, root: Path) -> None:
     assert candidates, f"no candidate id in the hint: {f.hint()}"
     value = str(f.params["value"])
     lines[f.line - 1] = lines[f.line - 1].replace(value, candidates[0], 1)
+
+
+@applies("cited-not-declared")
+def _declare(lines: Lines, f: Finding, root: Path) -> None:
+    m = re.search(r"Thêm vào citations một mục: '- directive: ([a-z0-9-]+)'", f.hint())
+    assert m, f.hint()
+    listed = re.compile(r"\s*- directive: [\[\"']*" + re.escape(m.group(1)) + r"[\]\"']*$")
+    if any(listed.match(line) for line in lines):
+        return  # already listed (twice in the text, or in a form another finding corrects)
+    at = next(i for i, line in enumerate(lines) if line.startswith("citations:")) + 1
+    while at < len(lines) and lines[at].startswith(("  ", "- ")):
+        at += 1
+    item = [f"  - directive: {m.group(1)}\n", "    relation: can_cu\n", "    sections: [preamble]\n"]
+    lines[at:at] = item
 
 
 @applies("declared-not-cited")

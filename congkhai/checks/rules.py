@@ -345,8 +345,37 @@ def check_directive_ids(model: Model, tables: Tables) -> Iterator[Finding]:
     doc_types = model.vocabularies["doc_type"]
     for row, origin in tables.iter("directives"):
         expected = canonical_id(row, doc_types)
-        if expected and row.get("id") and row["id"] != expected:
-            yield origin.finding("id", "directive-id-not-canonical", value=row["id"], expected=expected)
+        value = row.get("id")
+        if not expected or not value or value == expected:
+            continue
+        place = value[len(expected) + 1 :] if value.startswith(expected + "-") else ""
+        if place and not row.get("jurisdiction"):
+            # the id names a place the row does not: dropping it from the id would make a local
+            # document look national (and collide with other provinces' same number)
+            yield origin.finding(
+                "jurisdiction",
+                "directive-id-not-canonical",
+                value=value,
+                why_vi=f": mã có địa bàn '{place}' nhưng cột jurisdiction để trống",
+                why_en=f": the id names the place '{place}' but the jurisdiction column is empty",
+                canonical_hint_vi=f"Ghi {place} vào cột jurisdiction (Địa bàn) của dòng này; giữ nguyên mã. "
+                "Nếu văn bản là của cơ quan trung ương thì bỏ phần địa bàn khỏi mã, cả trong các kế hoạch trích dẫn.",
+                canonical_hint_en=f"Write {place} in this row's jurisdiction column; keep the id. If the issuer is "
+                "national, drop the place from the id, in the citing plans too.",
+            )
+            continue
+        yield origin.finding(
+            "id",
+            "directive-id-not-canonical",
+            value=value,
+            why_vi=f"; mã đúng là '{expected}'",
+            why_en=f"; it should be '{expected}'",
+            expected=expected,
+            canonical_hint_vi=f"Sửa mã thành {expected} trong data/directives.csv và trong các kế hoạch trích dẫn "
+            "(mã = số, ký hiệu không dấu + năm nếu ký hiệu chưa có năm + địa bàn nếu cơ quan địa phương).",
+            canonical_hint_en=f"Change the id to {expected} in data/directives.csv and in the citing plans "
+            "(id = slug of the number and symbol + year unless the symbol has it + place for a local issuer).",
+        )
 
 
 SECTION = re.compile(

@@ -190,10 +190,10 @@ CODES: dict[str, Code] = {
     ),
     "directive-id-not-canonical": Code(
         E,
-        "Mã văn bản '{value}' không theo quy tắc; mã đúng là '{expected}'",
-        "Document id '{value}' does not follow the rule; it should be '{expected}'",
-        "Mã = số, ký hiệu không dấu + năm (nếu ký hiệu chưa có năm) + địa bàn (nếu cơ quan địa phương). Sửa mã trong data/directives.csv và trong các kế hoạch trích dẫn.",
-        "Id = slug of the number and symbol + year (unless the symbol has it) + place (for local issuers). Fix it in data/directives.csv and in the citing plans.",
+        "Mã văn bản '{value}' không theo quy tắc{why_vi}",
+        "Document id '{value}' does not follow the rule{why_en}",
+        "{canonical_hint_vi}",
+        "{canonical_hint_en}",
     ),
     "mojibake": Code(
         E,
@@ -309,8 +309,8 @@ CODES: dict[str, Code] = {
         W,
         "Văn bản trích dẫn '{value}' nhưng phần citations không có văn bản này",
         "The text cites '{value}' but citations does not list it",
-        "Thêm văn bản vào citations (và vào data/directives.csv nếu chưa có).",
-        "Add it to citations (and to data/directives.csv if it is new).",
+        "{declare_hint_vi}",
+        "{declare_hint_en}",
     ),
     "declared-not-cited": Code(
         W,

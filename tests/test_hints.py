@@ -35,15 +35,10 @@ NOT_APPLIED: dict[str, str] = {
     "unreadable-file": "the fix is saving the file as UTF-8 from the program that wrote it",
     "yaml-syntax": "one hint for every syntax error: which of its three checks applies is the clerk's reading",
     "wrong-shape": "the hint points at the template; the right shape depends on the key (not written yet)",
-    "number-format": "applier not written yet",
-    "number-status-mismatch": "applier not written yet",
     "no-front-matter": "applier not written yet",
     "not-a-mapping": "applier not written yet",
-    "status-incomplete": "applier not written yet",
-    "plan-id-rule": "applier not written yet",
     "broken-link": "applier not written yet",
     "external-image": "applier not written yet",
-    "source-file-name": "applier not written yet",
     "line-too-long": "applier not written yet",
     "cites-inactive-document": "applier not written yet",
 }
@@ -416,6 +411,76 @@ def _past(lines: Lines, f: Finding, root: Path) -> None:
     assert "năm và tháng" in f.hint()
     value = str(f.params["value"])
     _set_value(lines, f, str(int(value[:4]) - 2) + value[4:])
+
+
+@applies("status-incomplete")
+def _status(lines: Lines, f: Finding, root: Path) -> None:
+    asked = re.findall(
+        r'Thêm một dòng dưới status: (status_reason|status_date|superseded_by): (?:"[^"]*"|<[^>]*>)', f.hint()
+    )
+    assert asked, f.hint()
+    for key in asked:
+        _add_status_line(lines, f, root, key)
+
+
+def _add_status_line(lines: Lines, f: Finding, root: Path, key: str) -> None:
+    # what the clerk writes, of the kind the hint shows
+    value = {
+        "status_reason": "Thu hồi theo Quyết định số 15/QĐ-UBND ngày 02/5/2024 của UBND huyện Cao Lộc",
+        "status_date": "2024-05-02",
+    }.get(key)
+    if key == "superseded_by":  # the new plan, added in the same change as the hint says
+        here = root / f.file
+        value = "lang-son-cao-loc-2024-95-kh-ubnd"
+        new = here.read_text(encoding="utf-8")
+        new = re.sub(r"^id: .*$", f"id: {value}", new, count=1, flags=re.M)
+        new = re.sub(r"^status: .*$", "status: in_force", new, count=1, flags=re.M)
+        new = re.sub(r"^number_symbol: .*$", 'number_symbol: "95/KH-UBND"', new, count=1, flags=re.M)
+        (here.parent / f"{value}.md").write_text(new, encoding="utf-8")
+    at = next(i for i, line in enumerate(lines) if line.startswith("status:")) + 1
+    lines.insert(at, f"{key}: {json.dumps(value, ensure_ascii=False)}\n")
+
+
+@applies("number-format")
+def _number(lines: Lines, f: Finding, root: Path) -> None:
+    hint, value = f.hint(), str(f.params["value"])
+    assert "Không ghi chữ 'Số'" in hint
+    if "không in số" in hint and not re.search(r"\d", value):  # no number at all
+        _set_value(lines, f, None)
+        i = next(i for i, line in enumerate(lines) if line.startswith("number_status:"))
+        lines[i] = "number_status: absent\n"
+        return
+    fixed = re.sub(r"^Số:?\s*", "", value).replace(" ", "")
+    fixed = re.sub(r"^(\d)(?=[/-])", r"0\1", fixed)  # "7/KH-UBND" → "07/KH-UBND"
+    if _is_csv(f):
+        _csv_cell(lines, f, value, fixed)
+    else:
+        _set_value(lines, f, fixed)
+
+
+@applies("number-status-mismatch")
+def _number_status(lines: Lines, f: Finding, root: Path) -> None:
+    hint = f.hint()
+    assert "'printed' khi có số" in hint and "'absent' khi văn bản không in số" in hint
+    i = next(i for i, line in enumerate(lines) if line.startswith("number_status:"))
+    lines[i] = f"number_status: {'printed' if f.params['value'] else 'absent'}\n"
+
+
+@applies("source-file-name")
+def _source_file(lines: Lines, f: Finding, root: Path) -> None:
+    assert "hoặc xóa dòng source_file" in f.hint()
+    del lines[f.line - 1]
+
+
+@applies("plan-id-rule")
+def _plan_id(lines: Lines, f: Finding, root: Path) -> None:
+    expected = str(f.params["expected"])
+    assert f"mã là '{expected}'" in f.hint() and "Kế hoạch chưa công bố thì đổi mã và tên tệp" in f.hint()
+    _set_value(lines, f, expected)
+    old = root / f.file
+    new = old.with_name(f"{expected}.md")
+    old.rename(new)
+    object.__setattr__(f, "file", str(new.relative_to(root)))
 
 
 # --- the test ---------------------------------------------------------------------------------

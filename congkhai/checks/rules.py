@@ -429,18 +429,54 @@ def check_urls(model: Model, tables: Tables) -> Iterator[Finding]:
 INACTIVE = {"het_hieu_luc", "ngung_hieu_luc"}
 
 
+STATUS_FIX = {
+    "status_reason": (
+        'Thêm một dòng dưới status: status_reason: "Thu hồi theo Quyết định số …/QĐ-UBND ngày …" — ghi lý do, '
+        "căn cứ như văn bản thu hồi ghi.",
+        'Add a line under status: status_reason: "Withdrawn by Decision No. …/QĐ-UBND of …" — the reason and '
+        "basis as the withdrawing document states them.",
+    ),
+    "superseded_by": (
+        "Thêm một dòng dưới status: superseded_by: <mã kế hoạch thay thế> — tên tệp của kế hoạch mới trong "
+        "docs/plans/, không có .md; đưa kế hoạch mới lên trước hoặc cùng lúc.",
+        "Add a line under status: superseded_by: <the replacing plan's id> — the new plan's file name in "
+        "docs/plans/ without .md; add the new plan first or in the same change.",
+    ),
+    "status: superseded": (
+        "Sửa status thành superseded (kế hoạch đã có superseded_by), hoặc xóa dòng superseded_by.",
+        "Set status to superseded (the plan has superseded_by), or delete the superseded_by line.",
+    ),
+    "status_date": (
+        'Thêm một dòng dưới status: status_date: "NNNN-TT-NN" — ngày ký văn bản thu hồi, thay thế hoặc gia hạn.',
+        'Add a line under status: status_date: "YYYY-MM-DD" — the day the withdrawing, replacing or extending '
+        "document was signed.",
+    ),
+}
+
+
 def check_status(tables: Tables) -> Iterator[Finding]:
     """Nothing published is lost: a plan leaves force only with the reason, date and successor."""
+
     for row, origin in tables.iter("plans"):
         status = row.get("status")
+        missing = []
         if status == "withdrawn" and not row.get("status_reason"):
-            yield origin.finding("status", "status-incomplete", status=status, missing="status_reason")
+            missing.append("status_reason")
         if status == "superseded" and not row.get("superseded_by"):
-            yield origin.finding("status", "status-incomplete", status=status, missing="superseded_by")
+            missing.append("superseded_by")
         if row.get("superseded_by") and status != "superseded":
-            yield origin.finding("status", "status-incomplete", status=status or "", missing="status: superseded")
+            missing.append("status: superseded")
         if status in ("withdrawn", "superseded", "expired", "amended") and not row.get("status_date"):
-            yield origin.finding("status", "status-incomplete", status=status, missing="status_date")
+            missing.append("status_date")
+        if missing:  # one finding naming all: two at one place would be one (findings compare by place)
+            yield origin.finding(
+                "status",
+                "status-incomplete",
+                status=status or "",
+                missing=" và ".join(missing),
+                status_hint_vi=" ".join(STATUS_FIX[m][0] for m in missing),
+                status_hint_en=" ".join(STATUS_FIX[m][1] for m in missing),
+            )
 
 
 def check_cited_in_force(tables: Tables) -> Iterator[Finding]:

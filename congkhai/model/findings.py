@@ -150,8 +150,8 @@ CODES: dict[str, Code] = {
         E,
         "Số, ký hiệu '{value}' sai thể thức: {reason}",
         "Number and symbol '{value}' is malformed: {reason}",
-        "Nhà nước: '72/KH-UBND'; Đảng: '72-KH/TU'; liên tịch: '72-KHPH/KDV-UBND'; QPPL: '30/2020/NĐ-CP'; chưa vào số: '/KH-UBND'. Không ghi chữ 'Số'.",
-        "State: '72/KH-UBND'; party: '72-KH/TU'; joint: '72-KHPH/KDV-UBND'; legal: '30/2020/NĐ-CP'; blank: '/KH-UBND'. Leave out 'Số'.",
+        "Nhà nước: '72/KH-UBND'; Đảng: '72-KH/TU'; liên tịch: '72-KHPH/KDV-UBND'; QPPL: '30/2020/NĐ-CP'; chưa vào số: '/KH-UBND'. Không ghi chữ 'Số'. Văn bản không in số: để trống number_symbol (null) và ghi number_status: absent.",
+        "State: '72/KH-UBND'; party: '72-KH/TU'; joint: '72-KHPH/KDV-UBND'; legal: '30/2020/NĐ-CP'; blank: '/KH-UBND'. Leave out 'Số'. A document without a printed number: leave number_symbol empty (null) and write number_status: absent.",
     ),
     "number-status-mismatch": Code(
         E,
@@ -323,8 +323,8 @@ CODES: dict[str, Code] = {
         E,
         "Tình trạng '{status}' cần có {missing}",
         "Status '{status}' needs {missing}",
-        "Văn bản không bao giờ bị xóa: khi thu hồi ghi status: withdrawn, status_date và status_reason; khi bị thay thế ghi status: superseded, status_date và superseded_by (mã kế hoạch mới).",
-        "Nothing is deleted: a withdrawn plan needs status: withdrawn, status_date and status_reason; a superseded one status: superseded, status_date and superseded_by (the new plan's id).",
+        "{status_hint_vi} Văn bản không bao giờ bị xóa: khi thu hồi ghi status: withdrawn, status_date và status_reason; khi bị thay thế ghi status: superseded, status_date và superseded_by (mã kế hoạch mới).",
+        "{status_hint_en} Nothing is deleted: a withdrawn plan needs status: withdrawn, status_date and status_reason; a superseded one status: superseded, status_date and superseded_by (the new plan's id).",
     ),
     "cites-inactive-document": Code(
         W,

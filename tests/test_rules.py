@@ -64,3 +64,16 @@ def test_appendix_sections_are_sections():
     assert SECTION.fullmatch("PLI")  # a citation in appendix I
     for bad in ("PL", "A.1", "PL I.1", "PLI.ii"):
         assert not re.fullmatch(pattern, bad), bad
+
+
+def test_every_number_format_reason_reads_in_vietnamese():
+    """A clerk's report never says 'has Số prefix': each reason validate_number_symbol can give has
+    its Vietnamese text (read from the function's own return statements)."""
+    import inspect
+    import re
+
+    from congkhai.checks.rules import NUMBER_REASONS_VI
+    from congkhai.vietnamese.numbers import validate_number_symbol
+
+    reasons = set(re.findall(r'return "([^"]+)"', inspect.getsource(validate_number_symbol)))
+    assert reasons and reasons <= set(NUMBER_REASONS_VI), sorted(reasons - set(NUMBER_REASONS_VI))

@@ -141,7 +141,7 @@ def check_numbers(tables: Tables) -> Iterator[Finding]:
         if isinstance(value, str) and value.strip():
             reason = validate_number_symbol(value)
             if reason:
-                yield origin.finding("number_symbol", "number-format", value=value, reason=reason)
+                yield origin.finding("number_symbol", "number-format", value=value, **_number_reason(reason))
                 continue
             blank = value.strip()[0] in "/-"
             expected = "blank" if blank else "printed"
@@ -154,7 +154,7 @@ def check_numbers(tables: Tables) -> Iterator[Finding]:
         if isinstance(value, str) and value:
             reason = validate_number_symbol(value)
             if reason:
-                yield origin.finding("number_symbol", "number-format", value=value, reason=reason)
+                yield origin.finding("number_symbol", "number-format", value=value, **_number_reason(reason))
 
 
 PRECISION_VI = {"day": "ngày", "month": "tháng", "year": "năm"}
@@ -187,6 +187,29 @@ def _duplicate_hint(table: Table, file: str, line: int) -> dict[str, str]:
         "duplicate_hint_en": f"Each {what} needs its own id: change this one to an unused id"
         + (" (and rename the file to match)." if table.name == "plans" else ", e.g. from its section number."),
     }
+
+
+# validate_number_symbol's reasons (English codes) as a clerk reads them
+NUMBER_REASONS_VI = {
+    "empty": "để trống",
+    "look-alike Ð instead of Đ": "dùng chữ 'Ð' (Ai-xơ-len) thay cho 'Đ'",
+    "not NFC": "chữ chưa ở dạng Unicode dựng sẵn (NFC)",
+    "unknown format": "không nhận ra dạng số, ký hiệu",
+    "party number has a colon": "số văn bản Đảng có dấu hai chấm",
+    "has Số prefix": "có chữ 'Số' ở đầu",
+    "party number lacks hyphen": "số văn bản Đảng thiếu dấu gạch ngang sau số",
+    "spaces inside symbol": "có dấu cách bên trong",
+    "trailing punctuation": "có dấu câu ở cuối",
+    "party document in state format": "văn bản Đảng ghi theo dạng của Nhà nước",
+    "unknown type code": "không nhận ra chữ viết tắt loại văn bản",
+    "number below 10 lacks leading zero": "số nhỏ hơn 10 thiếu số 0 ở đầu (ví dụ 07)",
+    "implausible year": "năm không hợp lý",
+    "non-standard casing": "viết hoa, viết thường không đúng thể thức",
+}
+
+
+def _number_reason(reason: str) -> dict[str, str]:
+    return {"reason": NUMBER_REASONS_VI.get(reason, reason), "reason_en": reason}
 
 
 def check_keys(model: Model, tables: Tables) -> Iterator[Finding]:

@@ -149,7 +149,7 @@ CODES: dict[str, Code] = {
     "number-format": Code(
         E,
         "Số, ký hiệu '{value}' sai thể thức: {reason}",
-        "Number and symbol '{value}' is malformed: {reason}",
+        "Number and symbol '{value}' is malformed: {reason_en}",
         "Nhà nước: '72/KH-UBND'; Đảng: '72-KH/TU'; liên tịch: '72-KHPH/KDV-UBND'; QPPL: '30/2020/NĐ-CP'; chưa vào số: '/KH-UBND'. Không ghi chữ 'Số'. Văn bản không in số: để trống number_symbol (null) và ghi number_status: absent.",
         "State: '72/KH-UBND'; party: '72-KH/TU'; joint: '72-KHPH/KDV-UBND'; legal: '30/2020/NĐ-CP'; blank: '/KH-UBND'. Leave out 'Số'. A document without a printed number: leave number_symbol empty (null) and write number_status: absent.",
     ),

@@ -34,7 +34,6 @@ NOT_APPLIED: dict[str, str] = {
     "file-type-refused": "the fix is another file format or deleting the file: no text edit of a plan",
     "unreadable-file": "the fix is saving the file as UTF-8 from the program that wrote it",
     "yaml-syntax": "one hint for every syntax error: which of its three checks applies is the clerk's reading",
-    "wrong-shape": "the hint points at the template; the right shape depends on the key (not written yet)",
     "no-front-matter": "applier not written yet",
     "not-a-mapping": "applier not written yet",
     "cites-inactive-document": "a warning: citing the replacing document needs to know it (the fixture's "
@@ -295,7 +294,7 @@ def _candidate(lines: Lines, f: Finding, root: Path) -> None:
 def _declare(lines: Lines, f: Finding, root: Path) -> None:
     m = re.search(r"Thêm vào citations một mục: '- directive: ([a-z0-9-]+)'", f.hint())
     assert m, f.hint()
-    listed = re.compile(r"\s*- directive: [\[\"']*" + re.escape(m.group(1)) + r"[\]\"']*$")
+    listed = re.compile(r"\s*- (directive: )?[\[\"']*" + re.escape(m.group(1)) + r"[\]\"']*$")
     if any(listed.match(line) for line in lines):
         return  # already listed (twice in the text, or in a form another finding corrects)
     at = next(i for i, line in enumerate(lines) if line.startswith("citations:")) + 1
@@ -514,6 +513,51 @@ def _paragraphs(lines: Lines, f: Finding, root: Path) -> None:
     assert len(lines[i]) > limit
     sentences = re.split(r"(?<=\.) ", lines[i].rstrip("\n"))
     lines[i] = "\n\n".join(sentences) + "\n"
+
+
+@applies("wrong-shape")
+def _shape(lines: Lines, f: Finding, root: Path) -> None:
+    hint = f.hint()
+    i = f.line - 1
+    if hint.startswith("Sửa dòng đầu của tệp"):  # a reference table's header row
+        for old, new in re.findall(r"đổi tên cột '([^']+)' thành '([^']+)'", hint):
+            lines[0] = re.sub(rf"(?<![^,]){re.escape(old)}(?![^,\n])", new, lines[0])
+        return
+    if hint.startswith("Viết thành danh sách: mỗi mục"):  # text where a list belongs
+        value = _value(lines, f)
+        if _key(f) == "tasks":
+            pytest.skip("the tasks are written from the printed plan: no value to turn into a list")
+        _set_value(lines, f, [value])
+        return
+    if hint.startswith("Viết thành danh sách: thêm '- '"):  # one mapping where a list of them belongs
+        j = i + 1
+        indent = len(lines[j]) - len(lines[j].lstrip())
+        lines[j] = " " * indent + "- " + lines[j].lstrip()
+        j += 1
+        while j < len(lines) and len(lines[j]) - len(lines[j].lstrip()) == indent and lines[j].strip():
+            lines[j] = " " * (indent + 2) + lines[j].lstrip()
+            j += 1
+        return
+    if hint.startswith("Ghi một giá trị, không phải nhóm"):  # "- Lưu: VT", "- preamble: mở đầu"
+        m = re.match(r"^(\s*- )([^:]+): (.*)$", lines[i])
+        assert m, lines[i]
+        code = m.group(2)
+        if re.fullmatch(r"[a-z0-9_.]+", code):  # a code: keep it
+            lines[i] = f"{m.group(1)}{code}\n"
+        else:  # text with a colon: the whole value in quotes
+            lines[i] = f"{m.group(1)}{json.dumps(code + ': ' + m.group(3), ensure_ascii=False)}\n"
+        return
+    if hint.startswith("Mỗi mục là một nhóm trường"):  # "- 10-2022-qh15" where a citation belongs
+        m = re.match(r"^(\s*)- (\S+)$", lines[i])
+        assert m and f.field.startswith("citations"), lines[i]
+        pad = m.group(1)
+        lines[i : i + 1] = [
+            f"{pad}- directive: {m.group(2)}\n",
+            f"{pad}  relation: can_cu\n",
+            f"{pad}  sections: [preamble]\n",
+        ]
+        return
+    raise AssertionError(hint)
 
 
 # --- the test ---------------------------------------------------------------------------------

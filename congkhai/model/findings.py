@@ -85,8 +85,8 @@ CODES: dict[str, Code] = {
         E,
         "Trường '{key}' phải là {expected_vi}, nhưng lại là {found_vi}",
         "'{key}' must be {expected_en}, but it is {found_en}",
-        "Xem mẫu: 'python build_site.py new'.",
-        "See the template: 'python build_site.py new'.",
+        "{shape_hint_vi}",
+        "{shape_hint_en}",
     ),
     "type-error": Code(
         E,
@@ -418,11 +418,54 @@ SHAPES = {
 }
 
 
+# What to write instead, by (expected, found): the hint of ``wrong-shape``. A clerk edits in a
+# browser, so no hint sends them to a command.
+SHAPE_HINTS = {
+    ("list", "text"): (
+        "Viết thành danh sách: mỗi mục một dòng bắt đầu bằng '- ' dưới tên trường, hoặc [mục 1, mục 2] trên "
+        "cùng dòng (một mục cũng ghi [mục]).",
+        "Write a list: one '- ' item per line under the key, or [item 1, item 2] on the same line (one item "
+        "too: [item]).",
+    ),
+    ("list", "mapping"): (
+        "Viết thành danh sách: thêm '- ' trước trường đầu tiên của mỗi mục, các trường khác của mục thụt vào "
+        "thẳng hàng với trường đầu.",
+        "Write a list: put '- ' before the first key of each item and indent the item's other keys to line up with it.",
+    ),
+    ("text", "mapping"): (
+        "Ghi một giá trị, không phải nhóm 'tên: giá trị': nếu dấu ':' là chữ của văn bản (như \"Lưu: VT\") thì "
+        "đặt cả giá trị trong ngoặc kép; nếu là một mã (như preamble: mở đầu) thì chỉ giữ mã trước dấu ':'.",
+        "Write one value, not a 'key: value' pair: if the ':' is part of the text (as in \"Lưu: VT\") put the "
+        "whole value in double quotes; if it is a code (as in preamble: mở đầu) keep only the code before ':'.",
+    ),
+    ("mapping", "text"): (
+        "Mỗi mục là một nhóm trường: ghi '- ' rồi tên trường đầu và giá trị (ví dụ '- directive: 10-2022-qh15'), "
+        "các trường khác (relation, sections) thụt vào bên dưới.",
+        "Each item is a group of keys: write '- ' then the first key and its value (e.g. '- directive: "
+        "10-2022-qh15'), the other keys (relation, sections) indented below it.",
+    ),
+}
+
+
 def shape_params(expected: str, found: str) -> dict[str, str]:
     """Parameters for ``wrong-shape`` in both languages."""
     ev, ee = SHAPES.get(expected, (expected, expected))
     fv, fe = SHAPES.get(found, (found, found))
-    return {"expected_vi": ev, "expected_en": ee, "found_vi": fv, "found_en": fe}
+    hv, he = SHAPE_HINTS.get(
+        (expected, found),
+        (
+            f"Ghi giá trị thành {ev}; biểu mẫu /quan-tri/ cho thấy dạng đúng của từng trường.",
+            f"Write the value as {ee}; the form /quan-tri/ shows each field's shape.",
+        ),
+    )
+    return {
+        "expected_vi": ev,
+        "expected_en": ee,
+        "found_vi": fv,
+        "found_en": fe,
+        "shape_hint_vi": hv,
+        "shape_hint_en": he,
+    }
 
 
 @dataclass(frozen=True)

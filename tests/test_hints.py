@@ -33,7 +33,6 @@ NOT_APPLIED: dict[str, str] = {
     "file-content-mismatch": "the fix is the original saved again in its own format: no text edit",
     "file-type-refused": "the fix is another file format or deleting the file: no text edit of a plan",
     "unreadable-file": "the fix is saving the file as UTF-8 from the program that wrote it",
-    "yaml-syntax": "one hint for every syntax error: which of its three checks applies is the clerk's reading",
     "no-front-matter": "applier not written yet",
     "not-a-mapping": "applier not written yet",
     "cites-inactive-document": "a warning: citing the replacing document needs to know it (the fixture's "
@@ -558,6 +557,44 @@ def _shape(lines: Lines, f: Finding, root: Path) -> None:
         ]
         return
     raise AssertionError(hint)
+
+
+def _indent(line: str) -> int:
+    """The column of the line's key ("  - id: x" → 4): where a key of the same level starts."""
+    m = re.match(r"^( *(?:- )?)", line)
+    return len(m.group(1)) if m else 0
+
+
+@applies("yaml-syntax")
+def _syntax(lines: Lines, f: Finding, root: Path) -> None:
+    hint, i = f.hint(), f.line - 1
+    if hint.startswith("Không dùng neo"):
+        anchor = next(line for line in lines if re.search(r"&\w+ ", line))
+        name, value = re.search(r"&(\w+) (.*)$", anchor.rstrip("\n")).groups()  # type: ignore[union-attr]
+        for j, line in enumerate(lines):
+            lines[j] = line.replace(f"&{name} ", "").replace(f"*{name}", value)
+    elif hint.startswith("Xóa dòng '<<"):
+        del lines[i]
+    elif hint.startswith("Xóa ký tự vô hình"):
+        code = re.search(r"U\+([0-9A-F]{4})", hint).group(1)  # type: ignore[union-attr]
+        lines[i] = lines[i].replace(chr(int(code, 16)), "")
+    elif hint.startswith("Thay ký tự tab"):
+        lines[i] = " " * _indent(lines[i - 1]) + lines[i].lstrip("\t")
+    elif hint.startswith("Danh sách mở bằng '['"):
+        lines[i] = lines[i].rstrip("\n") + "]\n"
+    elif hint.startswith("Giá trị mở ngoặc ở dòng này"):
+        quote = re.search(r":\s*(['\"])", lines[i]).group(1)  # type: ignore[union-attr]
+        lines[i] = lines[i].rstrip("\n") + quote + "\n"
+    elif hint.startswith("Giá trị có dấu ':' phải đặt trong ngoặc kép"):
+        key, value = lines[i].rstrip("\n").split(": ", 1)
+        lines[i] = f"{key}: {json.dumps(value, ensure_ascii=False)}\n"
+    elif hint.startswith("Dòng này thụt vào sai"):
+        lines[i] = " " * _indent(lines[i - 1]) + lines[i].lstrip(" ")
+    elif hint.startswith("Xem các dòng ngay trên"):
+        j = next(j for j in range(i, 0, -1) if lines[j].count('"') % 2 == 1)
+        lines[j] = lines[j].rstrip("\n") + '"\n'
+    else:
+        raise AssertionError(hint)
 
 
 # --- the test ---------------------------------------------------------------------------------

@@ -50,8 +50,8 @@ CODES: dict[str, Code] = {
         E,
         "Lỗi cú pháp YAML: {problem}",
         "YAML syntax error: {problem}",
-        "Kiểm tra thụt lề (dùng dấu cách, không dùng tab), dấu hai chấm sau tên trường và đặt giá trị có dấu ':' hoặc '#' trong ngoặc kép.",
-        "Check the indentation (spaces, not tabs), the colon after each key, and quote values containing ':' or '#'.",
+        "{syntax_hint_vi}",
+        "{syntax_hint_en}",
     ),
     "not-a-mapping": Code(
         E,

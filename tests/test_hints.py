@@ -33,7 +33,6 @@ NOT_APPLIED: dict[str, str] = {
     "file-content-mismatch": "the fix is the original saved again in its own format: no text edit",
     "file-type-refused": "the fix is another file format or deleting the file: no text edit of a plan",
     "unreadable-file": "the fix is saving the file as UTF-8 from the program that wrote it",
-    "no-front-matter": "applier not written yet",
     "not-a-mapping": "applier not written yet",
     "cites-inactive-document": "a warning: citing the replacing document needs to know it (the fixture's "
     "replaced_by is empty); the other fix the hint offers, a note why the old one is still cited, does not "
@@ -595,6 +594,21 @@ def _syntax(lines: Lines, f: Finding, root: Path) -> None:
         lines[j] = lines[j].rstrip("\n") + '"\n'
     else:
         raise AssertionError(hint)
+
+
+@applies("no-front-matter")
+def _front_matter(lines: Lines, f: Finding, root: Path) -> None:
+    hint = f.hint()
+    if hint.startswith("Xóa") and "dòng trống ở đầu tệp" in hint:
+        while lines and not lines[0].strip():
+            del lines[0]
+    elif "chưa đóng: thêm một dòng '---' sau trường cuối cùng" in hint:
+        body = next(j for j in range(1, len(lines)) if lines[j].strip() and not re.match(r"^( |- |[a-z_]+:)", lines[j]))
+        at = body - 1 if not lines[body - 1].strip() else body
+        lines[at:at] = ["---\n"]
+    else:
+        assert "biểu mẫu /quan-tri/" in hint
+        pytest.skip("the whole front matter is written from the printed plan (in the form)")
 
 
 # --- the test ---------------------------------------------------------------------------------

@@ -43,8 +43,8 @@ CODES: dict[str, Code] = {
         E,
         "Tệp không có phần thông tin (front matter) ở đầu",
         "The file has no front matter",
-        "Thêm phần thông tin giữa hai dòng '---' ở đầu tệp; chạy 'python build_site.py new' để có mẫu.",
-        "Start the file with a front-matter block between two '---' lines; 'python build_site.py new' writes a template.",
+        "{fm_hint_vi}",
+        "{fm_hint_en}",
     ),
     "yaml-syntax": Code(
         E,

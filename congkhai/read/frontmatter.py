@@ -63,6 +63,13 @@ ALIASES = "anchors and aliases (&, *) are not allowed"
 # only ``<<``: ``title: A`` + ``<<: {title: B}`` would pass with one title silently dropped.
 MERGE_KEYS = "merge keys (<<) are not allowed: write every key out / không dùng khóa gộp <<, ghi từng trường"
 
+NO_FRONT_MATTER = (
+    "Thêm phần thông tin giữa hai dòng '---' ở đầu tệp: nhập kế hoạch bằng biểu mẫu /quan-tri/ (hoặc chạy "
+    "'python build_site.py new' để có mẫu), rồi dán toàn văn sau dòng '---' thứ hai.",
+    "Start the file with a front-matter block between two '---' lines: enter the plan in the form /quan-tri/ "
+    "(or run 'python build_site.py new' for a template), then paste the text after the second '---'.",
+)
+
 GENERAL_SYNTAX = (
     "Kiểm tra thụt lề (dùng dấu cách, không dùng tab), dấu hai chấm sau tên trường và đặt giá trị có dấu ':' "
     "hoặc '#' trong ngoặc kép.",
@@ -178,12 +185,26 @@ def parse_source(rel: str, text: str) -> Source:
         params = LINE_CHARS.params(len(lines[long_line]))
         src.findings.append(Finding(rel, long_line + 1, LINE_CHARS.value + 1, "", "line-too-long", params))
     if not lines or lines[0].rstrip() != "---":
-        src.findings.append(Finding(rel, 1, 1, "", "no-front-matter"))
+        blank_first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if blank_first and lines[blank_first].rstrip() == "---":  # blank lines before the first '---'
+            hint = (
+                f"Xóa {blank_first} dòng trống ở đầu tệp: dòng '---' phải là dòng đầu tiên.",
+                f"Delete the {blank_first} blank line(s) at the top: the '---' line must be the very first.",
+            )
+        else:
+            hint = NO_FRONT_MATTER
+        src.findings.append(Finding(rel, 1, 1, "", "no-front-matter", {"fm_hint_vi": hint[0], "fm_hint_en": hint[1]}))
         src.body = text
         return src
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in FENCES), None)
     if end is None:
-        src.findings.append(Finding(rel, 1, 1, "", "no-front-matter", {}))
+        hint = (
+            "Phần thông tin mở bằng '---' ở dòng 1 chưa đóng: thêm một dòng '---' sau trường cuối cùng, "
+            "trước toàn văn.",
+            "The front matter opened by '---' on line 1 is not closed: add a '---' line after the last key, "
+            "before the text.",
+        )
+        src.findings.append(Finding(rel, 1, 1, "", "no-front-matter", {"fm_hint_vi": hint[0], "fm_hint_en": hint[1]}))
         return src
     src.body = "\n".join(lines[end + 1 :])
     src.body_line = end + 2

@@ -77,3 +77,18 @@ def test_every_number_format_reason_reads_in_vietnamese():
 
     reasons = set(re.findall(r'return "([^"]+)"', inspect.getsource(validate_number_symbol)))
     assert reasons and reasons <= set(NUMBER_REASONS_VI), sorted(reasons - set(NUMBER_REASONS_VI))
+
+
+def test_candidates_for_an_unknown_id():
+    """Up to three existing ids nearest an unknown one: accents and invisible characters folded, an
+    id written without its place finds the one with it first, a malformed id is never offered."""
+    from congkhai.checks.rules import candidates
+
+    ids = ["lang-son-cao-loc-ubnd", "can-tho-ubnd", "lang-son-cao-loc-phong-noi-vu", "Lang-Son-Cao-Loc-Ubnd-X"]
+    assert candidates("cao-loc-ubnd", ids)[0] == "lang-son-cao-loc-ubnd"
+    assert candidates("lang-son-cao-loc-phong-noi-vụ", ids)[0] == "lang-son-cao-loc-phong-noi-vu"
+    assert candidates("lang-son-cao-loc-phong-noi-vu\u200b", ids)[0] == "lang-son-cao-loc-phong-noi-vu"
+    assert "Lang-Son-Cao-Loc-Ubnd-X" not in candidates("lang-son-cao-loc-ubnd-x", ids)
+    assert len(candidates("lang-son", ids * 2)) <= 3
+    assert candidates("hoan-toan-khac", ids) == []
+    assert candidates("lang-son-2025", ["lam-dong-2025", "lang-son", "can-tho-2025"])[0] == "lang-son"

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from .model.findings import Finding, Severity
+from .model.schemas import Model, Table, load_model
 
 LABELS = {
     "vi": {
@@ -28,6 +29,83 @@ LABELS = {
 
 def _sorted(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(set(findings), key=Finding.sort_key)
+
+
+# --- names a clerk can read: the schema's titles beside the codes ------------------------------
+
+_STEP = re.compile(r"([A-Za-z_]+)(?:\[\d+\])*")
+
+
+def _table_of(model: Model, finding: Finding) -> Table | None:
+    """The table a finding's field belongs to: a reference CSV's own, else the plan's or the
+    plan table of its first key (``citations[1].sections[1]`` → citations)."""
+    for table in model.tables.values():
+        path = table.reference_path
+        if path and (finding.file == path or finding.file.endswith("/" + path)):
+            return table
+    if not finding.file.endswith(".md"):
+        return None
+    first = _STEP.match(finding.field or "")
+    for table in model.child_tables():
+        if first and table.frontmatter_key == first.group(1):
+            return table
+    return model.plan_table
+
+
+def field_title(finding: Finding, lang: str = "vi", model: Model | None = None) -> str:
+    """The schema's title of the finding's field ("Vị trí trích dẫn"), or "" when it has none."""
+    model = model or load_model()
+    table = _table_of(model, finding)
+    if table is None or not finding.field:
+        return ""
+    name = _STEP.fullmatch(finding.field.rsplit(".", 1)[-1])
+    if not name:
+        return ""
+    key = name.group(1)
+    if table.frontmatter_key and "." not in finding.field:  # a whole list: citations, tasks
+        return table.title if lang == "vi" else table.title_en
+    try:
+        field = table.field(key)
+    except KeyError:
+        return ""
+    return field.title if lang == "vi" else field.title_en
+
+
+def _named(code: str, title: str) -> str:
+    return f"{title} ({code})" if title and title != code else code
+
+
+def labelled(finding: Finding, lang: str = "vi") -> Finding:
+    """``finding`` whose parameters name fields and tables by their schema titles and codes:
+    'sections' → 'Vị trí trích dẫn (sections)', units → 'Cơ quan, đơn vị (units)'."""
+    model = load_model()
+    params = dict(finding.params)
+    # only unknown-reference names its table in words; other codes use it in a path (data/{table}.csv)
+    table = model.tables.get(str(params.get("table", ""))) if finding.code == "unknown-reference" else None
+    key = params.get("key")
+    if table is not None:  # a reference: 'key' is the column of the table referred to
+        if isinstance(key, str) and key in table.field_names:
+            f = table.field(key)
+            params["key"] = _named(key, f.title if lang == "vi" else f.title_en)
+        params["table"] = _named(table.name, table.title if lang == "vi" else table.title_en)
+    elif isinstance(key, str):
+        params["key"] = _named(key, field_title(finding, lang, model))
+    if isinstance(params.get("missing"), str):  # status-incomplete: the plan fields still to write
+
+        def plan_field(m: re.Match[str]) -> str:
+            try:
+                f = model.plan_table.field(m.group())
+            except KeyError:
+                return m.group()
+            return _named(m.group(), f.title if lang == "vi" else f.title_en)
+
+        params["missing"] = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", plan_field, params["missing"])
+    return Finding(finding.file, finding.line, finding.column, finding.field, finding.code, params)
+
+
+def _where_field(finding: Finding, lang: str) -> str:
+    title = field_title(finding, lang)
+    return f"{title}: {finding.field}" if title else finding.field
 
 
 def counts(findings: Sequence[Finding]) -> tuple[int, int]:
@@ -92,8 +170,9 @@ def render_text(findings: Sequence[Finding], files: int, lang: str = "vi") -> st
     for f in _sorted(findings):
         file = escape_control(f.file)
         where = f"{file}:{f.line}:{f.column}" if f.line else file
-        field = f" [{escape_control(f.field)}]" if f.field else ""
-        lines.append(f"{where}: {labels[f.severity]} {f.code}{field}: {escape_control(f.message(lang))}")
+        field = f" [{escape_control(_where_field(f, lang))}]" if f.field else ""
+        message = labelled(f, lang).message(lang)
+        lines.append(f"{where}: {labels[f.severity]} {f.code}{field}: {escape_control(message)}")
         hint = f.hint(lang)
         if hint:
             lines.append(f"    {labels['hint']}: {escape_control(hint)}")
@@ -128,7 +207,7 @@ def render_github(findings: Sequence[Finding], files: int, lang: str = "vi") -> 
             props += [f"line={f.line}", f"col={max(f.column, 1)}"]
         props.append(f"title={_escape_prop(f.code + (' ' + f.field if f.field else ''))}")
         hint = f.hint(lang)
-        message = escape_control(f.message(lang)) + (
+        message = escape_control(labelled(f, lang).message(lang)) + (
             f"\n{LABELS[lang]['hint']}: {escape_control(hint)}" if hint else ""
         )
         lines.append(f"::{kind} {','.join(props)}::{_escape_data(message)}")
@@ -150,9 +229,10 @@ def render_json(findings: Sequence[Finding], files: int, lang: str = "vi") -> st
                 "line": f.line,
                 "column": f.column,
                 "field": f.field,
+                "field_title": field_title(f, lang),
                 "code": f.code,
                 "severity": f.severity.value,
-                "message": f.message(lang),
+                "message": labelled(f, lang).message(lang),
                 "hint": f.hint(lang),
             }
             for f in _sorted(findings)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from congkhai.cli import main
 from congkhai.load.corpus import plan_files
+from congkhai.model.schemas import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,8 @@ def test_errors_exit_1_with_file_line_field_and_hint(seed_repo, capsys):
     rel = plan.relative_to(seed_repo).as_posix()
     assert f"{rel}:{n + 1}:1: error unknown-key [doc_typ]: Unknown key 'doc_typ' — did you mean 'doc_type'?" in out
     assert "    fix: Allowed keys:" in out
-    assert "constraint-error [doc_type]" in out  # the required field is now missing
+    doc_type = load_model().plan_table.field("doc_type").title_en
+    assert f"constraint-error [{doc_type}: doc_type]" in out  # the required field is now missing, named
 
 
 def test_json_and_github_formats(seed_repo, capsys):

@@ -4,6 +4,8 @@ backtick run of what it quotes, annotation properties are escaped as GitHub's to
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -70,3 +72,53 @@ def test_a_name_list_keeps_one_name_a_line_and_an_inline_name_stays_code() -> No
     span = code_span("x `` y")
     tokens = MarkdownIt("commonmark").parseInline(span)[0].children or []
     assert [(t.type, t.content) for t in tokens] == [("code_inline", "x `` y")]
+
+
+# --- schema titles beside field and table codes ------------------------------------------------
+
+
+def test_a_field_is_named_by_its_schema_title_and_code():
+    from congkhai.model.schemas import load_model
+    from congkhai.report import field_title
+
+    model = load_model()
+    sections = model.tables["citations"].field("sections").title
+    f = Finding("docs/plans/x/a.md", 40, 22, "citations[1].sections[1]", "constraint-error", {"key": "sections"})
+    assert field_title(f) == sections
+    out = render_text([f], 1)
+    assert f"[{sections}: citations[1].sections[1]]" in out
+    assert f"'{sections} (sections)'" in out
+
+
+def test_a_missing_field_and_a_referred_table_are_named_in_vietnamese():
+    from congkhai.model.schemas import load_model
+
+    model = load_model()
+    reason = model.plan_table.field("status_reason").title
+    f = Finding(
+        "docs/plans/x/a.md", 18, 1, "status", "status-incomplete", {"status": "withdrawn", "missing": "status_reason"}
+    )
+    assert f"{reason} (status_reason)" in render_text([f], 1)
+    units = model.tables["units"]
+    ref = Finding(
+        "docs/plans/x/a.md",
+        46,
+        18,
+        "tasks[0].lead_units[0]",
+        "unknown-reference",
+        {"value": "x", "table": "units", "key": "id"},
+    )
+    from congkhai.report import render_json
+
+    out = json.loads(render_json([ref], 1))["findings"][0]
+    assert f"{units.title} (units)" in out["message"]
+    assert f"{units.field('id').title} (id)" in out["message"]
+    assert out["field_title"] == model.tables["tasks"].field("lead_units").title
+
+
+def test_a_reference_table_field_is_named_from_its_own_schema():
+    from congkhai.model.schemas import load_model
+
+    name = load_model().tables["units"].field("name").title
+    f = Finding("data/units.csv", 31, 2, "name", "line-break", {"key": "name", "char": "U+000A"})
+    assert f"'{name} (name)'" in render_text([f], 1)

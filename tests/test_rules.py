@@ -64,3 +64,31 @@ def test_appendix_sections_are_sections():
     assert SECTION.fullmatch("PLI")  # a citation in appendix I
     for bad in ("PL", "A.1", "PL I.1", "PLI.ii"):
         assert not re.fullmatch(pattern, bad), bad
+
+
+def test_every_number_format_reason_reads_in_vietnamese():
+    """A clerk's report never says 'has Số prefix': each reason validate_number_symbol can give has
+    its Vietnamese text (read from the function's own return statements)."""
+    import inspect
+    import re
+
+    from congkhai.checks.rules import NUMBER_REASONS_VI
+    from congkhai.vietnamese.numbers import validate_number_symbol
+
+    reasons = set(re.findall(r'return "([^"]+)"', inspect.getsource(validate_number_symbol)))
+    assert reasons and reasons <= set(NUMBER_REASONS_VI), sorted(reasons - set(NUMBER_REASONS_VI))
+
+
+def test_candidates_for_an_unknown_id():
+    """Up to three existing ids nearest an unknown one: accents and invisible characters folded, an
+    id written without its place finds the one with it first, a malformed id is never offered."""
+    from congkhai.checks.rules import candidates
+
+    ids = ["lang-son-cao-loc-ubnd", "can-tho-ubnd", "lang-son-cao-loc-phong-noi-vu", "Lang-Son-Cao-Loc-Ubnd-X"]
+    assert candidates("cao-loc-ubnd", ids)[0] == "lang-son-cao-loc-ubnd"
+    assert candidates("lang-son-cao-loc-phong-noi-vụ", ids)[0] == "lang-son-cao-loc-phong-noi-vu"
+    assert candidates("lang-son-cao-loc-phong-noi-vu\u200b", ids)[0] == "lang-son-cao-loc-phong-noi-vu"
+    assert "Lang-Son-Cao-Loc-Ubnd-X" not in candidates("lang-son-cao-loc-ubnd-x", ids)
+    assert len(candidates("lang-son", ids * 2)) <= 3
+    assert candidates("hoan-toan-khac", ids) == []
+    assert candidates("lang-son-2025", ["lam-dong-2025", "lang-son", "can-tho-2025"])[0] == "lang-son"

@@ -14,6 +14,23 @@ from ..vietnamese.directives import Catalogue
 from ..vietnamese.text import nfc, slug
 
 
+def _declare_hint(target: str | None) -> dict[str, str]:
+    """What to add to citations: the catalogue id when the document is in data/directives.csv."""
+    if target is None:
+        return {
+            "declare_hint_vi": "Văn bản chưa có trong data/directives.csv: thêm một dòng cho nó (mã theo quy tắc), "
+            "rồi thêm vào citations một mục '- directive: <mã đó>' với relation và sections.",
+            "declare_hint_en": "The document is not in data/directives.csv: add a row for it (id by the rule), then "
+            "add a '- directive: <that id>' item to citations with relation and sections.",
+        }
+    return {
+        "declare_hint_vi": f"Thêm vào citations một mục: '- directive: {target}', với relation (ví dụ can_cu, "
+        "thuc_hien, dan_chieu) và sections (nơi nhắc đến, ví dụ [preamble] hay [II.1]).",
+        "declare_hint_en": f"Add an item to citations: '- directive: {target}', with relation (e.g. can_cu, "
+        "thuc_hien, dan_chieu) and sections (where it is mentioned, e.g. [preamble] or [II.1]).",
+    }
+
+
 def check_body(src: Source, catalogue: Catalogue) -> tuple[list[Finding], Counter[str]]:
     """Findings for one plan and the number of mentions of each catalogue id in title and body."""
     data = src.data or {}
@@ -38,12 +55,13 @@ def check_body(src: Source, catalogue: Catalogue) -> tuple[list[Finding], Counte
                 mentions[target] += 1
                 continue
             label = cit.number_symbol or cit.name or cit.raw
+            params = {"value": label, **_declare_hint(target)}
             if first_line is None:
-                out.append(src.finding(path or (), "cited-not-declared", value=label))
+                out.append(src.finding(path or (), "cited-not-declared", **params))
             else:
                 line = first_line + text.count("\n", 0, cit.start)
                 col = cit.start - (text.rfind("\n", 0, cit.start) + 1) + 1
-                out.append(Finding(src.path, line, col, "body", "cited-not-declared", {"value": label}))
+                out.append(Finding(src.path, line, col, "body", "cited-not-declared", params))
     # Documents cited only by name ("các chương trình mục tiêu quốc gia") escape the parser's
     # patterns; a folded search for the catalogue name still counts them.
     haystack = f"-{slug(title)}-{slug(src.body)}-"

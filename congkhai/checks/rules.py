@@ -105,10 +105,22 @@ def check_dates(tables: Tables, today: dt.date) -> Iterator[Finding]:
                 value=value,
                 actual=precision,
                 declared=declared or "",
+                precision_hint_vi=f"Sửa issue_date_precision thành {precision} (ngày '{value}' chính xác đến "
+                f"{PRECISION_VI.get(precision, precision)}).",
+                precision_hint_en=f"Set issue_date_precision to {precision} (the date '{value}' is precise to the "
+                f"{precision}).",
             )
         elif value is None and declared is not None:
             yield origin.finding(
-                "issue_date_precision", "date-precision-mismatch", value="", actual="—", declared=declared
+                "issue_date_precision",
+                "date-precision-mismatch",
+                value="",
+                actual="—",
+                declared=declared,
+                precision_hint_vi="Văn bản không ghi ngày (issue_date để trống) thì issue_date_precision cũng để "
+                "trống: ghi issue_date_precision: null; có ngày thì ghi ngày vào issue_date.",
+                precision_hint_en="With no printed date (issue_date empty) leave issue_date_precision empty too: "
+                "write issue_date_precision: null; if there is a date, write it in issue_date.",
             )
         if day and day > today:
             yield origin.finding("issue_date", "future-date", value=value, today=today.isoformat())
@@ -129,7 +141,7 @@ def check_numbers(tables: Tables) -> Iterator[Finding]:
         if isinstance(value, str) and value.strip():
             reason = validate_number_symbol(value)
             if reason:
-                yield origin.finding("number_symbol", "number-format", value=value, reason=reason)
+                yield origin.finding("number_symbol", "number-format", value=value, **_number_reason(reason))
                 continue
             blank = value.strip()[0] in "/-"
             expected = "blank" if blank else "printed"
@@ -142,7 +154,62 @@ def check_numbers(tables: Tables) -> Iterator[Finding]:
         if isinstance(value, str) and value:
             reason = validate_number_symbol(value)
             if reason:
-                yield origin.finding("number_symbol", "number-format", value=value, reason=reason)
+                yield origin.finding("number_symbol", "number-format", value=value, **_number_reason(reason))
+
+
+PRECISION_VI = {"day": "ngày", "month": "tháng", "year": "năm"}
+
+
+def _duplicate_hint(table: Table, file: str, line: int) -> dict[str, str]:
+    """What to do with a repeated id: the fix differs by what the id names.
+
+    A citation listed twice, or a reference row written twice, is one thing said twice: delete the
+    repetition (giving it another id would name a document or body that does not exist). A task or
+    plan id that is repeated names two different things: the later one needs its own id."""
+    if table.name == "citations":
+        return {
+            "duplicate_hint_vi": f"Văn bản này đã được trích dẫn ở dòng {line}: xóa mục trích dẫn lặp lại này "
+            "(cả các dòng relation, sections của nó) và ghi thêm mục (sections) vào mục trích dẫn đầu.",
+            "duplicate_hint_en": f"This document is already cited on line {line}: delete this repeated citation "
+            "(with its relation and sections lines) and add its sections to the first one.",
+        }
+    if table.reference_path:
+        return {
+            "duplicate_hint_vi": f"Dòng này lặp lại mã đã có ở {file}:{line}: nếu là cùng một "
+            f"{table.title.lower()}, xóa dòng lặp lại này; nếu khác, đặt mã riêng theo quy tắc.",
+            "duplicate_hint_en": f"This row repeats the id of {file}:{line}: if it is the same entry, delete this "
+            "row; if it is a different one, give it its own id by the rule.",
+        }
+    what = WHAT.get(table.name, table.name)
+    return {
+        "duplicate_hint_vi": f"Mỗi {what} cần một mã riêng: đổi mã này thành mã chưa dùng"
+        + (" (và đổi tên tệp theo mã mới)." if table.name == "plans" else ", ví dụ theo số mục của nó."),
+        "duplicate_hint_en": f"Each {what} needs its own id: change this one to an unused id"
+        + (" (and rename the file to match)." if table.name == "plans" else ", e.g. from its section number."),
+    }
+
+
+# validate_number_symbol's reasons (English codes) as a clerk reads them
+NUMBER_REASONS_VI = {
+    "empty": "để trống",
+    "look-alike Ð instead of Đ": "dùng chữ 'Ð' (Ai-xơ-len) thay cho 'Đ'",
+    "not NFC": "chữ chưa ở dạng Unicode dựng sẵn (NFC)",
+    "unknown format": "không nhận ra dạng số, ký hiệu",
+    "party number has a colon": "số văn bản Đảng có dấu hai chấm",
+    "has Số prefix": "có chữ 'Số' ở đầu",
+    "party number lacks hyphen": "số văn bản Đảng thiếu dấu gạch ngang sau số",
+    "spaces inside symbol": "có dấu cách bên trong",
+    "trailing punctuation": "có dấu câu ở cuối",
+    "party document in state format": "văn bản Đảng ghi theo dạng của Nhà nước",
+    "unknown type code": "không nhận ra chữ viết tắt loại văn bản",
+    "number below 10 lacks leading zero": "số nhỏ hơn 10 thiếu số 0 ở đầu (ví dụ 07)",
+    "implausible year": "năm không hợp lý",
+    "non-standard casing": "viết hoa, viết thường không đúng thể thức",
+}
+
+
+def _number_reason(reason: str) -> dict[str, str]:
+    return {"reason": NUMBER_REASONS_VI.get(reason, reason), "reason_en": reason}
 
 
 def check_keys(model: Model, tables: Tables) -> Iterator[Finding]:
@@ -167,6 +234,7 @@ def check_keys(model: Model, tables: Tables) -> Iterator[Finding]:
                     value=row.get(own),
                     other=f"{file}:{line}",
                     what=WHAT.get(table.name, table.name),
+                    **_duplicate_hint(table, file, line),
                 )
             else:
                 seen[key] = origin
@@ -184,6 +252,10 @@ REFERENCE_HINTS = {
     "units": (
         "Thêm cơ quan vào data/units.csv hoặc sửa mã cho đúng.",
         "Add the body to data/units.csv or correct the id.",
+    ),
+    "plans": (
+        "Ghi đúng mã của một kế hoạch đã có trong docs/plans/ (mã là tên tệp, không có .md).",
+        "Write the id of a plan in docs/plans/ (its file name without .md).",
     ),
     "provinces": (
         "Dùng mã tỉnh trong data/provinces.csv, ví dụ bac-giang.",
@@ -244,8 +316,18 @@ def check_references(model: Model, tables: Tables, broken: set[str]) -> Iterator
         # rows made from one plan file always point at that file's plan
         return target in broken or bool(table.frontmatter_key and target in ("plans", "tasks") and "plan_id" in fields)
 
+    known: dict[tuple[str, str], list[str]] = {}
     for d in dangling_references(model, tables, skip):
         hint_vi, hint_en = REFERENCE_HINTS.get(d.target, ("", ""))
+        column = d.target_fields[-1]
+        if (d.target, column) not in known:
+            ids = {r.get(column) for r in tables.rows.get(d.target, [])}
+            known[(d.target, column)] = sorted(i for i in ids if isinstance(i, str))
+        near = candidates(str(d.key[-1]), known[(d.target, column)])
+        if near:
+            quoted = ", ".join(f"'{c}'" for c in near)
+            hint_vi = f"Mã gần giống có trong bảng: {quoted}. " + hint_vi
+            hint_en = f"Similar ids in the table: {quoted}. " + hint_en
         yield d.origin.finding(
             d.fields[-1],
             "unknown-reference",
@@ -257,12 +339,66 @@ def check_references(model: Model, tables: Tables, broken: set[str]) -> Iterator
         )
 
 
+ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def candidates(value: str, ids: list[str], n: int = 3) -> list[str]:
+    """Up to ``n`` existing ids closest to ``value``, compared without accents, case, invisible
+    characters or separators (a typed accent, a stray space or ';' still finds the id)."""
+
+    def norm(text: str) -> str:
+        text = "".join(ch for ch in fold(text) if unicodedata.category(ch)[0] not in "CZ")
+        return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+    def score(key: str) -> float:
+        ratio = difflib.SequenceMatcher(None, want, key).ratio()
+        nested = any(a.startswith(b + "-") or a.endswith("-" + b) for a, b in ((want, key), (key, want)))
+        return ratio + (0.5 if nested else 0.0)  # 'cao-loc-ubnd' is 'lang-son-cao-loc-ubnd' without its place
+
+    by_norm: dict[str, str] = {}
+    for i in ids:
+        if ID.fullmatch(i):  # an id that is itself malformed is never offered
+            by_norm.setdefault(norm(i), i)
+    want = norm(value)
+    scored = sorted(((score(k), k) for k in by_norm), key=lambda sk: (-sk[0], sk[1]))
+    return [by_norm[k] for sc, k in scored[:n] if sc >= 0.6]
+
+
 def check_directive_ids(model: Model, tables: Tables) -> Iterator[Finding]:
     doc_types = model.vocabularies["doc_type"]
     for row, origin in tables.iter("directives"):
         expected = canonical_id(row, doc_types)
-        if expected and row.get("id") and row["id"] != expected:
-            yield origin.finding("id", "directive-id-not-canonical", value=row["id"], expected=expected)
+        value = row.get("id")
+        if not expected or not value or value == expected:
+            continue
+        place = value[len(expected) + 1 :] if value.startswith(expected + "-") else ""
+        if place and not row.get("jurisdiction"):
+            # the id names a place the row does not: dropping it from the id would make a local
+            # document look national (and collide with other provinces' same number)
+            yield origin.finding(
+                "jurisdiction",
+                "directive-id-not-canonical",
+                value=value,
+                why_vi=f": mã có địa bàn '{place}' nhưng cột jurisdiction để trống",
+                why_en=f": the id names the place '{place}' but the jurisdiction column is empty",
+                canonical_hint_vi=f"Ghi {place} vào cột jurisdiction (Địa bàn) của dòng này; giữ nguyên mã. "
+                "Nếu văn bản là của cơ quan trung ương thì bỏ phần địa bàn khỏi mã, cả trong các kế hoạch trích dẫn.",
+                canonical_hint_en=f"Write {place} in this row's jurisdiction column; keep the id. If the issuer is "
+                "national, drop the place from the id, in the citing plans too.",
+            )
+            continue
+        yield origin.finding(
+            "id",
+            "directive-id-not-canonical",
+            value=value,
+            why_vi=f"; mã đúng là '{expected}'",
+            why_en=f"; it should be '{expected}'",
+            expected=expected,
+            canonical_hint_vi=f"Sửa mã thành {expected} trong data/directives.csv và trong các kế hoạch trích dẫn "
+            "(mã = số, ký hiệu không dấu + năm nếu ký hiệu chưa có năm + địa bàn nếu cơ quan địa phương).",
+            canonical_hint_en=f"Change the id to {expected} in data/directives.csv and in the citing plans "
+            "(id = slug of the number and symbol + year unless the symbol has it + place for a local issuer).",
+        )
 
 
 SECTION = re.compile(
@@ -316,18 +452,54 @@ def check_urls(model: Model, tables: Tables) -> Iterator[Finding]:
 INACTIVE = {"het_hieu_luc", "ngung_hieu_luc"}
 
 
+STATUS_FIX = {
+    "status_reason": (
+        'Thêm một dòng dưới status: status_reason: "Thu hồi theo Quyết định số …/QĐ-UBND ngày …" — ghi lý do, '
+        "căn cứ như văn bản thu hồi ghi.",
+        'Add a line under status: status_reason: "Withdrawn by Decision No. …/QĐ-UBND of …" — the reason and '
+        "basis as the withdrawing document states them.",
+    ),
+    "superseded_by": (
+        "Thêm một dòng dưới status: superseded_by: <mã kế hoạch thay thế> — tên tệp của kế hoạch mới trong "
+        "docs/plans/, không có .md; đưa kế hoạch mới lên trước hoặc cùng lúc.",
+        "Add a line under status: superseded_by: <the replacing plan's id> — the new plan's file name in "
+        "docs/plans/ without .md; add the new plan first or in the same change.",
+    ),
+    "status: superseded": (
+        "Sửa status thành superseded (kế hoạch đã có superseded_by), hoặc xóa dòng superseded_by.",
+        "Set status to superseded (the plan has superseded_by), or delete the superseded_by line.",
+    ),
+    "status_date": (
+        'Thêm một dòng dưới status: status_date: "NNNN-TT-NN" — ngày ký văn bản thu hồi, thay thế hoặc gia hạn.',
+        'Add a line under status: status_date: "YYYY-MM-DD" — the day the withdrawing, replacing or extending '
+        "document was signed.",
+    ),
+}
+
+
 def check_status(tables: Tables) -> Iterator[Finding]:
     """Nothing published is lost: a plan leaves force only with the reason, date and successor."""
+
     for row, origin in tables.iter("plans"):
         status = row.get("status")
+        missing = []
         if status == "withdrawn" and not row.get("status_reason"):
-            yield origin.finding("status", "status-incomplete", status=status, missing="status_reason")
+            missing.append("status_reason")
         if status == "superseded" and not row.get("superseded_by"):
-            yield origin.finding("status", "status-incomplete", status=status, missing="superseded_by")
+            missing.append("superseded_by")
         if row.get("superseded_by") and status != "superseded":
-            yield origin.finding("status", "status-incomplete", status=status or "", missing="status: superseded")
+            missing.append("status: superseded")
         if status in ("withdrawn", "superseded", "expired", "amended") and not row.get("status_date"):
-            yield origin.finding("status", "status-incomplete", status=status, missing="status_date")
+            missing.append("status_date")
+        if missing:  # one finding naming all: two at one place would be one (findings compare by place)
+            yield origin.finding(
+                "status",
+                "status-incomplete",
+                status=status or "",
+                missing=" và ".join(missing),
+                status_hint_vi=" ".join(STATUS_FIX[m][0] for m in missing),
+                status_hint_en=" ".join(STATUS_FIX[m][1] for m in missing),
+            )
 
 
 def check_cited_in_force(tables: Tables) -> Iterator[Finding]:

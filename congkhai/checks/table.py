@@ -27,6 +27,14 @@ TYPE_HINTS = {
         'Đặt giá trị trong ngoặc kép, ví dụ "2024", hoặc viết thành một dòng chữ.',
         'Put the value in double quotes, e.g. "2024", or write it as text.',
     ),
+    "one": (
+        "Ghi một giá trị, không phải danh sách: bỏ dấu ngoặc vuông [ ], ví dụ unit: lang-son-cao-loc-ubnd.",
+        "Write one value, not a list: remove the square brackets [ ], e.g. unit: lang-son-cao-loc-ubnd.",
+    ),
+    "uri": (
+        "Ghi địa chỉ đầy đủ bắt đầu bằng https:// (hoặc http://) và tên máy chủ; không có địa chỉ thì để trống (null).",
+        "Write the full address starting with https:// (or http://) and a host name; with no address leave it empty (null).",
+    ),
     "list": ("Viết thành danh sách, mỗi mục một dòng bắt đầu bằng '- '.", "Write a list, one '- ' item per line."),
 }
 
@@ -52,6 +60,31 @@ CONSTRAINTS = {
     ),
     "minimum": ("không nhỏ hơn {minimum}", "at least {minimum}", "Sửa lại số.", "Correct the number."),
     "maximum": ("không lớn hơn {maximum}", "at most {maximum}", "Sửa lại số.", "Correct the number."),
+}
+
+
+# What each declared pattern means, in words and with an example a clerk can copy: a hint never
+# shows a regular expression. A pattern not listed here falls back to "pattern" above.
+PATTERNS = {
+    "[a-z0-9]+(-[a-z0-9]+)*": (
+        "chỉ gồm chữ thường không dấu, số và dấu gạch ngang",
+        "only lowercase ASCII letters, digits and hyphens",
+        "Viết mã bằng chữ thường không dấu, số và dấu gạch ngang, ví dụ cao-loc-2024-kh.",
+        "Write the id in lowercase ASCII letters, digits and hyphens, e.g. cao-loc-2024-kh.",
+    ),
+    "(PL[IVXLC0-9]*\\.)?([IVXLC]+|[0-9]+)(\\.[0-9a-zđ]+)*": (
+        "phải là số mục như II, II.1, III.2.a (phụ lục: PLI.II.3), không kèm chữ 'Mục'",
+        "must be a section number such as II, II.1, III.2.a (appendix: PLI.II.3), without the word 'Mục'",
+        "Chỉ ghi số mục, ví dụ II.2 (không ghi 'Mục II.2'); mục trong phụ lục I ghi PLI.II.3.",
+        "Write only the section number, e.g. II.2 (not 'Mục II.2'); a section of appendix I is PLI.II.3.",
+    ),
+    "[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?": (
+        "phải là năm, năm-tháng hoặc năm-tháng-ngày (NNNN, NNNN-TT, NNNN-TT-NN) với tháng từ 01 đến 12",
+        "must be a year, year-month or year-month-day (YYYY, YYYY-MM, YYYY-MM-DD) with a month from 01 to 12",
+        "Ghi ngày như bản in, theo dạng NNNN-TT-NN, ví dụ 2024-03-18 (chỉ có tháng: 2024-03; chỉ có năm: 2024).",
+        "Write the date as printed, as YYYY-MM-DD, e.g. 2024-03-18 (month only: 2024-03; year only: 2024).",
+    ),
+    "[0-9]{2}": ("phải là hai chữ số", "must be two digits", "Ghi hai chữ số, ví dụ 01.", "Write two digits, e.g. 01."),
 }
 
 
@@ -102,13 +135,20 @@ def _finding(table: Table, origin: Any, error: Any) -> Finding:
     value = getattr(error, "cell", "")
     value = "" if value in (None, "None") else value
     if error.type == "type-error" and name:
-        ftype = table.field(name).type
+        field = table.field(name)
+        ftype = field.type
         vi, en = TYPE_HINTS.get(ftype, ("", ""))
+        if (ftype == "string" and isinstance(value, list | tuple)) or str(value).startswith("["):
+            vi, en = TYPE_HINTS["one"]
+        elif field.descriptor.get("format") == "uri":
+            vi, en = TYPE_HINTS["uri"]
         return origin.finding(name, "type-error", key=name, value=value, type=ftype, type_hint_vi=vi, type_hint_en=en)
     constraint = next((c for c in CONSTRAINTS if f'"{c}"' in (error.note or "")), None)
     fdesc = table.field(name).descriptor.get("constraints", {}) if name else {}
     if constraint:
         vi, en, hint_vi, hint_en = CONSTRAINTS[constraint]
+        if constraint == "pattern" and fdesc.get("pattern") in PATTERNS:
+            vi, en, hint_vi, hint_en = PATTERNS[fdesc["pattern"]]
         return origin.finding(
             name,
             "constraint-error",

@@ -213,6 +213,10 @@ def combine(model: Model, shards: Sequence[Shard]) -> tuple[Tables, list[Finding
                                 "value": shown,
                                 "other": other,
                                 "what": f"dòng của bảng {table.name} / row of {table.name}",
+                                "duplicate_hint_vi": f"Mỗi dòng của bảng {table.name} cần một khóa riêng: sửa mã "
+                                "trong kho của phần này (tệp kế hoạch hoặc data/) rồi dựng lại phần đó.",
+                                "duplicate_hint_en": f"Each row of {table.name} needs its own key: correct the id in "
+                                "this shard's repository (the plan file or data/) and rebuild the shard.",
                             },
                         )
                     )

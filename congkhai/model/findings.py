@@ -43,15 +43,15 @@ CODES: dict[str, Code] = {
         E,
         "Tệp không có phần thông tin (front matter) ở đầu",
         "The file has no front matter",
-        "Thêm phần thông tin giữa hai dòng '---' ở đầu tệp; chạy 'python build_site.py new' để có mẫu.",
-        "Start the file with a front-matter block between two '---' lines; 'python build_site.py new' writes a template.",
+        "{fm_hint_vi}",
+        "{fm_hint_en}",
     ),
     "yaml-syntax": Code(
         E,
         "Lỗi cú pháp YAML: {problem}",
         "YAML syntax error: {problem}",
-        "Kiểm tra thụt lề (dùng dấu cách, không dùng tab), dấu hai chấm sau tên trường và đặt giá trị có dấu ':' hoặc '#' trong ngoặc kép.",
-        "Check the indentation (spaces, not tabs), the colon after each key, and quote values containing ':' or '#'.",
+        "{syntax_hint_vi}",
+        "{syntax_hint_en}",
     ),
     "not-a-mapping": Code(
         E,
@@ -85,8 +85,8 @@ CODES: dict[str, Code] = {
         E,
         "Trường '{key}' phải là {expected_vi}, nhưng lại là {found_vi}",
         "'{key}' must be {expected_en}, but it is {found_en}",
-        "Xem mẫu: 'python build_site.py new'.",
-        "See the template: 'python build_site.py new'.",
+        "{shape_hint_vi}",
+        "{shape_hint_en}",
     ),
     "type-error": Code(
         E,
@@ -120,8 +120,8 @@ CODES: dict[str, Code] = {
         E,
         "Ngày '{value}' có độ chính xác '{actual}' nhưng issue_date_precision ghi '{declared}'",
         "Date '{value}' is precise to the {actual} but issue_date_precision says '{declared}'",
-        "Sửa issue_date_precision thành '{actual}', hoặc để trống cả hai khi văn bản không ghi ngày.",
-        "Set issue_date_precision to '{actual}', or leave both empty when no date is printed.",
+        "{precision_hint_vi}",
+        "{precision_hint_en}",
     ),
     "future-date": Code(
         E,
@@ -149,9 +149,9 @@ CODES: dict[str, Code] = {
     "number-format": Code(
         E,
         "Số, ký hiệu '{value}' sai thể thức: {reason}",
-        "Number and symbol '{value}' is malformed: {reason}",
-        "Nhà nước: '72/KH-UBND'; Đảng: '72-KH/TU'; liên tịch: '72-KHPH/KDV-UBND'; QPPL: '30/2020/NĐ-CP'; chưa vào số: '/KH-UBND'. Không ghi chữ 'Số'.",
-        "State: '72/KH-UBND'; party: '72-KH/TU'; joint: '72-KHPH/KDV-UBND'; legal: '30/2020/NĐ-CP'; blank: '/KH-UBND'. Leave out 'Số'.",
+        "Number and symbol '{value}' is malformed: {reason_en}",
+        "Nhà nước: '72/KH-UBND'; Đảng: '72-KH/TU'; liên tịch: '72-KHPH/KDV-UBND'; QPPL: '30/2020/NĐ-CP'; chưa vào số: '/KH-UBND'. Không ghi chữ 'Số'. Văn bản không in số: để trống number_symbol (null) và ghi number_status: absent.",
+        "State: '72/KH-UBND'; party: '72-KH/TU'; joint: '72-KHPH/KDV-UBND'; legal: '30/2020/NĐ-CP'; blank: '/KH-UBND'. Leave out 'Số'. A document without a printed number: leave number_symbol empty (null) and write number_status: absent.",
     ),
     "number-status-mismatch": Code(
         E,
@@ -164,8 +164,8 @@ CODES: dict[str, Code] = {
         E,
         "Mã '{value}' đã được dùng ở {other}",
         "Id '{value}' is already used in {other}",
-        "Mỗi {what} cần một mã riêng; đổi mã này.",
-        "Each {what} needs its own id; change this one.",
+        "{duplicate_hint_vi}",
+        "{duplicate_hint_en}",
     ),
     "id-filename-mismatch": Code(
         E,
@@ -190,10 +190,10 @@ CODES: dict[str, Code] = {
     ),
     "directive-id-not-canonical": Code(
         E,
-        "Mã văn bản '{value}' không theo quy tắc; mã đúng là '{expected}'",
-        "Document id '{value}' does not follow the rule; it should be '{expected}'",
-        "Mã = số, ký hiệu không dấu + năm (nếu ký hiệu chưa có năm) + địa bàn (nếu cơ quan địa phương). Sửa mã trong data/directives.csv và trong các kế hoạch trích dẫn.",
-        "Id = slug of the number and symbol + year (unless the symbol has it) + place (for local issuers). Fix it in data/directives.csv and in the citing plans.",
+        "Mã văn bản '{value}' không theo quy tắc{why_vi}",
+        "Document id '{value}' does not follow the rule{why_en}",
+        "{canonical_hint_vi}",
+        "{canonical_hint_en}",
     ),
     "mojibake": Code(
         E,
@@ -309,8 +309,8 @@ CODES: dict[str, Code] = {
         W,
         "Văn bản trích dẫn '{value}' nhưng phần citations không có văn bản này",
         "The text cites '{value}' but citations does not list it",
-        "Thêm văn bản vào citations (và vào data/directives.csv nếu chưa có).",
-        "Add it to citations (and to data/directives.csv if it is new).",
+        "{declare_hint_vi}",
+        "{declare_hint_en}",
     ),
     "declared-not-cited": Code(
         W,
@@ -323,8 +323,8 @@ CODES: dict[str, Code] = {
         E,
         "Tình trạng '{status}' cần có {missing}",
         "Status '{status}' needs {missing}",
-        "Văn bản không bao giờ bị xóa: khi thu hồi ghi status: withdrawn, status_date và status_reason; khi bị thay thế ghi status: superseded, status_date và superseded_by (mã kế hoạch mới).",
-        "Nothing is deleted: a withdrawn plan needs status: withdrawn, status_date and status_reason; a superseded one status: superseded, status_date and superseded_by (the new plan's id).",
+        "{status_hint_vi} Văn bản không bao giờ bị xóa: khi thu hồi ghi status: withdrawn, status_date và status_reason; khi bị thay thế ghi status: superseded, status_date và superseded_by (mã kế hoạch mới).",
+        "{status_hint_en} Nothing is deleted: a withdrawn plan needs status: withdrawn, status_date and status_reason; a superseded one status: superseded, status_date and superseded_by (the new plan's id).",
     ),
     "cites-inactive-document": Code(
         W,
@@ -432,11 +432,54 @@ SHAPES = {
 }
 
 
+# What to write instead, by (expected, found): the hint of ``wrong-shape``. A clerk edits in a
+# browser, so no hint sends them to a command.
+SHAPE_HINTS = {
+    ("list", "text"): (
+        "Viết thành danh sách: mỗi mục một dòng bắt đầu bằng '- ' dưới tên trường, hoặc [mục 1, mục 2] trên "
+        "cùng dòng (một mục cũng ghi [mục]).",
+        "Write a list: one '- ' item per line under the key, or [item 1, item 2] on the same line (one item "
+        "too: [item]).",
+    ),
+    ("list", "mapping"): (
+        "Viết thành danh sách: thêm '- ' trước trường đầu tiên của mỗi mục, các trường khác của mục thụt vào "
+        "thẳng hàng với trường đầu.",
+        "Write a list: put '- ' before the first key of each item and indent the item's other keys to line up with it.",
+    ),
+    ("text", "mapping"): (
+        "Ghi một giá trị, không phải nhóm 'tên: giá trị': nếu dấu ':' là chữ của văn bản (như \"Lưu: VT\") thì "
+        "đặt cả giá trị trong ngoặc kép; nếu là một mã (như preamble: mở đầu) thì chỉ giữ mã trước dấu ':'.",
+        "Write one value, not a 'key: value' pair: if the ':' is part of the text (as in \"Lưu: VT\") put the "
+        "whole value in double quotes; if it is a code (as in preamble: mở đầu) keep only the code before ':'.",
+    ),
+    ("mapping", "text"): (
+        "Mỗi mục là một nhóm trường: ghi '- ' rồi tên trường đầu và giá trị (ví dụ '- directive: 10-2022-qh15'), "
+        "các trường khác (relation, sections) thụt vào bên dưới.",
+        "Each item is a group of keys: write '- ' then the first key and its value (e.g. '- directive: "
+        "10-2022-qh15'), the other keys (relation, sections) indented below it.",
+    ),
+}
+
+
 def shape_params(expected: str, found: str) -> dict[str, str]:
     """Parameters for ``wrong-shape`` in both languages."""
     ev, ee = SHAPES.get(expected, (expected, expected))
     fv, fe = SHAPES.get(found, (found, found))
-    return {"expected_vi": ev, "expected_en": ee, "found_vi": fv, "found_en": fe}
+    hv, he = SHAPE_HINTS.get(
+        (expected, found),
+        (
+            f"Ghi giá trị thành {ev}; biểu mẫu /quan-tri/ cho thấy dạng đúng của từng trường.",
+            f"Write the value as {ee}; the form /quan-tri/ shows each field's shape.",
+        ),
+    )
+    return {
+        "expected_vi": ev,
+        "expected_en": ee,
+        "found_vi": fv,
+        "found_en": fe,
+        "shape_hint_vi": hv,
+        "shape_hint_en": he,
+    }
 
 
 @dataclass(frozen=True)
@@ -472,7 +515,10 @@ class _Blank(dict):  # type: ignore[type-arg]
 
 
 def _format(template: str, params: dict[str, Any]) -> str:
-    return template.format_map(_Blank({k: _short(v) for k, v in params.items()}))
+    # values read from a file are shortened; our own sentences (``…hint_vi``, ``…hint_en``) never
+    return template.format_map(
+        _Blank({k: v if k.endswith(("hint_vi", "hint_en")) else _short(v) for k, v in params.items()})
+    )
 
 
 def _short(value: Any, limit: int = 120) -> str:

@@ -62,6 +62,58 @@ ALIASES = "anchors and aliases (&, *) are not allowed"
 # A YAML 1.1 merge key copies a mapping's keys into its parent after the duplicate check has seen
 # only ``<<``: ``title: A`` + ``<<: {title: B}`` would pass with one title silently dropped.
 MERGE_KEYS = "merge keys (<<) are not allowed: write every key out / không dùng khóa gộp <<, ghi từng trường"
+
+NO_FRONT_MATTER = (
+    "Thêm phần thông tin giữa hai dòng '---' ở đầu tệp: nhập kế hoạch bằng biểu mẫu /quan-tri/ (hoặc chạy "
+    "'python build_site.py new' để có mẫu), rồi dán toàn văn sau dòng '---' thứ hai.",
+    "Start the file with a front-matter block between two '---' lines: enter the plan in the form /quan-tri/ "
+    "(or run 'python build_site.py new' for a template), then paste the text after the second '---'.",
+)
+
+GENERAL_SYNTAX = (
+    "Kiểm tra thụt lề (dùng dấu cách, không dùng tab), dấu hai chấm sau tên trường và đặt giá trị có dấu ':' "
+    "hoặc '#' trong ngoặc kép.",
+    "Check the indentation (spaces, not tabs), the colon after each key, and quote values containing ':' or '#'.",
+)
+
+
+def syntax_params(problem: str, lines: list[str] | None = None, line: int = 0) -> dict[str, str]:
+    """The problem and what to do about it, told from the problem and the line it is on: a hint
+    a clerk can follow ("add ']' at the end of the list"), not a list of things to check."""
+    text = lines[line - 1] if lines and 0 < line <= len(lines) else ""
+    value = text.split(":", 1)[1] if ":" in text else ""
+    vi, en = GENERAL_SYNTAX
+    if problem == ALIASES:
+        vi = "Không dùng neo '&tên' và tham chiếu '*tên': chép giá trị có '&tên' vào chỗ ghi '*tên', rồi xóa '&tên'."
+        en = "No '&name' anchors or '*name' aliases: copy the value marked '&name' where '*name' stands, then delete '&name'."
+    elif problem == MERGE_KEYS:
+        vi = "Xóa dòng '<<: …' này; trường nào cần thì ghi riêng, mỗi trường một dòng."
+        en = "Delete this '<<: …' line; write each key it was meant to add on a line of its own."
+    elif "character not allowed" in problem:
+        code = problem.rsplit(" ", 1)[-1]
+        vi = f"Xóa ký tự vô hình {code} ở dòng này (thường do sao chép từ Word hoặc PDF)."
+        en = f"Delete the invisible character {code} on this line (it usually comes from Word or PDF)."
+    elif "tab" in problem:
+        vi = "Thay ký tự tab ở đầu dòng này bằng dấu cách, thụt vào thẳng hàng với các trường cùng cấp ở dòng trên."
+        en = "Replace the tab at the start of this line with spaces, lined up with the keys of the same level above."
+    elif "flow sequence" in problem:
+        vi = "Danh sách mở bằng '[' ở dòng này chưa đóng: thêm ']' ở cuối danh sách."
+        en = "The list opened with '[' on this line is not closed: add ']' at its end."
+    elif "quoted scalar" in problem:
+        vi = "Giá trị mở ngoặc ở dòng này chưa đóng: thêm dấu ngoặc (\" hoặc ') ở cuối giá trị."
+        en = "The value quoted on this line is not closed: add the closing quote (\" or ') at its end."
+    elif "mapping values are not allowed" in problem and ": " in value.strip():
+        vi = "Giá trị có dấu ':' phải đặt trong ngoặc kép, ví dụ place: \"Cao Lộc: Lạng Sơn\"."
+        en = "A value containing ':' must be in double quotes, e.g. place: \"Cao Lộc: Lạng Sơn\"."
+    elif "mapping values are not allowed" in problem:
+        vi = "Dòng này thụt vào sai: thụt vào đúng bằng số dấu cách của các trường cùng cấp ở dòng trên."
+        en = "This line is indented wrongly: indent it by exactly as many spaces as the keys of its level above."
+    elif "did not find expected key" in problem:
+        vi = 'Xem các dòng ngay trên: thường là một giá trị mở ngoặc kép mà chưa đóng — thêm dấu " ở cuối giá trị đó.'
+        en = 'Look at the lines just above: usually a value opened with a double quote that is not closed — add the " at its end.'
+    return {"problem": problem, "syntax_hint_vi": vi, "syntax_hint_en": en}
+
+
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -133,12 +185,26 @@ def parse_source(rel: str, text: str) -> Source:
         params = LINE_CHARS.params(len(lines[long_line]))
         src.findings.append(Finding(rel, long_line + 1, LINE_CHARS.value + 1, "", "line-too-long", params))
     if not lines or lines[0].rstrip() != "---":
-        src.findings.append(Finding(rel, 1, 1, "", "no-front-matter"))
+        blank_first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if blank_first and lines[blank_first].rstrip() == "---":  # blank lines before the first '---'
+            hint = (
+                f"Xóa {blank_first} dòng trống ở đầu tệp: dòng '---' phải là dòng đầu tiên.",
+                f"Delete the {blank_first} blank line(s) at the top: the '---' line must be the very first.",
+            )
+        else:
+            hint = NO_FRONT_MATTER
+        src.findings.append(Finding(rel, 1, 1, "", "no-front-matter", {"fm_hint_vi": hint[0], "fm_hint_en": hint[1]}))
         src.body = text
         return src
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in FENCES), None)
     if end is None:
-        src.findings.append(Finding(rel, 1, 1, "", "no-front-matter", {}))
+        hint = (
+            "Phần thông tin mở bằng '---' ở dòng 1 chưa đóng: thêm một dòng '---' sau trường cuối cùng, "
+            "trước toàn văn.",
+            "The front matter opened by '---' on line 1 is not closed: add a '---' line after the last key, "
+            "before the text.",
+        )
+        src.findings.append(Finding(rel, 1, 1, "", "no-front-matter", {"fm_hint_vi": hint[0], "fm_hint_en": hint[1]}))
         return src
     src.body = "\n".join(lines[end + 1 :])
     src.body_line = end + 2
@@ -166,7 +232,7 @@ def parse_source(rel: str, text: str) -> Source:
             if isinstance(exc.character, int)
             else str(exc.reason)
         )
-        src.findings.append(Finding(rel, line, col, "", "yaml-syntax", {"problem": problem}))
+        src.findings.append(Finding(rel, line, col, "", "yaml-syntax", syntax_params(problem, lines, line)))
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote or bracket is reported where the scanner gave up (often the end);
         # where it was opened is what the writer needs to see.
@@ -174,13 +240,13 @@ def parse_source(rel: str, text: str) -> Source:
         mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         line, col = at(mark) if mark else (2, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        src.findings.append(Finding(rel, line, col, "", "yaml-syntax", {"problem": problem}))
+        src.findings.append(Finding(rel, line, col, "", "yaml-syntax", syntax_params(problem, lines, line)))
     except RecursionError:
         src.findings.append(
-            Finding(rel, 2, 1, "", "yaml-syntax", {"problem": "lồng quá nhiều cấp / nested too deeply"})
+            Finding(rel, 2, 1, "", "yaml-syntax", syntax_params("lồng quá nhiều cấp / nested too deeply"))
         )
     except (yaml.YAMLError, ValueError, TypeError) as exc:
-        src.findings.append(Finding(rel, 2, 1, "", "yaml-syntax", {"problem": type(exc).__name__}))
+        src.findings.append(Finding(rel, 2, 1, "", "yaml-syntax", syntax_params(type(exc).__name__)))
     finally:
         loader.dispose()
     return src
@@ -229,7 +295,7 @@ def _walk(src: Source, node: Node, path: Path_, seen: set[int], at: Locate) -> b
     """Record marks and report duplicate keys, aliases and merge keys; False if the tree is unusable."""
     if id(node) in seen:
         if not any(f.params.get("problem") == ALIASES for f in src.findings):  # once per file, not per alias
-            src.findings.append(src.finding(path, "yaml-syntax", problem=ALIASES))
+            src.findings.append(src.finding(path, "yaml-syntax", **syntax_params(ALIASES)))
         return False
     seen.add(id(node))
     ok = True
@@ -239,14 +305,16 @@ def _walk(src: Source, node: Node, path: Path_, seen: set[int], at: Locate) -> b
             if not isinstance(key_node, ScalarNode):
                 line, col = at(key_node.start_mark)
                 src.findings.append(
-                    Finding(src.path, line, col, dotted(path), "yaml-syntax", {"problem": "a key must be plain text"})
+                    Finding(src.path, line, col, dotted(path), "yaml-syntax", syntax_params("a key must be plain text"))
                 )
                 ok = False
                 continue
             key = key_node.value
             line, col = at(key_node.start_mark)
             if key_node.tag == _MERGE_TAG:  # plain ``<<`` or ``!!merge``; a quoted "<<" is an unknown key
-                src.findings.append(Finding(src.path, line, col, dotted(path), "yaml-syntax", {"problem": MERGE_KEYS}))
+                src.findings.append(
+                    Finding(src.path, line, col, dotted(path), "yaml-syntax", syntax_params(MERGE_KEYS))
+                )
                 ok = False
                 continue
             if key in first:

@@ -7,6 +7,7 @@ clerk typed; derived columns are filled in here so that validation and the datas
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,29 @@ def _task_units(plan_id: str | None, task: Row, tables: Tables, origin: Origin) 
             tables.add("task_units", row, unit_origin)
 
 
+def _header_hint(header: list[str], stored: list[str], missing: list[str]) -> dict[str, str]:
+    """What to change in a reference file's header row: each unknown column with the schema's
+    nearest name, the required columns missing, then the full list."""
+    free = [c for c in stored if c not in header]
+    renames = []
+    for col in (h for h in header if h not in stored):
+        near = difflib.get_close_matches(col, free, n=1, cutoff=0.5)
+        renames.append((col, near[0] if near else ""))
+    vi = [f"đổi tên cột '{a}' thành '{b}'" if b else f"xóa cột '{a}'" for a, b in renames]
+    en = [f"rename column '{a}' to '{b}'" if b else f"remove column '{a}'" for a, b in renames]
+    still = [m for m in missing if m not in {b for _, b in renames}]
+    if still:
+        vi.append("thêm cột bắt buộc " + ", ".join(still))
+        en.append("add the required columns " + ", ".join(still))
+    if len(set(header)) != len(header):
+        vi.append("mỗi tên cột chỉ ghi một lần")
+        en.append("write each column name once")
+    return {
+        "shape_hint_vi": "Sửa dòng đầu của tệp: " + "; ".join(vi) + f". Các cột theo lược đồ: {','.join(stored)}.",
+        "shape_hint_en": "Fix the file's first line: " + "; ".join(en) + f". The schema's columns: {','.join(stored)}.",
+    }
+
+
 def read_reference(path: Path, rel: str, table: Table, tables: Tables) -> list[Finding]:
     """Read a reference CSV; empty cells become ``None``. Returns header problems as findings."""
     findings: list[Finding] = []
@@ -147,6 +171,7 @@ def read_reference(path: Path, rel: str, table: Table, tables: Tables) -> list[F
             params = shape_params("columns", "columns")
             params["expected_vi"] = params["expected_en"] = ",".join(stored)
             params["found_vi"] = params["found_en"] = ",".join(header)
+            params.update(_header_hint(header, stored, missing))
             findings.append(Finding(rel, 1, 1, "", "wrong-shape", {"key": "header", **params}))
             return findings
         for record in lines:

@@ -28,6 +28,11 @@ from tests.test_negative import EXPECTED, NOT_FROM_INPUT, TODAY, _data_repo, _pl
 # Codes whose fix is not a change to the text of the file the finding names, with the reason; and
 # codes whose applier is not written yet (the hint is still checked by hand, see the report).
 NOT_APPLIED: dict[str, str] = {
+    "review-marker": "the merge gate (build_site.py review): clearing it means a person checks each marked value "
+    "of a real draft (province, status, bodies) against the signed original — no value to take from the hint; "
+    "tests/test_pr_flow.py shows the gate refusing a real import's draft",
+    "inferred-fact": "the merge gate, against a git fork point: the fix is a person's reading of the original "
+    "(printed or not); tests/test_pr_flow.py refuses a printed fact newly marked inferred",
     "active-pdf": "the fix is a new PDF printed from the signed original: no text edit",
     "macro-document": "the fix is the .docx saved again without macros in Word: no text edit",
     "file-content-mismatch": "the fix is the original saved again in its own format: no text edit",

@@ -46,6 +46,10 @@ NOT_FROM_INPUT: dict[str, str] = {
     "merged-package-invalid": "a defence behind our own merge checks (no valid shards produce it): tests/test_merge.py",
     "plan-too-large": "a plan over 16 MB is too large for a fixture: tests/test_limits.py writes one",
     "too-many-tasks": "more than 10,000 valid tasks are too large for a fixture: tests/test_limits.py writes them",
+    "review-marker": "found by `review` (the merge gate on a pull request's changed plans), not `validate`: "
+    "tests/test_pr_flow.py",
+    "inferred-fact": "found by `review` against the pull request's fork point (git), not `validate`: "
+    "tests/test_pr_flow.py",
 }
 
 Key = tuple[str, int, str, str]

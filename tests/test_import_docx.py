@@ -43,7 +43,7 @@ def test_docx_round_trips(seed: Path, tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_list_numbers_from_a_corrupt_start_value_stay_bounded():
     # <w:start w:val="1000000000000000"/> with upperRoman looped 10**12 times (found by fuzzing)
-    from congkhai.importer.docx import _letter, _roman
+    from congkhai.importer.wordnumbering import _letter, _roman
 
     assert (_roman(4), _roman(3999), _roman(4000), _roman(10**7), _roman(0), _roman(-3)) == (
         "IV", "MMMCMXCIX", "4000", str(10**7), "", ""

@@ -23,6 +23,7 @@ The repository the form saves to is ``extra.editor_repo`` of ``mkdocs.yml`` (``o
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -279,17 +280,27 @@ def locale_script() -> str:
     )
 
 
-def editor_page() -> str:
-    """The page that loads the vendored Decap CMS (``decap-cms.js`` beside it) and ``config.yml``."""
-    return """<!doctype html>
+def _head(description: str) -> str:
+    """The opening of both pages of ``quan-tri/``: Vietnamese, for phones, kept out of search engines."""
+    return f"""<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<meta name="description" content="Biểu mẫu cho cán bộ nhập một kế hoạch mới hoặc sửa kế hoạch đã có; mỗi thay đổi thành một yêu cầu hợp nhất để kiểm tra.">
+<meta name="description" content="{html.escape(description)}">
 <title>Biểu mẫu kế hoạch — Công khai</title>
-<link href="config.yml" type="text/yaml" rel="cms-config-url">
+"""
+
+
+def editor_page() -> str:
+    """The page that loads the vendored Decap CMS (``decap-cms.js`` beside it) and ``config.yml``."""
+    return (
+        _head(
+            "Biểu mẫu cho cán bộ nhập một kế hoạch mới hoặc sửa kế hoạch đã có; mỗi thay đổi thành một yêu cầu hợp "
+            "nhất để kiểm tra."
+        )
+        + """<link href="config.yml" type="text/yaml" rel="cms-config-url">
 <style>
 /* Decap CMS sets its editor and toolbar at least 800 px wide: on a phone the form scrolled sideways. */
 @media (max-width: 800px) {
@@ -305,19 +316,14 @@ def editor_page() -> str:
 </body>
 </html>
 """
+    )
 
 
 def missing_page() -> str:
     """The page published instead when the build had no vendored Decap CMS (``make editor-deps``)."""
-    return """<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<meta name="description" content="Bản dựng này chưa có biểu mẫu nhập kế hoạch cho cán bộ.">
-<title>Biểu mẫu kế hoạch — Công khai</title>
-</head>
+    return (
+        _head("Bản dựng này chưa có biểu mẫu nhập kế hoạch cho cán bộ.")
+        + """</head>
 <body>
 <main>
 <h1>Biểu mẫu kế hoạch chưa được cài</h1>
@@ -326,3 +332,4 @@ def missing_page() -> str:
 </body>
 </html>
 """
+    )

@@ -77,8 +77,8 @@ MD = $(BIN)/python -c 'import sys; from congkhai.report import FILTERS; sys.stdo
 export BASE SINCE CHANGED
 
 .PHONY: ci-validate ci-summary ci-site ci-import ci-import-commit ci-import-push release-assets publish-release
-.PHONY: ci-review-markers ci-comment ci-comment-post ci-import-recheck ci-preview
-ci-validate ci-site ci-import ci-import-commit ci-import-push ci-review-markers ci-comment ci-comment-post ci-import-recheck: SHELL := /bin/bash
+.PHONY: ci-review-markers ci-comment ci-comment-post ci-import-recheck ci-import-handoff ci-preview
+ci-validate ci-site ci-import ci-import-commit ci-import-push ci-import-handoff ci-review-markers ci-comment ci-comment-post ci-import-recheck: SHELL := /bin/bash
 
 # Annotate the plans changed since BASE (all plans when data/ or schemas/ changed, when a plan was
 # deleted or renamed, or when none changed; CHANGED="a.md b.md" to choose); fail on errors, on
@@ -254,21 +254,60 @@ ci-import-commit:
 	  else git rm -q --ignore-unmatch -- "$$f"; fi; \
 	done; \
 	git $(GIT_BOT) commit -q -m 'Bản nháp kế hoạch từ inbox/ (nhập tự động, cần người kiểm tra)'; \
+	$(MD) editorial < $(IMPORT_DIR)/drafts.txt > $(IMPORT_DIR)/editorial; \
 	touch $(IMPORT_DIR)/committed
 
-# Push the commit of `make ci-import-commit` to the pull request's branch HEAD_REF of REPOSITORY
-# (owner/name) with PUSH_TOKEN, the only step given a write token. The token reaches git in
-# its environment (an http.extraheader for the server only), never .git/config or a command
-# line. Pushed with the workflow's token, so no new run starts by itself: `make ci-import-recheck`
-# starts the checks on the new head. A branch that moved since the drafts were made is not overwritten (no force).
+# Push the commit of `make ci-import-commit` with PUSH_TOKEN, the only step given a write token,
+# to where the plan form finds it: when the drafts hold one plan, the branch of Decap's editorial
+# workflow for that plan (cms/plans/<province>/<id>, congkhai/render/editor.py), so the clerk
+# checks and corrects the draft in the form, not in YAML; otherwise (several plans, or that branch
+# already holds a draft in progress) the pull request's branch HEAD_REF of REPOSITORY (owner/name).
+# The token reaches git in its environment (an http.extraheader for the server only), never
+# .git/config or a command line. Pushed with the workflow's token, so no new run starts by
+# itself: `make ci-import-recheck` starts the checks on the new head. Nothing is overwritten (no
+# force). Writes `branch=` (where the drafts went) and `pushed=true` to GITHUB_OUTPUT.
 ci-import-push:
 	@set -euo pipefail; test -e $(IMPORT_DIR)/committed || { echo 'Không có gì để đẩy lên.'; exit 0; }; \
 	ref="$${HEAD_REF:?HEAD_REF is the branch to push to}"; git check-ref-format --branch "$$ref" >/dev/null; \
+	editorial=$$(cat $(IMPORT_DIR)/editorial 2>/dev/null || true); \
 	server="$${GITHUB_SERVER_URL:-https://github.com}"; \
 	auth=$$(printf 'x-access-token:%s' "$${PUSH_TOKEN:?PUSH_TOKEN is the token to push with}" | base64 -w0); \
-	GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$$server/.extraheader" GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $$auth" \
-	  git -C '$(IMPORT_PR)' -c core.hooksPath=/dev/null push "$$server/$${REPOSITORY:?REPOSITORY is owner/name}.git" "HEAD:refs/heads/$$ref"; \
-	echo 'pushed=true' >> "$${GITHUB_OUTPUT:-/dev/null}"
+	push() { GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$$server/.extraheader" GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $$auth" \
+	  git -C '$(IMPORT_PR)' -c core.hooksPath=/dev/null push -q "$$server/$${REPOSITORY:?REPOSITORY is owner/name}.git" "HEAD:refs/heads/$$1"; }; \
+	if [ -n "$$editorial" ] && git check-ref-format --branch "$$editorial" >/dev/null && push "$$editorial"; then ref=$$editorial; \
+	  echo "Đã ghi bản nháp vào nhánh $$ref: mở được trong biểu mẫu."; \
+	else if [ -n "$$editorial" ]; then echo "::warning title=import::Nhánh $$editorial của biểu mẫu đã có một bản nháp đang chờ: bản nháp mới được ghi vào nhánh của yêu cầu này."; fi; \
+	  push "$$ref"; echo "Đã ghi bản nháp vào nhánh $$ref."; fi; \
+	printf 'branch=%s\npushed=true\n' "$$ref" >> "$${GITHUB_OUTPUT:-/dev/null}"
+
+# Hand a draft pushed to the form's branch (BRANCH, from ci-import-push) over to the form: a pull
+# request from BRANCH into BASE_REF labelled as Decap's editorial workflow expects (so the form's
+# "Biên tập" tab lists it and opens it), then the upload's pull request PR_NUMBER is closed with a
+# comment pointing there (its commits are in the new one). GH_TOKEN: pull-requests and issues:
+# write ("Allow GitHub Actions to create pull requests" on, DEPLOYMENT.md). The form's address is
+# SITE_URL, else the repository's GitHub Pages address. Writes `pr=` (the pull request the checks
+# report to) to GITHUB_OUTPUT; a draft left on HEAD_REF keeps PR_NUMBER.
+ci-import-handoff:
+	@set -euo pipefail; branch="$${BRANCH:-}"; head="$${HEAD_REF:?HEAD_REF is the upload branch}"; \
+	pr="$${PR_NUMBER:-}"; [[ "$$pr" =~ ^[1-9][0-9]{0,9}$$ ]] || { echo 'Không rõ số của yêu cầu tải lên.'; exit 1; }; \
+	if [ -z "$$branch" ] || [ "$$branch" = "$$head" ]; then echo "pr=$$pr" >> "$${GITHUB_OUTPUT:-/dev/null}"; \
+	  echo "Bản nháp ở lại nhánh $$head."; exit 0; fi; \
+	[ "$$branch" = "$$($(MD) editorial < $(IMPORT_DIR)/drafts.txt)" ] || { echo "Nhánh $$branch không phải nhánh của biểu mẫu cho bản nháp này." >&2; exit 1; }; \
+	repo="$${REPOSITORY:?REPOSITORY is owner/name}"; plan=$$($(MD) editorial path < $(IMPORT_DIR)/drafts.txt); \
+	site="$${SITE_URL:-}"; [ -n "$$site" ] || site=$$(gh api "repos/$$repo/pages" --jq .html_url 2>/dev/null || true); \
+	form=; if [[ "$$site" =~ ^https?://[^[:space:]\"\<\>]+$$ ]]; then form="$${site%/}/quan-tri/$$($(MD) editorial address < $(IMPORT_DIR)/drafts.txt)"; fi; \
+	open="Mở bản nháp trong **biểu mẫu** $${form:+($$form) }(trang Quản trị \`/quan-tri/\` của trang công khai, thẻ **Biên tập**), sửa các mục ghi “CẦN KIỂM TRA” theo ghi chú của bản nháp rồi bấm **Lưu**: kiểm tra tự chạy lại sau mỗi lần lưu."; \
+	body=$(IMPORT_DIR)/handoff-body.md; \
+	printf '%s\n\n%s\n\nTệp gốc đã được chuyển cạnh bản nháp. Yêu cầu tải lên: #%s.\n' \
+	  "Bản nháp kế hoạch \`$$plan\` do công cụ nhập viết từ tệp tải lên." "$$open" "$$pr" > "$$body"; \
+	label=$$($(MD) editorial label < /dev/null); \
+	gh label create "$$label" --repo "$$repo" --color d4c5f9 --description 'Bản nháp của biểu mẫu (Decap CMS)' --force >/dev/null; \
+	url=$$(gh pr create --repo "$$repo" --base "$${BASE_REF:-main}" --head "$$branch" --label "$$label" \
+	  --title "Kế hoạch $${plan##*/} (nhập từ tệp Word, cần kiểm tra)" --body-file "$$body"); \
+	new=$${url##*/}; [[ "$$new" =~ ^[1-9][0-9]{0,9}$$ ]] || { echo "Không tạo được yêu cầu hợp nhất: $$url" >&2; exit 1; }; \
+	printf '%s\n\n%s\n' "Bản nháp đã sẵn sàng ở yêu cầu #$$new (nhánh \`$$branch\`); yêu cầu này được đóng lại, mọi tệp của nó nằm trong yêu cầu mới." "$$open" > "$$body"; \
+	gh pr close "$$pr" --repo "$$repo" --comment "$$(cat "$$body")" >/dev/null; \
+	echo "pr=$$new" >> "$${GITHUB_OUTPUT:-/dev/null}"; echo "Đã mở yêu cầu #$$new cho biểu mẫu, đóng yêu cầu #$$pr."
 
 # Run the pull request's checks again on the drafts just pushed (HEAD_REF of REPOSITORY): a push
 # made with the workflow's token starts no workflow, so the pull request would stay red with the

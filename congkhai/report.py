@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from .model.findings import Finding, Severity
 from .model.schemas import Model, Table, load_model
+from .render.editor import EDITORIAL_LABEL, PLANS_FOLDER, editorial_branch, entry_address
 
 LABELS = {
     "vi": {
@@ -257,6 +258,21 @@ def comment_body(text: str) -> str:
     return body[:COMMENT_CHARS]
 
 
+def editorial_of(listing: str, what: str = "branch") -> str:
+    """For the import workflow: the drafts list (NUL-separated paths, as ``make ci-import`` writes
+    ``drafts.txt``) → the editorial branch where the form finds the one plan drafted (``what`` =
+    ``branch``), its path (``path``) or the form's address of it (``address``); empty when the
+    drafts hold no plan or several (each plan needs a pull request of its own in the form).
+    ``label``: the status label of a draft in the form's editorial workflow."""
+    if what == "label":
+        return EDITORIAL_LABEL
+    plans = [p for p in dict.fromkeys(listing.split("\0")) if p.startswith(PLANS_FOLDER + "/") and p.endswith(".md")]
+    if len(plans) != 1 or editorial_branch(plans[0]) is None:
+        return ""
+    value = {"branch": editorial_branch, "path": lambda p: p, "address": entry_address}[what](plans[0])
+    return value or ""
+
+
 RENDERERS = {"text": render_text, "github": render_github, "json": render_json}
 
 # The Makefile's quoting of values in job summaries and annotations (its variable MD):
@@ -267,4 +283,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "code": code_span,
     "prop": annotation_property,
     "comment": comment_body,
+    "editorial": editorial_of,
 }

@@ -73,7 +73,7 @@ def test_every_vocabulary_is_a_choice_of_its_codes_with_vietnamese_labels() -> N
                 item = fields[key]
                 widget = item["field"] if table.scalar else next(sf for sf in item["fields"] if sf["name"] == f.name)
             vocab = model.vocabularies[f.vocabulary]
-            assert widget["widget"] == "select"
+            assert widget["widget"] == editor.CHOICE_WIDGET
             assert [o["value"] for o in widget["options"]] == list(vocab.values)
             assert [o["label"] for o in widget["options"]] == [v["vi"] for v in vocab.values.values()]
             assert widget.get("multiple", False) is (f.type == "list")
@@ -131,7 +131,7 @@ def test_saves_as_pull_requests_in_vietnamese_and_is_deterministic() -> None:
 def test_the_page_loads_only_files_beside_it() -> None:
     page = editor.editor_page()
     assert '<html lang="vi">' in page
-    assert re.findall(r'(?:src|href)="([^"]+)"', page) == ["config.yml", "decap-cms.js", "vi.js"]
+    assert re.findall(r'(?:src|href)="([^"]+)"', page) == ["config.yml", "decap-cms.js", "vi.js", "chon.js"]
     script = editor.locale_script()
     found = re.search(r"\|\| \{\}, (\{.*\})\)\);\n\}\)\(\);", script, re.S)
     assert found is not None, script
@@ -158,3 +158,57 @@ def test_the_build_copies_the_vendored_bundle_or_says_it_is_missing(tmp_path) ->
     assert copy_editor(site, bundle) == ["7.decap-cms.js", "a1.wasm", "decap-cms.js", "decap-cms.js.LICENSE.txt"]
     assert (site / sitemap.EDITOR_DIR / "7.decap-cms.js").read_text(encoding="utf-8") == "7.decap-cms.js"
     assert not (site / sitemap.EDITOR_DIR / "decap-cms.js.map").exists()
+
+
+def test_a_plan_file_has_one_editorial_branch_and_address_and_nothing_else_does() -> None:
+    """The import bot pushes a draft to the branch Decap's editorial workflow reads for that
+    entry (``cms/<collection>/<slug>``, the slug being the collection's ``path``): the same rule
+    the form uses when it saves (tests/browser/test_editor.py checks the branch it made)."""
+    path = "docs/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd.md"
+    assert editor.editorial_branch(path) == "cms/plans/lang-son/lang-son-cao-loc-2024-kh-ubnd"
+    assert editor.entry_address(path) == "#/collections/plans/entries/lang-son/lang-son-cao-loc-2024-kh-ubnd"
+    for odd in (
+        "docs/plans/lang-son/x.txt",
+        "docs/plans/x.md",
+        "docs/plans/a/b/c.md",
+        "docs/plans/lang-son/Hoa.md",
+        "docs/plans/lang-son/-x.md",
+        "docs/plans/lang-son/x y.md",
+        "docs/plans/../x/y.md",
+        "docs/plans/lang-son/$(touch x).md",
+        "data/units.csv",
+    ):
+        assert editor.editorial_branch(odd) is None and editor.entry_address(odd) is None, odd
+
+
+def test_the_editorial_filter_names_a_branch_only_for_a_draft_of_one_plan() -> None:
+    from congkhai.report import FILTERS
+
+    one = "docs/plans/lang-son/ke-hoach-moi.md\0data/units.csv\0"
+    assert FILTERS["editorial"](one) == "cms/plans/lang-son/ke-hoach-moi"
+    assert FILTERS["editorial"](one, "path") == "docs/plans/lang-son/ke-hoach-moi.md"
+    assert FILTERS["editorial"](one, "address") == "#/collections/plans/entries/lang-son/ke-hoach-moi"
+    assert FILTERS["editorial"]("", "label") == editor.EDITORIAL_LABEL == "decap-cms/draft"
+    two = one + "docs/plans/bac-giang/khac.md\0"
+    assert FILTERS["editorial"](two) == "" and FILTERS["editorial"]("data/units.csv\0") == ""
+    assert FILTERS["editorial"]("docs/plans/lang-son/$(x).md\0") == ""
+
+
+def test_every_choice_goes_through_the_widget_that_keeps_unknown_values() -> None:
+    """A draft's proposed bodies are rows of its own pull request, not of the published catalogue
+    the choices were built from: the ``chon`` widget shows them instead of an empty box."""
+    config = yaml.safe_load(editor.editor_config(load_model(), CATALOGUES))
+    plans = config["collections"][0]
+
+    def widgets(fields):
+        for f in fields:
+            yield f.get("widget")
+            yield from widgets(f.get("fields", []))
+            if "field" in f:
+                yield from widgets([f["field"]])
+
+    used = set(widgets(plans["fields"]))
+    assert editor.CHOICE_WIDGET in used and "select" not in used
+    script = editor.choice_script()
+    assert f"cms.registerWidget({json.dumps(editor.CHOICE_WIDGET)}" in script
+    assert "cms.getWidget('select')" in script and "CẦN KIỂM TRA" in script

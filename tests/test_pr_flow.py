@@ -242,7 +242,15 @@ def run_make(repo: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProc
         "GIT_AUTHOR_DATE": "2024-11-22T00:00:00+00:00",
         "GIT_COMMITTER_DATE": "2024-11-22T00:00:00+00:00",
     }
-    return subprocess.run(["make", "-s", *args], cwd=repo, env=env, capture_output=True, text=True, check=False)
+    bin_dir = str(Path(sys.executable).parent)  # the base branch's venv (the job runs `make setup`)
+    return subprocess.run(
+        ["make", "-s", *args, f"BIN={bin_dir}", "STAMP=.stamp"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_the_import_commit_writes_drafts_to_the_pull_request_branch(scratch: Path, tmp_path: Path) -> None:
@@ -414,6 +422,8 @@ for a in "$@"; do case "$a" in body=@*) cp -- "${a#body=@}" "$GH_LOG.body";; esa
 case "$*" in
   "api repos/o/r/pulls/7 --jq .head.sha") echo "$FAKE_HEAD";;
   *"/issues/7/comments --jq"*) printf '%s\\n' $FAKE_COMMENTS;;
+  "api repos/o/r/pages --jq .html_url") [ -n "${FAKE_PAGES:-}" ] && echo "$FAKE_PAGES" || exit 1;;
+  "pr create "*) echo "https://github.com/o/r/pull/${FAKE_NEW_PR:-8}";;
 esac
 """
 
@@ -476,6 +486,94 @@ def test_a_stale_comment_is_not_posted(scratch: Path, tmp_path: Path) -> None:
     posted = run_with(scratch, env, "ci-comment-post", f"COMMENT={comment}")
     assert posted.returncode == 0 and "commit mới hơn" in posted.stdout
     assert not any("--method" in c for c in calls(tmp_path))
+
+
+def test_a_draft_of_one_plan_is_pushed_to_the_plan_forms_branch(scratch: Path, tmp_path: Path) -> None:
+    """One plan drafted: the drafts go to the branch the form's editorial workflow reads for that
+    plan (not the upload's), so the clerk opens the draft in the form; the upload branch is left."""
+    draft = "docs/plans/lang-son/ke-hoach-moi.md"
+    import_commit(
+        scratch, tmp_path, [draft, "data/units.csv"], {draft: "---\nid: ke-hoach-moi\n---\n", "data/units.csv": "id\n"}
+    )
+    assert run_make(scratch, tmp_path, "ci-import-commit", "IMPORT_PR=pr").returncode == 0
+    before = git(tmp_path / "remote.git", "rev-parse", "change").strip()
+    output = tmp_path / "out.txt"
+    pushed = subprocess.run(
+        ["make", "-s", "ci-import-push", "IMPORT_PR=pr", f"BIN={Path(sys.executable).parent}", "STAMP=.stamp"],
+        cwd=scratch,
+        env={
+            **os.environ,
+            "HEAD_REF": "change",
+            "PUSH_TOKEN": "t",
+            "REPOSITORY": "remote",
+            "GITHUB_SERVER_URL": f"file://{tmp_path}",
+            "GITHUB_OUTPUT": str(output),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    branch = "cms/plans/lang-son/ke-hoach-moi"
+    assert output.read_text(encoding="utf-8") == f"branch={branch}\npushed=true\n"
+    tree = git(tmp_path / "remote.git", "ls-tree", "-r", "--name-only", branch).split()
+    assert draft in tree and "docs/plans/lang-son/ke-hoach.docx" in tree and "inbox/ke-hoach.docx" not in tree
+    assert git(tmp_path / "remote.git", "rev-parse", "change").strip() == before  # the upload is untouched
+
+
+def test_a_draft_whose_form_branch_is_taken_goes_to_the_upload_branch(scratch: Path, tmp_path: Path) -> None:
+    """A draft of that plan already waits in the form (an earlier upload): nothing is overwritten;
+    the new draft lands on the upload's branch, with a warning saying why."""
+    draft = "docs/plans/lang-son/ke-hoach-moi.md"
+    pr = import_commit(scratch, tmp_path, [draft], {draft: "---\nid: ke-hoach-moi\n---\n"})
+    git(pr, "push", "-q", "origin", "HEAD~1:refs/heads/cms/plans/lang-son/ke-hoach-moi")  # unrelated to what comes
+    git(pr, "commit", "-q", "--allow-empty", "-m", "moves the upload on")
+    git(pr, "push", "-q", "origin", "HEAD:refs/heads/cms/plans/lang-son/ke-hoach-moi", "--force")
+    git(pr, "reset", "-q", "--hard", "HEAD~1")
+    taken = git(tmp_path / "remote.git", "rev-parse", "cms/plans/lang-son/ke-hoach-moi").strip()
+    assert run_make(scratch, tmp_path, "ci-import-commit", "IMPORT_PR=pr").returncode == 0
+    pushed = run_make(scratch, tmp_path, "ci-import-push", "IMPORT_PR=pr")
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert "::warning title=import::" in pushed.stdout
+    assert git(tmp_path / "remote.git", "rev-parse", "cms/plans/lang-son/ke-hoach-moi").strip() == taken
+    assert draft in git(tmp_path / "remote.git", "ls-tree", "-r", "--name-only", "change").split()
+
+
+def test_the_handoff_opens_the_forms_pull_request_and_closes_the_upload(scratch: Path, tmp_path: Path) -> None:
+    draft = "docs/plans/lang-son/ke-hoach-moi.md"
+    (scratch / "build" / "import").mkdir(parents=True)
+    (scratch / "build" / "import" / "drafts.txt").write_bytes(draft.encode() + b"\0data/units.csv\0")
+    output = tmp_path / "out.txt"
+    env = {
+        **fake_gh(tmp_path, ""),
+        "BRANCH": "cms/plans/lang-son/ke-hoach-moi",
+        "HEAD_REF": "tai-len",
+        "BASE_REF": "main",
+        "PR_NUMBER": "7",
+        "FAKE_PAGES": "https://so-noi-vu.example.gov.vn/cong-khai/",
+        "GITHUB_OUTPUT": str(output),
+    }
+    result = run_with(scratch, env, "ci-import-handoff")
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = calls(tmp_path)
+    assert made[1][:4] == ["label", "create", "decap-cms/draft", "--repo"]
+    create = made[2]
+    assert create[:2] == ["pr", "create"]
+    assert create[create.index("--head") + 1] == "cms/plans/lang-son/ke-hoach-moi"
+    assert create[create.index("--label") + 1] == "decap-cms/draft" and create[create.index("--base") + 1] == "main"
+    body = (scratch / "build" / "import" / "handoff-body.md").read_text(encoding="utf-8")
+    assert made[3][:3] == ["pr", "close", "7"] and "#8" in made[3][made[3].index("--comment") + 1]
+    form = "https://so-noi-vu.example.gov.vn/cong-khai/quan-tri/#/collections/plans/entries/lang-son/ke-hoach-moi"
+    assert form in body and (tmp_path / "gh.log").read_text(encoding="utf-8").count(form) == 1  # in the comment
+    assert output.read_text(encoding="utf-8") == "pr=8\n"
+    # a draft that stayed on the upload's branch: nothing to hand over, its pull request keeps the checks
+    output.write_text("", encoding="utf-8")
+    stay = run_with(scratch, {**env, "BRANCH": "tai-len"}, "ci-import-handoff")
+    count = len(calls(tmp_path))
+    assert stay.returncode == 0 and output.read_text(encoding="utf-8") == "pr=7\n" and len(calls(tmp_path)) == count
+    # a branch that is not the form's branch of these drafts is refused before any call
+    wrong = run_with(scratch, {**env, "BRANCH": "cms/plans/lang-son/khac"}, "ci-import-handoff")
+    assert wrong.returncode != 0 and len(calls(tmp_path)) == count
 
 
 def test_the_import_recheck_dispatches_the_checks_on_the_branch(scratch: Path, tmp_path: Path) -> None:

@@ -195,6 +195,7 @@ def test_import_writes_only_for_same_repository_pull_requests() -> None:
         if job["permissions"].get("contents") == "write":
             assert "head.repo.full_name == github.repository" in job["if"], name
             assert [s["run"] for s in job["steps"] if "run" in s] == [
+                "make setup",  # the base branch's code: the editorial branch is named by congkhai
                 "make ci-import-commit IMPORT_PR=pr",
                 "make ci-import-push IMPORT_PR=pr",
             ]
@@ -315,8 +316,18 @@ def test_the_import_commit_starts_the_checks_again_on_the_drafts() -> None:
     assert commit["outputs"]["pushed"] == "${{ steps." + push["id"] + ".outputs.pushed }}"
     assert "pushed=true" in makefile_recipe("ci-import-push") and "GITHUB_OUTPUT" in makefile_recipe("ci-import-push")
     assert recheck["needs"] == "commit" and "needs.commit.outputs.pushed == 'true'" in recheck["if"]
-    assert recheck["permissions"] == {"actions": "write"}
-    assert [s["run"] for s in recheck["steps"] if "run" in s] == ["make ci-import-recheck"]
+    assert recheck["permissions"] == {"actions": "write", "pull-requests": "write", "issues": "write"}
+    assert [s["run"] for s in recheck["steps"] if "run" in s] == [
+        "make setup",
+        "make ci-import-handoff",
+        "make ci-import-recheck",
+    ]
+    handoff, rerun = (s for s in recheck["steps"] if s.get("run", "").startswith("make ci-import-"))
+    # the draft went to the form's branch: its pull request (opened by the handoff) gets the checks
+    assert commit["outputs"]["branch"] == "${{ steps." + push["id"] + ".outputs.branch }}"
+    assert handoff["env"]["BRANCH"] == rerun["env"]["HEAD_REF"] == "${{ needs.commit.outputs.branch }}"
+    assert rerun["env"]["PR_NUMBER"] == "${{ steps." + handoff["id"] + ".outputs.pr }}"
+    assert "gh pr create" in makefile_recipe("ci-import-handoff") and "--label" in makefile_recipe("ci-import-handoff")
     assert "gh workflow run pull-request.yml" in makefile_recipe("ci-import-recheck")
     assert "pr" in on(pr)["workflow_dispatch"]["inputs"]
     # the dispatched run is the pull request's checks: the merge gate and the comment included

@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from congkhai.model.findings import REVIEW_MARK
 from congkhai.model.schemas import Vocabulary
 from congkhai.vietnamese.citations import Citation, find_citations
 from congkhai.vietnamese.directives import Catalogue, canonical_id
 from congkhai.vietnamese.numbers import parse_number_symbol
 from congkhai.vietnamese.text import fold, slug
 
-CHECK = "CẦN KIỂM TRA"
+CHECK = REVIEW_MARK
 _CENTRAL = {"TW", "TƯ", "TTG", "CP", "VPTW", "VPCP", "BNV", "BTC", "BCA", "BQP", "BTP", "CTN", "UBTVQH", "BCT", "BBT"}
 
 
@@ -199,7 +200,7 @@ def resolve(cites: list[Cited], rows: list[dict[str, Any]], place: Place, doc_ty
         c.directive_id = draft or slug(c.raw)
         parsed = parse_number_symbol(c.number) if c.number else None
         c.new_row = {
-            "id": c.directive_id if c.sure else f"{CHECK}: {c.directive_id}",
+            "id": c.directive_id,  # unsure: the citation in the plan says so, the row stays valid
             "doc_type": c.doc_type or CHECK,
             "kind": _kind(parsed, c),
             "number_symbol": c.number or "",

@@ -110,6 +110,27 @@ class Draft:
     units_matched: int = 0  # bodies named that data/units.csv already has
 
 
+def _about(name: str) -> str:
+    """A plan field, child table or catalogue as a clerk sees it on the form: its Vietnamese title
+    from the schema, then its code (``Tình trạng (status)``) for whoever reads the YAML."""
+    model = load_model()
+    if name in model.tables and name not in {"plans"}:
+        return f"{model.tables[name].title} ({name})"
+    return f"{model.plan_table.field(name).title} ({name})"
+
+
+def draft_note(source_file: str, checks: list[str]) -> str:
+    """The draft's ``notes``: the importer's note and, one per line, what a person must check — the
+    same list as the comment at the top of the file, here because the plan form shows fields, not
+    YAML comments (and drops them when it saves). The reviewer replaces it with a note of their own."""
+    lines = [f"{DRAFT_NOTE} (build_site.py import) tạo từ {source_file}; cần người kiểm tra đối chiếu với bản gốc."]
+    if checks:
+        lines.append("Việc cần kiểm tra:")
+        lines += [f"- {c}" for c in dict.fromkeys(checks)]
+    lines.append("Khi đã kiểm tra xong, thay ghi chú này bằng ghi chú của người kiểm tra (hoặc để trống).")
+    return "\n".join(lines)
+
+
 def draft_plan(
     extraction: Extraction, catalogue_rows: list[dict[str, Any]], source_file: str
 ) -> tuple[str, list[dict[str, Any]]]:
@@ -141,13 +162,13 @@ def make_draft(
 
     doc_type = h.doc_type or CHECK
     if h.doc_type is None:
-        checks.append("doc_type: không nhận ra loại văn bản (dòng “KẾ HOẠCH”…).")
+        checks.append(f"{_about('doc_type')}: không nhận ra loại văn bản (dòng “KẾ HOẠCH”…) — chọn trong danh sách.")
     title = h.title or CHECK
     if h.title is None:
-        checks.append("title: không tìm thấy trích yếu; ghi trích yếu như in trên văn bản.")
+        checks.append(f"{_about('title')}: không tìm thấy trích yếu; ghi trích yếu như in trên văn bản.")
     if h.number is None:
         status_num = "absent"
-        checks.append("number_symbol: văn bản không in số, ký hiệu — kiểm tra lại bản gốc.")
+        checks.append(f"{_about('number_symbol')}: văn bản không in số, ký hiệu — kiểm tra lại bản gốc.")
     else:
         status_num = h.number_status
     issuer_names: list[str | None] = list(split_issuers(h.issuer))
@@ -155,26 +176,27 @@ def make_draft(
     issuer_units = [unit_ids.get(b) or CHECK for b in bodies] or [CHECK]
     if CHECK in issuer_units:
         checks.append(
-            f"issuers: cơ quan ban hành “{h.issuer or '?'}” chưa có mã trong data/units.csv — chọn hoặc thêm mã đơn vị."
+            f"{_about('issuers')}: “{h.issuer or '?'}” chưa có trong danh mục cơ quan — chọn cơ quan trong danh sách."
         )
     if new_units:
         checks.append(
-            f"units: {len(new_units)} cơ quan chưa có trong data/units.csv, công cụ nhập đã đề xuất và thêm vào cuối tệp — "
-            "kiểm tra tên, loại, cấp và đơn vị cấp trên: " + ", ".join(u["id"] for u in new_units) + "."
+            f"{_about('units')}: {len(new_units)} cơ quan chưa có trong danh mục, công cụ nhập đã đề xuất thành dòng mới "
+            "cuối data/units.csv trong cùng yêu cầu (ô chọn ghi “mới”) — kiểm tra tên, loại, cấp và đơn vị cấp trên ở tab "
+            "Files changed: " + ", ".join(u["id"] for u in new_units) + "."
         )
     if "issuer" in h.inferred:
-        checks.append("issuers: cơ quan ban hành được suy ra từ câu dẫn của nội dung, không in ở phần đầu.")
+        checks.append(f"{_about('issuers')}: được suy ra từ câu dẫn của nội dung, không in ở phần đầu.")
     level = ex.level or CHECK
     if ex.level is None:
-        checks.append("issuer_level: không xác định được cấp ban hành.")
+        checks.append(f"{_about('issuer_level')}: không xác định được — chọn trong danh sách.")
     prov = province or CHECK
     if province is None:
-        checks.append("province: không xác định được tỉnh.")
+        checks.append(f"{_about('province')}: không xác định được — chọn trong danh sách.")
     else:
-        checks.append(f"province: “{province}” được suy ra từ nội dung — kiểm tra.")
+        checks.append(f"{_about('province')}: “{province}” được suy ra từ nội dung — kiểm tra.")
     precision = {10: "day", 7: "month", 4: "year"}.get(len(h.date or ""))
     if h.date is None:
-        checks.append("issue_date: văn bản không in ngày ban hành.")
+        checks.append(f"{_about('issue_date')}: văn bản không in ngày ban hành.")
     named = [(n, u) for n, u in zip(bodies, issuer_units, strict=False) if n and u != CHECK]
 
     def signer_unit(on_behalf_of: str | None) -> str:
@@ -196,21 +218,22 @@ def make_draft(
         for s in h.signers
     ]
     if h.signers:
-        checks.append("signers: chọn đơn vị (unit) của từng người ký; kiểm tra thẩm quyền ký và chức vụ.")
+        checks.append(f"{_about('signers')}: chọn đơn vị của từng người ký; kiểm tra thẩm quyền ký và chức vụ.")
     # directives
     citations: list[dict[str, Any]] = []
     new_rows: list[dict[str, Any]] = []
     for c in ex.directives:
         did = c.directive_id if c.sure else f"{CHECK}: {c.directive_id}"
         if not c.sure:
-            checks.append(f"citations: “{c.raw[:80]}” — không chắc mã văn bản ({c.directive_id}).")
+            checks.append(f"{_about('citations')}: “{c.raw[:80]}” — không chắc mã văn bản; chọn mã đúng (gợi ý {c.directive_id}).")
         if c.new_row is not None:
             new_rows.append(c.new_row)
         relation = c.preamble_relation if "preamble" in c.sections and c.preamble_relation else "dan_chieu"
         citations.append({"directive": did, "relation": relation, "sections": list(c.sections)})
     if new_rows:
         checks.append(
-            f"citations: {len(new_rows)} văn bản chưa có trong data/directives.csv — thêm các dòng được đề xuất."
+            f"{_about('citations')}: {len(new_rows)} văn bản chưa có trong danh mục, công cụ nhập đã đề xuất thành dòng mới "
+            "cuối data/directives.csv trong cùng yêu cầu — kiểm tra ở tab Files changed."
         )
     # tasks
     tasks: list[dict[str, Any]] = []
@@ -236,9 +259,9 @@ def make_draft(
         )
     if ex.tasks:
         checks.append(
-            "tasks: nhiệm vụ do công cụ tách tự động — kiểm tra đơn vị chủ trì, phối hợp (lead_units, partner_units) và thời hạn."
+            f"{_about('tasks')}: do công cụ tách tự động — kiểm tra đơn vị chủ trì, đơn vị phối hợp và thời hạn."
         )
-    checks.append("status: chọn tình trạng (in_force, draft, expired…).")
+    checks.append(f"{_about('status')}: chọn tình trạng của văn bản (ví dụ “Đang thực hiện”).")
     topics = [k for k, rx in _TOPICS.items() if re.search(rx, fold(ex.body.markdown))]
     source_kind = (
         "news_article"
@@ -269,7 +292,7 @@ def make_draft(
         "source_file": source_file,
         "source_url": None,
         "inferred": list(dict.fromkeys(inferred_fields)),
-        "notes": f"{DRAFT_NOTE} (build_site.py import) tạo từ {source_file}; cần người kiểm tra đối chiếu với bản gốc.",
+        "notes": draft_note(source_file, checks),
         "citations": citations,
         "tasks": tasks,
     }

@@ -14,6 +14,11 @@ from typing import Any
 
 from .limits import LIMITS
 
+#: The importer's review marker: every value it could not decide, the comment at the top of a
+#: draft; the merge gate (``review-marker``) blocks while one is left, and the plan form labels a
+#: choice holding it. Declared here, below every stage that uses it.
+REVIEW_MARK = "CẦN KIỂM TRA"
+
 
 class Severity(StrEnum):
     ERROR = "error"

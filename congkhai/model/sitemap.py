@@ -45,6 +45,7 @@ EDITOR_DIR = "quan-tri"
 EDITOR = f"{EDITOR_DIR}/index.html"
 EDITOR_CONFIG = f"{EDITOR_DIR}/config.yml"
 EDITOR_LOCALE = f"{EDITOR_DIR}/vi.js"
+EDITOR_WIDGETS = f"{EDITOR_DIR}/chon.js"
 #: Where the published data files live (``data/plans.csv`` …, below the site root).
 DATA_DIR = "data"
 #: A plan with no province is filed under this folder.

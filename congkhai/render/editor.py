@@ -25,15 +25,27 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
 
+from ..model.findings import REVIEW_MARK as CHECK_MARK
 from ..model.schemas import Field, Model, Table
 
 #: Where plans live, relative to the repository root (``docs/plans/<province>/<id>.md``).
 PLANS_FOLDER = "docs/plans"
+#: The form's collection of plans: its name is part of every editorial branch and form address.
+COLLECTION = "plans"
+#: Decap's editorial workflow: an entry in progress is the branch ``cms/<collection>/<slug>`` with
+#: an open pull request carrying a status label (``decap-cms/draft``, ``…/pending_review``,
+#: ``…/pending_publish``); decap-server keeps the label in the branch's git description.
+EDITORIAL_PREFIX = "cms"
+EDITORIAL_LABEL = "decap-cms/draft"
+#: A plan's slug in the form: ``<province>/<id>``, each a lower-case ASCII slug (the path rule of
+#: the collection below), so the branch and the address derived from it are never anything else.
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?")
 #: The widget each Table Schema type is filled with (vocabularies and catalogues aside).
 _WIDGETS = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean", "date": "datetime"}
 #: Fields whose value is an id of a catalogue row: (table, field) → catalogue.
@@ -52,6 +64,10 @@ _FORM_REQUIRED = {
     ("plans", "province"): "Biểu mẫu lưu kế hoạch vào thư mục của tỉnh nên phải chọn tỉnh; "
     "văn bản trung ương (không thuộc tỉnh nào) do người quản trị thêm."
 }
+#: Every choice (vocabulary or catalogue) uses Decap's select through :func:`choice_script`, which
+#: also shows a value that is not among the choices instead of hiding it (and dropping it on the
+#: next change): a body the importer proposed in the same pull request, or its "CẦN KIỂM TRA".
+CHOICE_WIDGET = "chon"
 _LABEL_MAX = 160  # a choice's label is cut here: a catalogue title may be a paragraph
 
 Row = Mapping[str, Any]
@@ -111,7 +127,7 @@ def editor_config(
     )
     config["collections"] = [
         {
-            "name": "plans",
+            "name": COLLECTION,
             "label": "Kế hoạch",
             "label_singular": "kế hoạch",
             "description": "Mỗi kế hoạch là một tệp docs/plans/<mã tỉnh>/<mã kế hoạch>.md.",
@@ -135,17 +151,42 @@ def editor_config(
     )
 
 
+def entry_slug(path: str) -> str | None:
+    """The form's slug of the plan file ``path`` (``docs/plans/<province>/<id>.md`` → ``<province>/<id>``),
+    or None for any other path: the ``path`` template ``{{province}}/{{slug}}`` of the collection."""
+    prefix = PLANS_FOLDER + "/"
+    if not (path.startswith(prefix) and path.endswith(".md")):
+        return None
+    parts = path[len(prefix) : -len(".md")].split("/")
+    if len(parts) != 2 or not all(_SLUG.fullmatch(p) for p in parts):
+        return None
+    return "/".join(parts)
+
+
+def editorial_branch(path: str) -> str | None:
+    """The branch where Decap's editorial workflow looks for the plan file ``path`` in progress
+    (``cms/plans/<province>/<id>``): the import bot writes a draft there so that the form opens it."""
+    slug = entry_slug(path)
+    return f"{EDITORIAL_PREFIX}/{COLLECTION}/{slug}" if slug else None
+
+
+def entry_address(path: str) -> str | None:
+    """The form's address of the plan file ``path``, relative to the form page (``#/collections/…``)."""
+    slug = entry_slug(path)
+    return f"#/collections/{COLLECTION}/entries/{slug}" if slug else None
+
+
 def _field(model: Model, table: Table, f: Field, options: Mapping[str, list[dict[str, str]]]) -> dict[str, Any]:
     out: dict[str, Any] = {"label": f.title, "name": f.name}
     constraints = f.descriptor.get("constraints", {})
     catalogue = _CATALOGUE_FIELDS.get((table.name, f.name))
     if catalogue:
-        out["widget"] = "select"
+        out["widget"] = CHOICE_WIDGET
         out["options"] = options[catalogue]  # the same list object: written once, then aliased
         if f.type == "list":
             out["multiple"] = True
     elif f.vocabulary:
-        out["widget"] = "select"
+        out["widget"] = CHOICE_WIDGET
         out["options"] = [
             {"label": str(labels.get("vi", code)), "value": code}
             for code, labels in model.vocabularies[f.vocabulary].values.items()
@@ -280,6 +321,50 @@ def locale_script() -> str:
     )
 
 
+def choice_script() -> str:
+    """``chon.js``: the ``chon`` widget — Decap's own select, given one more choice for each value
+    the entry holds that the choices lack, labelled for what it is. The form's choices come from the
+    catalogues as published; a draft's new bodies and documents are rows of its own pull request
+    (the importer proposes them), so without this the form would show their fields empty."""
+    labels = json.dumps(
+        {"check": "{v} — hãy chọn trong danh sách", "new": "{v} (mới: chưa có trong danh mục đã công bố)"}, ensure_ascii=False
+    )
+    return (
+        "// Tệp sinh tự động (congkhai/render/editor.py): ô chọn giữ cả giá trị chưa có trong danh mục.\n"
+        "(function () {\n"
+        "  var cms = window.CMS, h = window.h, createClass = window.createClass;\n"
+        "  if (!cms || !cms.getWidget || !h || !createClass) return;\n"
+        "  var select = cms.getWidget('select');\n"
+        f"  var LABELS = {labels};\n"
+        f"  var CHECK = {json.dumps(CHECK_MARK, ensure_ascii=False)};\n"
+        "  function plain(value) { return value && value.toJS ? value.toJS() : value; }\n"
+        "  var Control = createClass({\n"
+        "    render: function () {\n"
+        "      var field = this.props.field, options = field.get('options');\n"
+        "      var held = plain(this.props.value), known = {};\n"
+        "      held = Array.isArray(held) ? held : (held === null || held === undefined || held === '' ? [] : [held]);\n"
+        "      options.forEach(function (o) { known[o && o.get ? o.get('value') : o] = true; });\n"
+        "      var first = options.first && options.first();\n"
+        "      function add(v, label) {\n"
+        "        if (known[v] || !first || !first.set) return;\n"
+        "        known[v] = true;\n"
+        "        options = options.push(first.set('label', label.replace('{v}', v)).set('value', v));\n"
+        "      }\n"
+        "      held.forEach(function (v) {\n"
+        "        if (typeof v !== 'string') return;\n"
+        "        if (v.indexOf(CHECK) !== 0) return add(v, LABELS['new']);\n"
+        "        add(v, LABELS.check);\n"
+        "        var guess = v.slice(CHECK.length).replace(/^[:\\s]+/, '');\n"
+        "        if (guess) add(guess, LABELS['new']);  // the importer's unsure guess, offered to confirm\n"
+        "      });\n"
+        "      return h(select.control, Object.assign({}, this.props, { field: field.set('options', options) }));\n"
+        "    }\n"
+        "  });\n"
+        f"  cms.registerWidget({json.dumps(CHOICE_WIDGET)}, Control, select.preview);\n"
+        "})();\n"
+    )
+
+
 def _head(description: str) -> str:
     """The opening of both pages of ``quan-tri/``: Vietnamese, for phones, kept out of search engines."""
     return f"""<!doctype html>
@@ -313,6 +398,7 @@ def editor_page() -> str:
 <noscript>Biểu mẫu cần JavaScript: hãy bật JavaScript trong trình duyệt.</noscript>
 <script src="decap-cms.js"></script>
 <script src="vi.js"></script>
+<script src="chon.js"></script>
 </body>
 </html>
 """

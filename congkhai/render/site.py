@@ -111,6 +111,7 @@ def render_site(
     pages[sitemap.ROBOTS] = original.robots_txt(base)
     pages[sitemap.EDITOR] = editor.editor_page()
     pages[sitemap.EDITOR_LOCALE] = editor.locale_script()
+    pages[sitemap.EDITOR_WIDGETS] = editor.choice_script()
     pages[sitemap.EDITOR_CONFIG] = editor.editor_config(
         model, {name: rows[name] for name in ("units", "provinces", "directives")}, repo=repo, auth_url=auth_url
     )

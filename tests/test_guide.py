@@ -87,3 +87,5 @@ def test_the_route_has_the_six_steps_in_order():
     comment = text[text.index("{#ghi-chu}") : text.index("## Bước 5.")]
     for part in ("Kế hoạch thay đổi", "Cần sửa", "Xem trước", "cách sửa"):
         assert part in comment
+    # and pictured (tests/browser/test_comment_shot.py makes the pictures from the real comment)
+    assert "(anh/binh-luan-1366.png)" in comment and "(anh/binh-luan-390.png)" in comment

@@ -308,7 +308,8 @@ class Follow:
             self.changes.get(str(plan["id"]), []),
             self.tasks,
             self.base_url,
-            str(plan.get("issue_date") or self.updated),
+            # a feed without entries is dated by its plan's last change (an issue date may be a month only)
+            self.changed.get(str(plan["id"])) or self.updated,
             self.model,
             self_path=path,
             limit=FEED_ENTRIES,

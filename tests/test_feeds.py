@@ -1,11 +1,15 @@
 """The Atom writer (:mod:`congkhai.render.feeds`) read by a real feed reader: every feed the site
 publishes parsed with ``feedparser`` without a "bozo" error, no two entries of a feed sharing
 ``updated``, absolute links when the site's address is known, stable ``urn:uuid:`` ids; without an
-address, relative links under ``xml:base`` that resolve against the feed's own address."""
+address, relative links under ``xml:base`` that resolve against the feed's own address. Every feed
+is also validated by ``xmllint`` (Debian's libxml2-utils, ``make xml-deps``) against a RELAX NG
+schema of RFC 4287 (tests/fixtures/atom/atom.rng, which says where it comes from)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +20,16 @@ from congkhai.model import sitemap
 from congkhai.render import feeds
 from tests.conftest import FOLLOWED_URL
 
+SCHEMA = Path(__file__).parent / "fixtures" / "atom" / "atom.rng"
+
+
+def _xmllint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    xmllint = shutil.which("xmllint")
+    assert xmllint, "xmllint is missing: make xml-deps (Debian: apt-get install libxml2-utils)"
+    return subprocess.run(
+        [xmllint, "--noout", "--relaxng", str(SCHEMA), *map(str, paths)], capture_output=True, text=True, timeout=60
+    )
+
 
 def _parse(data: bytes, where: str = "") -> Any:
     headers = {"content-type": "application/atom+xml; charset=utf-8", **({"content-location": where} if where else {})}
@@ -25,8 +39,7 @@ def _parse(data: bytes, where: str = "") -> Any:
 
 
 def test_every_built_feed_reads_cleanly_with_distinct_dates_and_absolute_links(followed_site: Path) -> None:
-    paths = [followed_site / sitemap.PLANS_FEED, followed_site / sitemap.STATUS_FEED]
-    paths += sorted((followed_site / sitemap.FOLLOW_DIR).rglob("*.xml"))
+    paths = _built_feeds(followed_site)
     assert len(paths) > 5
     for path in paths:
         parsed = _parse(path.read_bytes())
@@ -83,3 +96,32 @@ def test_without_an_address_links_are_relative_under_xml_base(model: Any) -> Non
     assert parsed.feed.links[0].href == f"http://127.0.0.1:8000/xem-truoc/{self_path}"
     assert all(e.link.startswith("http://127.0.0.1:8000/xem-truoc/plans/") for e in parsed.entries)
     assert b'xml:base="./"' in feeds.atom_feed(_plans(), "", "2024-07-01", model=model)
+
+
+def _built_feeds(site: Path) -> list[Path]:
+    return [site / sitemap.PLANS_FEED, site / sitemap.STATUS_FEED, *sorted((site / sitemap.FOLLOW_DIR).rglob("*.xml"))]
+
+
+def test_every_built_feed_is_valid_atom_by_the_relax_ng_schema(followed_site: Path) -> None:
+    paths = _built_feeds(followed_site)
+    done = _xmllint(*paths)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count(" validates") == len(paths)
+
+
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [
+        ("<updated>2024-11-22T00:00:00Z</updated>", "<updated>2024-02</updated>"),  # a month is no date-time
+        ("<updated>2024-11-22T00:00:00Z</updated>", "<updated>2024-11-22T00:00:00</updated>"),  # no time zone
+        ("<title>", "<title>hai</title><title>"),  # one title
+    ],
+)
+def test_the_schema_refuses_what_rfc_4287_refuses(model: Any, tmp_path: Path, good: str, bad: str) -> None:
+    data = feeds.atom_feed(_plans(), "https://example.org", "2024-11-22", model=model).decode()
+    ok, wrong = tmp_path / "ok.xml", tmp_path / "wrong.xml"
+    ok.write_text(data, encoding="utf-8")
+    assert good in data
+    wrong.write_text(data.replace(good, bad, 1), encoding="utf-8")
+    assert _xmllint(ok).returncode == 0
+    assert _xmllint(wrong).returncode != 0

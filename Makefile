@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: site test validate lint golden clean setup browser-deps editor-deps
+.PHONY: site test validate lint golden clean setup browser-deps xml-deps editor-deps
 
 setup: $(STAMP)
 
@@ -26,7 +26,7 @@ site: $(STAMP)  ## validate, write the datasets, build the site into site/
 validate: $(STAMP)
 	$(BIN)/python build_site.py validate
 
-test: $(STAMP) browser-deps editor-deps  ## run every test (the browser tests drive Debian's chromium)
+test: $(STAMP) browser-deps xml-deps editor-deps  ## run every test (the browser tests drive Debian's chromium)
 	$(BIN)/python -m pytest
 
 # Debian's chromium for the browser tests; Playwright never downloads a browser of its own.
@@ -34,6 +34,13 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's xmllint (libxml2-utils): the Atom feeds are validated against a RELAX NG schema
+# (tests/test_feeds.py), the way a strict reader would take them.
+xml-deps:
+	@command -v xmllint >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libxml2-utils >/dev/null; }
 
 # The plan form's Decap CMS and its local server (decap-server, for the form's browser test),
 # pinned by editor/package-lock.json: `npm ci` whenever the lock file changed. `make site`

@@ -47,3 +47,48 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[s
         return build_hostile(repo), items
     finally:
         mp.undo()
+
+
+#: Tasks of the Lạng Sơn seed plan given a due date and a recurrence in :func:`followed_site`'s copy:
+#: the seed records hardly any due date, and the calendars must be checked with periodic ones.
+FOLLOWED_DUE = {
+    "ii-1": ("2024-06-30", "yearly"),
+    "ii-1-2": ("2024-09-30", "monthly"),
+    "ii-2": ("2024-11-30", "quarterly"),
+}
+FOLLOWED_URL = "https://example.org/cong-khai"
+
+
+@pytest.fixture(scope="session")
+def followed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed site built with an address (``SITE_URL``) and periodic dated tasks
+    (:data:`FOLLOWED_DUE`): what the feed and calendar clients of tests/test_feeds.py and
+    tests/test_calendar.py read."""
+    import os
+    import re
+
+    from congkhai.cli import main
+
+    repo = copy_sources(tmp_path_factory.mktemp("followed") / "repo")
+    plan = next((repo / "docs" / "plans" / "lang-son").glob("*.md"))
+    text = plan.read_text(encoding="utf-8")
+    for task, (due, recurrence) in FOLLOWED_DUE.items():
+        text, n = re.subn(
+            rf"(\n  - id: {re.escape(task)}\n(?:    .*\n)*?)    due_date: null\n    recurrence: none\n",
+            rf"\g<1>    due_date: {due}\n    recurrence: {recurrence}\n",
+            text,
+            count=1,
+        )
+        assert n == 1, task
+    plan.write_text(text, encoding="utf-8")
+    saved = {k: os.environ.get(k) for k in ("SITE_URL", "SOURCE_DATE_EPOCH")}
+    os.environ.update(SITE_URL=FOLLOWED_URL, SOURCE_DATE_EPOCH=FIXED_EPOCH)
+    try:
+        assert main(["build", "--root", str(repo)]) == 0
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return repo / "site"

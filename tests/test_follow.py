@@ -1,9 +1,10 @@
 """Following one plan, body or province (:mod:`congkhai.render.follow`): which plans and tasks each
 feed and calendar carries (a former province's plans go to its successor), that every file is valid
-Atom (RFC 4287's required elements, checked with ElementTree: feedparser is not a dependency) or
-strict iCalendar (CRLF, folding, escaping: the checks of tests/test_monitoring.py; the icalendar
-package is not a dependency), that hostile text stays text, that names are slugs, that the feeds
-are bounded and the bytes deterministic.
+Atom (RFC 4287's required elements, checked with ElementTree; feedparser and xmllint read the
+built feeds in tests/test_feeds.py) or strict iCalendar (CRLF, folding, escaping: the checks of
+tests/test_monitoring.py; the icalendar package reads the built calendars in
+tests/test_calendar.py), that hostile text stays text, that names are slugs, that the feeds are
+bounded and the bytes deterministic.
 """
 
 from __future__ import annotations

@@ -261,10 +261,10 @@ def test_ics_feed(rows: dict[str, list[dict[str, Any]]], model: Any) -> None:
     assert set(events) == {f"{p}/{t}@cong-khai" for p, t in with_due}
     e = events[f"{LS}/ii-1@cong-khai"]
     assert e["DTSTART;VALUE=DATE"] == "20240630" and e["DTEND;VALUE=DATE"] == "20240701"
-    assert e["RRULE"] == "FREQ=YEARLY"
+    assert e["RRULE"] == "FREQ=YEARLY;UNTIL=20241231"  # the plan's period: "năm 2024"
     assert e["DTSTAMP"] == "20241122T000000Z"
     assert e["URL"] == f"https://example.org/cong-khai/plans/lang-son/{LS}/"
-    assert events[f"{LS}/ii-2@cong-khai"]["RRULE"] == "FREQ=MONTHLY;INTERVAL=3"
+    assert events[f"{LS}/ii-2@cong-khai"]["RRULE"] == "FREQ=MONTHLY;INTERVAL=3;UNTIL=20241231"
     assert "RRULE" not in events[f"{LS}/ii-1-2@cong-khai"]
     assert events[f"{LS}/iii-2@cong-khai"]["STATUS"] == "CANCELLED"
     task = next(t for t in rows["tasks"] if (t["plan_id"], t["id"]) == (LS, "ii-1"))

@@ -272,3 +272,19 @@ def test_follow_links_on_plan_unit_and_province_pages_resolve(built):
     assert "Nhận thông báo khi kế hoạch thay đổi (RSS/Atom)" in (site / f"plans/bac-giang/{bg}/index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_the_open_data_page_and_the_tasks_list_link_what_a_follower_takes(built):
+    """The DCAT catalogue is in the open-data page's head and table; the tasks list links the
+    progress feed and the deadline calendar in its text (every page's head has those too)."""
+    _, site = built
+    data = (site / "data" / "index.html").read_text(encoding="utf-8")
+    head, body = data.split("</head>", 1)
+    assert (
+        '<link rel="alternate" type="application/ld+json" title="Danh mục dữ liệu (DCAT)" href="catalog.jsonld">'
+        in head
+    )
+    assert 'href="catalog.jsonld"' in body and (site / "data" / "catalog.jsonld").is_file()
+    tasks = (site / "tasks" / "index.html").read_text(encoding="utf-8")
+    article = tasks.split("<article", 1)[1].split("</article>", 1)[0]
+    assert 'href="../tien-do.xml"' in article and 'href="../lich-nhiem-vu.ics"' in article

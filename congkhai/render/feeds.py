@@ -2,14 +2,27 @@
 task status changes (``tien-do.xml``), and one plan's changes (its versions and task status
 changes, :func:`plan_changes_feed`).
 
-One writer for all, so ids, dates, namespaces and escaping are done once: entry ids are
+One writer for all, so ids, dates, links, namespaces and escaping are done once: entry ids are
 ``urn:uuid:`` names derived from what the entry is about (they survive a change of host), dates are
-given by the caller (never the clock), and ElementTree escapes every value.
+given by the caller (never the clock: a plan's is the time of the last commit that changed it), and
+ElementTree escapes every value.
+
+Links are absolute when the site's address is known. A build without one (a preview opened from a
+download) writes them relative to the site's root and sets ``xml:base`` on the feed to the way
+from the feed's own file to that root (``../../``), which RFC 4287 §2 and XML Base resolve against
+the feed's address — a reader that fetched the feed finds every page.
+
+No two entries of a feed share ``updated`` (readers sort and mark unread by it). Git records time
+to the second, and one commit often adds several plans; entries left with the same instant are
+told apart by milliseconds, in the order of their ids: the first keeps the instant, the next is a
+millisecond earlier (``…:55.999Z``), and so on — deterministic, never later than the change itself
+(so the feed's own ``updated`` stays the data's), and less than a second from it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -52,19 +65,46 @@ def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> 
     return el
 
 
-class Feed:
-    """One Atom feed in Vietnamese: the feed's own elements, then :meth:`entry` for each item."""
+XML = "http://www.w3.org/XML/1998/namespace"
 
-    def __init__(self, key: str, title: str, subtitle: str, updated: str, self_href: str, html_href: str) -> None:
+
+def _stamp(value: dt.datetime) -> str:
+    """An aware time as RFC 3339 in UTC, with milliseconds only when it has some."""
+    value = value.astimezone(dt.UTC)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond // 1000:03d}"
+    return text + "Z"
+
+
+class Feed:
+    """One Atom feed in Vietnamese: the feed's own elements, then :meth:`entry` for each item.
+
+    ``root`` is the site's address (empty when unknown: links are then relative, under
+    ``xml:base``); ``self_path`` and ``html_path`` are the feed's file and its page below the root.
+    """
+
+    def __init__(
+        self, key: str, title: str, subtitle: str, updated: str, root: str, self_path: str, html_path: str
+    ) -> None:
         ET.register_namespace("", ATOM)
-        self.element = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "vi"})
+        self.root = root.rstrip("/")
+        attrs = {f"{{{XML}}}lang": "vi"}
+        if not self.root:
+            up = posixpath.relpath(".", posixpath.dirname(self_path) or ".")
+            attrs[f"{{{XML}}}base"] = "./" if up == "." else up + "/"
+        self.element = ET.Element(f"{{{ATOM}}}feed", attrs)
         sub(self.element, "id", urn(f"feed:{key}"))
         sub(self.element, "title", f"{PUBLISHER} — {title}")
         sub(self.element, "subtitle", subtitle)
         sub(self.element, "updated", updated)
-        sub(self.element, "link", rel="self", type="application/atom+xml", href=self_href)
-        sub(self.element, "link", rel="alternate", type="text/html", href=html_href)
+        sub(self.element, "link", rel="self", type="application/atom+xml", href=self.href(self_path))
+        sub(self.element, "link", rel="alternate", type="text/html", href=self.href(html_path))
         sub(sub(self.element, "author"), "name", PUBLISHER)
+
+    def href(self, path: str) -> str:
+        """The link to ``path`` (below the site root): absolute, or relative to ``xml:base``."""
+        return f"{self.root}/{path}" if self.root else path or "./"
 
     def entry(self, key: str, title: str) -> ET.Element:
         """A new entry with its stable id (from ``key``) and title; the caller adds the rest."""
@@ -73,7 +113,33 @@ class Feed:
         sub(entry, "title", title)
         return entry
 
+    def distinct(self) -> None:
+        """Entries sharing an instant told apart by milliseconds in the order of their ids (the
+        first keeps it, each next one a millisecond earlier); the feed's ``updated`` made no older
+        than its newest entry."""
+        groups: dict[dt.datetime, list[ET.Element]] = {}
+        for entry in self.element.findall(f"{{{ATOM}}}entry"):
+            groups.setdefault(_instant(str(entry.findtext(f"{{{ATOM}}}updated"))), []).append(entry)
+        taken = set(groups)
+        for instant, entries in sorted(groups.items()):
+            entries.sort(key=lambda e: str(e.findtext(f"{{{ATOM}}}id")))
+            step = 0
+            for entry in entries[1:]:
+                moved = instant
+                while moved in taken:
+                    step += 1
+                    moved = instant - dt.timedelta(milliseconds=step)
+                taken.add(moved)
+                el = entry.find(f"{{{ATOM}}}updated")
+                assert el is not None
+                el.text = _stamp(moved)
+        own = self.element.find(f"{{{ATOM}}}updated")
+        assert own is not None
+        if taken and max(taken) > _instant(str(own.text)):
+            own.text = _stamp(max(taken))
+
     def bytes(self) -> bytes:
+        self.distinct()
         ET.indent(self.element, space=" ")
         return ET.tostring(self.element, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -84,6 +150,7 @@ def atom_feed(
     updated: str,
     *,
     issuer_names: Mapping[str, Sequence[str]] | None = None,
+    changed: Mapping[str, str] | None = None,
     limit: int | None = 50,
     model: Model,
     key: str = "plans",
@@ -94,8 +161,9 @@ def atom_feed(
 ) -> bytes:
     """Atom feed of the plans, newest issue date first (ties by id), at most ``limit`` entries.
 
-    ``updated`` (the feed's, and each entry's unless the plan row has its own ``updated``) is
-    given by the caller — e.g. ``Corpus.modified`` — never read from the clock.
+    ``updated`` (the feed's, and each entry's unless ``changed`` — plan id → the time of the last
+    commit that changed the plan's file — or the plan row's own ``updated`` gives one) is given by
+    the caller — e.g. ``Corpus.modified`` — never read from the clock.
     Entry ids are ``urn:uuid:`` derived from the plan id, so they survive a change of host.
     ``issuer_names``: plan id → issuing bodies' names, for the entries' authors and summaries.
     ``key``, ``title``, ``subtitle``, ``self_path`` and ``html_path`` (below the site root) name
@@ -103,7 +171,7 @@ def atom_feed(
     """
     root = _root(base_url)
     stamp = rfc3339(updated)
-    feed = Feed(key, title, subtitle, stamp, f"{root}/{self_path}", f"{root}/{html_path}")
+    feed = Feed(key, title, subtitle, stamp, root, self_path, html_path)
     ordered = sorted(plans, key=lambda p: str(p.get("id")))
     ordered.sort(key=lambda p: str(p.get("issue_date") or ""), reverse=True)
     for plan in ordered[:limit] if limit is not None else ordered:
@@ -114,8 +182,9 @@ def atom_feed(
         entry = feed.entry(
             "plan:" + pid, f"{kind} {number}: {plan.get('title')}" if number else f"{kind}: {plan.get('title')}"
         )
-        sub(entry, "link", rel="alternate", type="text/html", href=f"{root}/{plan_path(plan)}")
-        sub(entry, "updated", rfc3339(str(plan["updated"])) if plan.get("updated") else stamp)
+        sub(entry, "link", rel="alternate", type="text/html", href=feed.href(plan_path(plan)))
+        when = (changed or {}).get(pid) or plan.get("updated")
+        sub(entry, "updated", rfc3339(str(when)) if when else stamp)
         if plan.get("issue_date_precision") == "day" and plan.get("issue_date"):
             sub(entry, "published", f"{plan['issue_date']}T00:00:00+07:00")
         for name in names:
@@ -152,11 +221,12 @@ def status_feed(
         "tiến độ thực hiện nhiệm vụ",
         "Thay đổi tình trạng thực hiện nhiệm vụ của các kế hoạch",
         rfc3339(updated),
-        f"{root}/{sitemap.STATUS_FEED}",
-        f"{root}/{sitemap.md_url(sitemap.MONITORING)}",
+        root,
+        sitemap.STATUS_FEED,
+        sitemap.md_url(sitemap.MONITORING),
     )
     for c in changes[:limit] if limit is not None else changes:
-        status_entry(feed, c, plans, tasks, root, model)
+        status_entry(feed, c, plans, tasks, model)
     return feed.bytes()
 
 
@@ -165,7 +235,6 @@ def status_entry(
     c: Mapping[str, Any],
     plans: Mapping[str, Mapping[str, Any]],
     tasks: Mapping[tuple[str, str], Mapping[str, Any]],
-    root: str,
     model: Model,
 ) -> ET.Element:
     """One task status change (:func:`.derive.monitoring.status_changes`) as an entry of ``feed``;
@@ -185,7 +254,7 @@ def status_entry(
         f"task-update:{pid}/{tid}/{day}", f"{who}, mục {task.get('section') or tid}: {label(str(c.get('status')))}"
     )
     if plan is not None:
-        sub(entry, "link", rel="alternate", type="text/html", href=f"{root}/{plan_path(plan)}")
+        sub(entry, "link", rel="alternate", type="text/html", href=feed.href(plan_path(plan)))
     sub(entry, "updated", f"{day}T00:00:00Z")
     if c.get("reported_by"):
         sub(sub(entry, "author"), "name", str(c["reported_by"]))
@@ -247,24 +316,25 @@ def plan_changes_feed(
         f"thay đổi của {name}",
         f"Các phiên bản và tiến độ thực hiện nhiệm vụ của: {plan.get('title')}",
         rfc3339(updated),
-        f"{root}/{self_path}",
-        f"{root}/{plan_path(plan)}",
+        root,
+        self_path,
+        plan_path(plan),
     )
     for v in versions:
         entry = feed.entry(f"plan-version:{pid}/{v.sha}", said.get(v.sha) or "Phiên bản mới.")
-        sub(entry, "link", rel="alternate", type="text/html", href=f"{root}/{plan_path(plan)}")
+        sub(entry, "link", rel="alternate", type="text/html", href=feed.href(plan_path(plan)))
         sub(
             entry,
             "link",
             rel="related",
             type="text/plain",
-            href=f"{root}/{sitemap.DATA_DIR}/{version_file(pid, v.short)}",
+            href=feed.href(f"{sitemap.DATA_DIR}/{version_file(pid, v.short)}"),
         )
         sub(entry, "updated", rfc3339(v.date))
         sub(entry, "summary", f"{name}: {plan.get('title')} — phiên bản ngày {date_vi(v.date[:10])}.", type="text")
     plans = {pid: plan}
     for c in changes:
-        status_entry(feed, c, plans, tasks, root, model)
+        status_entry(feed, c, plans, tasks, model)
     entries = feed.element.findall(f"{{{ATOM}}}entry")
     for entry in entries:
         feed.element.remove(entry)

@@ -80,8 +80,11 @@ class Follow:
         base_url: str,
         updated: str,
         issuer_names: Mapping[str, Sequence[str]],
+        *,
+        changed: Mapping[str, str] | None = None,
     ) -> None:
         self.model, self.rows, self.today = model, rows, today
+        self.changed = changed or {}  # plan id → time of the last commit that changed its file
         self.base_url, self.updated, self.issuer_names = base_url.rstrip("/"), updated, issuer_names
         self.provinces = {str(p["id"]): p for p in rows.get("provinces", [])}
         self.units = {str(u["id"]): u for u in rows.get("units", [])}
@@ -97,7 +100,8 @@ class Follow:
             if (found_plan := self.plans.get(str(issuer["plan_id"]))) is not None:
                 issued[str(issuer["unit"])][str(issuer["plan_id"])] = found_plan
         self.unit_plans = {unit: list(plans.values()) for unit, plans in issued.items()}
-        dated = calendar.dated(task_state(rows.get("tasks", []), rows.get("task_updates", []), today))
+        every = task_state(rows.get("tasks", []), rows.get("task_updates", []), today)
+        dated = calendar.dated(every)
         self.plan_states: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
         self.province_states: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
         by_task: dict[tuple[str, str], Mapping[str, Any]] = {}
@@ -106,12 +110,28 @@ class Follow:
             self.plan_states[pid].append(s)
             self.province_states[self.province_of.get(pid, sitemap.NO_PROVINCE)].append(s)
             by_task[(pid, str(s["task_id"]))] = s
+        # the tasks without a due date, counted where they would be: each calendar says how many
+        # it leaves out (X-WR-CALDESC)
+        self.plan_undated: dict[str, int] = defaultdict(int)
+        self.province_undated: dict[str, int] = defaultdict(int)
+        undated_tasks: set[tuple[str, str]] = set()
+        for s in every:
+            key = (str(s["plan_id"]), str(s["task_id"]))
+            if key not in by_task:
+                undated_tasks.add(key)
+                self.plan_undated[key[0]] += 1
+                self.province_undated[self.province_of.get(key[0], sitemap.NO_PROVINCE)] += 1
         led: dict[str, dict[tuple[str, str], Mapping[str, Any]]] = defaultdict(dict)  # each task once
+        led_undated: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for tu in rows.get("task_units", []):
             key = (str(tu["plan_id"]), str(tu["task_id"]))
             if tu["role"] == "lead" and key in by_task:
                 led[str(tu["unit"])][key] = by_task[key]
+            elif tu["role"] == "lead" and key in undated_tasks:
+                led_undated[str(tu["unit"])].add(key)
         self.unit_states = {unit: calendar.dated(states.values()) for unit, states in led.items()}
+        self.unit_undated = {unit: len(keys) for unit, keys in led_undated.items()}
+        self.ends = calendar.period_ends(self.plans.values(), rows.get("tasks", []))
         self.changes: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for c in status_changes(rows.get("tasks", []), rows.get("task_updates", [])):
             self.changes[str(c.get("plan_id"))].append(c)
@@ -241,7 +261,11 @@ class Follow:
         for pid, plan in sorted(self.plans.items()):
             states = self.plan_states.get(pid)
             if states and (path := _file("plan", pid, "ics")):
-                out[path] = self._calendar(states, f"hạn nhiệm vụ — {plan.get('number_symbol') or plan.get('title')}")
+                out[path] = self._calendar(
+                    states,
+                    f"hạn nhiệm vụ — {plan.get('number_symbol') or plan.get('title')}",
+                    self.plan_undated.get(pid, 0),
+                )
         for unit_id in sorted(self.units):
             name = str(self.units[unit_id].get("name") or unit_id)
             plans = self.unit_plans.get(unit_id)
@@ -252,7 +276,7 @@ class Follow:
                 )  # fmt: skip
             states = self.unit_states.get(unit_id)
             if states and (path := _file("unit", unit_id, "ics")):
-                out[path] = self._calendar(states, f"hạn nhiệm vụ {name} chủ trì")
+                out[path] = self._calendar(states, f"hạn nhiệm vụ {name} chủ trì", self.unit_undated.get(unit_id, 0))
         for province_id in sorted(self.province_plans):
             name = self.province_name(province_id)
             former = self.former(province_id)
@@ -266,7 +290,7 @@ class Follow:
                 )  # fmt: skip
             states = self.province_states.get(province_id)
             if states and (path := _file("province", province_id, "ics")):
-                out[path] = self._calendar(states, f"hạn nhiệm vụ — {name}")
+                out[path] = self._calendar(states, f"hạn nhiệm vụ — {name}", self.province_undated.get(province_id, 0))
         return out
 
     def plan_feed(
@@ -284,7 +308,8 @@ class Follow:
             self.changes.get(str(plan["id"]), []),
             self.tasks,
             self.base_url,
-            str(plan.get("issue_date") or self.updated),
+            # a feed without entries is dated by its plan's last change (an issue date may be a month only)
+            self.changed.get(str(plan["id"])) or self.updated,
             self.model,
             self_path=path,
             limit=FEED_ENTRIES,
@@ -297,6 +322,7 @@ class Follow:
             self.base_url,
             self.updated,
             issuer_names=self.issuer_names,
+            changed=self.changed,
             limit=FEED_ENTRIES,
             model=self.model,
             key=key,
@@ -306,7 +332,7 @@ class Follow:
             html_path=html,
         ).decode()
 
-    def _calendar(self, states: Sequence[Mapping[str, Any]], name: str) -> str:
+    def _calendar(self, states: Sequence[Mapping[str, Any]], name: str, undated: int) -> str:
         return calendar.ics_feed(
             self.rows,
             self.base_url,
@@ -317,6 +343,9 @@ class Follow:
             limit=CALENDAR_EVENTS,
             text_limit=EVENT_TEXT,
             plans=self.plans,
+            updated=self.updated,
+            ends=self.ends,
+            undated=undated,
         ).decode()
 
 

@@ -313,7 +313,11 @@ class Listing:
         tasks = self.listed_tasks()
         intro = (
             "Ai làm, việc gì, thời hạn nào: mọi nhiệm vụ của các kế hoạch. Lọc theo tỉnh, thành phố "
-            "và đơn vị chủ trì, tình trạng, năm và thời hạn."
+            "và đơn vị chủ trì, tình trạng, năm và thời hạn.\n\n"
+            # followers look here: the site-wide progress feed and deadline calendar, in words
+            f"Theo dõi: [tiến độ nhiệm vụ (Atom)](../{sitemap.STATUS_FEED}) · "
+            f"[lịch thời hạn nhiệm vụ (iCalendar)](../{sitemap.CALENDAR}) — sao chép liên kết vào ứng dụng "
+            "đọc tin hoặc lịch của điện thoại, máy tính."
         )
         return self.list_pages(
             sitemap.TASKS,

@@ -447,6 +447,7 @@ def data_page(
             "Cơ sở dữ liệu SQLite: mọi bảng có kiểu cột, khóa chính, khóa ngoại; "
             f"chỉ mục toàn văn `{FTS_TABLE}` tìm được cả khi gõ không dấu",
         ),
+        ("catalog.jsonld", "Danh mục dữ liệu (DCAT, JSON-LD) cho cổng dữ liệu mở và máy tìm kiếm dữ liệu"),
     ]
     out += [
         md_table(

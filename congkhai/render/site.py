@@ -27,6 +27,8 @@ from .metadata import with_description
 from .pages import PageBuilder
 from .versions import version_pages
 
+CATALOG = "catalog.jsonld"
+
 
 def originals(corpus: Corpus) -> frozenset[str]:
     """Plans whose original file (``source_file``) is kept beside the plan, to be offered for download.
@@ -72,7 +74,10 @@ def render_site(
     for issuer in rows["issuers"]:
         names.setdefault(issuer["plan_id"], []).append(str(unit_names.get(issuer["unit"], issuer["unit"])))
     updated = modified or max((str(p.get("issue_date") or "") for p in rows["plans"]), default="") or "1970-01-01"
-    follow = Follow(model, rows, corpus.today, base, updated, names)
+    # each plan's entry in the feeds is dated by the last commit that changed its file
+    last = corpus.history.last_changed
+    changed = {str(p["id"]): last[str(p["path"])] for p in rows["plans"] if str(p["path"]) in last}
+    follow = Follow(model, rows, corpus.today, base, updated, names, changed=changed)
     pages = PageBuilder(
         model,
         rows,
@@ -88,8 +93,16 @@ def render_site(
     descriptor = json.loads(files["datapackage.json"])
     others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
     dataset_ld = metadata.jsonld_string(metadata.dataset_jsonld(descriptor, base_url=base, files=others))
+    catalog = metadata.dcat_catalog(descriptor, base, files=others)
+    downloads[CATALOG] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
+    # the catalogue is offered in the open-data page's head, beside the site-wide feeds every page has
+    catalog_link = {
+        "type": "application/ld+json",
+        "title": "Danh mục dữ liệu (DCAT)",
+        "href": f"{sitemap.DATA_DIR}/{CATALOG}",
+    }
     pages[sitemap.DATA] = with_front_matter(
-        opendata.data_page(model, rows, downloads, changes, url), {"jsonld": dataset_ld}
+        opendata.data_page(model, rows, downloads, changes, url), {"jsonld": dataset_ld, "feeds": [catalog_link]}
     )
     pages[sitemap.DICTIONARY] = opendata.dictionary_page(model)
     pages[sitemap.STATS] = stats.stats_page(model, rows, page=sitemap.STATS)
@@ -103,9 +116,9 @@ def render_site(
         )
     )
     pages.update(compliance_pages.directory_pages(rows["directory"], model))
-    catalog = metadata.dcat_catalog(descriptor, base, files=others)
-    downloads["catalog.jsonld"] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
-    pages[sitemap.PLANS_FEED] = feeds.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
+    pages[sitemap.PLANS_FEED] = feeds.atom_feed(
+        rows["plans"], base, updated, issuer_names=names, changed=changed, model=model
+    ).decode()
     pages.update(monitoring_page.monitoring_pages(model, rows, corpus.today))
     pages[sitemap.HOME] = home.home_page(rows, corpus.today)
     pages[sitemap.ROBOTS] = original.robots_txt(base)
@@ -115,7 +128,7 @@ def render_site(
     pages[sitemap.EDITOR_CONFIG] = editor.editor_config(
         model, {name: rows[name] for name in ("units", "provinces", "directives")}, repo=repo, auth_url=auth_url
     )
-    pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, corpus.today, model).decode()
+    pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, corpus.today, model, updated=updated).decode()
     pages[sitemap.STATUS_FEED] = feeds.status_feed(rows, base, updated, model).decode()
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
     # old versions are plain text: a byte-order mark makes every browser read them as UTF-8

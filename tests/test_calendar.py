@@ -1,0 +1,168 @@
+"""The iCalendar writer (:mod:`congkhai.render.calendar`) read by a real calendar client: every
+calendar the site publishes (site-wide, per plan, body and province) parsed with the ``icalendar``
+package — one all-day event per dated task, a stable UID, a repeat rule for periodic deadlines
+ending with the plan's period, the plan's address, DTSTAMP from the data (never the clock), and a
+description saying which tasks are not events. Text escaping and folding are checked by parsing
+back what was written."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+
+from congkhai.model import sitemap
+from congkhai.render import calendar
+from tests.conftest import FOLLOWED_DUE, FOLLOWED_URL
+
+LS = "lang-son-cao-loc-2024-kh-ubnd"
+FREQ = {"yearly": ("YEARLY", None), "quarterly": ("MONTHLY", 3), "monthly": ("MONTHLY", None)}
+
+
+def _table(site: Path, name: str) -> list[dict[str, str]]:
+    with (site / "data" / f"{name}.csv").open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _parse(path: Path) -> tuple[Any, dict[str, Any]]:
+    data = path.read_bytes()
+    assert all(len(line) <= 75 for line in data.split(b"\r\n")), path  # folded at 75 octets
+    cal = icalendar.Calendar.from_ical(data)
+    events = cal.walk("VEVENT")
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids), path
+    return cal, dict(zip(uids, events, strict=True))
+
+
+def _uid(plan_id: str, task_id: str) -> str:
+    return f"{plan_id}/{task_id}@{calendar.UID_DOMAIN}"
+
+
+def test_every_built_calendar_has_one_event_per_dated_task(followed_site: Path) -> None:
+    tasks = _table(followed_site, "tasks")
+    plans = {p["id"]: p for p in _table(followed_site, "plans")}
+    dated = {_uid(t["plan_id"], t["id"]): t for t in tasks if t["due_date"]}
+    assert {_uid(LS, t) for t in FOLLOWED_DUE} <= set(dated)
+    leads: dict[str, set[str]] = {}
+    for tu in _table(followed_site, "task_units"):
+        if tu["role"] == "lead":
+            leads.setdefault(tu["unit"], set()).add(_uid(tu["plan_id"], tu["task_id"]))
+    files = sorted(followed_site.rglob("*.ics"))
+    assert followed_site / sitemap.CALENDAR in files and len(files) >= 4
+    kinds = set()
+    for path in files:
+        cal, events = _parse(path)
+        rel = path.relative_to(followed_site).as_posix()
+        kind = rel.split("/")[1] if rel.startswith(sitemap.FOLLOW_DIR + "/") else "site"
+        kinds.add(kind)
+        ident = path.stem
+        if kind == "site":
+            expected = set(dated)
+        elif kind == "ke-hoach":
+            expected = {u for u, t in dated.items() if t["plan_id"] == ident}
+        elif kind == "don-vi":
+            expected = leads.get(ident, set()) & set(dated)
+        else:  # a province's: its plans' dated tasks, the merged provinces' included
+            expected = set(events)
+            assert expected <= set(dated)
+        assert set(events) == expected, rel
+        assert events, rel  # a calendar is written only when it has an event
+        described = str(cal["X-WR-CALDESC"])
+        assert described.startswith(f"{len(events)} nhiệm vụ có ngày hạn"), rel
+        for uid, event in events.items():
+            task = dated[uid]
+            start = event["DTSTART"].dt
+            assert type(start) is dt.date and start.isoformat() == task["due_date"], uid
+            assert event["DTEND"].dt == start + dt.timedelta(days=1)
+            # DTSTAMP is when the data changed (SOURCE_DATE_EPOCH here), not the day of the build
+            assert event["DTSTAMP"].dt == dt.datetime(2024, 11, 22, tzinfo=dt.UTC)
+            assert str(event["URL"]) == f"{FOLLOWED_URL}/{sitemap.plan_path(plans[task['plan_id']])}"
+            rule = event.get("RRULE")
+            if task["recurrence"] in FREQ:
+                freq, interval = FREQ[task["recurrence"]]
+                assert rule is not None, uid
+                assert rule["FREQ"] == [freq] and rule.get("INTERVAL", [None]) == [interval]
+                if task["plan_id"] == LS:  # "… năm 2024": the rule stops with the plan's period
+                    assert rule["UNTIL"] == [dt.date(2024, 12, 31)]
+            else:
+                assert rule is None, uid
+    assert kinds == {"site", "ke-hoach", "don-vi", "tinh"}
+
+
+def test_the_site_calendar_says_how_many_tasks_have_no_date(followed_site: Path) -> None:
+    tasks = _table(followed_site, "tasks")
+    undated = sum(1 for t in tasks if not t["due_date"])
+    cal, events = _parse(followed_site / sitemap.CALENDAR)
+    assert undated and len(events) + undated == len(tasks)
+    assert f"{undated} nhiệm vụ khác không có trong lịch" in str(cal["X-WR-CALDESC"])
+
+
+@pytest.fixture(scope="module")
+def model() -> Any:
+    from congkhai.model.schemas import load_model
+
+    return load_model()
+
+
+def _rows(text: str, recurrence: str = "none", title: str = "Kế hoạch năm 2025") -> dict[str, list[dict[str, Any]]]:
+    plan = {"id": "p-2025", "title": title, "number_symbol": "1/KH", "province": "ha-noi", "issue_date": "2025-01-02"}
+    task = {
+        "plan_id": "p-2025",
+        "id": "i-1",
+        "section": "I.1",
+        "text": text,
+        "lead": "Sở Nội vụ",
+        "deadline": "trước ngày 15/3 hằng năm",
+        "due_date": "2025-03-15",
+        "recurrence": recurrence,
+        "status": "not_reported",
+    }
+    undated = {**task, "id": "i-2", "due_date": None, "deadline": "Thường xuyên", "recurrence": "continuous"}
+    return {"plans": [plan], "tasks": [task, undated], "task_updates": []}
+
+
+def test_text_is_escaped_and_folded_as_a_client_reads_it_back(model: Any) -> None:
+    text = 'Dấu phẩy, chấm phẩy; gạch chéo \\ ngoặc "kép"\nxuống dòng ' + "đường dài " * 20
+    data = calendar.ics_feed(_rows(text), "https://example.org", dt.date(2026, 1, 1), model, updated="2025-05-01")
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    [event] = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert "Dấu phẩy, chấm phẩy; gạch chéo \\ ngoặc" in str(event["DESCRIPTION"])
+    assert str(event["SUMMARY"]).startswith("Dấu phẩy, chấm phẩy; gạch chéo \\")
+    assert "\n" in str(event["DESCRIPTION"])  # the lines of the description survive
+    assert event["DTSTAMP"].dt == dt.datetime(2025, 5, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("recurrence", "rule"),
+    [
+        ("yearly", "FREQ=YEARLY;UNTIL=20251231"),
+        ("quarterly", "FREQ=MONTHLY;INTERVAL=3;UNTIL=20251231"),
+        ("monthly", "FREQ=MONTHLY;UNTIL=20251231"),
+        ("none", None),
+        ("continuous", None),
+    ],
+)
+def test_a_periodic_deadline_repeats_until_the_plan_ends(model: Any, recurrence: str, rule: str | None) -> None:
+    data = calendar.ics_feed(_rows("Báo cáo", recurrence), "", dt.date(2026, 1, 1), model)
+    [event] = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert ("RRULE" in event) == (rule is not None)
+    written = [line for line in data.decode().split("\r\n") if line.startswith("RRULE:")]
+    assert written == ([f"RRULE:{rule}"] if rule else [])
+
+
+def test_without_a_known_period_the_rule_has_no_end(model: Any) -> None:
+    data = calendar.ics_feed(_rows("Báo cáo", "yearly", "Kế hoạch thực hiện"), "", dt.date(2026, 1, 1), model)
+    [event] = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert event["RRULE"].to_ical() == b"FREQ=YEARLY"
+    assert calendar.rrule("yearly", dt.date(2025, 3, 15), dt.date(2024, 12, 31)) == "FREQ=YEARLY"  # ended before
+
+
+def test_dtstamp_comes_from_the_data_not_the_clock() -> None:
+    today = dt.date(2030, 1, 1)
+    assert calendar.ics_stamp("2024-11-22T07:30:05+07:00", today) == "20241122T003005Z"
+    assert calendar.ics_stamp("2024-11-22", today) == "20241122T000000Z"
+    assert calendar.ics_stamp(None, today) == "20300101T000000Z"  # no date in the data at all

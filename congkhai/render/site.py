@@ -49,14 +49,21 @@ def originals(corpus: Corpus) -> frozenset[str]:
 
 
 def render_site(
-    corpus: Corpus, url: str | None, previous: Path | None, *, repo: str = "", auth_url: str = ""
+    corpus: Corpus,
+    url: str | None,
+    previous: Path | None,
+    *,
+    repo: str = "",
+    auth_url: str = "",
+    publisher: metadata.Publisher = metadata.PLACEHOLDER_PUBLISHER,
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
 
     A pure function of the corpus (and git history, read here once): ``url`` is the site's
     address, if known, for absolute links; ``previous`` is the last published ``site/data``
     folder, for the "what changed" section; ``repo`` (``owner/name``) is where the plan form saves,
-    ``auth_url`` the OAuth server its GitHub sign-in goes through.
+    ``auth_url`` the OAuth server its GitHub sign-in goes through; ``publisher`` the public body
+    operating the site, named by the open-data catalogue.
     """
     model, root = corpus.model, corpus.root
     modified = corpus.modified
@@ -87,7 +94,10 @@ def render_site(
     changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
     descriptor = json.loads(files["datapackage.json"])
     others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
-    dataset_ld = metadata.jsonld_string(metadata.dataset_jsonld(descriptor, base_url=base, files=others))
+    period = metadata.coverage(rows["plans"])
+    dataset_ld = metadata.jsonld_string(
+        metadata.dataset_jsonld(descriptor, base_url=base, files=others, publisher=publisher, temporal=period)
+    )
     pages[sitemap.DATA] = with_front_matter(
         opendata.data_page(model, rows, downloads, changes, url), {"jsonld": dataset_ld}
     )
@@ -103,7 +113,7 @@ def render_site(
         )
     )
     pages.update(compliance_pages.directory_pages(rows["directory"], model))
-    catalog = metadata.dcat_catalog(descriptor, base, files=others)
+    catalog = metadata.dcat_catalog(descriptor, base, files=others, publisher=publisher, temporal=period)
     downloads["catalog.jsonld"] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
     pages[sitemap.PLANS_FEED] = feeds.atom_feed(rows["plans"], base, updated, issuer_names=names, model=model).decode()
     pages.update(monitoring_page.monitoring_pages(model, rows, corpus.today))

@@ -515,17 +515,20 @@ def test_publisher_is_declared_once_in_mkdocs_yml(tmp_path, monkeypatch):
 
 
 # ckanext-dcat's RDF parser, as far as this catalogue needs it: mirrored from ckanext-dcat at
-# commit 0209972 (master after v2.4.0, "ckan-2.11-support"), ckanext/dcat/profiles/base.py
+# commit 0209972 (v2.4.3 and 5 commits, 27 May 2026), ckanext/dcat/profiles/base.py
 # (_object_value, _distribution_format, _license, _agents_details, _time_interval with
 # dcat_ap_version=2 as euro_dcat_ap_2/euro_dcat_ap_3 call it, _spatial) and
 # euro_dcat_ap_base.py (_parse_dataset_base: which predicate feeds which CKAN field).
 # CKAN's licence register (ckan/model/license.py) gives "other-at" the title "Other (Attribution)"
-# and no URL; CKAN's resource_formats.json maps the media type "text/csv" to the format "CSV".
+# and no URL; CKAN's resource_formats.json maps the media types "text/csv" and "application/json"
+# to the formats "CSV" and "JSON" (only these two are mirrored: whether it knows SQLite's media type
+# is not assumed, so the SQLite file's format stays the EU file-type IRI, which is what CKAN keeps
+# for a format it does not know).
 CKAN_LICENSES = {
     "other-at": ("", "Other (Attribution)"),
     "cc-by": ("http://www.opendefinition.org/licenses/cc-by", "Creative Commons Attribution"),
 }
-CKAN_FORMATS = {"text/csv": "CSV", "application/json": "JSON", "application/vnd.sqlite3": "SQLite"}
+CKAN_FORMATS = {"text/csv": "CSV", "application/json": "JSON"}
 
 
 class CkanProfile:
@@ -637,7 +640,7 @@ def test_ckan_euro_dcat_ap_3_profile_maps_every_field(built):
         url = ckan.object_value(dist, ckan.DCAT.downloadURL)
         imt, label = ckan.distribution_format(dist)
         expected = {"csv": ("text/csv", "CSV"), "json": ("application/json", "JSON")}.get(
-            url.rsplit(".", 1)[1], ("application/vnd.sqlite3", "SQLite")
+            url.rsplit(".", 1)[1], ("application/vnd.sqlite3", f"{EU}/file-type/BIN")
         )
         assert (imt, label) == expected, url  # was the full IANA address
     publisher = ckan.agent(dataset, ckan.DCT.publisher)

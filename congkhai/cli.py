@@ -21,6 +21,7 @@ MESSAGES = {
     "vi": {
         "built": "Đã dựng trang vào {site} ({plans} kế hoạch, {tasks} nhiệm vụ, {directives} văn bản được trích dẫn).",
         "not_built": "Chưa dựng trang vì còn lỗi; trang cũ (nếu có) được giữ nguyên.",
+        "placeholder_publisher": "Cảnh báo: chưa khai báo cơ quan vận hành trang (extra.publisher trong mkdocs.yml: name, email, homepage); danh mục dữ liệu mở đang ghi tên tạm “{name}”.",
         "written": "Đã ghi dữ liệu vào {out}.",
         "preview": "Đã ghi bản xem trước: {out}",
         "fixed": "Đã chuẩn hóa {n} tệp.",
@@ -39,6 +40,7 @@ MESSAGES = {
     "en": {
         "built": "Built the site in {site} ({plans} plans, {tasks} tasks, {directives} cited documents).",
         "not_built": "The site was not built because of errors; the previous site, if any, is untouched.",
+        "placeholder_publisher": "Warning: the body operating the site is not declared (extra.publisher in mkdocs.yml: name, email, homepage); the open-data catalogue names a placeholder, “{name}”.",
         "written": "Wrote the datasets to {out}.",
         "preview": "Wrote the preview: {out}",
         "fixed": "Normalised {n} files.",
@@ -258,6 +260,10 @@ def _run(args: argparse.Namespace) -> int:
     from .publish.site import build_site
 
     built = build_site(result, args.out or result.root / "site")  # BuildError: named, the old site kept
+    if built.placeholder_publisher:
+        from .render.metadata import PLACEHOLDER_PUBLISHER
+
+        print(msgs["placeholder_publisher"].format(name=PLACEHOLDER_PUBLISHER.name), file=sys.stderr)
     print(
         msgs["built"].format(
             site=built.site,

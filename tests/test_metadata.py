@@ -220,17 +220,17 @@ def test_dcat_catalogue_has_a_distribution_per_resource_with_its_size(seeds):
     assert ds["@type"] == "dcat:Dataset"
     assert ds["dct:modified"] == {"@value": descriptor["modified"], "@type": "xsd:dateTime"}
     assert ds["dct:license"]["@type"] == "dct:LicenseDocument"
-    assert "Nghị định" in ds["dct:license"]["dct:title"]["@value"] or ds["dct:license"]["dct:description"]
+    assert "Nghị định" in ds["dct:license"]["dct:title"][0]["@value"]
     dists = ds["dcat:distribution"]
     assert len(dists) == len(descriptor["resources"]) == len(model.tables)
     for dist, res in zip(dists, descriptor["resources"], strict=True):
         assert dist["@type"] == "dcat:Distribution"
         assert dist["dcat:downloadURL"] == {"@id": f"{BASE}/data/{res['path']}"}
-        assert dist["dcat:mediaType"] == {"@id": "https://www.iana.org/assignments/media-types/text/csv"}
+        assert dist["dcat:mediaType"]["@id"] == "https://www.iana.org/assignments/media-types/text/csv"
         assert dist["dcat:byteSize"]["@value"] == len(files[res["path"]])
         assert dist["dcat:byteSize"]["@type"] == "xsd:nonNegativeInteger"
         assert dist["dct:modified"]["@value"] == descriptor["modified"]
-        assert dist["spdx:checksum"]["spdx:checksumValue"] == res["hash"].removeprefix("sha256:")
+        assert dist["spdx:checksum"]["spdx:checksumValue"]["@value"] == res["hash"].removeprefix("sha256:")
         assert dist["dct:license"]["@id"] == ds["dct:license"]["@id"]
     ids = [d["@id"] for d in dists]
     assert len(set(ids)) == len(ids)
@@ -367,3 +367,338 @@ def test_a_page_without_a_description_gets_one_from_its_title():
     assert title_description(done) is None  # it has one now: nothing is added twice
     assert "&lt;b&gt;" in done and "&amp;lt;" not in done  # escaped once, by the one front-matter writer
     assert title_description("# no front matter\n") is None
+
+
+# --- the built site's catalogue: DCAT-AP 3.0.1, CKAN, search engines ---------------------------
+
+SITE_ADDRESS = "https://example.gov.vn/"
+SHAPES = ROOT / "tests" / "fixtures" / "dcat-ap"
+DCAT_NS = "http://www.w3.org/ns/dcat#"
+EU = "http://publications.europa.eu/resource/authority"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """The seed site built with an address (``SITE_URL``) and no publisher declared: its folder and
+    what the build wrote to standard error."""
+    import contextlib
+    import io
+
+    from congkhai.cli import main
+    from tests.conftest import FIXED_EPOCH, copy_sources
+
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        mp.setenv("SITE_URL", SITE_ADDRESS)
+        for name in ("PUBLISHER_NAME", "PUBLISHER_EMAIL", "PUBLISHER_HOMEPAGE", "PUBLISHER_TYPE"):
+            mp.delenv(name, raising=False)
+        repo = copy_sources(tmp_path_factory.mktemp("dcatap") / "repo")
+        with contextlib.redirect_stderr(err):
+            assert main(["build", "--root", str(repo)]) == 0
+    return repo / "site", err.getvalue()
+
+
+def _catalog_graph(site: Path):
+    from rdflib import Graph
+
+    return Graph().parse(data=(site / "data" / "catalog.jsonld").read_text(encoding="utf-8"), format="json-ld")
+
+
+def _shapes():
+    """Both shape files of the release; the five property shapes the range file names but neither
+    file defines are dropped (pySHACL refuses a shape listing them) — see fixtures/dcat-ap/README.md."""
+    from rdflib import Graph, Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    shapes = Graph()
+    for name in ("releases_3.0.1_shacl_dcat-ap-SHACL.ttl", "releases_3.0.1_shacl_ranges.ttl"):
+        shapes.parse(SHAPES / name, format="turtle")
+    dangling = [(s, p, o) for s, p, o in shapes.triples((None, sh.property, None)) if (o, sh.path, None) not in shapes]
+    assert len(dangling) == 5, "the release's shapes changed: look again at what is dropped"
+    for triple in dangling:
+        shapes.remove(triple)
+    return shapes
+
+
+def _results(data) -> list[tuple[str, str, str]]:
+    from pyshacl import validate
+    from rdflib import Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    _, report, _ = validate(data, shacl_graph=_shapes(), inference="none", allow_warnings=True)
+    return sorted(
+        (
+            str(report.value(r, sh.resultSeverity)),
+            str(report.value(r, sh.resultPath)),
+            str(report.value(r, sh.resultMessage)),
+        )
+        for r in report.subjects(sh.resultSeverity, None)
+    )
+
+
+def test_built_catalogue_conforms_to_dcat_ap_3_0_1(built):
+    """Zero results (violations, warnings or notes) against the official DCAT-AP 3.0.1 shapes."""
+    site, _ = built
+    assert _results(_catalog_graph(site)) == []
+
+
+def test_the_shapes_see_what_dcat_ap_forbids(built):
+    """The check is not vacuous: text where an IRI belongs, a checksum that is a plain string."""
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import XSD
+
+    dct, spdx = Namespace("http://purl.org/dc/terms/"), Namespace("http://spdx.org/rdf/terms#")
+    g = _catalog_graph(built[0])
+    dist = next(g.subjects(URIRef(DCAT_NS + "downloadURL"), None))
+    g.set((dist, dct["format"], Literal("CSV")))
+    checksum = g.value(dist, spdx.checksum)
+    g.set((checksum, spdx.checksumValue, Literal(str(g.value(checksum, spdx.checksumValue)), datatype=XSD.string)))
+    paths = {path for _, path, _ in _results(g)}
+    assert {str(dct["format"]), str(spdx.checksumValue)} <= paths
+
+
+def test_catalogue_names_eu_vocabularies_and_the_publishing_body(built):
+    site, err = built
+    catalog = json.loads((site / "data" / "catalog.jsonld").read_text(encoding="utf-8"))
+    [ds] = catalog["dcat:dataset"]
+    assert ds["dct:language"]["@id"] == f"{EU}/language/VIE"
+    assert ds["dct:spatial"]["@id"] == f"{EU}/country/VNM"
+    assert ds["dcat:theme"]["@id"] == f"{EU}/data-theme/GOVE"
+    assert catalog["dcat:themeTaxonomy"]["@id"] == f"{EU}/data-theme"
+    for dist in ds["dcat:distribution"]:
+        url = dist["dcat:downloadURL"]["@id"]
+        assert url.startswith(SITE_ADDRESS + "data/")
+        fmt = {"csv": "CSV", "json": "JSON", "sqlite": "BIN"}[url.rsplit(".", 1)[1]]
+        assert dist["dct:format"]["@id"] == f"{EU}/file-type/{fmt}"
+        assert dist["dcat:mediaType"]["@id"].startswith("https://www.iana.org/assignments/media-types/")
+        assert dist["spdx:checksum"]["spdx:checksumValue"]["@type"] == "xsd:hexBinary"
+        assert dist["spdx:checksum"]["spdx:algorithm"]["@id"] == "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+        data = (site / "data" / url.removeprefix(SITE_ADDRESS + "data/")).read_bytes()
+        assert dist["spdx:checksum"]["spdx:checksumValue"]["@value"] == __import__("hashlib").sha256(data).hexdigest()
+    publisher = ds["dct:publisher"]
+    assert "foaf:Agent" in publisher["@type"]
+    assert publisher["dct:type"]["@id"] == "http://purl.org/adms/publishertype/LocalAuthority"
+    contact = ds["dcat:contactPoint"]
+    assert "vcard:Organization" in contact["@type"] and contact["vcard:hasEmail"]["@id"].startswith("mailto:")
+    # no body declared: a marked placeholder, and the build says so
+    assert publisher["foaf:name"]["@value"] == metadata.PLACEHOLDER_PUBLISHER.name
+    assert "chưa khai báo" in publisher["foaf:name"]["@value"]
+    assert "extra.publisher" in err and metadata.PLACEHOLDER_PUBLISHER.name in err
+
+
+def test_publisher_is_declared_once_in_mkdocs_yml(tmp_path, monkeypatch):
+    from congkhai.publish.engine import publisher_settings
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path / "repo")
+    for name in ("PUBLISHER_NAME", "PUBLISHER_EMAIL", "PUBLISHER_HOMEPAGE", "PUBLISHER_TYPE"):
+        monkeypatch.delenv(name, raising=False)
+    assert metadata.publisher_from(publisher_settings(repo)) == metadata.PLACEHOLDER_PUBLISHER
+    monkeypatch.setenv("PUBLISHER_NAME", "  Sở Nội vụ  tỉnh Lạng Sơn ")
+    monkeypatch.setenv("PUBLISHER_EMAIL", "snv@langson.gov.vn")
+    monkeypatch.setenv("PUBLISHER_HOMEPAGE", "https://snv.langson.gov.vn/")
+    monkeypatch.setenv("PUBLISHER_TYPE", "RegionalAuthority")
+    body = metadata.publisher_from(publisher_settings(repo))
+    assert body == metadata.Publisher(
+        "Sở Nội vụ tỉnh Lạng Sơn", "snv@langson.gov.vn", "https://snv.langson.gov.vn/", "RegionalAuthority"
+    )
+    assert not body.placeholder
+    # what is not an address is left out, never written into the catalogue
+    odd = metadata.publisher_from({"name": "X", "email": "a b@c", "homepage": "javascript:alert(1)", "type": "a/b"})
+    assert (odd.email, odd.homepage, odd.kind) == ("", "", "LocalAuthority")
+    cat = metadata.dcat_catalog({"name": "p", "title": "t", "description": "d", "resources": []}, BASE, publisher=body)
+    agent = cat["dct:publisher"]
+    assert agent["foaf:name"]["@value"] == "Sở Nội vụ tỉnh Lạng Sơn"
+    assert agent["foaf:mbox"] == {"@id": "mailto:snv@langson.gov.vn"}
+    assert agent["foaf:homepage"]["@id"] == "https://snv.langson.gov.vn/"
+
+
+# ckanext-dcat's RDF parser, as far as this catalogue needs it: mirrored from ckanext-dcat at
+# commit 0209972 (v2.4.3 and 5 commits, 27 May 2026), ckanext/dcat/profiles/base.py
+# (_object_value, _distribution_format, _license, _agents_details, _time_interval with
+# dcat_ap_version=2 as euro_dcat_ap_2/euro_dcat_ap_3 call it, _spatial) and
+# euro_dcat_ap_base.py (_parse_dataset_base: which predicate feeds which CKAN field).
+# CKAN's licence register (ckan/model/license.py) gives "other-at" the title "Other (Attribution)"
+# and no URL; CKAN's resource_formats.json maps the media types "text/csv" and "application/json"
+# to the formats "CSV" and "JSON" (only these two are mirrored: whether it knows SQLite's media type
+# is not assumed, so the SQLite file's format stays the EU file-type IRI, which is what CKAN keeps
+# for a format it does not know).
+CKAN_LICENSES = {
+    "other-at": ("", "Other (Attribution)"),
+    "cc-by": ("http://www.opendefinition.org/licenses/cc-by", "Creative Commons Attribution"),
+}
+CKAN_FORMATS = {"text/csv": "CSV", "application/json": "JSON"}
+
+
+class CkanProfile:
+    def __init__(self, graph):
+        from rdflib import Namespace
+
+        self.g = graph
+        self.DCT = Namespace("http://purl.org/dc/terms/")
+        self.DCAT = Namespace(DCAT_NS)
+        self.FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+        self.VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+        self.RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+        self.SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+
+    def object_value(self, subject, predicate, lang="en"):
+        from rdflib import Literal
+
+        fallback = ""
+        for o in self.g.objects(subject, predicate):
+            if isinstance(o, Literal):
+                if o.language and o.language == lang:
+                    return str(o)
+                if fallback == "":
+                    fallback = str(o)
+            elif list(self.g.objects(o, self.RDFS.label)):
+                return str(next(self.g.objects(o, self.RDFS.label)))
+            else:
+                return str(o)
+        return fallback
+
+    def distribution_format(self, dist):
+        from rdflib import BNode, Literal, URIRef
+
+        imt, label = self.object_value(dist, self.DCAT.mediaType) or None, None
+        fmt = self.g.value(dist, self.DCT["format"])
+        if isinstance(fmt, Literal):
+            if not imt and "/" in fmt:
+                imt = str(fmt)
+            else:
+                label = str(fmt)
+        elif isinstance(fmt, (BNode, URIRef)):
+            if "iana.org/assignments/media-types" in str(fmt) and not imt:
+                imt = str(fmt)
+            else:
+                label = str(fmt)
+        if imt in CKAN_FORMATS:
+            label = CKAN_FORMATS[imt]
+        return imt, label
+
+    def license_id(self, dataset):
+        uri2id = {url: key for key, (url, _) in CKAN_LICENSES.items()}
+        title2id = {title: key for key, (_, title) in CKAN_LICENSES.items()}
+        for dist in self.g.objects(dataset, self.DCAT.distribution):
+            lic = self.g.value(dist, self.DCT.license)
+            if lic is not None:
+                found = uri2id.get(lic.toPython()) or title2id.get(self.object_value(lic, self.DCT.title))
+                if found:
+                    return found
+        return ""
+
+    def agent(self, subject, predicate):
+        agent = self.g.value(subject, predicate)
+        return {
+            "uri": str(agent),
+            "name": self.object_value(agent, self.FOAF.name, lang="vi"),
+            "email": self.object_value(agent, self.FOAF.mbox).removeprefix("mailto:"),
+            "url": self.object_value(agent, self.FOAF.homepage),
+            "type": str(self.g.value(agent, self.DCT.type) or ""),
+        }
+
+    def temporal(self, dataset):
+        for interval in self.g.objects(dataset, self.DCT.temporal):
+            start = self.object_value(interval, self.DCAT.startDate)
+            end = self.object_value(interval, self.DCAT.endDate)
+            if start or end:
+                return start, end
+        return None, None
+
+    def spatial(self, dataset):
+        from rdflib import RDF, URIRef
+
+        uri = text = None
+        for place in self.g.objects(dataset, self.DCT.spatial):
+            if isinstance(place, URIRef):
+                uri = str(place)
+            if (place, RDF.type, self.DCT.Location) in self.g:
+                for label in self.g.objects(place, self.SKOS.prefLabel):
+                    text = str(label)
+        return uri, text
+
+    def contact(self, dataset):
+        point = self.g.value(dataset, self.DCAT.contactPoint)
+        return self.object_value(point, self.VCARD.fn, lang="vi"), self.object_value(point, self.VCARD.hasEmail)
+
+
+def test_ckan_euro_dcat_ap_3_profile_maps_every_field(built):
+    """What a CKAN portal harvesting ``data/catalog.jsonld`` with ckanext-dcat's ``euro_dcat_ap_3``
+    profile stores: licence, format and media type, publisher, temporal and spatial coverage."""
+    from rdflib import URIRef
+
+    site, _ = built
+    g = _catalog_graph(site)
+    ckan = CkanProfile(g)
+    [dataset] = g.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ckan.DCAT.Dataset)
+    assert ckan.license_id(dataset) == "other-at"  # was '' (the terms-of-use address is in no register)
+    dists = list(g.objects(dataset, ckan.DCAT.distribution))
+    assert dists
+    for dist in dists:
+        url = ckan.object_value(dist, ckan.DCAT.downloadURL)
+        imt, label = ckan.distribution_format(dist)
+        expected = {"csv": ("text/csv", "CSV"), "json": ("application/json", "JSON")}.get(
+            url.rsplit(".", 1)[1], ("application/vnd.sqlite3", f"{EU}/file-type/BIN")
+        )
+        assert (imt, label) == expected, url  # was the full IANA address
+    publisher = ckan.agent(dataset, ckan.DCT.publisher)
+    assert publisher["name"] == metadata.PLACEHOLDER_PUBLISHER.name  # a public body's name, not the site's
+    assert publisher["type"] == "http://purl.org/adms/publishertype/LocalAuthority"
+    assert publisher["email"] == metadata.PLACEHOLDER_PUBLISHER.email
+    assert publisher["url"] == SITE_ADDRESS
+    assert ckan.temporal(dataset) == ("2023", "2024-03-18")
+    assert ckan.spatial(dataset) == (f"{EU}/country/VNM", "Việt Nam")
+    assert ckan.contact(dataset) == (
+        metadata.PLACEHOLDER_PUBLISHER.name,
+        "mailto:" + metadata.PLACEHOLDER_PUBLISHER.email,
+    )
+
+
+def _head(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    return text[: text.find("</head>")]
+
+
+def test_open_data_page_describes_the_dataset_for_search_engines(built):
+    site, _ = built
+    [script] = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', _head(site / "data" / "index.html"), re.S
+    )
+    doc = json.loads(script)
+    assert doc["@type"] == "Dataset"
+    assert doc["includedInDataCatalog"]["url"] == SITE_ADDRESS + "data/catalog.jsonld"
+    assert doc["temporalCoverage"] == "2023/2024-03-18"
+    assert doc["spatialCoverage"]["sameAs"] == f"{EU}/country/VNM"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc["version"])
+    assert doc["publisher"]["name"] == metadata.PLACEHOLDER_PUBLISHER.name
+    files = {d["contentUrl"]: d["encodingFormat"] for d in doc["distribution"]}
+    assert files[SITE_ADDRESS + "data/plans.csv"] == "text/csv"
+    assert files[SITE_ADDRESS + "data/cong-khai.sqlite"] == "application/vnd.sqlite3"
+    assert all(d["encodingFormat"] and d["contentUrl"].startswith(SITE_ADDRESS) for d in doc["distribution"])
+
+
+def test_every_built_page_has_its_own_description(built):
+    site, _ = built
+    found: dict[str, list[str]] = {}
+    for page in sorted(site.rglob("*.html")):
+        described = re.findall(r'<meta name="description" content="([^"]*)"', _head(page))
+        assert len(described) == 1 and described[0].strip(), page
+        found.setdefault(described[0], []).append(str(page.relative_to(site)))
+    shared = {d: pages for d, pages in found.items() if len(pages) > 1}
+    assert not shared, shared
+
+
+def test_pages_with_dublin_core_declare_its_schema(built):
+    site, _ = built
+    with_dc = 0
+    for page in sorted(site.rglob("*.html")):
+        head = _head(page)
+        declared = head.count('<link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">')
+        if '<meta name="DC.' in head:
+            with_dc += 1
+            assert declared == 1, page
+        else:
+            assert declared == 0, page
+    assert with_dc >= 5  # every plan page

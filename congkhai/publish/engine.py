@@ -92,6 +92,15 @@ def editor_settings(root: Path) -> dict[str, str]:
     return {name: str(extra.get(name) or "") for name in EDITOR_SETTINGS}
 
 
+def publisher_settings(root: Path) -> dict[str, str]:
+    """``extra.publisher`` of ``mkdocs.yml``: the public body operating the site (``name``,
+    ``email``, ``homepage``, ``type``), each may be empty; the open-data catalogue names it."""
+    extra = _mkdocs_config(root).get("extra")
+    publisher = extra.get("publisher") if isinstance(extra, dict) else None
+    publisher = publisher if isinstance(publisher, dict) else {}
+    return {key: str(publisher.get(key) or "") for key in ("name", "email", "homepage", "type")}
+
+
 def _mkdocs_config(root: Path) -> dict[str, Any]:
     import yaml
     from mkdocs.exceptions import MkDocsException

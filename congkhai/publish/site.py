@@ -26,11 +26,12 @@ from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap
 from ..render import datasets, editor
 from ..render.docxclean import clean_docx
+from ..render.metadata import publisher_from
 from ..render.original import with_bom
 from ..render.site import render_site
 from ..timing import stage
 from . import search
-from .engine import BuildError, editor_settings, run_mkdocs, site_url
+from .engine import BuildError, editor_settings, publisher_settings, run_mkdocs, site_url
 
 #: The vendored Decap CMS (``make editor-deps``: ``npm ci`` in ``editor/``), beside the program.
 EDITOR_BUNDLE = Path(__file__).resolve().parents[2] / "editor" / "node_modules" / "decap-cms" / "dist"
@@ -43,6 +44,7 @@ EDITOR_FILES = ("decap-cms.js", "*.decap-cms.js", "*.wasm", "decap-cms.js.LICENS
 class BuildResult:
     site: Path
     files: list[str]  # the published data files, by path under data/
+    placeholder_publisher: bool = False  # extra.publisher of mkdocs.yml names no body: the catalogue says so
 
 
 def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
@@ -158,8 +160,14 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     clean_leftovers(out)  # before rendering: the "what changed" section reads the previous site
     with stage("render"):
         settings = editor_settings(root)
+        publisher = publisher_from(publisher_settings(root))
         downloads, pages = render_site(
-            validation, site_url(root), out / "data", repo=settings["editor_repo"], auth_url=settings["editor_auth_url"]
+            validation,
+            site_url(root),
+            out / "data",
+            repo=settings["editor_repo"],
+            auth_url=settings["editor_auth_url"],
+            publisher=publisher,
         )
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
     try:
@@ -188,7 +196,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
         swap(site_dir, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(out, names)
+    return BuildResult(out, names, publisher.placeholder)
 
 
 def swap(new: Path, out: Path) -> None:

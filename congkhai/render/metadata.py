@@ -16,10 +16,12 @@ can close the script element.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -33,16 +35,90 @@ from .markdown import front_matter
 
 SCHEMA_ORG = "https://schema.org"
 PUBLISHER = "Công khai"
+#: extension → (IANA media type, format label, EU file-type code). The EU file-type vocabulary
+#: (publications.europa.eu/resource/authority/file-type) has no SQLite entry: ``BIN`` (binary data)
+#: is the closest honest code; the IANA media type ``application/vnd.sqlite3`` says what it is.
 MEDIA_TYPES = {
-    "csv": ("text/csv", "CSV"),
-    "json": ("application/json", "JSON"),
-    "jsonld": ("application/ld+json", "JSON-LD"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
-    "sqlite": ("application/vnd.sqlite3", "SQLite"),
-    "db": ("application/vnd.sqlite3", "SQLite"),
-    "zip": ("application/zip", "ZIP"),
-    "xml": ("application/xml", "XML"),
+    "csv": ("text/csv", "CSV", "CSV"),
+    "json": ("application/json", "JSON", "JSON"),
+    "jsonld": ("application/ld+json", "JSON-LD", "JSON_LD"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "XLSX"),
+    "sqlite": ("application/vnd.sqlite3", "SQLite", "BIN"),
+    "db": ("application/vnd.sqlite3", "SQLite", "BIN"),
+    "zip": ("application/zip", "ZIP", "ZIP"),
+    "xml": ("application/xml", "XML", "XML"),
 }
+#: The EU controlled vocabularies (Publications Office) DCAT-AP 3.0.1 expects, and IANA's media types.
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority"
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types"
+LANGUAGE_VI = f"{EU_AUTHORITY}/language/VIE"
+COUNTRY_VN = f"{EU_AUTHORITY}/country/VNM"
+THEMES = f"{EU_AUTHORITY}/data-theme"
+THEME_GOVERNMENT = f"{THEMES}/GOVE"  # "Government and public sector"
+#: ADMS publisher types (purl.org/adms/publishertype): what kind of body publishes.
+PUBLISHER_TYPES = "http://purl.org/adms/publishertype"
+SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+#: CKAN's licence register titles for the licence ids a Data Package may name: ckanext-dcat maps a
+#: distribution's ``dct:license`` to ``license_id`` by the licence's URL or else its ``dct:title``,
+#: and a site's own terms of use have no URL in CKAN's register, so the title carries the match.
+CKAN_LICENSE_TITLES = {
+    "other-at": "Other (Attribution)",
+    "other-open": "Other (Open)",
+    "cc-by": "Creative Commons Attribution",
+    "cc-zero": "Creative Commons CCZero",
+    "odc-by": "Open Data Commons Attribution License",
+}
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The public body that operates the site and publishes its open data (``extra.publisher`` of
+    ``mkdocs.yml``): the DCAT publisher and contact point, schema.org's publisher of the Dataset.
+    ``kind`` is an ADMS publisher type code (``LocalAuthority``, ``NationalAuthority``…);
+    ``placeholder`` is true while the operator has not declared the body (the build warns)."""
+
+    name: str
+    email: str
+    homepage: str = ""
+    kind: str = "LocalAuthority"
+    placeholder: bool = False
+
+
+#: Used until ``extra.publisher`` names the operating body: clearly not a real body or address.
+PLACEHOLDER_PUBLISHER = Publisher(
+    name="Cơ quan vận hành trang (chưa khai báo)", email="chua-khai-bao@example.invalid", placeholder=True
+)
+
+
+def publisher_from(settings: Mapping[str, Any] | None) -> Publisher:
+    """The publisher from ``extra.publisher`` (``name``, ``email``, ``homepage``, ``type``); the
+    placeholder while no name is given. An e-mail address that is not one is left out."""
+    settings = settings or {}
+    name = " ".join(str(settings.get("name") or "").split())
+    if not name:
+        return PLACEHOLDER_PUBLISHER
+    email = str(settings.get("email") or "").strip()
+    kind = str(settings.get("type") or "LocalAuthority").strip()
+    return Publisher(
+        name=name,
+        email=email if re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", email) else "",
+        homepage=safe_url(str(settings.get("homepage") or "")) or "",
+        kind=kind if re.fullmatch(r"[A-Za-z]+", kind) else "LocalAuthority",
+    )
+
+
+def coverage(plans: Iterable[Mapping[str, Any]]) -> tuple[str, str] | None:
+    """The period the data covers: the first and last date of issue of the plans (``YYYY``,
+    ``YYYY-MM`` or ``YYYY-MM-DD`` as printed), or ``None`` without dates."""
+    dates = sorted(str(p["issue_date"]) for p in plans if p.get("issue_date"))
+    return (dates[0], dates[-1]) if dates else None
+
+
+def _xsd_date(value: str) -> dict[str, str]:
+    kind = {4: "xsd:gYear", 7: "xsd:gYearMonth"}.get(len(value), "xsd:date")
+    return {"@value": value, "@type": kind}
+
+
 # plan_status → schema.org LegalForceStatus
 LEGAL_FORCE = {
     "in_force": "https://schema.org/InForce",
@@ -185,6 +261,7 @@ def _downloads(descriptor: Mapping[str, Any], files: Mapping[str, bytes] | None)
     """Each downloadable file: the package's resources, then ``files`` (extra formats) by name."""
     out = []
     for r in descriptor["resources"]:
+        ext = str(r.get("format") or "csv").lower()
         out.append(
             {
                 "name": r["name"],
@@ -193,6 +270,7 @@ def _downloads(descriptor: Mapping[str, Any], files: Mapping[str, bytes] | None)
                 "title_en": r.get("x-title-en"),
                 "mediatype": r.get("mediatype") or MEDIA_TYPES["csv"][0],
                 "format": str(r.get("format") or "csv").upper(),
+                "filetype": MEDIA_TYPES.get(ext, MEDIA_TYPES["csv"])[2],
                 "bytes": r.get("bytes"),
                 "sha256": r["hash"].removeprefix("sha256:") if str(r.get("hash", "")).startswith("sha256:") else None,
             }
@@ -202,7 +280,7 @@ def _downloads(descriptor: Mapping[str, Any], files: Mapping[str, bytes] | None)
         if name in known:
             continue
         ext = name.rsplit(".", 1)[-1].lower()
-        mediatype, fmt = MEDIA_TYPES.get(ext, ("application/octet-stream", ext.upper()))
+        mediatype, fmt, filetype = MEDIA_TYPES.get(ext, ("application/octet-stream", ext.upper(), "BIN"))
         out.append(
             {
                 "name": name,
@@ -211,18 +289,31 @@ def _downloads(descriptor: Mapping[str, Any], files: Mapping[str, bytes] | None)
                 "title_en": None,
                 "mediatype": mediatype,
                 "format": fmt,
+                "filetype": filetype,
                 "bytes": len(files[name]) if files else None,
-                "sha256": None,
+                "sha256": hashlib.sha256(files[name]).hexdigest() if files else None,
             }
         )
     return out
 
 
-def _license(descriptor: Mapping[str, Any], base_url: str) -> tuple[str, str]:
+def _license(descriptor: Mapping[str, Any], base_url: str) -> tuple[str, str, str]:
+    """The licence's address, its title and its id in CKAN's licence register (``name``)."""
     lic = (descriptor.get("licenses") or [{}])[0]
     path = str(lic.get("path") or "/data/#dieu-khoan-su-dung")
     url = path if "://" in path else _root(base_url) + "/" + path.lstrip("/")
-    return url, str(lic.get("title") or lic.get("name") or "")
+    return url, str(lic.get("title") or lic.get("name") or ""), str(lic.get("name") or "")
+
+
+def _schema_publisher(publisher: Publisher, root: str) -> dict[str, Any]:
+    return _drop_empty(
+        {
+            "@type": "GovernmentOrganization",
+            "name": publisher.name,
+            "url": publisher.homepage or f"{root}/",
+            "email": publisher.email,
+        }
+    )
 
 
 def dataset_jsonld(
@@ -230,13 +321,19 @@ def dataset_jsonld(
     *,
     base_url: str = "",
     files: Mapping[str, bytes] | None = None,
-    publisher: str = PUBLISHER,
+    publisher: Publisher = PLACEHOLDER_PUBLISHER,
+    temporal: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """schema.org ``Dataset`` for the open-data page: one ``DataDownload`` per file."""
+    """schema.org ``Dataset`` for the open-data page, as Google Dataset Search reads it: one
+    ``DataDownload`` per file (``encodingFormat``, ``contentUrl``), the catalogue it belongs to,
+    the period (``temporalCoverage``, ISO 8601 interval) and place it covers, its version (the
+    date the data last changed)."""
     d = package_descriptor
     root = _root(base_url)
-    lic_url, lic_title = _license(d, base_url)
+    lic_url, lic_title, _ = _license(d, base_url)
     terms = d.get("x-terms-of-use") or {}
+    org = _schema_publisher(publisher, root)
+    modified = d.get("modified")
     return _drop_empty(
         {
             "@context": SCHEMA_ORG,
@@ -255,10 +352,18 @@ def dataset_jsonld(
             ),
             "usageInfo": lic_url,
             "creditText": terms.get("source"),
-            "publisher": _org(publisher),
-            "creator": _org(publisher),
-            "spatialCoverage": {"@type": "Country", "name": "Việt Nam"},
-            "dateModified": d.get("modified"),
+            "publisher": org,
+            "creator": org,
+            "includedInDataCatalog": {
+                "@type": "DataCatalog",
+                "@id": f"{root}/data/catalog.jsonld",
+                "url": f"{root}/data/catalog.jsonld",
+                "name": f"{publisher.name} — danh mục dữ liệu mở",
+            },
+            "temporalCoverage": f"{temporal[0]}/{temporal[1]}" if temporal else None,
+            "spatialCoverage": {"@type": "Country", "name": "Việt Nam", "sameAs": COUNTRY_VN},
+            "version": str(modified)[:10] if modified else None,
+            "dateModified": modified,
             "distribution": [
                 _drop_empty(
                     {
@@ -282,7 +387,9 @@ DCAT_CONTEXT = {
     "dct": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
     "spdx": "http://spdx.org/rdf/terms#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
@@ -295,30 +402,85 @@ def _en(text: Any) -> dict[str, Any]:
     return {"@value": str(text), "@language": "en"}
 
 
+def _document(url: str) -> dict[str, Any]:
+    return {"@id": url, "@type": "foaf:Document"}
+
+
+LANGUAGE = {"@id": LANGUAGE_VI, "@type": "dct:LinguisticSystem"}
+SPATIAL = {"@id": COUNTRY_VN, "@type": "dct:Location", "skos:prefLabel": _vi("Việt Nam")}
+THEME = {
+    "@id": THEME_GOVERNMENT,
+    "@type": "skos:Concept",
+    "skos:prefLabel": _vi("Chính phủ và khu vực công"),
+    "skos:inScheme": {"@id": THEMES},
+}
+THEME_TAXONOMY = {"@id": THEMES, "@type": "skos:ConceptScheme", "dct:title": _vi("Chủ đề dữ liệu (EU)")}
+
+
+def _agent(publisher: Publisher, root: str) -> dict[str, Any]:
+    """The publisher as a ``foaf:Agent`` with its ADMS type: a public body, not the site."""
+    return _drop_empty(
+        {
+            "@id": f"{root}/#publisher",
+            "@type": ["foaf:Agent", "foaf:Organization"],
+            "foaf:name": _vi(publisher.name),
+            "foaf:mbox": {"@id": f"mailto:{publisher.email}"} if publisher.email else None,
+            "foaf:homepage": _document(publisher.homepage or f"{root}/"),
+            "dct:type": {
+                "@id": f"{PUBLISHER_TYPES}/{publisher.kind}",
+                "@type": "skos:Concept",
+                "skos:prefLabel": _en(publisher.kind),
+                "skos:inScheme": {"@id": f"{PUBLISHER_TYPES}/1.0"},
+            },
+        }
+    )
+
+
+def _contact(publisher: Publisher, root: str) -> dict[str, Any]:
+    return _drop_empty(
+        {
+            "@id": f"{root}/#contact",
+            "@type": ["vcard:Organization", "vcard:Kind"],
+            "vcard:fn": _vi(publisher.name),
+            "vcard:hasEmail": {"@id": f"mailto:{publisher.email}"} if publisher.email else None,
+            "vcard:hasURL": {"@id": publisher.homepage or f"{root}/"},
+        }
+    )
+
+
 def dcat_catalog(
     package_descriptor: Mapping[str, Any],
     base_url: str,
     *,
     files: Mapping[str, bytes] | None = None,
-    publisher: str = PUBLISHER,
+    publisher: Publisher = PLACEHOLDER_PUBLISHER,
+    temporal: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A DCAT catalogue (JSON-LD) of the open data, harvestable by CKAN (ckanext-dcat) or a national
-    portal: ``dcat:Catalog`` → ``dcat:Dataset`` → one ``dcat:Distribution`` per file with
-    ``downloadURL``, ``mediaType`` (IANA IRI), ``byteSize``, SHA-256 checksum, ``dct:modified`` and
-    the terms of use as a ``dct:LicenseDocument``. Give an absolute ``base_url`` for harvesting."""
+    """A DCAT-AP 3.0.1 catalogue (JSON-LD) of the open data, harvestable by CKAN (ckanext-dcat's
+    ``euro_dcat_ap_3`` profile) or a national portal: ``dcat:Catalog`` → ``dcat:Dataset`` → one
+    ``dcat:Distribution`` per file. Controlled values are IRIs of the EU vocabularies (file type,
+    language ``VIE``, country ``VNM``, data theme ``GOVE``) and IANA media types, each typed with
+    the class the DCAT-AP shapes ask for and labelled as CKAN reads them (``text/csv``); the
+    publisher is the operating public body with a contact point; checksums are SHA-256 in
+    ``xsd:hexBinary``. ``temporal``: the period covered (:func:`coverage`). Give an absolute
+    ``base_url`` for harvesting (``tests/test_metadata.py`` validates it with the official shapes).
+
+    Places: the EU vocabularies have no Vietnamese provinces, so the coverage is the country."""
     d = package_descriptor
     root = _root(base_url)
-    lic_url, lic_title = _license(d, base_url)
+    lic_url, lic_title, lic_id = _license(d, base_url)
     terms = d.get("x-terms-of-use") or {}
     modified = d.get("modified")
     mod = {"@value": modified, "@type": "xsd:dateTime"} if modified else None
-    agent = {"@id": f"{root}/#publisher", "@type": "foaf:Agent", "foaf:name": publisher}
+    agent = _agent(publisher, root)
+    ckan_title = CKAN_LICENSE_TITLES.get(lic_id)
     license_doc = _drop_empty(
         {
             "@id": lic_url,
             "@type": "dct:LicenseDocument",
-            "dct:title": _vi(lic_title) if lic_title else None,
+            "dct:title": [_vi(lic_title)] + ([_en(ckan_title)] if ckan_title else []) if lic_title else None,
             "rdfs:label": _vi(lic_title) if lic_title else None,
+            "dct:identifier": lic_id or None,
             "dct:description": [_vi(terms["vi"]), _en(terms["en"])] if terms.get("vi") and terms.get("en") else None,
         }
     )
@@ -333,23 +495,30 @@ def dcat_catalog(
                     "dct:title": [_vi(f["title"])] + ([_en(f["title_en"])] if f["title_en"] else []),
                     "dcat:downloadURL": {"@id": url},
                     "dcat:accessURL": {"@id": url},
-                    "dcat:mediaType": {"@id": f"https://www.iana.org/assignments/media-types/{f['mediatype']}"},
-                    "dct:format": f["format"],
+                    "dcat:mediaType": {
+                        "@id": f"{IANA_MEDIA_TYPES}/{f['mediatype']}",
+                        "@type": "dct:MediaType",
+                        "rdfs:label": f["mediatype"],
+                    },
+                    "dct:format": {
+                        "@id": f"{EU_AUTHORITY}/file-type/{f['filetype']}",
+                        "@type": "dct:MediaTypeOrExtent",
+                    },
                     "dcat:byteSize": (
                         {"@value": f["bytes"], "@type": "xsd:nonNegativeInteger"} if f["bytes"] is not None else None
                     ),
                     "spdx:checksum": (
                         {
                             "@type": "spdx:Checksum",
-                            "spdx:algorithm": {"@id": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"},
-                            "spdx:checksumValue": f["sha256"],
+                            "spdx:algorithm": {"@id": SHA256, "@type": "spdx:ChecksumAlgorithm"},
+                            "spdx:checksumValue": {"@value": f["sha256"], "@type": "xsd:hexBinary"},
                         }
                         if f["sha256"]
                         else None
                     ),
                     "dct:modified": mod,
-                    "dct:license": {"@id": lic_url},
-                    "dct:language": "vi",
+                    "dct:license": {"@id": lic_url},  # described once, on the dataset
+                    "dct:language": LANGUAGE,
                 }
             )
         )
@@ -362,11 +531,22 @@ def dcat_catalog(
             "dct:description": [_vi(d["description"])]
             + ([_en(d["x-description-en"])] if d.get("x-description-en") else []),
             "dcat:keyword": [_vi(k) for k in d.get("keywords") or []],
-            "dct:language": "vi",
-            "dct:spatial": _vi("Việt Nam"),
+            "dcat:theme": THEME,
+            "dct:language": LANGUAGE,
+            "dct:spatial": SPATIAL,
+            "dct:temporal": (
+                {
+                    "@type": "dct:PeriodOfTime",
+                    "dcat:startDate": _xsd_date(temporal[0]),
+                    "dcat:endDate": _xsd_date(temporal[1]),
+                }
+                if temporal
+                else None
+            ),
             "dct:publisher": agent,
+            "dcat:contactPoint": _contact(publisher, root),
             "dct:modified": mod,
-            "dcat:landingPage": {"@id": f"{root}/data/"},
+            "dcat:landingPage": _document(f"{root}/data/"),
             "dct:license": license_doc,
             "dct:rights": {"@type": "dct:RightsStatement", "rdfs:label": _vi(terms["vi"])} if terms.get("vi") else None,
             "dcat:distribution": distributions,
@@ -377,11 +557,13 @@ def dcat_catalog(
             "@context": DCAT_CONTEXT,
             "@id": f"{root}/data/catalog.jsonld",
             "@type": "dcat:Catalog",
-            "dct:title": _vi(f"{publisher} — danh mục dữ liệu mở"),
+            "dct:title": _vi(f"{publisher.name} — danh mục dữ liệu mở"),
             "dct:description": [_vi(d["description"])],
             "dct:publisher": agent,
-            "dct:language": "vi",
-            "foaf:homepage": {"@id": f"{root}/"},
+            "dct:language": LANGUAGE,
+            "dct:spatial": SPATIAL,
+            "foaf:homepage": _document(f"{root}/"),
+            "dcat:themeTaxonomy": THEME_TAXONOMY,
             "dct:modified": mod,
             "dct:license": {"@id": lic_url},
             "dcat:dataset": [dataset],

@@ -51,14 +51,21 @@ def originals(corpus: Corpus) -> frozenset[str]:
 
 
 def render_site(
-    corpus: Corpus, url: str | None, previous: Path | None, *, repo: str = "", auth_url: str = ""
+    corpus: Corpus,
+    url: str | None,
+    previous: Path | None,
+    *,
+    repo: str = "",
+    auth_url: str = "",
+    publisher: metadata.Publisher = metadata.PLACEHOLDER_PUBLISHER,
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
 
     A pure function of the corpus (and git history, read here once): ``url`` is the site's
     address, if known, for absolute links; ``previous`` is the last published ``site/data``
     folder, for the "what changed" section; ``repo`` (``owner/name``) is where the plan form saves,
-    ``auth_url`` the OAuth server its GitHub sign-in goes through.
+    ``auth_url`` the OAuth server its GitHub sign-in goes through; ``publisher`` the public body
+    operating the site, named by the open-data catalogue.
     """
     model, root = corpus.model, corpus.root
     modified = corpus.modified
@@ -92,8 +99,11 @@ def render_site(
     changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
     descriptor = json.loads(files["datapackage.json"])
     others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
-    dataset_ld = metadata.jsonld_string(metadata.dataset_jsonld(descriptor, base_url=base, files=others))
-    catalog = metadata.dcat_catalog(descriptor, base, files=others)
+    period = metadata.coverage(rows["plans"])
+    dataset_ld = metadata.jsonld_string(
+        metadata.dataset_jsonld(descriptor, base_url=base, files=others, publisher=publisher, temporal=period)
+    )
+    catalog = metadata.dcat_catalog(descriptor, base, files=others, publisher=publisher, temporal=period)
     downloads[CATALOG] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
     # the catalogue is offered in the open-data page's head, beside the site-wide feeds every page has
     catalog_link = {

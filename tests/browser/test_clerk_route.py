@@ -13,6 +13,9 @@ what the draft's note asks through choices and text boxes only: picks the plan's
 the importer's unsure guess of a cited document, replaces the importer's note with their own,
 saves. The plan on the branch must then pass the validator and the merge gate, keep its footnotes
 and the tasks read from the table, and the only file the clerk's save changed must be the plan.
+
+The staff guide's pictures of this route (step 3) are taken here: to build/screenshots/, or with
+``CONGKHAI_GUIDE_SHOTS=1`` to docs/huong-dan/anh/ to be committed (tests/test_guide.py).
 """
 
 from __future__ import annotations
@@ -29,10 +32,26 @@ from tests.browser.test_editor import SHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
 WORD = ROOT / "tests" / "fixtures" / "word" / "xa-ke-hoach-bang-nhiem-vu.docx"
-COPY = ["congkhai", "schemas", "docs", "data", "overrides", "build_site.py", "mkdocs.yml", "Makefile", "requirements.txt"]
+COPY = [
+    "congkhai",
+    "schemas",
+    "docs",
+    "data",
+    "overrides",
+    "build_site.py",
+    "mkdocs.yml",
+    "Makefile",
+    "requirements.txt",
+]
 PLAN_ID = "lang-son-cao-loc-hop-thanh-2024-45-kh-ubnd"
 PLAN = f"docs/plans/lang-son/{PLAN_ID}.md"
 BRANCH = f"cms/plans/lang-son/{PLAN_ID}"
+
+
+def _guide_out() -> Path:
+    if os.environ.get("CONGKHAI_GUIDE_SHOTS") == "1":
+        return ROOT / "docs" / "huong-dan" / "anh"
+    return ROOT / "build" / "screenshots" / "guide"
 
 
 def git(repo: Path, *args: str) -> str:
@@ -130,19 +149,37 @@ def test_a_commune_plan_goes_from_word_to_a_valid_plan_through_the_form_alone(
         card = page.get_by_role("link").filter(has_text="Thực hiện dân chủ ở cơ sở trên địa bàn xã năm 2024")
         expect(card).to_be_visible()
         SHOTS.mkdir(parents=True, exist_ok=True)
+        guide = _guide_out()
+        guide.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "clerk-workflow-1366.png"))
+        page.screenshot(path=str(guide / "bien-tap-1366.png"), clip={"x": 0, "y": 0, "width": 1366, "height": 520})
         card.click()
 
         status = page.get_by_label("Tình trạng", exact=True)
         expect(status).to_be_visible()
         notes = page.get_by_label("Ghi chú (không bắt buộc)", exact=True)
         expect(notes).to_contain_text("Việc cần kiểm tra")  # what to check, in the form itself
-        page.get_by_text("CẦN KIỂM TRA — hãy chọn trong danh sách").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / "clerk-draft-1366.png"))
         notes.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "clerk-notes-1366.png"))
+        box = notes.bounding_box()
+        assert box is not None
+        top = max(0, box["y"] - 60)
+        page.screenshot(
+            path=str(guide / "ghi-chu-nhap-1366.png"), clip={"x": 260, "y": top, "width": 840, "height": 560}
+        )
+        marked = page.get_by_text("CẦN KIỂM TRA — hãy chọn trong danh sách").first
+        marked.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "clerk-draft-1366.png"))
+        box = marked.bounding_box()
+        assert box is not None
+        page.screenshot(
+            path=str(guide / "ban-nhap-1366.png"),
+            clip={"x": 260, "y": max(0, box["y"] - 120), "width": 840, "height": 300},
+        )
         page.set_viewport_size({"width": 390, "height": 844})
+        marked.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "clerk-draft-390.png"))
+        page.screenshot(path=str(guide / "ban-nhap-390.png"), clip={"x": 0, "y": 0, "width": 390, "height": 600})
         page.set_viewport_size({"width": 1366, "height": 900})
 
         status.fill("Đang thực hiện")

@@ -8,7 +8,8 @@ swaps it into place.
 from __future__ import annotations
 
 import json
-from pathlib import Path, PurePosixPath
+from collections.abc import Mapping
+from pathlib import PurePosixPath
 
 from ..checks.files import Entry, inside, publishable
 from ..checks.rules import source_file_problem
@@ -16,7 +17,7 @@ from ..derive import compliance
 from ..load.corpus import RULES, Corpus
 from ..model import sitemap
 from ..model.sitemap import version_file
-from ..read.history import version_files
+from ..read.history import Release, version_files
 from . import calendar, datasets, editor, feeds, home, metadata, opendata, original, stats
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
@@ -49,20 +50,26 @@ def originals(corpus: Corpus) -> frozenset[str]:
 
 
 def render_site(
-    corpus: Corpus, url: str | None, previous: Path | None, *, repo: str = "", auth_url: str = ""
+    corpus: Corpus,
+    url: str | None,
+    previous: tuple[Release, Mapping[str, bytes]] | None,
+    *,
+    repo: str = "",
+    auth_url: str = "",
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
 
     A pure function of the corpus (and git history, read here once): ``url`` is the site's
-    address, if known, for absolute links; ``previous`` is the last published ``site/data``
-    folder, for the "what changed" section; ``repo`` (``owner/name``) is where the plan form saves,
+    address, if known, for absolute links (without it the build is a preview); ``previous`` is
+    the previous published release and its data files (:mod:`congkhai.publish.release`), for the
+    "what changed" section; ``repo`` (``owner/name``) is where the plan form saves,
     ``auth_url`` the OAuth server its GitHub sign-in goes through.
     """
     model, root = corpus.model, corpus.root
     modified = corpus.modified
     rows = corpus.published
     bodies = corpus.bodies
-    files = datasets.render(model, rows, modified)
+    files = datasets.render(model, rows, modified, url)
     downloads = {**files, **datasets.plan_bundles(model, rows), **opendata.excel_files(model, rows)}
     downloads[opendata.SQLITE_NAME] = opendata.sqlite_file(model, rows, bodies)
     base = (url or "").rstrip("/")
@@ -84,7 +91,7 @@ def render_site(
         histories=frozenset(versions),
         follow=follow,
     ).pages()
-    changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
+    changes = opendata.changes(previous[1] if previous else None, files, model, previous[0].tag if previous else None)
     descriptor = json.loads(files["datapackage.json"])
     others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
     dataset_ld = metadata.jsonld_string(metadata.dataset_jsonld(descriptor, base_url=base, files=others))

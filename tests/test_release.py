@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -56,7 +57,8 @@ def test_the_newest_release_head_descends_from_not_heads_own(tmp_path):
     assert found is not None and found.tag == "du-lieu-2024-02-01.2"
 
 
-def test_the_release_is_rebuilt_in_a_worktree_that_is_removed(tmp_path):
+def test_the_release_is_rebuilt_in_a_worktree_that_is_removed(tmp_path, monkeypatch):
+    monkeypatch.delenv("CONGKHAI_CACHE", raising=False)
     repo = _repo(tmp_path)
     _git(repo, "2024-01-10T10:00:00+07:00", "tag", "du-lieu-2024-01-10")
     plan = sorted((repo / "docs" / "plans").rglob("*.md"))[0]
@@ -72,3 +74,6 @@ def test_the_release_is_rebuilt_in_a_worktree_that_is_removed(tmp_path):
     listed = subprocess.run(["git", "worktree", "list"], cwd=repo, capture_output=True, text=True, check=True)
     assert len(listed.stdout.splitlines()) == 1
     assert not list(Path(tmp_path).glob("congkhai-release-*"))
+    # the release's plans went through the repository's own plan cache, and the setting is restored
+    assert any((repo / ".cache" / "congkhai").rglob("*.json"))
+    assert "CONGKHAI_CACHE" not in os.environ

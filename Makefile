@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: site test validate lint golden clean setup browser-deps xml-deps editor-deps
+.PHONY: site test validate lint golden clean setup browser-deps xml-deps editor-deps require-site-url
 
 setup: $(STAMP)
 
@@ -36,7 +36,8 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # Debian's xmllint (libxml2-utils): the Atom feeds are validated against a RELAX NG schema
-# (tests/test_feeds.py), the way a strict reader would take them.
+# (tests/test_feeds.py) and the sitemap against the sitemaps.org XSD (tests/test_site.py), the
+# way a strict reader would take them.
 xml-deps:
 	@command -v xmllint >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -191,7 +192,7 @@ ci-summary: $(STAMP)
 # `make publish-release` after each deploy that changed data) HEAD descends from; on GitLab,
 # whose pipeline makes no tags, the revision the last successful `pages` job built (REVISION in
 # its build/release/release.env, read with the job token). Nothing published yet: no check.
-ci-site:
+ci-site: require-site-url
 	@set -euo pipefail; since="$${SINCE:-}"; \
 	if [ -z "$$since" ] && [ -n "$${CI_JOB_TOKEN:-}" ] && [ -n "$${CI_API_V4_URL:-}" ]; then \
 	  env=$$(mktemp); code=$$(curl -sS -o "$$env" -w '%{http_code}' -H "JOB-TOKEN: $$CI_JOB_TOKEN" \
@@ -202,6 +203,14 @@ ci-site:
 	if [ -z "$$since" ]; then since=$$(git describe --tags --abbrev=0 --match 'du-lieu-*' HEAD 2>/dev/null || true); fi; \
 	if [ -n "$$since" ]; then echo "Lần công bố trước: $$since"; else echo 'Chưa có lần công bố nào trước: không cần kiểm tra kế hoạch bị mất.'; fi; \
 	$(MAKE) --no-print-directory site SINCE="$$since"
+
+# A publishing build must know the site's public address (SITE_URL, mkdocs.yml `site_url`):
+# without it the build is a preview (relative addresses, no sitemap, robots.txt shutting crawlers
+# out, "Bản xem trước" on every page), which must never be deployed. The deploy (deploy.yml,
+# .gitlab-ci.yml) builds through `make ci-site`, which needs this first.
+require-site-url:
+	@case "$${SITE_URL:-}" in http://?*|https://?*) ;; \
+	  *) echo "Không công bố bản xem trước: chưa đặt địa chỉ trang SITE_URL (ví dụ SITE_URL=https://example.gov.vn/cong-khai/). / Refusing to publish a preview: SITE_URL (the site's public address) is not set." >&2; exit 1;; esac
 
 # Draft a plan from every file in inbox/ (the importer writes docs/plans/<province>/<id>.md and
 # any new catalogue rows); the drafts are copied to IMPORT_DIR/files and shown in the job summary.

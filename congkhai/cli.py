@@ -23,6 +23,7 @@ MESSAGES = {
         "not_built": "Chưa dựng trang vì còn lỗi; trang cũ (nếu có) được giữ nguyên.",
         "placeholder_publisher": "Cảnh báo: chưa khai báo cơ quan vận hành trang (extra.publisher trong mkdocs.yml: name, email, homepage); danh mục dữ liệu mở đang ghi tên tạm “{name}”.",
         "written": "Đã ghi dữ liệu vào {out}.",
+        "built_preview": "Đây là bản xem trước (chưa đặt địa chỉ trang SITE_URL): mọi trang ghi “Bản xem trước — chưa công bố”, không có sơ đồ trang, không được đăng lên mạng. Để công bố: SITE_URL=https://… make site.",
         "preview": "Đã ghi bản xem trước: {out}",
         "fixed": "Đã chuẩn hóa {n} tệp.",
         "internal": "Lỗi nội bộ của chương trình ({kind}). Hãy báo lỗi kèm tệp đang kiểm tra.",
@@ -42,6 +43,7 @@ MESSAGES = {
         "not_built": "The site was not built because of errors; the previous site, if any, is untouched.",
         "placeholder_publisher": "Warning: the body operating the site is not declared (extra.publisher in mkdocs.yml: name, email, homepage); the open-data catalogue names a placeholder, “{name}”.",
         "written": "Wrote the datasets to {out}.",
+        "built_preview": "This is a preview (SITE_URL, the site's address, is not set): every page says so, there is no sitemap, and it must not be published. To publish: SITE_URL=https://… make site.",
         "preview": "Wrote the preview: {out}",
         "fixed": "Normalised {n} files.",
         "internal": "Internal error ({kind}). Please report it with the file being checked.",
@@ -272,6 +274,8 @@ def _run(args: argparse.Namespace) -> int:
             directives=len(result.tables.rows.get("directives", [])),
         )
     )
+    if built.preview:
+        print(msgs["built_preview"])
     return 0
 
 

@@ -520,12 +520,13 @@ def test_publisher_is_declared_once_in_mkdocs_yml(tmp_path, monkeypatch):
 # dcat_ap_version=2 as euro_dcat_ap_2/euro_dcat_ap_3 call it, _spatial) and
 # euro_dcat_ap_base.py (_parse_dataset_base: which predicate feeds which CKAN field).
 # CKAN's licence register (ckan/model/license.py) gives "other-at" the title "Other (Attribution)"
-# and no URL; CKAN's resource_formats.json maps the media types "text/csv" and "application/json"
+# and "other-closed" the title "Other (Not Open)", neither with a URL; CKAN's resource_formats.json maps the media types "text/csv" and "application/json"
 # to the formats "CSV" and "JSON" (only these two are mirrored: whether it knows SQLite's media type
 # is not assumed, so the SQLite file's format stays the EU file-type IRI, which is what CKAN keeps
 # for a format it does not know).
 CKAN_LICENSES = {
     "other-at": ("", "Other (Attribution)"),
+    "other-closed": ("", "Other (Not Open)"),
     "cc-by": ("http://www.opendefinition.org/licenses/cc-by", "Creative Commons Attribution"),
 }
 CKAN_FORMATS = {"text/csv": "CSV", "application/json": "JSON"}
@@ -633,7 +634,9 @@ def test_ckan_euro_dcat_ap_3_profile_maps_every_field(built):
     g = _catalog_graph(site)
     ckan = CkanProfile(g)
     [dataset] = g.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ckan.DCAT.Dataset)
-    assert ckan.license_id(dataset) == "other-at"  # was '' (the terms-of-use address is in no register)
+    # was '' (the terms-of-use address is in no register); not "other-at", which CKAN counts as
+    # open: the terms forbid reselling the raw data (schemas/package.yaml x-terms-of-use)
+    assert ckan.license_id(dataset) == "other-closed"
     dists = list(g.objects(dataset, ckan.DCAT.distribution))
     assert dists
     for dist in dists:

@@ -292,16 +292,15 @@ def test_human_size_is_vietnamese(n: int, text: str) -> None:
 # --- What changed ---
 
 
-def test_changes_first_publication_and_unchanged(seeds: Seeds, tmp_path: Path) -> None:
+def test_changes_first_publication_and_unchanged(seeds: Seeds) -> None:
     assert "lần công bố đầu tiên" in opendata.changes(None, seeds.files, seeds.model)
-    assert "lần công bố đầu tiên" in opendata.changes(tmp_path / "missing", seeds.files, seeds.model)
-    datasets.write(seeds.files, tmp_path / "old")
-    assert "không thay đổi" in opendata.changes(tmp_path / "old", seeds.files, seeds.model)
+    assert "lần công bố đầu tiên" in opendata.changes({}, seeds.files, seeds.model)
+    same = opendata.changes(dict(seeds.files), seeds.files, seeds.model, "du-lieu-2024-11-23")
+    assert "không thay đổi" in same and "bản phát hành `du-lieu-2024-11-23`" in same
 
 
-def test_changes_reports_rows_by_primary_key(seeds: Seeds, tmp_path: Path) -> None:
-    old_dir = tmp_path / "old"
-    datasets.write(seeds.files, old_dir)
+def test_changes_reports_rows_by_primary_key(seeds: Seeds) -> None:
+    old_dir = dict(seeds.files)
     rows = copy.deepcopy(seeds.rows)
     gone = next(p for p in rows["plans"] if p["id"] == CAN_THO)
     rows["plans"].remove(gone)
@@ -312,10 +311,12 @@ def test_changes_reports_rows_by_primary_key(seeds: Seeds, tmp_path: Path) -> No
     new_files = {f"{t.name}.csv": datasets.csv_bytes(t, rows[t.name]) for t in model.tables.values()}
     meta = json.loads(seeds.files["datapackage.json"])
     meta["modified"] = "2025-01-02T00:00:00+00:00"
+    meta["version"] = "2025.01.02"
     new_files["datapackage.json"] = json.dumps(meta).encode()
-    md = opendata.changes(old_dir, new_files, model)
-    assert md == opendata.changes(old_dir, new_files, model)
+    md = opendata.changes(old_dir, new_files, model, "du-lieu-2024-11-23")
+    assert md == opendata.changes(old_dir, new_files, model, "du-lieu-2024-11-23")
     assert "22/11/2024" in md and "02/01/2025" in md
+    assert "bản phát hành `du-lieu-2024-11-23`" in md and "Phiên bản 2024.11.22 → 2025.01.02" in md
     assert f"| `plans` ({esc(model.tables['plans'].title)}) | 0 | 1 | 0 |" in md
     assert f"| `tasks` ({esc(model.tables['tasks'].title)}) | 0 | 0 | 1 |" in md
     assert f"| `units` ({esc(model.tables['units'].title)}) | 1 | 0 | 0 |" in md

@@ -35,7 +35,16 @@ def test_source_url_is_linked_when_safe():
 
 
 def test_robots_keeps_old_versions_out_of_search_engines():
-    assert "Disallow: /data/ke-hoach/*/phien-ban/" in robots_txt()
+    assert "Disallow: /data/ke-hoach/*/phien-ban/\nSitemap: https://x.gov.vn/sitemap.xml\n" in robots_txt(
+        "https://x.gov.vn/"
+    )
     under = robots_txt("https://example.gov.vn/cong-khai/")
     assert "Disallow: /cong-khai/data/ke-hoach/*/phien-ban/" in under
     assert "Sitemap: https://example.gov.vn/cong-khai/sitemap.xml" in under
+
+
+def test_robots_of_a_preview_shuts_every_crawler_out():
+    """A build without the site's address is a preview: nothing of it is to be indexed, and it
+    has no site map to point at."""
+    assert robots_txt() == robots_txt("") == "User-agent: *\nDisallow: /\n"
+    assert "Disallow: /\n" not in robots_txt("https://x.gov.vn/")

@@ -290,3 +290,152 @@ def test_the_open_data_page_and_the_tasks_list_link_what_a_follower_takes(built)
     tasks = (site / "tasks" / "index.html").read_text(encoding="utf-8")
     article = tasks.split("<article", 1)[1].split("</article>", 1)[0]
     assert 'href="../tien-do.xml"' in article and 'href="../lich-nhiem-vu.ics"' in article
+
+
+# --- The site's public address: a publishing build and a preview (issue 15) --------------------
+
+STANDARDS = Path(__file__).parent / "fixtures" / "standards"
+PREVIEW_NOTICE = "Bản xem trước — chưa công bố"
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _git(repo: Path, when: str, *args: str) -> None:
+    import os
+    import subprocess
+
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.vn",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.vn",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+    }
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def _xmllint(schema: Path, doc: Path) -> tuple[int, str]:
+    import shutil
+    import subprocess
+
+    if shutil.which("xmllint") is None:
+        pytest.fail("xmllint is missing: run `make browser-deps` (Debian's libxml2-utils)")
+    proc = subprocess.run(["xmllint", "--noout", "--schema", str(schema), str(doc)], capture_output=True, text=True)
+    return proc.returncode, proc.stderr
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str, str]:
+    """The seed plans in git: released (tag du-lieu-2024-01-10), then one plan retitled on 5 March;
+    built with the site's address. Returns (repo, site, the changed plan's page URL, another's)."""
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path_factory.mktemp("published") / "repo")
+    _git(repo, "2024-01-10T10:00:00+07:00", "init", "-q", "-b", "main")
+    _git(repo, "2024-01-10T10:00:00+07:00", "add", "-A")
+    _git(repo, "2024-01-10T10:00:00+07:00", "commit", "-q", "-m", "Đăng tải")
+    _git(repo, "2024-01-10T10:00:00+07:00", "tag", "du-lieu-2024-01-10")
+    plans = sorted((repo / "docs" / "plans").rglob("*.md"))
+    changed, other = plans[0], plans[1]
+    text = changed.read_text(encoding="utf-8")
+    title = re.search(r'^title: "(.*)"$', text, re.MULTILINE)
+    assert title is not None
+    changed.write_text(text.replace(title.group(0), f'title: "{title.group(1)} (sửa)"', 1), encoding="utf-8")
+    _git(repo, "2024-03-05T09:00:00+07:00", "commit", "-q", "-a", "-m", "Sửa tên kế hoạch")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SITE_URL", "https://cong-khai.example.vn/ke-hoach/")
+    mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+    try:
+        assert main(["build", "--root", str(repo)]) == 0
+    finally:
+        mp.undo()
+
+    def page(path: Path) -> str:
+        return (
+            "https://cong-khai.example.vn/ke-hoach/plans/"
+            + path.relative_to(repo / "docs" / "plans").with_suffix("").as_posix()
+            + "/"
+        )
+
+    return repo, repo / "site", page(changed), page(other)
+
+
+def test_sitemap_passes_the_sitemaps_org_schema(published):
+    _, site, _, _ = published
+    assert _xmllint(STANDARDS / "sitemap-0.9.xsd", site / "sitemap.xml") == (0, f"{site / 'sitemap.xml'} validates\n")
+
+
+def test_the_sitemap_schema_check_fails_on_an_empty_or_relative_sitemap(tmp_path):
+    """What a build without the address used to write: an empty urlset (or relative addresses)."""
+    empty = tmp_path / "empty.xml"
+    empty.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n</urlset>\n'
+    )
+    assert _xmllint(STANDARDS / "sitemap-0.9.xsd", empty)[0] != 0
+    relative = tmp_path / "relative.xml"
+    relative.write_text('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/</loc></url></urlset>')
+    assert _xmllint(STANDARDS / "sitemap-0.9.xsd", relative)[0] != 0
+
+
+def test_sitemap_dates_come_from_git(published):
+    """A plan page: the day of the last commit touching its file; every other page: the newest
+    commit of the sources (lists and counts are made from all plans). Never the build's day."""
+    import gzip
+    import xml.etree.ElementTree as ET
+
+    _, site, changed, other = published
+    dates = {
+        u.findtext(f"{SITEMAP_NS}loc"): u.findtext(f"{SITEMAP_NS}lastmod")
+        for u in ET.parse(site / "sitemap.xml").getroot().iter(f"{SITEMAP_NS}url")
+    }
+    assert dates[changed] == "2024-03-05"
+    assert dates[other] == "2024-01-10"
+    assert dates["https://cong-khai.example.vn/ke-hoach/"] == "2024-03-05"
+    assert set(dates.values()) == {"2024-01-10", "2024-03-05"}
+    assert all(str(loc).startswith("https://cong-khai.example.vn/ke-hoach/") for loc in dates)
+    packed = (site / "sitemap.xml.gz").read_bytes()
+    assert gzip.decompress(packed) == (site / "sitemap.xml").read_bytes()
+    assert int.from_bytes(packed[4:8], "little") == 1709596800  # 2024-03-05 UTC: no build time
+
+
+def test_published_build_has_no_preview_notice_and_robots_names_the_sitemap(published):
+    _, site, _, _ = published
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 50
+    assert not [p for p in pages if PREVIEW_NOTICE in p.read_text(encoding="utf-8")]
+    robots = (site / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://cong-khai.example.vn/ke-hoach/sitemap.xml\n" in robots
+    assert "Disallow: /\n" not in robots
+
+
+def test_what_changed_compares_with_the_previous_release_from_git(published):
+    """Not with whatever site/ held: the first build of a fresh clone names the release and the
+    plan retitled since it."""
+    import json
+
+    repo, site, _, _ = published
+    page = (repo / "site" / "data" / "index.html").read_text(encoding="utf-8")
+    assert "lần công bố đầu tiên" not in page
+    assert "du-lieu-2024-01-10" in page and "Phiên bản 2024.01.10 → 2024.03.05" in page
+    assert "(sửa)" in page
+    descriptor = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["version"] == "2024.03.05"
+    assert descriptor["homepage"] == "https://cong-khai.example.vn/ke-hoach/"
+
+
+def test_preview_build_says_so_everywhere_and_has_no_sitemap(tmp_path, capsys, monkeypatch):
+    from tests.conftest import copy_sources
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    repo = copy_sources(tmp_path / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert "bản xem trước" in out and "SITE_URL" in out
+    site = repo / "site"
+    pages = [p for p in site.rglob("*.html") if "quan-tri" not in p.parts]
+    assert len(pages) > 50
+    assert [p for p in pages if PREVIEW_NOTICE not in p.read_text(encoding="utf-8")] == []
+    assert not (site / "sitemap.xml").exists() and not (site / "sitemap.xml.gz").exists()
+    assert (site / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"

@@ -6,6 +6,7 @@ and the staff guide are there and cover each step."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -352,3 +353,33 @@ def test_the_comment_is_posted_by_base_code_from_the_runs_artifact() -> None:
     assert "FILTERS" in (ROOT / "Makefile").read_text(encoding="utf-8") and "$(MD) comment" in makefile_recipe(
         "ci-comment-post"
     )
+
+
+@pytest.mark.parametrize(
+    ("site_url", "refused"),
+    [
+        (None, True),
+        ("", True),
+        ("/", True),
+        ("example.gov.vn", True),
+        ("https://", True),
+        ("https://example.gov.vn/cong-khai/", False),
+        ("http://10.0.0.1/", False),
+    ],
+)
+def test_a_preview_is_never_published(site_url: str | None, refused: bool) -> None:
+    """The deploy (deploy.yml and .gitlab-ci.yml run `make ci-site`) needs the site's public
+    address: without it the build is a preview, and `make require-site-url` stops the deploy with
+    a message saying so in both languages."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "MAKEFLAGS", "MFLAGS")}
+    if site_url is not None:
+        env["SITE_URL"] = site_url
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "-s", "require-site-url"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert (proc.returncode != 0) is refused, proc.stderr
+    if refused:
+        assert "Không công bố bản xem trước" in proc.stderr and "SITE_URL" in proc.stderr
+    # the deploy's build goes through it, on GitHub and on GitLab
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^ci-site: require-site-url$", text, flags=re.M)

@@ -225,7 +225,9 @@ def make_draft(
     for c in ex.directives:
         did = c.directive_id if c.sure else f"{CHECK}: {c.directive_id}"
         if not c.sure:
-            checks.append(f"{_about('citations')}: “{c.raw[:80]}” — không chắc mã văn bản; chọn mã đúng (gợi ý {c.directive_id}).")
+            checks.append(
+                f"{_about('citations')}: “{c.raw[:80]}” — không chắc mã văn bản; chọn mã đúng (gợi ý {c.directive_id})."
+            )
         if c.new_row is not None:
             new_rows.append(c.new_row)
         relation = c.preamble_relation if "preamble" in c.sections and c.preamble_relation else "dan_chieu"

@@ -8,8 +8,10 @@ differ are the build timestamps declared in :data:`BUILD_TIMESTAMPS`, each in on
 one pattern; nothing under ``data/`` (the datasets) is ever masked. With ``SOURCE_DATE_EPOCH`` set
 the build timestamps come from it too, and two builds are identical byte for byte.
 
-Declared build timestamps (all written by MkDocs, from ``SOURCE_DATE_EPOCH`` or else the UTC date
-of the clock):
+Declared build timestamps (written by MkDocs, from ``SOURCE_DATE_EPOCH`` or else the UTC date
+of the clock, in builds before the site map was dated from git; the build now replaces them with
+the dates of the sources' commits (``publish/site.py`` ``date_sitemap``), so it writes none, and
+the declaration stays for comparing with sites built by earlier versions, ``devtools/compare.py``):
 
 * ``sitemap.xml``: the ``YYYY-MM-DD`` of every ``<lastmod>…</lastmod>`` (only present when
   ``site_url`` is set);

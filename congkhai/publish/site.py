@@ -7,6 +7,7 @@ killed at any point leaves a complete ``site/`` (the old or the new one; see :fu
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import errno
 import gzip
 import html
@@ -32,6 +33,7 @@ from ..render.site import render_site
 from ..timing import stage
 from . import search
 from .engine import BuildError, editor_settings, publisher_settings, run_mkdocs, site_url
+from .release import previous_data
 
 #: The vendored Decap CMS (``make editor-deps``: ``npm ci`` in ``editor/``), beside the program.
 EDITOR_BUNDLE = Path(__file__).resolve().parents[2] / "editor" / "node_modules" / "decap-cms" / "dist"
@@ -45,6 +47,7 @@ class BuildResult:
     site: Path
     files: list[str]  # the published data files, by path under data/
     placeholder_publisher: bool = False  # extra.publisher of mkdocs.yml names no body: the catalogue says so
+    preview: bool = False  # built without the site's public address (SITE_URL): not for publishing
 
 
 def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
@@ -118,7 +121,7 @@ def unlist_versions(site_dir: Path) -> None:
 
     MkDocs lists every page; an old version is not a page to offer search engines (it says
     ``noindex`` and names the current plan as canonical). The gzipped copy is written again with
-    the timestamp MkDocs gave it, so the build stays reproducible.
+    the timestamp MkDocs gave it (:func:`date_sitemap` then dates both from git).
     """
     path = site_dir / SITEMAP
     if not path.is_file():
@@ -135,6 +138,56 @@ def unlist_versions(site_dir: Path) -> None:
         with gzip.GzipFile(filename=packed.name, mode="wb", fileobj=buffer, mtime=mtime) as gz:
             gz.write(kept.encode("utf-8"))
         packed.write_bytes(buffer.getvalue())
+
+
+def lastmods(corpus: Corpus) -> tuple[dict[str, str], str | None]:
+    """``sitemap.xml``'s dates: a plan page's URL path → the day of the last commit touching its
+    source file; and the date of every other page: the day of the newest commit of the sources
+    (``Corpus.modified``), since lists, the home page and the data pages are made from all of them.
+    From git, never the clock, so the site map is the same in every build of the same commit."""
+    changed = corpus.history.last_changed
+    plans = {
+        sitemap.plan_path(p): changed[str(p["path"])][:10]
+        for p in corpus.published["plans"]
+        if str(p["path"]) in changed
+    }
+    return plans, corpus.modified[:10] if corpus.modified else None
+
+
+def date_sitemap(site_dir: Path, url: str | None, plans: dict[str, str], default: str | None) -> None:
+    """Give every page of ``sitemap.xml`` its date from git (:func:`lastmods`), in place of the
+    build date MkDocs writes; the gzipped copy written again, dated the same day.
+
+    A preview (``url`` unknown) has no site map: a site map must list absolute addresses
+    (sitemaps.org), and a preview is not to be crawled (its ``robots.txt`` says so)."""
+    path = site_dir / SITEMAP
+    packed = path.with_name(SITEMAP + ".gz")
+    if not url:
+        path.unlink(missing_ok=True)
+        packed.unlink(missing_ok=True)
+        return
+    if not path.is_file():
+        return
+    root = url.rstrip("/") + "/"
+
+    def dated(m: re.Match[str]) -> str:
+        loc = html.unescape(m.group(1))
+        day = plans.get(loc.removeprefix(root), default)
+        block = _LASTMOD.sub("", m.group())
+        return block.replace("</loc>", f"</loc>\n         <lastmod>{day}</lastmod>", 1) if day else block
+
+    text = _SITEMAP_URL.sub(dated, path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+    stamp = (
+        dt.datetime.fromisoformat(default).replace(tzinfo=dt.UTC) if default else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    )
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename=packed.name, mode="wb", fileobj=buffer, mtime=int(stamp.timestamp())) as gz:
+        gz.write(text.encode("utf-8"))
+    packed.write_bytes(buffer.getvalue())
+
+
+_LASTMOD = re.compile(r"\s*<lastmod>[^<]*</lastmod>")
 
 
 def copy_editor(site_dir: Path, bundle: Path = EDITOR_BUNDLE) -> list[str]:
@@ -157,14 +210,15 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     root = validation.root
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)  # before rendering: the "what changed" section reads the previous site
+    clean_leftovers(out)
     with stage("render"):
         settings = editor_settings(root)
         publisher = publisher_from(publisher_settings(root))
+        url = site_url(root)
         downloads, pages = render_site(
             validation,
-            site_url(root),
-            out / "data",
+            url,
+            previous_data(root, url),
             repo=settings["editor_repo"],
             auth_url=settings["editor_auth_url"],
             publisher=publisher,
@@ -183,6 +237,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
         with stage("clean"):
             clean_generated(site_dir)
             unlist_versions(site_dir)
+            date_sitemap(site_dir, url, *lastmods(validation))
         with stage("editor"):
             copy_editor(site_dir)
         with stage("search"):
@@ -196,7 +251,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
         swap(site_dir, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(out, names, publisher.placeholder)
+    return BuildResult(out, names, publisher.placeholder, preview=not url)
 
 
 def swap(new: Path, out: Path) -> None:

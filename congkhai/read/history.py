@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -254,3 +255,51 @@ def version_files(
             specs.setdefault(version_file(pid, v.short), f"{v.sha}:{v.path or path}")
     blobs = git.cat_files(root, sorted(set(specs.values())))
     return {name: blobs[spec] for name, spec in sorted(specs.items()) if spec in blobs}
+
+
+#: The tags of the dataset releases (``make release-assets``): ``du-lieu-YYYY-MM-DD`` (``.n`` for a
+#: second release the same day).
+RELEASE_TAGS = "du-lieu-*"
+_RELEASE_DAY = re.compile(r"du-lieu-(\d{4}-\d{2}-\d{2})(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Release:
+    """A published dataset release: its tag, the commit it was built from and the day it was made."""
+
+    tag: str
+    commit: str
+    day: dt.date | None
+
+
+def previous_release(root: Path) -> Release | None:
+    """The newest release HEAD descends from, not counting a release made from HEAD itself (a
+    rebuild of a released commit compares with the release before it); None without one or
+    outside git. The same rule as ``make release-assets`` and ``make ci-site``."""
+    try:
+        head = git.commit(root, "HEAD")
+        if head is None:
+            return None
+        for start in ("HEAD", "HEAD^"):
+            proc = git.run(root, "describe", "--tags", "--abbrev=0", "--match", RELEASE_TAGS, start, text=True)
+            tag = proc.stdout.strip() if proc.returncode == 0 else ""
+            if not tag:
+                return None
+            found = git.commit(root, f"refs/tags/{tag}")
+            if found is None:
+                return None
+            if found != head:
+                m = _RELEASE_DAY.fullmatch(tag)
+                return Release(tag, found, dt.date.fromisoformat(m.group(1)) if m else None)
+    except (*git.Failed, ValueError):
+        return None
+    return None
+
+
+def sources_modified_at(root: Path, commit: str) -> str | None:
+    """When the sources last changed as of ``commit`` (the datasets' date of a past release)."""
+    try:
+        proc = git.run(root, "log", "-1", "--format=%cI", commit, "--", *SOURCE_PATHS, text=True, timeout=30)
+    except git.Failed:
+        return None
+    return proc.stdout.strip() or None if proc.returncode == 0 else None

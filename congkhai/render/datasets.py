@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..model import sitemap
+from ..model import licence, sitemap
 from ..model.schemas import Model, Table
 from ..read.records import Row
 
@@ -141,18 +141,32 @@ def csv_bytes(table: Table, rows: list[Row], *, spreadsheet: bool = False) -> by
     return buf.getvalue().encode("utf-8")
 
 
-def package_descriptor(model: Model, files: dict[str, bytes], modified: str | None) -> dict[str, Any]:
+def version(modified: str | None) -> str | None:
+    """The data's version: the day of the newest commit of the sources (``modified``), ``YYYY.MM.DD``.
+
+    Deterministic (git's date, not the clock) and increasing; two publications of the same day
+    with different data share it (their ``modified`` time still differs)."""
+    return modified[:10].replace("-", ".") if modified and len(modified) >= 10 else None
+
+
+def package_descriptor(
+    model: Model, files: dict[str, bytes], modified: str | None, site_url: str | None = None
+) -> dict[str, Any]:
+    """``datapackage.json`` (Data Package v2). ``site_url``: the site's public address; without it
+    (a preview) nothing is written that would need it (``homepage``) and the licence path is relative."""
     meta = model.package
-    terms = meta["x-terms-of-use"]
+    terms = licence.terms(meta)
     descriptor: dict[str, Any] = {
+        "$schema": licence.DATAPACKAGE_PROFILE,
         "name": meta["name"],
         "title": meta["title"],
         "description": meta["description"].strip(),
         "x-title-en": meta["x-title-en"],
         "x-description-en": meta["x-description-en"].strip(),
-        "homepage": meta.get("homepage", "/"),
-        "licenses": meta["licenses"],
-        "x-terms-of-use": {"vi": terms["vi"].strip(), "en": terms["en"].strip(), "source": terms["citation"]},
+        **({"homepage": site_url.rstrip("/") + "/"} if site_url else {}),
+        **({"version": v} if (v := version(modified)) else {}),
+        "licenses": [licence.licence_entry(terms, site_url)],
+        "x-terms-of-use": licence.terms_record(terms),
         "sources": [
             {
                 "title": "Văn bản gốc của các cơ quan ban hành; tệp và địa chỉ nguồn của từng kế hoạch ở cột source_file, source_url của bảng plans",
@@ -186,7 +200,9 @@ def package_descriptor(model: Model, files: dict[str, bytes], modified: str | No
     return descriptor
 
 
-def render(model: Model, rows: Mapping[str, list[Row]], modified: str | None) -> dict[str, bytes]:
+def render(
+    model: Model, rows: Mapping[str, list[Row]], modified: str | None, site_url: str | None = None
+) -> dict[str, bytes]:
     """Every dataset file by name, from the published rows (``Corpus.published``).
 
     Pure: writing is left to the caller's atomic publish."""
@@ -200,7 +216,7 @@ def render(model: Model, rows: Mapping[str, list[Row]], modified: str | None) ->
         },
     }
     files["cong-khai.json"] = (json.dumps(export, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
-    descriptor = package_descriptor(model, files, modified)
+    descriptor = package_descriptor(model, files, modified, site_url)
     files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
     return files
 

@@ -327,7 +327,8 @@ def choice_script() -> str:
     catalogues as published; a draft's new bodies and documents are rows of its own pull request
     (the importer proposes them), so without this the form would show their fields empty."""
     labels = json.dumps(
-        {"check": "{v} — hãy chọn trong danh sách", "new": "{v} (mới: chưa có trong danh mục đã công bố)"}, ensure_ascii=False
+        {"check": "{v} — hãy chọn trong danh sách", "new": "{v} (mới: chưa có trong danh mục đã công bố)"},
+        ensure_ascii=False,
     )
     return (
         "// Tệp sinh tự động (congkhai/render/editor.py): ô chọn giữ cả giá trị chưa có trong danh mục.\n"

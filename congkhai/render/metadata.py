@@ -63,6 +63,7 @@ SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 #: and a site's own terms of use have no URL in CKAN's register, so the title carries the match.
 CKAN_LICENSE_TITLES = {
     "other-at": "Other (Attribution)",
+    "other-closed": "Other (Not Open)",
     "other-open": "Other (Open)",
     "cc-by": "Creative Commons Attribution",
     "cc-zero": "Creative Commons CCZero",
@@ -301,8 +302,14 @@ def _license(descriptor: Mapping[str, Any], base_url: str) -> tuple[str, str, st
     """The licence's address, its title and its id in CKAN's licence register (``name``)."""
     lic = (descriptor.get("licenses") or [{}])[0]
     path = str(lic.get("path") or "/data/#dieu-khoan-su-dung")
-    url = path if "://" in path else _root(base_url) + "/" + path.lstrip("/")
-    return url, str(lic.get("title") or lic.get("name") or ""), str(lic.get("name") or "")
+    if "://" in path:
+        url = path
+    elif path.startswith("/"):
+        url = _root(base_url) + path
+    else:  # relative to datapackage.json, which lives in data/ (a preview's licence path)
+        url = _root(base_url) + "/data/" + path
+    ckan = str(lic.get("name") or (descriptor.get("x-terms-of-use") or {}).get("ckan") or "")
+    return url, str(lic.get("title") or lic.get("name") or ""), ckan
 
 
 def _schema_publisher(publisher: Publisher, root: str) -> dict[str, Any]:

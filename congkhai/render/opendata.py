@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..model import csvfile, rowdiff
+from ..model import csvfile, licence, rowdiff
 from ..model.schemas import Field, Model, Table
 from ..read.records import Row
 from ..vietnamese.text import date_vi, fold
@@ -409,7 +410,7 @@ def data_page(
     ``files`` holds the published files by their name under ``/data/``: ``<table>.csv``,
     ``excel/<table>.csv``, ``cong-khai.sqlite``, ``cong-khai.json``, ``datapackage.json``."""
     meta = model.package
-    terms = meta["x-terms-of-use"]
+    terms = licence.terms(meta)
     modified = _modified(files)
     out = [
         front_matter({"title": "Dữ liệu mở"}),
@@ -470,17 +471,19 @@ def data_page(
     if not site_url:
         out += [_SCRIPT, ""]
     out += [
-        "## Điều khoản sử dụng {#dieu-khoan-su-dung}\n",
-        esc(terms["vi"].strip()) + "\n",
-        f"*Căn cứ: {esc(terms['citation'])}.*\n",
-        f"*Terms of use: {esc(terms['en'].strip())}*\n",
+        f"## Điều khoản sử dụng {{#{terms.anchor}}}\n",
+        esc(terms.vi) + "\n",
+        f"*Căn cứ: {esc(terms.citation)}.*\n",
+        f"**So với giấy phép chuẩn {esc(terms.nearest)}:** {esc(terms.differs_vi)}\n",
+        f"*Terms of use: {esc(terms.en)}*\n",
+        f"*Compared with {esc(terms.nearest)}: {esc(terms.differs_en)}*\n",
         "## Cách trích dẫn\n",
         "Khi sử dụng dữ liệu, xin ghi nguồn như sau:\n",
         f"> {PUBLISHER} ({modified[:4] if modified else 'không rõ năm'}). *{esc(meta['title'])}*. "
         f"Bộ dữ liệu, cập nhật ngày {date_vi(modified, NO_DAY, day_only=True)}. {_stable(site_url, '')}\n",
         "## Từ điển dữ liệu\n",
         "Tên, kiểu, ý nghĩa và giá trị cho phép của từng cột trong mọi bảng: xem [Từ điển dữ liệu](tu-dien.md).\n",
-        "## Thay đổi trong lần cập nhật gần nhất {#thay-doi}\n",
+        "## Thay đổi so với bản phát hành trước {#thay-doi}\n",
         changes_md.strip() + "\n",
     ]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -508,11 +511,12 @@ def _show(table: Table, k: tuple[str, ...], row: rowdiff.Row) -> str:
     return label + (f" — {esc(title)}" if title else "")
 
 
-def _table_changes(table: Table, old_dir: Path, new_files: dict[str, bytes]) -> tuple[list[str], list[str]] | None:
+def _table_changes(
+    table: Table, old_files: Mapping[str, bytes], new_files: dict[str, bytes]
+) -> tuple[list[str], list[str]] | None:
     """(summary row, detail lines) for one table, or None when it did not change."""
     name = f"{table.name}.csv"
-    old_path = old_dir / name
-    old_cols, old_rows = _read_csv(old_path.read_bytes()) if old_path.is_file() else ([], [])
+    old_cols, old_rows = _read_csv(old_files[name]) if name in old_files else ([], [])
     new_cols, new_rows = _read_csv(new_files[name]) if name in new_files else ([], [])
     pk = list(table.primary_key) or new_cols[:1]
     # every column of either side: a column added or dropped since then changes every row
@@ -544,24 +548,38 @@ def _table_changes(table: Table, old_dir: Path, new_files: dict[str, bytes]) -> 
     return summary, lines + [""]
 
 
-def changes(old_dir: Path | None, new_files: dict[str, bytes], model: Model) -> str:
-    """What changed versus the datasets published before (``site/data`` of the previous build):
-    plans added and removed (id and title), and per table the rows added, removed and changed,
-    matched by primary key. ``new_files`` are the files of ``datasets.render``."""
-    if old_dir is None or not (old_dir / "datapackage.json").is_file():
-        return "Chưa có bản công bố trước để so sánh: đây là lần công bố đầu tiên.\n"
+def changes(
+    old_files: Mapping[str, bytes] | None, new_files: dict[str, bytes], model: Model, release: str | None = None
+) -> str:
+    """What changed versus the previous published release (``old_files``: its data files by name,
+    rebuilt from git by :mod:`congkhai.publish.release`; ``release``: its tag): the versions
+    compared, and per table the rows added, removed and changed, matched by primary key.
+    ``new_files`` are the files of ``datasets.render``."""
+    if old_files is None or "datapackage.json" not in old_files:
+        return "Chưa có bản phát hành trước để so sánh: đây là lần công bố đầu tiên.\n"
     out: list[str] = []
     try:
-        old_modified = json.loads((old_dir / "datapackage.json").read_text(encoding="utf-8")).get("modified")
+        old_meta = json.loads(old_files["datapackage.json"])
     except ValueError:
-        old_modified = None
-    new_modified = _modified(new_files)
+        old_meta = {}
+    try:
+        new_meta = json.loads(new_files["datapackage.json"])
+    except (KeyError, ValueError):
+        new_meta = {}
+    old_modified, new_modified = old_meta.get("modified"), new_meta.get("modified")
+    old_version, new_version = old_meta.get("version"), new_meta.get("version")
+    where = f"bản phát hành `{esc(release)}`" if release else "bản phát hành trước"
+    versions = ""
+    if old_version or new_version:
+        versions = f" Phiên bản {esc(str(old_version or '—'))} → {esc(str(new_version or '—'))}."
     if old_modified or new_modified:
         old_day, new_day = (date_vi(m, NO_DAY, day_only=True) for m in (old_modified, new_modified))
-        out += [f"So với bản công bố dữ liệu ngày {old_day} (bản này: {new_day}).", ""]
-    found = [c for t in model.tables.values() if (c := _table_changes(t, old_dir, new_files))]
+        out += [f"So với {where}, dữ liệu ngày {old_day} (bản này: {new_day}).{versions}", ""]
+    else:
+        out += [f"So với {where}.{versions}", ""]
+    found = [c for t in model.tables.values() if (c := _table_changes(t, old_files, new_files))]
     if not found:
-        return "\n".join(out + ["Dữ liệu không thay đổi so với bản công bố trước."]) + "\n"
+        return "\n".join(out + ["Dữ liệu không thay đổi so với bản phát hành trước."]) + "\n"
     out += [md_table(["Bảng", "Thêm", "Bớt", "Sửa"], [s for s, _ in found]), ""]
     for _, lines in found:
         out += lines

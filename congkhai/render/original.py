@@ -70,9 +70,15 @@ def source_cell(plan: dict[str, Any], has_file: bool, kind_label: str) -> str:
 
 def robots_txt(base_url: str = "") -> str:
     """``robots.txt``: search engines skip the old versions of plans (each plan page lists them),
-    so a search leads to the plan as it is now. Served at the site's root."""
+    so a search leads to the plan as it is now; the site map named by its absolute address.
+    Served at the site's root.
+
+    Without the site's address the build is a preview (a pull request's download, a local build):
+    it asks every crawler to stay out (``Disallow: /``), since a preview that got indexed would
+    compete with the published site with pages that were never published."""
+    if not base_url:
+        return "User-agent: *\nDisallow: /\n"
     prefix = urlsplit(base_url).path.rstrip("/")  # the site may live under a sub-path
     lines = ["User-agent: *", f"Disallow: {prefix}/{sitemap.DATA_DIR}/{sitemap.PLAN_FILES}/*/phien-ban/"]
-    if base_url:
-        lines.append(f"Sitemap: {base_url.rstrip('/')}/sitemap.xml")
+    lines.append(f"Sitemap: {base_url.rstrip('/')}/sitemap.xml")
     return "\n".join(lines) + "\n"

@@ -8,7 +8,8 @@ swaps it into place.
 from __future__ import annotations
 
 import json
-from pathlib import Path, PurePosixPath
+from collections.abc import Mapping
+from pathlib import PurePosixPath
 
 from ..checks.files import Entry, inside, publishable
 from ..checks.rules import source_file_problem
@@ -16,7 +17,7 @@ from ..derive import compliance
 from ..load.corpus import RULES, Corpus
 from ..model import sitemap
 from ..model.sitemap import version_file
-from ..read.history import version_files
+from ..read.history import Release, version_files
 from . import calendar, datasets, editor, feeds, home, metadata, opendata, original, stats
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
@@ -53,7 +54,7 @@ def originals(corpus: Corpus) -> frozenset[str]:
 def render_site(
     corpus: Corpus,
     url: str | None,
-    previous: Path | None,
+    previous: tuple[Release, Mapping[str, bytes]] | None,
     *,
     repo: str = "",
     auth_url: str = "",
@@ -62,8 +63,9 @@ def render_site(
     """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
 
     A pure function of the corpus (and git history, read here once): ``url`` is the site's
-    address, if known, for absolute links; ``previous`` is the last published ``site/data``
-    folder, for the "what changed" section; ``repo`` (``owner/name``) is where the plan form saves,
+    address, if known, for absolute links (without it the build is a preview); ``previous`` is
+    the previous published release and its data files (:mod:`congkhai.publish.release`), for the
+    "what changed" section; ``repo`` (``owner/name``) is where the plan form saves,
     ``auth_url`` the OAuth server its GitHub sign-in goes through; ``publisher`` the public body
     operating the site, named by the open-data catalogue.
     """
@@ -71,7 +73,7 @@ def render_site(
     modified = corpus.modified
     rows = corpus.published
     bodies = corpus.bodies
-    files = datasets.render(model, rows, modified)
+    files = datasets.render(model, rows, modified, url)
     downloads = {**files, **datasets.plan_bundles(model, rows), **opendata.excel_files(model, rows)}
     downloads[opendata.SQLITE_NAME] = opendata.sqlite_file(model, rows, bodies)
     base = (url or "").rstrip("/")
@@ -96,7 +98,7 @@ def render_site(
         histories=frozenset(versions),
         follow=follow,
     ).pages()
-    changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
+    changes = opendata.changes(previous[1] if previous else None, files, model, previous[0].tag if previous else None)
     descriptor = json.loads(files["datapackage.json"])
     others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
     period = metadata.coverage(rows["plans"])

@@ -17,7 +17,7 @@ from ..load.corpus import RULES, Corpus
 from ..model import sitemap
 from ..model.sitemap import version_file
 from ..read.history import version_files
-from . import calendar, datasets, editor, feeds, home, metadata, opendata, original, stats
+from . import calendar, datasets, editor, feeds, home, metadata, opendata, original, sqlitedb, stats, workbook
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
 from .follow import Follow
@@ -63,8 +63,9 @@ def render_site(
     rows = corpus.published
     bodies = corpus.bodies
     files = datasets.render(model, rows, modified)
-    downloads = {**files, **datasets.plan_bundles(model, rows), **opendata.excel_files(model, rows)}
-    downloads[opendata.SQLITE_NAME] = opendata.sqlite_file(model, rows, bodies)
+    downloads = {**files, **datasets.plan_bundles(model, rows), **workbook.excel_files(model, rows)}
+    downloads[sitemap.WORKBOOK] = workbook.workbook_bytes(model, rows, modified)
+    downloads.update(sqlitedb.datasette_files(model, rows, bodies, url))
     base = (url or "").rstrip("/")
     versions = corpus.history.versions(str(p["path"]) for p in rows["plans"])
     names: dict[str, list[str]] = {}

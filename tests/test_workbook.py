@@ -7,6 +7,7 @@ import copy
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -190,3 +191,29 @@ def test_workbook_text_is_never_a_formula(seeds: Seeds, payload: str) -> None:
     assert "<f>" not in sheet and "<f " not in sheet
     cell = _book(data)["tasks"].cell(row=3, column=tasks.field_names.index("text") + 1)
     assert cell.value == payload and cell.data_type == "s"
+
+
+def test_every_csv_link_on_every_page_has_an_excel_ready_file(seeds: Seeds) -> None:
+    """A person clicking a CSV link gets a file Excel reads (byte-order mark, ``;``), or the link
+    to a canonical CSV (for tools) stands beside the link to its copy for Excel."""
+    from congkhai.load.corpus import validate
+    from congkhai.render.site import render_site
+
+    downloads, pages = render_site(validate(seeds.root), None, None)
+    links = 0
+    for name, text in pages.items():
+        if not name.endswith(".md"):
+            continue
+        for line in text.splitlines():
+            for target in re.findall(r"\]\(([^)\s]+\.csv)\)", line):
+                path = target.rsplit("data/", 1)[-1] if "data/" in target else target
+                assert path in downloads, (name, target)
+                links += 1
+                data = downloads[path]
+                if data.startswith(b"\xef\xbb\xbf"):
+                    header = data.decode("utf-8-sig").split("\r\n", 1)[0]
+                    assert ";" in header and "," not in header, (name, path)
+                else:
+                    assert f"excel/{path}" in line, (name, target)  # the Excel copy beside it
+                    assert downloads[f"excel/{path}"].startswith(b"\xef\xbb\xbf")
+    assert links > len(seeds.rows["plans"])  # the per-plan task CSVs, the data page, the disclosure pages

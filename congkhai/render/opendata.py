@@ -327,7 +327,7 @@ def data_page(
             "Cơ sở dữ liệu SQLite: mọi bảng có kiểu cột, khóa chính, khóa ngoại; cột danh sách là mảng JSON; "
             "chỉ mục toàn văn "
             + ", ".join(f"`{t}_fts`" for t in FTS)
-            + " tìm được cả khi gõ không dấu; các khung nhìn (view) trả lời câu hỏi thường gặp",
+            + " tìm được cả khi gõ không dấu; các khung nhìn trả lời câu hỏi thường gặp",
         ),
         (SQLITE_METADATA, "Mô tả cơ sở dữ liệu cho Datasette: tiêu đề, điều khoản, nguồn, ý nghĩa từng cột"),
     ]
@@ -338,16 +338,6 @@ def data_page(
         ),
         "",
     ]
-    if WORKBOOK in files:
-        out += [
-            "### Tệp Excel {#tep-excel}\n",
-            f"{_file_link(files, WORKBOOK)} — mỗi bảng một trang tính (tên trang là tên bảng), thêm trang "
-            f"“{DICTIONARY_SHEET}”. Hai dòng tiêu đề: dòng 1 là tên cột tiếng Việt, dòng 2 là tên trường như "
-            "trong CSV và SQLite (để viết công thức, lọc, hay đọc bằng chương trình: pandas "
-            "`read_excel(..., header=1)`). Ngày là ô ngày (dd/mm/yyyy), số là ô số, mã và văn bản là ô văn bản "
-            "(giữ số 0 ở đầu, không bao giờ là công thức); danh sách nối bằng `; `. Dòng tiêu đề được cố định, "
-            f"có bộ lọc. Địa chỉ cố định: `{_stable(site_url, WORKBOOK)}`.\n",
-        ]
     if SQLITE_NAME in files:
         out += [
             "Tìm kế hoạch trong SQLite, có dấu hay không dấu (`dan van kheo`, `dang uy`), "
@@ -363,6 +353,16 @@ def data_page(
             "đếm theo chủ đề (`?_facet_array=topics`), hay mở các khung nhìn `plans_by_province_year` "
             "(kế hoạch theo tỉnh và năm), `overdue_tasks` (nhiệm vụ quá hạn), `most_cited_documents` "
             "(văn bản được trích dẫn nhiều nhất).\n",
+        ]
+    if WORKBOOK in files:
+        out += [
+            "### Tệp Excel {#tep-excel}\n",
+            f"{_file_link(files, WORKBOOK)} — mỗi bảng một trang tính (tên trang là tên bảng), thêm trang "
+            f"“{DICTIONARY_SHEET}”. Hai dòng tiêu đề: dòng 1 là tên cột tiếng Việt, dòng 2 là tên trường như "
+            "trong CSV và SQLite (để viết công thức, lọc, hay đọc bằng chương trình: pandas "
+            "`read_excel(..., header=1)`). Ngày là ô ngày (dd/mm/yyyy), số là ô số, mã và văn bản là ô văn bản "
+            "(giữ số 0 ở đầu, không bao giờ là công thức); danh sách nối bằng `; `. Dòng tiêu đề được cố định, "
+            f"có bộ lọc. Địa chỉ cố định: `{_stable(site_url, WORKBOOK)}`.\n",
         ]
     if not site_url:
         out += [_SCRIPT, ""]

@@ -87,7 +87,12 @@ def render_site(
     ).pages()
     changes = opendata.changes(previous if previous and previous.is_dir() else None, files, model)
     descriptor = json.loads(files["datapackage.json"])
-    others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
+    # the distributions of the dataset (the Datasette metadata file describes one, it is not one)
+    others = {
+        k: v
+        for k, v in downloads.items()
+        if k.count("/") == 0 and not k.endswith(".csv") and k != sitemap.SQLITE_METADATA
+    }
     dataset_ld = metadata.jsonld_string(metadata.dataset_jsonld(descriptor, base_url=base, files=others))
     pages[sitemap.DATA] = with_front_matter(
         opendata.data_page(model, rows, downloads, changes, url), {"jsonld": dataset_ld}

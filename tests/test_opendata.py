@@ -109,9 +109,12 @@ def test_data_page_lists_every_dataset_with_size_rows_and_links(seeds: Seeds) ->
         assert f"`https://example.org/ck/data/{table.name}.csv`" in line
         url = quote(f"https://example.org/ck/data/{table.name}.csv", safe="")
         assert f"(https://lite.datasette.io/?csv={url})" in line
-    for name in ("datapackage.json", "cong-khai.json", opendata.SQLITE_NAME):
+    for name in ("datapackage.json", "cong-khai.json", sitemap.SQLITE, sitemap.SQLITE_METADATA, sitemap.WORKBOOK):
         assert f"[{name}]({name}) ({opendata.human_size(len(files[name]))})" in page
     assert "## Điều khoản sử dụng {#dieu-khoan-su-dung}" in page
+    assert "{#tep-excel}" in page and "`https://example.org/ck/data/cong-khai.xlsx`" in page
+    assert "dấu chấm phẩy `;`" in page and "RFC 4180" in page  # the two CSV dialects, explained
+    assert "?_search=dan van" in page and "_facet_array=topics" in page
     assert "Nghị định 47/2020/NĐ-CP" in page
     citation = next(x for x in page.splitlines() if x.startswith("> Công khai"))
     assert esc(seeds.model.package["title"]) in citation and "22/11/2024" in citation

@@ -340,6 +340,7 @@ def data_page(
     ]
     if SQLITE_NAME in files:
         out += [
+            "### Cơ sở dữ liệu SQLite {#sqlite}\n",
             "Tìm kế hoạch trong SQLite, có dấu hay không dấu (`dan van kheo`, `dang uy`), "
             "hoặc theo số, ký hiệu (đặt trong ngoặc kép):\n",
             "```sql",

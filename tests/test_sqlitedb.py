@@ -195,3 +195,20 @@ def test_datasette_metadata_names_every_table_column_and_view(seeds: Seeds) -> N
     assert set(sqlitedb.VIEWS) <= set(tables)
     absolute = sqlitedb.datasette_metadata(seeds.model, "https://example.org/ck/")
     assert absolute["license_url"] == "https://example.org/ck/data/#dieu-khoan-su-dung"
+
+
+def _site_search_cases() -> list[tuple[str, str]]:
+    from tests.browser.test_search import CASES
+
+    return CASES
+
+
+@pytest.mark.parametrize(("query", "plan"), _site_search_cases())
+def test_sqlite_finds_what_the_site_search_finds(db: sqlite3.Connection, query: str, plan: str) -> None:
+    """The site search's own examples (tests/browser/test_search.py): the same plan is found in
+    SQLite, by the documented query and by Datasette's ``_search`` (its quoting, no folding)."""
+    assert plan in sqlitedb.search(db, query), query
+    from datasette.utils import escape_fts
+
+    datasette = "SELECT p.id FROM plans p WHERE rowid IN (SELECT rowid FROM plans_fts WHERE plans_fts MATCH ?)"
+    assert plan in [r[0] for r in db.execute(datasette, [escape_fts(query)])], query

@@ -33,7 +33,7 @@ DATABASE = SQLITE.removesuffix(".sqlite")  # Datasette names a database by its f
 _SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
 #: The full-text indexes: table → indexed columns (``body`` is the plan's full text).
 FTS: dict[str, tuple[str, ...]] = {
-    "plans": ("title", "number_symbol", "body"),
+    "plans": ("title", "number_symbol", "notes", "body"),
     "tasks": ("text", "lead", "partners", "section"),
     "directives": ("title", "name", "number_symbol", "issuer"),
 }
@@ -42,7 +42,7 @@ FTS: dict[str, tuple[str, ...]] = {
 EXTRA: dict[str, tuple[str, ...]] = {"plans": ("body",)}
 BODY_TITLE = "Toàn văn kế hoạch (chỉ có trong SQLite)"
 FTS_TABLE = "plans_fts"
-FTS_WEIGHTS = (10.0, 10.0, 1.0)  # bm25: titles and numbers weigh most
+FTS_WEIGHTS = (10.0, 10.0, 1.0, 1.0)  # bm25: titles and numbers weigh most
 SEARCH_SQL = (
     f"SELECT p.id, p.number_symbol, p.title FROM {FTS_TABLE} JOIN plans p ON p.rowid = {FTS_TABLE}.rowid "
     f"WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS_WEIGHTS)}), p.id"

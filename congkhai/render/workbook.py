@@ -17,10 +17,10 @@ import zipfile
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..model.schemas import Field, Model, Table
@@ -39,6 +39,7 @@ MAX_CELL = 32767  # Excel's limit on the characters of one cell
 EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
 _BOLD = Font(bold=True)
 _FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
 _TYPES_VI = {
     "string": "văn bản",
     "integer": "số nguyên",
@@ -101,26 +102,37 @@ def cell_value(value: Any, f: Field) -> tuple[Any, str]:
     return _text(value), TEXT
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Any, fmt: str) -> None:
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
+def _cell(ws: WriteOnlyWorksheet, value: Any, fmt: str, *, header: bool = False, wrap: bool = False) -> Cell:
+    cell = WriteOnlyCell(ws, value)
     if isinstance(value, str):
         cell.data_type = "s"  # a string, never a formula (openpyxl reads "=…" as one)
     cell.number_format = fmt
+    if header:
+        cell.font, cell.fill = _BOLD, _FILL
+    if header or wrap:
+        cell.alignment = _WRAP
+    return cell
 
 
-def _finish(ws: Worksheet, widths: list[int], rows: int) -> None:
-    """Bold header rows, frozen below them, an autofilter on the field-name row, column widths."""
-    for r in range(1, HEADER_ROWS + 1):
-        for c in range(1, len(widths) + 1):
-            ws.cell(row=r, column=c).font = _BOLD
-            ws.cell(row=r, column=c).fill = _FILL
-            ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = ws.cell(row=HEADER_ROWS + 1, column=1)
-    last = get_column_letter(max(len(widths), 1))
-    ws.auto_filter.ref = f"A{HEADER_ROWS}:{last}{HEADER_ROWS + rows}"
+def _sheet(
+    wb: Workbook,
+    name: str,
+    head: list[tuple[str, str]],
+    rows: list[list[tuple[Any, str]]],
+    widths: list[int],
+    wrap: bool = False,
+) -> None:
+    """A sheet: the two header rows (title, field name), bold, frozen below, an autofilter on the
+    field-name row; column widths; then the rows of (value, number format)."""
+    ws = wb.create_sheet(name)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(MIN_WIDTH, min(MAX_WIDTH, w + 2))
+    ws.freeze_panes = f"A{HEADER_ROWS + 1}"
+    ws.auto_filter.ref = f"A{HEADER_ROWS}:{get_column_letter(max(len(head), 1))}{HEADER_ROWS + len(rows)}"
+    ws.append([_cell(ws, title, TEXT, header=True) for title, _ in head])
+    ws.append([_cell(ws, name, TEXT, header=True) for _, name in head])
+    for row in rows:
+        ws.append([_cell(ws, value, fmt, wrap=wrap) for value, fmt in row])
 
 
 def _width(value: Any) -> int:
@@ -129,18 +141,16 @@ def _width(value: Any) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _table_sheet(ws: Worksheet, table: Table, rows: list[Row]) -> None:
+def _table_sheet(wb: Workbook, table: Table, rows: list[Row]) -> None:
     widths = [max(len(f.title), len(f.name)) for f in table.fields]
-    for c, f in enumerate(table.fields, start=1):
-        _put(ws, 1, c, f.title, TEXT)
-        _put(ws, 2, c, f.name, TEXT)
-    for r, row in enumerate(rows, start=HEADER_ROWS + 1):
-        for c, f in enumerate(table.fields, start=1):
-            value, fmt = cell_value(row.get(f.name), f)
-            _put(ws, r, c, value, fmt)
+    cells = []
+    for row in rows:
+        line = [cell_value(row.get(f.name), f) for f in table.fields]
+        for i, (value, _) in enumerate(line):
             if value is not None:
-                widths[c - 1] = max(widths[c - 1], _width(value))
-    _finish(ws, widths, len(rows))
+                widths[i] = max(widths[i], _width(value))
+        cells.append(line)
+    _sheet(wb, table.name, [(f.title, f.name) for f in table.fields], cells, widths)
 
 
 def dictionary_rows(model: Model) -> list[list[str]]:
@@ -168,7 +178,7 @@ def dictionary_rows(model: Model) -> list[list[str]]:
     return out
 
 
-def _dictionary_sheet(ws: Worksheet, model: Model) -> None:
+def _dictionary_sheet(wb: Workbook, model: Model) -> None:
     head = [
         ("Bảng", "table"),
         ("Trường", "field"),
@@ -178,16 +188,8 @@ def _dictionary_sheet(ws: Worksheet, model: Model) -> None:
         ("Mô tả", "description"),
         ("Danh mục giá trị", "vocabulary"),
     ]
-    for c, (vi, name) in enumerate(head, start=1):
-        _put(ws, 1, c, vi, TEXT)
-        _put(ws, 2, c, name, TEXT)
-    rows = dictionary_rows(model)
-    for r, row in enumerate(rows, start=HEADER_ROWS + 1):
-        for c, value in enumerate(row, start=1):
-            _put(ws, r, c, _text(value) if value else None, TEXT)
-            ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [14, 18, 30, 10, 9, 60, 60]
-    _finish(ws, widths, len(rows))
+    rows = [[(_text(v) if v else None, TEXT) for v in row] for row in dictionary_rows(model)]
+    _sheet(wb, DICTIONARY_SHEET, head, rows, [14, 18, 30, 10, 9, 60, 60], wrap=True)
 
 
 def _stamp(modified: str | None) -> dt.datetime:
@@ -216,13 +218,10 @@ def _rezip(data: bytes, when: dt.datetime) -> bytes:
 
 def workbook_bytes(model: Model, rows: dict[str, list[Row]], modified: str | None) -> bytes:
     """``cong-khai.xlsx``: a sheet per table (named by the table) and the data dictionary sheet."""
-    wb = Workbook()
-    first = wb.active
-    assert first is not None
-    wb.remove(first)
+    wb = Workbook(write_only=True)  # rows streamed: several times faster than cell by cell
     for table in model.tables.values():
-        _table_sheet(wb.create_sheet(table.name), table, rows.get(table.name, []))
-    _dictionary_sheet(wb.create_sheet(DICTIONARY_SHEET), model)
+        _table_sheet(wb, table, rows.get(table.name, []))
+    _dictionary_sheet(wb, model)
     when = _stamp(modified)
     props = wb.properties
     props.creator = props.lastModifiedBy = PUBLISHER

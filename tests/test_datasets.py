@@ -186,7 +186,10 @@ def _payload_plans(repo: Path) -> list[str]:
 
 
 def _cells(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    """A CSV read as Excel with Vietnamese settings reads it: the copies for spreadsheets have a
+    byte-order mark and ``;`` between cells, the canonical ones neither."""
+    spreadsheet = data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";" if spreadsheet else ","))
 
 
 def test_spreadsheet_copies_neutralise_every_payload_and_the_dataset_keeps_it(seed_repo, tmp_path):

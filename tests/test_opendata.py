@@ -1,4 +1,4 @@
-"""The open-data extras: Excel CSV, SQLite with full-text search, data dictionary, data page, changes.
+"""The open-data pages: data dictionary, data page, changes (the files: test_workbook, test_sqlitedb).
 
 ``python -m tests.test_opendata`` rewrites the golden data dictionary after a deliberate schema change.
 """
@@ -6,24 +6,19 @@
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import json
-import sqlite3
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given, settings
 
+from congkhai.model import sitemap
 from congkhai.model.schemas import Model, load_model
 from congkhai.read.records import Row
-from congkhai.render import datasets, opendata
+from congkhai.render import datasets, opendata, sqlitedb, workbook
 from congkhai.render.pages import esc
-from tests.test_datasets import _tricky, runs_as_formula
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "opendata"
 BAC_GIANG = "bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd"
@@ -40,8 +35,8 @@ class Seeds:
     files: dict[str, bytes]
 
 
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
+def load_seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
+    """The seed plans validated, published and rendered as datasets (shared by the files' tests)."""
     from congkhai.load.corpus import validate
     from tests.conftest import FIXED_EPOCH, copy_sources
 
@@ -57,148 +52,8 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
 
 
 @pytest.fixture(scope="module")
-def db(seeds: Seeds, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
-    path = tmp_path_factory.mktemp("sqlite") / opendata.SQLITE_NAME
-    path.write_bytes(opendata.sqlite_file(seeds.model, seeds.rows, seeds.bodies))
-    conn = sqlite3.connect(path)
-    yield conn
-    conn.close()
-
-
-# --- Excel ---
-
-
-def test_excel_files_have_bom_crlf_and_round_trip(seeds: Seeds) -> None:
-    files = opendata.excel_files(seeds.model, seeds.rows)
-    assert sorted(files) == sorted(f"excel/{t}.csv" for t in seeds.model.tables)
-    for table in seeds.model.tables.values():
-        data = files[f"excel/{table.name}.csv"]
-        assert data.startswith(b"\xef\xbb\xbf")
-        text = data.decode("utf-8-sig")
-        assert text.endswith("\r\n") and text.count("\r\n") >= len(seeds.rows[table.name]) + 1
-        plain = list(csv.reader(io.StringIO(seeds.files[f"{table.name}.csv"].decode("utf-8"), newline="")))
-        excel = list(csv.reader(io.StringIO(text, newline="")))
-        assert excel[0] == table.field_names
-        types = [f.type for f in table.fields]
-        assert excel == [plain[0]] + [
-            [datasets.safe_cell(c, t) for c, t in zip(r, types, strict=True)] for r in plain[1:]
-        ]
-        assert len(excel) == len(seeds.rows[table.name]) + 1
-    assert "Đảng ủy" in files["excel/plans.csv"].decode("utf-8-sig")
-
-
-def test_excel_files_are_deterministic(seeds: Seeds) -> None:
-    assert opendata.excel_files(seeds.model, seeds.rows) == opendata.excel_files(seeds.model, seeds.rows)
-
-
-@pytest.mark.parametrize(
-    ("cell", "expected"),
-    [
-        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
-        ("+1", "'+1"),
-        ("-x", "'-x"),
-        ("@a", "'@a"),
-        (" =1+1", "' =1+1"),
-        ("\u00a0\u3000@a", "'\u00a0\u3000@a"),
-        ("\n=1", "'\n=1"),
-        ("\tx", "'\tx"),
-        ("＝1+1", "'＝1+1"),
-        ("＠a", "'＠a"),
-        ("'=1", "'=1"),
-        ("Đảng ủy", "Đảng ủy"),
-        (" Đảng ủy", " Đảng ủy"),
-        ("", ""),
-    ],
-)
-def test_excel_cells_are_never_formulas(seeds: Seeds, cell: str, expected: str) -> None:
-    tasks = seeds.model.tables["tasks"]
-    row = dict(next(r for r in seeds.rows["tasks"]), text=cell)
-    excel = list(csv.reader(io.StringIO(opendata.excel_csv(tasks, [row]).decode("utf-8-sig"), newline="")))
-    assert excel[1][tasks.field_names.index("text")] == expected
-
-
-@settings(max_examples=300)
-@given(_tricky)
-def test_excel_copy_of_any_text_is_not_a_formula(cell: str) -> None:
-    tasks = load_model().tables["tasks"]
-    excel = list(csv.reader(io.StringIO(opendata.excel_csv(tasks, [{"text": cell}]).decode("utf-8-sig"), newline="")))
-    out = excel[1][tasks.field_names.index("text")]
-    assert not runs_as_formula(out) and out in (cell, "'" + cell)
-
-
-def test_excel_copy_keeps_negative_numbers_of_number_columns(seeds: Seeds) -> None:
-    """Only text is neutralised: an integer column's -5 stays a number (the schema says which)."""
-    plans = seeds.model.tables["plans"]
-    number = next(f.name for f in plans.fields if f.type == "integer" and not f.derived)
-    text = next(f.name for f in plans.fields if f.type == "string" and f.name != "id")
-    row = dict(seeds.rows["plans"][0], **{number: -5, text: "-5"})
-    excel = list(csv.reader(io.StringIO(opendata.excel_csv(plans, [row]).decode("utf-8-sig"), newline="")))
-    assert excel[1][plans.field_names.index(number)] == "-5"
-    assert excel[1][plans.field_names.index(text)] == "'-5"
-
-
-# --- SQLite ---
-
-
-def test_sqlite_is_byte_deterministic(seeds: Seeds) -> None:
-    first = opendata.sqlite_file(seeds.model, seeds.rows, seeds.bodies)
-    second = opendata.sqlite_file(seeds.model, copy.deepcopy(seeds.rows), dict(seeds.bodies))
-    assert first == second
-    assert first.startswith(b"SQLite format 3\x00")
-    assert int.from_bytes(first[16:18], "big") == 4096  # page size
-
-
-def test_sqlite_tables_have_typed_columns_keys_and_every_row(seeds: Seeds, db: sqlite3.Connection) -> None:
-    for table in seeds.model.tables.values():
-        info = db.execute(f'PRAGMA table_info("{table.name}")').fetchall()
-        assert [c[1] for c in info] == table.field_names
-        pk = [c[1] for c in sorted((c for c in info if c[5]), key=lambda c: c[5])]
-        assert tuple(pk) == table.primary_key
-        types = {c[1]: c[2] for c in info}
-        for f in table.fields:
-            assert types[f.name] == {"integer": "INTEGER", "boolean": "INTEGER"}.get(f.type, "TEXT")
-        assert db.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0] == len(seeds.rows[table.name])
-        fk_columns = [r[3] for r in db.execute(f'PRAGMA foreign_key_list("{table.name}")')]
-        assert sorted(fk_columns) == sorted(k for fk in table.foreign_keys for k in fk["fields"])
-    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert db.execute("SELECT typeof(task_count) FROM plans LIMIT 1").fetchone()[0] == "integer"
-    row = db.execute("SELECT number, symbol, joint FROM plans WHERE id = ?", (BAC_GIANG,)).fetchone()
-    assert row == (72, "KHPH/KDV-UBND", 1)
-
-
-@pytest.mark.parametrize(
-    ("query", "first"),
-    [
-        ("dan van kheo", BAC_KAN),
-        ("Dân vận khéo", BAC_KAN),
-        (unicodedata.normalize("NFD", "Dân vận khéo"), BAC_KAN),
-        ("dang uy", BAC_GIANG),
-        ("Đảng ủy", BAC_GIANG),
-        ("72-KHPH/KDV-UBND", BAC_GIANG),
-        ("276/UBND-NCPC", BAC_KAN),
-        ("33/CT-TTg", CAN_THO),
-    ],
-)
-def test_full_text_search_without_accents_and_by_number(db: sqlite3.Connection, query: str, first: str) -> None:
-    assert opendata.search(db, query)[0] == first
-
-
-def test_numbers_match_as_whole_tokens(db: sqlite3.Connection) -> None:
-    assert opendata.search(db, "72-KHPH/KDV-UBND") == [BAC_GIANG]
-    assert opendata.search(db, "276/UBND-NCPC") == [BAC_KAN]
-    assert opendata.search(db, "") == []
-    assert opendata.search(db, 'a"b OR NOT') == []  # FTS5 syntax is quoted away
-
-
-def test_documented_query_works_in_plain_sql(db: sqlite3.Connection) -> None:
-    """What a reader types in sqlite3 or Datasette, without the Python helper."""
-    for q in ("dan van kheo", "dang uy", "Đảng ủy", '"72-KHPH/KDV-UBND"'):
-        ids = [r[0] for r in db.execute(opendata.SEARCH_SQL, {"q": q})]
-        assert ids, q
-    assert [r[0] for r in db.execute(opendata.SEARCH_SQL, {"q": '"72-KHPH/KDV-UBND"'})] == [BAC_GIANG]
-    about = dict(db.execute("SELECT key, value FROM _about"))
-    assert opendata.SEARCH_SQL in about["search"]
-    assert about["publisher"] == "Công khai"
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
+    yield from load_seeds(tmp_path_factory)
 
 
 # --- Data dictionary ---
@@ -237,8 +92,9 @@ def test_dictionary_page_matches_golden(seeds: Seeds) -> None:
 
 def _all_files(seeds: Seeds) -> dict[str, bytes]:
     files = dict(seeds.files)
-    files.update(opendata.excel_files(seeds.model, seeds.rows))
-    files[opendata.SQLITE_NAME] = opendata.sqlite_file(seeds.model, seeds.rows, seeds.bodies)
+    files.update(workbook.excel_files(seeds.model, seeds.rows))
+    files[sitemap.WORKBOOK] = workbook.workbook_bytes(seeds.model, seeds.rows, None)
+    files.update(sqlitedb.datasette_files(seeds.model, seeds.rows, seeds.bodies, None))
     return files
 
 
@@ -253,9 +109,12 @@ def test_data_page_lists_every_dataset_with_size_rows_and_links(seeds: Seeds) ->
         assert f"`https://example.org/ck/data/{table.name}.csv`" in line
         url = quote(f"https://example.org/ck/data/{table.name}.csv", safe="")
         assert f"(https://lite.datasette.io/?csv={url})" in line
-    for name in ("datapackage.json", "cong-khai.json", opendata.SQLITE_NAME):
+    for name in ("datapackage.json", "cong-khai.json", sitemap.SQLITE, sitemap.SQLITE_METADATA, sitemap.WORKBOOK):
         assert f"[{name}]({name}) ({opendata.human_size(len(files[name]))})" in page
     assert "## Điều khoản sử dụng {#dieu-khoan-su-dung}" in page
+    assert "{#tep-excel}" in page and "`https://example.org/ck/data/cong-khai.xlsx`" in page
+    assert "dấu chấm phẩy `;`" in page and "RFC 4180" in page  # the two CSV dialects, explained
+    assert "?_search=dan van" in page and "_facet_array=topics" in page
     assert "Nghị định 47/2020/NĐ-CP" in page
     citation = next(x for x in page.splitlines() if x.startswith("> Công khai"))
     assert esc(seeds.model.package["title"]) in citation and "22/11/2024" in citation

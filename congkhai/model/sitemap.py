@@ -48,6 +48,12 @@ EDITOR_LOCALE = f"{EDITOR_DIR}/vi.js"
 EDITOR_WIDGETS = f"{EDITOR_DIR}/chon.js"
 #: Where the published data files live (``data/plans.csv`` …, below the site root).
 DATA_DIR = "data"
+#: The data files beside the tables (under :data:`DATA_DIR`): the Excel workbook, the SQLite
+#: database with its Datasette metadata, and the folder of the CSV copies for spreadsheets.
+WORKBOOK = "cong-khai.xlsx"
+SQLITE = "cong-khai.sqlite"
+SQLITE_METADATA = "cong-khai.metadata.json"
+EXCEL_DIR = "excel"
 #: A plan with no province is filed under this folder.
 NO_PROVINCE = "trung-uong"
 

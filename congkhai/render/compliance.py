@@ -135,7 +135,8 @@ def compliance_pages(
         "nghỉ lễ, Tết (Bộ luật Lao động 2019, Điều 112), có tính ngày hoán đổi. Ngày công khai là ngày bắt "
         "đầu sớm nhất của các hình thức công khai đã ghi; nếu không ghi, là ngày đăng trên trang này.",
         "",
-        "Dữ liệu: [compliance.csv](" + _href(page, f"{sitemap.DATA_DIR}/compliance.csv") + ").",
+        "Dữ liệu: [compliance.csv](" + _href(page, f"{sitemap.DATA_DIR}/compliance.csv") + ") (CSV chuẩn), "
+        "[bản cho Excel](" + _href(page, f"{sitemap.DATA_DIR}/{sitemap.EXCEL_DIR}/compliance.csv") + ").",
     ]
     if rules:
         out += ["", "## Quy tắc áp dụng", ""]
@@ -385,6 +386,8 @@ def directory_pages(
             "Theo Điều 6 Nghị định 13/2018/NĐ-CP: tên văn bản, số và ký hiệu, ngày ban hành, hình thức, "
             "thời điểm và thời hạn công khai, đường dẫn. Dữ liệu: [directory.csv]("
             + _href(here, f"{sitemap.DATA_DIR}/directory.csv")
+            + ") (CSV chuẩn), [bản cho Excel]("
+            + _href(here, f"{sitemap.DATA_DIR}/{sitemap.EXCEL_DIR}/directory.csv")
             + ").",
             "",
         ]

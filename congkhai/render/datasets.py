@@ -126,11 +126,24 @@ FORMULA_NOTE: dict[str, Any] = {
 }
 
 
+#: The copies opened by people in a spreadsheet (``excel/<table>.csv``, each plan's task file) are
+#: written for Excel with Vietnamese regional settings: Windows' vi-VN locale has the decimal comma
+#: and ``;`` as its list separator, which is what Excel splits a double-clicked CSV on; the
+#: byte-order mark makes Excel read UTF-8. (A ``sep=;`` line would fix the separator for every
+#: locale but makes Excel ignore the byte-order mark, so it is not written.) The canonical CSVs
+#: stay RFC 4180: comma, no byte-order mark.
+SPREADSHEET_DELIMITER = ";"
+BOM = "\ufeff"
+
+
 def csv_bytes(table: Table, rows: list[Row], *, spreadsheet: bool = False) -> bytes:
     """One table as RFC 4180 CSV, header first. ``spreadsheet`` writes the copy meant to be opened
-    in a spreadsheet: every data cell through ``safe_cell`` (the header is the schema's names)."""
+    in a spreadsheet: UTF-8 with a byte-order mark, ``;`` between cells (``SPREADSHEET_DELIMITER``)
+    and every data cell through ``safe_cell`` (the header is the schema's names)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    if spreadsheet:
+        buf.write(BOM)
+    writer = csv.writer(buf, lineterminator="\r\n", delimiter=SPREADSHEET_DELIMITER if spreadsheet else ",")
     writer.writerow(table.field_names)
     types = [f.type for f in table.fields]
     for row in rows:

@@ -1,5 +1,6 @@
-"""The open-data extras: Excel-friendly CSV, a SQLite database with an accent-insensitive
-full-text index, the data dictionary, the "Dữ liệu mở" page and the "what changed" summary.
+"""The open-data pages: the data dictionary, the "Dữ liệu mở" page and the "what changed"
+summary. The files they describe are written by ``datasets`` (the tables), ``workbook`` (the Excel
+workbook and CSV copies) and ``sqlitedb`` (the SQLite database for Datasette).
 
 Everything here is pure and deterministic: the same rows give the same bytes and the same text,
 so two builds of the same sources publish identical files.
@@ -8,36 +9,23 @@ so two builds of the same sources publish identical files.
 from __future__ import annotations
 
 import json
-import sqlite3
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from ..model import csvfile, licence, rowdiff
 from ..model.schemas import Field, Model, Table
+from ..model.sitemap import EXCEL_DIR, SQLITE, SQLITE_METADATA, WORKBOOK
 from ..read.records import Row
-from ..vietnamese.text import date_vi, fold
-from .datasets import csv_bytes
+from ..vietnamese.text import date_vi
 from .markdown import esc, front_matter
 from .markdown import table as md_table
+from .sqlitedb import FTS, FTS_TABLE, FTS_WEIGHTS
+from .workbook import DICTIONARY_SHEET
 
-BOM = "\ufeff"
-SQLITE_NAME = "cong-khai.sqlite"
-EXCEL_DIR = "excel"
+SQLITE_NAME = SQLITE
 DATASETTE_LITE = "https://lite.datasette.io/"
 PUBLISHER = "Công khai"
 NO_DAY = "không rõ"  # a release date the data page cannot tell
-
-
-# --- Excel -------------------------------------------------------------------------------------
-
-
-def excel_csv(table: Table, rows: list[Row]) -> bytes:
-    """One table as UTF-8 CSV with a byte-order mark and CRLF rows, which Excel opens as UTF-8;
-    cells that could start a formula get a ``'`` prefix (``datasets.safe_cell``, the one rule)."""
-    return (BOM + csv_bytes(table, rows, spreadsheet=True).decode("utf-8")).encode("utf-8")
 
 
 FORMULA_ANCHOR = "o-bat-dau-bang-dau-cong-thuc"
@@ -70,127 +58,6 @@ def formula_note_md(lang: str = "vi") -> str:
     CSVs safely: both languages, ``lang`` first (the other in italics)."""
     other = "en" if lang == "vi" else "vi"
     return f"{_FORMULA_MD[lang]}\n\n*{_FORMULA_MD[other]}*\n"
-
-
-def excel_files(model: Model, rows: dict[str, list[Row]]) -> dict[str, bytes]:
-    """``excel/<table>.csv`` for every table."""
-    return {f"{EXCEL_DIR}/{t.name}.csv": excel_csv(t, rows[t.name]) for t in model.tables.values()}
-
-
-# --- SQLite ------------------------------------------------------------------------------------
-
-_SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
-FTS_TABLE = "plans_fts"
-FTS_COLUMNS = ("title", "number_symbol", "body")
-# bm25 weights: plan_id (unindexed), then the original and the folded copy of each column.
-FTS_WEIGHTS = (0.0, 10.0, 10.0, 1.0, 10.0, 10.0, 1.0)
-SEARCH_SQL = (
-    f"SELECT p.id, p.number_symbol, p.title FROM {FTS_TABLE} f JOIN plans p ON p.id = f.plan_id "
-    f"WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS_WEIGHTS)}), p.id"
-)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _sql_value(value: Any, f: Field) -> Any:
-    if value is None or value == "" or value == []:
-        return None
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if f.type == "integer":
-        return int(value)
-    if f.type == "boolean":
-        return int(str(value) == "true")
-    return str(value)
-
-
-def create_table_sql(table: Table) -> str:
-    cols = [f"{_ident(f.name)} {_SQL_TYPES.get(f.type, 'TEXT')}" for f in table.fields]
-    if table.primary_key:
-        cols.append(f"PRIMARY KEY ({', '.join(_ident(k) for k in table.primary_key)})")
-    for fk in table.foreign_keys:
-        ref = fk["reference"]
-        cols.append(
-            f"FOREIGN KEY ({', '.join(_ident(k) for k in fk['fields'])}) "
-            f"REFERENCES {_ident(ref['resource'] or table.name)} ({', '.join(_ident(k) for k in ref['fields'])})"
-        )
-    return f"CREATE TABLE {_ident(table.name)} (\n  " + ",\n  ".join(cols) + "\n)"
-
-
-def fts_query(text: str) -> str:
-    """A user's words as an FTS5 query: folded, each word a quoted phrase (so ``72-KHPH/KDV-UBND``
-    is one whole token sequence and no character is FTS5 syntax), all words required."""
-    words = fold(text).split()
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
-
-
-def search(conn: sqlite3.Connection, text: str) -> list[str]:
-    """Plan ids matching ``text`` in the database, best first (titles and numbers weigh most)."""
-    q = fts_query(text)
-    if not q:
-        return []
-    return [r[0] for r in conn.execute(SEARCH_SQL, {"q": q})]
-
-
-def _about(model: Model) -> list[tuple[str, str]]:
-    meta = model.package
-    return [
-        ("title", meta["title"]),
-        ("title_en", meta["x-title-en"]),
-        ("publisher", PUBLISHER),
-        ("terms_of_use", meta["x-terms-of-use"]["vi"].strip()),
-        ("terms_of_use_en", meta["x-terms-of-use"]["en"].strip()),
-        (
-            "search",
-            f"Tìm không dấu / accent-insensitive search: {SEARCH_SQL}  -- :q = 'dan van kheo', "
-            "'\"dang uy\"' or '\"72-KHPH/KDV-UBND\"' (quote words holding - or /)",
-        ),
-    ]
-
-
-def sqlite_file(model: Model, rows: dict[str, list[Row]], bodies: dict[str, str]) -> bytes:
-    """The whole package as one SQLite database, plus ``plans_fts``: an FTS5 index over each
-    plan's title, number and symbol, and full text, stored twice — as printed (the tokenizer
-    drops tone marks) and folded by ``text.fold`` (also đ→d, which no SQLite tokenizer folds) —
-    so that "dan van kheo", "Dân vận khéo", "dang uy" and "Đảng ủy" all match. ``SEARCH_SQL``
-    is the documented query; it is also stored in the ``_about`` table."""
-    with tempfile.TemporaryDirectory(prefix="congkhai-sqlite-") as tmp:
-        work, out = Path(tmp) / "work.sqlite", Path(tmp) / "out.sqlite"
-        conn = sqlite3.connect(work)
-        try:
-            conn.execute("PRAGMA page_size = 4096")
-            conn.execute("PRAGMA journal_mode = OFF")
-            for table in model.tables.values():
-                conn.execute(create_table_sql(table))
-                marks = ", ".join("?" for _ in table.fields)
-                conn.executemany(
-                    f"INSERT INTO {_ident(table.name)} VALUES ({marks})",
-                    ([_sql_value(r.get(f.name), f) for f in table.fields] for r in rows[table.name]),
-                )
-            cols = ", ".join(list(FTS_COLUMNS) + [c + "_folded" for c in FTS_COLUMNS])
-            conn.execute(
-                f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(plan_id UNINDEXED, {cols}, "
-                "tokenize = 'unicode61 remove_diacritics 2')"
-            )
-            for plan in rows["plans"]:
-                original = [str(plan.get("title") or ""), str(plan.get("number_symbol") or "")]
-                original.append(bodies.get(plan["id"], "").strip())
-                conn.execute(
-                    f"INSERT INTO {FTS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [plan["id"], *original, *(fold(v) for v in original)],
-                )
-            conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
-            conn.execute("CREATE TABLE _about (key TEXT PRIMARY KEY, value TEXT)")
-            conn.executemany("INSERT INTO _about VALUES (?, ?)", _about(model))
-            conn.commit()
-            conn.execute("VACUUM INTO ?", (str(out),))
-        finally:
-            conn.close()
-        return out.read_bytes()
 
 
 # --- Data dictionary ---------------------------------------------------------------------------
@@ -420,9 +287,17 @@ def data_page(
         "(`/data/<tệp>`) nên có thể liên kết hoặc tải tự động. Ý nghĩa từng cột ở "
         "[Từ điển dữ liệu](tu-dien.md).\n",
         "## Các bảng dữ liệu\n",
-        "Mỗi bảng có bản CSV chuẩn (UTF-8, theo RFC 4180) và bản cho Excel (UTF-8 có BOM để Excel hiển thị "
-        "đúng tiếng Việt; ô có thể bị coi là công thức được thêm dấu `'` ở đầu, xem "
-        f"[bên dưới](#{FORMULA_ANCHOR})).\n",
+        "Mỗi bảng có bản CSV chuẩn cho chương trình và bản CSV cho Excel. Để mở trong bảng tính, nên dùng "
+        f"[tệp Excel `{WORKBOOK}`](#tep-excel): ngày là ngày, số là số, mã giữ nguyên số 0 ở đầu.\n",
+        "- **CSV chuẩn** (`/data/<bảng>.csv`): UTF-8 không BOM, phân cách bằng dấu phẩy `,`, theo RFC 4180 — "
+        "cho pandas, R, frictionless và các công cụ đọc CSV.",
+        "- **CSV cho Excel** (`/data/excel/<bảng>.csv`, và tệp “CSV nhiệm vụ” của từng kế hoạch): UTF-8 có BOM "
+        "để Excel hiển thị đúng tiếng Việt, phân cách bằng dấu chấm phẩy `;` vì Windows cài đặt vùng Việt Nam "
+        "dùng dấu phẩy cho số thập phân và dấu chấm phẩy làm dấu phân cách danh sách — Excel tách cột theo dấu "
+        "đó khi mở tệp CSV. Máy đặt vùng khác (ví dụ Hoa Kỳ) hoặc LibreOffice: chọn “Dữ liệu → Từ văn bản/CSV” "
+        "(LibreOffice: hộp thoại nhập), bảng mã UTF-8, dấu phân cách `;`. Excel vẫn bỏ số 0 ở đầu mã khi mở CSV; "
+        f"tệp Excel `{WORKBOOK}` không có các vấn đề này. Ô có thể bị coi là công thức được thêm dấu `'` ở đầu, "
+        f"xem [bên dưới](#{FORMULA_ANCHOR}).\n",
     ]
     table_rows = []
     for t in model.tables.values():
@@ -444,11 +319,18 @@ def data_page(
         ("datapackage.json", "Mô tả gói dữ liệu (Frictionless Data Package): lược đồ, khóa, mã băm từng tệp"),
         ("cong-khai.json", "Mọi bảng trong một tệp JSON"),
         (
-            SQLITE_NAME,
-            "Cơ sở dữ liệu SQLite: mọi bảng có kiểu cột, khóa chính, khóa ngoại; "
-            f"chỉ mục toàn văn `{FTS_TABLE}` tìm được cả khi gõ không dấu",
+            WORKBOOK,
+            "Mọi bảng trong một tệp Excel, mỗi bảng một trang tính, kèm từ điển dữ liệu ([xem dưới](#tep-excel))",
         ),
         ("catalog.jsonld", "Danh mục dữ liệu (DCAT, JSON-LD) cho cổng dữ liệu mở và máy tìm kiếm dữ liệu"),
+        (
+            SQLITE_NAME,
+            "Cơ sở dữ liệu SQLite: mọi bảng có kiểu cột, khóa chính, khóa ngoại; cột danh sách là mảng JSON; "
+            "chỉ mục toàn văn "
+            + ", ".join(f"`{t}_fts`" for t in FTS)
+            + " tìm được cả khi gõ không dấu; các khung nhìn trả lời câu hỏi thường gặp",
+        ),
+        (SQLITE_METADATA, "Mô tả cơ sở dữ liệu cho Datasette: tiêu đề, điều khoản, nguồn, ý nghĩa từng cột"),
     ]
     out += [
         md_table(
@@ -459,14 +341,30 @@ def data_page(
     ]
     if SQLITE_NAME in files:
         out += [
+            "### Cơ sở dữ liệu SQLite {#sqlite}\n",
             "Tìm kế hoạch trong SQLite, có dấu hay không dấu (`dan van kheo`, `dang uy`), "
             "hoặc theo số, ký hiệu (đặt trong ngoặc kép):\n",
             "```sql",
             "SELECT p.id, p.number_symbol, p.title",
-            f"FROM {FTS_TABLE} f JOIN plans p ON p.id = f.plan_id",
+            f"FROM {FTS_TABLE} JOIN plans p ON p.rowid = {FTS_TABLE}.rowid",
             f"WHERE {FTS_TABLE} MATCH 'dan van kheo'   -- hoặc '\"72-KHPH/KDV-UBND\"'",
             f"ORDER BY bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS_WEIGHTS)});",
             "```\n",
+            "Với [Datasette](https://datasette.io/): `datasette cong-khai.sqlite -m cong-khai.metadata.json`, "
+            "rồi tìm ngay trên bảng (`/cong-khai/plans?_search=dan van`, cũng với `tasks` và `directives`), "
+            "đếm theo chủ đề (`?_facet_array=topics`), hay mở các khung nhìn `plans_by_province_year` "
+            "(kế hoạch theo tỉnh và năm), `overdue_tasks` (nhiệm vụ quá hạn), `most_cited_documents` "
+            "(văn bản được trích dẫn nhiều nhất).\n",
+        ]
+    if WORKBOOK in files:
+        out += [
+            "### Tệp Excel {#tep-excel}\n",
+            f"{_file_link(files, WORKBOOK)} — mỗi bảng một trang tính (tên trang là tên bảng), thêm trang "
+            f"“{DICTIONARY_SHEET}”. Hai dòng tiêu đề: dòng 1 là tên cột tiếng Việt, dòng 2 là tên trường như "
+            "trong CSV và SQLite (để viết công thức, lọc, hay đọc bằng chương trình: pandas "
+            "`read_excel(..., header=1)`). Ngày là ô ngày (dd/mm/yyyy), số là ô số, mã và văn bản là ô văn bản "
+            "(giữ số 0 ở đầu, không bao giờ là công thức); danh sách nối bằng `; `. Dòng tiêu đề được cố định, "
+            f"có bộ lọc. Địa chỉ cố định: `{_stable(site_url, WORKBOOK)}`.\n",
         ]
     if not site_url:
         out += [_SCRIPT, ""]

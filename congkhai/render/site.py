@@ -18,7 +18,7 @@ from ..load.corpus import RULES, Corpus
 from ..model import sitemap
 from ..model.sitemap import version_file
 from ..read.history import Release, version_files
-from . import calendar, datasets, editor, feeds, home, metadata, opendata, original, stats
+from . import calendar, datasets, editor, feeds, home, metadata, opendata, original, sqlitedb, stats, workbook
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
 from .follow import Follow
@@ -74,8 +74,9 @@ def render_site(
     rows = corpus.published
     bodies = corpus.bodies
     files = datasets.render(model, rows, modified, url)
-    downloads = {**files, **datasets.plan_bundles(model, rows), **opendata.excel_files(model, rows)}
-    downloads[opendata.SQLITE_NAME] = opendata.sqlite_file(model, rows, bodies)
+    downloads = {**files, **datasets.plan_bundles(model, rows), **workbook.excel_files(model, rows)}
+    downloads[sitemap.WORKBOOK] = workbook.workbook_bytes(model, rows, modified)
+    downloads.update(sqlitedb.datasette_files(model, rows, bodies, url))
     base = (url or "").rstrip("/")
     versions = corpus.history.versions(str(p["path"]) for p in rows["plans"])
     names: dict[str, list[str]] = {}
@@ -100,7 +101,12 @@ def render_site(
     ).pages()
     changes = opendata.changes(previous[1] if previous else None, files, model, previous[0].tag if previous else None)
     descriptor = json.loads(files["datapackage.json"])
-    others = {k: v for k, v in downloads.items() if k.count("/") == 0 and not k.endswith(".csv")}
+    # the distributions of the dataset (the Datasette metadata file describes one, it is not one)
+    others = {
+        k: v
+        for k, v in downloads.items()
+        if k.count("/") == 0 and not k.endswith(".csv") and k != sitemap.SQLITE_METADATA
+    }
     period = metadata.coverage(rows["plans"])
     dataset_ld = metadata.jsonld_string(
         metadata.dataset_jsonld(descriptor, base_url=base, files=others, publisher=publisher, temporal=period)

@@ -1,0 +1,219 @@
+"""The spreadsheet files: the Excel workbook (read back with openpyxl) and the CSV copies for
+Excel (read back as Excel reads them: byte-order mark, ``;``)."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+
+from congkhai.model.schemas import load_model
+from congkhai.render import datasets, workbook
+from tests.test_datasets import _tricky, runs_as_formula
+from tests.test_opendata import BAC_GIANG, Seeds, load_seeds
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
+    yield from load_seeds(tmp_path_factory)
+
+
+# --- Excel ---
+
+
+def test_excel_files_have_bom_crlf_and_round_trip(seeds: Seeds) -> None:
+    files = workbook.excel_files(seeds.model, seeds.rows)
+    assert sorted(files) == sorted(f"excel/{t}.csv" for t in seeds.model.tables)
+    for table in seeds.model.tables.values():
+        data = files[f"excel/{table.name}.csv"]
+        assert data.startswith(b"\xef\xbb\xbf")
+        text = data.decode("utf-8-sig")
+        assert text.endswith("\r\n") and text.count("\r\n") >= len(seeds.rows[table.name]) + 1
+        plain = list(csv.reader(io.StringIO(seeds.files[f"{table.name}.csv"].decode("utf-8"), newline="")))
+        excel = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+        assert excel[0] == table.field_names
+        types = [f.type for f in table.fields]
+        assert excel == [plain[0]] + [
+            [datasets.safe_cell(c, t) for c, t in zip(r, types, strict=True)] for r in plain[1:]
+        ]
+        assert len(excel) == len(seeds.rows[table.name]) + 1
+    assert "Đảng ủy" in files["excel/plans.csv"].decode("utf-8-sig")
+
+
+def test_excel_files_are_deterministic(seeds: Seeds) -> None:
+    assert workbook.excel_files(seeds.model, seeds.rows) == workbook.excel_files(seeds.model, seeds.rows)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("-x", "'-x"),
+        ("@a", "'@a"),
+        (" =1+1", "' =1+1"),
+        ("\u00a0\u3000@a", "'\u00a0\u3000@a"),
+        ("\n=1", "'\n=1"),
+        ("\tx", "'\tx"),
+        ("＝1+1", "'＝1+1"),
+        ("＠a", "'＠a"),
+        ("'=1", "'=1"),
+        ("Đảng ủy", "Đảng ủy"),
+        (" Đảng ủy", " Đảng ủy"),
+        ("", ""),
+    ],
+)
+def test_excel_cells_are_never_formulas(seeds: Seeds, cell: str, expected: str) -> None:
+    tasks = seeds.model.tables["tasks"]
+    row = dict(next(r for r in seeds.rows["tasks"]), text=cell)
+    excel = list(
+        csv.reader(io.StringIO(workbook.excel_csv(tasks, [row]).decode("utf-8-sig"), newline=""), delimiter=";")
+    )
+    assert excel[1][tasks.field_names.index("text")] == expected
+
+
+@settings(max_examples=300)
+@given(_tricky)
+def test_excel_copy_of_any_text_is_not_a_formula(cell: str) -> None:
+    tasks = load_model().tables["tasks"]
+    excel = list(
+        csv.reader(
+            io.StringIO(workbook.excel_csv(tasks, [{"text": cell}]).decode("utf-8-sig"), newline=""), delimiter=";"
+        )
+    )
+    out = excel[1][tasks.field_names.index("text")]
+    assert not runs_as_formula(out) and out in (cell, "'" + cell)
+
+
+def test_excel_copy_keeps_negative_numbers_of_number_columns(seeds: Seeds) -> None:
+    """Only text is neutralised: an integer column's -5 stays a number (the schema says which)."""
+    plans = seeds.model.tables["plans"]
+    number = next(f.name for f in plans.fields if f.type == "integer" and not f.derived)
+    text = next(f.name for f in plans.fields if f.type == "string" and f.name != "id")
+    row = dict(seeds.rows["plans"][0], **{number: -5, text: "-5"})
+    excel = list(
+        csv.reader(io.StringIO(workbook.excel_csv(plans, [row]).decode("utf-8-sig"), newline=""), delimiter=";")
+    )
+    assert excel[1][plans.field_names.index(number)] == "-5"
+    assert excel[1][plans.field_names.index(text)] == "'-5"
+
+
+# --- The workbook ---
+
+
+@pytest.fixture(scope="module")
+def xlsx(seeds: Seeds) -> bytes:
+    return workbook.workbook_bytes(seeds.model, seeds.rows, "2024-11-22T08:00:00+00:00")
+
+
+def _book(data: bytes) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_workbook_has_a_sheet_per_table_with_both_header_rows(seeds: Seeds, xlsx: bytes) -> None:
+    book = _book(xlsx)
+    assert book.sheetnames == [*seeds.model.tables, workbook.DICTIONARY_SHEET]
+    for table in seeds.model.tables.values():
+        ws = book[table.name]
+        assert [c.value for c in ws[1]] == [f.title for f in table.fields]
+        assert [c.value for c in ws[2]] == table.field_names
+        assert ws.max_row == workbook.HEADER_ROWS + len(seeds.rows[table.name]) or not seeds.rows[table.name]
+        assert ws.freeze_panes == "A3"
+        assert ws.auto_filter.ref.startswith("A2:")
+        assert all(ws.column_dimensions[c].width >= workbook.MIN_WIDTH for c in ("A", "B"))
+
+
+def test_workbook_cells_are_typed(seeds: Seeds, xlsx: bytes) -> None:
+    book = _book(xlsx)
+    provinces = book["provinces"]
+    head = [c.value for c in provinces[2]]
+    codes = {r[0]: r[head.index("code")] for r in provinces.iter_rows(min_row=3, values_only=True)}
+    assert codes["ha-noi"] == "01" and codes["ha-giang"] == "02"  # leading zeros kept, as text
+    cell = provinces.cell(row=3, column=head.index("code") + 1)
+    assert cell.data_type == "s" and cell.number_format == "@"
+    row = next(r for r in provinces.iter_rows(min_row=3) if r[0].value == "an-giang-2025")
+    day = row[head.index("valid_from")]
+    assert day.is_date and day.value == dt.datetime(2025, 7, 1) and day.number_format == "DD/MM/YYYY"
+    plans = book["plans"]
+    head = [c.value for c in plans[2]]
+    row = next(r for r in plans.iter_rows(min_row=3) if r[0].value == BAC_GIANG)
+    plan = next(p for p in seeds.rows["plans"] if p["id"] == BAC_GIANG)
+    number = row[head.index("number")]
+    assert number.value == 72 and number.data_type == "n"
+    assert row[head.index("joint")].value is True
+    assert row[head.index("issuer_units")].value == "; ".join(plan["issuer_units"])
+
+
+def test_workbook_dictionary_sheet(seeds: Seeds, xlsx: bytes) -> None:
+    ws = _book(xlsx)[workbook.DICTIONARY_SHEET]
+    assert [c.value for c in ws[2]] == ["table", "field", "title", "type", "required", "description", "vocabulary"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == sum(len(t.fields) for t in seeds.model.tables.values())
+    status = next(r for r in rows if r[:2] == ("tasks", "status"))
+    assert (
+        status[2]
+        == seeds.model.tables["tasks"]
+        .fields[[f.name for f in seeds.model.tables["tasks"].fields].index("status")]
+        .title
+    )
+    assert "done = Đã hoàn thành" in status[6]
+
+
+def test_workbook_bytes_are_deterministic(seeds: Seeds, xlsx: bytes) -> None:
+    again = workbook.workbook_bytes(seeds.model, copy.deepcopy(seeds.rows), "2024-11-22T08:00:00+00:00")
+    assert again == xlsx
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2024, 11, 22, 8, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert "2024-11-22T08:00:00Z" in core and "Công khai" in core
+    assert _book(xlsx).properties.modified == dt.datetime(2024, 11, 22, 8, 0, 0)
+    assert workbook.workbook_bytes(seeds.model, seeds.rows, None)[:4] == b"PK\x03\x04"
+
+
+@pytest.mark.parametrize(
+    "payload", ["=1+1", "+1", "-x", "@SUM(A1)", '=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0"]
+)
+def test_workbook_text_is_never_a_formula(seeds: Seeds, payload: str) -> None:
+    tasks = seeds.model.tables["tasks"]
+    row = dict(seeds.rows["tasks"][0], text=payload, lead=payload)
+    data = workbook.workbook_bytes(seeds.model, {**seeds.rows, "tasks": [row]}, None)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read(f"xl/worksheets/sheet{list(seeds.model.tables).index('tasks') + 1}.xml").decode()
+    assert "<f>" not in sheet and "<f " not in sheet
+    cell = _book(data)["tasks"].cell(row=3, column=tasks.field_names.index("text") + 1)
+    assert cell.value == payload and cell.data_type == "s"
+
+
+def test_every_csv_link_on_every_page_has_an_excel_ready_file(seeds: Seeds) -> None:
+    """A person clicking a CSV link gets a file Excel reads (byte-order mark, ``;``), or the link
+    to a canonical CSV (for tools) stands beside the link to its copy for Excel."""
+    from congkhai.load.corpus import validate
+    from congkhai.render.site import render_site
+
+    downloads, pages = render_site(validate(seeds.root), None, None)
+    links = 0
+    for name, text in pages.items():
+        if not name.endswith(".md"):
+            continue
+        for line in text.splitlines():
+            for target in re.findall(r"\]\(([^)\s]+\.csv)\)", line):
+                path = target.rsplit("data/", 1)[-1] if "data/" in target else target
+                assert path in downloads, (name, target)
+                links += 1
+                data = downloads[path]
+                if data.startswith(b"\xef\xbb\xbf"):
+                    header = data.decode("utf-8-sig").split("\r\n", 1)[0]
+                    assert ";" in header and "," not in header, (name, path)
+                else:
+                    assert f"excel/{path}" in line, (name, target)  # the Excel copy beside it
+                    assert downloads[f"excel/{path}"].startswith(b"\xef\xbb\xbf")
+    assert links > len(seeds.rows["plans"])  # the per-plan task CSVs, the data page, the disclosure pages

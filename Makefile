@@ -237,7 +237,7 @@ ci-import: $(STAMP)
 	  { echo; echo "### $$(printf '%s' "$$p" | $(MD) code)"; echo; $(MD) fence markdown < "$$p"; } >> '$(SUMMARY)'; \
 	done; \
 	{ echo; if [ ! -s $(IMPORT_DIR)/drafts.txt ]; then echo 'Chưa có bản nháp nào.'; \
-	  elif [ '$(PUSH)' = 1 ]; then echo 'Bản nháp được ghi vào nhánh của yêu cầu này và tệp gốc được chuyển từ `inbox/` sang cạnh bản nháp. Mở tab **Files changed**, sửa bản nháp bằng **Edit file** cho tới khi kiểm tra đạt.'; \
+	  elif [ '$(PUSH)' = 1 ]; then echo 'Bản nháp có một kế hoạch: máy ghi nó vào nhánh của **biểu mẫu** dành cho kế hoạch đó, mở một yêu cầu hợp nhất mới và đóng yêu cầu này (bình luận ghi đường dẫn). Mở bản nháp trên biểu mẫu (`/quan-tri/`, thẻ **Biên tập**) và làm theo ô **Ghi chú**. Nhiều kế hoạch (hoặc kế hoạch đã có bản nháp đang chờ): bản nháp được ghi vào nhánh của yêu cầu này; sửa bằng **Edit file** ở tab **Files changed**. Tệp gốc được chuyển từ `inbox/` sang cạnh bản nháp.'; \
 	  else echo 'Yêu cầu này đến từ một bản sao (fork) nên quy trình không ghi được vào nhánh. Tải tệp đính kèm **ban-nhap-ke-hoach** ở cuối trang (hoặc chép nội dung ở trên), tạo tệp đúng đường dẫn trong nhánh của bạn bằng **Add file → Create new file**, rồi xóa tệp trong `inbox/`.'; fi; \
 	} >> '$(SUMMARY)'; \
 	exit $$status

@@ -92,3 +92,30 @@ def followed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             else:
                 os.environ[k] = v
     return repo / "site"
+
+
+#: The public address :func:`published_site` is built for.
+PUBLISHED_URL = "https://example.gov.vn/"
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The seed site built once with an address (``SITE_URL`` = :data:`PUBLISHED_URL`) and no
+    publisher declared, as the deploy publishes it: its folder and what the build wrote to standard
+    error. The open-data clients (tests/test_metadata.py, tests/test_clients.py,
+    tests/test_published_urls.py, tests/test_html.py) all read this one build."""
+    import contextlib
+    import io
+
+    from congkhai.cli import main
+
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        mp.setenv("SITE_URL", PUBLISHED_URL)
+        for name in ("PUBLISHER_NAME", "PUBLISHER_EMAIL", "PUBLISHER_HOMEPAGE", "PUBLISHER_TYPE"):
+            mp.delenv(name, raising=False)
+        repo = copy_sources(tmp_path_factory.mktemp("published") / "repo")
+        with contextlib.redirect_stderr(err):
+            assert main(["build", "--root", str(repo)]) == 0
+    return repo / "site", err.getvalue()

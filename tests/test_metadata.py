@@ -17,6 +17,7 @@ from mkdocs.utils.templates import url_filter
 from congkhai.load.corpus import validate
 from congkhai.model import sitemap
 from congkhai.render import datasets, feeds, metadata
+from tests.conftest import PUBLISHED_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://cong-khai.example.gov.vn"
@@ -371,32 +372,17 @@ def test_a_page_without_a_description_gets_one_from_its_title():
 
 # --- the built site's catalogue: DCAT-AP 3.0.1, CKAN, search engines ---------------------------
 
-SITE_ADDRESS = "https://example.gov.vn/"
+SITE_ADDRESS = PUBLISHED_URL
 SHAPES = ROOT / "tests" / "fixtures" / "dcat-ap"
 DCAT_NS = "http://www.w3.org/ns/dcat#"
 EU = "http://publications.europa.eu/resource/authority"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory):
+def built(published_site):
     """The seed site built with an address (``SITE_URL``) and no publisher declared: its folder and
-    what the build wrote to standard error."""
-    import contextlib
-    import io
-
-    from congkhai.cli import main
-    from tests.conftest import FIXED_EPOCH, copy_sources
-
-    err = io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-        mp.setenv("SITE_URL", SITE_ADDRESS)
-        for name in ("PUBLISHER_NAME", "PUBLISHER_EMAIL", "PUBLISHER_HOMEPAGE", "PUBLISHER_TYPE"):
-            mp.delenv(name, raising=False)
-        repo = copy_sources(tmp_path_factory.mktemp("dcatap") / "repo")
-        with contextlib.redirect_stderr(err):
-            assert main(["build", "--root", str(repo)]) == 0
-    return repo / "site", err.getvalue()
+    what the build wrote to standard error (tests/conftest.py ``published_site``)."""
+    return published_site
 
 
 def _catalog_graph(site: Path):

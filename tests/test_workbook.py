@@ -132,6 +132,32 @@ def test_workbook_has_a_sheet_per_table_with_both_header_rows(seeds: Seeds, xlsx
         assert all(ws.column_dimensions[c].width >= workbook.MIN_WIDTH for c in ("A", "B"))
 
 
+def test_no_cell_text_reads_as_an_ooxml_escape(xlsx: bytes) -> None:
+    """``_xHHHH_`` in a stored string is a character to Excel and shorter runs are to LibreOffice
+    (``mang_xa_hoi`` came back as "mang", a line break, "hoi"): no ``<t>`` of the workbook holds
+    one, and openpyxl still reads the text as written (tests/test_spreadsheets.py runs LibreOffice)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    texts = re.findall(r"<t(?: [^>]*)?>([^<]*)</t>", xml)
+    assert texts and not [t for t in texts if re.search(r"_x[0-9A-Fa-f]+_", t)]
+    ws = _book(xlsx)[workbook.DICTIONARY_SHEET]
+    assert any("mang_xa_hoi" in str(c) for row in ws.iter_rows(values_only=True) for c in row)
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("mang_xa_hoi", ["mang_", "xa_hoi"]),
+        ("a_xa_xb_c", ["a_", "xa_", "xb_c"]),
+        ("chua_x000A_", ["chua_", "x000A_"]),
+        ("tax_xyz_; x_1", None),
+    ],
+)
+def test_ooxml_text_cuts_before_each_escape(text: str, runs: list[str] | None) -> None:
+    stored = workbook.ooxml_text(text)
+    assert stored == text if runs is None else [str(r) for r in stored] == runs
+
+
 def test_workbook_cells_are_typed(seeds: Seeds, xlsx: bytes) -> None:
     book = _book(xlsx)
     provinces = book["provinces"]

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -38,6 +40,7 @@ MAX_WIDTH, MIN_WIDTH = 60, 8
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
 EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
 _BOLD = Font(bold=True)
+_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]+_)")
 _FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TYPES_VI = {
@@ -102,9 +105,25 @@ def cell_value(value: Any, f: Field) -> tuple[Any, str]:
     return _text(value), TEXT
 
 
+def ooxml_text(value: str) -> str | CellRichText:
+    """``value`` as a cell stores it so every reader gets it back: OOXML reads ``_xHHHH_`` in a
+    string as the character HHHH (ECMA-376 Part 1 §22.4.2.4 ST_Xstring), and LibreOffice reads
+    shorter runs too — the vocabulary code ``mang_xa_hoi`` came back from LibreOffice as "mang",
+    a line break and "hoi". Writing the ``_`` as ``_x005F_`` fixes Excel and LibreOffice but
+    openpyxl (pandas ``read_excel``) shows the escape, so the text is cut instead into runs of
+    one inline rich string at each ``_`` that starts such a run: no run holds an escape, and
+    every reader joins the runs into the text written."""
+    cuts = [m.start() + 1 for m in _OOXML_ESCAPE.finditer(value)]
+    if not cuts:
+        return value
+    return CellRichText([value[a:b] for a, b in zip([0, *cuts], [*cuts, len(value)], strict=True)])
+
+
 def _cell(ws: WriteOnlyWorksheet, value: Any, fmt: str, *, header: bool = False, wrap: bool = False) -> Cell:
-    cell = WriteOnlyCell(ws, value)
     if isinstance(value, str):
+        value = ooxml_text(value)
+    cell = WriteOnlyCell(ws, value)
+    if isinstance(value, str | CellRichText):
         cell.data_type = "s"  # a string, never a formula (openpyxl reads "=…" as one)
     cell.number_format = fmt
     if header:

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: site test validate lint golden clean setup browser-deps xml-deps editor-deps require-site-url
+.PHONY: site test validate lint golden clean setup browser-deps xml-deps editor-deps office-deps html-deps require-site-url
 
 setup: $(STAMP)
 
@@ -26,7 +26,7 @@ site: $(STAMP)  ## validate, write the datasets, build the site into site/
 validate: $(STAMP)
 	$(BIN)/python build_site.py validate
 
-test: $(STAMP) browser-deps xml-deps editor-deps  ## run every test (the browser tests drive Debian's chromium)
+test: $(STAMP) browser-deps xml-deps editor-deps office-deps html-deps  ## run every test (the browser tests drive Debian's chromium)
 	$(BIN)/python -m pytest
 
 # Debian's chromium for the browser tests; Playwright never downloads a browser of its own.
@@ -42,6 +42,28 @@ xml-deps:
 	@command -v xmllint >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libxml2-utils >/dev/null; }
+
+# Debian's LibreOffice Calc without its GUI (libreoffice-calc-nogui, no recommends: 57 packages,
+# about 580 MB installed): tests/test_spreadsheets.py opens cong-khai.xlsx and an Excel CSV copy
+# with `soffice --headless --convert-to`, as a reader's spreadsheet does.
+office-deps:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }
+
+# The Nu HTML Checker (vnu.jar, the W3C validator's engine) for tests/test_html.py: the npm package
+# vnu-jar pinned by devtools/vnu/package-lock.json (`npm ci` whenever the lock changed), run by
+# Debian's Java (default-jre-headless).
+VNU_STAMP := devtools/vnu/node_modules/.installed-$(shell cat devtools/vnu/package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+html-deps: $(VNU_STAMP)
+	@command -v java >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; }
+$(VNU_STAMP): devtools/vnu/package.json devtools/vnu/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo 'Cần Node.js và npm cho trình kiểm tra HTML (Debian: apt-get install nodejs npm). / The HTML checker needs Node.js and npm.' >&2; exit 1; }
+	cd devtools/vnu && npm ci --no-audit --no-fund --ignore-scripts
+	rm -f devtools/vnu/node_modules/.installed-*
+	touch $@
 
 # The plan form's Decap CMS and its local server (decap-server, for the form's browser test),
 # pinned by editor/package-lock.json: `npm ci` whenever the lock file changed. `make site`

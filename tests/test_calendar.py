@@ -166,3 +166,32 @@ def test_dtstamp_comes_from_the_data_not_the_clock() -> None:
     assert calendar.ics_stamp("2024-11-22T07:30:05+07:00", today) == "20241122T003005Z"
     assert calendar.ics_stamp("2024-11-22", today) == "20241122T000000Z"
     assert calendar.ics_stamp(None, today) == "20300101T000000Z"  # no date in the data at all
+
+
+def test_vobject_reads_every_built_calendar_as_icalendar_does(followed_site: Path) -> None:
+    """A second client, vobject (Radicale's and many CalDAV tools' parser), with its validation on:
+    the same events, dates, texts and addresses as ``icalendar`` reads, and every repeat rule
+    expanded up to the plan's end."""
+    import vobject
+
+    files = sorted(followed_site.rglob("*.ics"))
+    assert len(files) >= 4
+    for path in files:
+        text = path.read_bytes().decode("utf-8")
+        [cal] = list(vobject.readComponents(text, validate=True))
+        assert cal.name == "VCALENDAR" and cal.version.value == "2.0"
+        events = {e.uid.value: e for e in cal.vevent_list}
+        _, expected = _parse(path)
+        assert set(events) == set(expected), path
+        for uid, event in events.items():
+            other = expected[uid]
+            assert event.dtstart.value == other["DTSTART"].dt, uid
+            assert event.summary.value == str(other["SUMMARY"]), uid
+            assert event.description.value == str(other["DESCRIPTION"]), uid
+            assert event.url.value == str(other["URL"]), uid
+            if "RRULE" in other:
+                dates = list(event.getrruleset())
+                assert dates[0].date() == other["DTSTART"].dt, uid
+                until = other["RRULE"].get("UNTIL")
+                if until:
+                    assert dates[-1].date() <= until[0], uid

@@ -148,6 +148,7 @@ def test_a_commune_plan_goes_from_word_to_a_valid_plan_through_the_form_alone(
         page.goto(f"{url}/quan-tri/#/workflow")
         card = page.get_by_role("link").filter(has_text="Thực hiện dân chủ ở cơ sở trên địa bàn xã năm 2024")
         expect(card).to_be_visible()
+        assert "December" not in card.inner_text()  # the card's date in numbers, not in English
         SHOTS.mkdir(parents=True, exist_ok=True)
         guide = _guide_out()
         guide.mkdir(parents=True, exist_ok=True)

@@ -455,7 +455,7 @@ def test_catalogue_names_eu_vocabularies_and_the_publishing_body(built):
     for dist in ds["dcat:distribution"]:
         url = dist["dcat:downloadURL"]["@id"]
         assert url.startswith(SITE_ADDRESS + "data/")
-        fmt = {"csv": "CSV", "json": "JSON", "sqlite": "BIN"}[url.rsplit(".", 1)[1]]
+        fmt = {"csv": "CSV", "json": "JSON", "sqlite": "BIN", "xlsx": "XLSX"}[url.rsplit(".", 1)[1]]
         assert dist["dct:format"]["@id"] == f"{EU}/file-type/{fmt}"
         assert dist["dcat:mediaType"]["@id"].startswith("https://www.iana.org/assignments/media-types/")
         assert dist["spdx:checksum"]["spdx:checksumValue"]["@type"] == "xsd:hexBinary"
@@ -628,9 +628,12 @@ def test_ckan_euro_dcat_ap_3_profile_maps_every_field(built):
     for dist in dists:
         url = ckan.object_value(dist, ckan.DCAT.downloadURL)
         imt, label = ckan.distribution_format(dist)
-        expected = {"csv": ("text/csv", "CSV"), "json": ("application/json", "JSON")}.get(
-            url.rsplit(".", 1)[1], ("application/vnd.sqlite3", f"{EU}/file-type/BIN")
-        )
+        expected = {
+            "csv": ("text/csv", "CSV"),
+            "json": ("application/json", "JSON"),
+            # CKAN's format list is not assumed to know it: the EU file type stays the format
+            "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{EU}/file-type/XLSX"),
+        }.get(url.rsplit(".", 1)[1], ("application/vnd.sqlite3", f"{EU}/file-type/BIN"))
         assert (imt, label) == expected, url  # was the full IANA address
     publisher = ckan.agent(dataset, ckan.DCT.publisher)
     assert publisher["name"] == metadata.PLACEHOLDER_PUBLISHER.name  # a public body's name, not the site's

@@ -203,7 +203,7 @@ def test_the_deploy_build_refuses_a_deleted_published_plan(scratch: Path, tmp_pa
     git(scratch, "rm", "-q", PLAN)
     git(scratch, "commit", "-qm", "delete a plan on the way to main")
     for target, *variables in (["ci-site"], ["site", "SINCE=main"]):
-        result = make(scratch, target, tmp_path / "summary.md", *variables)
+        result = make(scratch, target, tmp_path / "summary.md", *variables, "SITE_URL=https://example.gov.vn/")
         assert result.returncode != 0, target
         assert f"{PLAN}: lỗi published-plan-removed" in result.stdout, target
         assert not (scratch / "site").exists(), target

@@ -145,7 +145,9 @@ def test_no_page_carries_script_or_foreign_loads(hostile_site: tuple[Path, list[
             loads = LOADS.get(tag)
             url = el.get(loads) if loads else None
             foreign = bool(url) and (url.startswith("//") or re.match(r"^[a-z][a-z0-9+.-]*:", url.strip(), re.I))
-            if foreign and not (tag == "link" and (el.get("rel") or "") in ("alternate", "canonical")):
+            # alternate/canonical point elsewhere without loading; schema.DC names the Dublin Core
+            # vocabulary (DC-HTML), which no browser fetches
+            if foreign and not (tag == "link" and (el.get("rel") or "") in ("alternate", "canonical", "schema.DC")):
                 problems.append(f"{rel}: <{tag}> loads {url[:60]!r}")
     assert not problems, "\n".join(problems[:40])
 
@@ -154,7 +156,9 @@ def test_feeds_and_xml_stay_well_formed(hostile_site: tuple[Path, list[str]]) ->
     site, _ = hostile_site
     parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     files = sorted(site.rglob("*.xml"))
-    assert {p.name for p in files} >= {"feed.xml", "tien-do.xml", "sitemap.xml"}
+    # the hostile site is a preview (no SITE_URL), which has no sitemap (tests/test_site.py checks
+    # the published one against the sitemaps.org XSD)
+    assert {p.name for p in files} >= {"feed.xml", "tien-do.xml"}
     assert any("nguon-tin" in p.parts for p in files), "each plan's, body's and province's feed is checked too"
     for path in files:
         tree = lxml.etree.parse(str(path), parser)

@@ -292,6 +292,9 @@ LOCALE_PATCH: dict[str, Any] = {
             },
         },
     },
+    # the editorial workflow's cards: "D MMMM" printed "6 December" (Decap's dates are English);
+    # a Vietnamese reader writes the day and month as numbers
+    "workflow": {"workflow": {"dateFormat": "DD/MM/YYYY"}},
     "collection": {
         "entries": {"unpublishedHeader": "Mục chưa công bố"},
         "collectionTop": {"viewAsList": "Xem dạng danh sách", "viewAsGrid": "Xem dạng lưới", "groupBy": "Nhóm theo"},

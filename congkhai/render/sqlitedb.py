@@ -237,7 +237,7 @@ def datasette_metadata(model: Model, site_url: str | None) -> dict[str, Any]:
         "title": meta["title"],
         "description": meta["description"].strip(),
         "license": terms.licence_title,
-        **({"license_url": f"{base}/{terms.page_path()}"} if base else {}),  # a preview has no address
+        "license_url": f"{base}/{terms.page_path()}",  # root-relative in a preview
         "source": PUBLISHER,
         "source_url": f"{base}/{DATA_DIR}/",
         "databases": {

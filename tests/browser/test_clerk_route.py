@@ -148,6 +148,7 @@ def test_a_commune_plan_goes_from_word_to_a_valid_plan_through_the_form_alone(
         page.goto(f"{url}/quan-tri/#/workflow")
         card = page.get_by_role("link").filter(has_text="Thực hiện dân chủ ở cơ sở trên địa bàn xã năm 2024")
         expect(card).to_be_visible()
+        assert "December" not in card.inner_text()  # the card's date in numbers, not in English
         SHOTS.mkdir(parents=True, exist_ok=True)
         guide = _guide_out()
         guide.mkdir(parents=True, exist_ok=True)
@@ -155,6 +156,7 @@ def test_a_commune_plan_goes_from_word_to_a_valid_plan_through_the_form_alone(
         page.screenshot(path=str(guide / "bien-tap-1366.png"), clip={"x": 0, "y": 0, "width": 1366, "height": 520})
         card.click()
 
+        expect(page.get_by_label("Mã kế hoạch", exact=True)).to_have_value(PLAN_ID)  # the draft is loaded
         status = page.get_by_label("Tình trạng", exact=True)
         expect(status).to_be_visible()
         notes = page.get_by_label("Ghi chú (không bắt buộc)", exact=True)

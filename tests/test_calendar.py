@@ -161,6 +161,35 @@ def test_without_a_known_period_the_rule_has_no_end(model: Any) -> None:
     assert calendar.rrule("yearly", dt.date(2025, 3, 15), dt.date(2024, 12, 31)) == "FREQ=YEARLY"  # ended before
 
 
+def _fold_char_by_char(line: str) -> bytes:
+    """The folding as first written (one character at a time): the reference for :func:`calendar.fold`."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return encoded + b"\r\n"
+    out, current, limit = [], b"", 75
+    for ch in line:
+        b = ch.encode("utf-8")
+        if len(current) + len(b) > limit:
+            out.append(current)
+            current = b" "
+        current += b
+    out.append(current)
+    return b"\r\n".join(out) + b"\r\n"
+
+
+def test_folding_cuts_at_75_octets_between_characters_as_the_reference_does() -> None:
+    import random
+
+    rng = random.Random(7)
+    alphabet = "aăâđêôơư ,;\\ạằẳẵắặầẩẫấậ€𝄞"  # 1-, 2-, 3- and 4-octet characters
+    for _ in range(20_000):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300)))
+        folded = calendar.fold(line)
+        assert folded == _fold_char_by_char(line), line
+        assert all(len(part) <= 75 for part in folded.split(b"\r\n"))
+        assert folded.replace(b"\r\n ", b"").decode("utf-8") == line + "\r\n"
+
+
 def test_dtstamp_comes_from_the_data_not_the_clock() -> None:
     today = dt.date(2030, 1, 1)
     assert calendar.ics_stamp("2024-11-22T07:30:05+07:00", today) == "20241122T003005Z"

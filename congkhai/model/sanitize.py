@@ -306,9 +306,17 @@ def _rewrite_prose(text: str, start: int, end: int, definitions: dict[str, int])
             i += 2
             continue
         else:
+            plain = _PLAIN.match(text, i, end)  # the run of characters no rule above looks at
+            if plain:
+                out.append(plain.group())
+                i = plain.end()
+                continue
             out.append(ch)
         i += 1
     return "".join(out)
+
+
+_PLAIN = re.compile(r"[^!<{\]]+")
 
 
 def _escaped(text: str, i: int) -> bool:

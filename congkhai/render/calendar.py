@@ -46,17 +46,15 @@ def fold(line: str) -> bytes:
     if len(encoded) <= 75:
         return encoded + b"\r\n"
     out: list[bytes] = []
-    current = b""
-    limit = 75
-    for ch in line:
-        b = ch.encode("utf-8")
-        if len(current) + len(b) > limit:
-            out.append(current)
-            current = b" "
-            limit = 75
-        current += b
-    out.append(current)
-    return b"\r\n".join(out) + b"\r\n"
+    start, limit = 0, 75  # a continuation line starts with a space: 74 octets of the line
+    while len(encoded) - start > limit:
+        end = start + limit
+        while encoded[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            end -= 1
+        out.append(encoded[start:end])
+        start, limit = end, 74
+    out.append(encoded[start:])
+    return b"\r\n ".join(out) + b"\r\n"
 
 
 def _ics_date(d: dt.date) -> str:

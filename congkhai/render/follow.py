@@ -258,15 +258,34 @@ class Follow:
         """Every body's and province's feed and calendar, and every plan's calendar (path below
         the site root → text); plans' feeds need their history: :meth:`plan_feed`."""
         out: dict[str, str] = {}
-        for pid, plan in sorted(self.plans.items()):
-            states = self.plan_states.get(pid)
-            if states and (path := _file("plan", pid, "ics")):
+        for job in self.file_jobs():
+            out.update(self.files_of(job))
+        return out
+
+    def file_jobs(self) -> list[tuple[str, str]]:
+        """What :meth:`files` writes, one (kind, id) a plan, body or province, in its order: each
+        job's files are :meth:`files_of` it, independent of the others (rendered in parallel)."""
+        return (
+            [("plan", pid) for pid in sorted(self.plans)]
+            + [("unit", unit_id) for unit_id in sorted(self.units)]
+            + [("province", province_id) for province_id in sorted(self.province_plans)]
+        )
+
+    def files_of(self, job: tuple[str, str]) -> dict[str, str]:
+        """The feed and calendar of one plan, body or province (a job of :meth:`file_jobs`)."""
+        kind, ident = job
+        out: dict[str, str] = {}
+        if kind == "plan":
+            plan = self.plans[ident]
+            states = self.plan_states.get(ident)
+            if states and (path := _file("plan", ident, "ics")):
                 out[path] = self._calendar(
                     states,
                     f"hạn nhiệm vụ — {plan.get('number_symbol') or plan.get('title')}",
-                    self.plan_undated.get(pid, 0),
+                    self.plan_undated.get(ident, 0),
                 )
-        for unit_id in sorted(self.units):
+        elif kind == "unit":
+            unit_id = ident
             name = str(self.units[unit_id].get("name") or unit_id)
             plans = self.unit_plans.get(unit_id)
             if plans and (path := _file("unit", unit_id, "xml")):
@@ -277,7 +296,8 @@ class Follow:
             states = self.unit_states.get(unit_id)
             if states and (path := _file("unit", unit_id, "ics")):
                 out[path] = self._calendar(states, f"hạn nhiệm vụ {name} chủ trì", self.unit_undated.get(unit_id, 0))
-        for province_id in sorted(self.province_plans):
+        else:
+            province_id = ident
             name = self.province_name(province_id)
             former = self.former(province_id)
             subtitle = f"Kế hoạch của {name}" + (

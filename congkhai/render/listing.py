@@ -98,16 +98,33 @@ class Listing:
         return f"{kind} {number}" if number else str(d.get("name") or d.get("title") or d["id"])
 
     def pages(self) -> dict[str, str]:
-        out: dict[str, str] = {**self.plan_list(), **self.task_list(), **self.filter_data()}
-        out.update(groups.by_year(self))
-        out.update(groups.by_province(self))
-        out.update(self.directive_index())
-        for d in self.directives:
-            out.update(self.directive_page(d))
-        out.update(self.unit_index())
-        for u in self.used_units():
-            out.update(self.unit_page(u))
+        out: dict[str, str] = {}
+        for job in self.jobs():
+            out.update(self.pages_of(job))
         return out
+
+    def jobs(self) -> list[tuple[str, str]]:
+        """The pages in their order as independent jobs (rendered in parallel): :meth:`pages_of` each."""
+        return (
+            [("part", name) for name in ("plan_list", "task_list", "filter_data", "by_year", "by_province")]
+            + [("part", "directive_index")]
+            + [("directive", d) for d in self.directives]
+            + [("part", "unit_index")]
+            + [("unit", u) for u in self.used_units()]
+        )
+
+    def pages_of(self, job: tuple[str, str]) -> dict[str, str]:
+        kind, name = job
+        if kind == "directive":
+            return self.directive_page(name)
+        if kind == "unit":
+            return self.unit_page(name)
+        if name == "by_year":
+            return groups.by_year(self)
+        if name == "by_province":
+            return groups.by_province(self)
+        part: dict[str, str] = getattr(self, name)()
+        return part
 
     def used_units(self) -> list[str]:
         used = {u for us in self.issuers.values() for u in us}

@@ -28,6 +28,7 @@ from ..model.sitemap import (
     rel,
     unit_md,
 )
+from ..parallel import pmap_shared
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata, original
@@ -67,6 +68,10 @@ class PageBuilder:
         for d in rows["directives"]:
             if d.get("number_symbol"):
                 self.directives_by_number.setdefault(str(d["number_symbol"]).casefold(), set()).add(d["id"])
+        # directive id → the plans citing it (looked up per plan page: once, not a scan per page)
+        self.citing: dict[str, set[str]] = {}
+        for c in rows["citations"]:
+            self.citing.setdefault(c["directive"], set()).add(c["plan_id"])
         self.by_plan: dict[str, dict[str, list[Row]]] = {}
         for name in ("issuers", "signers", "recipients", "tasks", "citations", "disclosures"):
             for r in rows[name]:
@@ -81,8 +86,14 @@ class PageBuilder:
         return esc(self.units.get(unit_id or "", {}).get("name", unit_id))
 
     def pages(self) -> dict[str, str]:
-        pages = {plan_md(p): self.plan_page(p) for p in self.rows["plans"]}
-        pages.update(Listing(self.model, self.rows, self.base_url, self.today, self.follow).pages())
+        """Every plan's page, then the lists, bodies' and cited documents' pages — rendered over the
+        cores (:func:`.parallel.pmap_shared`), assembled in this order whatever the split."""
+        listing = Listing(self.model, self.rows, self.base_url, self.today, self.follow)
+        jobs: list[tuple[str, Any]] = [("plan", i) for i in range(len(self.rows["plans"]))]
+        jobs += listing.jobs()
+        pages: dict[str, str] = {}
+        for part in pmap_shared(_page_job, (self, listing), jobs):
+            pages.update(part)
         return pages
 
     def status_banner(self, here: str, plan: Row, state: State) -> list[str]:
@@ -318,7 +329,7 @@ class PageBuilder:
         if not number[:1].isdigit():
             return []
         ids = self.directives_by_number.get(number.casefold(), set())
-        seen = {c["plan_id"] for c in self.rows["citations"] if c["directive"] in ids and c["plan_id"] != plan["id"]}
+        seen = {p for d in ids for p in self.citing.get(d, ()) if p != plan["id"]}
         return [self.plans_by_id[p] for p in sorted(seen) if p in self.plans_by_id]
 
     def citations_section(self, here: str, plan: Row, cites: list[Row]) -> list[str]:
@@ -505,3 +516,12 @@ _PART = re.compile(r"^#{1,6}[ \t]+([IVXLC]+)[ \t]*[.\-\u2013][ \t]*(.*)$")  # "I
 def h(value: Any) -> str:
     """A value escaped for raw HTML in a generated page (Markdown is not processed inside it)."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def _page_job(shared: tuple[PageBuilder, Listing], job: tuple[str, Any]) -> dict[str, str]:
+    """One job of :meth:`PageBuilder.pages` (in a worker process, or here)."""
+    builder, listing = shared
+    if job[0] == "plan":
+        plan = builder.rows["plans"][job[1]]
+        return {plan_md(plan): builder.plan_page(plan)}
+    return listing.pages_of(job)

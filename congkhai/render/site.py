@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from ..checks.files import Entry, inside, publishable
 from ..checks.rules import source_file_problem
 from ..derive import compliance
 from ..load.corpus import RULES, Corpus
 from ..model import sitemap
+from ..model.schemas import Model
 from ..model.sitemap import version_file
-from ..read.history import Release, version_files
+from ..parallel import background, pmap_shared
+from ..read.history import Release, Version, version_files
+from ..read.records import Row
 from . import calendar, datasets, editor, feeds, home, metadata, opendata, original, sqlitedb, stats, workbook
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
@@ -73,10 +78,8 @@ def render_site(
     modified = corpus.modified
     rows = corpus.published
     bodies = corpus.bodies
-    files = datasets.render(model, rows, modified, url)
-    downloads = {**files, **datasets.plan_bundles(model, rows), **workbook.excel_files(model, rows)}
-    downloads[sitemap.WORKBOOK] = workbook.workbook_bytes(model, rows, modified)
-    downloads.update(sqlitedb.datasette_files(model, rows, bodies, url))
+    # the data files do not depend on the pages: written in a forked process while the pages render
+    data_files = background(lambda: _data_files(model, rows, bodies, modified, url))
     base = (url or "").rstrip("/")
     versions = corpus.history.versions(str(p["path"]) for p in rows["plans"])
     names: dict[str, list[str]] = {}
@@ -99,6 +102,7 @@ def render_site(
         histories=frozenset(versions),
         follow=follow,
     ).pages()
+    files, downloads = data_files()
     changes = opendata.changes(previous[1] if previous else None, files, model, previous[0].tag if previous else None)
     descriptor = json.loads(files["datapackage.json"])
     # the distributions of the dataset (the Datasette metadata file describes one, it is not one)
@@ -152,25 +156,18 @@ def render_site(
     # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
     downloads.update({k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()})
     published = frozenset(downloads)
-    pages.update(follow.files())
-    for plan in rows["plans"]:
-        key = sitemap.plan_md(plan)
-        found, said = versions.get(plan["path"], []), {}
-        if plan["path"] in versions and key in pages:
-            texts = {
-                v.sha: downloads[name].decode("utf-8-sig", errors="replace")
-                for v in found
-                if (name := version_file(str(plan["id"]), v.short)) in downloads
-            }
-            parsed = parse_versions(found, texts)
-            said = summaries(found, texts, model, parsed)
-            olds = version_pages(
-                plan, found, parsed, said, published, model=model, unit_names=unit_names, base_url=base
-            )
-            pages.update(olds)
-            shown = {v.sha: sitemap.version_md(plan, v.short) for v in found[1:]}
-            pages[key] += "\n" + history_section(key, str(plan["id"]), found, pages=shown, said=said)
-        pages.update(follow.plan_feed(plan, found, said))
+    for part in pmap_shared(_follow_job, follow, follow.file_jobs()):
+        pages.update(part)
+    plan_parts = pmap_shared(
+        _plan_history_job,
+        _PlanHistory(model, rows["plans"], follow, versions, downloads, published, unit_names, base, frozenset(pages)),
+        range(len(rows["plans"])),
+    )
+    for plan, (olds, history, feed) in zip(rows["plans"], plan_parts, strict=True):
+        pages.update(olds)
+        if history is not None:
+            pages[sitemap.plan_md(plan)] += history
+        pages.update(feed)
     for key, text in metadata.page_descriptions(rows, model).items():
         if key in pages:
             pages[key] = with_description(pages[key], text)
@@ -178,3 +175,64 @@ def render_site(
         if key.endswith(".md") and (described := metadata.title_description(page)) is not None:
             pages[key] = with_description(page, described)
     return downloads, pages
+
+
+def _data_files(
+    model: Model, rows: dict[str, list[Row]], bodies: dict[str, str], modified: str | None, url: str | None
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The data package's files, and every download of ``data/`` (those, the per-plan bundles, the
+    Excel copies, the workbook, the SQLite file and its metadata), in the order they are offered."""
+    files = datasets.render(model, rows, modified, url)
+    downloads = {**files, **datasets.plan_bundles(model, rows), **workbook.excel_files(model, rows)}
+    downloads[sitemap.WORKBOOK] = workbook.workbook_bytes(model, rows, modified)
+    downloads.update(sqlitedb.datasette_files(model, rows, bodies, url))
+    return files, downloads
+
+
+def _follow_job(follow: Follow, job: tuple[str, str]) -> dict[str, str]:
+    return follow.files_of(job)
+
+
+@dataclass(frozen=True)
+class _PlanHistory:
+    """What each plan's history section, old-version pages and feed of changes are made from."""
+
+    model: Model
+    plans: list[Row]
+    follow: Follow
+    versions: Mapping[str, list[Version]]
+    downloads: Mapping[str, bytes]
+    published: frozenset[str]
+    unit_names: Mapping[str, Any]
+    base: str
+    pages: frozenset[str]
+
+
+def _plan_history_job(shared: _PlanHistory, index: int) -> tuple[dict[str, str], str | None, dict[str, str]]:
+    """One plan's old-version pages, the history section its page ends with (or None), its feed."""
+    plan = shared.plans[index]
+    key = sitemap.plan_md(plan)
+    found, said = shared.versions.get(plan["path"], []), {}
+    olds: dict[str, str] = {}
+    history = None
+    if plan["path"] in shared.versions and key in shared.pages:
+        texts = {
+            v.sha: shared.downloads[name].decode("utf-8-sig", errors="replace")
+            for v in found
+            if (name := version_file(str(plan["id"]), v.short)) in shared.downloads
+        }
+        parsed = parse_versions(found, texts)
+        said = summaries(found, texts, shared.model, parsed)
+        olds = version_pages(
+            plan,
+            found,
+            parsed,
+            said,
+            shared.published,
+            model=shared.model,
+            unit_names=shared.unit_names,
+            base_url=shared.base,
+        )
+        shown = {v.sha: sitemap.version_md(plan, v.short) for v in found[1:]}
+        history = "\n" + history_section(key, str(plan["id"]), found, pages=shown, said=said)
+    return olds, history, shared.follow.plan_feed(plan, found, said)

@@ -1,0 +1,86 @@
+"""parallel.py: work over the cores, in order, the same result whatever the number of workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from congkhai import parallel
+from congkhai.load.corpus import validate
+from congkhai.render.site import render_site
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 22)
+
+
+def _pid_and_square(shared: dict[str, int], job: int) -> tuple[int, int]:
+    return os.getpid(), shared["factor"] * job * job
+
+
+def test_shared_map_keeps_the_order_and_runs_in_forked_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    monkeypatch.setattr(parallel, "MIN_JOBS", 0)
+    shared = {"factor": 3}  # inherited by the forked workers, never pickled
+    out = parallel.pmap_shared(_pid_and_square, shared, list(range(100)), chunksize=4)
+    assert [v for _, v in out] == [3 * i * i for i in range(100)]
+    assert os.getpid() not in {pid for pid, _ in out}
+    assert parallel._SHARED is None
+
+
+def test_shared_map_with_one_worker_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")
+    monkeypatch.setattr(parallel, "MIN_JOBS", 0)
+    out = parallel.pmap_shared(_pid_and_square, {"factor": 1}, [1, 2])
+    assert out == [(os.getpid(), 1), (os.getpid(), 4)]
+
+
+def test_background_work_runs_in_another_process_and_hands_back_its_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    big = b"x" * 5_000_000  # larger than a pipe's buffer
+    wait = parallel.background(lambda: (os.getpid(), os.environ["CONGKHAI_WORKERS"], big))
+    pid, setting, data = wait()
+    assert pid != os.getpid() and data == big
+    assert setting == "1", "the background process must not fork workers of its own"
+
+
+def test_a_background_error_is_raised_where_the_result_is_awaited(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+
+    def fails() -> None:
+        raise ValueError("hỏng")
+
+    wait = parallel.background(fails)
+    with pytest.raises(RuntimeError, match=r"ValueError.*hỏng"):
+        wait()
+
+
+def test_background_with_one_worker_runs_here_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")
+    ran = []
+    wait = parallel.background(lambda: ran.append(os.getpid()) or "ok")
+    assert ran == [os.getpid()] and wait() == "ok"
+
+
+def test_the_render_stage_is_byte_identical_on_one_core_and_on_several(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This checkout (its git history gives the seed plans old versions and feeds of changes),
+    rendered with no worker process and with 2 and 3 forked workers: every file, byte for byte,
+    in the same order."""
+    monkeypatch.setattr(parallel, "MIN_JOBS", 0)  # the seed corpus is small: fork for it all the same
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    results = []
+    for count in ("1", "2", "3"):
+        monkeypatch.setenv("CONGKHAI_WORKERS", count)
+        corpus = validate(ROOT, today=TODAY)
+        results.append(render_site(corpus, "https://congkhai.example.vn/", None))
+    (downloads, pages), *others = results
+    assert any("/phien-ban/" in k for k in pages), "the checkout's history gives the seed plans old versions"
+    for other_downloads, other_pages in others:
+        assert list(other_downloads) == list(downloads)
+        assert list(other_pages) == list(pages)
+        for key, data in downloads.items():
+            assert other_downloads[key] == data, key
+        for key, text in pages.items():
+            assert other_pages[key] == text, key

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import sitemap
+from ..vietnamese.text import date_vi
 from .cards import PER_PAGE, h
 
 #: the national pages' paths (the national site map; the provinces keep their own)
@@ -66,6 +67,7 @@ a{color:#3347a8}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top}
 td.so,th.so{text-align:right;font-variant-numeric:tabular-nums}
+td.ngay,td.so-hieu{white-space:nowrap}
 .pager{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}
 form.qg{display:flex;gap:.5rem;margin:1rem 0}
 form.qg input{flex:1;font-size:1.1rem;padding:.5rem;border:1px solid #8c959f;border-radius:.3rem;min-width:0}
@@ -80,6 +82,7 @@ form.qg button{font-size:1rem;padding:.5rem 1rem}
  td.so{text-align:left}
  td[data-label]::before{content:attr(data-label) ": ";color:#57606a}
  td[data-label]:empty{display:none}
+ td.ngay,td.so-hieu{white-space:normal}
 }
 """
 
@@ -147,8 +150,8 @@ def _lists(shard: ShardSite, names: Mapping[str, str]) -> dict[str, bytes]:
             rows.append(
                 "<tr>"
                 f'<td data-label="Kế hoạch"><a href="{h(href)}">{h(p.get("title") or p["id"])}</a></td>'
-                f'<td data-label="Số, ký hiệu">{h(p.get("number_symbol") or "")}</td>'
-                f'<td data-label="Ngày ban hành">{h(p.get("issue_date") or "")}</td>'
+                f'<td class="so-hieu" data-label="Số, ký hiệu">{h(p.get("number_symbol") or "")}</td>'
+                f'<td class="ngay" data-label="Ngày ban hành">{h(date_vi(p.get("issue_date"), ""))}</td>'
                 f'<td data-label="Tỉnh">{h(names.get(place, place))}</td>'
                 "</tr>"
             )

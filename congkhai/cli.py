@@ -30,6 +30,8 @@ MESSAGES = {
         "missing": "Không tìm thấy: {path}",
         "merged": "Đã gộp {shards} phần vào {out} ({plans} kế hoạch, {tasks} nhiệm vụ, {directives} văn bản được trích dẫn).",
         "not_merged": "Chưa gộp vì còn lỗi; bộ dữ liệu cũ ở {out} (nếu có) được giữ nguyên.",
+        "national": "Đã dựng trang toàn quốc vào {out} ({shards} tỉnh, thành phố; {plans} kế hoạch), để đăng ở {url} với mỗi tỉnh ở {url}<tỉnh>/.",
+        "not_national": "Chưa dựng trang toàn quốc vì còn lỗi; trang cũ ở {out} (nếu có) được giữ nguyên.",
         "draft_written": "Đã viết bản nháp: {out}",
         "catalogue_added": "Đã thêm {n} văn bản được trích dẫn mới vào data/directives.csv (bản nháp, cần kiểm tra):",
         "check_draft": "Sửa mọi chỗ đánh dấu “CẦN KIỂM TRA”, rồi chạy: python build_site.py validate {out}",
@@ -50,6 +52,8 @@ MESSAGES = {
         "missing": "No such file or folder: {path}",
         "merged": "Merged {shards} shards into {out} ({plans} plans, {tasks} tasks, {directives} cited documents).",
         "not_merged": "Nothing was merged because of errors; the previous dataset in {out}, if any, is untouched.",
+        "national": "Built the national site in {out} ({shards} provinces; {plans} plans), to publish at {url} with each province at {url}<province>/.",
+        "not_national": "The national site was not built because of errors; the previous one in {out}, if any, is untouched.",
         "draft_written": "Wrote the draft: {out}",
         "catalogue_added": "Added {n} new cited documents to data/directives.csv (drafts, to be checked):",
         "check_draft": "Fix every place marked “CẦN KIỂM TRA”, then run: python build_site.py validate {out}",
@@ -133,6 +137,14 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("shards", nargs="+", type=Path, help="dataset folders written by 'datasets --out' (one per shard)")
     m.add_argument("--out", type=Path, required=True, help="directory to write the merged datasets to")
     m.add_argument("--format", choices=sorted(RENDERERS), default="text", help="report format (default text)")
+    n = sub.add_parser(
+        "national",
+        parents=[common],
+        help="trang toàn quốc (national site): the provinces' built sites → merged data, lists, one search",
+    )
+    n.add_argument("sites", nargs="+", type=Path, help="a province's built site/ (SITE_URL=https://host/<province>/)")
+    n.add_argument("--out", type=Path, required=True, help="directory to write the national site to")
+    n.add_argument("--format", choices=sorted(RENDERERS), default="text", help="report format (default text)")
     return p
 
 
@@ -199,6 +211,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if command == "merge":
         return _merge(args, msgs)
+    if command == "national":
+        return _national(args, msgs)
     if command == "preview":
         from .publish.preview import write_preview
 
@@ -325,5 +339,25 @@ def _merge(args: argparse.Namespace, msgs: dict[str, str]) -> int:
             directives=result.counts.get("directives", 0),
         ),
         file=sys.stdout if args.format == "text" else sys.stderr,  # keep a JSON report parseable
+    )
+    return 0
+
+
+def _national(args: argparse.Namespace, msgs: dict[str, str]) -> int:
+    from .commands.national import national_site
+
+    for path in args.sites:
+        if not path.is_dir():
+            print(msgs["missing"].format(path=path), file=sys.stderr)
+            return 2
+    result, url = national_site(args.sites, args.out)  # NationalError, MergeError: usage errors, exit 2
+    if not result.ok or args.format != "text":
+        sys.stdout.write(RENDERERS[args.format](result.findings, result.files_read, args.lang))
+    if not result.ok:
+        print(msgs["not_national"].format(out=args.out), file=sys.stderr)
+        return 1
+    print(
+        msgs["national"].format(shards=len(args.sites), out=args.out, plans=result.counts.get("plans", 0), url=url),
+        file=sys.stdout if args.format == "text" else sys.stderr,
     )
     return 0

@@ -99,8 +99,17 @@ def _record(sizes: list[tuple[str, int, int]], response: Any) -> None:
 COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 
 
-def measure(site: Path, queries: list[str], gzip_text: bool = True) -> list[tuple[str, int, int, int, int]]:
+def measure(
+    site: Path,
+    queries: list[str],
+    gzip_text: bool = True,
+    results: str = "#ck-results li a",
+    status: str = "#ck-status",
+) -> list[tuple[str, int, int, int, int]]:
     """For each query: (query, bytes on the wire, of which Pagefind, requests, bytes decoded).
+
+    ``results`` and ``status``: the search page's result links and status (the national search page,
+    ``congkhai/render/national.py``, has its own: ``#qg-results li a``, ``#qg-status``).
 
     With ``gzip_text`` the server compresses HTML, CSS, JS and JSON as any static host or CDN does
     (GitHub Pages, nginx ``gzip on``); Pagefind's index files are gzip files already and are sent
@@ -144,11 +153,11 @@ def measure(site: Path, queries: list[str], gzip_text: bool = True) -> list[tupl
                 page = context.new_page()
                 page.on("response", functools.partial(_record, sizes))
                 page.goto(f"{base}/tim-kiem/?q={quote(query)}")
-                page.locator("#ck-results li a").first.wait_for(timeout=60_000)
+                page.locator(results).first.wait_for(timeout=60_000)
                 wire = sum(w for _, w, _ in sizes)
                 pagefind = sum(w for u, w, _ in sizes if "/pagefind/" in u)
                 decoded = sum(d for _, _, d in sizes)
-                count = page.locator("#ck-status").inner_text()
+                count = page.locator(status).inner_text()
                 out.append((query, wire, pagefind, len(sizes), decoded))
                 print(
                     f"  {query!r}: {wire / 1024:.0f} KiB on the wire ({decoded / 1024:.0f} KiB decoded), "

@@ -1,0 +1,204 @@
+"""The national site's pages, as a function of the province sites' plan lists.
+
+A national deployment serves each province's built site under ``/<province>/`` of one host
+(DEPLOYMENT.md, option A). The national site, at the parent of those paths, is small: the merged
+datasets (``commands/merge.py``), a home page with every province and its number of plans, one list
+per province cut into pages of :data:`~congkhai.render.cards.PER_PAGE` plans (so no page grows with
+the nation), and a search page whose script loads the first province's Pagefind index and merges
+the others' into it in the browser (:data:`SEARCH_JS`) — each index built by its own province, so
+no step holds the nation's index in memory. Nothing here reads or rewrites a province's pages.
+
+Plain HTML, not the MkDocs build: the national site has a handful of pages, and building it with
+the engine would cost what it saves. Every value enters the HTML through :func:`cards.h`; links into
+a province are relative (``../<province>/plans/…``), so the national site and its provinces move
+together to any host. Output is a pure function of its input: the same shards give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import sitemap
+from ..vietnamese.text import date_vi
+from .cards import PER_PAGE, h
+
+#: the national pages' paths (the national site map; the provinces keep their own)
+HOME = "index.html"
+SEARCH = "tim-kiem/index.html"
+PROVINCES_DIR = "tinh"
+SCRIPT = "javascripts/quoc-gia.js"
+STYLE = "stylesheets/quoc-gia.css"
+DATA = sitemap.DATA_DIR
+
+SEARCH_JS = Path(__file__).with_name("national_search.js")
+
+
+@dataclass(frozen=True)
+class ShardSite:
+    """One province's built site as the national pages need it."""
+
+    segment: str  # its folder under the national host (the last part of its SITE_URL)
+    name: str  # its name to show
+    plans: tuple[Mapping[str, str], ...] = field(default=())  # id, title, province, issue_date, number_symbol
+
+
+def province_list(segment: str, number: int = 1) -> str:
+    """The national list of one province's plans, page ``number``: ``tinh/<province>/[trang-N/]``."""
+    return f"{PROVINCES_DIR}/{segment}/" + ("" if number == 1 else f"trang-{number}/") + "index.html"
+
+
+def _up(path: str) -> str:
+    """The relative prefix from the page at ``path`` back to the national root."""
+    return "../" * path.count("/")
+
+
+STYLE_CSS = """\
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#1f2328;line-height:1.5}
+header{background:#4051b5;color:#fff;padding:.8rem 1rem}
+header a{color:#fff;text-decoration:none;font-weight:600}
+header nav{display:flex;flex-wrap:wrap;gap:1rem;align-items:baseline}
+main{max-width:60rem;margin:0 auto;padding:1rem}
+h1{font-size:1.6rem;line-height:1.25}
+a{color:#3347a8}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top}
+td.so,th.so{text-align:right;font-variant-numeric:tabular-nums}
+td.ngay,td.so-hieu{white-space:nowrap}
+.pager{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}
+form.qg{display:flex;gap:.5rem;margin:1rem 0}
+form.qg input{flex:1;font-size:1.1rem;padding:.5rem;border:1px solid #8c959f;border-radius:.3rem;min-width:0}
+form.qg button{font-size:1rem;padding:.5rem 1rem}
+#qg-results{list-style:none;padding:0}
+#qg-results li{padding:.6rem 0;border-bottom:1px solid #d0d7de}
+#qg-results .noi{color:#57606a;font-size:.9rem}
+@media (max-width:40rem){
+ table thead{display:none}
+ table tr{display:block;border-bottom:1px solid #d0d7de;padding:.4rem 0}
+ table td{display:block;border:0;padding:.1rem .3rem}
+ td.so{text-align:left}
+ td[data-label]::before{content:attr(data-label) ": ";color:#57606a}
+ td[data-label]:empty{display:none}
+ td.ngay,td.so-hieu{white-space:normal}
+}
+"""
+
+
+def _page(path: str, title: str, body: str, scripts: Sequence[str] = ()) -> bytes:
+    up = _up(path)
+    tags = "".join(f'<script src="{h(s)}"></script>' for s in scripts)
+    return (
+        "<!doctype html>\n"
+        '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{h(title)} — Công khai toàn quốc</title>\n"
+        f'<link rel="stylesheet" href="{up}{STYLE}">\n</head>\n<body>\n'
+        f'<header><nav><a href="{up or "./"}">Công khai toàn quốc</a>'
+        f'<a href="{up}{SEARCH.removesuffix("index.html")}">Tìm kiếm</a>'
+        f'<a href="{up}{DATA}/datapackage.json">Dữ liệu mở</a></nav></header>\n'
+        f"<main>\n<h1>{h(title)}</h1>\n{body}</main>\n{tags}\n</body>\n</html>\n"
+    ).encode()
+
+
+def _home(shards: Sequence[ShardSite], names: Mapping[str, str]) -> bytes:
+    total = sum(len(s.plans) for s in shards)
+    rows = []
+    for s in shards:
+        by_place = Counter(p.get("province") or sitemap.NO_PROVINCE for p in s.plans)
+        places = "; ".join(f"{names.get(k, k)} ({n})" for k, n in sorted(by_place.items()))
+        rows.append(
+            "<tr>"
+            f'<td data-label="Tỉnh, thành phố"><a href="{h(s.segment)}/">{h(s.name)}</a></td>'
+            f'<td class="so" data-label="Số kế hoạch">'
+            f'<a href="{h(province_list(s.segment).removesuffix("index.html"))}">{len(s.plans)}</a></td>'
+            f'<td data-label="Theo tỉnh trước 1/7/2025">{h(places)}</td>'
+            "</tr>"
+        )
+    body = (
+        f"<p>{total} kế hoạch của {len(shards)} tỉnh, thành phố. Mỗi tỉnh, thành phố có trang riêng; "
+        "trang này liệt kê chúng và tìm kiếm trong tất cả.</p>\n"
+        f'<form class="qg" action="{SEARCH.removesuffix("index.html")}" role="search">'
+        '<input name="q" type="search" aria-label="Tìm trong mọi tỉnh, thành phố" '
+        'placeholder="Tìm kế hoạch, văn bản, cơ quan…"><button type="submit">Tìm</button></form>\n'
+        '<table>\n<thead><tr><th>Tỉnh, thành phố</th><th class="so">Số kế hoạch</th>'
+        "<th>Theo tỉnh trước 1/7/2025</th></tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
+        f'<p>Dữ liệu mở gộp của cả nước: <a href="{DATA}/datapackage.json">datapackage.json</a>, '
+        f'<a href="{DATA}/plans.csv">plans.csv</a>, <a href="{DATA}/tasks.csv">tasks.csv</a>, '
+        f'<a href="{DATA}/cong-khai.json">cong-khai.json</a>.</p>\n'
+    )
+    return _page(HOME, "Kế hoạch công khai của các tỉnh, thành phố", body)
+
+
+def _plan_key(plan: Mapping[str, str]) -> tuple[str, str]:
+    return (plan.get("issue_date") or "", plan["id"])
+
+
+def _lists(shard: ShardSite, names: Mapping[str, str]) -> dict[str, bytes]:
+    plans = sorted(shard.plans, key=_plan_key, reverse=True)  # newest first, as the province's lists
+    pages = [plans[i : i + PER_PAGE] for i in range(0, len(plans), PER_PAGE)] or [[]]
+    out: dict[str, bytes] = {}
+    for number, chunk in enumerate(pages, start=1):
+        path = province_list(shard.segment, number)
+        up = _up(path)
+        rows = []
+        for p in chunk:
+            href = f"{up}{shard.segment}/{sitemap.plan_path(p)}"
+            place = p.get("province") or ""
+            rows.append(
+                "<tr>"
+                f'<td data-label="Kế hoạch"><a href="{h(href)}">{h(p.get("title") or p["id"])}</a></td>'
+                f'<td class="so-hieu" data-label="Số, ký hiệu">{h(p.get("number_symbol") or "")}</td>'
+                f'<td class="ngay" data-label="Ngày ban hành">{h(date_vi(p.get("issue_date"), ""))}</td>'
+                f'<td data-label="Tỉnh">{h(names.get(place, place))}</td>'
+                "</tr>"
+            )
+        nav = ""
+        if len(pages) > 1:
+            links = []
+            for n in range(1, len(pages) + 1):
+                target = up + province_list(shard.segment, n).removesuffix("index.html")
+                links.append(f"<span>{n}</span>" if n == number else f'<a href="{h(target)}">{n}</a>')
+            nav = f'<nav class="pager" aria-label="Trang">Trang: {" ".join(links)}</nav>\n'
+        body = (
+            f"<p>{len(plans)} kế hoạch, trang {number}/{len(pages)}. "
+            f'<a href="{h(up + shard.segment)}/">Trang của {h(shard.name)}</a>.</p>\n'
+            + nav
+            + "<table>\n<thead><tr><th>Kế hoạch</th><th>Số, ký hiệu</th><th>Ngày ban hành</th><th>Tỉnh</th></tr>"
+            "</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n" + nav
+        )
+        out[path] = _page(path, f"Kế hoạch của {shard.name}", body)
+    return out
+
+
+def _search(shards: Sequence[ShardSite]) -> bytes:
+    sites = [{"path": s.segment, "name": s.name} for s in shards]
+    config = json.dumps(sites, ensure_ascii=False, sort_keys=True)
+    up = _up(SEARCH)
+    first = shards[0].segment
+    body = (
+        f'<div id="qg-search" data-sites="{h(config)}">\n'
+        '<form class="qg" id="qg-form" role="search"><input id="qg-q" name="q" type="search" '
+        'aria-label="Tìm trong mọi tỉnh, thành phố" autocomplete="off" placeholder="Tìm kế hoạch, văn bản, cơ quan…">'
+        '<button type="submit">Tìm</button></form>\n'
+        '<p id="qg-status" role="status" aria-live="polite"></p>\n<ol id="qg-results"></ol>\n</div>\n'
+        f"<p>Tìm trong {len(shards)} tỉnh, thành phố: "
+        + ", ".join(f'<a href="{h(up + s.segment)}/">{h(s.name)}</a>' for s in shards)
+        + ".</p>\n"
+    )
+    # the first province's search.js brings the one query folding (window.congkhaiFoldQuery)
+    return _page(SEARCH, "Tìm kiếm trong cả nước", body, [f"{up}{first}/javascripts/search.js", up + SCRIPT])
+
+
+def render(shards: Sequence[ShardSite], names: Mapping[str, str]) -> dict[str, bytes]:
+    """Every file of the national site except its datasets: path → bytes. ``names``: province
+    id → name (``provinces.csv``), for the provinces before the 2025 merger the plans name."""
+    shards = sorted(shards, key=lambda s: s.segment)
+    files = {HOME: _home(shards, names), SEARCH: _search(shards)}
+    for shard in shards:
+        files.update(_lists(shard, names))
+    files[SCRIPT] = SEARCH_JS.read_bytes()
+    files[STYLE] = STYLE_CSS.encode()
+    return files

@@ -1,0 +1,119 @@
+"""The national site in a real browser: one search across two province sites, and its lists.
+
+The host is laid out as deployed: the national site at the root, each province's own built site
+under ``/<province>/`` (tests/national_shards.py). The search page loads the first province's
+Pagefind index and merges the other's; a plan of each province is found from it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from congkhai.commands.national import national_site
+from tests.browser.conftest import serve
+from tests.national_shards import build_shards, national_root
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def national_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("national")
+    sites = build_shards(tmp)
+    national_site(sites, tmp / "nat")
+    with serve(national_root(tmp, tmp / "nat", sites)) as url:
+        yield url
+
+
+@pytest.fixture
+def npage(browser, national_url) -> Iterator[object]:
+    context = browser.new_context(locale="vi-VN")
+    external: list[str] = []
+
+    def guard(route) -> None:
+        url = route.request.url
+        if url.startswith(national_url) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not external, f"the page tried to reach the internet: {external}"
+    assert not errors, errors
+
+
+def shot(page, name: str) -> None:
+    folder = Path(os.environ.get("SCREENSHOTS", "build/screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "province"),
+    [
+        ("Dĩnh Kế", "Phối hợp thực hiện công tác dân vận giữa Khối dân vận Đảng ủy và UBND phường Dĩnh Kế", "Bắc Ninh"),
+        ("Chỉ thị 33/CT-TTg Cần Thơ", "THỰC HIỆN CHỈ THỊ SỐ 33/CT-TTG", "Cần Thơ"),
+    ],
+)
+def test_search_finds_a_plan_of_each_province(npage, national_url, query, title, province):
+    npage.set_viewport_size(DESKTOP)
+    npage.goto(national_url + "/")
+    npage.get_by_role("searchbox").fill(query)
+    npage.get_by_role("button", name="Tìm").click()
+    expect(npage).to_have_url(f"{national_url}/tim-kiem/?q=" + __import__("urllib.parse").parse.quote_plus(query))
+    results = npage.locator("#qg-results li")
+    link = npage.get_by_role("link", name=title)
+    hit = results.filter(has=link).first
+    expect(hit).to_be_visible()
+    expect(hit).to_contain_text(province)
+    shot(npage, f"national-search-{province.split()[0].lower()}-desktop")
+    href = hit.locator("a").first.get_attribute("href")
+    hit.locator("a").first.click()
+    expect(npage.locator("h1")).to_contain_text(title, ignore_case=True)
+    assert npage.url.startswith(national_url + "/") and "/plans/" in npage.url, (href, npage.url)
+
+
+def test_search_loads_each_province_index_from_its_folder(npage, national_url):
+    seen: list[str] = []
+    npage.on("request", lambda r: seen.append(r.url))
+    npage.goto(national_url + "/tim-kiem/?q=d%C3%A2n%20v%E1%BA%ADn")
+    expect(npage.locator("#qg-results li").first).to_be_visible()
+    for folder in ("bac-ninh-2025", "can-tho-2025"):
+        assert any(u.startswith(f"{national_url}/{folder}/pagefind/") for u in seen), folder
+    expect(npage.get_by_role("status")).to_contain_text("kết quả trong các tỉnh, thành phố")
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_national_lists_link_into_each_province(npage, national_url, size):
+    npage.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    npage.goto(national_url + "/")
+    expect(npage.locator("h1")).to_have_text("Kế hoạch công khai của các tỉnh, thành phố")
+    assert npage.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    shot(npage, f"national-home-{size}")
+    npage.get_by_role("link", name="3", exact=True).click()  # Cần Thơ's 3 plans
+    expect(npage.locator("h1")).to_have_text("Kế hoạch của Cần Thơ")
+    expect(npage.locator("tbody tr")).to_have_count(3)
+    assert npage.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    shot(npage, f"national-list-{size}")
+    npage.get_by_role("link", name="Thực hiện Chỉ thị", exact=False).first.click()
+    expect(npage).to_have_url(f"{national_url}/can-tho-2025/plans/can-tho/can-tho-thuc-hien-chi-thi-33-ct-ttg/")
+    expect(npage.locator("h1")).to_contain_text("33")
+    npage.go_back()
+    npage.get_by_role("link", name="Trang của Cần Thơ").click()
+    expect(npage).to_have_url(f"{national_url}/can-tho-2025/")
+    if size == "phone":
+        npage.goto(national_url + "/tim-kiem/?q=D%C4%A9nh%20K%E1%BA%BF")
+        expect(npage.locator("#qg-results li").first).to_be_visible()
+        shot(npage, "national-search-phone")

@@ -13,6 +13,10 @@ This is the one module that imports MkDocs (``tests/test_layout.py`` keeps it so
 program writes plain Markdown and a site map, so the engine can be replaced when Material for
 MkDocs reaches its end of life (2027).
 
+With the page cache (:mod:`.pagecache`), a page outside the navigation whose key is cached is
+written from the cache, with its anchors, instead of rendered; the navigation's own pages are
+always rendered. MkDocs' cross-page checks still run over every page.
+
 This follows the private steps of MkDocs 1.6 (``_populate_page``, ``_build_page``,
 ``_build_theme_template``); MkDocs is pinned and its 1.x line is frozen. Without ``fork`` (not
 Linux/macOS), with one core or few pages, MkDocs' own ``build`` runs.
@@ -193,7 +197,10 @@ def build(config: Any, cache: PageCache | None = None) -> Built | None:
             if not fork:  # rendered here after the navigation's pages: their titles as rendered
                 for file in inside:
                     mk._populate_page(file.page, config, files)
-            cache.bind(((f.src_uri, f.dest_uri) for f in files), _nav_lines(nav.items))
+            # the workers see the navigation's titles as read, this process as rendered (equal for
+            # every page MkDocs' own build agrees on): the two ways are kept apart to be safe
+            mode = "workers" if fork else "here"
+            cache.bind(((f.src_uri, f.dest_uri) for f in files), [mode, *_nav_lines(nav.items)])
             outside = _restore(outside, cache, files, built, write_file)
         todo = {f.src_uri for f in inside} | {f.src_uri for f in outside}
         here = inside if fork else [f for f in pages if f.src_uri in todo]

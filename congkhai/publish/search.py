@@ -64,6 +64,7 @@ from ..load.corpus import Corpus
 from ..model import sitemap
 from ..parallel import pmap
 from ..render.home import current_province
+from ..timing import stage
 from ..vietnamese.text import fold, nfc
 from .pagecache import PageCache
 from .searchbundle import BundleError, canonicalize
@@ -432,7 +433,8 @@ def index_site(
             and not rel.as_posix().startswith(EXCLUDED_FOLDERS)
             and not sitemap.is_version_page(rel.as_posix())
         ]
-        done_jobs = pmap(_prepare_file, jobs)
+        with stage("search.prepare"):
+            done_jobs = pmap(_prepare_file, jobs)
         count = sum(indexed for indexed, _ in done_jobs)
         keys = [key for _, key in done_jobs if key is not None]
         if count == 0:
@@ -440,7 +442,8 @@ def index_site(
         staged = Path(tmp) / BUNDLE
         cmd = [str(binary), "--site", str(work), "--output-path", str(staged), "--force-language", "vi", "--silent"]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+            with stage("search.pagefind"):
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise SearchIndexError(f"Pagefind did not run: {exc}") from exc
         if done.returncode != 0 or not (staged / "pagefind.js").is_file():

@@ -113,3 +113,14 @@ def test_filter_data_is_measured_and_the_limit_is_judged(tmp_path):
         return next(ok for name, _, ok in targets([run]) if name.startswith("largest filter file"))
 
     assert verdict(SHARD_LIMIT_BYTES) is True and verdict(SHARD_LIMIT_BYTES + 1) is False
+
+
+def test_the_incremental_target_is_judged_against_the_cold_build():
+    def verdict(incremental: float, cold: float) -> tuple[str, bool | None]:
+        run = _run(10000, validate_one=1, build_cold=cold, build=cold, build_incremental=incremental, stock_mkdocs=1)
+        return next((value, ok) for name, value, ok in targets([run]) if name.startswith("build_incremental"))
+
+    assert verdict(45, 400) == ("45.0 s, 0.11×", True)
+    assert verdict(61, 1000)[1] is False  # over a minute, however long the cold build
+    assert verdict(30, 150) == ("30.0 s, 0.20×", False)  # under a minute, but not 0.15× of the cold build
+    assert "| 10000 | build_incremental | 45.00 |" in table([_run(10000, build_incremental=45)])

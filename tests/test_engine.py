@@ -24,6 +24,7 @@ def forced(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_same_bytes_as_mkdocs_own_build(tmp_path, monkeypatch, forced):
     repo = copy_sources(tmp_path / "repo")
+    monkeypatch.setenv("CONGKHAI_CACHE", "off")  # every page rendered (publish/pagecache.py)
     monkeypatch.setenv("CONGKHAI_WORKERS", "1")  # MkDocs' own build
     assert main(["build", "--root", str(repo), "--out", str(tmp_path / "stock")]) == 0
     monkeypatch.setenv("CONGKHAI_WORKERS", "3")  # three workers share the pages outside the navigation

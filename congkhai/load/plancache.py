@@ -279,7 +279,7 @@ HEADS = "heads.json"
 
 
 def _load_heads(store: Path | None, secret: bytes) -> dict[str, Row | None]:
-    payload = _read_entry(store, HEADS, secret)
+    payload = read_entry(store, HEADS, secret)
     if payload is None:
         return {}
     try:
@@ -296,7 +296,7 @@ def _save_heads(store: Path, secret: bytes, heads: dict[str, Row | None], live: 
         if key in live:
             with contextlib.suppress(_Uncacheable):  # if not, that plan's own entry is read instead
                 kept[key] = _enc(row)
-    _write_entry(store, HEADS, secret, kept)
+    write_entry(store, HEADS, secret, kept)
 
 
 def _file_key(path: Path, rel: str) -> str | None:
@@ -321,7 +321,7 @@ def _compute(items: list[tuple[Path, Path]], directive_rows: list[Row]) -> list[
 def _load(store: Path | None, key: str | None, secret: bytes, model: Model) -> PlanWork | None:
     if store is None or key is None:
         return None
-    payload = _read_entry(store, f"{key[:2]}/{key}", secret)
+    payload = read_entry(store, f"{key[:2]}/{key}", secret)
     if payload is None:
         return None
     try:
@@ -337,7 +337,7 @@ def _save(store: Path | None, key: str | None, secret: bytes, work: PlanWork) ->
         data = _work_to(work)
     except _Uncacheable:
         return  # a value the format cannot hold exactly: this plan is simply recomputed each run
-    _write_entry(store, f"{key[:2]}/{key}", secret, data)
+    write_entry(store, f"{key[:2]}/{key}", secret, data)
 
 
 # --- Entries on disk: a MAC line, then JSON -------------------------------------------------------
@@ -394,7 +394,7 @@ def _mac(store: Path, name: str, secret: bytes, payload: bytes) -> bytes:
     return hmac.new(secret, msg, hashlib.sha256).hexdigest().encode()
 
 
-def _read_entry(store: Path | None, name: str, secret: bytes) -> bytes | None:
+def read_entry(store: Path | None, name: str, secret: bytes) -> bytes | None:
     """The entry's JSON bytes if its MAC matches, else ``None`` (missing, damaged or tampered)."""
     if store is None:
         return None
@@ -408,7 +408,7 @@ def _read_entry(store: Path | None, name: str, secret: bytes) -> bytes | None:
     return payload
 
 
-def _write_entry(store: Path, name: str, secret: bytes, data: Any) -> None:
+def write_entry(store: Path, name: str, secret: bytes, data: Any) -> None:
     try:
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
     except (TypeError, ValueError):
@@ -526,10 +526,14 @@ def _work_from(data: list[Any], model: Model) -> PlanWork:
     )
 
 
+#: Folders of the cache that are not plan entries: the built pages (``publish/pagecache.py``).
+OTHER_FOLDERS = frozenset({"pages"})
+
+
 def _prune(store: Path) -> None:
     """Drop entries made under another fingerprint (an older program, schema or catalogue)."""
     for other in store.parent.iterdir() if store.parent.is_dir() else []:
-        if other != store and other.is_dir():
+        if other != store and other.is_dir() and other.name not in OTHER_FOLDERS:
             shutil.rmtree(other, ignore_errors=True)
 
 

@@ -13,6 +13,10 @@ This is the one module that imports MkDocs (``tests/test_layout.py`` keeps it so
 program writes plain Markdown and a site map, so the engine can be replaced when Material for
 MkDocs reaches its end of life (2027).
 
+With the page cache (:mod:`.pagecache`), a page outside the navigation whose key is cached is
+written from the cache, with its anchors, instead of rendered; the navigation's own pages are
+always rendered. MkDocs' cross-page checks still run over every page.
+
 This follows the private steps of MkDocs 1.6 (``_populate_page``, ``_build_page``,
 ``_build_theme_template``); MkDocs is pinned and its 1.x line is frozen. Without ``fork`` (not
 Linux/macOS), with one core or few pages, MkDocs' own ``build`` runs.
@@ -23,11 +27,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import parallel
 from ..model.errors import CongkhaiError
+from .pagecache import Anchors, PageCache
 
 #: pages outside the navigation below which forking costs more than it saves
 MIN_PAGES = 200
@@ -39,7 +45,7 @@ class BuildError(CongkhaiError):
     """The site could not be built (MkDocs, the search index, the sanitiser); the previous site is kept."""
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, cache: PageCache | None = None) -> Built | None:
     """MkDocs in strict mode: a warning (a broken link, a missing page) fails the build.
 
     MkDocs counts warnings on its logger, so the logger must let them through; they are kept off
@@ -58,7 +64,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
         lg.addHandler(collected)
     try:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
-        build(config)
+        return build(config, cache)
     except (MkDocsException, SystemExit, OSError) as exc:
         detail = "; ".join(dict.fromkeys(m for _, m in collected.records[:5])) or str(exc)
         raise BuildError(
@@ -120,18 +126,42 @@ def _mkdocs_config(root: Path) -> dict[str, Any]:
 log = logging.getLogger("mkdocs.commands.build")
 
 
-def build(config: Any) -> None:
+@dataclass
+class Built:
+    """What the engine did with each page (by its file under the site root): the pages it rendered
+    (with what MkDocs checks across pages, for the cache) and the pages it wrote from the cache."""
+
+    keys: dict[str, str] = field(default_factory=dict)  # page → cache key, for every page that has one
+    rendered: dict[str, Anchors] = field(default_factory=dict)
+    restored: set[str] = field(default_factory=set)
+
+
+def _nav_lines(items: Any, depth: int = 0) -> list[str]:
+    """The navigation as every page shows it: each item's depth, kind, title and address."""
+    out = []
+    for item in items:
+        url = getattr(item, "url", None) or ""
+        out.append(f"{depth}\t{type(item).__name__}\t{item.title}\t{url}")
+        out += _nav_lines(getattr(item, "children", None) or [], depth + 1)
+    return out
+
+
+def build(config: Any, cache: PageCache | None = None) -> Built | None:
+    """MkDocs' build; with ``cache``, the pages outside the navigation whose key is cached are
+    written from it instead of rendered (:mod:`.pagecache`). ``None`` when MkDocs' own build ran."""
     from mkdocs.commands import build as mk
     from mkdocs.exceptions import Abort, BuildError
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
-    from mkdocs.utils import CountHandler, clean_directory
+    from mkdocs.utils import CountHandler, clean_directory, write_file
 
     workers = parallel.workers()
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods() or config.plugins:
+    forkable = workers >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    if config.plugins or (cache is None and not forkable):
         mk.build(config)  # plugins could depend on seeing every page in one process
-        return
+        return None
+    built = Built()
     counter = CountHandler()
     counter.setLevel(logging.WARNING)
     if config.strict:
@@ -153,30 +183,45 @@ def build(config: Any) -> None:
             if file.page is None and file.inclusion.is_not_in_nav():
                 Page(None, file, config)
         outside = [f for f in pages if f.inclusion.is_not_in_nav()]
-        inside = [f for f in pages if not f.inclusion.is_not_in_nav()]
-        if len(outside) < MIN_PAGES:
-            outside, inside = [], pages
+        fork = forkable and len(outside) >= MIN_PAGES
+        if not fork and cache is None:
+            outside = []
+        away = {f.src_uri for f in outside}
+        inside = [f for f in pages if f.src_uri not in away]
         for file in inside:
             file.page.read_source(config)  # the navigation's titles, for the pages the workers write
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(inclusion=inclusion)
         doc_files = files.documentation_pages(inclusion=inclusion)
+        if cache is not None:
+            if not fork:  # rendered here after the navigation's pages: their titles as rendered
+                for file in inside:
+                    mk._populate_page(file.page, config, files)
+            # the workers see the navigation's titles as read, this process as rendered (equal for
+            # every page MkDocs' own build agrees on): the two ways are kept apart to be safe
+            mode = "workers" if fork else "here"
+            cache.bind(((f.src_uri, f.dest_uri) for f in files), [mode, *_nav_lines(nav.items)])
+            outside = _restore(outside, cache, files, built, write_file)
+        todo = {f.src_uri for f in inside} | {f.src_uri for f in outside}
+        here = inside if fork else [f for f in pages if f.src_uri in todo]
         pool = None
-        if outside:
+        if fork and outside:
+            count = min(workers, len(outside))
             _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files)
-            shares = [outside[i::workers] for i in range(workers)]  # interleaved: big and small pages mix
+            shares = [outside[i::count] for i in range(count)]  # interleaved: big and small pages mix
             _STATE["shares"] = [[f.src_uri for f in share] for share in shares]
-            pool = multiprocessing.get_context("fork").Pool(workers)
+            pool = multiprocessing.get_context("fork").Pool(count)
         try:
-            pending = pool.map_async(_render_share, range(workers)) if pool is not None else None
+            pending = pool.map_async(_render_share, range(len(_STATE["shares"]))) if pool is not None else None
             # meanwhile, here: the navigation's pages (the long lists of every plan and task among them)
-            for file in inside:
-                mk._populate_page(file.page, config, files)
+            for file in here:
+                if file.page.content is None:
+                    mk._populate_page(file.page, config, files)
             for template in config.theme.static_templates:
                 mk._build_theme_template(template, env, files, config, nav)
             for template in config.extra_templates:
                 mk._build_extra_template(template, files, config, nav)
-            for file in inside:
+            for file in here:
                 mk._build_page(file.page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
             results = pending.get() if pending is not None else []
         finally:
@@ -191,6 +236,11 @@ def build(config: Any) -> None:
                 page.links_to_anchors = {files.get_file_from_path(to): dict(v) for to, v in links.items()}
             for level, message in warnings:
                 log.log(level, message)  # counted here, as if MkDocs had logged it in this process
+        if cache is not None:
+            for file in outside:  # rendered this time: kept for the cache once the build has passed
+                page = file.page
+                links = {to.src_uri: dict(v) for to, v in (page.links_to_anchors or {}).items()}
+                built.rendered[file.dest_uri] = Anchors(sorted(page.present_anchor_ids or ()), links)
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         config.plugins.on_post_build(config=config)
@@ -202,6 +252,30 @@ def build(config: Any) -> None:
         raise Abort("Aborted with a BuildError!") from exc
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
+    return built
+
+
+def _restore(outside: list[Any], cache: PageCache, files: Any, built: Built, write_file: Any) -> list[Any]:
+    """Write the pages whose key is cached from the cache, with their anchors; return the others."""
+    todo = []
+    for file in outside:
+        try:
+            markdown = Path(file.abs_src_path).read_bytes()
+        except OSError:
+            todo.append(file)  # MkDocs reports it
+            continue
+        key = cache.page_key(file.src_uri, markdown)
+        built.keys[file.dest_uri] = key
+        entry = cache.load(key)
+        if entry is None or any(files.get_file_from_path(to) is None for to in entry[1].links):
+            todo.append(file)
+            continue
+        html, anchors = entry
+        write_file(html, file.abs_dest_path)
+        file.page.present_anchor_ids = set(anchors.present)
+        file.page.links_to_anchors = {files.get_file_from_path(to): dict(v) for to, v in anchors.links.items()}
+        built.restored.add(file.dest_uri)
+    return todo
 
 
 class WarningLog(logging.Handler):

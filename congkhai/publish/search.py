@@ -64,7 +64,9 @@ from ..load.corpus import Corpus
 from ..model import sitemap
 from ..parallel import pmap
 from ..render.home import current_province
+from ..timing import stage
 from ..vietnamese.text import fold, nfc
+from .pagecache import PageCache
 from .searchbundle import BundleError, canonicalize
 
 __all__ = [
@@ -376,25 +378,40 @@ def pagefind_binary() -> Path:
     return found
 
 
-def _prepare_file(job: tuple[Path, Path, Path, PageHint | None]) -> bool:
-    site_dir, work, rel, hint = job
+def _prepare_file(job: tuple[Path, Path, Path, PageHint | None, PageCache | None]) -> tuple[bool, str | None]:
+    """Prepare one page for Pagefind (from the cache when its HTML and hint are known); whether it
+    is indexed, and its cache key."""
+    site_dir, work, rel, hint, cache = job
     try:
-        prepared = prepare_html((site_dir / rel).read_text(encoding="utf-8"), hint)
+        raw = (site_dir / rel).read_bytes()
+        key = cache.search_key(raw, hint) if cache is not None else None
+        cached = cache.load_search(key) if cache is not None and key is not None else None
+        if cached is not None:
+            prepared: str | None = cached or None
+        else:
+            text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads it
+            prepared = prepare_html(text, hint)
+            if cache is not None and key is not None:
+                cache.save_search(key, prepared or "")
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
     if prepared is None:
-        return False
+        return False, key
     target = work / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(prepared, encoding="utf-8")
-    return True
+    return True, key
 
 
-def index_site(site_dir: Path, hints: Mapping[str, PageHint] | None = None) -> None:
+def index_site(
+    site_dir: Path, hints: Mapping[str, PageHint] | None = None, cache: PageCache | None = None
+) -> list[str]:
     """Write the Pagefind bundle for the built site in ``site_dir`` to ``site_dir/pagefind/``.
 
     ``hints`` (:func:`page_hints`, by file under the site root) give pages their kind and places;
-    pages without one are of kind ``khac``.
+    pages without one are of kind ``khac``. With ``cache`` (:mod:`.pagecache`), a page whose HTML
+    and hint are unchanged is not prepared again; the keys used are returned. Pagefind itself has no
+    incremental mode: it indexes every page each time.
 
     The pages are prepared (:func:`prepare_html`) in a temporary copy; ``site_dir`` gains only
     the ``pagefind/`` folder. Raises :class:`SearchIndexError` when there is nothing to index or
@@ -409,20 +426,24 @@ def index_site(site_dir: Path, hints: Mapping[str, PageHint] | None = None) -> N
     with tempfile.TemporaryDirectory(prefix="congkhai-search-") as tmp:
         work = Path(tmp) / "site"
         jobs = [
-            (site_dir, work, rel, hints.get(rel.as_posix()))
+            (site_dir, work, rel, hints.get(rel.as_posix()), cache)
             for rel in (p.relative_to(site_dir) for p in sorted(site_dir.rglob("*.html")))
             if rel.as_posix() not in EXCLUDED
             and rel.parts[0] != BUNDLE
             and not rel.as_posix().startswith(EXCLUDED_FOLDERS)
             and not sitemap.is_version_page(rel.as_posix())
         ]
-        count = sum(pmap(_prepare_file, jobs))
+        with stage("search.prepare"):
+            done_jobs = pmap(_prepare_file, jobs)
+        count = sum(indexed for indexed, _ in done_jobs)
+        keys = [key for _, key in done_jobs if key is not None]
         if count == 0:
             raise SearchIndexError(f"no page to index in {site_dir}")
         staged = Path(tmp) / BUNDLE
         cmd = [str(binary), "--site", str(work), "--output-path", str(staged), "--force-language", "vi", "--silent"]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+            with stage("search.pagefind"):
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise SearchIndexError(f"Pagefind did not run: {exc}") from exc
         if done.returncode != 0 or not (staged / "pagefind.js").is_file():
@@ -435,3 +456,4 @@ def index_site(site_dir: Path, hints: Mapping[str, PageHint] | None = None) -> N
         if out.exists():
             shutil.rmtree(out)
         shutil.move(str(staged), str(out))
+    return keys

@@ -17,6 +17,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -31,8 +32,8 @@ from ..render.metadata import publisher_from
 from ..render.original import with_bom
 from ..render.site import render_site
 from ..timing import stage
-from . import search
-from .engine import BuildError, editor_settings, publisher_settings, run_mkdocs, site_url
+from . import pagecache, search
+from .engine import BuildError, Built, editor_settings, publisher_settings, run_mkdocs, site_url
 from .release import previous_data
 
 #: The vendored Decap CMS (``make editor-deps``: ``npm ci`` in ``editor/``), beside the program.
@@ -88,9 +89,17 @@ def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
 CLEANED = ("plans", "directives", "units")
 
 
-def clean_generated(site_dir: Path) -> None:
-    """Defence in depth: pass the rendered article of every page showing plan data through nh3."""
-    pages = [(site_dir, page) for folder in CLEANED for page in sorted((site_dir / folder).rglob("index.html"))]
+def clean_generated(site_dir: Path, restored: Set[str] = frozenset()) -> None:
+    """Defence in depth: pass the rendered article of every page showing plan data through nh3.
+
+    ``restored``: pages (by file under the site root) written from the page cache, cleaned when
+    they were built."""
+    pages = [
+        (site_dir, page)
+        for folder in CLEANED
+        for page in sorted((site_dir / folder).rglob("index.html"))
+        if page.relative_to(site_dir).as_posix() not in restored
+    ]
     for problem in pmap(_clean_page, pages):
         if problem is not None:
             raise BuildError(*problem)
@@ -110,6 +119,21 @@ def _clean_page(job: tuple[Path, Path]) -> tuple[str, str] | None:
     if cleaned != html:
         page.write_text(cleaned, encoding="utf-8")
     return None
+
+
+def store_pages(cache: pagecache.PageCache, site_dir: Path, built: Built) -> None:
+    """Keep the pages the engine rendered, as cleaned, in the page cache (:mod:`.pagecache`)."""
+    jobs = [(cache, site_dir, dest, built.keys.get(dest, ""), anchors) for dest, anchors in built.rendered.items()]
+    pmap(_store_page, [job for job in jobs if job[3]])
+
+
+def _store_page(job: tuple[pagecache.PageCache, Path, str, str, pagecache.Anchors]) -> None:
+    cache, site_dir, dest, key, anchors = job
+    try:
+        html = (site_dir / dest).read_bytes()
+    except OSError:
+        return  # MkDocs skipped an empty page: nothing to keep
+    cache.save(key, html, anchors)
 
 
 _SITEMAP_URL = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.DOTALL)
@@ -232,23 +256,29 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
             datasets.write(downloads, docs_dir / "data")  # MkDocs copies them and checks links to them
         names = sorted(downloads)
         del pages, downloads  # on disk now; at national scale they are gigabytes that MkDocs needs
+        cache = pagecache.open_cache(root)
         with stage("mkdocs"):
-            run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir)
+            built = run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir, cache)
         with stage("clean"):
-            clean_generated(site_dir)
+            clean_generated(site_dir, built.restored if built is not None else frozenset())
             unlist_versions(site_dir)
             date_sitemap(site_dir, url, *lastmods(validation))
+        if cache is not None and built is not None:
+            with stage("cache"):  # the build passed MkDocs and the sanitiser: its new pages are kept
+                store_pages(cache, site_dir, built)
         with stage("editor"):
             copy_editor(site_dir)
         with stage("search"):
             try:
-                search.index_site(site_dir, search.page_hints(validation))
+                search_keys = search.index_site(site_dir, search.page_hints(validation), cache)
             except search.SearchIndexError as exc:
                 raise BuildError(
                     f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}. Cài lại các gói bằng 'make setup' rồi dựng lại.",
                     f"The search index (Pagefind) failed: {exc}. Reinstall with 'make setup' and build again.",
                 ) from exc
         swap(site_dir, out)
+        if cache is not None and built is not None:
+            cache.prune(built.keys.values(), search_keys)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, names, publisher.placeholder, preview=not url)

@@ -1,0 +1,192 @@
+"""The built pages cached by content hash: a build after a one-plan change renders only the pages
+whose Markdown changed.
+
+What MkDocs makes of one page outside the navigation depends on its Markdown and on what is the
+same for every page: the program (with the sanitiser's allow-list) and the installed libraries
+(Material's version among them: :func:`congkhai.load.plancache.fingerprint`), ``mkdocs.yml`` and
+the environment variables it reads, the templates in ``overrides/``, ``SOURCE_DATE_EPOCH``, the
+list of every file of the site (a link is resolved, or fails, by it) and the navigation's titles
+and addresses (every page shows the menu). The last two are known only inside the engine, so the
+key is made in two steps: :func:`open_cache` hashes what is known before MkDocs starts,
+:meth:`PageCache.bind` adds the file list and the navigation, and :meth:`PageCache.page_key` adds
+the page's own Markdown. A changed template or configuration therefore changes every key at once,
+and a new or removed page (the file list) too; a changed plan changes only the keys of the pages
+whose Markdown it changes (its own page, the lists and groups that show it).
+
+An entry holds the page's final HTML (after the sanitiser, :func:`.site.clean_generated`) and
+what MkDocs checks across pages (the anchors the page has, the anchors its links point to), so
+the anchor check still runs over every page. Entries are written only after a build that MkDocs
+passed in strict mode, so a restored page had no warning. The copy of a page that Pagefind reads
+(:func:`.search.prepare_html`) is cached too, keyed by the final HTML and the page's search hint.
+
+Entries are stored and signed as the plan cache's are (:mod:`congkhai.load.plancache`: JSON, an
+HMAC-SHA256 with ``CONGKHAI_CACHE_KEY`` or the key file, ``CONGKHAI_CACHE=off|DIR``): an entry
+that is missing, damaged or not signed with our key is rendered again, never trusted. They live
+in ``<cache>/pages/<fingerprint>/``; other fingerprints and entries no build used are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..load.plancache import cache_dir, cache_secret, fingerprint, read_entry, write_entry
+
+FOLDER = "pages"
+SEARCH = "search"
+#: ``!ENV NAME`` and ``!ENV [NAME, OTHER, "default"]`` in ``mkdocs.yml``: what the configuration reads
+_ENV = re.compile(r"!ENV\s+(?:\[([^\]]*)\]|([A-Za-z_]\w*))")
+
+
+@dataclass
+class Anchors:
+    """What MkDocs checks across pages for one page: its anchors, and the anchors its links name
+    (by the linked file's ``src_uri``: anchor → the link as written)."""
+
+    present: list[str]
+    links: dict[str, dict[str, str]]
+
+
+@dataclass
+class PageCache:
+    folder: Path  # <cache>/pages/<fingerprint>
+    secret: bytes
+    base: str  # hash of what every page depends on, known before MkDocs runs
+    digest: str = ""  # ``base`` with the file list and the navigation (see :meth:`bind`)
+    used: set[str] = field(default_factory=set)
+
+    @property
+    def store(self) -> Path:
+        return self.folder / self.digest
+
+    def bind(self, files: Iterable[tuple[str, str]], nav: Iterable[str]) -> None:
+        """Add every file of the site (source, destination) and the navigation (one line per item:
+        depth, title, address) to the hash every page key is made from."""
+        h = hashlib.sha256(self.base.encode())
+        for src, dest in sorted(files):
+            h.update(b"f\0" + src.encode() + b"\0" + dest.encode() + b"\0")
+        for line in nav:
+            h.update(b"n\0" + line.encode() + b"\0")
+        self.digest = h.hexdigest()[:24]
+
+    def page_key(self, src_uri: str, markdown: bytes) -> str:
+        return hashlib.sha256(self.digest.encode() + b"\0" + src_uri.encode() + b"\0" + markdown).hexdigest()
+
+    def load(self, key: str) -> tuple[bytes, Anchors] | None:
+        """The page's HTML and anchors, or ``None`` (missing, damaged, not ours)."""
+        payload = read_entry(self.store, _name(key), self.secret)
+        if payload is None:
+            return None
+        try:
+            data = json.loads(payload)
+            html, present, links = data["html"], data["anchors"], data["links"]
+            if not (
+                isinstance(html, str)
+                and isinstance(present, list)
+                and all(isinstance(a, str) for a in present)
+                and isinstance(links, dict)
+                and all(
+                    isinstance(v, dict) and all(isinstance(a, str) and isinstance(b, str) for a, b in v.items())
+                    for v in links.values()
+                )
+            ):
+                return None
+            return html.encode("utf-8", "surrogatepass"), Anchors(present, links)
+        except (ValueError, KeyError, TypeError, UnicodeError):
+            return None
+
+    def save(self, key: str, html: bytes, anchors: Anchors) -> None:
+        try:
+            text = html.decode("utf-8")
+        except UnicodeDecodeError:
+            return  # MkDocs writes UTF-8; anything else is simply rendered again next time
+        write_entry(
+            self.store, _name(key), self.secret, {"html": text, "anchors": anchors.present, "links": anchors.links}
+        )
+
+    def search_key(self, html: bytes, hint: Any) -> str:
+        return hashlib.sha256(self.base.encode() + b"\0" + repr(hint).encode() + b"\0" + html).hexdigest()
+
+    def load_search(self, key: str) -> str | None:
+        """The prepared copy Pagefind reads ("" when the page has nothing to index), or ``None``."""
+        payload = read_entry(self.folder, f"{SEARCH}/{_name(key)}", self.secret)
+        if payload is None:
+            return None
+        try:
+            value = json.loads(payload)
+        except ValueError:
+            return None
+        return value if isinstance(value, str) else None
+
+    def save_search(self, key: str, prepared: str) -> None:
+        write_entry(self.folder, f"{SEARCH}/{_name(key)}", self.secret, prepared)
+
+    def prune(self, page_keys: Iterable[str], search_keys: Iterable[str]) -> None:
+        """Keep only this fingerprint, this digest, and the entries this build used."""
+        top = self.folder.parent
+        for other in top.iterdir() if top.is_dir() else []:
+            if other != self.folder and other.is_dir():
+                shutil.rmtree(other, ignore_errors=True)
+        for other in self.folder.iterdir() if self.folder.is_dir() else []:
+            if other.is_dir() and other.name not in (self.digest, SEARCH):
+                shutil.rmtree(other, ignore_errors=True)
+        _keep_only(self.store, set(page_keys))
+        _keep_only(self.folder / SEARCH, set(search_keys))
+
+
+def _name(key: str) -> str:
+    return f"{key[:2]}/{key}"
+
+
+def _keep_only(store: Path, keys: set[str]) -> None:
+    if not store.is_dir():
+        return
+    for sub in store.iterdir():
+        if not sub.is_dir():
+            continue
+        for entry in sub.iterdir():
+            if entry.name not in keys:
+                entry.unlink(missing_ok=True)
+
+
+def open_cache(root: Path) -> PageCache | None:
+    """The page cache of the checkout at ``root``, or ``None`` when caching is off or no key can be
+    kept (``CONGKHAI_CACHE``, :func:`congkhai.load.plancache.cache_secret`)."""
+    folder = cache_dir(root)
+    if folder is None:
+        return None
+    secret = cache_secret(folder)
+    if secret is None:
+        return None
+    base = base_hash(root)
+    return PageCache(folder / FOLDER / base[:20], secret, base)
+
+
+def base_hash(root: Path, environ: Mapping[str, str] | None = None) -> str:
+    """What every page depends on that is known before MkDocs runs: the program and libraries,
+    ``mkdocs.yml`` and the variables it reads, the templates (``overrides/``), the build date."""
+    environ = os.environ if environ is None else environ
+    h = hashlib.sha256(b"congkhai-pages\0" + fingerprint(root).encode() + b"\0")
+    config = root / "mkdocs.yml"
+    raw = config.read_bytes() if config.is_file() else b""
+    h.update(raw + b"\0")
+    names = set()
+    for listed, single in _ENV.findall(raw.decode("utf-8", "replace")):
+        names.update([single] if single else [n.strip() for n in listed.split(",")])
+    for name in sorted(n for n in names if re.fullmatch(r"[A-Za-z_]\w*", n)):
+        value = environ.get(name)
+        h.update(f"env\0{name}\0{'-' if value is None else '=' + value}\0".encode())
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    h.update(f"epoch\0{epoch}\0".encode())
+    overrides = root / "overrides"
+    for path in sorted(overrides.rglob("*")) if overrides.is_dir() else []:
+        if path.is_file():
+            h.update(b"o\0" + path.relative_to(overrides).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()

@@ -1,0 +1,179 @@
+"""Incremental builds: pages restored from the page cache make exactly the site a clean build makes,
+only the pages whose Markdown changed are rendered again, and a changed template, a damaged or
+foreign entry, or a broken anchor are handled as if there were no cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from congkhai.cli import main
+from congkhai.publish import engine as mkbuild
+from congkhai.publish import pagecache
+from congkhai.publish import site as publish_site
+from tests.conftest import FIXED_EPOCH, copy_sources
+
+PLAN = Path("docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md")
+PLAN_PAGE = "plans/bac-kan/bac-kan-2023-276-ubnd-ncpc/index.html"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    one, two = _tree(a), _tree(b)
+    return sorted(set(one) ^ set(two)) + [k for k in one if k in two and one[k] != two[k]]
+
+
+@pytest.fixture
+def builds(tmp_path, monkeypatch) -> list[Any]:
+    """Each build's :class:`engine.Built` (``None``: MkDocs' own build ran), in order."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONGKHAI_CACHE_KEY", raising=False)
+    monkeypatch.setattr(mkbuild, "MIN_PAGES", 1)  # worker processes even for the seed's pages
+    seen: list[Any] = []
+    run = publish_site.run_mkdocs
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(run(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(publish_site, "run_mkdocs", spy)
+    return seen
+
+
+def _build(repo: Path, out: Path) -> None:
+    assert main(["build", "--root", str(repo), "--out", str(out)]) == 0
+
+
+def _clean_build(repo: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs' own build (one process, no cache): the reference."""
+    with monkeypatch.context() as m:
+        m.setenv("CONGKHAI_CACHE", "off")
+        m.setenv("CONGKHAI_WORKERS", "1")
+        _build(repo, out)
+
+
+def _change_plan(repo: Path) -> None:
+    path = repo / PLAN
+    path.write_text(path.read_text(encoding="utf-8") + "\nMột đoạn được thêm sau khi ban hành.\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_one_plan_change_renders_only_what_changed_and_equals_a_clean_build(tmp_path, monkeypatch, builds, workers):
+    monkeypatch.setenv("CONGKHAI_WORKERS", workers)
+    repo = copy_sources(tmp_path / "repo")
+    _build(repo, tmp_path / "first")
+    first = builds[-1]
+    assert first.restored == set() and PLAN_PAGE in first.rendered
+    _build(repo, tmp_path / "again")  # nothing changed: every page outside the navigation restored
+    again = builds[-1]
+    assert again.rendered == {} and again.restored == set(again.keys) and len(again.restored) > 100
+    assert _differences(tmp_path / "first", tmp_path / "again") == []
+
+    _change_plan(repo)
+    _build(repo, tmp_path / "incremental")
+    changed = builds[-1]
+    assert PLAN_PAGE in changed.rendered
+    assert len(changed.rendered) < len(changed.keys) / 5, sorted(changed.rendered)  # its page and the lists
+    _clean_build(repo, tmp_path / "clean", monkeypatch)
+    assert builds[-1] is None  # the reference is MkDocs' own build
+    assert "Một đoạn được thêm sau khi ban hành." in (tmp_path / "clean" / PLAN_PAGE).read_text(encoding="utf-8")
+    assert _differences(tmp_path / "incremental", tmp_path / "clean") == []
+
+
+def test_a_changed_template_renders_every_page_again(tmp_path, monkeypatch, builds):
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    repo = copy_sources(tmp_path / "repo")
+    _build(repo, tmp_path / "first")
+    template = repo / "overrides" / "main.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("{% block", "{# đổi #}{% block", 1), encoding="utf-8"
+    )
+    assert "{# đổi #}" in template.read_text(encoding="utf-8")
+    _build(repo, tmp_path / "changed")
+    changed = builds[-1]
+    assert changed.restored == set() and set(changed.rendered) == set(changed.keys)
+    _clean_build(repo, tmp_path / "clean", monkeypatch)
+    assert _differences(tmp_path / "changed", tmp_path / "clean") == []
+
+
+def _entry(cache: Path, key: str) -> Path:
+    (found,) = cache.glob(f"pages/*/*/{key[:2]}/{key}")
+    return found
+
+
+def test_a_tampered_or_damaged_entry_is_rendered_again(tmp_path, monkeypatch, builds):
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    repo = copy_sources(tmp_path / "repo")
+    _build(repo, tmp_path / "first")
+    key = builds[-1].keys[PLAN_PAGE]
+    entry = _entry(tmp_path / "cache", key)
+    mac, payload = entry.read_bytes().split(b"\n", 1)
+    data = json.loads(payload)
+    data["html"] = data["html"].replace("<article", "<article data-x='<script>alert(1)</script>'", 1)
+    entry.write_bytes(mac + b"\n" + json.dumps(data).encode())  # changed, old MAC
+    damaged = next(k for k in builds[-1].keys.values() if k != key)
+    _entry(tmp_path / "cache", damaged).write_bytes(b"\x00broken")
+    _build(repo, tmp_path / "again")
+    again = builds[-1]
+    assert key not in {again.keys[p] for p in again.restored}
+    assert PLAN_PAGE in again.rendered and len(again.rendered) == 2
+    assert _differences(tmp_path / "first", tmp_path / "again") == []
+
+
+def test_entries_signed_with_another_key_are_not_used(tmp_path, monkeypatch, builds):
+    """A cache restored from elsewhere (CI) carries entries signed with a key this build does not hold."""
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    repo = copy_sources(tmp_path / "repo")
+    monkeypatch.setenv("CONGKHAI_CACHE_KEY", "khóa của người khác")
+    _build(repo, tmp_path / "first")
+    monkeypatch.setenv("CONGKHAI_CACHE_KEY", "khóa của kho này")
+    _build(repo, tmp_path / "again")
+    assert builds[-1].restored == set()
+    assert _differences(tmp_path / "first", tmp_path / "again") == []
+
+
+def test_anchors_of_restored_pages_are_still_checked(tmp_path, monkeypatch, capsys, builds):
+    """A page restored from the cache links to an anchor of a page that no longer has it: the build
+    fails as a clean build would."""
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    repo = copy_sources(tmp_path / "repo")
+    notes = repo / "docs" / "directives"
+    notes.mkdir(parents=True, exist_ok=True)
+    (notes / "ghi-chu.md").write_text("# Ghi chú\n\n## Mục một {#muc-mot}\n\nNội dung.\n", encoding="utf-8")
+    (notes / "xem-them.md").write_text("# Xem thêm\n\n[Mục một](ghi-chu.md#muc-mot)\n", encoding="utf-8")
+    _build(repo, tmp_path / "first")
+    linking = builds[-1].keys["directives/xem-them/index.html"]
+    hits: list[str] = []
+    load = pagecache.PageCache.load
+
+    def spy(self: pagecache.PageCache, key: str) -> Any:
+        found = load(self, key)
+        if found is not None:
+            hits.append(key)
+        return found
+
+    monkeypatch.setattr(pagecache.PageCache, "load", spy)
+    (notes / "ghi-chu.md").write_text("# Ghi chú\n\n## Mục hai {#muc-hai}\n\nNội dung.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--root", str(repo), "--out", str(tmp_path / "again")]) == 1
+    assert "muc-mot" in capsys.readouterr().err
+    assert linking in hits  # the linking page came from the cache, and its link was still checked
+
+
+def test_the_base_hash_covers_the_configuration_its_variables_and_the_templates(tmp_path):
+    repo = copy_sources(tmp_path / "repo")
+    env = {"SOURCE_DATE_EPOCH": FIXED_EPOCH}
+    before = pagecache.base_hash(repo, env)
+    assert pagecache.base_hash(repo, {**env, "SITE_URL": "https://example.gov.vn/"}) != before
+    assert pagecache.base_hash(repo, {**env, "SOURCE_DATE_EPOCH": "1"}) != before
+    assert pagecache.base_hash(repo, {**env, "UNRELATED": "x"}) == before
+    (repo / "overrides" / "partials").mkdir(exist_ok=True)
+    (repo / "overrides" / "partials" / "new.html").write_text("<p></p>", encoding="utf-8")
+    assert pagecache.base_hash(repo, env) != before

@@ -4,6 +4,7 @@ database served by Datasette (its Python API, no network) with its metadata file
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import copy
 import json
 import sqlite3
@@ -180,7 +181,10 @@ def test_datasette_serves_search_facets_views_and_metadata(seeds: Seeds, tmp_pat
         page = (await get(f"/{db}/plans")).text
         assert seeds.model.tables["plans"].title in page
 
-    asyncio.run(run())
+    # in its own thread: in the whole suite the browser tests' Playwright session keeps an event
+    # loop running in this one, and asyncio.run() refuses to start another beside it
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result()
 
 
 def test_datasette_metadata_names_every_table_column_and_view(seeds: Seeds) -> None:

@@ -16,7 +16,7 @@ from mkdocs.utils.templates import url_filter
 
 from congkhai.load.corpus import validate
 from congkhai.model import sitemap
-from congkhai.render import datasets, feeds, metadata
+from congkhai.render import datasets, dcat, feeds, metadata
 from tests.conftest import PUBLISHED_URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,7 +213,7 @@ def test_material_builds_a_page_with_the_metadata(seeds, tmp_path):
 def test_dcat_catalogue_has_a_distribution_per_resource_with_its_size(seeds):
     model, _, files = seeds
     descriptor = json.loads(files["datapackage.json"])
-    cat = metadata.dcat_catalog(descriptor, BASE)
+    cat = dcat.dcat_catalog(descriptor, BASE)
     assert json.loads(metadata.jsonld_string(cat)) == cat
     assert cat["@type"] == "dcat:Catalog"
     assert {"dcat", "dct", "xsd"} <= set(cat["@context"])
@@ -241,7 +241,7 @@ def test_dcat_lists_extra_files_with_their_sizes(seeds):
     _, _, files = seeds
     descriptor = json.loads(files["datapackage.json"])
     extra = {"cong-khai.json": files["cong-khai.json"], "datapackage.json": files["datapackage.json"]}
-    dists = metadata.dcat_catalog(descriptor, BASE, files=extra)["dcat:dataset"][0]["dcat:distribution"]
+    dists = dcat.dcat_catalog(descriptor, BASE, files=extra)["dcat:dataset"][0]["dcat:distribution"]
     by_url = {d["dcat:downloadURL"]["@id"]: d for d in dists}
     for name, data in extra.items():
         d = by_url[f"{BASE}/data/{name}"]
@@ -493,7 +493,7 @@ def test_publisher_is_declared_once_in_mkdocs_yml(tmp_path, monkeypatch):
     # what is not an address is left out, never written into the catalogue
     odd = metadata.publisher_from({"name": "X", "email": "a b@c", "homepage": "javascript:alert(1)", "type": "a/b"})
     assert (odd.email, odd.homepage, odd.kind) == ("", "", "LocalAuthority")
-    cat = metadata.dcat_catalog({"name": "p", "title": "t", "description": "d", "resources": []}, BASE, publisher=body)
+    cat = dcat.dcat_catalog({"name": "p", "title": "t", "description": "d", "resources": []}, BASE, publisher=body)
     agent = cat["dct:publisher"]
     assert agent["foaf:name"]["@value"] == "Sở Nội vụ tỉnh Lạng Sơn"
     assert agent["foaf:mbox"] == {"@id": "mailto:snv@langson.gov.vn"}

@@ -23,7 +23,7 @@ from ..model.sitemap import version_file
 from ..parallel import background, pmap_shared
 from ..read.history import Release, Version, version_files
 from ..read.records import Row
-from . import calendar, datasets, editor, feeds, home, metadata, opendata, original, sqlitedb, stats, workbook
+from . import calendar, datasets, dcat, editor, feeds, home, metadata, opendata, original, sqlitedb, stats, workbook
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
 from .follow import Follow
@@ -115,7 +115,7 @@ def render_site(
     dataset_ld = metadata.jsonld_string(
         metadata.dataset_jsonld(descriptor, base_url=base, files=others, publisher=publisher, temporal=period)
     )
-    catalog = metadata.dcat_catalog(descriptor, base, files=others, publisher=publisher, temporal=period)
+    catalog = dcat.dcat_catalog(descriptor, base, files=others, publisher=publisher, temporal=period)
     downloads[CATALOG] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
     # the catalogue is offered in the open-data page's head, beside the site-wide feeds every page has
     catalog_link = {

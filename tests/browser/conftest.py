@@ -78,21 +78,30 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture
-def page(browser, base_url) -> Iterator[object]:
+@contextlib.contextmanager
+def guarded_page(browser, allowed: str) -> Iterator[object]:
+    """A page (Vietnamese locale) whose every request outside ``allowed`` (a URL prefix) is blocked
+    and reported: the site must work on a closed government network."""
     context = browser.new_context(locale="vi-VN")
     external: list[str] = []
 
     def guard(route) -> None:
         url = route.request.url
-        if url.startswith(base_url) or url.startswith("data:") or url.startswith("blob:"):
+        if url.startswith(allowed) or url.startswith(("data:", "blob:")):
             route.continue_()
         else:
             external.append(url)
             route.abort()
 
     context.route("**/*", guard)
-    pg = context.new_page()
-    yield pg
-    context.close()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
     assert not external, f"the page tried to reach the internet: {external}"
+
+
+@pytest.fixture
+def page(browser, base_url) -> Iterator[object]:
+    with guarded_page(browser, base_url) as pg:
+        yield pg

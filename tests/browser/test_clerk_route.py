@@ -29,20 +29,11 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_editor import SHOTS
+from tests.browser.test_editor import _git as git
+from tests.test_pr_flow import COPY  # the sources a scratch repository needs for make
 
 ROOT = Path(__file__).resolve().parents[2]
 WORD = ROOT / "tests" / "fixtures" / "word" / "xa-ke-hoach-bang-nhiem-vu.docx"
-COPY = [
-    "congkhai",
-    "schemas",
-    "docs",
-    "data",
-    "overrides",
-    "build_site.py",
-    "mkdocs.yml",
-    "Makefile",
-    "requirements.txt",
-]
 PLAN_ID = "lang-son-cao-loc-hop-thanh-2024-45-kh-ubnd"
 PLAN = f"docs/plans/lang-son/{PLAN_ID}.md"
 BRANCH = f"cms/plans/lang-son/{PLAN_ID}"
@@ -52,16 +43,6 @@ def _guide_out() -> Path:
     if os.environ.get("CONGKHAI_GUIDE_SHOTS") == "1":
         return ROOT / "docs" / "huong-dan" / "anh"
     return ROOT / "build" / "screenshots" / "guide"
-
-
-def git(repo: Path, *args: str) -> str:
-    out = subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=Văn thư", "-c", "user.email=vanthu@example.invalid", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout
 
 
 def make(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

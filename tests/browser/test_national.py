@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from congkhai.commands.national import national_site
-from tests.browser.conftest import serve
+from tests.browser.conftest import guarded_page, serve
 from tests.national_shards import build_shards, national_root
 
 PHONE = {"width": 390, "height": 844}
@@ -33,24 +33,10 @@ def national_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def npage(browser, national_url) -> Iterator[object]:
-    context = browser.new_context(locale="vi-VN")
-    external: list[str] = []
-
-    def guard(route) -> None:
-        url = route.request.url
-        if url.startswith(national_url) or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            external.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
     errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert not external, f"the page tried to reach the internet: {external}"
+    with guarded_page(browser, national_url) as pg:
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        yield pg
     assert not errors, errors
 
 

@@ -334,6 +334,15 @@ def _check_paths(out: Path, shards: Sequence[Path]) -> None:
         )
 
 
+def new_staging(out: Path) -> Path:
+    """An empty folder beside ``out`` (absolute) to write into before swapping it in, after
+    removing those a killed job left; ``merge`` and ``national`` both write this way."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in out.parent.glob(f".{out.name}-staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+
+
 def merge(shard_dirs: Sequence[Path], out: Path, labels: Sequence[str] | None = None) -> MergeResult:
     """Merge the shard folders into ``out``; on any error write nothing and keep the old ``out``."""
     from ..publish.site import swap
@@ -369,10 +378,7 @@ def merge(shard_dirs: Sequence[Path], out: Path, labels: Sequence[str] | None = 
         result.findings = [Finding(str(out), 0, 0, "", "merged-package-invalid", {"problem": str(exc)})]
         return result
     out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in out.parent.glob(f".{out.name}-staging-*"):  # left by a merge that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+    staging = new_staging(out)
     try:
         datasets.write(files, staging)
         invalid = frictionless_findings(staging / "datapackage.json", str(out))

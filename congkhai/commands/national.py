@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit
 from ..model import csvfile, sitemap
 from ..model.errors import USAGE, CongkhaiError
 from ..render import national
-from .merge import MergeResult, merge
+from .merge import MergeResult, merge, new_staging
 
 PLAN_COLUMNS = ("id", "title", "province", "issue_date", "number_symbol")
 
@@ -92,10 +91,7 @@ def national_site(sites: Sequence[Path], out: Path) -> tuple[MergeResult, str]:
             f"{out} exists and is not a national site: choose another folder.",
         )
     out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in out.parent.glob(f".{out.name}-staging-*"):  # left by a job that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+    staging = new_staging(out)
     try:
         data = staging / sitemap.DATA_DIR
         result = merge([s / sitemap.DATA_DIR for s in sites], data, labels=[f"{f}/{sitemap.DATA_DIR}" for f in folders])

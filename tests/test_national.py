@@ -109,3 +109,80 @@ def _renamed(site: Path, tmp: Path) -> Path:
     package = copy / "data" / "datapackage.json"
     package.write_text(package.read_text(encoding="utf-8").replace("/bac-ninh-2025/", "/khac/"), "utf-8")
     return copy
+
+
+STANDARDS = Path(__file__).parent / "fixtures" / "standards"
+
+
+@pytest.fixture(scope="module")
+def built(shards, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("national") / "nat"
+    result, address = national_site(shards, out)
+    assert result.ok and address == HOST
+    return out
+
+
+def _xmllint(schema: str, doc: Path) -> tuple[int, str]:
+    import subprocess
+
+    if shutil.which("xmllint") is None:
+        pytest.fail("xmllint is missing: run `make browser-deps` (Debian's libxml2-utils)")
+    proc = subprocess.run(
+        ["xmllint", "--noout", "--schema", str(STANDARDS / schema), str(doc)], capture_output=True, text=True
+    )
+    return proc.returncode, proc.stderr
+
+
+def _locs(path: Path) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    return [e.text or "" for e in ET.parse(path).getroot().iter(f"{{{national.SITEMAP_NS}}}loc")]
+
+
+def test_sitemap_lists_every_national_page_absolute(built):
+    assert _xmllint("sitemap-0.9.xsd", built / "sitemap.xml") == (0, f"{built / 'sitemap.xml'} validates\n")
+    pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html"))
+    assert sorted(_locs(built / "sitemap.xml")) == sorted(HOST + p.removesuffix("index.html") for p in pages)
+    assert HOST + "tinh/can-tho-2025/" in _locs(built / "sitemap.xml")
+
+
+def test_sitemap_index_names_the_national_and_every_province_sitemap(built, shards):
+    index = built / "sitemap-index.xml"
+    assert _xmllint("siteindex-0.9.xsd", index) == (0, f"{index} validates\n")
+    assert _locs(index) == [f"{HOST}sitemap.xml"] + [f"{HOST}{f}/sitemap.xml" for f in sorted(SHARDS)]
+    for site in shards:  # each province's own site map is where the index says
+        assert (site / "sitemap.xml").is_file()
+    robots = (built / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert robots[0] == "User-agent: *" and robots[-1] == f"Sitemap: {HOST}sitemap-index.xml"
+    # crawlers read robots.txt only at the host's root: each province's exclusion of old versions is here
+    for folder in SHARDS:
+        assert f"Disallow: /{folder}/data/ke-hoach/*/phien-ban/" in robots
+
+
+def test_the_sitemap_index_schema_check_fails_on_relative_or_wrong_root(tmp_path):
+    relative = tmp_path / "relative.xml"
+    relative.write_text(
+        f'<sitemapindex xmlns="{national.SITEMAP_NS}"><sitemap><loc>/a</loc></sitemap></sitemapindex>', "utf-8"
+    )
+    assert _xmllint("siteindex-0.9.xsd", relative)[0] != 0
+    urlset = tmp_path / "urlset.xml"
+    urlset.write_text(f'<urlset xmlns="{national.SITEMAP_NS}"><url><loc>{HOST}</loc></url></urlset>', "utf-8")
+    assert _xmllint("siteindex-0.9.xsd", urlset)[0] != 0
+
+
+def test_merged_package_is_at_the_national_address_and_valid(built):
+    from frictionless import Package
+
+    package = json.loads((built / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["homepage"] == HOST
+    terms = package["licenses"][0]["path"]
+    assert terms == f"{HOST}data/#dieu-khoan-su-dung"
+    assert 'id="dieu-khoan-su-dung"' in (built / "data" / "index.html").read_text(encoding="utf-8")
+    report = Package(str(built / "data" / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["type", "note"])
+
+
+def test_without_an_address_there_is_no_sitemap_and_crawlers_stay_out():
+    out = national.render([national.ShardSite("p", "P")], {})
+    assert national.SITEMAP not in out and national.SITEMAP_INDEX not in out
+    assert out[national.ROBOTS] == b"User-agent: *\nDisallow: /\n"

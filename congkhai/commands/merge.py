@@ -343,8 +343,12 @@ def new_staging(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
 
 
-def merge(shard_dirs: Sequence[Path], out: Path, labels: Sequence[str] | None = None) -> MergeResult:
-    """Merge the shard folders into ``out``; on any error write nothing and keep the old ``out``."""
+def merge(
+    shard_dirs: Sequence[Path], out: Path, labels: Sequence[str] | None = None, site_url: str | None = None
+) -> MergeResult:
+    """Merge the shard folders into ``out``; on any error write nothing and keep the old ``out``.
+    ``site_url``: where the merged data is published (the national site): ``datapackage.json``'s
+    ``homepage`` and its terms' address are absolute there; without it they are left out or relative."""
     from ..publish.site import swap
 
     _check_paths(out, shard_dirs)
@@ -373,7 +377,7 @@ def merge(shard_dirs: Sequence[Path], out: Path, labels: Sequence[str] | None = 
     modified = max((s.modified for s in shards if s.modified), default=None)
     try:
         rows = published_rows(model, tables, _mentions(tables.rows.get("citations", [])))
-        files = datasets.render(model, rows, modified)
+        files = datasets.render(model, rows, modified, site_url)
     except ValueError as exc:  # a value a shard's own build could not have written
         result.findings = [Finding(str(out), 0, 0, "", "merged-package-invalid", {"problem": str(exc)})]
         return result

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..model import csvfile, sitemap
+from ..model import csvfile, licence, sitemap
 from ..model.errors import USAGE, CongkhaiError
+from ..model.schemas import load_model
 from ..render import national
 from .merge import MergeResult, merge, new_staging
 
@@ -55,6 +56,12 @@ def site_address(site: Path) -> tuple[str, str]:
         )
     parent = f"{parts.scheme}://{parts.netloc}/" + "".join(s + "/" for s in segments[:-1])
     return parent, segments[-1]
+
+
+def site_modified(site: Path) -> str:
+    """The date of a province's data (``modified`` of its ``datapackage.json``), or ``""``."""
+    package = json.loads((site / sitemap.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    return str(package.get("modified") or "")
 
 
 def read_plans(site: Path) -> tuple[dict[str, str], ...]:
@@ -94,15 +101,22 @@ def national_site(sites: Sequence[Path], out: Path) -> tuple[MergeResult, str]:
     staging = new_staging(out)
     try:
         data = staging / sitemap.DATA_DIR
-        result = merge([s / sitemap.DATA_DIR for s in sites], data, labels=[f"{f}/{sitemap.DATA_DIR}" for f in folders])
+        result = merge(
+            [s / sitemap.DATA_DIR for s in sites],
+            data,
+            labels=[f"{f}/{sitemap.DATA_DIR}" for f in folders],
+            site_url=parents[0],
+        )
         if not result.ok:
             return result, parents[0]
         names = province_names(data)
         shards = [
-            national.ShardSite(folder, names.get(folder, folder), read_plans(site))
+            national.ShardSite(folder, names.get(folder, folder), read_plans(site), site_modified(site))
             for site, folder in zip(sites, folders, strict=True)
         ]
-        for rel, content in national.render(shards, names).items():
+        model = load_model()
+        pages = national.render(shards, names, parents[0], tuple(model.tables), licence.terms(model.package))
+        for rel, content in pages.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)

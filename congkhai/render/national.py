@@ -21,9 +21,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
 
 from ..model import sitemap
+from ..model.licence import Terms
 from ..vietnamese.text import date_vi
+from . import original
 from .cards import PER_PAGE, h
 
 #: the national pages' paths (the national site map; the provinces keep their own)
@@ -33,6 +37,11 @@ PROVINCES_DIR = "tinh"
 SCRIPT = "javascripts/quoc-gia.js"
 STYLE = "stylesheets/quoc-gia.css"
 DATA = sitemap.DATA_DIR
+DATA_PAGE = f"{DATA}/index.html"  # the merged data's files and terms (datapackage.json's licence path)
+SITEMAP = "sitemap.xml"  # the national pages
+SITEMAP_INDEX = "sitemap-index.xml"  # the national site map and every province's own
+ROBOTS = sitemap.ROBOTS
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 SEARCH_JS = Path(__file__).with_name("national_search.js")
 
@@ -44,6 +53,7 @@ class ShardSite:
     segment: str  # its folder under the national host (the last part of its SITE_URL)
     name: str  # its name to show
     plans: tuple[Mapping[str, str], ...] = field(default=())  # id, title, province, issue_date, number_symbol
+    modified: str = ""  # its data's ``modified`` (datapackage.json): its site map's date in the index
 
 
 def province_list(segment: str, number: int = 1) -> str:
@@ -98,7 +108,7 @@ def _page(path: str, title: str, body: str, scripts: Sequence[str] = ()) -> byte
         f'<link rel="stylesheet" href="{up}{STYLE}">\n</head>\n<body>\n'
         f'<header><nav><a href="{up or "./"}">Công khai toàn quốc</a>'
         f'<a href="{up}{SEARCH.removesuffix("index.html")}">Tìm kiếm</a>'
-        f'<a href="{up}{DATA}/datapackage.json">Dữ liệu mở</a></nav></header>\n'
+        f'<a href="{up}{DATA}/">Dữ liệu mở</a></nav></header>\n'
         f"<main>\n<h1>{h(title)}</h1>\n{body}</main>\n{tags}\n</body>\n</html>\n"
     ).encode()
 
@@ -125,7 +135,7 @@ def _home(shards: Sequence[ShardSite], names: Mapping[str, str]) -> bytes:
         'placeholder="Tìm kế hoạch, văn bản, cơ quan…"><button type="submit">Tìm</button></form>\n'
         '<table>\n<thead><tr><th>Tỉnh, thành phố</th><th class="so">Số kế hoạch</th>'
         "<th>Theo tỉnh trước 1/7/2025</th></tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
-        f'<p>Dữ liệu mở gộp của cả nước: <a href="{DATA}/datapackage.json">datapackage.json</a>, '
+        f'<p><a href="{DATA}/">Dữ liệu mở gộp của cả nước</a>: <a href="{DATA}/datapackage.json">datapackage.json</a>, '
         f'<a href="{DATA}/plans.csv">plans.csv</a>, <a href="{DATA}/tasks.csv">tasks.csv</a>, '
         f'<a href="{DATA}/cong-khai.json">cong-khai.json</a>.</p>\n'
     )
@@ -183,7 +193,9 @@ def _search(shards: Sequence[ShardSite]) -> bytes:
         '<form class="qg" id="qg-form" role="search"><input id="qg-q" name="q" type="search" '
         'aria-label="Tìm trong mọi tỉnh, thành phố" autocomplete="off" placeholder="Tìm kế hoạch, văn bản, cơ quan…">'
         '<button type="submit">Tìm</button></form>\n'
-        '<p id="qg-status" role="status" aria-live="polite"></p>\n<ol id="qg-results"></ol>\n</div>\n'
+        '<p id="qg-status" role="status" aria-live="polite"></p>\n'
+        '<fieldset id="qg-filters" class="qg-filters" hidden></fieldset>\n'
+        '<ol id="qg-results"></ol>\n</div>\n'
         f"<p>Tìm trong {len(shards)} tỉnh, thành phố: "
         + ", ".join(f'<a href="{h(up + s.segment)}/">{h(s.name)}</a>' for s in shards)
         + ".</p>\n"
@@ -192,13 +204,77 @@ def _search(shards: Sequence[ShardSite]) -> bytes:
     return _page(SEARCH, "Tìm kiếm trong cả nước", body, [f"{up}{first}/javascripts/search.js", up + SCRIPT])
 
 
-def render(shards: Sequence[ShardSite], names: Mapping[str, str]) -> dict[str, bytes]:
+def _data_page(tables: Sequence[str], terms: Terms | None) -> bytes:
+    """``data/``: the merged data's files, and the terms of use at the anchor ``datapackage.json``'s
+    licence names (its ``path``, absolute under the national address)."""
+    files = ["datapackage.json", "cong-khai.json", *(f"{t}.csv" for t in tables)]
+    body = (
+        "<p>Dữ liệu của mọi tỉnh, thành phố gộp thành một gói dữ liệu (Frictionless Data Package): "
+        "cùng bảng, cùng cột như dữ liệu của từng tỉnh.</p>\n<ul>\n"
+        + "".join(f'<li><a href="{h(f)}">{h(f)}</a></li>\n' for f in files)
+        + "</ul>\n"
+    )
+    if terms is not None:
+        body += (
+            f'<h2 id="{h(terms.anchor)}">{h(terms.title)}</h2>\n<p>{h(terms.vi)}</p>\n'
+            f"<p>Căn cứ: {h(terms.citation)}. {h(terms.differs_vi)}</p>\n"
+        )
+    return _page(DATA_PAGE, "Dữ liệu mở của cả nước", body)
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=SITEMAP_NS) + b"\n"
+
+
+def _entry(parent: ET.Element, tag: str, loc: str, day: str) -> None:
+    item = ET.SubElement(parent, f"{{{SITEMAP_NS}}}{tag}")
+    ET.SubElement(item, f"{{{SITEMAP_NS}}}loc").text = loc
+    if day:
+        ET.SubElement(item, f"{{{SITEMAP_NS}}}lastmod").text = day
+
+
+def _sitemaps(base: str, pages: Sequence[str], shards: Sequence[ShardSite]) -> dict[str, bytes]:
+    """``sitemap.xml`` (the national pages, absolute), ``sitemap-index.xml`` (it and every province's
+    own ``sitemap.xml``) and ``robots.txt`` (the index; each province's exclusions, since crawlers
+    read ``robots.txt`` only at the host's root). Dates are the data's (``modified``), never the clock."""
+    day = max((s.modified for s in shards), default="")[:10]
+    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for path in pages:
+        _entry(urlset, "url", base + path.removesuffix("index.html"), day)
+    index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
+    _entry(index, "sitemap", base + SITEMAP, day)
+    for s in shards:
+        _entry(index, "sitemap", f"{base}{s.segment}/{SITEMAP}", s.modified[:10])
+    rules = ["User-agent: *"]
+    for s in shards:
+        rules += [r for r in original.robots_txt(f"{base}{s.segment}/").splitlines() if r.startswith("Disallow:")]
+    rules.append(f"Sitemap: {base}{SITEMAP_INDEX}")
+    return {SITEMAP: _xml(urlset), SITEMAP_INDEX: _xml(index), ROBOTS: ("\n".join(rules) + "\n").encode()}
+
+
+def render(
+    shards: Sequence[ShardSite],
+    names: Mapping[str, str],
+    base_url: str = "",
+    tables: Sequence[str] = (),
+    terms: Terms | None = None,
+) -> dict[str, bytes]:
     """Every file of the national site except its datasets: path → bytes. ``names``: province
-    id → name (``provinces.csv``), for the provinces before the 2025 merger the plans name."""
+    id → name (``provinces.csv``), for the provinces before the 2025 merger the plans name.
+    ``base_url``: the national address (``https://host/``); without it (a preview) there is no
+    site map and ``robots.txt`` keeps crawlers out. ``tables``: the merged data's tables, and
+    ``terms`` its terms of use, for the data page."""
     shards = sorted(shards, key=lambda s: s.segment)
-    files = {HOME: _home(shards, names), SEARCH: _search(shards)}
+    files = {HOME: _home(shards, names), SEARCH: _search(shards), DATA_PAGE: _data_page(tables, terms)}
     for shard in shards:
         files.update(_lists(shard, names))
     files[SCRIPT] = SEARCH_JS.read_bytes()
     files[STYLE] = STYLE_CSS.encode()
-    return files
+    pages = [p for p in files if p.endswith(".html")]
+    parts = urlsplit(base_url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        files.update(_sitemaps(base_url.rstrip("/") + "/", pages, shards))
+    else:
+        files[ROBOTS] = original.robots_txt().encode()
+    return dict(sorted(files.items()))

@@ -73,6 +73,7 @@ header a{color:#fff;text-decoration:none;font-weight:600}
 header nav{display:flex;flex-wrap:wrap;gap:1rem;align-items:baseline}
 main{max-width:60rem;margin:0 auto;padding:1rem}
 h1{font-size:1.6rem;line-height:1.25}
+h2{font-size:1.25rem;line-height:1.3}
 a{color:#3347a8}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top}
@@ -85,7 +86,16 @@ form.qg button{font-size:1rem;padding:.5rem 1rem}
 #qg-results{list-style:none;padding:0}
 #qg-results li{padding:.6rem 0;border-bottom:1px solid #d0d7de}
 #qg-results .noi{color:#57606a;font-size:.9rem}
+#qg-results .loai{display:inline-block;padding:0 .3em;border:1px solid #5f6368;border-radius:.2em;font-size:.8em}
+#qg-results mark{background:#fff59d;color:inherit}
+fieldset.qg-filters{display:flex;flex-direction:column;gap:.5rem;margin:0 0 .6rem;padding:0;border:0}
+.qg-filters .loai-loc{display:flex;flex-wrap:wrap;gap:.3rem .9rem}
+.qg-filters label{cursor:pointer}
+.qg-filters select{max-width:100%;padding:.3rem .4rem;border:2px solid #5f6368;border-radius:.2rem;font:inherit;background:#fff}
+.an{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+#qg-more{font-size:1rem;padding:.5rem 1rem}
 @media (max-width:40rem){
+ header nav{gap:.3rem .8rem;font-size:.95rem}
  table thead{display:none}
  table tr{display:block;border-bottom:1px solid #d0d7de;padding:.4rem 0}
  table td{display:block;border:0;padding:.1rem .3rem}
@@ -195,7 +205,8 @@ def _search(shards: Sequence[ShardSite]) -> bytes:
         '<button type="submit">Tìm</button></form>\n'
         '<p id="qg-status" role="status" aria-live="polite"></p>\n'
         '<fieldset id="qg-filters" class="qg-filters" hidden></fieldset>\n'
-        '<ol id="qg-results"></ol>\n</div>\n'
+        '<ol id="qg-results"></ol>\n'
+        '<p><button type="button" id="qg-more" hidden>Xem thêm kết quả</button></p>\n</div>\n'
         f"<p>Tìm trong {len(shards)} tỉnh, thành phố: "
         + ", ".join(f'<a href="{h(up + s.segment)}/">{h(s.name)}</a>' for s in shards)
         + ".</p>\n"
@@ -209,8 +220,8 @@ def _data_page(tables: Sequence[str], terms: Terms | None) -> bytes:
     licence names (its ``path``, absolute under the national address)."""
     files = ["datapackage.json", "cong-khai.json", *(f"{t}.csv" for t in tables)]
     body = (
-        "<p>Dữ liệu của mọi tỉnh, thành phố gộp thành một gói dữ liệu (Frictionless Data Package): "
-        "cùng bảng, cùng cột như dữ liệu của từng tỉnh.</p>\n<ul>\n"
+        "<p>Dữ liệu mở của mọi tỉnh, thành phố gộp làm một: cùng bảng, cùng cột như dữ liệu của từng tỉnh; "
+        "tệp datapackage.json mô tả các bảng.</p>\n<ul>\n"
         + "".join(f'<li><a href="{h(f)}">{h(f)}</a></li>\n' for f in files)
         + "</ul>\n"
     )

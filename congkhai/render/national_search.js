@@ -1,13 +1,23 @@
 /* The national search page (congkhai/render/national.py): one search across every province.
  *
- * Each province's site, under <national root>/<province>/, has its own Pagefind index, built by its
+ * Each province's site, under <national root>/<province>/, has its own search index, built by its
  * own build. This script loads the first province's pagefind.js and merges the other provinces'
- * indexes into it (Pagefind's multisite search, pagefind.mergeIndex), so the browser fetches only
- * the index chunks of the typed words, from each province. All URLs are relative to the national
- * root (this script's folder's parent); nothing is fetched from another origin. The query is
- * folded as on the province sites (window.congkhaiFoldQuery from their search.js: pairs of
- * syllables first, then the words alone if that finds nothing) and excerpts are cut as there
- * (window.congkhaiExcerpt). Every value put into HTML is escaped.
+ * indexes into it (mergeIndex), so the browser fetches only the index chunks of the typed words,
+ * from each province. It uses only options, filters, search(q, {filters}), mergeIndex and
+ * result.data() of the engine — the calls the province sites' search.js makes.
+ *
+ * As on a province's search page: one search per kind of page (the "loai" filter every page
+ * carries), plans first and the other kinds together by score; a filter by kind, and by province
+ * (the "tinh" filter of plans and bodies: its name since 1 July 2025), with the number of results
+ * in each. A cited document or a body has a page in every province that publishes it (same path
+ * under each province's folder, each listing that province's plans): it is one result here, linked
+ * to the first province's page and naming each province's page of it. To find those copies the
+ * results of these kinds are loaded (at most SHARED_LOADED of them); plans are loaded as shown.
+ *
+ * All URLs are relative to the national root (this script's folder's parent); nothing is fetched
+ * from another origin. The query is folded as on the province sites (window.congkhaiFoldQuery
+ * from their search.js) and excerpts are cut as there (window.congkhaiExcerpt). Every value put
+ * into HTML is escaped.
  */
 (function () {
   "use strict";
@@ -19,20 +29,31 @@
   var form = document.getElementById("qg-form");
   var input = document.getElementById("qg-q");
   var status = document.getElementById("qg-status");
+  var filters = document.getElementById("qg-filters");
   var list = document.getElementById("qg-results");
-  var SHOWN = 20;
+  var more = document.getElementById("qg-more");
+  var STEP = 20;
+  var SHARED_LOADED = 200;
+  /* congkhai.publish.search.KINDS, in the order results are listed */
+  var KINDS = [["ke-hoach", "Kế hoạch"], ["van-ban", "Văn bản được trích dẫn"], ["co-quan", "Cơ quan, đơn vị"], ["khac", "Trang khác"]];
+  /* kinds whose page is the same document or body in every province that publishes it */
+  var SHARED = { "van-ban": true, "co-quan": true };
 
   function escapeHtml(s) {
     return String(s).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
   }
   function textOf(html) { return new DOMParser().parseFromString(String(html || ""), "text/html").body.textContent || ""; }
+  function kindLabel(k) { for (var i = 0; i < KINDS.length; i++) if (KINDS[i][0] === k) return KINDS[i][1]; return ""; }
   function siteBase(s) { return new URL(s.path + "/", root); }
-  function siteOf(url) {
+  /* the province site a URL is in, its index in sites, and the path under it */
+  function where(url) {
     var path = new URL(url, root).pathname;
-    for (var i = 0; i < sites.length; i++) if (path.indexOf(siteBase(sites[i]).pathname) === 0) return sites[i];
-    return null;
+    for (var i = 0; i < sites.length; i++) {
+      var base = siteBase(sites[i]).pathname;
+      if (path.indexOf(base) === 0) return { site: sites[i], order: i, rest: path.slice(base.length) };
+    }
+    return { site: null, order: sites.length, rest: path };
   }
-  /* the province sites' excerpt: the page's text before its hidden part, typed words marked, escaped */
   function excerptOf(d, text) {
     return typeof window.congkhaiExcerpt === "function" ? window.congkhaiExcerpt(d.content, text, 30) : escapeHtml(textOf(d.excerpt));
   }
@@ -49,43 +70,167 @@
           return sites.slice(1).reduce(function (p, s) {
             return p.then(function () { return pf.mergeIndex(new URL("pagefind/", siteBase(s)).href, { baseUrl: siteBase(s).pathname }); });
           }, Promise.resolve());
-        }).then(function () { return pf; });
+        }).then(function () { return pf.filters(); }).then(function () { return pf; });
       });
     }
     return pagefind;
   }
 
-  var serial = 0;
-  function run(text) {
-    var mine = ++serial;
-    if (!text.trim()) { list.innerHTML = ""; status.textContent = ""; return Promise.resolve(); }
-    status.textContent = "Đang tìm…";
+  /* One search per kind (in place when given): [{result, kind}] plans first, and the count of
+   * results in each province (the "tinh" filter's counts). */
+  function byKind(pf, query, place) {
+    return Promise.all(KINDS.map(function (k) {
+      var f = { loai: k[0] };
+      if (place) f.tinh = place;
+      return pf.search(query, { filters: f });
+    })).then(function (rs) {
+      var seen = {}, out = [], places = {};
+      rs.forEach(function (r, i) {
+        var tinh = (r.filters && r.filters.tinh) || {};
+        Object.keys(tinh).forEach(function (p) { if (tinh[p]) places[p] = (places[p] || 0) + tinh[p]; });
+        r.results.forEach(function (res) {
+          if (!seen[res.id]) { seen[res.id] = true; out.push({ result: res, kind: KINDS[i][0], rank: out.length }); }
+        });
+      });
+      out.sort(function (a, b) {
+        var pa = a.kind === KINDS[0][0] ? 0 : 1, pb = b.kind === KINDS[0][0] ? 0 : 1;
+        if (pa !== pb) return pa - pb;
+        if (pa === 0 || a.result.score === b.result.score) return a.rank - b.rank;
+        return b.result.score - a.result.score;
+      });
+      return { results: out, places: places };
+    });
+  }
+
+  /* The pages of a shared kind that are one document or body: one entry, its copies in province
+   * order (the first is the entry's link), at the place of its best-ranked copy. */
+  function dedupe(found) {
+    var shared = found.results.filter(function (x) { return SHARED[x.kind]; }).slice(0, SHARED_LOADED);
+    return Promise.all(shared.map(function (x) { return x.result.data().then(function (d) { x.data = d; }); })).then(function () {
+      var byKey = {}, out = [], places = found.places;
+      found.results.forEach(function (x) {
+        if (!x.data || !SHARED[x.kind]) { out.push(x); return; }
+        var at = where(x.data.url);
+        var copy = { site: at.site, order: at.order, url: x.data.url, data: x.data };
+        var key = x.kind + " " + at.rest;
+        var entry = at.site ? byKey[key] : null;
+        if (!entry) {
+          x.copies = [copy];
+          out.push(x);
+          if (at.site) byKey[key] = x;
+          return;
+        }
+        entry.copies.push(copy);
+        /* the copy counted once in its province */
+        var p = x.data.filters && x.data.filters.tinh && x.data.filters.tinh[0];
+        if (p && places[p]) places[p] -= 1;
+      });
+      out.forEach(function (x) {
+        if (!x.copies) return;
+        x.copies.sort(function (a, b) { return a.order - b.order; });
+        x.data = x.copies[0].data;
+      });
+      return { results: out, places: places };
+    });
+  }
+
+  function search(text, place) {
     var q = fold(text);
     return load().then(function (pf) {
-      /* plans first (the "loai" filter every page carries, as on the province sites), then the rest */
-      function both(query) {
-        return Promise.all([pf.search(query, { filters: { loai: "ke-hoach" } }), pf.search(query)]).then(function (rs) {
-          var seen = {}, results = [];
-          rs[0].results.concat(rs[1].results).forEach(function (x) { if (!seen[x.id]) { seen[x.id] = true; results.push(x); } });
-          return { results: results };
-        });
-      }
-      return both(q[0]).then(function (r) {
-        return r.results.length || q[1] === q[0] ? r : both(q[1]);
+      return byKind(pf, q[0], place).then(function (r) {
+        return r.results.length || q[1] === q[0] ? r : byKind(pf, q[1], place);
       });
-    }).then(function (r) {
-      if (mine !== serial) return null;
-      return Promise.all(r.results.slice(0, SHOWN).map(function (x) { return x.data(); })).then(function (ds) {
-        if (mine !== serial) return;
-        status.textContent = r.results.length ? "Tìm thấy " + r.results.length + " kết quả trong các tỉnh, thành phố." : "Không tìm thấy kết quả nào.";
-        list.innerHTML = ds.map(function (d) {
-          var site = siteOf(d.url);
-          var title = (d.meta && d.meta.title) || d.url;
-          return '<li><a href="' + escapeHtml(d.url) + '">' + escapeHtml(title) + "</a>" +
-            (site ? '<div class="noi">' + escapeHtml(site.name) + "</div>" : "") +
-            "<div>" + excerptOf(d, text) + "</div></li>";
-        }).join("");
-      });
+    }).then(dedupe).then(function (found) {
+      var counts = {};
+      found.results.forEach(function (x) { counts[x.kind] = (counts[x.kind] || 0) + 1; });
+      found.counts = counts;
+      return found;
+    });
+  }
+  function dataOf(x) { return x.data ? Promise.resolve(x.data) : x.result.data().then(function (d) { x.data = d; return d; }); }
+
+  var found = null, kind = "", place = "", places = {}, shown = 0, serial = 0, last = null;
+
+  function visible() { return found.results.filter(function (x) { return !kind || x.kind === kind; }); }
+
+  function item(x, d, text) {
+    var at = where(d.url);
+    var title = (d.meta && d.meta.title) || d.url;
+    var whereHtml = "";
+    if (x.copies && x.copies.length > 1) {
+      whereHtml = '<div class="noi">Có ở ' + x.copies.length + " tỉnh, thành phố: " + x.copies.map(function (c) {
+        return '<a href="' + escapeHtml(c.url) + '">' + escapeHtml(c.site ? c.site.name : c.url) + "</a>";
+      }).join(", ") + "</div>";
+    } else if (at.site) {
+      whereHtml = '<div class="noi">' + escapeHtml(at.site.name) + "</div>";
+    }
+    return '<li><span class="loai">' + escapeHtml(kindLabel(x.kind)) + '</span> <a href="' + escapeHtml(d.url) + '">' + escapeHtml(title) + "</a>" +
+      whereHtml + "<div>" + excerptOf(d, text) + "</div></li>";
+  }
+
+  function showMore() {
+    var mine = serial, text = last;
+    var all = visible();
+    var batch = all.slice(shown, shown + STEP);
+    shown += batch.length;
+    more.hidden = shown >= all.length;
+    return Promise.all(batch.map(dataOf)).then(function (ds) {
+      if (mine !== serial) return;
+      list.insertAdjacentHTML("beforeend", ds.map(function (d, i) { return item(batch[i], d, text); }).join(""));
+    });
+  }
+
+  /* the kinds with results, and the provinces with results (counts of the search without a
+   * province: choosing one keeps the others on offer) */
+  function drawFilters() {
+    if (!found || !(found.results.length || place)) { filters.hidden = true; filters.innerHTML = ""; return; }
+    var opts = [["", "Tất cả", found.results.length]].concat(KINDS.filter(function (k) { return found.counts[k[0]]; }).map(function (k) { return [k[0], k[1], found.counts[k[0]]]; }));
+    var html = '<legend class="an">Lọc kết quả</legend><div class="loai-loc" role="radiogroup" aria-label="Loại">' + opts.map(function (o) {
+      return '<label><input type="radio" name="qg-kind" value="' + escapeHtml(o[0]) + '"' + (o[0] === kind ? " checked" : "") + "> " +
+        escapeHtml(o[1]) + " (" + o[2] + ")</label>";
+    }).join("") + "</div>";
+    var names = Object.keys(places).filter(function (p) { return places[p] > 0; }).sort(function (a, b) { return a.localeCompare(b, "vi"); });
+    if (names.length) {
+      html += '<div class="tinh-loc"><label for="qg-place">Tỉnh, thành phố</label> <select id="qg-place" name="qg-place">' +
+        '<option value=""' + (place ? "" : " selected") + ">Mọi tỉnh, thành phố</option>" +
+        names.map(function (p) {
+          return '<option value="' + escapeHtml(p) + '"' + (p === place ? " selected" : "") + ">" + escapeHtml(p) + " (" + places[p] + ")</option>";
+        }).join("") + "</select></div>";
+    }
+    var had = filters.contains(document.activeElement) ? document.activeElement : null;
+    var again = had ? (had.name === "qg-kind" ? 'input[name="qg-kind"][value="' + CSS.escape(had.value) + '"]' : "#qg-place") : null;
+    filters.innerHTML = html;
+    filters.hidden = false;
+    var back = again && filters.querySelector(again);
+    if (back) back.focus();
+  }
+
+  function redraw() {
+    serial++;
+    list.innerHTML = "";
+    shown = 0;
+    drawFilters();
+    return showMore();
+  }
+
+  function said(text, n) {
+    var at = place ? " tại " + place : " trong các tỉnh, thành phố";
+    return n ? "Tìm thấy " + n + " kết quả cho “" + text + "”" + at + "." : "Không tìm thấy kết quả nào cho “" + text + "”" + at + ".";
+  }
+
+  function find(text) {
+    var mine = ++serial;
+    list.innerHTML = "";
+    more.hidden = true;
+    shown = 0;
+    status.textContent = "Đang tìm…";
+    return search(text, place).then(function (r) {
+      if (mine !== serial) return;
+      found = r;
+      if (!place) places = r.places;
+      if (kind && !r.counts[kind]) kind = "";
+      status.textContent = said(text, r.results.length);
+      return redraw();
     }).catch(function (e) {
       if (mine !== serial) return;
       status.textContent = "Không tải được chỉ mục tìm kiếm.";
@@ -93,6 +238,23 @@
     });
   }
 
+  function run(text) {
+    if (text === last) return Promise.resolve();
+    last = text;
+    found = null;
+    kind = "";
+    place = "";
+    places = {};
+    drawFilters();
+    if (!text.trim()) { ++serial; list.innerHTML = ""; more.hidden = true; status.textContent = ""; return Promise.resolve(); }
+    return find(text);
+  }
+
+  more.addEventListener("click", function () { showMore(); });
+  filters.addEventListener("change", function (ev) {
+    if (ev.target && ev.target.name === "qg-kind") { kind = ev.target.value; redraw(); }
+    else if (ev.target && ev.target.name === "qg-place" && last) { place = ev.target.value; find(last); }
+  });
   var timer = null;
   function remember() {
     var url = new URL(location.href);

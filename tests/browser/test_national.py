@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from congkhai.commands.national import national_site
 from tests.browser.conftest import guarded_page, serve
-from tests.national_shards import build_shards, national_root
+from tests.national_shards import SHARDS, build_shards, national_root
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -78,7 +78,7 @@ def test_search_loads_each_province_index_from_its_folder(npage, national_url):
     expect(npage.locator("#qg-results li").first).to_be_visible()
     for folder in ("bac-ninh-2025", "can-tho-2025"):
         assert any(u.startswith(f"{national_url}/{folder}/pagefind/") for u in seen), folder
-    expect(npage.get_by_role("status")).to_contain_text("kết quả trong các tỉnh, thành phố")
+    expect(npage.get_by_role("status")).to_contain_text("trong các tỉnh, thành phố")
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
@@ -103,3 +103,61 @@ def test_national_lists_link_into_each_province(npage, national_url, size):
         npage.goto(national_url + "/tim-kiem/?q=D%C4%A9nh%20K%E1%BA%BF")
         expect(npage.locator("#qg-results li").first).to_be_visible()
         shot(npage, "national-search-phone")
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_a_document_every_province_publishes_is_one_result_with_each_province(npage, national_url, size):
+    """Directive 33/CT-TTg has a page in both provinces' sites: one result, linked to the first
+    province's page of it, naming both provinces' pages."""
+    npage.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    npage.goto(national_url + "/tim-kiem/?q=33%2FCT-TTg")
+    results = npage.locator("#qg-results li")
+    expect(results.first).to_be_visible()
+    page_of = "/directives/33-ct-ttg-2021/"
+    hits = results.filter(has=npage.locator(f'a[href$="{page_of}"]'))
+    expect(hits).to_have_count(1)
+    hit = hits.first
+    expect(hit.locator(".loai")).to_have_text("Văn bản được trích dẫn")
+    assert hit.locator("a").first.get_attribute("href") == f"/bac-ninh-2025{page_of}"
+    copies = hit.locator(".noi a")
+    expect(copies).to_have_count(2)
+    assert [copies.nth(i).get_attribute("href") for i in range(2)] == [f"/{f}{page_of}" for f in SHARDS]
+    expect(hit.locator(".noi")).to_contain_text("Có ở 2 tỉnh, thành phố")
+    # no other result is a copy of another: each main link appears once
+    mains = [results.nth(i).locator("a").nth(0).get_attribute("href") or "" for i in range(results.count())]
+    rests = [m.split("/", 2)[-1] for m in mains if "/directives/" in m or "/units/" in m]
+    assert len(rests) == len(set(rests)), mains
+    assert npage.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    shot(npage, f"national-search-dedup-{size}")
+    copies.nth(1).click()
+    expect(npage).to_have_url(f"{national_url}/can-tho-2025{page_of}")
+
+
+def test_filters_by_province_and_kind(npage, national_url):
+    npage.set_viewport_size(PHONE)
+    npage.goto(national_url + "/tim-kiem/?q=d%C3%A2n%20v%E1%BA%ADn")
+    results = npage.locator("#qg-results li")
+    expect(results.first).to_be_visible()
+    place = npage.get_by_label("Tỉnh, thành phố", exact=True)
+    expect(place).to_be_visible()
+    options = place.locator("option").all_inner_texts()
+    assert options[0] == "Mọi tỉnh, thành phố" and any(o.startswith("Cần Thơ (") for o in options), options
+    everywhere = npage.get_by_role("status").inner_text()
+    place.select_option("Cần Thơ")
+    expect(npage.get_by_role("status")).to_contain_text("tại Cần Thơ")
+    expect(results.first).to_be_visible()
+    count = int(next(o for o in options if o.startswith("Cần Thơ (")).split("(")[1].rstrip(")"))
+    expect(results).to_have_count(min(count, 20))
+    for i in range(results.count()):  # only Cần Thơ's pages, none of Bắc Ninh's
+        assert results.nth(i).locator("a").first.get_attribute("href").startswith("/can-tho-2025/"), i
+    expect(npage.get_by_role("link", name="Dĩnh Kế", exact=False)).to_have_count(0)
+    assert npage.get_by_role("status").inner_text() != everywhere
+    shot(npage, "national-search-province-phone")
+    # by kind: only plans
+    place.select_option("")
+    expect(npage.get_by_role("status")).to_contain_text("trong các tỉnh, thành phố")
+    npage.get_by_role("radio", name="Kế hoạch", exact=False).check()
+    expect(results.first).to_be_visible()
+    for text in results.locator(".loai").all_inner_texts():
+        assert text == "Kế hoạch"
+    expect(results).to_have_count(5)  # the five plans of the two provinces

@@ -6,7 +6,10 @@ datasets (``commands/merge.py``), a home page with every province and its number
 per province cut into pages of :data:`~congkhai.render.cards.PER_PAGE` plans (so no page grows with
 the nation), and a search page whose script loads the first province's Pagefind index and merges
 the others' into it in the browser (:data:`SEARCH_JS`) — each index built by its own province, so
-no step holds the nation's index in memory. Nothing here reads or rewrites a province's pages.
+no step holds the nation's index in memory; it filters by kind and province and shows a cited
+document every province publishes once, with each province's page of it. A data page with the
+terms of use, and — with the national address — ``sitemap.xml``, ``sitemap-index.xml`` (it and
+every province's own) and ``robots.txt``. Nothing here reads or rewrites a province's pages.
 
 Plain HTML, not the MkDocs build: the national site has a handful of pages, and building it with
 the engine would cost what it saves. Every value enters the HTML through :func:`cards.h`; links into

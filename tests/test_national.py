@@ -186,3 +186,11 @@ def test_without_an_address_there_is_no_sitemap_and_crawlers_stay_out():
     out = national.render([national.ShardSite("p", "P")], {})
     assert national.SITEMAP not in out and national.SITEMAP_INDEX not in out
     assert out[national.ROBOTS] == b"User-agent: *\nDisallow: /\n"
+
+
+def test_national_pages_are_vietnamese_and_described(built):
+    from tests.browser.test_language import _pages, english_and_codes
+
+    pages = _pages(built)
+    assert len(pages) >= 5 and english_and_codes(built) == []
+    assert all(page.description for page in pages.values()), [p for p, v in pages.items() if not v.description]

@@ -118,6 +118,7 @@ def _page(path: str, title: str, body: str, scripts: Sequence[str] = ()) -> byte
         '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{h(title)} — Công khai toàn quốc</title>\n"
+        f'<meta name="description" content="{h(title)}: kế hoạch công khai của các tỉnh, thành phố trên cả nước.">\n'
         f'<link rel="stylesheet" href="{up}{STYLE}">\n</head>\n<body>\n'
         f'<header><nav><a href="{up or "./"}">Công khai toàn quốc</a>'
         f'<a href="{up}{SEARCH.removesuffix("index.html")}">Tìm kiếm</a>'

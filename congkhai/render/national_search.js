@@ -11,8 +11,9 @@
  * (the "tinh" filter of plans and bodies: its name since 1 July 2025), with the number of results
  * in each. A cited document or a body has a page in every province that publishes it (same path
  * under each province's folder, each listing that province's plans): it is one result here, linked
- * to the first province's page and naming each province's page of it. To find those copies the
- * results of these kinds are loaded (at most SHARED_LOADED of them); plans are loaded as shown.
+ * to the first province's page and naming each province's page of it. Results are loaded only as
+ * they are listed (at most LOADS a step, STEP entries shown), so a copy is recognised when it is
+ * reached; until every document and body found is loaded the numbers say "up to" ("đến", "≤").
  *
  * All URLs are relative to the national root (this script's folder's parent); nothing is fetched
  * from another origin. The query is folded as on the province sites (window.congkhaiFoldQuery
@@ -33,7 +34,7 @@
   var list = document.getElementById("qg-results");
   var more = document.getElementById("qg-more");
   var STEP = 20;
-  var SHARED_LOADED = 200;
+  var LOADS = 60;
   /* congkhai.publish.search.KINDS, in the order results are listed */
   var KINDS = [["ke-hoach", "Kế hoạch"], ["van-ban", "Văn bản được trích dẫn"], ["co-quan", "Cơ quan, đơn vị"], ["khac", "Trang khác"]];
   /* kinds whose page is the same document or body in every province that publishes it */
@@ -102,81 +103,115 @@
     });
   }
 
-  /* The pages of a shared kind that are one document or body: one entry, its copies in province
-   * order (the first is the entry's link), at the place of its best-ranked copy. */
-  function dedupe(found) {
-    var shared = found.results.filter(function (x) { return SHARED[x.kind]; }).slice(0, SHARED_LOADED);
-    return Promise.all(shared.map(function (x) { return x.result.data().then(function (d) { x.data = d; }); })).then(function () {
-      var byKey = {}, out = [], places = found.places;
-      found.results.forEach(function (x) {
-        if (!x.data || !SHARED[x.kind]) { out.push(x); return; }
-        var at = where(x.data.url);
-        var copy = { site: at.site, order: at.order, url: x.data.url, data: x.data };
-        var key = x.kind + " " + at.rest;
-        var entry = at.site ? byKey[key] : null;
-        if (!entry) {
-          x.copies = [copy];
-          out.push(x);
-          if (at.site) byKey[key] = x;
-          return;
-        }
-        entry.copies.push(copy);
-        /* the copy counted once in its province */
-        var p = x.data.filters && x.data.filters.tinh && x.data.filters.tinh[0];
-        if (p && places[p]) places[p] -= 1;
-      });
-      out.forEach(function (x) {
-        if (!x.copies) return;
-        x.copies.sort(function (a, b) { return a.order - b.order; });
-        x.data = x.copies[0].data;
-      });
-      return { results: out, places: places };
-    });
-  }
-
   function search(text, place) {
     var q = fold(text);
     return load().then(function (pf) {
       return byKind(pf, q[0], place).then(function (r) {
         return r.results.length || q[1] === q[0] ? r : byKind(pf, q[1], place);
       });
-    }).then(dedupe).then(function (found) {
-      var counts = {};
-      found.results.forEach(function (x) { counts[x.kind] = (counts[x.kind] || 0) + 1; });
-      found.counts = counts;
-      return found;
     });
   }
   function dataOf(x) { return x.data ? Promise.resolve(x.data) : x.result.data().then(function (d) { x.data = d; return d; }); }
 
-  var found = null, kind = "", place = "", places = {}, shown = 0, serial = 0, last = null;
+  /* found: this search's results and province counts; copies: a shared page's key (kind and path
+   * under its province) → its loaded results; view: the results of the chosen kind, how far they
+   * are walked, and the entries shown (a shared page once, with its copies). */
+  var found = null, copies = {}, view = null, kind = "", place = "", places = {}, serial = 0, last = null;
 
-  function visible() { return found.results.filter(function (x) { return !kind || x.kind === kind; }); }
+  function keyOf(x) {
+    if (!SHARED[x.kind] || !x.data) return "";
+    var at = where(x.data.url);
+    return at.site ? x.kind + " " + at.rest : "";
+  }
+  function noteCopy(x) {
+    var key = keyOf(x);
+    if (!key) return;
+    var list = copies[key] || (copies[key] = []);
+    if (list.indexOf(x) < 0) list.push(x);
+    list.sort(function (a, b) { return where(a.data.url).order - where(b.data.url).order; });
+  }
+  /* the copies found so far beyond the first of each shared page */
+  function extra() {
+    return Object.keys(copies).reduce(function (all, k) { return all.concat(copies[k].slice(1)); }, []);
+  }
+  /* every result of a shared kind is loaded: the counts are exact */
+  function exact() { return found.results.every(function (x) { return !SHARED[x.kind] || x.data; }); }
+  function counts() {
+    var out = { "": found.results.length }, tinh = {};
+    found.results.forEach(function (x) { out[x.kind] = (out[x.kind] || 0) + 1; });
+    Object.keys(places).forEach(function (p) { tinh[p] = places[p]; });
+    extra().forEach(function (x) {
+      out[""] -= 1;
+      out[x.kind] -= 1;
+      var p = !place && x.data.filters && x.data.filters.tinh && x.data.filters.tinh[0];
+      if (p && tinh[p]) tinh[p] -= 1;
+    });
+    return { kinds: out, places: tinh };
+  }
 
-  function item(x, d, text) {
-    var at = where(d.url);
-    var title = (d.meta && d.meta.title) || d.url;
+  function newView() {
+    view = { list: found.results.filter(function (x) { return !kind || x.kind === kind; }), cursor: 0, entries: [], byKey: {} };
+  }
+
+  function item(x) {
+    var d = x.data, at = where(d.url), key = keyOf(x);
+    var all = key ? copies[key] : [x];
+    var main = all[0].data;
+    var title = (main.meta && main.meta.title) || main.url;
     var whereHtml = "";
-    if (x.copies && x.copies.length > 1) {
-      whereHtml = '<div class="noi">Có ở ' + x.copies.length + " tỉnh, thành phố: " + x.copies.map(function (c) {
-        return '<a href="' + escapeHtml(c.url) + '">' + escapeHtml(c.site ? c.site.name : c.url) + "</a>";
+    if (all.length > 1) {
+      whereHtml = '<div class="noi">Có ở ' + all.length + " tỉnh, thành phố: " + all.map(function (c) {
+        var s = where(c.data.url).site;
+        return '<a href="' + escapeHtml(c.data.url) + '">' + escapeHtml(s ? s.name : c.data.url) + "</a>";
       }).join(", ") + "</div>";
     } else if (at.site) {
       whereHtml = '<div class="noi">' + escapeHtml(at.site.name) + "</div>";
     }
-    return '<li><span class="loai">' + escapeHtml(kindLabel(x.kind)) + '</span> <a href="' + escapeHtml(d.url) + '">' + escapeHtml(title) + "</a>" +
-      whereHtml + "<div>" + excerptOf(d, text) + "</div></li>";
+    return '<span class="loai">' + escapeHtml(kindLabel(x.kind)) + '</span> <a href="' + escapeHtml(main.url) + '">' + escapeHtml(title) + "</a>" +
+      whereHtml + "<div>" + excerptOf(main, last) + "</div>";
   }
 
+  /* The next STEP entries: the results walked in order, each loaded (at most LOADS a step); a
+   * copy of a shared page already shown joins it (its first province's page becomes its link). */
   function showMore() {
-    var mine = serial, text = last;
-    var all = visible();
-    var batch = all.slice(shown, shown + STEP);
-    shown += batch.length;
-    more.hidden = shown >= all.length;
-    return Promise.all(batch.map(dataOf)).then(function (ds) {
+    var mine = serial, v = view, target = v.entries.length + STEP, loads = 0, changed = [];
+    function walk() {
+      if (v.entries.length >= target || v.cursor >= v.list.length || loads >= LOADS) return Promise.resolve();
+      var batch = v.list.slice(v.cursor, v.cursor + Math.min(target - v.entries.length, LOADS - loads));
+      v.cursor += batch.length;
+      loads += batch.length;
+      return Promise.all(batch.map(dataOf)).then(function () {
+        if (mine !== serial) return;
+        batch.forEach(function (x) {
+          noteCopy(x);
+          var key = keyOf(x), entry = key && v.byKey[key];
+          if (entry) { if (changed.indexOf(entry) < 0) changed.push(entry); return; }
+          entry = { result: x };
+          if (key) v.byKey[key] = entry;
+          v.entries.push(entry);
+        });
+        return walk();
+      });
+    }
+    more.hidden = true;
+    return walk().then(function () {
       if (mine !== serial) return;
-      list.insertAdjacentHTML("beforeend", ds.map(function (d, i) { return item(batch[i], d, text); }).join(""));
+      v.entries.forEach(function (e) {
+        if (!e.li) {
+          e.li = document.createElement("li");
+          e.li.innerHTML = item(e.result);
+          list.appendChild(e.li);
+        } else if (changed.indexOf(e) >= 0) {
+          e.li.innerHTML = item(e.result);
+        }
+      });
+      more.hidden = v.cursor >= v.list.length;
+      status.textContent = said(last, counts().kinds[""]);
+      drawFilters();
+    }).catch(function (e) {
+      if (mine !== serial) return;
+      status.textContent = "Không tải được kết quả tìm kiếm.";
+      if (window.console) console.error(e);
     });
   }
 
@@ -184,17 +219,19 @@
    * province: choosing one keeps the others on offer) */
   function drawFilters() {
     if (!found || !(found.results.length || place)) { filters.hidden = true; filters.innerHTML = ""; return; }
-    var opts = [["", "Tất cả", found.results.length]].concat(KINDS.filter(function (k) { return found.counts[k[0]]; }).map(function (k) { return [k[0], k[1], found.counts[k[0]]]; }));
+    var c = counts();
+    var opts = [["", "Tất cả", c.kinds[""]]].concat(KINDS.filter(function (k) { return c.kinds[k[0]]; }).map(function (k) { return [k[0], k[1], c.kinds[k[0]]]; }));
+    var upTo = exact() ? "" : "≤ ";
     var html = '<legend class="an">Lọc kết quả</legend><div class="loai-loc" role="radiogroup" aria-label="Loại">' + opts.map(function (o) {
       return '<label><input type="radio" name="qg-kind" value="' + escapeHtml(o[0]) + '"' + (o[0] === kind ? " checked" : "") + "> " +
-        escapeHtml(o[1]) + " (" + o[2] + ")</label>";
+        escapeHtml(o[1]) + " (" + (o[0] && !SHARED[o[0]] ? "" : upTo) + o[2] + ")</label>";
     }).join("") + "</div>";
-    var names = Object.keys(places).filter(function (p) { return places[p] > 0; }).sort(function (a, b) { return a.localeCompare(b, "vi"); });
+    var names = Object.keys(c.places).filter(function (p) { return c.places[p] > 0; }).sort(function (a, b) { return a.localeCompare(b, "vi"); });
     if (names.length) {
       html += '<div class="tinh-loc"><label for="qg-place">Tỉnh, thành phố</label> <select id="qg-place" name="qg-place">' +
         '<option value=""' + (place ? "" : " selected") + ">Mọi tỉnh, thành phố</option>" +
         names.map(function (p) {
-          return '<option value="' + escapeHtml(p) + '"' + (p === place ? " selected" : "") + ">" + escapeHtml(p) + " (" + places[p] + ")</option>";
+          return '<option value="' + escapeHtml(p) + '"' + (p === place ? " selected" : "") + ">" + escapeHtml(p) + " (" + upTo + c.places[p] + ")</option>";
         }).join("") + "</select></div>";
     }
     var had = filters.contains(document.activeElement) ? document.activeElement : null;
@@ -208,28 +245,31 @@
   function redraw() {
     serial++;
     list.innerHTML = "";
-    shown = 0;
+    newView();
     drawFilters();
     return showMore();
   }
 
+  /* the number of results; until every document or body found is loaded, copies not yet seen
+   * are still counted, so it says "up to" */
   function said(text, n) {
     var at = place ? " tại " + place : " trong các tỉnh, thành phố";
-    return n ? "Tìm thấy " + n + " kết quả cho “" + text + "”" + at + "." : "Không tìm thấy kết quả nào cho “" + text + "”" + at + ".";
+    if (!n) return "Không tìm thấy kết quả nào cho “" + text + "”" + at + ".";
+    return "Tìm thấy " + (exact() ? "" : "đến ") + n + " kết quả cho “" + text + "”" + at + ".";
   }
 
   function find(text) {
     var mine = ++serial;
     list.innerHTML = "";
     more.hidden = true;
-    shown = 0;
     status.textContent = "Đang tìm…";
     return search(text, place).then(function (r) {
       if (mine !== serial) return;
       found = r;
+      copies = {};
       if (!place) places = r.places;
-      if (kind && !r.counts[kind]) kind = "";
-      status.textContent = said(text, r.results.length);
+      if (kind && !r.results.some(function (x) { return x.kind === kind; })) kind = "";
+      status.textContent = said(text, counts().kinds[""]);
       return redraw();
     }).catch(function (e) {
       if (mine !== serial) return;
@@ -242,6 +282,7 @@
     if (text === last) return Promise.resolve();
     last = text;
     found = null;
+    copies = {};
     kind = "";
     place = "";
     places = {};

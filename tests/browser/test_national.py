@@ -146,7 +146,8 @@ def test_filters_by_province_and_kind(npage, national_url):
     place.select_option("Cần Thơ")
     expect(npage.get_by_role("status")).to_contain_text("tại Cần Thơ")
     expect(results.first).to_be_visible()
-    count = int(next(o for o in options if o.startswith("Cần Thơ (")).split("(")[1].rstrip(")"))
+    # "(≤ n)" until every document found is loaded: copies of a shared page are counted until seen
+    count = int(next(o for o in options if o.startswith("Cần Thơ (")).split("(")[1].strip("≤ )"))
     expect(results).to_have_count(min(count, 20))
     for i in range(results.count()):  # only Cần Thơ's pages, none of Bắc Ninh's
         assert results.nth(i).locator("a").first.get_attribute("href").startswith("/can-tho-2025/"), i

@@ -135,7 +135,7 @@
     return Object.keys(copies).reduce(function (all, k) { return all.concat(copies[k].slice(1)); }, []);
   }
   /* every result of a shared kind is loaded: the counts are exact */
-  function exact() { return found.results.every(function (x) { return !SHARED[x.kind] || x.data; }); }
+  function exact(k) { return found.results.every(function (x) { return !SHARED[x.kind] || x.data || (k && x.kind !== k); }); }
   function counts() {
     var out = { "": found.results.length }, tinh = {};
     found.results.forEach(function (x) { out[x.kind] = (out[x.kind] || 0) + 1; });
@@ -224,7 +224,7 @@
     var upTo = exact() ? "" : "≤ ";
     var html = '<legend class="an">Lọc kết quả</legend><div class="loai-loc" role="radiogroup" aria-label="Loại">' + opts.map(function (o) {
       return '<label><input type="radio" name="qg-kind" value="' + escapeHtml(o[0]) + '"' + (o[0] === kind ? " checked" : "") + "> " +
-        escapeHtml(o[1]) + " (" + (o[0] && !SHARED[o[0]] ? "" : upTo) + o[2] + ")</label>";
+        escapeHtml(o[1]) + " (" + (exact(o[0]) ? "" : "≤ ") + o[2] + ")</label>";
     }).join("") + "</div>";
     var names = Object.keys(c.places).filter(function (p) { return c.places[p] > 0; }).sort(function (a, b) { return a.localeCompare(b, "vi"); });
     if (names.length) {

@@ -162,3 +162,31 @@ def test_filters_by_province_and_kind(npage, national_url):
     for text in results.locator(".loai").all_inner_texts():
         assert text == "Kế hoạch"
     expect(results).to_have_count(5)  # the five plans of the two provinces
+
+
+def test_walking_every_result_shows_each_shared_page_once_and_counts_exactly(npage, national_url):
+    """Over several "more" steps, copies found later join the entry already listed; once every
+    result of the kind is loaded its number is exact (no "≤") and equals the entries listed."""
+    npage.set_viewport_size(DESKTOP)
+    npage.goto(national_url + "/tim-kiem/?q=d%C3%A2n%20v%E1%BA%ADn")
+    results = npage.locator("#qg-results li")
+    expect(results.first).to_be_visible()
+    npage.get_by_role("radio", name="Văn bản được trích dẫn", exact=False).check()
+    expect(results.first.locator(".loai")).to_have_text("Văn bản được trích dẫn")
+    more = npage.get_by_role("button", name="Xem thêm kết quả")
+    steps = quiet = 0
+    while quiet < 3 and steps < 30:  # until the button stays hidden: every result walked
+        npage.wait_for_timeout(300)
+        if more.is_visible():
+            more.click()
+            steps, quiet = steps + 1, 0
+        else:
+            quiet += 1
+    assert steps >= 2  # the copies were found across steps, not in one
+    mains = [a.get_attribute("href") or "" for a in results.locator(":scope > a").all()]
+    rests = [m.split("/", 2)[-1] for m in mains]
+    assert len(rests) == len(set(rests)) == results.count(), mains
+    assert npage.locator(".noi", has_text="Có ở 2 tỉnh, thành phố").count() > 10
+    # every document found is loaded: its count is exact (no "≤") and is the entries listed
+    checked = npage.locator('input[name="qg-kind"]:checked').locator("xpath=..").inner_text()
+    assert checked.endswith(f"({results.count()})"), checked

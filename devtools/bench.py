@@ -1,10 +1,14 @@
-"""Benchmark the pipeline against stock tools on a synthetic corpus (issue 6).
+"""Benchmark the pipeline against stock tools on a synthetic corpus (issues 6 and 14).
 
     python -m devtools.bench 1000 [10000 …] [--out BENCHMARKS.json] [--timeout S] [--keep DIR]
 
 For each N: generate a corpus of N plans (``devtools.corpus.generate``) in a temporary folder and
-time, each in its own process (wall time and peak RSS of the process tree):
+time, each in its own process (wall time; the peak of the whole process tree's summed resident
+memory, ``devtools/proctree.py``, beside ru_maxrss of its largest process):
 
+- ``shard_a``, ``shard_b``  the corpus split by province into two repositories, each built cold as
+                      its province would build it (``devtools.national_bench.split``)
+- ``national``        ``build_site.py national A/site B/site --out D``: the national site from the two
 - ``validate_cold``   ``build_site.py validate --root R``, no cache yet    full validation, first run
 - ``validate_warm``   the same again (per-plan work from the cache)
 - ``validate_one``    one plan edited, then ``validate --root R <it>``     the pull-request case
@@ -12,6 +16,7 @@ time, each in its own process (wall time and peak RSS of the process tree):
 - ``datasets``        ``build_site.py datasets --root R --out D``
 - ``build_cold``      ``build_site.py build`` with ``CONGKHAI_CACHE=off``  the whole pipeline, nothing cached
 - ``build``           ``build_site.py build`` (validation cache warm)     the usual rebuild
+- ``build_incremental``  one more plan changed, ``build`` again            pages from the page cache
 - ``stock_mkdocs``    ``mkdocs build`` of the same staged Markdown pages with a minimal Material config
                       (nav and not_in_nav as in our mkdocs.yml, no custom_dir, not strict)
 - ``frictionless``    ``frictionless validate D/datapackage.json``
@@ -24,6 +29,12 @@ search result are measured for typical queries (``tests.search_bench.measure``, 
 Each build reports its stages (``CONGKHAI_TIMINGS``). Staging the pages for the stock tools
 (``render_site`` + ``stage_docs``) is done once, untimed. ``--chart`` writes an SVG of time
 against plan count.
+
+:func:`targets` judges issue 14's targets (and those of issues 6 and 12 it did not replace); they
+are printed and written into ``--out`` (``targets``), which ``devtools/bench_report.py`` renders as
+BENCHMARKS.md's table. Each step's timeout grows with N (``--timeout`` is the cap); each site is
+deleted as soon as its checks are done (unless ``--keep``), and the run refuses to start when the
+disk it writes to has less free space than :func:`disk_needed` estimates.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ peak RSS, ``devtools.bench.run``):
 - ``national``  ``build_site.py national a/site b/site --out nat``: the national job
 
 Then the bytes a fresh browser downloads before the first result of the five typical queries of
-``tests.search_bench`` on the one repository's search page and on the national search page (the
-host laid out as deployed: the national site at ``/``, each shard under ``/<shard>/``).
+``tests.search_bench`` and of its one-syllable query, on the one repository's search page and on the
+national search page (the host laid out as deployed: the national site at ``/``, each shard under ``/<shard>/``).
 """
 
 from __future__ import annotations
@@ -46,23 +46,32 @@ def _units(repo: Path, keep: set[str], base_ids: set[str]) -> None:
         writer.writerows(r for r in rows if r["id"] in base_ids or r["province"] in keep)
 
 
-def bench(n: int, work: Path, search: bool) -> dict[str, Any]:
-    corpus = work / "corpus"
-    generate(corpus, 2 * n, seed=1)
-    provinces = sorted(p.name for p in (corpus / "docs" / "plans").iterdir())
-    base_ids = {r["id"] for r in csv.DictReader((ROOT / "data" / "units.csv").open(encoding="utf-8", newline=""))}
-    split = dict(zip(SHARDS, (set(provinces[::2]), set(provinces[1::2])), strict=True))
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1732233600"}
-    cli = [sys.executable, str(ROOT / "build_site.py")]
-    out: dict[str, Any] = {"n_per_shard": n}
-    for name, mine in split.items():
+def split(corpus: Path, work: Path) -> dict[str, int]:
+    """Split ``corpus`` by province folder into the repositories ``work/<shard>`` of :data:`SHARDS`
+    (alternate provinces, so about half the plans each); the plans in each shard."""
+    provinces = sorted(p.name for p in (corpus / "docs" / "plans").iterdir() if p.is_dir())
+    base = (ROOT / "data" / "units.csv").read_text(encoding="utf-8")
+    base_ids = {r["id"] for r in csv.DictReader(io.StringIO(base, newline=""))}
+    parts = dict(zip(SHARDS, (set(provinces[::2]), set(provinces[1::2])), strict=True))
+    out = {}
+    for name, mine in parts.items():
         repo = work / name
         shutil.copytree(corpus, repo)
         for folder in (repo / "docs" / "plans").iterdir():
-            if folder.name not in mine:
+            if folder.is_dir() and folder.name not in mine:
                 shutil.rmtree(folder)
         _units(repo, mine, base_ids)
-        out[f"{name}_plans"] = sum(1 for _ in (repo / "docs" / "plans").glob("*/*.md"))
+        out[name] = sum(1 for _ in (repo / "docs" / "plans").glob("*/*.md"))
+    return out
+
+
+def bench(n: int, work: Path, search: bool) -> dict[str, Any]:
+    corpus = work / "corpus"
+    generate(corpus, 2 * n, seed=1)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1732233600"}
+    cli = [sys.executable, str(ROOT / "build_site.py")]
+    out: dict[str, Any] = {"n_per_shard": n}
+    out.update({f"{name}_plans": count for name, count in split(corpus, work).items()})
     timeout = 3600.0
     out["one_repository"] = run(
         "one_repository", [*cli, "--root", str(corpus), "build"], timeout, {**env, "SITE_URL": HOST}
@@ -78,7 +87,7 @@ def bench(n: int, work: Path, search: bool) -> dict[str, Any]:
     if one and national:
         out["national_over_one_repository"] = round(national / one, 3)
     if search:
-        from tests.search_bench import QUERIES, measure
+        from tests.search_bench import ONE_SYLLABLE, QUERIES, measure
 
         host = work / "host"
         host.mkdir()
@@ -86,9 +95,9 @@ def bench(n: int, work: Path, search: bool) -> dict[str, Any]:
         for name in SHARDS:
             os.symlink(work / name / "site", host / name)  # as tests/national_shards.py lays it out, linked
         print("one repository:", file=sys.stderr)
-        out["search_one_repository"] = measure(corpus / "site", QUERIES)
+        out["search_one_repository"] = measure(corpus / "site", QUERIES + ONE_SYLLABLE)
         print("national (two shards):", file=sys.stderr)
-        out["search_national"] = measure(host, QUERIES, results="#qg-results li a", status="#qg-status")
+        out["search_national"] = measure(host, QUERIES + ONE_SYLLABLE, results="#qg-results li a", status="#qg-status")
     return out
 
 

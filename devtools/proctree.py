@@ -1,0 +1,123 @@
+"""Run a command; report its exit code and the peak memory of its whole process tree (issue 14).
+
+    python devtools/proctree.py CMD [ARG …]     # prints one JSON line on stdout
+
+``ru_maxrss`` of the waited children (what the benchmark reported before) is the peak of the
+*largest single* process: a build whose Python process holds 3 GB while its search indexer holds
+another 3 GB would show 3 GB. Here the resident memory (``VmRSS`` in ``/proc/<pid>/status``) of the
+command and of every descendant alive at that moment is summed every :data:`INTERVAL` seconds, and
+the largest sum is reported beside ``ru_maxrss``. Pages shared between processes (a forked worker's
+copy-on-write memory) are counted once per process, so the sum errs high, never low; a peak shorter
+than the interval can be missed.
+
+Standard library only: the benchmark runs this file as a script (``devtools.bench.run``), in front
+of the command it times, without importing the package.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+#: seconds between two samples of the tree
+INTERVAL = 0.2
+
+
+def _parents() -> dict[int, int]:
+    """pid → parent pid of every process visible in /proc."""
+    out: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:  # gone between the listing and the read
+            continue
+        # "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ")"
+        fields = stat[stat.rfind(")") + 2 :].split()
+        out[int(entry.name)] = int(fields[1])
+    return out
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants alive now."""
+    children: dict[int, list[int]] = {}
+    for child, parent in _parents().items():
+        children.setdefault(parent, []).append(child)
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo += children.get(p, [])
+    return found
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of one process in KiB (0 if it has gone or is a zombie)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Summed resident memory of ``pid`` and its descendants, in KiB."""
+    return sum(rss_kib(p) for p in tree(pid))
+
+
+class Sampler:
+    """Samples :func:`tree_rss_kib` of ``pid`` every ``interval`` seconds in a thread; ``peak_kib``."""
+
+    def __init__(self, pid: int, interval: float = INTERVAL) -> None:
+        self.pid, self.interval = pid, interval
+        self.peak_kib = 0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while True:
+            self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+            self.samples += 1
+            if self._stop.wait(self.interval):
+                return
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def measure(cmd: list[str], interval: float = INTERVAL) -> tuple[int, bytes, dict[str, int]]:
+    """Run ``cmd`` (stdout discarded); its exit code, its stderr and the memory figures (KiB)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with Sampler(proc.pid, interval) as sampler:
+        _, err = proc.communicate()
+    figures = {
+        "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        "tree_peak_kib": sampler.peak_kib,
+        "samples": sampler.samples,
+    }
+    return proc.returncode, err, figures
+
+
+def main(argv: list[str]) -> int:
+    rc, err, figures = measure(argv)
+    sys.stderr.buffer.write(err[-20000:])
+    sys.stdout.write(json.dumps({"rc": rc, **figures}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

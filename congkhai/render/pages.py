@@ -79,8 +79,10 @@ class PageBuilder:
                 self.directives_by_number.setdefault(str(d["number_symbol"]).casefold(), set()).add(d["id"])
         # directive id → the plans citing it (looked up per plan page: once, not a scan per page)
         self.citing: dict[str, set[str]] = {}
+        self.citations_of: dict[str, list[Row]] = {}  # directive id → its citations
         for c in rows["citations"]:
             self.citing.setdefault(c["directive"], set()).add(c["plan_id"])
+            self.citations_of.setdefault(c["directive"], []).append(c)
         self.by_plan: dict[str, dict[str, list[Row]]] = {}
         for name in ("issuers", "signers", "recipients", "tasks", "citations", "disclosures"):
             for r in rows[name]:
@@ -420,8 +422,7 @@ class PageBuilder:
             "directives": [self.directives[d] for d in directives if d in self.directives],
             "provinces": [province] if province is not None else [],
             # this plan's citations, and those of other plans citing this plan (the "lược đồ")
-            "citations": cites
-            + [c for c in self.rows["citations"] if c["directive"] in numbered and c["plan_id"] != pid],
+            "citations": cites + [c for d in numbered for c in self.citations_of.get(d, []) if c["plan_id"] != pid],
             **{name: parts.get(name, []) for name in ("issuers", "signers", "recipients", "tasks", "disclosures")},
         }
         path = plan.get("path")

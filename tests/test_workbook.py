@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from congkhai.model.schemas import load_model
 from congkhai.render import datasets, workbook
@@ -243,3 +244,102 @@ def test_every_csv_link_on_every_page_has_an_excel_ready_file(seeds: Seeds) -> N
                     assert f"excel/{path}" in line, (name, target)  # the Excel copy beside it
                     assert downloads[f"excel/{path}"].startswith(b"\xef\xbb\xbf")
     assert links > len(seeds.rows["plans"])  # the per-plan task CSVs, the data page, the disclosure pages
+
+
+# --- The rows written directly: the bytes openpyxl's write-only worksheet writes ---
+
+
+def _openpyxl_sheet_data(rows: list[list[tuple[Any, str]]], wrap: bool) -> tuple[str, bytes]:
+    """The reference: the same header and rows written cell by cell through openpyxl (as the
+    workbook was written before its rows were): the ``<sheetData>`` and ``styles.xml``."""
+    from openpyxl.cell.cell import WriteOnlyCell
+    from openpyxl.cell.rich_text import CellRichText
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = openpyxl.Workbook(write_only=True)
+    ws = book.create_sheet("s")
+
+    def cell(value: Any, fmt: str, header: bool = False) -> Any:
+        if isinstance(value, str):
+            value = workbook.ooxml_text(value)
+        c = WriteOnlyCell(ws, value)
+        if isinstance(value, str | CellRichText):
+            c.data_type = "s"
+        c.number_format = fmt
+        if header:
+            c.font, c.fill = workbook._BOLD, workbook._FILL
+        if header or wrap:
+            c.alignment = workbook._WRAP
+        return c
+
+    ws.append([cell("Tiêu đề _x0041_", workbook.TEXT, True), cell("b", workbook.TEXT, True)])
+    ws.append([cell("a", workbook.TEXT, True), cell(" b ", workbook.TEXT, True)])
+    for row in rows:
+        ws.append([cell(v, f) for v, f in row])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        ExcelWriter(book, archive).save()
+    with zipfile.ZipFile(buf) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("ascii")
+        return sheet[sheet.index("<sheetData>") + 11 : sheet.index("</sheetData>")], z.read("xl/styles.xml")
+
+
+def _direct_sheet_data(rows: list[list[tuple[Any, str]]], wrap: bool) -> tuple[str, bytes]:
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = openpyxl.Workbook(write_only=True)
+    styles = workbook._Styles(book)
+    head = [("Tiêu đề _x0041_", "a"), ("b", " b ")]
+    xml = workbook._rows_xml(styles, head, rows, wrap)
+    book.create_sheet("s")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        ExcelWriter(book, archive).save()
+    with zipfile.ZipFile(buf) as z:
+        return xml, z.read("xl/styles.xml")
+
+
+_CELL_TEXTS = [
+    "",
+    " ",
+    "  lề  ",
+    "a&b<c>d\"e'f",
+    "dòng\r\nmới\tvà tab",
+    "mang_xa_hoi",
+    "_x0041_ và _x00e9__xD800_",
+    " _x1_ ",
+    "😀 ngoài BMP",
+    "=1+1",
+    "Đảng ủy",
+    "x" * (workbook.MAX_CELL + 5),
+]
+
+
+@pytest.mark.parametrize("wrap", [False, True])
+def test_rows_xml_is_what_openpyxl_writes(wrap: bool) -> None:
+    values: list[tuple[Any, str]] = [(t, workbook.TEXT) for t in _CELL_TEXTS]
+    values += [
+        (None, workbook.TEXT),
+        (None, "General"),
+        (dt.date(2024, 2, 29), workbook.DATE_FORMAT),
+        (dt.date(1900, 1, 1), workbook.DATE_FORMAT),
+        (0, "0"),
+        (-7, "0"),
+        (12345678901234567890, "0"),
+        (1.5, "General"),
+        (1e-300, "General"),
+        (float("nan"), "General"),
+        (float("inf"), "General"),
+        (True, "General"),
+        (False, "General"),
+    ]
+    rows = [values, [(None, "General")], [(v, f) for v, f in reversed(values)]]
+    assert _direct_sheet_data(rows, wrap) == _openpyxl_sheet_data(rows, wrap)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_rows_xml_writes_any_text_as_openpyxl(text: str) -> None:
+    clean = workbook._text(text)
+    rows = [[(clean, workbook.TEXT), (clean or None, workbook.TEXT)]]
+    assert _direct_sheet_data(rows, False) == _openpyxl_sheet_data(rows, False)

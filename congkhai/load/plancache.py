@@ -140,6 +140,11 @@ def cache_dir(root: Path) -> Path | None:
     return Path(setting) if setting else root / DEFAULT_DIR
 
 
+def text_digest(text: str) -> str:
+    """SHA-256 (hex) of a plan's text as read (the key of a version's parse, :class:`ParseCache`)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _key(rel: str, raw: bytes) -> str:
     return hashlib.sha256(rel.encode() + b"\0" + raw).hexdigest()
 
@@ -153,7 +158,9 @@ def analyse(model: Model, src: Source, catalogue: Catalogue) -> PlanWork:
     if src.data is not None:
         body, mentions = check_body(src, catalogue)
     # The whole file's text is not needed past this point (the body and the front matter's values
-    # are kept): dropping it saves a second copy of the corpus in memory and in the cache.
+    # are kept): dropping it saves a second copy of the corpus in memory and in the cache. Its
+    # digest stays, so the history's newest version (this text) is not parsed again.
+    src.digest = text_digest(src.text)
     src.text = ""
     return PlanWork(src, findings, body, rows, mentions)
 
@@ -502,7 +509,7 @@ def _work_to(work: PlanWork) -> list[Any]:
     ):
         raise _Uncacheable("marks")
     return [
-        [_enc(src.path), _enc(src.text), _enc(src.data), _enc(src.body), src.body_line, marks],
+        [_enc(src.path), _enc(src.text), _enc(src.data), _enc(src.body), src.body_line, marks, _enc(src.digest)],
         [_finding_to(f) for f in src.findings],
         [_finding_to(f) for f in work.findings],
         [_finding_to(f) for f in work.body_findings],
@@ -511,11 +518,12 @@ def _work_to(work: PlanWork) -> list[Any]:
 
 
 def _work_from(data: list[Any], model: Model) -> PlanWork:
-    (path, text, fm, body, body_line, marks), src_findings, findings, body_findings, mentions = data
+    (path, text, fm, body, body_line, marks, digest), src_findings, findings, body_findings, mentions = data
     paths, lines, columns = marks
     source = Source(
         path, text, fm, body, body_line, dict(zip(map(tuple, paths), zip(lines, columns, strict=True), strict=True))
     )
+    source.digest = digest if isinstance(digest, str) else ""
     source.findings = [Finding(*f) for f in src_findings]
     return PlanWork(
         source,
@@ -524,6 +532,83 @@ def _work_from(data: list[Any], model: Model) -> PlanWork:
         _rows(model, source),
         Counter(mentions),
     )
+
+
+# --- Parses of old versions ------------------------------------------------------------------------
+
+VERSIONS = "versions"
+
+
+@dataclass(frozen=True)
+class ParseCache:
+    """Old versions of plans (git blobs: they never change) parsed once: front matter and body by
+    the text's digest, in the plan cache's store (same key, same fingerprint, signed the same way)."""
+
+    store: Path
+    secret: bytes
+
+    def get(self, digest: str) -> tuple[Any, str] | None:
+        """(front matter or None, body) of the text with this digest, or None (missing, not ours)."""
+        payload = read_entry(self.store, f"{VERSIONS}/{digest[:2]}/{digest}", self.secret)
+        if payload is None:
+            return None
+        try:
+            value = _decode(payload)
+        except Exception:  # signed by us but not readable: parsed again
+            return None
+        if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], str)):
+            return None
+        data, body = value
+        return (data if isinstance(data, dict) else None), body
+
+    def put(self, digest: str, data: Any, body: str) -> None:
+        try:
+            value = [_enc(data), _enc(body)]
+        except _Uncacheable:
+            return  # a value the format cannot hold exactly: parsed again next time
+        write_entry(self.store, f"{VERSIONS}/{digest[:2]}/{digest}", self.secret, value)
+
+
+def parse_cache(root: Path) -> ParseCache | None:
+    """The store of version parses of the checkout at ``root``, or None when caching is off."""
+    folder = cache_dir(root)
+    secret = cache_secret(folder) if folder is not None else None
+    if folder is None or secret is None:
+        return None
+    return ParseCache(folder / fingerprint(root), secret)
+
+
+# --- Generated pages ----------------------------------------------------------------------------
+
+MARKDOWN = "markdown"
+
+
+@dataclass(frozen=True)
+class TextCache:
+    """Generated Markdown by the hash of everything its page shows (``congkhai/render/pages.py``),
+    in the plan cache's store: a changed program, schema or library (the fingerprint) empties it."""
+
+    store: Path
+    secret: bytes
+
+    def get(self, key: str) -> str | None:
+        payload = read_entry(self.store, f"{MARKDOWN}/{key[:2]}/{key}", self.secret)
+        if payload is None:
+            return None
+        try:
+            value = json.loads(payload.decode("utf-8", "surrogatepass"))
+        except ValueError:
+            return None
+        return value if isinstance(value, str) else None
+
+    def put(self, key: str, text: str) -> None:
+        write_entry(self.store, f"{MARKDOWN}/{key[:2]}/{key}", self.secret, text)
+
+
+def text_cache(root: Path) -> TextCache | None:
+    """The store of generated pages of the checkout at ``root``, or None when caching is off."""
+    found = parse_cache(root)
+    return None if found is None else TextCache(found.store, found.secret)
 
 
 #: Folders of the cache that are not plan entries: the built pages (``publish/pagecache.py``).

@@ -128,6 +128,9 @@ class Source:
     body_line: int = 1
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    #: SHA-256 of ``text`` (hex), kept when the text is dropped: a version of the plan in git whose
+    #: text has this digest is this file, and reuses this parse (``congkhai/render/site.py``)
+    digest: str = ""
 
     def mark(self, path: Path_) -> tuple[int, int]:
         """Line and column of ``path``, or of its nearest ancestor that has a mark."""

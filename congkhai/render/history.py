@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..load.plancache import ParseCache, text_digest
 from ..model.rowdiff import compare
 from ..model.schemas import Model
 from ..model.sitemap import DATA_DIR, version_file
@@ -45,8 +46,19 @@ class Parsed:
     body: str
 
 
-def parse_versions(versions: Sequence[Version], texts: Mapping[str, str]) -> dict[str, Parsed]:
-    """Version sha → its text parsed (front matter and body); never raises."""
+def parse_versions(
+    versions: Sequence[Version],
+    texts: Mapping[str, str],
+    known: Mapping[str, Parsed] | None = None,
+    cache: ParseCache | None = None,
+) -> dict[str, Parsed]:
+    """Version sha → its text parsed (front matter and body); never raises.
+
+    No text is parsed twice: ``known`` (text digest → its parse) holds the parses already made —
+    the current plan file, which the validation read — and ``cache`` keeps the others, by digest,
+    from one build to the next (an old version never changes). Parses made here are counted in
+    :data:`PARSES` (what the tests check the caches by).
+    """
     out: dict[str, Parsed] = {}
     for v in versions:
         text = texts.get(v.sha)
@@ -54,10 +66,24 @@ def parse_versions(versions: Sequence[Version], texts: Mapping[str, str]) -> dic
             out[v.sha] = Parsed(None, None, "")
             continue
         text = text.replace("\r\n", "\n")
+        digest = text_digest(text)
+        if known is not None and (found := known.get(digest)) is not None:
+            out[v.sha] = Parsed(text, found.data, found.body)
+            continue
+        if cache is not None and (hit := cache.get(digest)) is not None:
+            out[v.sha] = Parsed(text, hit[0], hit[1])
+            continue
+        PARSES[0] += 1
         src = parse_source(v.path or "plan.md", text)
         data = src.data if isinstance(src.data, Mapping) else None
         out[v.sha] = Parsed(text, data, src.body or "")
+        if cache is not None:
+            cache.put(digest, data, src.body or "")
     return out
+
+
+#: How many version texts :func:`parse_versions` parsed in this process (instrumentation for tests).
+PARSES = [0]
 
 
 def _rows(value: Any) -> list[dict[str, Any]]:

@@ -6,13 +6,17 @@ render them without plugins. Every front-matter value is escaped: it is data, ne
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import html
+import json
 import posixpath
 import re
 from typing import Any
 
 from ..derive.status import State, plan_state, progress
+from ..load.plancache import TextCache
 from ..model.sanitize import sanitize_body
 from ..model.schemas import Model
 from ..model.sitemap import (
@@ -32,7 +36,7 @@ from ..parallel import pmap_shared
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata, original
-from .follow import Follow, block, head
+from .follow import Follow, Link, block, head
 from .listing import Listing
 from .markdown import esc, front_matter
 from .markdown import table as md_table
@@ -50,8 +54,13 @@ class PageBuilder:
         today: dt.date | None = None,
         histories: frozenset[str] = frozenset(),
         follow: Follow | None = None,
+        *,
+        cache: TextCache | None = None,
+        links: dict[str, list[Link]] | None = None,
     ) -> None:
         self.follow = follow  # the plan's, bodies' and provinces' own feeds and calendars, when built
+        self.cache = cache  # plan pages by the hash of their inputs (:meth:`cached_plan_page`)
+        self.links = links  # instead of ``follow``: plan id → the plan's feeds (a page's own builder)
         self.today = today or dt.date.today()  # the corpus' today: what a plan's state is judged on
         self.histories = histories  # plan files whose page site.py ends with "Lịch sử thay đổi"
         self.base_url = base_url  # site_url without the trailing slash, "" for root-relative links
@@ -70,8 +79,10 @@ class PageBuilder:
                 self.directives_by_number.setdefault(str(d["number_symbol"]).casefold(), set()).add(d["id"])
         # directive id → the plans citing it (looked up per plan page: once, not a scan per page)
         self.citing: dict[str, set[str]] = {}
+        self.citations_of: dict[str, list[Row]] = {}  # directive id → its citations
         for c in rows["citations"]:
             self.citing.setdefault(c["directive"], set()).add(c["plan_id"])
+            self.citations_of.setdefault(c["directive"], []).append(c)
         self.by_plan: dict[str, dict[str, list[Row]]] = {}
         for name in ("issuers", "signers", "recipients", "tasks", "citations", "disclosures"):
             for r in rows[name]:
@@ -379,6 +390,81 @@ class PageBuilder:
             out.append("")
         return out
 
+    def plan_links(self, plan: Row) -> list[Link] | None:
+        """The plan's own feeds and calendar, or None when the site offers none."""
+        if self.links is not None:
+            return self.links.get(str(plan["id"]), [])
+        return self.follow.plan_links(plan) if self.follow is not None else None
+
+    def plan_inputs(self, plan: Row) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Everything a plan's page shows, and what decides the part that depends on ``today``.
+
+        The first is what the page is rendered from (:meth:`cached_plan_page` renders it with a
+        builder holding only these rows), so a page cannot show what its key leaves out; the
+        second replaces ``today`` in the key: the state it decides, so a page is rendered again
+        when its state changes, not every day.
+        """
+        pid = plan["id"]
+        parts = self.by_plan.get(pid, {})
+        cites = parts.get("citations", [])
+        number = str(plan.get("number_symbol") or "")
+        numbered = sorted(self.directives_by_number.get(number.casefold(), set())) if number[:1].isdigit() else []
+        plans = {pid: plan}
+        for other in [*self.citing_plans(plan), self.plans_by_id.get(plan.get("superseded_by") or "")]:
+            if other is not None:
+                plans.setdefault(other["id"], other)
+        units = sorted({str(i["unit"]) for i in parts.get("issuers", [])})
+        directives = sorted({str(c["directive"]) for c in cites} | set(numbered))
+        province = self.provinces.get(plan.get("province") or "")
+        rows: dict[str, list[Row]] = {
+            "plans": list(plans.values()),
+            "units": [self.units[u] for u in units if u in self.units],
+            "directives": [self.directives[d] for d in directives if d in self.directives],
+            "provinces": [province] if province is not None else [],
+            # this plan's citations, and those of other plans citing this plan (the "lược đồ")
+            "citations": cites + [c for d in numbered for c in self.citations_of.get(d, []) if c["plan_id"] != pid],
+            **{name: parts.get(name, []) for name in ("issuers", "signers", "recipients", "tasks", "disclosures")},
+        }
+        path = plan.get("path")
+        links = self.plan_links(plan)
+        inputs = {
+            "rows": rows,
+            "body": self.bodies.get(pid, ""),
+            "original": pid in self.originals,
+            "changed": self.changed.get(path) if path in self.changed else None,
+            "history": path in self.histories,
+            "base_url": self.base_url,
+            "links": None if links is None else [dataclasses.astuple(link) for link in links],
+        }
+        return inputs, {"state": dataclasses.asdict(self.plan_state(plan))}
+
+    def cached_plan_page(self, plan: Row) -> str:
+        """The plan's page, rendered from :meth:`plan_inputs` alone, or from the cache by their hash."""
+        inputs, decided = self.plan_inputs(plan)
+        key = ""
+        if self.cache is not None:
+            canonical = json.dumps([inputs, decided], sort_keys=True, ensure_ascii=False, default=str)
+            key = hashlib.sha256(b"plan-page\0" + canonical.encode("utf-8", "surrogatepass")).hexdigest()
+            if (found := self.cache.get(key)) is not None:
+                return found
+        RENDERS[0] += 1
+        path = str(plan.get("path"))
+        own = PageBuilder(
+            self.model,
+            {**{name: [] for name in self.rows}, **inputs["rows"]},
+            {plan["id"]: inputs["body"]},
+            frozenset([plan["id"]]) if inputs["original"] else frozenset(),
+            {path: inputs["changed"]} if inputs["changed"] is not None else {},
+            self.base_url,
+            today=self.today,
+            histories=frozenset([path]) if inputs["history"] else frozenset(),
+            links=None if inputs["links"] is None else {str(plan["id"]): self.plan_links(plan) or []},
+        )
+        text = own.plan_page(plan)
+        if self.cache is not None:
+            self.cache.put(key, text)
+        return text
+
     def plan_page(self, plan: Row) -> str:
         pid = plan["id"]
         here = plan_md(plan)
@@ -445,8 +531,9 @@ class PageBuilder:
             toc.append(("noi-nhan", "Nơi nhận", []))
         if cites:
             toc.append(("van-ban-trich-dan", f"Văn bản được trích dẫn ({len(cites)})", []))
-        follow = self.follow.plan_links(plan) if self.follow is not None else []
-        if self.follow is not None:
+        following = self.plan_links(plan)
+        follow = following or []
+        if following is not None:
             toc.append(("theo-doi-ke-hoach", "Theo dõi kế hoạch này", []))
         toc += [("thuoc-tinh", "Thuộc tính", []), ("cong-khai", "Công khai", [])]
         if plan.get("path") in self.histories:
@@ -489,7 +576,7 @@ class PageBuilder:
         # (extra.css), so they come after everything a printed document holds.
         if cites:
             out += self.citations_section(here, plan, cites)
-        if self.follow is not None:
+        if following is not None:
             out += block(here, "Theo dõi kế hoạch này", follow, anchor="theo-doi-ke-hoach")
             if not any(link.type == "text/calendar" for link in follow):
                 out += ["Kế hoạch chưa có nhiệm vụ nào ghi thời hạn cụ thể, nên chưa có lịch để thêm.", ""]
@@ -513,6 +600,11 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
 _PART = re.compile(r"^#{1,6}[ \t]+([IVXLC]+)[ \t]*[.\-\u2013][ \t]*(.*)$")  # "II. NỘI DUNG", "II- NỘI DUNG"
 
 
+#: How many plan pages :meth:`PageBuilder.cached_plan_page` rendered in this process (the tests
+#: check the cache by it).
+RENDERS = [0]
+
+
 def h(value: Any) -> str:
     """A value escaped for raw HTML in a generated page (Markdown is not processed inside it)."""
     return html.escape("" if value is None else str(value), quote=True)
@@ -523,5 +615,5 @@ def _page_job(shared: tuple[PageBuilder, Listing], job: tuple[str, Any]) -> dict
     builder, listing = shared
     if job[0] == "plan":
         plan = builder.rows["plans"][job[1]]
-        return {plan_md(plan): builder.plan_page(plan)}
+        return {plan_md(plan): builder.cached_plan_page(plan)}
     return listing.pages_of(job)

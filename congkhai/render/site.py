@@ -17,6 +17,7 @@ from ..checks.files import Entry, inside, publishable
 from ..checks.rules import source_file_problem
 from ..derive import compliance
 from ..load.corpus import RULES, Corpus
+from ..load.plancache import ParseCache, parse_cache, text_cache
 from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import version_file
@@ -27,7 +28,7 @@ from . import calendar, datasets, dcat, editor, feeds, home, metadata, opendata,
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
 from .follow import Follow
-from .history import history_section, parse_versions, summaries
+from .history import Parsed, history_section, parse_versions, summaries
 from .markdown import with_front_matter
 from .metadata import with_description
 from .pages import PageBuilder
@@ -101,6 +102,7 @@ def render_site(
         today=corpus.today,
         histories=frozenset(versions),
         follow=follow,
+        cache=text_cache(root),
     ).pages()
     files, downloads = data_files()
     changes = opendata.changes(previous[1] if previous else None, files, model, previous[0].tag if previous else None)
@@ -160,7 +162,19 @@ def render_site(
         pages.update(part)
     plan_parts = pmap_shared(
         _plan_history_job,
-        _PlanHistory(model, rows["plans"], follow, versions, downloads, published, unit_names, base, frozenset(pages)),
+        _PlanHistory(
+            model,
+            rows["plans"],
+            follow,
+            versions,
+            downloads,
+            published,
+            unit_names,
+            base,
+            frozenset(pages),
+            _current_parses(corpus),
+            parse_cache(root),
+        ),
         range(len(rows["plans"])),
     )
     for plan, (olds, history, feed) in zip(rows["plans"], plan_parts, strict=True):
@@ -206,6 +220,18 @@ class _PlanHistory:
     unit_names: Mapping[str, Any]
     base: str
     pages: frozenset[str]
+    current: Mapping[str, Parsed]  # digest of a plan file's text → the validation's parse of it
+    parses: ParseCache | None
+
+
+def _current_parses(corpus: Corpus) -> dict[str, Parsed]:
+    """The plan files as the validation parsed them, by their text's digest: a version in git that
+    is the current file is not parsed again."""
+    return {
+        src.digest: Parsed(None, src.data if isinstance(src.data, Mapping) else None, src.body or "")
+        for src in corpus.sources
+        if src.digest
+    }
 
 
 def _plan_history_job(shared: _PlanHistory, index: int) -> tuple[dict[str, str], str | None, dict[str, str]]:
@@ -221,7 +247,7 @@ def _plan_history_job(shared: _PlanHistory, index: int) -> tuple[dict[str, str],
             for v in found
             if (name := version_file(str(plan["id"]), v.short)) in shared.downloads
         }
-        parsed = parse_versions(found, texts)
+        parsed = parse_versions(found, texts, shared.current, shared.parses)
         said = summaries(found, texts, shared.model, parsed)
         olds = version_pages(
             plan,

@@ -52,10 +52,8 @@ import html
 import itertools
 import re
 import shutil
-import subprocess
-import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,7 +65,7 @@ from ..render.home import current_province
 from ..timing import stage
 from ..vietnamese.text import fold, nfc
 from .pagecache import PageCache
-from .searchbundle import BundleError, canonicalize
+from .searchindex import BATCH, Page, Record, page_order, page_record, write_index
 
 __all__ = [
     "KINDS",
@@ -88,12 +86,11 @@ EXCLUDED = frozenset({sitemap.NOT_FOUND, *(sitemap.html_file(page) for page in s
 EXCLUDED_FOLDERS = sitemap.UNSEARCHED_FOLDERS
 #: The end marker the renderer writes (``render/markdown.py SEARCH_END``), as found in built HTML.
 _SEARCH_END = re.compile(r'<div class="ck-search-end"[^>]*>\s*</div>')
-BUNDLE = "pagefind"
+BUNDLE = sitemap.SEARCH_INDEX
 TITLE_WEIGHT = "10"
 NUMBER_WEIGHT = "10"
 #: weight of a hidden token by how many times the text says it: (weight, at least this many)
 FREQUENCY_WEIGHTS = (("3", 5), ("2", 2), ("1", 1))
-TIMEOUT_S = 3600  # Pagefind takes minutes at 10,000 plans
 
 # A number-and-symbol: runs of letters/digits joined by "/" or "-", at least one "/", at least one
 # letter and one digit ("72-KHPH/KDV-UBND", "33/CT-TTg", "30/2020/NĐ-CP", "/KH-UBND" has no digit
@@ -367,93 +364,83 @@ def _by_frequency(counts: Counter[str]) -> list[tuple[str, list[str]]]:
     return [(weight, group) for weight, group in groups.items() if group]
 
 
-def pagefind_binary() -> Path:
-    try:
-        from pagefind.service import get_executable
-    except ImportError as exc:  # pragma: no cover - a broken install
-        raise SearchIndexError("the Python package 'pagefind[bin]' is not installed") from exc
-    found = get_executable()
-    if found is None or not found.is_file():
-        raise SearchIndexError("the Pagefind binary was not found (install 'pagefind[bin]')")
-    return found
+def _url(rel: str) -> str:
+    """The address of a built file relative to the site root, as a link names it: ``a/index.html`` → ``a/``."""
+    return rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
 
 
-def _prepare_file(job: tuple[Path, Path, Path, PageHint | None, PageCache | None]) -> tuple[bool, str | None]:
-    """Prepare one page for Pagefind (from the cache when its HTML and hint are known); whether it
-    is indexed, and its cache key."""
-    site_dir, work, rel, hint, cache = job
+def _record_file(job: tuple[Path, str, PageHint | None, PageCache | None]) -> tuple[Record | None, str | None]:
+    """One page's index record (from the cache when its HTML and hint are known; ``None`` when it has
+    no article), and its cache key."""
+    site_dir, rel, hint, cache = job
+    kind = hint.kind if hint is not None and hint.kind in KINDS else "khac"
+    province = hint.province if hint is not None else ""
     try:
         raw = (site_dir / rel).read_bytes()
         key = cache.search_key(raw, hint) if cache is not None else None
         cached = cache.load_search(key) if cache is not None and key is not None else None
-        if cached is not None:
-            prepared: str | None = cached or None
-        else:
+        if cached == "":
+            return None, key
+        record = Record.from_json(cached) if cached is not None else None
+        if record is None:
             text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads it
             prepared = prepare_html(text, hint)
+            record = page_record(prepared, _url(rel), kind, province) if prepared is not None else None
             if cache is not None and key is not None:
-                cache.save_search(key, prepared or "")
+                cache.save_search(key, record.to_json() if record is not None else "")
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
-    if prepared is None:
-        return False, key
-    target = work / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(prepared, encoding="utf-8")
-    return True, key
+    return record, key
+
+
+def indexed_files(site_dir: Path) -> list[str]:
+    """The built pages search indexes, relative to the site root, sorted."""
+    return [
+        rel
+        for rel in (p.relative_to(site_dir).as_posix() for p in sorted(site_dir.rglob("*.html")))
+        if rel not in EXCLUDED
+        and rel.split("/", 1)[0] != BUNDLE
+        and not rel.startswith(EXCLUDED_FOLDERS)
+        and not sitemap.is_version_page(rel)
+    ]
 
 
 def index_site(
-    site_dir: Path, hints: Mapping[str, PageHint] | None = None, cache: PageCache | None = None
+    site_dir: Path,
+    hints: Mapping[str, PageHint] | None = None,
+    cache: PageCache | None = None,
+    batch: int = BATCH,
 ) -> list[str]:
-    """Write the Pagefind bundle for the built site in ``site_dir`` to ``site_dir/pagefind/``.
+    """Write the search index of the built site in ``site_dir`` to ``site_dir/pagefind/`` (:mod:`.searchindex`).
 
     ``hints`` (:func:`page_hints`, by file under the site root) give pages their kind and places;
     pages without one are of kind ``khac``. With ``cache`` (:mod:`.pagecache`), a page whose HTML
-    and hint are unchanged is not prepared again; the keys used are returned. Pagefind itself has no
-    incremental mode: it indexes every page each time.
-
-    The pages are prepared (:func:`prepare_html`) in a temporary copy; ``site_dir`` gains only
-    the ``pagefind/`` folder. Raises :class:`SearchIndexError` when there is nothing to index or
-    Pagefind fails.
+    and hint are unchanged is not tokenised again: its record is read back; the keys used are
+    returned. Pages are turned into records on every core, ``batch`` at a time, and their postings
+    spilled to disk between batches (memory does not grow with the corpus). ``site_dir`` gains
+    only the bundle folder. Raises :class:`SearchIndexError` when there is nothing to index.
     """
     site_dir = Path(site_dir).resolve()
     hints = hints or {}
     if not site_dir.is_dir():
         raise SearchIndexError(f"no built site at {site_dir}")
-    binary = pagefind_binary()
-    out = site_dir / BUNDLE
-    with tempfile.TemporaryDirectory(prefix="congkhai-search-") as tmp:
-        work = Path(tmp) / "site"
-        jobs = [
-            (site_dir, work, rel, hints.get(rel.as_posix()), cache)
-            for rel in (p.relative_to(site_dir) for p in sorted(site_dir.rglob("*.html")))
-            if rel.as_posix() not in EXCLUDED
-            and rel.parts[0] != BUNDLE
-            and not rel.as_posix().startswith(EXCLUDED_FOLDERS)
-            and not sitemap.is_version_page(rel.as_posix())
-        ]
-        with stage("search.prepare"):
-            done_jobs = pmap(_prepare_file, jobs)
-        count = sum(indexed for indexed, _ in done_jobs)
-        keys = [key for _, key in done_jobs if key is not None]
-        if count == 0:
-            raise SearchIndexError(f"no page to index in {site_dir}")
-        staged = Path(tmp) / BUNDLE
-        cmd = [str(binary), "--site", str(work), "--output-path", str(staged), "--force-language", "vi", "--silent"]
-        try:
-            with stage("search.pagefind"):
-                done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SearchIndexError(f"Pagefind did not run: {exc}") from exc
-        if done.returncode != 0 or not (staged / "pagefind.js").is_file():
-            detail = (done.stderr or done.stdout).strip()[-2000:]
-            raise SearchIndexError(f"Pagefind failed (exit {done.returncode}): {detail}")
-        try:
-            canonicalize(staged)
-        except (OSError, BundleError) as exc:
-            raise SearchIndexError(f"cannot put the Pagefind bundle in a stable order: {exc}") from exc
-        if out.exists():
-            shutil.rmtree(out)
-        shutil.move(str(staged), str(out))
+    pages = page_order(
+        (
+            Page(h.kind if (h := hints.get(rel)) is not None and h.kind in KINDS else "khac", h.province if h else "", rel)
+            for rel in indexed_files(site_dir)
+        ),
+        list(KINDS),
+    )
+    keys: list[str] = []
+
+    def records(part: Sequence[Page]) -> list[Record | None]:
+        done = pmap(_record_file, [(site_dir, p.rel, hints.get(p.rel), cache) for p in part], chunksize=8)
+        keys.extend(key for _, key in done if key is not None)
+        return [record for record, _ in done]
+
+    with stage("search.index"):
+        count = write_index(site_dir / BUNDLE, pages, records, list(KINDS), batch)
+    if count == 0:
+        shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
+        raise SearchIndexError(f"no page to index in {site_dir}")
     return keys

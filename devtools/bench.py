@@ -12,6 +12,9 @@ time, each in its own process (wall time and peak RSS of the process tree):
 - ``datasets``        ``build_site.py datasets --root R --out D``
 - ``build_cold``      ``build_site.py build`` with ``CONGKHAI_CACHE=off``  the whole pipeline, nothing cached
 - ``build``           ``build_site.py build`` (validation cache warm)     the usual rebuild
+- ``stock_pagefind``  Pagefind 1.5 (the ``pagefind[bin]`` wheel) over the same pages our index reads: the built
+                      site's searched pages prepared by ``publish/search.py prepare_html`` (untimed), the
+                      tool our own index (``publish/searchindex.py``, in ``build``) replaced (issue 14)
 - ``stock_mkdocs``    ``mkdocs build`` of the same staged Markdown pages with a minimal Material config
                       (nav and not_in_nav as in our mkdocs.yml, no custom_dir, not strict)
 - ``frictionless``    ``frictionless validate D/datapackage.json``
@@ -53,6 +56,18 @@ WRAP = (
     "sys.stderr.buffer.write(r.stderr[-20000:])\n"
     "print(json.dumps({'rc':r.returncode,'maxrss_kib':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
 )
+
+PREPARE = """
+import sys
+from pathlib import Path
+from congkhai.publish.search import indexed_files, prepare_html
+site, out = Path(sys.argv[1]), Path(sys.argv[2])
+for rel in indexed_files(site):
+    page = prepare_html((site / rel).read_text(encoding="utf-8"))
+    if page is not None:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(page, encoding="utf-8")
+"""
 
 STAGE = """
 import sys
@@ -228,11 +243,27 @@ def bench_one(n: int, timeout: float, keep: Path | None) -> dict[str, Any]:
         res["build"] = run("build", [*build, str(site)], timeout, env)
         checks = site_checks(root, cold_site, site)
         # Incremental: one more plan changed, the page cache warm from "build" (publish/pagecache.py):
-        # only that plan's page and the lists showing it are rendered again (Pagefind still indexes all).
+        # only that plan's page and the lists showing it are rendered again, and tokenised for search again.
         other = plans[len(plans) // 3]
         other.write_text(other.read_text(encoding="utf-8") + "\nMột đoạn được thêm sau khi ban hành.\n", "utf-8")
         res["build_incremental"] = run("build_incremental", [*build, str(tmp / "site-incremental")], timeout, env)
         # Stock tools on the same content.
+        prepared = tmp / "stock" / "prepared"
+        subprocess.run(
+            [sys.executable, "-c", PREPARE, str(site), str(prepared)],
+            check=True,
+            timeout=timeout,
+            env={**env, "PYTHONPATH": str(ROOT)},
+        )
+        try:
+            from pagefind.service import get_executable
+
+            binary = get_executable()
+        except ImportError:
+            binary = None
+        if binary is not None:
+            pf_cmd = [str(binary), "--site", str(prepared), "--output-path", str(tmp / "stock" / "pagefind")]
+            res["stock_pagefind"] = run("stock_pagefind", [*pf_cmd, "--force-language", "vi", "--silent"], timeout, env)
         staged = tmp / "stock" / "pages"
         st = time.perf_counter()
         subprocess.run(
@@ -259,7 +290,8 @@ def bench_one(n: int, timeout: float, keep: Path | None) -> dict[str, Any]:
             "plans_mib": size(root / "docs" / "plans") / 2**20,
             "datasets_mib": size(tmp / "ds") / 2**20,
             "site_mib": size(tmp / "site") / 2**20,
-            "pagefind_mib": size(tmp / "site" / "pagefind") / 2**20,
+            "search_index_mib": size(tmp / "site" / "pagefind") / 2**20,
+            "stock_pagefind_mib": size(tmp / "stock" / "pagefind") / 2**20,
             "stock_mkdocs_site_mib": size(tmp / "stock" / "site") / 2**20,
             "hugo_public_mib": size(tmp / "hugo" / "public") / 2**20,
         }

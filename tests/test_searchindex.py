@@ -118,13 +118,21 @@ def scan(records: Sequence[Record | None], query: str, prefix: int, kind: str | 
             df[t] = df.get(t, 0) + 1
     found: set[int] | None = None
     for word in dict.fromkeys(index_key(w) for w in query.split()):
-        matched = {word} if word in df else set(sorted((t for t in df if t.startswith(word)), key=lambda t: (-df[t], t))[:prefix])
+        matched = (
+            {word}
+            if word in df
+            else set(sorted((t for t in df if t.startswith(word)), key=lambda t: (-df[t], t))[:prefix])
+        )
         hits = {n for n, r in enumerate(records) if r and matched & set(r.tokens)}
         found = hits if found is None else found & hits
     return {n for n in found or set() if kind is None or (records[n] and records[n].kind == kind)}
 
 
-VOCAB = [a + b for a in ("dan", "hoa", "đang", "van", "co", "so", "ke", "tho") for b in ("", "van", "giai", "uy", "chu", "1", "kheo")]
+VOCAB = [
+    a + b
+    for a in ("dan", "hoa", "đang", "van", "co", "so", "ke", "tho")
+    for b in ("", "van", "giai", "uy", "chu", "1", "kheo")
+]
 
 
 def synthetic(n: int, seed: int = 7) -> tuple[list[Page], list[Record | None]]:
@@ -139,7 +147,9 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[Page], list[Record | None]]:
             records.append(None)  # a page without an article
             continue
         tokens = {t: rnd.randint(1, 30) for t in rnd.sample(VOCAB, rnd.randint(1, 12))}
-        records.append(Record(p.rel.removesuffix("index.html"), f"T{i}", p.kind, p.province, "x " * i, i % 50 + 1, tokens))
+        records.append(
+            Record(p.rel.removesuffix("index.html"), f"T{i}", p.kind, p.province, "x " * i, i % 50 + 1, tokens)
+        )
     return pages, records
 
 
@@ -210,12 +220,17 @@ def test_the_index_bytes_do_not_depend_on_the_batch_size(tmp_path):
     pages, records = synthetic(150)
     _write(tmp_path / "a", pages, records, batch=7)
     _write(tmp_path / "b", pages, records, batch=1000)
-    tree = [{p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file()} for d in (tmp_path / "a", tmp_path / "b")]
+    tree = [
+        {p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file()}
+        for d in (tmp_path / "a", tmp_path / "b")
+    ]
     assert tree[0] == tree[1]
 
 
 def test_a_page_record_reads_the_prepared_page_as_pagefind_does():
-    prepared = search.prepare_html(PAGE.format(title="Kế hoạch Đảng ủy", number="72-KHPH/KDV-UBND", body="Dân vận khéo."))
+    prepared = search.prepare_html(
+        PAGE.format(title="Kế hoạch Đảng ủy", number="72-KHPH/KDV-UBND", body="Dân vận khéo.")
+    )
     assert prepared is not None
     record = searchindex.page_record(prepared, "plans/a/", "ke-hoach", "Bắc Ninh")
     assert record.title == "Kế hoạch Đảng ủy"

@@ -44,6 +44,7 @@ records' display parts written at once, and the postings merged from the spill f
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import heapq
@@ -88,10 +89,49 @@ K1 = 1.2
 B = 0.1
 _WORD = re.compile(r"\w+")
 _BLOCK = frozenset(
-    "address article aside blockquote br dd details div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
 
 
 def index_key(word: str) -> str:
@@ -129,16 +169,25 @@ class Record:
         """The record of :meth:`to_json`, or ``None`` when ``data`` is not one (a damaged cache entry)."""
         try:
             tokens = {str(t): int(w) for t, w in data["tokens"]}
-            fields = [data[k] for k in ("url", "title", "kind", "province", "content")]
-            if not all(isinstance(v, str) for v in fields) or not isinstance(data["length"], int):
+            url, title, kind, province, content = (data[k] for k in ("url", "title", "kind", "province", "content"))
+            length = data["length"]
+            if not all(isinstance(v, str) for v in (url, title, kind, province, content)) or not isinstance(
+                length, int
+            ):
                 return None
-            return cls(*fields, data["length"], tokens)
+            return cls(url, title, kind, province, content, length, tokens)
         except (KeyError, TypeError, ValueError):
             return None
 
     def display(self) -> dict[str, Any]:
         """The page file the reader fetches for a shown result."""
-        return {"url": self.url, "title": self.title, "kind": self.kind, "province": self.province, "content": self.content}
+        return {
+            "url": self.url,
+            "title": self.title,
+            "kind": self.kind,
+            "province": self.province,
+            "content": self.content,
+        }
 
 
 class _Reader(HTMLParser):
@@ -166,10 +215,8 @@ class _Reader(HTMLParser):
         body = body or "data-pagefind-body" in a
         ignored = ignored or "data-pagefind-ignore" in a
         if "data-pagefind-weight" in a:
-            try:
+            with contextlib.suppress(ValueError):
                 weight = max(0, min(100, int(float(a["data-pagefind-weight"] or "1"))))
-            except ValueError:
-                pass
         hidden = hidden or (tag == "div" and "hidden" in a)
         tokens = tokens or (hidden and tag == "p" and "data-pagefind-weight" in a)
         if tag in _BLOCK and body and not ignored and not tokens:

@@ -1,9 +1,10 @@
 /* The national search page (congkhai/render/national.py): one search across every province.
  *
- * Each province's site, under <national root>/<province>/, has its own Pagefind index, built by its
- * own build. This script loads the first province's pagefind.js and merges the other provinces'
- * indexes into it (Pagefind's multisite search, pagefind.mergeIndex), so the browser fetches only
- * the index chunks of the typed words, from each province. All URLs are relative to the national
+ * Each province's site, under <national root>/<province>/, has its own search index, built by its
+ * own build (congkhai/publish/searchindex.py). This script loads the first province's pagefind.js
+ * and merges the other provinces' indexes into it (mergeIndex, as Pagefind's multisite search
+ * did), so the browser fetches only the dictionary and postings chunks of the typed words, from
+ * each province, and a small metadata file per province. All URLs are relative to the national
  * root (this script's folder's parent); nothing is fetched from another origin. The query is
  * folded as on the province sites (window.congkhaiFoldQuery from their search.js: pairs of
  * syllables first, then the words alone if that finds nothing) and excerpts are cut as there

@@ -155,6 +155,9 @@ def measure(
                 page.on("response", functools.partial(_record, sizes))
                 page.goto(f"{base}/tim-kiem/?q={quote(query)}")
                 page.locator(results).first.wait_for(timeout=60_000)
+                # every response of the first results in (their events may still be queued otherwise:
+                # a query once counted no index bytes at all)
+                page.wait_for_load_state("networkidle")
                 wire = sum(w for _, w, _ in sizes)
                 pagefind = sum(w for u, w, _ in sizes if "/pagefind/" in u)
                 decoded = sum(d for _, _, d in sizes)

@@ -190,7 +190,7 @@ def test_hints_give_the_kind_and_province_filters_and_the_places():
     weighted = re.search(r'<p data-pagefind-weight="10">([^<]*)</p>', prepared)
     assert weighted is not None and {"bacninh", "dinhke", "bacgiang"} <= set(weighted.group(1).split())
     assert 'data-pagefind-meta="loai:ke-hoach"' in prepared
-    # every kind is a filter (the bundle is put in a stable order after Pagefind: test_searchbundle.py)
+    # every kind is a filter (the index takes them as page ranges: test_searchindex.py)
     other = prepare_html(PAGE.format(title="T", number="", body="b")) or ""
     assert 'data-pagefind-meta="loai:khac" data-pagefind-filter="loai:khac"' in other
     assert "tinh:" not in other  # a page in no province has no province filter

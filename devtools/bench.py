@@ -17,6 +17,9 @@ memory, ``devtools/proctree.py``, beside ru_maxrss of its largest process):
 - ``build_cold``      ``build_site.py build`` with ``CONGKHAI_CACHE=off``  the whole pipeline, nothing cached
 - ``build``           ``build_site.py build`` (validation cache warm)     the usual rebuild
 - ``build_incremental``  one more plan changed, ``build`` again            pages from the page cache
+- ``stock_pagefind``  Pagefind 1.5 (the ``pagefind[bin]`` wheel) over the same pages our index reads: the built
+                      site's searched pages prepared by ``publish/search.py prepare_html`` (untimed), the
+                      tool our own index (``publish/searchindex.py``, in ``build``) replaced (issue 14)
 - ``stock_mkdocs``    ``mkdocs build`` of the same staged Markdown pages with a minimal Material config
                       (nav and not_in_nav as in our mkdocs.yml, no custom_dir, not strict)
 - ``frictionless``    ``frictionless validate D/datapackage.json``
@@ -61,6 +64,18 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Runs a command and reports its exit code, ru_maxrss (the largest single process) and the peak of
 #: the whole process tree's summed resident memory (sampled every 0.2 s): ``devtools/proctree.py``.
 WRAP = Path(__file__).resolve().parent / "proctree.py"
+
+PREPARE = """
+import sys
+from pathlib import Path
+from congkhai.publish.search import indexed_files, prepare_html
+site, out = Path(sys.argv[1]), Path(sys.argv[2])
+for rel in indexed_files(site):
+    page = prepare_html((site / rel).read_text(encoding="utf-8"))
+    if page is not None:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(page, encoding="utf-8")
+"""
 
 STAGE = """
 import sys
@@ -332,16 +347,35 @@ def bench_one(n: int, timeout: float, keep: Path | None, search: bool = True) ->
         checks["largest_page"] = largest_pages(site)
         checks["filter_data"] = filter_data(site)
         pages = sum(1 for _ in site.rglob("*.html")) if site.exists() else 0
-        sizes["pagefind_mib"] = size(site / "pagefind") / 2**20
+        sizes["search_index_mib"] = size(site / "pagefind") / 2**20
+        # the pages our index read, prepared as search.py prepares them, for Pagefind (below)
+        prepared = tmp / "stock" / "prepared"
+        subprocess.run(
+            [sys.executable, "-c", PREPARE, str(site), str(prepared)],
+            check=True,
+            timeout=timeout,
+            env={**env, "PYTHONPATH": str(ROOT)},
+        )
         _drop(site, keep, sizes, "site_mib")
         # Incremental: one more plan changed, the page cache warm from "build" (publish/pagecache.py):
-        # only that plan's page and the lists showing it are rendered again.
+        # only that plan's page and the lists showing it are rendered again, and tokenised for search again.
         other = plans[len(plans) // 3]
         other.write_text(other.read_text(encoding="utf-8") + "\nMột đoạn được thêm sau khi ban hành.\n", "utf-8")
         res["build_incremental"] = run("build_incremental", [*build, str(tmp / "site-incremental")], timeout, env)
         _drop(tmp / "site-incremental", keep, sizes, "site_incremental_mib")
         _drop(tmp / "cache", keep, sizes, "cache_mib")
         # Stock tools on the same content.
+        try:
+            from pagefind.service import get_executable
+
+            binary = get_executable()
+        except ImportError:
+            binary = None
+        if binary is not None:
+            pf_cmd = [str(binary), "--site", str(prepared), "--output-path", str(tmp / "stock" / "pagefind")]
+            res["stock_pagefind"] = run("stock_pagefind", [*pf_cmd, "--force-language", "vi", "--silent"], timeout, env)
+            _drop(tmp / "stock" / "pagefind", keep, sizes, "stock_pagefind_mib")
+        _drop(prepared, keep, sizes, "stock_prepared_mib")
         staged = tmp / "stock" / "pages"
         st = time.perf_counter()
         subprocess.run(

@@ -7,7 +7,7 @@ numbers and sentences drawn from the seed plans, mixed with a fixed random seed)
 ``congkhai.publish.search.index_site``, serves it on loopback, opens the search page in Debian's chromium
 for each query and sums the bodies of every response until the first result is shown (a fresh
 browser context per query: nothing cached). The server gzips HTML, CSS, JS and JSON as static
-hosts do; the Pagefind index and fragments are gzip files of their own. Both the bytes on the wire
+hosts do; the search index's chunks (``pagefind/``) are gzip files of their own. Both the bytes on the wire
 and the decoded bytes are printed.
 """
 
@@ -109,14 +109,14 @@ def measure(
     results: str = "#ck-results li a",
     status: str = "#ck-status",
 ) -> list[tuple[str, int, int, int, int]]:
-    """For each query: (query, bytes on the wire, of which Pagefind, requests, bytes decoded).
+    """For each query: (query, bytes on the wire, of which the search index, requests, bytes decoded).
 
     ``results`` and ``status``: the search page's result links and status (the national search page,
     ``congkhai/render/national.py``, has its own: ``#qg-results li a``, ``#qg-status``).
 
     With ``gzip_text`` the server compresses HTML, CSS, JS and JSON as any static host or CDN does
     (GitHub Pages, nginx ``gzip on``); Pagefind's index files are gzip files already and are sent
-    as they are either way.
+    as they are either way (the index's metadata, ``meta.json``, is compressed by the server).
     """
     import gzip as gz
 
@@ -157,6 +157,9 @@ def measure(
                 page.on("response", functools.partial(_record, sizes))
                 page.goto(f"{base}/tim-kiem/?q={quote(query)}")
                 page.locator(results).first.wait_for(timeout=60_000)
+                # every response of the first results in (their events may still be queued otherwise:
+                # a query once counted no index bytes at all)
+                page.wait_for_load_state("networkidle")
                 wire = sum(w for _, w, _ in sizes)
                 pagefind = sum(w for u, w, _ in sizes if "/pagefind/" in u)
                 decoded = sum(d for _, _, d in sizes)
@@ -164,7 +167,7 @@ def measure(
                 out.append((query, wire, pagefind, len(sizes), decoded))
                 print(
                     f"  {query!r}: {wire / 1024:.0f} KiB on the wire ({decoded / 1024:.0f} KiB decoded), "
-                    f"{pagefind / 1024:.0f} KiB Pagefind, {len(sizes)} requests — {count}"
+                    f"{pagefind / 1024:.0f} KiB index, {len(sizes)} requests — {count}"
                 )
                 context.close()
             browser.close()
@@ -177,7 +180,7 @@ def main(argv: list[str]) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             site = build(n, Path(tmp))
             index = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file())
-            print(f"N={n} plans (+ seed site): Pagefind bundle {index / 1024 / 1024:.1f} MiB on disk")
+            print(f"N={n} plans (+ seed site): search index {index / 1024 / 1024:.1f} MiB on disk")
             measure(site, QUERIES + ONE_SYLLABLE)
 
 

@@ -98,25 +98,27 @@ def test_index_site_writes_the_bundle_and_leaves_pages_alone(tmp_path):
     before = (site / "plans/a/index.html").read_text(encoding="utf-8")
     index_site(site)
     bundle = site / "pagefind"
-    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["vi"]
-    assert entry["languages"]["vi"]["page_count"] == 3  # 404 and pages without an article are skipped
+    assert (bundle / "pagefind.js").is_file() and (bundle / "meta.json").is_file()
+    meta = json.loads((bundle / "meta.json").read_text(encoding="utf-8"))
+    assert meta["indexed"] == 3  # 404 and pages without an article are skipped
     assert (site / "plans/a/index.html").read_text(encoding="utf-8") == before
-    index_site(site)  # runs again over an existing bundle
+    first = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    index_site(site)  # runs again over an existing bundle: the same files, the same bytes
+    assert {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == first
     assert not (site / "pagefind" / "pagefind").exists()
 
 
-def test_index_site_errors(tmp_path, monkeypatch):
+def test_index_site_errors(tmp_path):
     with pytest.raises(SearchIndexError):
         index_site(tmp_path / "missing")
     (tmp_path / "empty").mkdir()
     with pytest.raises(SearchIndexError, match="no page"):
         index_site(tmp_path / "empty")
-    site = write_site(tmp_path)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-binary"))
-    with pytest.raises(SearchIndexError, match="binary"):
-        index_site(site)
+    (tmp_path / "bare" / "a").mkdir(parents=True)
+    (tmp_path / "bare" / "a" / "index.html").write_text("<html><body>no article</body></html>", encoding="utf-8")
+    with pytest.raises(SearchIndexError, match="no page"):
+        index_site(tmp_path / "bare")
+    assert not (tmp_path / "bare" / "pagefind").exists()
 
 
 def test_a_unit_page_is_indexed_up_to_its_task_lists():
@@ -141,8 +143,8 @@ def test_lists_of_everything_are_not_indexed(tmp_path):
         path.parent.mkdir(parents=True)
         path.write_text(PAGE.format(title=f"Trang {rel}", number="1/KH-UBND", body="Dân vận khéo"), encoding="utf-8")
     index_site(tmp_path)
-    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["vi"]["page_count"] == 2
+    meta = json.loads((tmp_path / "pagefind" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["indexed"] == 2
 
 
 def test_hidden_tokens_carry_how_often_the_text_says_them():
@@ -188,7 +190,7 @@ def test_hints_give_the_kind_and_province_filters_and_the_places():
     weighted = re.search(r'<p data-pagefind-weight="10">([^<]*)</p>', prepared)
     assert weighted is not None and {"bacninh", "dinhke", "bacgiang"} <= set(weighted.group(1).split())
     assert 'data-pagefind-meta="loai:ke-hoach"' in prepared
-    # every kind is a filter (the bundle is put in a stable order after Pagefind: test_searchbundle.py)
+    # every kind is a filter (the index takes them as page ranges: test_searchindex.py)
     other = prepare_html(PAGE.format(title="T", number="", body="b")) or ""
     assert 'data-pagefind-meta="loai:khac" data-pagefind-filter="loai:khac"' in other
     assert "tinh:" not in other  # a page in no province has no province filter

@@ -103,7 +103,7 @@ def test_failed_site_build_keeps_the_previous_site(tmp_path):
 
 
 def test_a_failing_search_indexer_is_a_clear_message_and_keeps_the_previous_site(tmp_path, capsys, monkeypatch):
-    """Pagefind failing (binary missing, crash) ends like any failed build: named, exit 1, site kept."""
+    """The search index failing (a page unreadable) ends like any failed build: named, exit 1, site kept."""
     from congkhai.publish import search
     from tests.conftest import copy_sources
 
@@ -112,18 +112,18 @@ def test_a_failing_search_indexer_is_a_clear_message_and_keeps_the_previous_site
     before = (repo / "site" / "index.html").read_bytes()
 
     def broken(site_dir, *hints):
-        raise search.SearchIndexError("Pagefind failed (exit 101): thread 'main' panicked")
+        raise search.SearchIndexError("cannot read plans/x/index.html: Permission denied")
 
     monkeypatch.setattr(search, "index_site", broken)
     capsys.readouterr()
     assert main(["build", "--root", str(repo)]) == 1
     err = capsys.readouterr().err
-    assert "chỉ mục tìm kiếm" in err and "Pagefind failed (exit 101)" in err and "make setup" in err
+    assert "chỉ mục tìm kiếm" in err and "cannot read plans/x/index.html" in err and "dựng lại" in err
     assert "Lỗi nội bộ" not in err and "Traceback" not in err
     assert (repo / "site" / "index.html").read_bytes() == before
     assert main(["build", "--root", str(repo), "--lang", "en"]) == 1
     err = capsys.readouterr().err
-    assert "The search index (Pagefind) failed" in err and "make setup" in err and "previous site" in err
+    assert "The search index failed" in err and "build again" in err and "previous site" in err
     assert "chỉ mục" not in err
     assert (repo / "site" / "index.html").read_bytes() == before
 

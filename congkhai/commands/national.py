@@ -37,7 +37,7 @@ class NationalError(CongkhaiError):
 
 def site_address(site: Path) -> tuple[str, str]:
     """A built province site's public address from its ``datapackage.json``: (parent URL, folder)."""
-    for needed in ("index.html", f"{sitemap.DATA_DIR}/datapackage.json", "pagefind/pagefind.js"):
+    for needed in ("index.html", f"{sitemap.DATA_DIR}/datapackage.json", sitemap.SEARCH_MODULE):
         if not (site / needed).is_file():
             raise NationalError(
                 f"{site} không phải trang đã dựng của một tỉnh (thiếu {needed}). "

@@ -48,6 +48,10 @@ EDITOR_LOCALE = f"{EDITOR_DIR}/vi.js"
 EDITOR_WIDGETS = f"{EDITOR_DIR}/chon.js"
 #: Where the published data files live (``data/plans.csv`` …, below the site root).
 DATA_DIR = "data"
+#: The search index folder (``publish/searchindex.py``) and the module the search pages import from it
+#: (the name Pagefind used: the index answers the same calls).
+SEARCH_INDEX = "pagefind"
+SEARCH_MODULE = f"{SEARCH_INDEX}/pagefind.js"
 #: The data files beside the tables (under :data:`DATA_DIR`): the Excel workbook, the SQLite
 #: database with its Datasette metadata, and the folder of the CSV copies for spreadsheets.
 WORKBOOK = "cong-khai.xlsx"

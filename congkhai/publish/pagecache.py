@@ -16,8 +16,9 @@ whose Markdown it changes (its own page, the lists and groups that show it).
 An entry holds the page's final HTML (after the sanitiser, :func:`.site.clean_generated`) and
 what MkDocs checks across pages (the anchors the page has, the anchors its links point to), so
 the anchor check still runs over every page. Entries are written only after a build that MkDocs
-passed in strict mode, so a restored page had no warning. The copy of a page that Pagefind reads
-(:func:`.search.prepare_html`) is cached too, keyed by the final HTML and the page's search hint.
+passed in strict mode, so a restored page had no warning. A page's search record (its tokens and
+what a result shows, :mod:`.searchindex`) is cached too, keyed by the final HTML and the page's
+search hint, so a rebuild re-tokenises only the pages that changed.
 
 Entries are stored and signed as the plan cache's are (:mod:`congkhai.load.plancache`: JSON, an
 HMAC-SHA256 with ``CONGKHAI_CACHE_KEY`` or the key file, ``CONGKHAI_CACHE=off|DIR``): an entry
@@ -114,19 +115,19 @@ class PageCache:
     def search_key(self, html: bytes, hint: Any) -> str:
         return hashlib.sha256(self.base.encode() + b"\0" + repr(hint).encode() + b"\0" + html).hexdigest()
 
-    def load_search(self, key: str) -> str | None:
-        """The prepared copy Pagefind reads ("" when the page has nothing to index), or ``None``."""
+    def load_search(self, key: str) -> Any:
+        """The page's search record as saved (``""`` when the page has nothing to index), or ``None``;
+        the caller checks its shape (:meth:`.searchindex.Record.from_json`)."""
         payload = read_entry(self.folder, f"{SEARCH}/{_name(key)}", self.secret)
         if payload is None:
             return None
         try:
-            value = json.loads(payload)
+            return json.loads(payload)
         except ValueError:
             return None
-        return value if isinstance(value, str) else None
 
-    def save_search(self, key: str, prepared: str) -> None:
-        write_entry(self.folder, f"{SEARCH}/{_name(key)}", self.secret, prepared)
+    def save_search(self, key: str, record: Any) -> None:
+        write_entry(self.folder, f"{SEARCH}/{_name(key)}", self.secret, record)
 
     def prune(self, page_keys: Iterable[str], search_keys: Iterable[str]) -> None:
         """Keep only this fingerprint, this digest, and the entries this build used."""

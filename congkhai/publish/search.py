@@ -1,43 +1,46 @@
-"""Site search in Vietnamese: a Pagefind index written beside the built site.
+"""Site search in Vietnamese: what each page gives the search index (``publish/searchindex.py``).
 
-Pagefind (the ``pagefind[bin]`` wheel: its binary ships in the package, nothing is downloaded at
-run time) indexes the built HTML and lets the browser fetch only the index chunks a query needs,
-so the cost of a search stays small at national scale and the index does not depend on the site
-generator. Since 1.5 it ignores tone marks and other diacritics for Vietnamese ("dan van kheo"
-finds "Dân vận khéo", "hoa"/"hoà" find "hòa", NFD input works) and ranks exact-accent matches
-first. Two gaps are closed here, at index time, in a copy of each page that only Pagefind reads
-(the published HTML is left as MkDocs wrote it):
+The index is the site's own (:mod:`.searchindex`: written here, read in the browser by a small
+module that answers the Pagefind calls the search pages make); it replaced Pagefind, whose process
+needed 3.6 GB at 2,000 plans and whose metadata listed every page (BENCHMARKS.md, "Issue 14:
+search index"). What a page contributes is unchanged from the Pagefind days and is written the
+same way: a copy of each built page marked with Pagefind's attributes (``data-pagefind-body``,
+``-weight``, ``-ignore``; :func:`prepare_html`), which :func:`.searchindex.page_record` reads as
+Pagefind did (and which ``devtools/bench.py`` still gives to Pagefind to compare). The published
+HTML is left as MkDocs wrote it. Words are folded as Pagefind folded them for Vietnamese: tone
+marks and other diacritics ignored ("dan van kheo" finds "Dân vận khéo", "hoa"/"hoà" find "hòa"),
+``đ`` kept. Three gaps are closed at index time:
 
-* **đ/d**: Pagefind treats ``đ`` as a letter of its own, so "dang uy" would never find "Đảng ủy".
+* **đ/d**: the index treats ``đ`` as a letter of its own (as Pagefind did), so "dang uy" would never find "Đảng ủy".
   Every word of a page that contains ``đ``/``Đ`` is added once more, with ``đ``→``d`` and its tone
   marks kept ("Đảng" → "dảng"), in an element that is indexed but never displayed. A reader who
   types "dang" now meets the page through that form; one who types "đảng" still meets it through
   the original word, and does *not* meet pages that only say "dạng": the query keeps its ``đ``
   (see :func:`fold_query`), so typing ``đ`` stays as precise as it was.
-* **document numbers**: Pagefind splits "72-KHPH/KDV-UBND" at ``-`` and ``/``, so the number alone
+* **document numbers**: words are split at ``-`` and ``/`` ("72-KHPH/KDV-UBND"), so the number alone
   would match every page that happens to contain "72", "KHPH", "KDV" and "UBND" somewhere. Each
   number-and-symbol in a page is also indexed joined and folded ("72khphkdvubnd",
   "302020ndcp"), and the query turns a number typed in any spelling into the same joined token,
   so a number finds exactly the pages that print or cite it. A partial number ("33/CT") is a
   prefix of the joined token and still matches.
 
-* **syllable pairs**: a Vietnamese word is mostly two syllables written apart, and Pagefind
-  matches every query word as a prefix ("hoa" also matches "hoạch", "hoàn"), so "hoa giai" alone
+* **syllable pairs**: a Vietnamese word is mostly two syllables written apart, and a query
+  word may match as a prefix ("hoa" also matches "hoạch", "hoàn"), so "hoa giai" alone
   ranks any page with "kế hoạch … giai đoạn" first. The folded pair of every two adjacent
   syllables is indexed ("hoagiai", "danguy") and the query sends pairs instead of the syllables
   (:func:`fold_query`), so several syllables must appear side by side; the browser falls back to
   the words alone when that finds nothing. Each token is indexed once per page and grouped by how
   often the text says it, in elements of increasing ``data-pagefind-weight``: ranking keeps the
-  frequency, and a query downloads one position per page instead of every occurrence (at 10k
-  plans "dan van kheo" fetched 2.4 MB of index as syllables, 0.45 MB as pairs — BENCHMARKS.md).
+  frequency, and a token is one posting per page (at 10k plans, with Pagefind, "dan van kheo"
+  fetched 2.4 MB of index as syllables, 0.45 MB as pairs — BENCHMARKS.md).
 
 Old versions of plans (``data/ke-hoach/<id>/phien-ban/`` and their pages
 ``plans/<province>/<id>/phien-ban/``) and the lists of everything are not
 indexed: a query leads to the current plan, which links its versions.
 
 Ranking: the page title (``h1``) and the page's own number (the "Số, ký hiệu" row of a plan's
-metadata table) carry a higher ``data-pagefind-weight`` than the text, and the browser lowers Pagefind's
-page-length penalty (``ranking.pageLength`` 0.1: plans are long, unit pages short), so a plan whose title or
+metadata table) carry a higher ``data-pagefind-weight`` than the text, and the index's page-length
+penalty is low (:data:`.searchindex.B`: plans are long, unit pages short), so a plan whose title or
 number matches comes before plans that only mention the words.
 
 The search UI (``docs/tim-kiem.md``, ``docs/javascripts/search.js``) applies the same query
@@ -52,10 +55,8 @@ import html
 import itertools
 import re
 import shutil
-import subprocess
-import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,7 @@ from ..render.home import current_province
 from ..timing import stage
 from ..vietnamese.text import fold, nfc
 from .pagecache import PageCache
-from .searchbundle import BundleError, canonicalize
+from .searchindex import BATCH, Page, Record, page_order, page_record, write_index
 
 __all__ = [
     "KINDS",
@@ -88,12 +89,11 @@ EXCLUDED = frozenset({sitemap.NOT_FOUND, *(sitemap.html_file(page) for page in s
 EXCLUDED_FOLDERS = sitemap.UNSEARCHED_FOLDERS
 #: The end marker the renderer writes (``render/markdown.py SEARCH_END``), as found in built HTML.
 _SEARCH_END = re.compile(r'<div class="ck-search-end"[^>]*>\s*</div>')
-BUNDLE = "pagefind"
+BUNDLE = sitemap.SEARCH_INDEX
 TITLE_WEIGHT = "10"
 NUMBER_WEIGHT = "10"
 #: weight of a hidden token by how many times the text says it: (weight, at least this many)
 FREQUENCY_WEIGHTS = (("3", 5), ("2", 2), ("1", 1))
-TIMEOUT_S = 3600  # Pagefind takes minutes at 10,000 plans
 
 # A number-and-symbol: runs of letters/digits joined by "/" or "-", at least one "/", at least one
 # letter and one digit ("72-KHPH/KDV-UBND", "33/CT-TTg", "30/2020/NĐ-CP", "/KH-UBND" has no digit
@@ -141,7 +141,7 @@ _fold_word = functools.lru_cache(maxsize=1 << 17)(fold)
 
 
 class SearchIndexError(Exception):
-    """Pagefind could not index the site; ``str()`` says why (in English, for the log)."""
+    """The site could not be indexed; ``str()`` says why (in English, for the log)."""
 
 
 @dataclass(frozen=True)
@@ -256,16 +256,15 @@ def search_tokens(text: str) -> list[str]:
 
 
 def fold_query(text: str) -> str:
-    """What the search page sends to Pagefind first for what the reader typed.
+    """What the search page sends to the index first for what the reader typed.
 
     NFC (NFD input and the look-alike ``Ð`` become the ``Đ`` the index holds); each
     number-and-symbol becomes its joined token (:func:`number_token`); every two adjacent
     syllables are sent as their folded pair ("hoa giai" → "hoagiai"), and a word in no pair as
-    typed (Pagefind folds tone marks itself; ``đ`` is kept, so "đảng" does not match "dạng").
-    Pairs rather than their syllables because Pagefind fetches, for each query word, the index of
-    every indexed word it is a prefix of, with its positions in every page: in a national corpus
-    about *dân vận* the syllables "dân" and "vận" are on every page and cost megabytes, their pair
-    half a megabyte (BENCHMARKS.md). Pages that match the pairs are exactly those that match the
+    typed (the index folds tone marks itself; ``đ`` is kept, so "đảng" does not match "dạng").
+    Pairs rather than their syllables because a query fetches, for each query word, the postings of
+    its token in every page: in a national corpus about *dân vận* the syllables "dân" and "vận" are
+    on every page, their pair on fewer (BENCHMARKS.md). Pages that match the pairs are exactly those that match the
     syllables side by side. The browser does the same (``docs/javascripts/search.js``) and, when
     the pairs find nothing (a phrase broken by punctuation in the text), searches the words alone.
     """
@@ -283,13 +282,13 @@ def fold_query(text: str) -> str:
 
 
 def prepare_html(page: str, hint: PageHint | None = None) -> str | None:
-    """The copy of a built page that Pagefind indexes, or ``None`` when it has no article.
+    """The copy of a built page the index reads (:func:`.searchindex.page_record`), or ``None`` when it has no article.
 
     Marks the article as the indexed body, weights the title and the page's own number, drops
     the heading permalinks ("¶"), moves a plan's metadata panel after the text (its words stay
     findable; excerpts come from the text), and appends, hidden and after the word
     :data:`SENTINEL` (the browser cuts excerpts there), the :func:`search_tokens` of the title and
-    of the text. ``hint`` adds the page's kind and province (Pagefind filters) and its places, weighted as the
+    of the text. ``hint`` adds the page's kind and province (the filters) and its places, weighted as the
     title (a place name finds that place's pages first).
     """
     hint = hint or PageHint("khac")
@@ -333,8 +332,7 @@ def prepare_html(page: str, hint: PageHint | None = None) -> str | None:
     kind = hint.kind if hint.kind in KINDS else "khac"
     # The kind is a filter (the browser searches each kind in turn: plans first, and counts them)
     # and the page's metadata (kept in its fragment, for the label of a result); the province is a
-    # filter. Pagefind writes a filter's values, and the filters, in random hash-map order: the
-    # bundle is put in a stable order after it has run (publish/searchbundle.py).
+    # filter (the index takes both from the hint; the attributes keep the copy readable by Pagefind).
     marks = f'data-pagefind-meta="{KIND_FILTER}:{kind}" data-pagefind-filter="{KIND_FILTER}:{kind}"'
     # (one element holds one filter attribute: the province has its own, empty element)
     province = (
@@ -367,93 +365,89 @@ def _by_frequency(counts: Counter[str]) -> list[tuple[str, list[str]]]:
     return [(weight, group) for weight, group in groups.items() if group]
 
 
-def pagefind_binary() -> Path:
-    try:
-        from pagefind.service import get_executable
-    except ImportError as exc:  # pragma: no cover - a broken install
-        raise SearchIndexError("the Python package 'pagefind[bin]' is not installed") from exc
-    found = get_executable()
-    if found is None or not found.is_file():
-        raise SearchIndexError("the Pagefind binary was not found (install 'pagefind[bin]')")
-    return found
+def _url(rel: str) -> str:
+    """The address of a built file relative to the site root, as a link names it: ``a/index.html`` → ``a/``."""
+    return rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
 
 
-def _prepare_file(job: tuple[Path, Path, Path, PageHint | None, PageCache | None]) -> tuple[bool, str | None]:
-    """Prepare one page for Pagefind (from the cache when its HTML and hint are known); whether it
-    is indexed, and its cache key."""
-    site_dir, work, rel, hint, cache = job
+def _record_file(job: tuple[Path, str, PageHint | None, PageCache | None]) -> tuple[Record | None, str | None]:
+    """One page's index record (from the cache when its HTML and hint are known; ``None`` when it has
+    no article), and its cache key."""
+    site_dir, rel, hint, cache = job
+    kind = hint.kind if hint is not None and hint.kind in KINDS else "khac"
+    province = hint.province if hint is not None else ""
     try:
         raw = (site_dir / rel).read_bytes()
         key = cache.search_key(raw, hint) if cache is not None else None
         cached = cache.load_search(key) if cache is not None and key is not None else None
-        if cached is not None:
-            prepared: str | None = cached or None
-        else:
+        if cached == "":
+            return None, key
+        record = Record.from_json(cached) if cached is not None else None
+        if record is None:
             text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads it
             prepared = prepare_html(text, hint)
+            record = page_record(prepared, _url(rel), kind, province) if prepared is not None else None
             if cache is not None and key is not None:
-                cache.save_search(key, prepared or "")
+                cache.save_search(key, record.to_json() if record is not None else "")
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
-    if prepared is None:
-        return False, key
-    target = work / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(prepared, encoding="utf-8")
-    return True, key
+    return record, key
+
+
+def indexed_files(site_dir: Path) -> list[str]:
+    """The built pages search indexes, relative to the site root, sorted."""
+    return [
+        rel
+        for rel in (p.relative_to(site_dir).as_posix() for p in sorted(site_dir.rglob("*.html")))
+        if rel not in EXCLUDED
+        and rel.split("/", 1)[0] != BUNDLE
+        and not rel.startswith(EXCLUDED_FOLDERS)
+        and not sitemap.is_version_page(rel)
+    ]
 
 
 def index_site(
-    site_dir: Path, hints: Mapping[str, PageHint] | None = None, cache: PageCache | None = None
+    site_dir: Path,
+    hints: Mapping[str, PageHint] | None = None,
+    cache: PageCache | None = None,
+    batch: int = BATCH,
+    out: Path | None = None,
 ) -> list[str]:
-    """Write the Pagefind bundle for the built site in ``site_dir`` to ``site_dir/pagefind/``.
+    """Write the search index of the built site in ``site_dir`` to ``site_dir/pagefind/`` (:mod:`.searchindex`).
 
     ``hints`` (:func:`page_hints`, by file under the site root) give pages their kind and places;
     pages without one are of kind ``khac``. With ``cache`` (:mod:`.pagecache`), a page whose HTML
-    and hint are unchanged is not prepared again; the keys used are returned. Pagefind itself has no
-    incremental mode: it indexes every page each time.
-
-    The pages are prepared (:func:`prepare_html`) in a temporary copy; ``site_dir`` gains only
-    the ``pagefind/`` folder. Raises :class:`SearchIndexError` when there is nothing to index or
-    Pagefind fails.
+    and hint are unchanged is not tokenised again: its record is read back; the keys used are
+    returned. Pages are turned into records on every core, ``batch`` at a time, and their postings
+    spilled to disk between batches (memory does not grow with the corpus). ``site_dir`` gains
+    only the bundle folder (or ``out`` is written instead: to measure on a site one may not change). Raises :class:`SearchIndexError` when there is nothing to index.
     """
     site_dir = Path(site_dir).resolve()
     hints = hints or {}
     if not site_dir.is_dir():
         raise SearchIndexError(f"no built site at {site_dir}")
-    binary = pagefind_binary()
-    out = site_dir / BUNDLE
-    with tempfile.TemporaryDirectory(prefix="congkhai-search-") as tmp:
-        work = Path(tmp) / "site"
-        jobs = [
-            (site_dir, work, rel, hints.get(rel.as_posix()), cache)
-            for rel in (p.relative_to(site_dir) for p in sorted(site_dir.rglob("*.html")))
-            if rel.as_posix() not in EXCLUDED
-            and rel.parts[0] != BUNDLE
-            and not rel.as_posix().startswith(EXCLUDED_FOLDERS)
-            and not sitemap.is_version_page(rel.as_posix())
-        ]
-        with stage("search.prepare"):
-            done_jobs = pmap(_prepare_file, jobs)
-        count = sum(indexed for indexed, _ in done_jobs)
-        keys = [key for _, key in done_jobs if key is not None]
-        if count == 0:
-            raise SearchIndexError(f"no page to index in {site_dir}")
-        staged = Path(tmp) / BUNDLE
-        cmd = [str(binary), "--site", str(work), "--output-path", str(staged), "--force-language", "vi", "--silent"]
-        try:
-            with stage("search.pagefind"):
-                done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SearchIndexError(f"Pagefind did not run: {exc}") from exc
-        if done.returncode != 0 or not (staged / "pagefind.js").is_file():
-            detail = (done.stderr or done.stdout).strip()[-2000:]
-            raise SearchIndexError(f"Pagefind failed (exit {done.returncode}): {detail}")
-        try:
-            canonicalize(staged)
-        except (OSError, BundleError) as exc:
-            raise SearchIndexError(f"cannot put the Pagefind bundle in a stable order: {exc}") from exc
-        if out.exists():
-            shutil.rmtree(out)
-        shutil.move(str(staged), str(out))
+    pages = page_order(
+        (
+            Page(
+                h.kind if (h := hints.get(rel)) is not None and h.kind in KINDS else "khac",
+                h.province if h else "",
+                rel,
+            )
+            for rel in indexed_files(site_dir)
+        ),
+        list(KINDS),
+    )
+    keys: list[str] = []
+
+    def records(part: Sequence[Page]) -> list[Record | None]:
+        done = pmap(_record_file, [(site_dir, p.rel, hints.get(p.rel), cache) for p in part], chunksize=8)
+        keys.extend(key for _, key in done if key is not None)
+        return [record for record, _ in done]
+
+    target = Path(out) if out is not None else site_dir / BUNDLE
+    with stage("search.index"):
+        count = write_index(target, pages, records, list(KINDS), batch)
+    if count == 0:
+        shutil.rmtree(target, ignore_errors=True)
+        raise SearchIndexError(f"no page to index in {site_dir}")
     return keys

@@ -273,8 +273,8 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
                 search_keys = search.index_site(site_dir, search.page_hints(validation), cache)
             except search.SearchIndexError as exc:
                 raise BuildError(
-                    f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}. Cài lại các gói bằng 'make setup' rồi dựng lại.",
-                    f"The search index (Pagefind) failed: {exc}. Reinstall with 'make setup' and build again.",
+                    f"Không tạo được chỉ mục tìm kiếm: {exc}. Kiểm tra trang đã dựng rồi dựng lại.",
+                    f"The search index failed: {exc}. Check the built site and build again.",
                 ) from exc
         swap(site_dir, out)
         if cache is not None and built is not None:

@@ -1,9 +1,9 @@
 /* The national search page (congkhai/render/national.py): one search across every province.
  *
  * Each province's site, under <national root>/<province>/, has its own search index, built by its
- * own build. This script loads the first province's pagefind.js and merges the other provinces'
- * indexes into it (mergeIndex), so the browser fetches only the index chunks of the typed words,
- * from each province. It uses only options, filters, search(q, {filters}), mergeIndex and
+ * own build (congkhai/publish/searchindex.py). This script loads the first province's pagefind.js
+ * and merges the other provinces' indexes into it (mergeIndex, as Pagefind's multisite search did), so the browser fetches a small metadata file per province and only the dictionary and postings
+ * chunks of the typed words, from each province. It uses only options, filters, search(q, {filters}), mergeIndex and
  * result.data() of the engine — the calls the province sites' search.js makes.
  *
  * As on a province's search page: one search per kind of page (the "loai" filter every page

@@ -1,4 +1,5 @@
-/* Search in Vietnamese with Pagefind (the bundle is written to pagefind/ by congkhai/publish/search.py).
+/* Search in Vietnamese with the site's own index (written to pagefind/ by congkhai/publish/searchindex.py;
+ * its pagefind.js answers the Pagefind calls made here: options, filters, search).
  *
  * Every page: a search box in the header that lists the first results as one types (and opens the
  * search page, tim-kiem/?q=…, on Enter or without JavaScript). The search page: results as one
@@ -9,15 +10,14 @@
  * syllables sent as their folded pair ("hoa giai" → "hoagiai"), with the words that are in no
  * pair; if that finds nothing, the words alone are tried, and then only pages where every typed
  * syllable is a whole word are kept (Pagefind matches words as prefixes: "hoa" would match
- * "hoạch"). Pairs first, because Pagefind fetches the index of every word a query word is a prefix
- * of: the syllables of a common phrase ("dân vận") are on every page and cost megabytes at
- * national scale, their pair much less. The index also holds pairs across function words ("dân
+ * "hoạch"). Pairs first, because a query fetches the postings of its words in every page: the
+ * syllables of a common phrase ("dân vận") are on every page and cost the most at national
+ * scale, their pair much less. The index also holds pairs across function words ("dân
  * chủ ở cơ sở" → "chuco"), so a reader who leaves out "ở" still finds the page.
  *
- * Results are listed plans first, then the other kinds together, in Pagefind's order: one search
- * per value of the "loai" filter (every page carries one; the bundle
- * is put in a stable order at build time, congkhai/publish/searchbundle.py), which also gives the
- * counts the search page shows. Plans and bodies carry their province since 1 July 2025 as the
+ * Results are listed plans first, then the other kinds together, in the index's order: one search
+ * per value of the "loai" filter (every page carries one), which also gives the counts the search
+ * page shows. Plans and bodies carry their province since 1 July 2025 as the
  * "tinh" filter: the search page offers it, with the number of results in each province.
  *
  * The header box is a WAI-ARIA 1.2 combobox with a list popup (APG "list autocomplete"): the input

@@ -1,0 +1,496 @@
+"""The site's own static search index: written here in Python, read in the browser by
+``searchindex.js`` (copied into the bundle as ``pagefind.js``), which answers the part of Pagefind's
+JS API the search pages use (``options``, ``filters``, ``search``, ``mergeIndex``).
+
+Why not Pagefind (BENCHMARKS.md, "Issue 14: search index"): at 2,000 plans its process peaked at
+3.6 GB and at 10,000 at 10.9 GB; its metadata file, fetched before any result, lists every page
+(260 KB gzipped at 10,000 plans); it re-indexes every page on every build.
+
+**What a page becomes** (:func:`page_record`): the copy :func:`.search.prepare_html` writes is read
+the way Pagefind reads it — only the ``data-pagefind-body`` element, without ``data-pagefind-ignore``
+subtrees, each word weighted by its nearest ``data-pagefind-weight`` — into a *record*: the page's
+address, title, kind and province, its text (what the browser shows excerpts from and checks
+typed words against; the hidden token paragraphs are indexed but left out of it), its length in
+words, and each index token with the sum of its weights. Tokens are the words of the text folded
+like Pagefind folds them (case and tone marks, ``đ`` kept: :func:`index_key`) and the hidden tokens
+of :mod:`.search` (syllable pairs, joined numbers, đ→d forms), unchanged. Records are cached by the
+page cache (:meth:`.pagecache.PageCache.load_search`), so a rebuild re-tokenises only changed pages.
+
+**The files** (everything sorted, the same bytes for the same pages):
+
+* ``meta.json`` — the format version, the number of pages, the filters (``loai``: kinds, ``tinh``:
+  provinces) as *page ranges*: pages are numbered in the order (kind, province, address), so each
+  (kind, province) is one range and a filter is a range test — no list of pages; and the first
+  token of each dictionary chunk. Its size depends on the vocabulary and the filters, not on the
+  number of pages.
+* ``dict/<n>.ckd`` — a chunk of the sorted token dictionary: ``[token, pages holding it, postings
+  file, offset, length]``; chunks cut at :data:`DICT_TOKENS` tokens.
+* ``post/<n>.ckp`` — postings of consecutive tokens: for each page holding the token, the gap to
+  the previous page (unsigned LEB128 varint) and one byte of score (the BM25 term part with the
+  token's weighted frequency and the page's length, 0–255); files cut near :data:`POST_BYTES`.
+* ``page/<n // 1000>/<n>.ckr`` — one page's display record (address, title, kind, province,
+  text), fetched only for the results shown.
+
+The chunk files are gzip (``mtime`` 0) and the reader inflates them (``DecompressionStream``): the
+bytes on the wire do not depend on the host. A query word looks up its exact token first, and its
+prefix range only when the exact token is absent, keeping the :data:`PREFIX_TOKENS` most frequent
+tokens of the range (BENCHMARKS.md: "dân" at scale).
+
+**Memory**: pages are turned into records on every core (:func:`congkhai.parallel.pmap`) in
+batches of :data:`BATCH` pages; each batch's postings are sorted and spilled to a file, the
+records' display parts written at once, and the postings merged from the spill files
+(``heapq.merge``) one token at a time, so what is held grows with one batch, not with the corpus.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import heapq
+import json
+import math
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "FORMAT",
+    "Record",
+    "decode_postings",
+    "encode_postings",
+    "index_key",
+    "page_record",
+    "read_varints",
+    "write_index",
+    "write_varint",
+]
+
+FORMAT = 1
+META = "meta.json"
+READER = Path(__file__).with_name("searchindex.js")
+#: tokens per dictionary chunk: one chunk is a few ten kilobytes gzipped
+DICT_TOKENS = 2048
+#: a postings file is closed after the token that makes it reach this many bytes (before gzip)
+POST_BYTES = 48 * 1024
+#: pages per batch turned into records before their postings are spilled to disk
+BATCH = 256
+#: a prefix query keeps this many of the range's tokens, those on the most pages (the reader's rule)
+PREFIX_TOKENS = 24
+#: BM25: saturation of a token's weighted frequency, and how much a long page is penalised
+K1 = 1.2
+B = 0.1
+_WORD = re.compile(r"\w+")
+_BLOCK = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
+
+
+def index_key(word: str) -> str:
+    """A word as the index holds it: lowercase, tone and other marks dropped, ``đ`` kept (as
+    Pagefind folds Vietnamese), letters and digits only. The reader folds query words the same way."""
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", word).lower())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+@dataclass
+class Record:
+    """One page in the index: what the browser shows, and its tokens with their weighted counts."""
+
+    url: str
+    title: str
+    kind: str
+    province: str
+    content: str
+    length: int
+    tokens: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "kind": self.kind,
+            "province": self.province,
+            "content": self.content,
+            "length": self.length,
+            "tokens": sorted(self.tokens.items()),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Record | None:
+        """The record of :meth:`to_json`, or ``None`` when ``data`` is not one (a damaged cache entry)."""
+        try:
+            tokens = {str(t): int(w) for t, w in data["tokens"]}
+            url, title, kind, province, content = (data[k] for k in ("url", "title", "kind", "province", "content"))
+            length = data["length"]
+            if not all(isinstance(v, str) for v in (url, title, kind, province, content)) or not isinstance(
+                length, int
+            ):
+                return None
+            return cls(url, title, kind, province, content, length, tokens)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def display(self) -> dict[str, Any]:
+        """The page file the reader fetches for a shown result."""
+        return {
+            "url": self.url,
+            "title": self.title,
+            "kind": self.kind,
+            "province": self.province,
+            "content": self.content,
+        }
+
+
+class _Reader(HTMLParser):
+    """Reads a prepared page as Pagefind does: the body element, ignored subtrees, weights."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool, int, bool, bool, bool]] = []  # tag, body, weight, ignored, hidden, tokens
+        self.words: Counter[str] = Counter()
+        self.text: list[str] = []
+        self.length = 0
+        self.title: list[str] | None = None
+        self.title_done = False
+        self.in_title = 0
+
+    def _top(self) -> tuple[bool, int, bool, bool, bool]:
+        if not self.stack:
+            return False, 1, False, False, False
+        _, body, weight, ignored, hidden, tokens = self.stack[-1]
+        return body, weight, ignored, hidden, tokens
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        body, weight, ignored, hidden, tokens = self._top()
+        body = body or "data-pagefind-body" in a
+        ignored = ignored or "data-pagefind-ignore" in a
+        if "data-pagefind-weight" in a:
+            with contextlib.suppress(ValueError):
+                weight = max(0, min(100, int(float(a["data-pagefind-weight"] or "1"))))
+        hidden = hidden or (tag == "div" and "hidden" in a)
+        tokens = tokens or (hidden and tag == "p" and "data-pagefind-weight" in a)
+        if tag in _BLOCK and body and not ignored and not tokens:
+            self.text.append(" ")
+        if tag == "h1" and body and not ignored and not self.title_done and self.title is None:
+            self.title = []
+            self.in_title = len(self.stack) + 1
+        if tag not in _VOID:
+            self.stack.append((tag, body, weight, ignored, hidden, tokens))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+        if self.in_title and len(self.stack) < self.in_title:
+            self.in_title = 0
+            self.title_done = True
+        if tag in _BLOCK and self._top()[0]:
+            self.text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        body, weight, ignored, _, tokens = self._top()
+        if not body or ignored:
+            return
+        if self.in_title and self.title is not None:
+            self.title.append(data)
+        words = _WORD.findall(data)
+        if not tokens:
+            self.text.append(data)
+            self.length += len(words)
+        if weight:
+            for w in words:
+                key = index_key(w)
+                if key:
+                    self.words[key] += weight
+
+
+def page_record(prepared: str, url: str, kind: str, province: str) -> Record:
+    """The :class:`Record` of a page prepared by :func:`.search.prepare_html`."""
+    reader = _Reader()
+    reader.feed(prepared)
+    reader.close()
+    content = " ".join("".join(reader.text).split())
+    title = " ".join("".join(reader.title or []).split())
+    return Record(url, title, kind, province, content, reader.length, dict(reader.words))
+
+
+# --- the codec ---------------------------------------------------------------------------------
+
+
+def write_varint(out: bytearray, n: int) -> None:
+    """Append ``n`` (>= 0) as unsigned LEB128."""
+    if n < 0:
+        raise ValueError("negative varint")
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+
+
+def read_varints(data: bytes, at: int, count: int) -> tuple[list[int], int]:
+    values: list[int] = []
+    for _ in range(count):
+        n = shift = 0
+        while True:
+            byte = data[at]
+            at += 1
+            n |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                break
+        values.append(n)
+    return values, at
+
+
+def encode_postings(postings: Sequence[tuple[int, int]]) -> bytes:
+    """(page, score byte) pairs, pages ascending and distinct → gap varint + score byte each."""
+    out = bytearray()
+    last = -1
+    for page, score in postings:
+        if page <= last or not 0 <= score <= 255:
+            raise ValueError("pages must ascend and scores fit a byte")
+        write_varint(out, page - last - 1)
+        out.append(score)
+        last = page
+    return bytes(out)
+
+
+def decode_postings(data: bytes, count: int, at: int = 0) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    page = -1
+    for _ in range(count):
+        (gap,), at = read_varints(data, at, 1)
+        page += gap + 1
+        out.append((page, data[at]))
+        at += 1
+    return out
+
+
+def chunk_starts(tokens: Sequence[str], size: int = DICT_TOKENS) -> list[str]:
+    """The first token of each dictionary chunk of the sorted ``tokens``."""
+    return [tokens[i] for i in range(0, len(tokens), size)]
+
+
+def chunk_of(starts: Sequence[str], token: str) -> int:
+    """The chunk that holds ``token`` (or would), by the chunks' first tokens (the reader's rule)."""
+    lo, hi = 0, len(starts)
+    while lo < hi:  # the last start <= token
+        mid = (lo + hi) // 2
+        if starts[mid] <= token:
+            lo = mid + 1
+        else:
+            hi = mid
+    return max(0, lo - 1)
+
+
+def _gz(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def score_byte(tf: int, length: int, avg: float) -> int:
+    """The BM25 term part of a token of weighted frequency ``tf`` on a page of ``length`` words, 1–255."""
+    norm = K1 * (1 - B + B * length / avg) if avg > 0 else K1
+    part = tf * (K1 + 1) / (tf + norm)
+    return max(1, min(255, round(255 * part / (K1 + 1))))
+
+
+# --- the writer --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to index, in index order: its number is its place in the sorted list."""
+
+    kind: str
+    province: str
+    rel: str
+
+
+def page_order(pages: Iterable[Page], kinds: Sequence[str]) -> list[Page]:
+    """Pages sorted by kind (in ``kinds``' order), province, file: each (kind, province) a range."""
+    rank = {k: i for i, k in enumerate(kinds)}
+    return sorted(pages, key=lambda p: (rank.get(p.kind, len(kinds)), p.province, p.rel))
+
+
+def write_index(
+    out: Path,
+    pages: Sequence[Page],
+    records: Callable[[Sequence[Page]], list[Record | None]],
+    kinds: Sequence[str],
+    batch: int = BATCH,
+) -> int:
+    """Write the index of ``pages`` (in :func:`page_order`) to the folder ``out``; the number of
+    pages indexed. ``records`` turns a batch of pages into their records (``None``: nothing to index)."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="congkhai-index-", dir=out.parent) as tmp:
+        spills: list[Path] = []
+        lengths: dict[int, int] = {}
+        groups: dict[tuple[str, str], list[int]] = {}
+        for start in range(0, len(pages), batch):
+            part = pages[start : start + batch]
+            spill: list[tuple[str, int, int]] = []
+            for offset, record in enumerate(records(part)):
+                if record is None:
+                    continue
+                n = start + offset
+                lengths[n] = record.length
+                span = groups.setdefault((record.kind, record.province), [n, n + 1])
+                span[1] = n + 1
+                spill.extend((token, n, tf) for token, tf in record.tokens.items() if tf > 0)
+                target = out / "page" / str(n // 1000) / f"{n}.ckr"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(_gz(_json(record.display())))
+            spill.sort()
+            path = Path(tmp) / f"{len(spills):06d}.tsv"
+            with path.open("w", encoding="utf-8") as f:
+                f.writelines(f"{t}\t{n}\t{tf}\n" for t, n, tf in spill)
+            spills.append(path)
+            del spill
+        avg = sum(lengths.values()) / len(lengths) if lengths else 0.0
+        dictionary = _write_postings(out, _merged(spills), lengths, avg)
+    starts = _write_dictionary(out, dictionary)
+    filters: dict[str, dict[str, int]] = {"loai": {}, "tinh": {}}
+    for (kind, province), (a, b) in groups.items():
+        count = sum(1 for n in range(a, b) if n in lengths)
+        filters["loai"][kind] = filters["loai"].get(kind, 0) + count
+        if province:
+            filters["tinh"][province] = filters["tinh"].get(province, 0) + count
+    meta = {
+        "format": FORMAT,
+        "pages": len(pages),
+        "indexed": len(lengths),
+        "groups": sorted([kind, province, a, b] for (kind, province), (a, b) in groups.items()),
+        "filters": {name: dict(sorted(values.items())) for name, values in sorted(filters.items())},
+        "dict": starts,
+        "prefix": PREFIX_TOKENS,
+    }
+    body = _json(meta)
+    meta["version"] = hashlib.sha256(body + b"".join(_digests(out))).hexdigest()[:16]
+    (out / META).write_bytes(_json(meta))
+    shutil.copyfile(READER, out / "pagefind.js")
+    return len(lengths)
+
+
+def _digests(out: Path) -> Iterator[bytes]:
+    for path in sorted(out.rglob("*")):
+        if path.is_file():
+            yield path.relative_to(out).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest()
+
+
+def _merged(spills: Sequence[Path]) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+    """Each token once, in order, with its (page, weighted frequency), pages ascending."""
+    files = [p.open(encoding="utf-8") for p in spills]
+    try:
+
+        def rows(f: Any) -> Iterator[tuple[str, int, int]]:
+            for line in f:
+                token, n, tf = line.rstrip("\n").split("\t")
+                yield token, int(n), int(tf)
+
+        current: str | None = None
+        postings: list[tuple[int, int]] = []
+        for token, n, tf in heapq.merge(*(rows(f) for f in files)):
+            if token != current:
+                if current is not None:
+                    yield current, postings
+                current, postings = token, []
+            postings.append((n, tf))
+        if current is not None:
+            yield current, postings
+    finally:
+        for f in files:
+            f.close()
+
+
+def _write_postings(
+    out: Path, tokens: Iterator[tuple[str, list[tuple[int, int]]]], lengths: dict[int, int], avg: float
+) -> list[tuple[str, int, int, int, int]]:
+    """Postings files of consecutive tokens; the dictionary: (token, pages, file, offset, length)."""
+    folder = out / "post"
+    folder.mkdir()
+    dictionary: list[tuple[str, int, int, int, int]] = []
+    buf = bytearray()
+    file_no = 0
+    for token, postings in tokens:
+        data = encode_postings([(n, score_byte(tf, lengths[n], avg)) for n, tf in postings])
+        dictionary.append((token, len(postings), file_no, len(buf), len(data)))
+        buf += data
+        if len(buf) >= POST_BYTES:
+            (folder / f"{file_no}.ckp").write_bytes(_gz(bytes(buf)))
+            file_no, buf = file_no + 1, bytearray()
+    if buf or file_no == 0:
+        (folder / f"{file_no}.ckp").write_bytes(_gz(bytes(buf)))
+    return dictionary
+
+
+def _write_dictionary(out: Path, dictionary: Sequence[tuple[str, int, int, int, int]]) -> list[str]:
+    folder = out / "dict"
+    folder.mkdir()
+    tokens = [d[0] for d in dictionary]
+    starts = chunk_starts(tokens)
+    for i in range(len(starts)):
+        part = dictionary[i * DICT_TOKENS : (i + 1) * DICT_TOKENS]
+        (folder / f"{i}.ckd").write_bytes(_gz(_json([list(d) for d in part])))
+    return starts
+
+
+def idf(pages: int, df: int) -> float:
+    """The reader's inverse document frequency (BM25's)."""
+    return math.log(1 + (pages - df + 0.5) / (df + 0.5))

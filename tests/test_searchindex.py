@@ -1,0 +1,260 @@
+"""The search index format (publish/searchindex.py): the codec and the dictionary chunks round-trip,
+a query over the written files finds what a scan of the records finds, the metadata does not grow
+with the pages, batches are spilled to disk, and a rebuild re-tokenises only changed pages."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from congkhai.publish import search, searchindex
+from congkhai.publish.pagecache import PageCache
+from congkhai.publish.searchindex import (
+    Page,
+    Record,
+    chunk_of,
+    chunk_starts,
+    decode_postings,
+    encode_postings,
+    index_key,
+    page_order,
+    read_varints,
+    write_index,
+    write_varint,
+)
+from tests.test_search import PAGE, write_site
+
+KINDS = list(search.KINDS)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**40)))
+def test_varints_round_trip(values):
+    out = bytearray()
+    for v in values:
+        write_varint(out, v)
+    assert read_varints(bytes(out), 0, len(values)) == (values, len(out))
+
+
+@given(st.dictionaries(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=255)))
+def test_postings_round_trip(pages):
+    postings = sorted(pages.items())
+    assert decode_postings(encode_postings(postings), len(postings)) == postings
+
+
+def test_postings_refuse_what_they_cannot_hold():
+    with pytest.raises(ValueError):
+        encode_postings([(3, 1), (3, 1)])
+    with pytest.raises(ValueError):
+        encode_postings([(1, 256)])
+
+
+@given(st.sets(st.text(alphabet="abcdđ0123", min_size=1, max_size=6)), st.integers(min_value=1, max_value=7))
+def test_every_token_is_in_exactly_the_chunk_its_boundaries_name(tokens, size):
+    ordered = sorted(tokens)
+    starts = chunk_starts(ordered, size)
+    chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+    for token in ordered:
+        holding = [i for i, chunk in enumerate(chunks) if token in chunk]
+        assert holding == [chunk_of(starts, token)]
+
+
+def test_index_key_folds_like_pagefind_and_keeps_d():
+    assert index_key("Đảng") == "đang" and index_key("dảng") == "dang"
+    assert index_key("Hòa") == index_key("hoà") == "hoa"
+    assert index_key("72-KHPH") == "72khph"
+
+
+# --- a reader in Python, with the browser's rules (searchindex.js) -----------------------------
+
+
+class Reader:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+
+    def _gz(self, rel: str) -> bytes:
+        return gzip.decompress((self.folder / rel).read_bytes())
+
+    def entries(self, word: str) -> list[list]:
+        starts = self.meta["dict"]
+        c = chunk_of(starts, word)
+        chunk = json.loads(self._gz(f"dict/{c}.ckd"))
+        exact = [e for e in chunk if e[0] == word]
+        if exact:
+            return exact
+        found = []
+        for i in range(c, len(starts)):
+            found += [e for e in json.loads(self._gz(f"dict/{i}.ckd")) if e[0].startswith(word)]
+        found.sort(key=lambda e: (-e[1], e[0]))
+        return found[: self.meta["prefix"]]
+
+    def pages(self, query: str, kind: str | None = None) -> set[int]:
+        found: set[int] | None = None
+        for word in dict.fromkeys(index_key(w) for w in query.split()):
+            hits: set[int] = set()
+            for entry in self.entries(word):
+                data = self._gz(f"post/{entry[2]}.ckp")
+                hits |= {p for p, _ in decode_postings(data, entry[1], entry[3])}
+            found = hits if found is None else found & hits
+        groups = self.meta["groups"]
+        return {p for p in found or set() if kind is None or any(g[0] == kind and g[2] <= p < g[3] for g in groups)}
+
+    def record(self, page: int) -> dict:
+        return json.loads(self._gz(f"page/{page // 1000}/{page}.ckr"))
+
+
+def scan(records: Sequence[Record | None], query: str, prefix: int, kind: str | None = None) -> set[int]:
+    """The pages a query finds, by a scan of the records with the reader's rule for each word."""
+    df: dict[str, int] = {}
+    for r in records:
+        for t in r.tokens if r else ():
+            df[t] = df.get(t, 0) + 1
+    found: set[int] | None = None
+    for word in dict.fromkeys(index_key(w) for w in query.split()):
+        matched = (
+            {word}
+            if word in df
+            else set(sorted((t for t in df if t.startswith(word)), key=lambda t: (-df[t], t))[:prefix])
+        )
+        hits = {n for n, r in enumerate(records) if r and matched & set(r.tokens)}
+        found = hits if found is None else found & hits
+    return {n for n in found or set() if kind is None or (records[n] and records[n].kind == kind)}
+
+
+VOCAB = [
+    a + b
+    for a in ("dan", "hoa", "đang", "van", "co", "so", "ke", "tho")
+    for b in ("", "van", "giai", "uy", "chu", "1", "kheo")
+]
+
+
+def synthetic(n: int, seed: int = 7) -> tuple[list[Page], list[Record | None]]:
+    rnd = random.Random(seed)
+    pages = page_order(
+        (Page(rnd.choice(KINDS), rnd.choice(["", "Cần Thơ", "Bắc Ninh"]), f"p/{i:05d}/index.html") for i in range(n)),
+        KINDS,
+    )
+    records: list[Record | None] = []
+    for i, p in enumerate(pages):
+        if i % 17 == 5:
+            records.append(None)  # a page without an article
+            continue
+        tokens = {t: rnd.randint(1, 30) for t in rnd.sample(VOCAB, rnd.randint(1, 12))}
+        records.append(
+            Record(p.rel.removesuffix("index.html"), f"T{i}", p.kind, p.province, "x " * i, i % 50 + 1, tokens)
+        )
+    return pages, records
+
+
+def _write(out: Path, pages: list[Page], records: list[Record | None], batch: int, seen: list | None = None) -> int:
+    by_rel = {p.rel: r for p, r in zip(pages, records, strict=True)}
+
+    def make(part: Sequence[Page]) -> list[Record | None]:
+        if seen is not None:
+            seen.append((len(part), sorted(out.parent.glob("congkhai-index-*/*.tsv"))))
+        return [by_rel[p.rel] for p in part]
+
+    return write_index(out, pages, make, KINDS, batch)
+
+
+@pytest.mark.parametrize("query", ["dan", "danvan", "dan hoa", "đang", "hoag", "d", "co so", "tho1", "zzz", "ke kheo"])
+def test_a_query_over_the_files_finds_what_a_scan_of_the_records_finds(tmp_path, query):
+    pages, records = synthetic(300)
+    out = tmp_path / "idx"
+    assert _write(out, pages, records, batch=40) == sum(r is not None for r in records)
+    reader = Reader(out)
+    assert reader.pages(query) == scan(records, query, reader.meta["prefix"])
+    assert reader.pages(query, "co-quan") == scan(records, query, reader.meta["prefix"], "co-quan")
+    for n in sorted(reader.pages(query))[:5]:
+        record = records[n]
+        assert record is not None and reader.record(n) == record.display()
+
+
+def test_exact_token_first_prefixes_only_without_it(tmp_path):
+    pages, records = synthetic(120)
+    _write(tmp_path / "idx", pages, records, batch=50)
+    reader = Reader(tmp_path / "idx")
+    assert [e[0] for e in reader.entries("dan")] == ["dan"]  # not "danvan", "dangiai"…
+    assert {e[0] for e in reader.entries("hoag")} == {"hoagiai"}
+
+
+def test_filters_are_page_ranges_with_counts(tmp_path):
+    pages, records = synthetic(200)
+    _write(tmp_path / "idx", pages, records, batch=64)
+    meta = Reader(tmp_path / "idx").meta
+    for kind, province, a, b in meta["groups"]:
+        assert all(p.kind == kind and p.province == province for p in pages[a:b])
+    indexed = [r for r in records if r]
+    assert meta["filters"]["loai"] == {k: n for k in KINDS if (n := sum(r.kind == k for r in indexed))}
+    assert meta["filters"]["tinh"]["Cần Thơ"] == sum(r.province == "Cần Thơ" for r in indexed)
+
+
+def test_the_metadata_does_not_grow_with_the_pages(tmp_path):
+    small = tmp_path / "small"
+    large = tmp_path / "large"
+    _write(small, *synthetic(200), batch=64)
+    _write(large, *synthetic(2000), batch=256)
+    a, b = (len((folder / "meta.json").read_bytes()) for folder in (small, large))
+    assert abs(a - b) <= 40, (a, b)  # only the counts' digits differ
+    posted = sum(len(p.read_bytes()) for p in (large / "post").iterdir())
+    assert posted > 5 * sum(len(p.read_bytes()) for p in (small / "post").iterdir())
+
+
+def test_batches_are_spilled_to_disk(tmp_path):
+    pages, records = synthetic(100)
+    seen: list = []
+    _write(tmp_path / "idx", pages, records, batch=30, seen=seen)
+    assert [n for n, _ in seen] == [30, 30, 30, 10]
+    assert [len(spills) for _, spills in seen] == [0, 1, 2, 3]  # each batch's postings on disk before the next
+    assert not list(tmp_path.glob("congkhai-index-*"))  # and removed after the merge
+
+
+def test_the_index_bytes_do_not_depend_on_the_batch_size(tmp_path):
+    pages, records = synthetic(150)
+    _write(tmp_path / "a", pages, records, batch=7)
+    _write(tmp_path / "b", pages, records, batch=1000)
+    tree = [
+        {p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file()}
+        for d in (tmp_path / "a", tmp_path / "b")
+    ]
+    assert tree[0] == tree[1]
+
+
+def test_a_page_record_reads_the_prepared_page_as_pagefind_does():
+    prepared = search.prepare_html(
+        PAGE.format(title="Kế hoạch Đảng ủy", number="72-KHPH/KDV-UBND", body="Dân vận khéo.")
+    )
+    assert prepared is not None
+    record = searchindex.page_record(prepared, "plans/a/", "ke-hoach", "Bắc Ninh")
+    assert record.title == "Kế hoạch Đảng ủy"
+    assert record.content.startswith("Kế hoạch Đảng ủy") and "Dân vận khéo." in record.content
+    assert "Đầu trang" not in record.content and "Chân trang" not in record.content  # outside the body
+    assert "danguy" not in record.content and "\u2042" in record.content  # tokens indexed, not shown
+    assert record.tokens["danguy"] >= 10 and record.tokens["72khphkdvubnd"] >= 10  # title and own number
+    assert record.tokens["dan"] == 1 and record.tokens["đang"] >= 10 and "dang" in record.tokens
+
+
+def test_a_rebuild_tokenises_only_the_changed_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")
+    site = write_site(tmp_path)
+    cache = PageCache(tmp_path / "cache", b"k" * 32, "base")
+    calls: list[str] = []
+    real = search.page_record
+    monkeypatch.setattr(search, "page_record", lambda *a: calls.append(a[1]) or real(*a))
+    search.index_site(site, cache=cache)
+    first = (site / "pagefind" / "meta.json").read_bytes()
+    assert sorted(calls) == ["", "plans/a/", "plans/b/"]
+    calls.clear()
+    search.index_site(site, cache=cache)
+    assert calls == [] and (site / "pagefind" / "meta.json").read_bytes() == first
+    page = site / "plans/b/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("hòa giải", "hòa giải, dân vận"), encoding="utf-8")
+    search.index_site(site, cache=cache)
+    assert calls == ["plans/b/"]

@@ -1,8 +1,12 @@
-"""Wall time of each pipeline stage, logged when ``CONGKHAI_TIMINGS`` is set.
+"""Wall time and memory of each pipeline stage, logged when ``CONGKHAI_TIMINGS`` is set.
 
 The benchmark (``devtools/bench.py``) sets it to explain *where* a build spends its time, not only
 how long it takes; without the variable this costs nothing. The lines go to the ``congkhai.timing``
 logger; the command line (the only part that writes to the terminal) sends them to stderr.
+
+At each stage's end this process's memory is logged too: ``rss_mib.<stage>`` what it holds then,
+``peak_mib.<stage>`` its peak so far (Linux: ``/proc/self/status``), so a stage that keeps what it
+no longer needs shows as a step that does not come down.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 PREFIX = "congkhai-timing"
 log = logging.getLogger("congkhai.timing")
@@ -27,6 +32,27 @@ def stage(name: str) -> Iterator[None]:
         yield
     finally:
         log.info("%s %s %.3f", PREFIX, name, time.perf_counter() - start)
+        held = rss()
+        if held is not None:
+            log.info("%s rss_mib.%s %.1f", PREFIX, name, held[0])
+            log.info("%s peak_mib.%s %.1f", PREFIX, name, held[1])
+
+
+def rss() -> tuple[float, float] | None:
+    """This process's resident memory now and at its peak (``VmRSS``, ``VmHWM``), in MiB; None
+    where ``/proc`` does not say (not Linux)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    found = {}
+    for line in status.splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0]) / 1024  # kB
+    if len(found) != 2:
+        return None
+    return found["VmRSS"], found["VmHWM"]
 
 
 def memory() -> None:
@@ -41,10 +67,15 @@ def memory() -> None:
 
 
 def parse(stderr: str) -> dict[str, float]:
-    """Stage → seconds from a run's stderr (a stage seen twice is summed)."""
+    """Stage → seconds from a run's stderr (a stage seen twice is summed); the memory lines
+    (``*_mib.*``, in MiB) keep their largest value."""
     out: dict[str, float] = {}
     for line in stderr.splitlines():
         parts = line.split()
         if len(parts) == 3 and parts[0] == PREFIX:
-            out[parts[1]] = out.get(parts[1], 0.0) + float(parts[2])
+            value = float(parts[2])
+            if "_mib." in parts[1]:
+                out[parts[1]] = max(out.get(parts[1], value), value)
+            else:
+                out[parts[1]] = out.get(parts[1], 0.0) + value
     return out

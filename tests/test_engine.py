@@ -67,3 +67,30 @@ def test_anchors_are_checked_across_pages_rendered_in_different_processes(
     guide.write_text(text + "\n[Mục hai](../directives/ghi-chu.md#muc-hai)\n", encoding="utf-8")
     assert main(["build", "--root", str(repo)]) == 1
     assert "muc-hai" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_pages_rendered_here_are_let_go_once_written(tmp_path, monkeypatch, forced, workers):
+    """Memory: MkDocs keeps every page's Markdown and HTML after writing it; the engine lets them
+    go (the navigation's pages here, the rest in the workers or, on one core, here too), keeping
+    what the other pages and the cross-page checks read: the titles, the anchors."""
+    from mkdocs.structure import files as mkfiles
+
+    monkeypatch.setenv("CONGKHAI_WORKERS", workers)
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))  # the engine, not MkDocs' own build
+    seen = []
+    real = mkfiles.get_files
+
+    def spy(config):
+        seen.append(real(config))
+        return seen[-1]
+
+    monkeypatch.setattr(mkfiles, "get_files", spy)
+    repo = copy_sources(tmp_path / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    (files,) = seen
+    pages = [f.page for f in files.documentation_pages() if f.page is not None]
+    built_here = [p for p in pages if p.content is not None]
+    assert len(built_here) >= 10
+    assert [p.file.src_uri for p in built_here if p.markdown or p.content or p.toc] == []
+    assert all(p.title for p in built_here)  # the navigation still names them

@@ -84,3 +84,40 @@ def test_the_render_stage_is_byte_identical_on_one_core_and_on_several(monkeypat
             assert other_downloads[key] == data, key
         for key, text in pages.items():
             assert other_pages[key] == text, key
+
+
+def _frozen_count(shared: None, job: int) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_forked_workers_leave_the_parents_objects_to_the_system(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory: the objects a worker inherits are frozen out of its garbage collector, which would
+    otherwise write to every one of them and so copy the whole corpus into each worker."""
+    import gc
+
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    monkeypatch.setattr(parallel, "MIN_JOBS", 0)
+    assert all(n > 0 for n in parallel.pmap_shared(_frozen_count, None, list(range(8)), chunksize=1))
+    assert parallel.background(lambda: gc.get_freeze_count())() > 0
+    assert gc.get_freeze_count() == 0  # and this process collects as before once the workers are done
+
+
+def test_a_background_result_is_received_without_a_second_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory: the result (the data files, hundreds of megabytes at national scale) is unpickled
+    as it arrives, not received whole first and then copied: the most this process holds while
+    waiting is about the result itself (counted by tracemalloc, not timed)."""
+    import tracemalloc
+
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    size = 40_000_000
+    wait = parallel.background(lambda: {"a": b"x" * (size // 2), "b": b"y" * (size // 2)})
+    tracemalloc.start()
+    try:
+        result = wait()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(result["a"]) + len(result["b"]) == size
+    assert peak < 1.25 * size, f"{peak / size:.2f}× the result held while receiving it"

@@ -210,7 +210,8 @@ def build(config: Any, cache: PageCache | None = None) -> Built | None:
             _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files)
             shares = [outside[i::count] for i in range(count)]  # interleaved: big and small pages mix
             _STATE["shares"] = [[f.src_uri for f in share] for share in shares]
-            pool = multiprocessing.get_context("fork").Pool(count)
+            with parallel.frozen():  # the workers keep the parent's MkDocs structures shared
+                pool = multiprocessing.get_context("fork").Pool(count)
         try:
             pending = pool.map_async(_render_share, range(len(_STATE["shares"]))) if pool is not None else None
             # meanwhile, here: the navigation's pages (the long lists of every plan and task among them)
@@ -223,6 +224,7 @@ def build(config: Any, cache: PageCache | None = None) -> Built | None:
                 mk._build_extra_template(template, files, config, nav)
             for file in here:
                 mk._build_page(file.page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
+                release(file.page)
             results = pending.get() if pending is not None else []
         finally:
             if pool is not None:
@@ -309,5 +311,18 @@ def _render_share(index: int) -> tuple[list[tuple[str, list[str], dict[str, dict
         mk._build_page(page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
         links = {to.src_uri: dict(v) for to, v in (page.links_to_anchors or {}).items()}
         out.append((src_uri, sorted(page.present_anchor_ids or ()), links))
-        page.content = None  # written; keeping every page's HTML is what makes MkDocs' memory grow
+        release(page)
     return out, keep.records
+
+
+def release(page: Any) -> None:
+    """A page written: its Markdown, HTML and table of contents are let go (MkDocs keeps them,
+    and every page's text kept is what makes the build's memory grow with the corpus). What other
+    pages read of it stays: its title (as rendered, or from its metadata), its address, its anchors
+    and links, for the navigation and the cross-page checks. An empty text and an empty HTML give
+    the same title as the rendered ones (``Page.title`` reads the Markdown only before rendering)."""
+    if page.content is None:
+        return  # not rendered here (MkDocs skipped it)
+    page.markdown = ""
+    page.content = ""
+    page.toc = []

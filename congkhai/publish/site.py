@@ -25,7 +25,7 @@ from ..checks.files import publishable, walk
 from ..load.corpus import Corpus
 from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
-from ..parallel import pmap
+from ..parallel import pmap, release
 from ..render import datasets, editor
 from ..render.docxclean import clean_docx
 from ..render.metadata import publisher_from
@@ -256,6 +256,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
             datasets.write(downloads, docs_dir / "data")  # MkDocs copies them and checks links to them
         names = sorted(downloads)
         del pages, downloads  # on disk now; at national scale they are gigabytes that MkDocs needs
+        release()  # and given back, so MkDocs and its forked workers start from the corpus alone
         cache = pagecache.open_cache(root)
         with stage("mkdocs"):
             built = run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir, cache)

@@ -79,6 +79,21 @@ def pmap(fn: Callable[[T], R], jobs: Sequence[T], chunksize: int = 64) -> list[R
         return list(pool.map(fn, jobs, chunksize=chunksize))
 
 
+@contextlib.contextmanager
+def mapper(chunksize: int = 8) -> Iterator[Callable[[Callable[[T], R], Sequence[T]], list[R]]]:
+    """A :func:`pmap` whose worker processes are started once for the block and reused by every
+    call in it: for work done batch by batch (the search index spills between batches), where a
+    pool per batch would fork the whole process again each time."""
+    if workers() < 2 or not can_fork():
+        yield lambda fn, jobs: [fn(job) for job in jobs]
+        return
+    with (
+        frozen(),
+        ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("fork")) as pool,
+    ):
+        yield lambda fn, jobs: list(pool.map(fn, jobs, chunksize=chunksize))
+
+
 #: what the forked workers of :func:`pmap_shared` inherit: the function and its shared state
 _SHARED: tuple[Callable[[Any, Any], Any], Any] | None = None
 

@@ -121,3 +121,24 @@ def test_a_background_result_is_received_without_a_second_copy(monkeypatch: pyte
         tracemalloc.stop()
     assert len(result["a"]) + len(result["b"]) == size
     assert peak < 1.25 * size, f"{peak / size:.2f}× the result held while receiving it"
+
+
+def _pid_of(job: int) -> tuple[int, int]:
+    return job * 2, os.getpid()
+
+
+def test_a_mapper_keeps_the_order_and_reuses_its_workers_across_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search index maps batch after batch: one set of workers for all of them, not a fork each."""
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    with parallel.mapper(chunksize=1) as each:
+        first = each(_pid_of, list(range(40)))
+        second = each(_pid_of, list(range(40, 80)))
+    assert [v for v, _ in first + second] == [2 * n for n in range(80)]
+    pids = {p for _, p in first} | {p for _, p in second}
+    assert os.getpid() not in pids and len(pids) <= 2, pids
+
+
+def test_a_mapper_with_one_worker_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")
+    with parallel.mapper() as each:
+        assert each(_pid_of, [1, 2]) == [(2, os.getpid()), (4, os.getpid())]

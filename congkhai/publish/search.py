@@ -63,7 +63,7 @@ from typing import Any
 
 from ..load.corpus import Corpus
 from ..model import sitemap
-from ..parallel import pmap
+from ..parallel import mapper
 from ..render.home import current_province
 from ..timing import stage
 from ..vietnamese.text import fold, nfc
@@ -439,13 +439,14 @@ def index_site(
     )
     keys: list[str] = []
 
-    def records(part: Sequence[Page]) -> list[Record | None]:
-        done = pmap(_record_file, [(site_dir, p.rel, hints.get(p.rel), cache) for p in part], chunksize=8)
-        keys.extend(key for _, key in done if key is not None)
-        return [record for record, _ in done]
-
     target = Path(out) if out is not None else site_dir / BUNDLE
-    with stage("search.index"):
+    with stage("search.index"), mapper(chunksize=8) as each:
+
+        def records(part: Sequence[Page]) -> list[Record | None]:
+            done = each(_record_file, [(site_dir, p.rel, hints.get(p.rel), cache) for p in part])
+            keys.extend(key for _, key in done if key is not None)
+            return [record for record, _ in done]
+
         count = write_index(target, pages, records, list(KINDS), batch)
     if count == 0:
         shutil.rmtree(target, ignore_errors=True)

@@ -255,10 +255,18 @@ class _Reader(HTMLParser):
                     self.words[key] += weight
 
 
+#: The indexed element as :func:`.search.prepare_html` marks it (a tag's attributes hold no raw ``>``).
+_BODY = re.compile(r"<article\b[^>]*\sdata-pagefind-body\b")
+
+
 def page_record(prepared: str, url: str, kind: str, province: str) -> Record:
     """The :class:`Record` of a page prepared by :func:`.search.prepare_html`."""
     reader = _Reader()
-    reader.feed(prepared)
+    # Only the body element is read (it holds the hidden tokens too): the theme's header,
+    # navigation and footer around it were most of the parsing, for no word of the index.
+    body = _BODY.search(prepared)
+    end = prepared.rfind("</article>")
+    reader.feed(prepared[body.start() : end] if body is not None and body.start() < end else prepared)
     reader.close()
     content = " ".join("".join(reader.text).split())
     title = " ".join("".join(reader.title or []).split())

@@ -178,3 +178,29 @@ def test_the_current_version_reuses_the_validation_parse_and_old_ones_are_cached
     entry.write_bytes(entry.read_bytes().replace("Cũ".encode(), "Mới".encode()))
     assert history.parse_versions(versions, texts, known, cache) == reference
     assert history.PARSES[0] - before == 2  # a tampered entry is parsed again
+
+
+def test_entries_no_render_used_are_pruned_and_the_used_ones_kept(repo: Path) -> None:
+    """A changed plan leaves its old page's entry behind; the deploy keeps the cache between runs,
+    so without pruning it would grow with every change."""
+    import os
+    import time
+
+    from congkhai.load.plancache import prune_unused
+
+    _render(repo)
+    store = Path(str(text_cache(repo).store)) / "markdown"  # type: ignore[union-attr]
+    entries = {e for e in store.rglob("*") if e.is_file()}
+    path = repo / PLAN
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Sửa đổi ", 1), encoding="utf-8")
+    long_ago = time.time() - 3600
+    for entry in entries:  # made by an earlier build
+        os.utime(entry, (long_ago, long_ago))
+    started = time.time()
+    _render(repo)  # reads every unchanged page's entry, writes the changed one's
+    assert prune_unused(repo, started) == 1  # the changed plan's old page
+    kept = {e for e in store.rglob("*") if e.is_file()}
+    assert len(kept) == len(entries) and kept != entries
+    before = pages.RENDERS[0]
+    _render(repo)
+    assert pages.RENDERS[0] == before  # nothing the build needs was removed

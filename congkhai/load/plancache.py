@@ -549,7 +549,9 @@ class ParseCache:
 
     def get(self, digest: str) -> tuple[Any, str] | None:
         """(front matter or None, body) of the text with this digest, or None (missing, not ours)."""
-        payload = read_entry(self.store, f"{VERSIONS}/{digest[:2]}/{digest}", self.secret)
+        payload = _used(
+            read_entry(self.store, f"{VERSIONS}/{digest[:2]}/{digest}", self.secret), self.store, VERSIONS, digest
+        )
         if payload is None:
             return None
         try:
@@ -592,7 +594,7 @@ class TextCache:
     secret: bytes
 
     def get(self, key: str) -> str | None:
-        payload = read_entry(self.store, f"{MARKDOWN}/{key[:2]}/{key}", self.secret)
+        payload = _used(read_entry(self.store, f"{MARKDOWN}/{key[:2]}/{key}", self.secret), self.store, MARKDOWN, key)
         if payload is None:
             return None
         try:
@@ -609,6 +611,38 @@ def text_cache(root: Path) -> TextCache | None:
     """The store of generated pages of the checkout at ``root``, or None when caching is off."""
     found = parse_cache(root)
     return None if found is None else TextCache(found.store, found.secret)
+
+
+def _used(payload: bytes | None, store: Path, folder: str, key: str) -> bytes | None:
+    """An entry read is marked as used by this build (its time of change set to now), so
+    :func:`prune_unused` keeps it."""
+    if payload is not None:
+        with contextlib.suppress(OSError):
+            os.utime(store / folder / key[:2] / key)
+    return payload
+
+
+#: Grace for the file system's coarse clock: an entry written or read this long before the build
+#: started still counts as this build's.
+_GRACE_S = 5.0
+
+
+def prune_unused(root: Path, started: float) -> int:
+    """Remove the generated pages and version parses no build since ``started`` (``time.time()``)
+    wrote or read: a changed plan leaves its old page's entry behind, and without this the
+    deploy's kept cache would grow with every change. Returns how many entries were removed."""
+    folder = cache_dir(root)
+    if folder is None:
+        return 0
+    store = folder / fingerprint(root)
+    removed = 0
+    for kind in (MARKDOWN, VERSIONS):
+        for entry in (store / kind).glob("*/*") if (store / kind).is_dir() else []:
+            with contextlib.suppress(OSError):
+                if entry.stat().st_mtime < started - _GRACE_S:
+                    entry.unlink()
+                    removed += 1
+    return removed
 
 
 #: Folders of the cache that are not plan entries: the built pages (``publish/pagecache.py``).

@@ -17,12 +17,14 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..checks.files import publishable, walk
 from ..load.corpus import Corpus
+from ..load.plancache import prune_unused
 from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap, release
@@ -235,6 +237,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
+    started = time.time()  # render entries neither written nor read from now on are stale
     with stage("render"):
         settings = editor_settings(root)
         publisher = publisher_from(publisher_settings(root))
@@ -280,6 +283,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
         swap(site_dir, out)
         if cache is not None and built is not None:
             cache.prune(built.keys.values(), search_keys)
+        prune_unused(root, started)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, names, publisher.placeholder, preview=not url)

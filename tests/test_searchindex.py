@@ -258,3 +258,13 @@ def test_a_rebuild_tokenises_only_the_changed_page(tmp_path, monkeypatch):
     page.write_text(page.read_text(encoding="utf-8").replace("hòa giải", "hòa giải, dân vận"), encoding="utf-8")
     search.index_site(site, cache=cache)
     assert calls == ["plans/b/"]
+
+
+def test_the_vendored_inflater_is_fflate_as_published_and_copied_into_the_index(tmp_path: Path) -> None:
+    import hashlib
+
+    _write(tmp_path / "idx", [Page("khac", "", "a.html")], [Record("/a/", "A", "khac", "", "a", 1, {"a": 1})], 8)
+    assert (tmp_path / "idx" / "fflate.js").read_bytes() == searchindex.INFLATE.read_bytes()
+    digest = hashlib.sha256(searchindex.INFLATE.read_bytes()).hexdigest()
+    assert digest == "b7ca4450b19559a1d50eb381adcee94b82449674be4cd17789d9beba7e6122a1"  # vendor/fflate/README.md
+    assert digest in (searchindex.INFLATE.parent / "README.md").read_text(encoding="utf-8")

@@ -19,10 +19,26 @@ function key(word) {
   return String(word).normalize("NFC").toLowerCase().normalize("NFD").replace(/[^\p{L}\p{N}]/gu, "");
 }
 
+/* Chunks are gzip. The browser inflates them (DecompressionStream: Chrome 80, Firefox 113,
+ * Safari 16.4); an older one (an iPhone kept on iOS 15) imports fflate's gunzip, vendored beside
+ * this module (congkhai/publish/vendor/fflate/), once. */
+var inflater = null;
+function inflate() {
+  if (!inflater) {
+    inflater = typeof DecompressionStream === "function"
+      ? Promise.resolve(function (r) { return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer(); })
+      : import(new URL("fflate.js", import.meta.url).href).then(function (m) {
+        return function (r) { return r.arrayBuffer().then(function (b) { return m.gunzipSync(new Uint8Array(b)); }); };
+      });
+  }
+  return inflater;
+}
+
 function gunzip(url) {
-  return fetch(url).then(function (r) {
+  return Promise.all([fetch(url), inflate()]).then(function (got) {
+    var r = got[0];
     if (!r.ok) throw new Error("search index: " + r.status + " " + url);
-    return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+    return got[1](r);
   });
 }
 

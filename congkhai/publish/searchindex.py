@@ -31,8 +31,9 @@ page cache (:meth:`.pagecache.PageCache.load_search`), so a rebuild re-tokenises
 * ``page/<n // 1000>/<n>.ckr`` — one page's display record (address, title, kind, province,
   text), fetched only for the results shown.
 
-The chunk files are gzip (``mtime`` 0) and the reader inflates them (``DecompressionStream``): the
-bytes on the wire do not depend on the host. A query word looks up its exact token first, and its
+The chunk files are gzip (``mtime`` 0) and the reader inflates them (``DecompressionStream``; a
+browser without it, such as Safari before 16.4, imports the vendored fflate copied beside the
+reader: ``vendor/fflate/README.md``): the bytes on the wire do not depend on the host. A query word looks up its exact token first, and its
 prefix range only when the exact token is absent, keeping the :data:`PREFIX_TOKENS` most frequent
 tokens of the range (BENCHMARKS.md: "dân" at scale).
 
@@ -76,6 +77,8 @@ __all__ = [
 FORMAT = 1
 META = "meta.json"
 READER = Path(__file__).with_name("searchindex.js")
+#: fflate's gunzip for browsers without ``DecompressionStream`` (``vendor/fflate/README.md``)
+INFLATE = Path(__file__).parent / "vendor" / "fflate" / "fflate.js"
 #: tokens per dictionary chunk: one chunk is a few ten kilobytes gzipped
 DICT_TOKENS = 2048
 #: a postings file is closed after the token that makes it reach this many bytes (before gzip)
@@ -433,6 +436,7 @@ def write_index(
     meta["version"] = hashlib.sha256(body + b"".join(_digests(out))).hexdigest()[:16]
     (out / META).write_bytes(_json(meta))
     shutil.copyfile(READER, out / "pagefind.js")
+    shutil.copyfile(INFLATE, out / "fflate.js")
     return len(lengths)
 
 

@@ -410,3 +410,23 @@ def test_header_box_option_opens_on_click(page, base_url):
     expect(option).to_contain_text("Cao Lộc", timeout=10_000)
     option.click()
     page.wait_for_url(f"**/{LANG_SON}/")
+
+
+def test_search_works_without_decompression_stream(page, base_url):
+    """An iPhone kept on iOS 15 has no DecompressionStream: the index's gzip chunks are inflated by
+    the vendored fflate instead, fetched only then (congkhai/publish/vendor/fflate/)."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.add_init_script("delete window.DecompressionStream; delete globalThis.DecompressionStream;")
+    page.goto(f"{base_url}/tim-kiem/?q={quote('dan van kheo')}")
+    found = results(page)
+    assert any(BAC_GIANG in href for href in found[:3]), found[:5]
+    assert any(u.split("?")[0].endswith("/pagefind/fflate.js") for u in fetched), fetched
+
+
+def test_a_browser_with_decompression_stream_never_fetches_fflate(page, base_url):
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(f"{base_url}/tim-kiem/?q={quote('dan van kheo')}")
+    results(page)
+    assert not any("fflate" in u for u in fetched), fetched

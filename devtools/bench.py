@@ -122,6 +122,9 @@ def run(name: str, cmd: list[str], timeout: float, env: dict[str, str] | None = 
         "rc": info["rc"],
         "peak_rss_mib": round(info["maxrss_kib"] / 1024, 1) if info.get("maxrss_kib") else None,
         "tree_peak_mib": round(info["tree_peak_kib"] / 1024, 1) if info.get("tree_peak_kib") else None,
+        # the tree's proportional set size: shared copy-on-write pages counted once (the RSS sum above
+        # counts them in every process that maps them: an upper bound)
+        "tree_pss_peak_mib": round(info["tree_pss_peak_kib"] / 1024, 1) if info.get("tree_pss_peak_kib") else None,
     }
     if info["rc"] != 0:
         result["stderr_tail"] = stderr[-1500:]
@@ -129,7 +132,8 @@ def run(name: str, cmd: list[str], timeout: float, env: dict[str, str] | None = 
     if stages:
         result["stages"] = {k: round(v, 2) for k, v in stages.items()}
     print(
-        f"  {name}: {seconds:.2f} s, peak {result['tree_peak_mib']} MiB (tree), "
+        f"  {name}: {seconds:.2f} s, peak {result['tree_peak_mib']} MiB (tree RSS), "
+        f"{result['tree_pss_peak_mib']} MiB (tree PSS), "
         f"{result['peak_rss_mib']} MiB (largest process), rc {info['rc']}",
         file=sys.stderr,
     )
@@ -636,13 +640,18 @@ def targets(runs: list[dict[str, Any]]) -> list[Target]:
         if not steps:
             out.append((f"peak memory of the process tree at N={r['n']} < {limit / 1024:.0f} GB", "n/a", None))
             continue
-        step, m = max(steps, key=lambda x: x[1]["tree_peak_mib"])
+        # judged on the proportional set size when the kernel gives it (shared pages once), else on
+        # the RSS sum (an upper bound); both shown
+        measure = "tree_pss_peak_mib" if all(x.get("tree_pss_peak_mib") for _, x in steps) else "tree_peak_mib"
+        step, m = max(steps, key=lambda x: x[1][measure])
         largest = max((x.get("peak_rss_mib") or 0) for _, x in steps)
+        rss = max(x["tree_peak_mib"] for _, x in steps)
         out.append(
             (
                 f"peak memory of the process tree (search indexer included) at N={r['n']} < {limit / 1024:.0f} GB",
-                f"{m['tree_peak_mib'] / 1024:.2f} GB ({step}); largest single process {largest / 1024:.2f} GB",
-                m["tree_peak_mib"] < limit,
+                f"{m[measure] / 1024:.2f} GB {'PSS' if measure == 'tree_pss_peak_mib' else 'RSS'} ({step}); "
+                f"RSS summed {rss / 1024:.2f} GB; largest single process {largest / 1024:.2f} GB",
+                m[measure] < limit,
             )
         )
     # issue 14: 50,000 plans complete, time per plan within 1.25× of that at 1,000

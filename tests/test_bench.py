@@ -64,11 +64,18 @@ def test_memory_of_the_process_tree_is_judged_with_the_limit_of_its_size():
     big["results"]["build_cold"]["tree_peak_mib"] = 4095.0
     big["results"]["stock_mkdocs"]["tree_peak_mib"] = 9999.0
     name, value, ok = _find([big], "peak memory of the process tree")
-    assert ok is True and "< 4 GB" in name and "N=10000" in name and value.startswith("4.00 GB (build_cold)")
+    assert ok is True and "< 4 GB" in name and "N=10000" in name and value.startswith("4.00 GB RSS (build_cold)")
     big["results"]["build"]["tree_peak_mib"] = 4097.0
     big["results"]["build"]["peak_rss_mib"] = 3000.0  # each process under 4 GB, the tree over it
     name, value, ok = _find([big], "peak memory of the process tree")
     assert ok is False and "(build)" in value and "largest single process 2.93 GB" in value
+    import copy
+
+    shared = copy.deepcopy(big)
+    for step in ("validate_one", "build_cold", "build"):  # the proportional sizes known: judged on them
+        shared["results"][step]["tree_pss_peak_mib"] = 2048.0
+    name, value, ok = _find([shared], "peak memory of the process tree")
+    assert ok is True and value.startswith("2.00 GB PSS") and "RSS summed 4.00 GB" in value
     huge = _run(50000, build_cold=1, stock_mkdocs=1)
     huge["results"]["build_cold"]["tree_peak_mib"] = 8000.0  # over 4 GB, under the 8 GB of 50,000 plans
     found = [t for t in targets([big, huge]) if t[0].startswith("peak memory of the process tree")]
@@ -245,6 +252,30 @@ def test_the_process_tree_sampler_sums_a_parent_and_its_child():
     assert info["rc"] == 0 and info["samples"] >= 3
     assert 200 <= largest < 300  # ru_maxrss: the child alone
     assert tree >= 300 and tree >= largest  # the child's 200 MB and the parent's 100 MB at once
+    assert info["tree_pss_peak_kib"] / 1024 >= 300  # private memory: the proportional size counts it all
+
+
+def test_memory_a_forked_child_shares_is_counted_once_by_the_proportional_size():
+    """A forked worker maps the parent's pages until either writes: the RSS sum counts them twice
+    (an upper bound), the proportional set size once — the figure the targets are judged on."""
+    import json
+    import subprocess
+    import sys
+
+    from devtools.bench import WRAP
+
+    script = (
+        "import os, time\n"
+        "a = b'y' * (200 << 20)\n"
+        "pid = os.fork()\n"
+        "time.sleep(1.5)\n"
+        "os._exit(0) if pid == 0 else os.waitpid(pid, 0)\n"
+    )
+    proc = subprocess.run([sys.executable, str(WRAP), sys.executable, "-c", script], capture_output=True, text=True)
+    info = json.loads(proc.stdout.strip().splitlines()[-1])
+    rss, pss = info["tree_peak_kib"] / 1024, info["tree_pss_peak_kib"] / 1024
+    assert rss >= 400  # the 200 MB counted in both processes
+    assert 200 <= pss < 300, (rss, pss)  # counted once
 
 
 def test_run_reports_the_tree_beside_the_largest_process_and_kills_the_group_on_timeout(tmp_path):

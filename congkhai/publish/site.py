@@ -265,11 +265,12 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     try:
         docs_dir = staging / "pages"
         site_dir = staging / "site"
+        with stage("stage"):  # the hand-written pages first: the generated ones are written over them
+            stage_sources(root, docs_dir)
         with stage("render"):  # each page and data file written to the staging folder as it is made
             settings = editor_settings(root)
             publisher = publisher_from(publisher_settings(root))
             url = site_url(root)
-            stage_sources(root, docs_dir)
             names = render_into(
                 Staging(docs_dir),
                 validation,

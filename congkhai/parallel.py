@@ -107,24 +107,37 @@ def _shared_call(job: Any) -> Any:
 def pmap_shared(fn: Callable[[S, T], R], shared: S, jobs: Sequence[T], chunksize: int = 16) -> list[R]:
     """``[fn(shared, job) for job in jobs]``, in order, over the cores: ``shared`` is inherited by
     forked workers (never pickled); ``fn`` must be a module-level function, each result plain data."""
+    return list(imap_shared(fn, shared, jobs, chunksize))
+
+
+def imap_shared(fn: Callable[[S, T], R], shared: S, jobs: Sequence[T], chunksize: int = 16) -> Iterator[R]:
+    """:func:`pmap_shared` as results arrive, in order: the caller writes each and lets it go, so
+    the parent holds a chunk of results at a time, not all of them (the render stage's pages).
+    The workers are started at the first result asked for and stopped when the last is given."""
     global _SHARED
     if workers() < 2 or len(jobs) < MIN_JOBS or not can_fork() or _SHARED is not None:
-        return [fn(shared, job) for job in jobs]
+        for job in jobs:
+            yield fn(shared, job)
+        return
     _SHARED = (fn, shared)
     try:
         with (
             frozen(),
             ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("fork")) as pool,
         ):
-            return list(pool.map(_shared_call, jobs, chunksize=chunksize))
+            yield from pool.map(_shared_call, jobs, chunksize=chunksize)
     finally:
         _SHARED = None
 
 
-def background(fn: Callable[[], R]) -> Callable[[], R]:
+def background(fn: Callable[[], R], *, late: bool = False) -> Callable[[], R]:
     """Start ``fn()`` now in a forked process; the function returned waits for its result (or raises
-    its error). With one worker (``CONGKHAI_WORKERS=1``) or no ``fork``, ``fn`` runs here, now."""
+    its error). With one worker (``CONGKHAI_WORKERS=1``) or no ``fork``, ``fn`` runs here, now —
+    or, ``late``, when its result is awaited (what it hands on then comes in the same order as
+    from a forked process, and is not made before it is needed)."""
     if workers() < 2 or not can_fork():
+        if late:
+            return fn
         result = fn()
         return lambda: result
     ctx = multiprocessing.get_context("fork")

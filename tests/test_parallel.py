@@ -37,6 +37,24 @@ def test_shared_map_with_one_worker_stays_in_this_process(monkeypatch: pytest.Mo
     assert out == [(os.getpid(), 1), (os.getpid(), 4)]
 
 
+def test_shared_results_are_made_as_they_are_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``imap_shared`` gives each result as it comes, so the caller writes it and lets it go
+    before the rest are made (here: made only when asked for; with workers, the pool stays until
+    the last result is taken)."""
+    monkeypatch.setattr(parallel, "MIN_JOBS", 0)
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")
+    made: list[int] = []
+    results = parallel.imap_shared(lambda shared, job: made.append(job) or job, None, [1, 2, 3])
+    assert made == []
+    assert next(results) == 1 and made == [1]
+    assert list(results) == [2, 3] and made == [1, 2, 3]
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    squares = parallel.imap_shared(_pid_and_square, {"factor": 2}, list(range(40)), chunksize=4)
+    assert next(squares)[1] == 0 and parallel._SHARED is not None
+    assert [v for _, v in squares] == [2 * i * i for i in range(1, 40)]
+    assert parallel._SHARED is None
+
+
 def test_background_work_runs_in_another_process_and_hands_back_its_result(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONGKHAI_WORKERS", "2")
     big = b"x" * 5_000_000  # larger than a pipe's buffer

@@ -28,11 +28,11 @@ from ..load.plancache import prune_unused
 from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap, release
-from ..render import datasets, editor
+from ..render import editor
 from ..render.docxclean import clean_docx
 from ..render.metadata import publisher_from
 from ..render.original import with_bom
-from ..render.site import render_site
+from ..render.site import render_into
 from ..timing import stage
 from . import pagecache, search
 from .engine import BuildError, Built, editor_settings, publisher_settings, run_mkdocs, site_url
@@ -54,7 +54,37 @@ class BuildResult:
 
 
 def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
-    """Copy hand-written pages from ``docs/`` (not the plan sources) and write the generated ones.
+    """Copy hand-written pages from ``docs/`` (not the plan sources) and write the generated ones."""
+    stage_sources(root, bodies_dir)
+    staging = Staging(bodies_dir)
+    for rel_name, text in pages.items():
+        staging.page(rel_name, text)
+
+
+class Staging:
+    """The render stage's sink (:class:`.render.sink.Sink`) of a build: each generated page written
+    into the staging folder as it is made, each data file under its ``data/`` (where MkDocs copies
+    them and checks links to them), the same bytes ``stage_docs`` and ``datasets.write`` write."""
+
+    shared = True  # the data files, made in a forked process, are written there
+
+    def __init__(self, bodies_dir: Path) -> None:
+        self.bodies_dir = bodies_dir
+
+    def page(self, path: str, text: str) -> None:
+        target = self.bodies_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def file(self, path: str, data: bytes) -> None:
+        target = self.bodies_dir / "data" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def stage_sources(root: Path, bodies_dir: Path) -> None:
+    """Copy hand-written pages from ``docs/`` (not the plan sources), before the generated ones are
+    written over them.
 
     Only what :mod:`.checks.files` allows is copied, and never through a link: validation has
     already refused the rest, and the build does not rely on that alone.
@@ -82,10 +112,6 @@ def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
                 ) from exc
             continue
         shutil.copyfile(entry.path, target, follow_symlinks=False)
-    for rel_name, text in pages.items():
-        target = bodies_dir / rel_name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
 
 
 CLEANED = ("plans", "directives", "units")
@@ -238,28 +264,26 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
     started = time.time()  # render entries neither written nor read from now on are stale
-    with stage("render"):
-        settings = editor_settings(root)
-        publisher = publisher_from(publisher_settings(root))
-        url = site_url(root)
-        downloads, pages = render_site(
-            validation,
-            url,
-            previous_data(root, url),
-            repo=settings["editor_repo"],
-            auth_url=settings["editor_auth_url"],
-            publisher=publisher,
-        )
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
     try:
         docs_dir = staging / "pages"
         site_dir = staging / "site"
-        with stage("stage"):
-            stage_docs(root, pages, docs_dir)
-            datasets.write(downloads, docs_dir / "data")  # MkDocs copies them and checks links to them
-        names = sorted(downloads)
-        del pages, downloads  # on disk now; at national scale they are gigabytes that MkDocs needs
-        release()  # and given back, so MkDocs and its forked workers start from the corpus alone
+        with stage("stage"):  # the hand-written pages first: the generated ones are written over them
+            stage_sources(root, docs_dir)
+        with stage("render"):  # each page and data file written to the staging folder as it is made
+            settings = editor_settings(root)
+            publisher = publisher_from(publisher_settings(root))
+            url = site_url(root)
+            names = render_into(
+                Staging(docs_dir),
+                validation,
+                url,
+                previous_data(root, url),
+                repo=settings["editor_repo"],
+                auth_url=settings["editor_auth_url"],
+                publisher=publisher,
+            )
+        release()  # what the render stage made is given back, so MkDocs and its forked workers start from the corpus alone
         cache = pagecache.open_cache(root)
         with stage("mkdocs"):
             built = run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir, cache)

@@ -24,6 +24,7 @@ from .metadata import (
     _license,
     _root,
 )
+from .sink import Files
 
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types"
 LANGUAGE_VI = f"{EU_AUTHORITY}/language/VIE"
@@ -120,7 +121,7 @@ def dcat_catalog(
     package_descriptor: Mapping[str, Any],
     base_url: str,
     *,
-    files: Mapping[str, bytes] | None = None,
+    files: Files | None = None,
     publisher: Publisher = PLACEHOLDER_PUBLISHER,
     temporal: tuple[str, str] | None = None,
 ) -> dict[str, Any]:

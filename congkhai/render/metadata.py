@@ -16,7 +16,6 @@ can close the script element.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -32,6 +31,7 @@ from ..model.sitemap import directive_path
 from ..model.urls import safe_url
 from ..vietnamese.text import date_vi
 from .markdown import front_matter
+from .sink import Files, sha256_of, size_of
 
 SCHEMA_ORG = "https://schema.org"
 PUBLISHER = "Công khai"
@@ -235,7 +235,7 @@ def directive_jsonld(directive: Mapping[str, Any], url: str, *, model: Model) ->
 # --- datasets ----------------------------------------------------------------------------------
 
 
-def _downloads(descriptor: Mapping[str, Any], files: Mapping[str, bytes] | None) -> list[dict[str, Any]]:
+def _downloads(descriptor: Mapping[str, Any], files: Files | None) -> list[dict[str, Any]]:
     """Each downloadable file: the package's resources, then ``files`` (extra formats) by name."""
     out = []
     for r in descriptor["resources"]:
@@ -268,8 +268,8 @@ def _downloads(descriptor: Mapping[str, Any], files: Mapping[str, bytes] | None)
                 "mediatype": mediatype,
                 "format": fmt,
                 "filetype": filetype,
-                "bytes": len(files[name]) if files else None,
-                "sha256": hashlib.sha256(files[name]).hexdigest() if files else None,
+                "bytes": size_of(files[name]) if files else None,
+                "sha256": sha256_of(files[name]) if files else None,
             }
         )
     return out
@@ -304,7 +304,7 @@ def dataset_jsonld(
     package_descriptor: Mapping[str, Any],
     *,
     base_url: str = "",
-    files: Mapping[str, bytes] | None = None,
+    files: Files | None = None,
     publisher: Publisher = PLACEHOLDER_PUBLISHER,
     temporal: tuple[str, str] | None = None,
 ) -> dict[str, Any]:

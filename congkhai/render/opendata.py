@@ -19,6 +19,7 @@ from ..read.records import Row
 from ..vietnamese.text import date_vi
 from .markdown import esc, front_matter
 from .markdown import table as md_table
+from .sink import Files, size_of
 from .sqlitedb import FTS, FTS_TABLE, FTS_WEIGHTS
 from .workbook import DICTIONARY_SHEET
 
@@ -254,28 +255,31 @@ document.querySelectorAll("a.datasette-lite[data-csv]").forEach(function (a) {
 </script>"""
 
 
-def _modified(files: dict[str, bytes]) -> str | None:
+def _modified(files: Files) -> str | None:
+    descriptor = files.get("datapackage.json")
+    if not isinstance(descriptor, bytes | str):  # absent, or only its size and checksum kept
+        return None
     try:
-        value = json.loads(files["datapackage.json"]).get("modified")
-    except (KeyError, ValueError):
+        value = json.loads(descriptor).get("modified")
+    except ValueError:
         return None
     return str(value) if value else None
 
 
-def _file_link(files: dict[str, bytes], name: str, label: str | None = None) -> str:
+def _file_link(files: Files, name: str, label: str | None = None) -> str:
     if name not in files:
         return "—"
-    return f"[{esc(label or name)}]({quote(name)}) ({human_size(len(files[name]))})"
+    return f"[{esc(label or name)}]({quote(name)}) ({human_size(size_of(files[name]))})"
 
 
-def data_page(
-    model: Model, rows: dict[str, list[Row]], files: dict[str, bytes], changes_md: str, site_url: str | None
-) -> str:
+def data_page(model: Model, rows: dict[str, list[Row]], files: Files, changes_md: str, site_url: str | None) -> str:
     """``data/index.md``: every dataset with size, rows, formats and stable address; Datasette
     Lite links; terms of use; how to cite; a link to the data dictionary; what changed.
 
     ``files`` holds the published files by their name under ``/data/``: ``<table>.csv``,
-    ``excel/<table>.csv``, ``cong-khai.sqlite``, ``cong-khai.json``, ``datapackage.json``."""
+    ``excel/<table>.csv``, ``cong-khai.sqlite``, ``cong-khai.json``, ``datapackage.json`` — their
+    bytes or, once written, their size (:class:`.sink.Stored`); ``datapackage.json`` as bytes (its
+    date is read)."""
     meta = model.package
     terms = licence.terms(meta)
     modified = _modified(files)

@@ -13,6 +13,7 @@ import html
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..derive.status import State, plan_state, progress
@@ -32,7 +33,7 @@ from ..model.sitemap import (
     rel,
     unit_md,
 )
-from ..parallel import pmap_shared
+from ..parallel import imap_shared
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata, original
@@ -40,6 +41,10 @@ from .follow import Follow, Link, block, head
 from .listing import Listing
 from .markdown import esc, front_matter
 from .markdown import table as md_table
+from .sink import Collect, Sink
+
+#: a plan's index and its page → every page the plan publishes, its own completed
+PlanPages = Callable[[int, str], dict[str, str]]
 
 
 class PageBuilder:
@@ -99,13 +104,22 @@ class PageBuilder:
     def pages(self) -> dict[str, str]:
         """Every plan's page, then the lists, bodies' and cited documents' pages — rendered over the
         cores (:func:`.parallel.pmap_shared`), assembled in this order whatever the split."""
+        out = Collect()
+        self.emit(out)
+        return out.pages
+
+    def emit(self, sink: Sink, complete: PlanPages | None = None) -> None:
+        """:meth:`pages`, each handed to ``sink`` as it comes back from the workers and let go.
+
+        ``complete(index, page)``: the pages a plan (``rows["plans"][index]``) adds to its own —
+        its page completed (the history section appended) and any other page of it (its old
+        versions, its feed) — done in the same worker, so each page is whole when handed over."""
         listing = Listing(self.model, self.rows, self.base_url, self.today, self.follow)
         jobs: list[tuple[str, Any]] = [("plan", i) for i in range(len(self.rows["plans"]))]
         jobs += listing.jobs()
-        pages: dict[str, str] = {}
-        for part in pmap_shared(_page_job, (self, listing), jobs):
-            pages.update(part)
-        return pages
+        for part in imap_shared(_page_job, (self, listing, complete), jobs):
+            for path, text in part.items():
+                sink.page(path, text)
 
     def status_banner(self, here: str, plan: Row, state: State) -> list[str]:
         """The state's banner (draft, withdrawn, superseded, period ended…): such plans stay readable,
@@ -610,10 +624,11 @@ def h(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _page_job(shared: tuple[PageBuilder, Listing], job: tuple[str, Any]) -> dict[str, str]:
-    """One job of :meth:`PageBuilder.pages` (in a worker process, or here)."""
-    builder, listing = shared
+def _page_job(shared: tuple[PageBuilder, Listing, PlanPages | None], job: tuple[str, Any]) -> dict[str, str]:
+    """One job of :meth:`PageBuilder.emit` (in a worker process, or here)."""
+    builder, listing, complete = shared
     if job[0] == "plan":
         plan = builder.rows["plans"][job[1]]
-        return {plan_md(plan): builder.cached_plan_page(plan)}
+        page = builder.cached_plan_page(plan)
+        return complete(job[1], page) if complete is not None else {plan_md(plan): page}
     return listing.pages_of(job)

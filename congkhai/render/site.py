@@ -8,6 +8,7 @@ swaps it into place.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -21,7 +22,7 @@ from ..load.plancache import ParseCache, parse_cache, text_cache
 from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import version_file
-from ..parallel import background, pmap_shared
+from ..parallel import background, imap_shared
 from ..read.history import Release, Version, version_files
 from ..read.records import Row
 from . import calendar, datasets, dcat, editor, feeds, home, metadata, opendata, original, sqlitedb, stats, workbook
@@ -32,6 +33,7 @@ from .history import Parsed, history_section, parse_versions, summaries
 from .markdown import with_front_matter
 from .metadata import with_description
 from .pages import PageBuilder
+from .sink import Collect, Finished, Sink, Stored
 from .versions import version_pages
 
 CATALOG = "catalog.jsonld"
@@ -66,7 +68,25 @@ def render_site(
     auth_url: str = "",
     publisher: metadata.Publisher = metadata.PLACEHOLDER_PUBLISHER,
 ) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown).
+    """Every published data file (path under ``data/`` → bytes) and generated page (path → Markdown),
+    all at once: :func:`render_into` a sink that keeps them (for tests and small sites)."""
+    out = Collect()
+    render_into(out, corpus, url, previous, repo=repo, auth_url=auth_url, publisher=publisher)
+    return out.files, out.pages
+
+
+def render_into(
+    sink: Sink,
+    corpus: Corpus,
+    url: str | None,
+    previous: tuple[Release, Mapping[str, bytes]] | None,
+    *,
+    repo: str = "",
+    auth_url: str = "",
+    publisher: metadata.Publisher = metadata.PLACEHOLDER_PUBLISHER,
+) -> list[str]:
+    """Every published data file (path under ``data/``) and generated page, each handed to ``sink``
+    once complete and not kept here; returns the data files' names, sorted.
 
     A pure function of the corpus (and git history, read here once): ``url`` is the site's
     address, if known, for absolute links (without it the build is a preview); ``previous`` is
@@ -79,9 +99,21 @@ def render_site(
     modified = corpus.modified
     rows = corpus.published
     bodies = corpus.bodies
-    # the data files do not depend on the pages: written in a forked process while the pages render
-    data_files = background(lambda: _data_files(model, rows, bodies, modified, url))
+    descriptions = metadata.page_descriptions(rows, model)
+    sink = Finished(sink, lambda key, page: _described(key, page, descriptions))
     base = (url or "").rstrip("/")
+    # the data files (and the page describing them) do not depend on the pages: made in a forked
+    # process while the pages render, and written there when the sink writes to disk
+    here = os.getpid()
+
+    def data_side() -> tuple[list[str], Collect | None]:
+        kept = None if os.getpid() == here or sink.shared else Collect()
+        names = _data_side(
+            sink if kept is None else kept, model, rows, bodies, modified, url, previous, base, publisher
+        )
+        return names, kept
+
+    data_done = background(data_side, late=True)  # with one worker: made after the pages, in the same order
     versions = corpus.history.versions(str(p["path"]) for p in rows["plans"])
     names: dict[str, list[str]] = {}
     unit_names = {u["id"]: u["name"] for u in rows["units"]}
@@ -92,7 +124,24 @@ def render_site(
     last = corpus.history.last_changed
     changed = {str(p["id"]): last[str(p["path"])] for p in rows["plans"] if str(p["path"]) in last}
     follow = Follow(model, rows, corpus.today, base, updated, names, changed=changed)
-    pages = PageBuilder(
+    ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
+    # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
+    olds = {k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()}
+    for name, data in olds.items():
+        sink.file(name, data)
+    history = _PlanHistory(
+        model,
+        rows["plans"],
+        follow,
+        versions,
+        olds,
+        frozenset(olds),
+        unit_names,
+        base,
+        _current_parses(corpus),
+        parse_cache(root),
+    )
+    PageBuilder(
         model,
         rows,
         bodies,
@@ -103,104 +152,111 @@ def render_site(
         histories=frozenset(versions),
         follow=follow,
         cache=text_cache(root),
-    ).pages()
-    files, downloads = data_files()
+    ).emit(sink, history.complete)
+    version_names = list(olds)
+    del olds, history
+    sink.page(sitemap.DICTIONARY, opendata.dictionary_page(model))
+    sink.page(sitemap.STATS, stats.stats_page(model, rows, page=sitemap.STATS))
+    rules = compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML)
+    for key, page in compliance_pages.compliance_pages(
+        rows["compliance"], rows["plans"], rows["units"], model, rules
+    ).items():
+        sink.page(key, page)
+    for key, page in compliance_pages.directory_pages(rows["directory"], model).items():
+        sink.page(key, page)
+    sink.page(
+        sitemap.PLANS_FEED,
+        feeds.atom_feed(rows["plans"], base, updated, issuer_names=names, changed=changed, model=model).decode(),
+    )
+    for key, page in monitoring_page.monitoring_pages(model, rows, corpus.today).items():
+        sink.page(key, page)
+    sink.page(sitemap.HOME, home.home_page(rows, corpus.today))
+    sink.page(sitemap.ROBOTS, original.robots_txt(base))
+    sink.page(sitemap.EDITOR, editor.editor_page())
+    sink.page(sitemap.EDITOR_LOCALE, editor.locale_script())
+    sink.page(sitemap.EDITOR_WIDGETS, editor.choice_script())
+    sink.page(
+        sitemap.EDITOR_CONFIG,
+        editor.editor_config(
+            model, {name: rows[name] for name in ("units", "provinces", "directives")}, repo=repo, auth_url=auth_url
+        ),
+    )
+    sink.page(sitemap.CALENDAR, calendar.ics_feed(rows, base, corpus.today, model, updated=updated).decode())
+    sink.page(sitemap.STATUS_FEED, feeds.status_feed(rows, base, updated, model).decode())
+    for part in imap_shared(_follow_job, follow, follow.file_jobs()):
+        for key, page in part.items():
+            sink.page(key, page)
+    data_names, kept = data_done()
+    if kept is not None:
+        kept.replay(sink)
+    return sorted({*data_names, *version_names})
+
+
+def _described(key: str, page: str, descriptions: Mapping[str, str]) -> str:
+    """A page with its description: from what it shows (:func:`.metadata.page_descriptions`), or
+    else, for a page with a title (later pages of a list, one year's plans…), from its title."""
+    if key in descriptions:
+        page = with_description(page, descriptions[key])
+    if key.endswith(".md") and (described := metadata.title_description(page)) is not None:
+        page = with_description(page, described)
+    return page
+
+
+def _data_side(
+    sink: Sink,
+    model: Model,
+    rows: dict[str, list[Row]],
+    bodies: dict[str, str],
+    modified: str | None,
+    url: str | None,
+    previous: tuple[Release, Mapping[str, bytes]] | None,
+    base: str,
+    publisher: metadata.Publisher,
+) -> list[str]:
+    """The data files, each handed to ``sink`` once made (the data package's files, the per-plan
+    bundles, the Excel copies, the workbook, the SQLite file and its metadata, the catalogue), and
+    the open-data page describing them; returns the files' names."""
+    files = datasets.render(model, rows, modified, url)
     changes = opendata.changes(previous[1] if previous else None, files, model, previous[0].tag if previous else None)
+    # what the pages say of each file once written: its size and checksum (the data package's
+    # descriptor kept whole: the page reads its date)
+    known: dict[str, bytes | Stored] = {}
+
+    def give(made: dict[str, bytes]) -> None:
+        for name, data in made.items():
+            sink.file(name, data)
+            known[name] = data if name == "datapackage.json" else Stored.of(data)
+
     descriptor = json.loads(files["datapackage.json"])
+    give(files)
+    del files
+    give(datasets.plan_bundles(model, rows))
+    give(workbook.excel_files(model, rows))
+    give({sitemap.WORKBOOK: workbook.workbook_bytes(model, rows, modified)})
+    give(sqlitedb.datasette_files(model, rows, bodies, url))
     # the distributions of the dataset (the Datasette metadata file describes one, it is not one)
     others = {
-        k: v
-        for k, v in downloads.items()
-        if k.count("/") == 0 and not k.endswith(".csv") and k != sitemap.SQLITE_METADATA
+        k: v for k, v in known.items() if k.count("/") == 0 and not k.endswith(".csv") and k != sitemap.SQLITE_METADATA
     }
     period = metadata.coverage(rows["plans"])
     dataset_ld = metadata.jsonld_string(
         metadata.dataset_jsonld(descriptor, base_url=base, files=others, publisher=publisher, temporal=period)
     )
     catalog = dcat.dcat_catalog(descriptor, base, files=others, publisher=publisher, temporal=period)
-    downloads[CATALOG] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()
+    give({CATALOG: (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode()})
     # the catalogue is offered in the open-data page's head, beside the site-wide feeds every page has
     catalog_link = {
         "type": "application/ld+json",
         "title": "Danh mục dữ liệu (DCAT)",
         "href": f"{sitemap.DATA_DIR}/{CATALOG}",
     }
-    pages[sitemap.DATA] = with_front_matter(
-        opendata.data_page(model, rows, downloads, changes, url), {"jsonld": dataset_ld, "feeds": [catalog_link]}
-    )
-    pages[sitemap.DICTIONARY] = opendata.dictionary_page(model)
-    pages[sitemap.STATS] = stats.stats_page(model, rows, page=sitemap.STATS)
-    pages.update(
-        compliance_pages.compliance_pages(
-            rows["compliance"],
-            rows["plans"],
-            rows["units"],
-            model,
-            compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML),
-        )
-    )
-    pages.update(compliance_pages.directory_pages(rows["directory"], model))
-    pages[sitemap.PLANS_FEED] = feeds.atom_feed(
-        rows["plans"], base, updated, issuer_names=names, changed=changed, model=model
-    ).decode()
-    pages.update(monitoring_page.monitoring_pages(model, rows, corpus.today))
-    pages[sitemap.HOME] = home.home_page(rows, corpus.today)
-    pages[sitemap.ROBOTS] = original.robots_txt(base)
-    pages[sitemap.EDITOR] = editor.editor_page()
-    pages[sitemap.EDITOR_LOCALE] = editor.locale_script()
-    pages[sitemap.EDITOR_WIDGETS] = editor.choice_script()
-    pages[sitemap.EDITOR_CONFIG] = editor.editor_config(
-        model, {name: rows[name] for name in ("units", "provinces", "directives")}, repo=repo, auth_url=auth_url
-    )
-    pages[sitemap.CALENDAR] = calendar.ics_feed(rows, base, corpus.today, model, updated=updated).decode()
-    pages[sitemap.STATUS_FEED] = feeds.status_feed(rows, base, updated, model).decode()
-    ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
-    # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
-    downloads.update({k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()})
-    published = frozenset(downloads)
-    for part in pmap_shared(_follow_job, follow, follow.file_jobs()):
-        pages.update(part)
-    plan_parts = pmap_shared(
-        _plan_history_job,
-        _PlanHistory(
-            model,
-            rows["plans"],
-            follow,
-            versions,
-            downloads,
-            published,
-            unit_names,
-            base,
-            frozenset(pages),
-            _current_parses(corpus),
-            parse_cache(root),
+    sink.page(
+        sitemap.DATA,
+        with_front_matter(
+            opendata.data_page(model, rows, known, changes, url), {"jsonld": dataset_ld, "feeds": [catalog_link]}
         ),
-        range(len(rows["plans"])),
     )
-    for plan, (olds, history, feed) in zip(rows["plans"], plan_parts, strict=True):
-        pages.update(olds)
-        if history is not None:
-            pages[sitemap.plan_md(plan)] += history
-        pages.update(feed)
-    for key, text in metadata.page_descriptions(rows, model).items():
-        if key in pages:
-            pages[key] = with_description(pages[key], text)
-    for key, page in pages.items():  # the rest (later pages of a list, one year's plans…): from the title
-        if key.endswith(".md") and (described := metadata.title_description(page)) is not None:
-            pages[key] = with_description(page, described)
-    return downloads, pages
-
-
-def _data_files(
-    model: Model, rows: dict[str, list[Row]], bodies: dict[str, str], modified: str | None, url: str | None
-) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """The data package's files, and every download of ``data/`` (those, the per-plan bundles, the
-    Excel copies, the workbook, the SQLite file and its metadata), in the order they are offered."""
-    files = datasets.render(model, rows, modified, url)
-    downloads = {**files, **datasets.plan_bundles(model, rows), **workbook.excel_files(model, rows)}
-    downloads[sitemap.WORKBOOK] = workbook.workbook_bytes(model, rows, modified)
-    downloads.update(sqlitedb.datasette_files(model, rows, bodies, url))
-    return files, downloads
+    return list(known)
 
 
 def _follow_job(follow: Follow, job: tuple[str, str]) -> dict[str, str]:
@@ -215,13 +271,19 @@ class _PlanHistory:
     plans: list[Row]
     follow: Follow
     versions: Mapping[str, list[Version]]
-    downloads: Mapping[str, bytes]
+    olds: Mapping[str, bytes]  # the old versions' files (path under data/ → bytes)
     published: frozenset[str]
     unit_names: Mapping[str, Any]
     base: str
-    pages: frozenset[str]
     current: Mapping[str, Parsed]  # digest of a plan file's text → the validation's parse of it
     parses: ParseCache | None
+
+    def complete(self, index: int, page: str) -> dict[str, str]:
+        """Every page of plan ``index`` (:data:`.pages.PlanPages`): its own, ``page``, ending with
+        its history section, then its old versions' pages and its feed of changes."""
+        olds, history, feed = _plan_history_job(self, index)
+        key = sitemap.plan_md(self.plans[index])
+        return {key: page + history if history is not None else page, **olds, **feed}
 
 
 def _current_parses(corpus: Corpus) -> dict[str, Parsed]:
@@ -241,11 +303,11 @@ def _plan_history_job(shared: _PlanHistory, index: int) -> tuple[dict[str, str],
     found, said = shared.versions.get(plan["path"], []), {}
     olds: dict[str, str] = {}
     history = None
-    if plan["path"] in shared.versions and key in shared.pages:
+    if plan["path"] in shared.versions:
         texts = {
-            v.sha: shared.downloads[name].decode("utf-8-sig", errors="replace")
+            v.sha: shared.olds[name].decode("utf-8-sig", errors="replace")
             for v in found
-            if (name := version_file(str(plan["id"]), v.short)) in shared.downloads
+            if (name := version_file(str(plan["id"]), v.short)) in shared.olds
         }
         parsed = parse_versions(found, texts, shared.current, shared.parses)
         said = summaries(found, texts, shared.model, parsed)

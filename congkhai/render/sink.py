@@ -1,0 +1,96 @@
+"""Where the render stage hands what it makes: each page and data file as soon as it is complete.
+
+The render stage never returns the whole site at once (at national scale it is gigabytes): it
+gives every generated page (path → Markdown or text) and every data file (path under ``data/`` →
+bytes) to a :class:`Sink`. The publish stage's sink writes each into the staging folder at once;
+:class:`Collect` keeps them in two dicts, for tests and for callers that want them all.
+
+What a page says of a data file written already (its size, its checksum) is kept as
+:class:`Stored`, not the file's bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Sink(Protocol):
+    @property
+    def shared(self) -> bool:
+        """True when what a forked process hands to this sink is seen by this one (it writes to
+        disk): the data files, made in a forked process, are then written there, not sent back."""
+
+    def page(self, path: str, text: str) -> None:
+        """A generated page, complete (``path`` relative to the pages' folder)."""
+
+    def file(self, path: str, data: bytes) -> None:
+        """A data file, complete (``path`` relative to ``data/``)."""
+
+
+@dataclass
+class Collect:
+    """A sink that keeps everything: ``files`` (data files) and ``pages``, in the order made."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+    shared: bool = False
+
+    def page(self, path: str, text: str) -> None:
+        self.pages[path] = text
+
+    def file(self, path: str, data: bytes) -> None:
+        self.files[path] = data
+
+    def replay(self, sink: Sink) -> None:
+        """Hand everything kept here on to ``sink``, data files first, letting each go."""
+        while self.files:
+            name = next(iter(self.files))
+            sink.file(name, self.files.pop(name))
+        while self.pages:
+            name = next(iter(self.pages))
+            sink.page(name, self.pages.pop(name))
+
+
+@dataclass
+class Finished:
+    """A sink that completes each page with ``finish(path, text)`` before handing it to ``sink``."""
+
+    sink: Sink
+    finish: Callable[[str, str], str]
+
+    @property
+    def shared(self) -> bool:
+        return self.sink.shared
+
+    def page(self, path: str, text: str) -> None:
+        self.sink.page(path, self.finish(path, text))
+
+    def file(self, path: str, data: bytes) -> None:
+        self.sink.file(path, data)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A data file handed to a sink already: what pages and catalogues say of it."""
+
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes) -> Stored:
+        return cls(len(data), hashlib.sha256(data).hexdigest())
+
+
+def size_of(data: bytes | Stored) -> int:
+    return data.size if isinstance(data, Stored) else len(data)
+
+
+def sha256_of(data: bytes | Stored) -> str:
+    return data.sha256 if isinstance(data, Stored) else hashlib.sha256(data).hexdigest()
+
+
+#: a data file's name → its bytes, or what is known of it once written
+Files = Mapping[str, bytes | Stored]

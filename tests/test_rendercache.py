@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 
 from congkhai.load.corpus import validate
-from congkhai.load.plancache import ParseCache, TextCache, parse_cache, text_cache, text_digest
+from congkhai.load.plancache import text_digest
+from congkhai.load.rendercache import ParseCache, TextCache, parse_cache, text_cache
 from congkhai.model.sitemap import plan_md
 from congkhai.read.history import Version
-from congkhai.render import history, pages
+from congkhai.render import cachedplan, history
+from congkhai.render.cachedplan import cached_plan_page
 from congkhai.render.pages import PageBuilder
 from congkhai.render.site import originals, render_site
 from tests.conftest import copy_sources
@@ -46,14 +48,14 @@ def _clean(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, bytes
 def test_a_warm_render_after_a_one_plan_change_equals_a_clean_one(repo: Path, monkeypatch) -> None:
     first = _render(repo)
     plans = len([k for k in first[1] if k.startswith("plans/") and k.count("/") == 2])
-    before = pages.RENDERS[0]
+    before = cachedplan.RENDERS[0]
     assert _render(repo) == first
-    assert pages.RENDERS[0] == before  # nothing changed: every plan page from the cache
+    assert cachedplan.RENDERS[0] == before  # nothing changed: every plan page from the cache
     path = repo / PLAN
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Sửa đổi ", 1), encoding="utf-8")
-    before = pages.RENDERS[0]
+    before = cachedplan.RENDERS[0]
     warm = _render(repo)
-    assert pages.RENDERS[0] - before == 1 < plans  # only the changed plan's page
+    assert cachedplan.RENDERS[0] - before == 1 < plans  # only the changed plan's page
     assert warm == _clean(repo, monkeypatch)
     assert warm != first
 
@@ -65,9 +67,9 @@ def test_tampered_entries_are_rendered_again(repo: Path, monkeypatch) -> None:
     assert files
     for entry in files:  # a page replaced, MAC kept: not ours any more
         entry.write_bytes(entry.read_bytes().replace("Trang chủ".encode(), "Trang giả".encode()))
-    before = pages.RENDERS[0]
+    before = cachedplan.RENDERS[0]
     assert _render(repo) == first
-    assert pages.RENDERS[0] - before == len(files)
+    assert cachedplan.RENDERS[0] - before == len(files)
 
 
 # --- Each kind of input a plan page shows, changed: the warm page is the clean one ----------------
@@ -126,7 +128,7 @@ def test_a_page_changes_when_any_input_it_shows_changes(repo: Path, change: Any)
     plan = next(p for p in corpus.published["plans"] if p["id"] == pid)
     today = dt.date(2024, 11, 22)
     warm = _builder(corpus.published, corpus, cache, today)
-    old = warm.cached_plan_page(plan)
+    old = cached_plan_page(warm, plan)
     assert old == _builder(corpus.published, corpus, None, today).plan_page(plan)
     rows = copy.deepcopy(corpus.published)
     if change is None:
@@ -136,21 +138,21 @@ def test_a_page_changes_when_any_input_it_shows_changes(repo: Path, change: Any)
     plan = next(p for p in rows["plans"] if p["id"] == pid)
     clean = _builder(rows, corpus, None, today).plan_page(plan)
     assert clean != old  # the change is one the page shows
-    before = pages.RENDERS[0]
-    assert _builder(rows, corpus, cache, today).cached_plan_page(plan) == clean
-    assert pages.RENDERS[0] == before + 1
-    assert _builder(rows, corpus, cache, today).cached_plan_page(plan) == clean
-    assert pages.RENDERS[0] == before + 1  # and now from the cache
+    before = cachedplan.RENDERS[0]
+    assert cached_plan_page(_builder(rows, corpus, cache, today), plan) == clean
+    assert cachedplan.RENDERS[0] == before + 1
+    assert cached_plan_page(_builder(rows, corpus, cache, today), plan) == clean
+    assert cachedplan.RENDERS[0] == before + 1  # and now from the cache
 
 
 def test_today_does_not_invalidate_a_page_whose_state_stays(repo: Path) -> None:
     corpus = validate(repo)
     cache = text_cache(repo)
     plan = next(p for p in corpus.published["plans"] if p["path"] == PLAN.as_posix())
-    first = _builder(corpus.published, corpus, cache, dt.date(2024, 11, 22)).cached_plan_page(plan)
-    before = pages.RENDERS[0]
-    assert _builder(corpus.published, corpus, cache, dt.date(2024, 11, 23)).cached_plan_page(plan) == first
-    assert pages.RENDERS[0] == before
+    first = cached_plan_page(_builder(corpus.published, corpus, cache, dt.date(2024, 11, 22)), plan)
+    before = cachedplan.RENDERS[0]
+    assert cached_plan_page(_builder(corpus.published, corpus, cache, dt.date(2024, 11, 23)), plan) == first
+    assert cachedplan.RENDERS[0] == before
     assert plan_md(plan) in _render(repo)[1]
 
 
@@ -186,7 +188,7 @@ def test_entries_no_render_used_are_pruned_and_the_used_ones_kept(repo: Path) ->
     import os
     import time
 
-    from congkhai.load.plancache import prune_unused
+    from congkhai.load.rendercache import prune_unused
 
     _render(repo)
     store = Path(str(text_cache(repo).store)) / "markdown"  # type: ignore[union-attr]
@@ -201,6 +203,6 @@ def test_entries_no_render_used_are_pruned_and_the_used_ones_kept(repo: Path) ->
     assert prune_unused(repo, started) == 1  # the changed plan's old page
     kept = {e for e in store.rglob("*") if e.is_file()}
     assert len(kept) == len(entries) and kept != entries
-    before = pages.RENDERS[0]
+    before = cachedplan.RENDERS[0]
     _render(repo)
-    assert pages.RENDERS[0] == before  # nothing the build needs was removed
+    assert cachedplan.RENDERS[0] == before  # nothing the build needs was removed

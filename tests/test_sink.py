@@ -16,7 +16,7 @@ import pytest
 
 from congkhai.load.corpus import Corpus, validate
 from congkhai.model.sitemap import HOME, plan_md
-from congkhai.render import pages
+from congkhai.render import cachedplan
 from congkhai.render.sink import Collect, Finished, Stored, sha256_of, size_of
 from congkhai.render.site import render_into, render_site
 
@@ -44,7 +44,7 @@ class Recording:
 
     def page(self, path: str, text: str) -> None:
         self.paths.append(path)
-        self.renders[path] = pages.RENDERS[0]
+        self.renders[path] = cachedplan.RENDERS[0]
         self.given_at[path] = self.given
         if tracemalloc.is_tracing():
             self.peaks.append(tracemalloc.get_traced_memory()[1])
@@ -79,7 +79,7 @@ def one_process(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_each_plan_page_is_handed_over_before_the_next_is_rendered(one_process: None, generated: Corpus) -> None:
     """The k-th plan page reaches the sink when k plan pages have been made: never all first."""
     sink = Recording()
-    before = pages.RENDERS[0]
+    before = cachedplan.RENDERS[0]
     render_into(sink, generated, URL, None)
     keys = [plan_md(p) for p in generated.published["plans"]]
     assert len(keys) == N

@@ -157,15 +157,7 @@ class Record:
     tokens: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "title": self.title,
-            "kind": self.kind,
-            "province": self.province,
-            "content": self.content,
-            "length": self.length,
-            "tokens": sorted(self.tokens.items()),
-        }
+        return {**self.display(), "length": self.length, "tokens": sorted(self.tokens.items())}
 
     @classmethod
     def from_json(cls, data: Any) -> Record | None:

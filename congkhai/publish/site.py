@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from ..checks.files import publishable, walk
 from ..load.corpus import Corpus
-from ..load.plancache import prune_unused
+from ..load.rendercache import prune_unused
 from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
 from ..parallel import pmap, release

@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..load.plancache import ParseCache, text_digest
+from ..load.plancache import text_digest
+from ..load.rendercache import ParseCache
 from ..model.rowdiff import compare
 from ..model.schemas import Model
 from ..model.sitemap import DATA_DIR, version_file

@@ -6,18 +6,15 @@ render them without plugins. Every front-matter value is escaped: it is data, ne
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
 import html
-import json
 import posixpath
 import re
 from collections.abc import Callable
 from typing import Any
 
 from ..derive.status import State, plan_state, progress
-from ..load.plancache import TextCache
+from ..load.rendercache import TextCache
 from ..model.sanitize import sanitize_body
 from ..model.schemas import Model
 from ..model.sitemap import (
@@ -37,6 +34,7 @@ from ..parallel import imap_shared
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata, original
+from .cachedplan import cached_plan_page
 from .follow import Follow, Link, block, head
 from .listing import Listing
 from .markdown import esc, front_matter
@@ -410,75 +408,6 @@ class PageBuilder:
             return self.links.get(str(plan["id"]), [])
         return self.follow.plan_links(plan) if self.follow is not None else None
 
-    def plan_inputs(self, plan: Row) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Everything a plan's page shows, and what decides the part that depends on ``today``.
-
-        The first is what the page is rendered from (:meth:`cached_plan_page` renders it with a
-        builder holding only these rows), so a page cannot show what its key leaves out; the
-        second replaces ``today`` in the key: the state it decides, so a page is rendered again
-        when its state changes, not every day.
-        """
-        pid = plan["id"]
-        parts = self.by_plan.get(pid, {})
-        cites = parts.get("citations", [])
-        number = str(plan.get("number_symbol") or "")
-        numbered = sorted(self.directives_by_number.get(number.casefold(), set())) if number[:1].isdigit() else []
-        plans = {pid: plan}
-        for other in [*self.citing_plans(plan), self.plans_by_id.get(plan.get("superseded_by") or "")]:
-            if other is not None:
-                plans.setdefault(other["id"], other)
-        units = sorted({str(i["unit"]) for i in parts.get("issuers", [])})
-        directives = sorted({str(c["directive"]) for c in cites} | set(numbered))
-        province = self.provinces.get(plan.get("province") or "")
-        rows: dict[str, list[Row]] = {
-            "plans": list(plans.values()),
-            "units": [self.units[u] for u in units if u in self.units],
-            "directives": [self.directives[d] for d in directives if d in self.directives],
-            "provinces": [province] if province is not None else [],
-            # this plan's citations, and those of other plans citing this plan (the "lược đồ")
-            "citations": cites + [c for d in numbered for c in self.citations_of.get(d, []) if c["plan_id"] != pid],
-            **{name: parts.get(name, []) for name in ("issuers", "signers", "recipients", "tasks", "disclosures")},
-        }
-        path = plan.get("path")
-        links = self.plan_links(plan)
-        inputs = {
-            "rows": rows,
-            "body": self.bodies.get(pid, ""),
-            "original": pid in self.originals,
-            "changed": self.changed.get(path) if path in self.changed else None,
-            "history": path in self.histories,
-            "base_url": self.base_url,
-            "links": None if links is None else [dataclasses.astuple(link) for link in links],
-        }
-        return inputs, {"state": dataclasses.asdict(self.plan_state(plan))}
-
-    def cached_plan_page(self, plan: Row) -> str:
-        """The plan's page, rendered from :meth:`plan_inputs` alone, or from the cache by their hash."""
-        inputs, decided = self.plan_inputs(plan)
-        key = ""
-        if self.cache is not None:
-            canonical = json.dumps([inputs, decided], sort_keys=True, ensure_ascii=False, default=str)
-            key = hashlib.sha256(b"plan-page\0" + canonical.encode("utf-8", "surrogatepass")).hexdigest()
-            if (found := self.cache.get(key)) is not None:
-                return found
-        RENDERS[0] += 1
-        path = str(plan.get("path"))
-        own = PageBuilder(
-            self.model,
-            {**{name: [] for name in self.rows}, **inputs["rows"]},
-            {plan["id"]: inputs["body"]},
-            frozenset([plan["id"]]) if inputs["original"] else frozenset(),
-            {path: inputs["changed"]} if inputs["changed"] is not None else {},
-            self.base_url,
-            today=self.today,
-            histories=frozenset([path]) if inputs["history"] else frozenset(),
-            links=None if inputs["links"] is None else {str(plan["id"]): self.plan_links(plan) or []},
-        )
-        text = own.plan_page(plan)
-        if self.cache is not None:
-            self.cache.put(key, text)
-        return text
-
     def plan_page(self, plan: Row) -> str:
         pid = plan["id"]
         here = plan_md(plan)
@@ -614,11 +543,6 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
 _PART = re.compile(r"^#{1,6}[ \t]+([IVXLC]+)[ \t]*[.\-\u2013][ \t]*(.*)$")  # "II. NỘI DUNG", "II- NỘI DUNG"
 
 
-#: How many plan pages :meth:`PageBuilder.cached_plan_page` rendered in this process (the tests
-#: check the cache by it).
-RENDERS = [0]
-
-
 def h(value: Any) -> str:
     """A value escaped for raw HTML in a generated page (Markdown is not processed inside it)."""
     return html.escape("" if value is None else str(value), quote=True)
@@ -629,6 +553,6 @@ def _page_job(shared: tuple[PageBuilder, Listing, PlanPages | None], job: tuple[
     builder, listing, complete = shared
     if job[0] == "plan":
         plan = builder.rows["plans"][job[1]]
-        page = builder.cached_plan_page(plan)
+        page = cached_plan_page(builder, plan)
         return complete(job[1], page) if complete is not None else {plan_md(plan): page}
     return listing.pages_of(job)

@@ -18,7 +18,7 @@ from ..checks.files import Entry, inside, publishable
 from ..checks.rules import source_file_problem
 from ..derive import compliance
 from ..load.corpus import RULES, Corpus
-from ..load.plancache import ParseCache, parse_cache, text_cache
+from ..load.rendercache import ParseCache, parse_cache, text_cache
 from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import version_file

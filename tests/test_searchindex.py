@@ -158,7 +158,7 @@ def _write(out: Path, pages: list[Page], records: list[Record | None], batch: in
 
     def make(part: Sequence[Page]) -> list[Record | None]:
         if seen is not None:
-            seen.append((len(part), sorted(out.parent.glob("congkhai-index-*/*.tsv"))))
+            seen.append((len(part), sorted(out.parent.glob("congkhai-index-*/*.i32"))))
         return [by_rel[p.rel] for p in part]
 
     return write_index(out, pages, make, KINDS, batch)

@@ -48,19 +48,21 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-import heapq
 import json
 import math
 import re
 import shutil
-import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+
+from . import postings
 
 __all__ = [
     "FORMAT",
@@ -382,116 +384,72 @@ def write_index(
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    with tempfile.TemporaryDirectory(prefix="congkhai-index-", dir=out.parent) as tmp:
-        spills: list[Path] = []
-        lengths: dict[int, int] = {}
-        groups: dict[tuple[str, str], list[int]] = {}
+    digests: dict[str, bytes] = {}  # each file written, by its path in the bundle: its hash (meta's version)
+
+    def write(path: Path, data: bytes) -> None:
+        gz = _gz(data)
+        path.write_bytes(gz)
+        digests[path.relative_to(out).as_posix()] = hashlib.sha256(gz).digest()
+
+    lengths = np.zeros(len(pages), dtype=np.int64)
+    indexed = np.zeros(len(pages), dtype=bool)
+    groups: dict[tuple[str, str], list[int]] = {}
+    with postings.spill_folder(out.parent) as tmp:
+        spilled = postings.Postings(Path(tmp))
         for start in range(0, len(pages), batch):
             part = pages[start : start + batch]
-            spill: list[tuple[str, int, int]] = []
             for offset, record in enumerate(records(part)):
                 if record is None:
                     continue
                 n = start + offset
-                lengths[n] = record.length
+                lengths[n], indexed[n] = record.length, True
                 span = groups.setdefault((record.kind, record.province), [n, n + 1])
                 span[1] = n + 1
-                spill.extend((token, n, tf) for token, tf in record.tokens.items() if tf > 0)
+                spilled.add(n, record.tokens)
                 target = out / "page" / str(n // 1000) / f"{n}.ckr"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(_gz(_json(record.display())))
-            spill.sort()
-            path = Path(tmp) / f"{len(spills):06d}.tsv"
-            with path.open("w", encoding="utf-8") as f:
-                f.writelines(f"{t}\t{n}\t{tf}\n" for t, n, tf in spill)
-            spills.append(path)
-            del spill
-        avg = sum(lengths.values()) / len(lengths) if lengths else 0.0
-        dictionary = _write_postings(out, _merged(spills), lengths, avg)
-    starts = _write_dictionary(out, dictionary)
+                if n % 1000 == 0 or not target.parent.is_dir():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                write(target, _json(record.display()))
+            spilled.spill()
+        # the mean length of the pages indexed, summed in page order as before
+        avg = float(sum(lengths[indexed].tolist()) / int(indexed.sum())) if indexed.any() else 0.0
+        (out / "post").mkdir()
+        dictionary = postings.write_files(out / "post", spilled.parts(), lengths, avg, K1, B, POST_BYTES, write)
+    starts = _write_dictionary(out, dictionary, write)
     filters: dict[str, dict[str, int]] = {"loai": {}, "tinh": {}}
     for (kind, province), (a, b) in groups.items():
-        count = sum(1 for n in range(a, b) if n in lengths)
+        count = int(indexed[a:b].sum())
         filters["loai"][kind] = filters["loai"].get(kind, 0) + count
         if province:
             filters["tinh"][province] = filters["tinh"].get(province, 0) + count
     meta = {
         "format": FORMAT,
         "pages": len(pages),
-        "indexed": len(lengths),
+        "indexed": int(indexed.sum()),
         "groups": sorted([kind, province, a, b] for (kind, province), (a, b) in groups.items()),
         "filters": {name: dict(sorted(values.items())) for name, values in sorted(filters.items())},
         "dict": starts,
         "prefix": PREFIX_TOKENS,
     }
     body = _json(meta)
-    meta["version"] = hashlib.sha256(body + b"".join(_digests(out))).hexdigest()[:16]
+    files = sorted(digests, key=lambda rel: rel.split("/"))  # as the paths sort (by their parts)
+    meta["version"] = hashlib.sha256(body + b"".join(rel.encode() + digests[rel] for rel in files)).hexdigest()[:16]
     (out / META).write_bytes(_json(meta))
     shutil.copyfile(READER, out / "pagefind.js")
     shutil.copyfile(INFLATE, out / "fflate.js")
-    return len(lengths)
+    return int(indexed.sum())
 
 
-def _digests(out: Path) -> Iterator[bytes]:
-    for path in sorted(out.rglob("*")):
-        if path.is_file():
-            yield path.relative_to(out).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest()
-
-
-def _merged(spills: Sequence[Path]) -> Iterator[tuple[str, list[tuple[int, int]]]]:
-    """Each token once, in order, with its (page, weighted frequency), pages ascending."""
-    files = [p.open(encoding="utf-8") for p in spills]
-    try:
-
-        def rows(f: Any) -> Iterator[tuple[str, int, int]]:
-            for line in f:
-                token, n, tf = line.rstrip("\n").split("\t")
-                yield token, int(n), int(tf)
-
-        current: str | None = None
-        postings: list[tuple[int, int]] = []
-        for token, n, tf in heapq.merge(*(rows(f) for f in files)):
-            if token != current:
-                if current is not None:
-                    yield current, postings
-                current, postings = token, []
-            postings.append((n, tf))
-        if current is not None:
-            yield current, postings
-    finally:
-        for f in files:
-            f.close()
-
-
-def _write_postings(
-    out: Path, tokens: Iterator[tuple[str, list[tuple[int, int]]]], lengths: dict[int, int], avg: float
-) -> list[tuple[str, int, int, int, int]]:
-    """Postings files of consecutive tokens; the dictionary: (token, pages, file, offset, length)."""
-    folder = out / "post"
-    folder.mkdir()
-    dictionary: list[tuple[str, int, int, int, int]] = []
-    buf = bytearray()
-    file_no = 0
-    for token, postings in tokens:
-        data = encode_postings([(n, score_byte(tf, lengths[n], avg)) for n, tf in postings])
-        dictionary.append((token, len(postings), file_no, len(buf), len(data)))
-        buf += data
-        if len(buf) >= POST_BYTES:
-            (folder / f"{file_no}.ckp").write_bytes(_gz(bytes(buf)))
-            file_no, buf = file_no + 1, bytearray()
-    if buf or file_no == 0:
-        (folder / f"{file_no}.ckp").write_bytes(_gz(bytes(buf)))
-    return dictionary
-
-
-def _write_dictionary(out: Path, dictionary: Sequence[tuple[str, int, int, int, int]]) -> list[str]:
+def _write_dictionary(
+    out: Path, dictionary: Sequence[tuple[str, int, int, int, int]], write: Callable[[Path, bytes], None]
+) -> list[str]:
     folder = out / "dict"
     folder.mkdir()
     tokens = [d[0] for d in dictionary]
     starts = chunk_starts(tokens)
     for i in range(len(starts)):
         part = dictionary[i * DICT_TOKENS : (i + 1) * DICT_TOKENS]
-        (folder / f"{i}.ckd").write_bytes(_gz(_json([list(d) for d in part])))
+        write(folder / f"{i}.ckd", _json([list(d) for d in part]))
     return starts
 
 

@@ -260,6 +260,21 @@ def test_a_rebuild_tokenises_only_the_changed_page(tmp_path, monkeypatch):
     assert calls == ["plans/b/"]
 
 
+def test_two_pages_of_the_same_html_keep_their_own_address_through_the_cache(tmp_path, monkeypatch):
+    """Two bodies of the same name in a preview build (no canonical address) are the same HTML: the
+    cached record of one must not be given to the other."""
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")
+    site = write_site(tmp_path)
+    (site / "plans/c").mkdir()
+    (site / "plans/c/index.html").write_bytes((site / "plans/a/index.html").read_bytes())
+    cache = PageCache(tmp_path / "cache", b"k" * 32, "base")
+    for _ in range(2):  # the second time, every record from the cache
+        search.index_site(site, cache=cache)
+        reader = Reader(site / "pagefind")
+        urls = sorted(reader.record(n)["url"] for n in range(reader.meta["pages"]))
+        assert urls == ["", "plans/a/", "plans/b/", "plans/c/"]
+
+
 def test_the_vendored_inflater_is_fflate_as_published_and_copied_into_the_index(tmp_path: Path) -> None:
     import hashlib
 

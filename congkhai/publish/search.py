@@ -378,7 +378,7 @@ def _record_file(job: tuple[Path, str, PageHint | None, PageCache | None]) -> tu
     province = hint.province if hint is not None else ""
     try:
         raw = (site_dir / rel).read_bytes()
-        key = cache.search_key(raw, hint) if cache is not None else None
+        key = cache.search_key(raw, hint, rel) if cache is not None else None
         cached = cache.load_search(key) if cache is not None and key is not None else None
         if cached == "":
             return None, key

@@ -51,7 +51,7 @@ class Postings:
 
     def add(self, page: int, tokens: dict[str, int]) -> None:
         """The tokens of page ``page`` (numbers ascend across calls) with their weighted frequency."""
-        kept = {t: f for t, f in tokens.items() if f > 0} if any(f <= 0 for f in tokens.values()) else tokens
+        kept = {t: f for t, f in tokens.items() if f > 0} if min(tokens.values(), default=1) <= 0 else tokens
         self._batch.append((page, list(map(self.vocab.__getitem__, kept)), list(kept.values())))
 
     def spill(self) -> None:

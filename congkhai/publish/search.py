@@ -50,6 +50,7 @@ examples.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import itertools
@@ -391,6 +392,9 @@ def _record_file(job: tuple[Path, str, PageHint | None, PageCache | None]) -> tu
                 cache.save_search(key, record.to_json() if record is not None else "")
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
+    if record is not None:
+        # the display file is compressed here, on every core, and the text it holds not sent back
+        record = dataclasses.replace(record, content="", packed=record.display_file())
     return record, key
 
 

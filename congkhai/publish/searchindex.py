@@ -157,6 +157,14 @@ class Record:
     content: str
     length: int
     tokens: dict[str, int] = field(default_factory=dict)
+    #: :meth:`display_file`, once made (in the worker that read the page, so the main process only writes it)
+    packed: bytes | None = field(default=None, compare=False, repr=False)
+
+    def display_file(self) -> bytes:
+        """The bytes of the page's display file (gzip of :meth:`display`)."""
+        if self.packed is None:
+            self.packed = _gz(_json(self.display()))
+        return self.packed
 
     def to_json(self) -> dict[str, Any]:
         return {**self.display(), "length": self.length, "tokens": sorted(self.tokens.items())}
@@ -386,8 +394,8 @@ def write_index(
     out.mkdir(parents=True)
     digests: dict[str, bytes] = {}  # each file written, by its path in the bundle: its hash (meta's version)
 
-    def write(path: Path, data: bytes) -> None:
-        gz = _gz(data)
+    def write(path: Path, data: bytes, packed: bool = False) -> None:
+        gz = data if packed else _gz(data)
         path.write_bytes(gz)
         digests[path.relative_to(out).as_posix()] = hashlib.sha256(gz).digest()
 
@@ -409,7 +417,7 @@ def write_index(
                 target = out / "page" / str(n // 1000) / f"{n}.ckr"
                 if n % 1000 == 0 or not target.parent.is_dir():
                     target.parent.mkdir(parents=True, exist_ok=True)
-                write(target, _json(record.display()))
+                write(target, record.display_file(), packed=True)
             spilled.spill()
         # the mean length of the pages indexed, summed in page order as before
         avg = float(sum(lengths[indexed].tolist()) / int(indexed.sum())) if indexed.any() else 0.0

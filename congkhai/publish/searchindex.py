@@ -142,8 +142,20 @@ _VOID = frozenset(
 def index_key(word: str) -> str:
     """A word as the index holds it: lowercase, tone and other marks dropped, ``đ`` kept (as
     Pagefind folds Vietnamese), letters and digits only. The reader folds query words the same way."""
-    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", word).lower())
-    return "".join(ch for ch in decomposed if ch.isalnum())
+    key = _KEYS.get(word)
+    if key is None:
+        decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", word).lower())
+        key = "".join(ch for ch in decomposed if ch.isalnum())
+        if len(_KEYS) >= _KEYS_KEPT:
+            _KEYS.clear()
+        _KEYS[word] = key
+    return key
+
+
+#: words already folded (a page repeats its words, and pages their vocabulary: folding was half of
+#: tokenising); emptied when full
+_KEYS: dict[str, str] = {}
+_KEYS_KEPT = 1 << 18
 
 
 @dataclass
@@ -254,10 +266,13 @@ class _Reader(HTMLParser):
             self.text.append(data)
             self.length += len(words)
         if weight:
+            folded, counts = _KEYS.get, self.words
             for w in words:
-                key = index_key(w)
+                key = folded(w)
+                if key is None:
+                    key = index_key(w)
                 if key:
-                    self.words[key] += weight
+                    counts[key] += weight
 
 
 #: The indexed element as :func:`.search.prepare_html` marks it (a tag's attributes hold no raw ``>``).

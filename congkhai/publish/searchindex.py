@@ -54,13 +54,13 @@ import re
 import shutil
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from lxml import etree
 
 from . import postings
 
@@ -207,11 +207,16 @@ class Record:
         }
 
 
-class _Reader(HTMLParser):
-    """Reads a prepared page as Pagefind does: the body element, ignored subtrees, weights."""
+class _Reader:
+    """Reads a prepared page as Pagefind does: the body element, ignored subtrees, weights.
+
+    The parser's target (lxml's, libxml2 parsing in C: the pure-Python ``html.parser`` was half of
+    tokenising): a text run may come in several calls, so it is joined before it is read; a void
+    element (``<br>``) has no end.
+    """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        self.pending: list[str] = []
         self.stack: list[tuple[str, bool, int, bool, bool, bool]] = []  # tag, body, weight, ignored, hidden, tokens
         self.words: Counter[str] = Counter()
         self.text: list[str] = []
@@ -226,8 +231,35 @@ class _Reader(HTMLParser):
         _, body, weight, ignored, hidden, tokens = self.stack[-1]
         return body, weight, ignored, hidden, tokens
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
+    def record(self, url: str, kind: str, province: str) -> Record:
+        """The page's record, once it has been read."""
+        content = " ".join("".join(self.text).split())
+        title = " ".join("".join(self.title or []).split())
+        return Record(url, title, kind, province, content, self.length, dict(self.words))
+
+    # lxml's parser target
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        self.flush()
+        self.handle_starttag(tag, attrib)
+
+    def end(self, tag: str) -> None:
+        self.flush()
+        if tag not in _VOID:  # a void element has no end tag (html.parser gave none for ``<br>``)
+            self.handle_endtag(tag)
+
+    def data(self, data: str) -> None:
+        self.pending.append(data)
+
+    def close(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            text = "".join(self.pending)
+            self.pending.clear()
+            self.handle_data(text)
+
+    def handle_starttag(self, tag: str, a: Mapping[str, str | None]) -> None:
         body, weight, ignored, hidden, tokens = self._top()
         body = body or "data-pagefind-body" in a
         ignored = ignored or "data-pagefind-ignore" in a
@@ -286,11 +318,10 @@ def page_record(prepared: str, url: str, kind: str, province: str) -> Record:
     # navigation and footer around it were most of the parsing, for no word of the index.
     body = _BODY.search(prepared)
     end = prepared.rfind("</article>")
-    reader.feed(prepared[body.start() : end] if body is not None and body.start() < end else prepared)
-    reader.close()
-    content = " ".join("".join(reader.text).split())
-    title = " ".join("".join(reader.title or []).split())
-    return Record(url, title, kind, province, content, reader.length, dict(reader.words))
+    parser = etree.HTMLParser(target=reader, no_network=True, remove_comments=True, remove_pis=True)
+    parser.feed(prepared[body.start() : end] if body is not None and body.start() < end else prepared)
+    parser.close()
+    return reader.record(url, kind, province)
 
 
 # --- the codec ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import gzip
 import json
 import random
 from collections.abc import Sequence
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -158,7 +159,7 @@ def _write(out: Path, pages: list[Page], records: list[Record | None], batch: in
 
     def make(part: Sequence[Page]) -> list[Record | None]:
         if seen is not None:
-            seen.append((len(part), sorted(out.parent.glob("congkhai-index-*/*.tsv"))))
+            seen.append((len(part), sorted(out.parent.glob("congkhai-index-*/*.i32"))))
         return [by_rel[p.rel] for p in part]
 
     return write_index(out, pages, make, KINDS, batch)
@@ -258,6 +259,90 @@ def test_a_rebuild_tokenises_only_the_changed_page(tmp_path, monkeypatch):
     page.write_text(page.read_text(encoding="utf-8").replace("hòa giải", "hòa giải, dân vận"), encoding="utf-8")
     search.index_site(site, cache=cache)
     assert calls == ["plans/b/"]
+
+
+def test_two_pages_of_the_same_html_keep_their_own_address_through_the_cache(tmp_path, monkeypatch):
+    """Two bodies of the same name in a preview build (no canonical address) are the same HTML: the
+    cached record of one must not be given to the other."""
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")
+    site = write_site(tmp_path)
+    (site / "plans/c").mkdir()
+    (site / "plans/c/index.html").write_bytes((site / "plans/a/index.html").read_bytes())
+    cache = PageCache(tmp_path / "cache", b"k" * 32, "base")
+    for _ in range(2):  # the second time, every record from the cache
+        search.index_site(site, cache=cache)
+        reader = Reader(site / "pagefind")
+        urls = sorted(reader.record(n)["url"] for n in range(reader.meta["pages"]))
+        assert urls == ["", "plans/a/", "plans/b/", "plans/c/"]
+
+
+class _PythonReader(HTMLParser):
+    """Python's own HTML parser driving the same reader: what the index read before lxml."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.reader = searchindex._Reader()
+
+    def handle_starttag(self, tag, attrs):
+        self.reader.handle_starttag(tag, dict(attrs))
+
+    def handle_endtag(self, tag):
+        self.reader.handle_endtag(tag)
+
+    def handle_startendtag(self, tag, attrs):  # ``<br/>`` as ``<br>``: the built pages write the latter
+        self.reader.handle_starttag(tag, dict(attrs))
+
+    def handle_data(self, data):
+        self.reader.handle_data(data)
+
+
+_words = st.sampled_from(["Dân", "vận", "khéo", "Đảng", "ủy", "hòa", "giải", "72/KH-UBND", "&amp;", "&lt;b&gt;", "x"])
+_text = st.lists(_words, max_size=5).map(" ".join)
+_attrs = st.sampled_from(
+    ["", ' data-pagefind-weight="7"', " data-pagefind-ignore", ' data-pagefind-weight="0"', ' class="a"']
+)
+
+
+_INLINE = ["span", "em", "strong", "a"]
+_BLOCKS = ["p", "div", "h2", "ul", "table", *_INLINE]
+
+
+@st.composite
+def _html(draw, depth=0, inline=False):
+    """Well-formed HTML as MkDocs writes it: paragraphs and headings hold phrasing only, list items
+    sit in lists, cells in rows of a table."""
+    parts = [draw(_text)]
+    for _ in range(draw(st.integers(0, 3 if depth < 3 else 0))):
+        tag = draw(st.sampled_from(_INLINE if inline else _BLOCKS))
+        attrs = draw(_attrs)
+        if tag == "ul":
+            inner = f"<li{attrs}>{draw(_html(depth + 1))}</li>"
+        elif tag == "a":  # a link holds text only (a link in a link is not HTML)
+            inner = draw(_text)
+        elif tag == "table":
+            inner = f"<tbody><tr><td{attrs}>{draw(_html(depth + 1))}</td><td>{draw(_text)}</td></tr></tbody>"
+        else:
+            inner = draw(_html(depth + 1, inline or tag in ("p", "h2", *_INLINE)))
+        br = draw(st.sampled_from(["", " ", "<br>", "<br/>"])) if inline or tag in _INLINE else ""
+        parts.append(f"<{tag}{attrs}>{inner}</{tag}>{br}")
+        parts.append(draw(_text))
+    return "".join(parts)
+
+
+@given(_html(), _text)
+def test_lxml_reads_a_page_as_pythons_html_parser_did(inner, title):
+    """The index reads pages with lxml (libxml2) as its target; on well-formed pages it must give
+    the record Python's html.parser gave: same words, weights, text and title."""
+    page = (
+        f"<article class='md-content__inner' data-pagefind-body><h1>{title}</h1>{inner}"
+        f"<div hidden aria-hidden='true'><p>{search.SENTINEL}</p><p data-pagefind-weight='10'>dan van</p></div>"
+        "</article>"
+    )
+    python = _PythonReader()
+    python.feed(page[: page.rfind("</article>")])
+    python.close()
+    expected = python.reader.record("u/", "khac", "")
+    assert searchindex.page_record(page, "u/", "khac", "") == expected
 
 
 def test_the_vendored_inflater_is_fflate_as_published_and_copied_into_the_index(tmp_path: Path) -> None:

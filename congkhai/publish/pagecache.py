@@ -112,8 +112,12 @@ class PageCache:
             self.store, _name(key), self.secret, {"html": text, "anchors": anchors.present, "links": anchors.links}
         )
 
-    def search_key(self, html: bytes, hint: Any) -> str:
-        return hashlib.sha256(self.base.encode() + b"\0" + repr(hint).encode() + b"\0" + html).hexdigest()
+    def search_key(self, html: bytes, hint: Any, rel: str) -> str:
+        """The key of a page's search record: its HTML, its hint and its address (the record holds
+        the address: two pages of the same HTML — two bodies of the same name, without links
+        that differ — are two records)."""
+        parts = (self.base.encode(), repr(hint).encode(), rel.encode("utf-8", "surrogateescape"), html)
+        return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
     def load_search(self, key: str) -> Any:
         """The page's search record as saved (``""`` when the page has nothing to index), or ``None``;

@@ -50,6 +50,7 @@ examples.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import itertools
@@ -378,7 +379,7 @@ def _record_file(job: tuple[Path, str, PageHint | None, PageCache | None]) -> tu
     province = hint.province if hint is not None else ""
     try:
         raw = (site_dir / rel).read_bytes()
-        key = cache.search_key(raw, hint) if cache is not None else None
+        key = cache.search_key(raw, hint, rel) if cache is not None else None
         cached = cache.load_search(key) if cache is not None and key is not None else None
         if cached == "":
             return None, key
@@ -391,6 +392,9 @@ def _record_file(job: tuple[Path, str, PageHint | None, PageCache | None]) -> tu
                 cache.save_search(key, record.to_json() if record is not None else "")
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
+    if record is not None:
+        # the display file is compressed here, on every core, and the text it holds not sent back
+        record = dataclasses.replace(record, content="", packed=record.display_file())
     return record, key
 
 

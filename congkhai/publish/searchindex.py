@@ -48,19 +48,21 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-import heapq
 import json
 import math
 import re
 import shutil
-import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from lxml import etree
+
+from . import postings
 
 __all__ = [
     "FORMAT",
@@ -140,8 +142,20 @@ _VOID = frozenset(
 def index_key(word: str) -> str:
     """A word as the index holds it: lowercase, tone and other marks dropped, ``đ`` kept (as
     Pagefind folds Vietnamese), letters and digits only. The reader folds query words the same way."""
-    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", word).lower())
-    return "".join(ch for ch in decomposed if ch.isalnum())
+    key = _KEYS.get(word)
+    if key is None:
+        decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", word).lower())
+        key = "".join(ch for ch in decomposed if ch.isalnum())
+        if len(_KEYS) >= _KEYS_KEPT:
+            _KEYS.clear()
+        _KEYS[word] = key
+    return key
+
+
+#: words already folded (a page repeats its words, and pages their vocabulary: folding was half of
+#: tokenising); emptied when full
+_KEYS: dict[str, str] = {}
+_KEYS_KEPT = 1 << 18
 
 
 @dataclass
@@ -155,6 +169,14 @@ class Record:
     content: str
     length: int
     tokens: dict[str, int] = field(default_factory=dict)
+    #: :meth:`display_file`, once made (in the worker that read the page, so the main process only writes it)
+    packed: bytes | None = field(default=None, compare=False, repr=False)
+
+    def display_file(self) -> bytes:
+        """The bytes of the page's display file (gzip of :meth:`display`)."""
+        if self.packed is None:
+            self.packed = _gz(_json(self.display()))
+        return self.packed
 
     def to_json(self) -> dict[str, Any]:
         return {**self.display(), "length": self.length, "tokens": sorted(self.tokens.items())}
@@ -185,11 +207,16 @@ class Record:
         }
 
 
-class _Reader(HTMLParser):
-    """Reads a prepared page as Pagefind does: the body element, ignored subtrees, weights."""
+class _Reader:
+    """Reads a prepared page as Pagefind does: the body element, ignored subtrees, weights.
+
+    The parser's target (lxml's, libxml2 parsing in C: the pure-Python ``html.parser`` was half of
+    tokenising): a text run may come in several calls, so it is joined before it is read; a void
+    element (``<br>``) has no end.
+    """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        self.pending: list[str] = []
         self.stack: list[tuple[str, bool, int, bool, bool, bool]] = []  # tag, body, weight, ignored, hidden, tokens
         self.words: Counter[str] = Counter()
         self.text: list[str] = []
@@ -204,8 +231,35 @@ class _Reader(HTMLParser):
         _, body, weight, ignored, hidden, tokens = self.stack[-1]
         return body, weight, ignored, hidden, tokens
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
+    def record(self, url: str, kind: str, province: str) -> Record:
+        """The page's record, once it has been read."""
+        content = " ".join("".join(self.text).split())
+        title = " ".join("".join(self.title or []).split())
+        return Record(url, title, kind, province, content, self.length, dict(self.words))
+
+    # lxml's parser target
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        self.flush()
+        self.handle_starttag(tag, attrib)
+
+    def end(self, tag: str) -> None:
+        self.flush()
+        if tag not in _VOID:  # a void element has no end tag (html.parser gave none for ``<br>``)
+            self.handle_endtag(tag)
+
+    def data(self, data: str) -> None:
+        self.pending.append(data)
+
+    def close(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            text = "".join(self.pending)
+            self.pending.clear()
+            self.handle_data(text)
+
+    def handle_starttag(self, tag: str, a: Mapping[str, str | None]) -> None:
         body, weight, ignored, hidden, tokens = self._top()
         body = body or "data-pagefind-body" in a
         ignored = ignored or "data-pagefind-ignore" in a
@@ -244,10 +298,13 @@ class _Reader(HTMLParser):
             self.text.append(data)
             self.length += len(words)
         if weight:
+            folded, counts = _KEYS.get, self.words
             for w in words:
-                key = index_key(w)
+                key = folded(w)
+                if key is None:
+                    key = index_key(w)
                 if key:
-                    self.words[key] += weight
+                    counts[key] += weight
 
 
 #: The indexed element as :func:`.search.prepare_html` marks it (a tag's attributes hold no raw ``>``).
@@ -261,11 +318,10 @@ def page_record(prepared: str, url: str, kind: str, province: str) -> Record:
     # navigation and footer around it were most of the parsing, for no word of the index.
     body = _BODY.search(prepared)
     end = prepared.rfind("</article>")
-    reader.feed(prepared[body.start() : end] if body is not None and body.start() < end else prepared)
-    reader.close()
-    content = " ".join("".join(reader.text).split())
-    title = " ".join("".join(reader.title or []).split())
-    return Record(url, title, kind, province, content, reader.length, dict(reader.words))
+    parser = etree.HTMLParser(target=reader, no_network=True, remove_comments=True, remove_pis=True)
+    parser.feed(prepared[body.start() : end] if body is not None and body.start() < end else prepared)
+    parser.close()
+    return reader.record(url, kind, province)
 
 
 # --- the codec ---------------------------------------------------------------------------------
@@ -382,116 +438,72 @@ def write_index(
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    with tempfile.TemporaryDirectory(prefix="congkhai-index-", dir=out.parent) as tmp:
-        spills: list[Path] = []
-        lengths: dict[int, int] = {}
-        groups: dict[tuple[str, str], list[int]] = {}
+    digests: dict[str, bytes] = {}  # each file written, by its path in the bundle: its hash (meta's version)
+
+    def write(path: Path, data: bytes, packed: bool = False) -> None:
+        gz = data if packed else _gz(data)
+        path.write_bytes(gz)
+        digests[path.relative_to(out).as_posix()] = hashlib.sha256(gz).digest()
+
+    lengths = np.zeros(len(pages), dtype=np.int64)
+    indexed = np.zeros(len(pages), dtype=bool)
+    groups: dict[tuple[str, str], list[int]] = {}
+    with postings.spill_folder(out.parent) as tmp:
+        spilled = postings.Postings(Path(tmp))
         for start in range(0, len(pages), batch):
             part = pages[start : start + batch]
-            spill: list[tuple[str, int, int]] = []
             for offset, record in enumerate(records(part)):
                 if record is None:
                     continue
                 n = start + offset
-                lengths[n] = record.length
+                lengths[n], indexed[n] = record.length, True
                 span = groups.setdefault((record.kind, record.province), [n, n + 1])
                 span[1] = n + 1
-                spill.extend((token, n, tf) for token, tf in record.tokens.items() if tf > 0)
+                spilled.add(n, record.tokens)
                 target = out / "page" / str(n // 1000) / f"{n}.ckr"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(_gz(_json(record.display())))
-            spill.sort()
-            path = Path(tmp) / f"{len(spills):06d}.tsv"
-            with path.open("w", encoding="utf-8") as f:
-                f.writelines(f"{t}\t{n}\t{tf}\n" for t, n, tf in spill)
-            spills.append(path)
-            del spill
-        avg = sum(lengths.values()) / len(lengths) if lengths else 0.0
-        dictionary = _write_postings(out, _merged(spills), lengths, avg)
-    starts = _write_dictionary(out, dictionary)
+                if n % 1000 == 0 or not target.parent.is_dir():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                write(target, record.display_file(), packed=True)
+            spilled.spill()
+        # the mean length of the pages indexed, summed in page order as before
+        avg = float(sum(lengths[indexed].tolist()) / int(indexed.sum())) if indexed.any() else 0.0
+        (out / "post").mkdir()
+        dictionary = postings.write_files(out / "post", spilled.parts(), lengths, avg, K1, B, POST_BYTES, write)
+    starts = _write_dictionary(out, dictionary, write)
     filters: dict[str, dict[str, int]] = {"loai": {}, "tinh": {}}
     for (kind, province), (a, b) in groups.items():
-        count = sum(1 for n in range(a, b) if n in lengths)
+        count = int(indexed[a:b].sum())
         filters["loai"][kind] = filters["loai"].get(kind, 0) + count
         if province:
             filters["tinh"][province] = filters["tinh"].get(province, 0) + count
     meta = {
         "format": FORMAT,
         "pages": len(pages),
-        "indexed": len(lengths),
+        "indexed": int(indexed.sum()),
         "groups": sorted([kind, province, a, b] for (kind, province), (a, b) in groups.items()),
         "filters": {name: dict(sorted(values.items())) for name, values in sorted(filters.items())},
         "dict": starts,
         "prefix": PREFIX_TOKENS,
     }
     body = _json(meta)
-    meta["version"] = hashlib.sha256(body + b"".join(_digests(out))).hexdigest()[:16]
+    files = sorted(digests, key=lambda rel: rel.split("/"))  # as the paths sort (by their parts)
+    meta["version"] = hashlib.sha256(body + b"".join(rel.encode() + digests[rel] for rel in files)).hexdigest()[:16]
     (out / META).write_bytes(_json(meta))
     shutil.copyfile(READER, out / "pagefind.js")
     shutil.copyfile(INFLATE, out / "fflate.js")
-    return len(lengths)
+    return int(indexed.sum())
 
 
-def _digests(out: Path) -> Iterator[bytes]:
-    for path in sorted(out.rglob("*")):
-        if path.is_file():
-            yield path.relative_to(out).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest()
-
-
-def _merged(spills: Sequence[Path]) -> Iterator[tuple[str, list[tuple[int, int]]]]:
-    """Each token once, in order, with its (page, weighted frequency), pages ascending."""
-    files = [p.open(encoding="utf-8") for p in spills]
-    try:
-
-        def rows(f: Any) -> Iterator[tuple[str, int, int]]:
-            for line in f:
-                token, n, tf = line.rstrip("\n").split("\t")
-                yield token, int(n), int(tf)
-
-        current: str | None = None
-        postings: list[tuple[int, int]] = []
-        for token, n, tf in heapq.merge(*(rows(f) for f in files)):
-            if token != current:
-                if current is not None:
-                    yield current, postings
-                current, postings = token, []
-            postings.append((n, tf))
-        if current is not None:
-            yield current, postings
-    finally:
-        for f in files:
-            f.close()
-
-
-def _write_postings(
-    out: Path, tokens: Iterator[tuple[str, list[tuple[int, int]]]], lengths: dict[int, int], avg: float
-) -> list[tuple[str, int, int, int, int]]:
-    """Postings files of consecutive tokens; the dictionary: (token, pages, file, offset, length)."""
-    folder = out / "post"
-    folder.mkdir()
-    dictionary: list[tuple[str, int, int, int, int]] = []
-    buf = bytearray()
-    file_no = 0
-    for token, postings in tokens:
-        data = encode_postings([(n, score_byte(tf, lengths[n], avg)) for n, tf in postings])
-        dictionary.append((token, len(postings), file_no, len(buf), len(data)))
-        buf += data
-        if len(buf) >= POST_BYTES:
-            (folder / f"{file_no}.ckp").write_bytes(_gz(bytes(buf)))
-            file_no, buf = file_no + 1, bytearray()
-    if buf or file_no == 0:
-        (folder / f"{file_no}.ckp").write_bytes(_gz(bytes(buf)))
-    return dictionary
-
-
-def _write_dictionary(out: Path, dictionary: Sequence[tuple[str, int, int, int, int]]) -> list[str]:
+def _write_dictionary(
+    out: Path, dictionary: Sequence[tuple[str, int, int, int, int]], write: Callable[[Path, bytes], None]
+) -> list[str]:
     folder = out / "dict"
     folder.mkdir()
     tokens = [d[0] for d in dictionary]
     starts = chunk_starts(tokens)
     for i in range(len(starts)):
         part = dictionary[i * DICT_TOKENS : (i + 1) * DICT_TOKENS]
-        (folder / f"{i}.ckd").write_bytes(_gz(_json([list(d) for d in part])))
+        write(folder / f"{i}.ckd", _json([list(d) for d in part]))
     return starts
 
 

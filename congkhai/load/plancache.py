@@ -416,8 +416,13 @@ def read_entry(store: Path | None, name: str, secret: bytes) -> bytes | None:
 
 
 def write_entry(store: Path, name: str, secret: bytes, data: Any) -> None:
+    """``data`` as JSON (or, given bytes, those bytes: an entry with a format of its own), signed."""
     try:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        payload = (
+            data
+            if isinstance(data, bytes)
+            else json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        )
     except (TypeError, ValueError):
         return
     target = store / name

@@ -130,3 +130,13 @@ def test_only_a_regular_file_inside_the_staging_folder_reached_through_no_link_i
     assert not mkbuild._linkable(str(staging / "data" / "link.csv"), inside)
     assert not mkbuild._linkable(str(staging / "linked" / "checkout.csv"), inside)
     assert not mkbuild._linkable(str(outside), inside)
+    folders: dict[str, bool] = {}  # what is found of a folder is remembered, per folder
+    for _ in range(2):
+        assert mkbuild._linkable(str(staging / "data" / "a.csv"), inside, folders)
+        assert not mkbuild._linkable(str(staging / "data" / "link.csv"), inside, folders)
+        assert not mkbuild._linkable(str(staging / "linked" / "checkout.csv"), inside, folders)
+        assert not mkbuild._linkable(str(staging / "data"), inside, folders)
+    target = tmp_path / "site.csv"
+    target.write_text("an earlier file")
+    mkbuild._link(str(staging / "data" / "a.csv"), str(target))  # a later file over it, as a copy would
+    assert target.read_text() == "a" and target.stat().st_ino == (staging / "data" / "a.csv").stat().st_ino

@@ -24,10 +24,10 @@ Linux/macOS), with one core or few pages, MkDocs' own ``build`` runs.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -297,6 +297,7 @@ def copy_static(files: Any, inclusion: Any, staging: Path | None = None) -> None
 
     inside = os.path.realpath(staging) + os.sep if staging is not None else None
     made: set[str] = set()
+    folders: dict[str, bool] = {}  # a source folder → inside the staging folder, through no link
     for file in files:
         if file.is_documentation_page() or not inclusion(file.inclusion):
             continue
@@ -311,25 +312,38 @@ def copy_static(files: Any, inclusion: Any, staging: Path | None = None) -> None
             made.add(folder)
         if os.path.isdir(target):  # as ``mkdocs.utils.copy_file``
             target = os.path.join(target, os.path.basename(source))
-        if inside is not None and _linkable(source, inside):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(target)  # a later file over an earlier one, as a copy would be
+        if inside is not None and _linkable(source, inside, folders):
             try:
-                os.link(source, target, follow_symlinks=False)
+                _link(source, target)
                 continue
             except OSError:
                 pass  # another file system, or one without hard links: copied
         shutil.copyfile(source, target)
 
 
-def _linkable(source: str, inside: str) -> bool:
-    """A regular file of the staging folder, reached through no symbolic link."""
-    return (
-        os.path.realpath(source).startswith(inside)
-        and os.path.abspath(source) == os.path.realpath(source)
-        and os.path.isfile(source)
-        and not os.path.islink(source)
-    )
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except FileExistsError:  # a later file over an earlier one, as a copy would be
+        os.unlink(target)
+        os.link(source, target, follow_symlinks=False)
+
+
+def _linkable(source: str, inside: str, folders: dict[str, bool] | None = None) -> bool:
+    """A regular file of the staging folder (``inside``: its real path and a separator), reached
+    through no symbolic link; ``folders`` remembers what was found of each folder."""
+    folders = {} if folders is None else folders
+    folder = os.path.dirname(source)
+    ok = folders.get(folder)
+    if ok is None:
+        real = os.path.realpath(folder)
+        ok = folders[folder] = (real + os.sep).startswith(inside) and os.path.abspath(folder) == real
+    if not ok:
+        return False
+    try:
+        return stat.S_ISREG(os.lstat(source).st_mode)  # not a link: lstat does not follow it
+    except OSError:
+        return False
 
 
 class WarningLog(logging.Handler):

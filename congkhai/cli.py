@@ -184,6 +184,9 @@ def _show_timings() -> None:
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
+        from .timing import watch_gc
+
+        watch_gc()
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ no longer needs shows as a step that does not come down.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import time
@@ -55,11 +56,35 @@ def rss() -> tuple[float, float] | None:
     return found["VmRSS"], found["VmHWM"]
 
 
+#: seconds this process spent in the cyclic garbage collector: full collections, young ones
+_GC = {"gc.full": 0.0, "gc.young": 0.0}
+_GC_STARTED = [0.0]
+
+
+def watch_gc() -> None:
+    """Count the time the garbage collector takes (logged by :func:`memory` as ``gc.full`` and
+    ``gc.young``): it runs inside every stage and costs more as the corpus it walks grows."""
+    if not os.environ.get("CONGKHAI_TIMINGS") or _gc_time in gc.callbacks:
+        return
+    gc.callbacks.append(_gc_time)
+
+
+def _gc_time(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _GC_STARTED[0] = time.perf_counter()
+    else:
+        _GC["gc.full" if info.get("generation") == 2 else "gc.young"] += time.perf_counter() - _GC_STARTED[0]
+
+
 def memory() -> None:
-    """Peak memory of this process and of the largest child (Pagefind, a worker), in MiB."""
+    """Peak memory of this process and of the largest child (Pagefind, a worker), in MiB; the time
+    spent in the garbage collector (:func:`watch_gc`)."""
     if not os.environ.get("CONGKHAI_TIMINGS"):
         return
     import resource
+
+    for name, seconds in _GC.items():
+        log.info("%s %s %.3f", PREFIX, name, seconds)
 
     for name, who in (("python", resource.RUSAGE_SELF), ("children", resource.RUSAGE_CHILDREN)):
         mib = resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux

@@ -94,3 +94,49 @@ def test_pages_rendered_here_are_let_go_once_written(tmp_path, monkeypatch, forc
     assert len(built_here) >= 10
     assert [p.file.src_uri for p in built_here if p.markdown or p.content or p.toc] == []
     assert all(p.title for p in built_here)  # the navigation still names them
+
+
+def test_the_staging_folder_s_static_files_are_linked_into_the_site_and_the_theme_s_copied(tmp_path, monkeypatch):
+    """The data files and originals MkDocs copies from the staging folder (thrown away after the
+    build) are hard links to the staged ones, not second copies; the theme's files, outside it,
+    are copied (a link would tie the site to the installed package)."""
+    from congkhai.publish import site as publish
+
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))  # the engine, not MkDocs' own build
+    repo = copy_sources(tmp_path / "repo")
+    later: list[Path] = []
+    monkeypatch.setattr(publish, "remove_later", later.append)  # the staging folder kept to look at
+    assert main(["build", "--root", str(repo)]) == 0
+    staged, site = later[0] / "pages", repo / "site"
+    data = [p for p in sorted((staged / "data").rglob("*")) if p.is_file() and p.suffix != ".md"]
+    assert len(data) > 10
+    for path in data:
+        built = site / path.relative_to(staged)
+        assert built.stat().st_ino == path.stat().st_ino, f"{built} is a copy"
+    theme = [p for p in (site / "assets").rglob("*.js") if p.is_file()]
+    assert theme and all(p.stat().st_nlink == 1 for p in theme)
+
+
+def test_only_a_regular_file_inside_the_staging_folder_reached_through_no_link_is_linked(tmp_path):
+    staging = tmp_path / "staging"
+    (staging / "data").mkdir(parents=True)
+    (staging / "data" / "a.csv").write_text("a")
+    outside = tmp_path / "checkout.csv"
+    outside.write_text("b")
+    (staging / "data" / "link.csv").symlink_to(outside)
+    (staging / "linked").symlink_to(tmp_path)
+    inside = str(staging.resolve()) + "/"
+    assert mkbuild._linkable(str(staging / "data" / "a.csv"), inside)
+    assert not mkbuild._linkable(str(staging / "data" / "link.csv"), inside)
+    assert not mkbuild._linkable(str(staging / "linked" / "checkout.csv"), inside)
+    assert not mkbuild._linkable(str(outside), inside)
+    folders: dict[str, bool] = {}  # what is found of a folder is remembered, per folder
+    for _ in range(2):
+        assert mkbuild._linkable(str(staging / "data" / "a.csv"), inside, folders)
+        assert not mkbuild._linkable(str(staging / "data" / "link.csv"), inside, folders)
+        assert not mkbuild._linkable(str(staging / "linked" / "checkout.csv"), inside, folders)
+        assert not mkbuild._linkable(str(staging / "data"), inside, folders)
+    target = tmp_path / "site.csv"
+    target.write_text("an earlier file")
+    mkbuild._link(str(staging / "data" / "a.csv"), str(target))  # a later file over it, as a copy would
+    assert target.read_text() == "a" and target.stat().st_ino == (staging / "data" / "a.csv").stat().st_ino

@@ -4,7 +4,6 @@ foreign entry, or a broken anchor are handled as if there were no cache."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -114,10 +113,9 @@ def test_a_tampered_or_damaged_entry_is_rendered_again(tmp_path, monkeypatch, bu
     _build(repo, tmp_path / "first")
     key = builds[-1].keys[PLAN_PAGE]
     entry = _entry(tmp_path / "cache", key)
-    mac, payload = entry.read_bytes().split(b"\n", 1)
-    data = json.loads(payload)
-    data["html"] = data["html"].replace("<article", "<article data-x='<script>alert(1)</script>'", 1)
-    entry.write_bytes(mac + b"\n" + json.dumps(data).encode())  # changed, old MAC
+    mac, head, html = entry.read_bytes().split(b"\n", 2)
+    html = html.replace(b"<article", b"<article data-x='<script>alert(1)</script>'", 1)
+    entry.write_bytes(mac + b"\n" + head + b"\n" + html)  # changed, old MAC
     damaged = next(k for k in builds[-1].keys.values() if k != key)
     _entry(tmp_path / "cache", damaged).write_bytes(b"\x00broken")
     _build(repo, tmp_path / "again")
@@ -177,3 +175,17 @@ def test_the_base_hash_covers_the_configuration_its_variables_and_the_templates(
     (repo / "overrides" / "partials").mkdir(exist_ok=True)
     (repo / "overrides" / "partials" / "new.html").write_text("<p></p>", encoding="utf-8")
     assert pagecache.base_hash(repo, env) != before
+
+
+def test_an_entry_keeps_the_html_as_its_bytes_after_one_line_of_anchors(tmp_path, monkeypatch):
+    """Restoring a page is reading its bytes: the HTML is not stored as a JSON string (unescaped and
+    encoded again at every restore); line breaks in it do not confuse the anchors' line."""
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
+    cache = pagecache.open_cache(copy_sources(tmp_path / "repo"))
+    assert cache is not None
+    cache.bind([("a.md", "a/index.html")], ["0\tPage\tA\ta/"])
+    html = "<html>\n<p>Kế hoạch “số 12”\n</p>\\n\n".encode()
+    anchors = pagecache.Anchors(["muc-mot", "dòng\nhai"], {"b.md": {"muc": "b.md#muc"}})
+    cache.save("ab" + "0" * 62, html, anchors)
+    assert _entry(tmp_path / "cache", "ab" + "0" * 62).read_bytes().endswith(b"\n" + html)
+    assert cache.load("ab" + "0" * 62) == (html, anchors)

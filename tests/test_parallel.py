@@ -160,3 +160,17 @@ def test_a_mapper_with_one_worker_stays_in_this_process(monkeypatch: pytest.Monk
     monkeypatch.setenv("CONGKHAI_WORKERS", "1")
     with parallel.mapper() as each:
         assert each(_pid_of, [1, 2]) == [(2, os.getpid()), (4, os.getpid())]
+
+
+def test_freezing_for_a_fork_does_not_walk_every_object(monkeypatch):
+    import gc
+
+    """A full collection before each fork walks the whole corpus again; only the young generations
+    are collected there (``release`` collects in full where a stage's structures die)."""
+    calls: list[tuple[object, ...]] = []
+    real = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *args: calls.append(args) or real(*args))
+    with parallel.frozen():
+        assert gc.get_freeze_count() > 0
+    assert calls and all(args and args[0] < 2 for args in calls)
+    assert gc.get_freeze_count() == 0

@@ -85,6 +85,27 @@ def test_an_unchanged_plan_is_not_read_again(broken_repo, monkeypatch, tmp_path)
     assert sorted(reads) == sorted(p.name for p in files)
 
 
+def test_a_warm_run_does_not_work_out_the_id_rule_again_and_finds_the_same(broken_repo, monkeypatch, tmp_path):
+    """What the id rule says of a plan's row is part of the plan's cached work: a warm run judges
+    no id again, and reports exactly the id findings an uncached run reports."""
+    from congkhai.checks import ids
+
+    monkeypatch.setenv("CONGKHAI_CACHE", "off")
+    plain = _outcome(validate(broken_repo, today=TODAY))
+    assert any(f[4] == "plan-id-rule" for f in plain[0]), "the negative corpus breaks the id rule"
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(plancache, "PARALLEL_MIN", 10**9)  # one process, so the counter sees every call
+    calls: list[object] = []
+    for module in (ids, plancache):
+        real = module.expected_id
+        monkeypatch.setattr(module, "expected_id", lambda row, real=real: calls.append(row) or real(row))
+    assert _outcome(validate(broken_repo, today=TODAY)) == plain
+    assert calls
+    calls.clear()
+    assert _outcome(validate(broken_repo, today=TODAY)) == plain
+    assert calls == []
+
+
 def test_a_damaged_entry_is_recomputed(broken_repo, monkeypatch, tmp_path):
     monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
     first = _outcome(validate(broken_repo, today=TODAY))
@@ -194,7 +215,7 @@ def test_an_entry_gives_back_exactly_the_work_that_was_stored(broken_repo):
     assert isinstance(exotic.source.data["pairs"][0], tuple) and 1 in exotic.source.data, "the plan parsed"
     for work in works:
         back = plancache._work_from(plancache._decode(_json(plancache._work_to(work))), model)
-        for name in ("findings", "body_findings", "rows", "mentions"):
+        for name in ("findings", "body_findings", "rows", "mentions", "expected_id"):
             assert _same(getattr(work, name), getattr(back, name)), (work.source.path, name)
         for name in ("path", "text", "data", "body", "body_line", "marks", "findings"):
             assert _same(getattr(work.source, name), getattr(back.source, name)), (work.source.path, name)

@@ -9,6 +9,7 @@ import pytest
 
 from congkhai.cli import main
 from congkhai.load.corpus import plan_files
+from congkhai.publish.site import wait_removals
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +234,7 @@ def test_a_build_killed_midway_leaves_the_previous_site_intact(tmp_path):
     assert (site / "marker.txt").read_text() == "the previous site"
     assert (site / "index.html").read_bytes() == before
     assert main(["build", "--root", str(repo)]) == 0  # the next build recovers and cleans up
+    wait_removals()  # its own staging folder, removed after it
     assert not (site / "marker.txt").exists() and not list(repo.glob(".site-staging-*"))
 
 

@@ -127,4 +127,44 @@ def test_a_build_cleans_the_leftovers_of_killed_builds(tmp_path):
         _site(repo / name, name)
     assert main(["build", "--root", str(repo)]) == 0
     assert (repo / "site" / "index.html").is_file()
+    publish.wait_removals()  # the build's own staging folder is removed after it, in another process
     assert not list(repo.glob(".site-*"))
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_the_swap_hands_the_old_site_to_discard_instead_of_removing_it(sites, monkeypatch, exchange):
+    out, new, old_tree, new_tree = sites
+    if not exchange:
+        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(shutil, "rmtree", lambda *a, **k: pytest.fail("the swap removed the old site itself"))
+    handed: list[Path] = []
+    publish.swap(new, out, discard=handed.append)
+    assert _tree(out) == new_tree
+    assert len(handed) == 1 and _tree(handed[0]) == old_tree
+
+
+def test_remove_later_removes_the_folder_in_another_process(tmp_path, monkeypatch):
+    folder = tmp_path / ".site-staging-done"
+    _site(folder / "site", "old")
+    monkeypatch.setattr(shutil, "rmtree", lambda *a, **k: pytest.fail("removed in this process"))
+    publish.remove_later(folder)
+    publish.wait_removals()
+    assert not folder.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_build_leaves_the_old_site_in_its_staging_folder_removed_after_it(tmp_path, monkeypatch):
+    """The swap's old site is not removed while the build waits: it joins the staging folder, which
+    is handed whole to ``remove_later``; the new site is in place before."""
+    from congkhai.cli import main
+    from tests.conftest import copy_sources
+
+    repo = copy_sources(tmp_path / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    (repo / "site" / "marker.txt").write_text("the previous site")
+    later: list[Path] = []
+    monkeypatch.setattr(publish, "remove_later", later.append)
+    assert main(["build", "--root", str(repo)]) == 0
+    assert not (repo / "site" / "marker.txt").exists() and (repo / "site" / "index.html").is_file()
+    assert [p.name.startswith(".site-staging-") for p in later] == [True]
+    assert (later[0] / "site" / "marker.txt").read_text() == "the previous site"
+    shutil.rmtree(later[0])

@@ -9,14 +9,18 @@ must be the plan's. An id that names no province ("base", a test's name) is not 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from ..model.findings import Finding
 from ..read.records import Tables
 from ..vietnamese.planid import expected_id, leaked
 
 
-def check_plan_ids(tables: Tables) -> Iterator[Finding]:
+def check_plan_ids(tables: Tables, expected_ids: Mapping[str, str | None] | None = None) -> Iterator[Finding]:
+    """Plan ids against the id rule. ``expected_ids``: what the rule says of a plan file's row,
+    worked out with the plan's other per-file work and cached with it (``load/plancache.py``), so a
+    warm run does not work it out again for every plan; a plan not in it is worked out here."""
+    expected_ids = expected_ids or {}
     # the provinces are the reference, whichever rows are being checked (validate PATH…)
     rows = tables.rows.get("provinces", [])
     provinces = sorted((str(r["id"]) for r in rows if isinstance(r.get("id"), str)), key=len, reverse=True)
@@ -42,7 +46,7 @@ def check_plan_ids(tables: Tables) -> Iterator[Finding]:
                 ": địa bàn, năm hoặc số, ký hiệu khác với kế hoạch",
                 ": its place, year or number differs from the plan's",
             )
-        expected = expected_id(row)
+        expected = expected_ids[origin.file] if origin.file in expected_ids else expected_id(row)
         if expected is None and claims == province and word is None:
             continue
         yield origin.finding("id", "plan-id-rule", value=pid, expected=expected or pid, why_vi=why_vi, why_en=why_en)

@@ -8,7 +8,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, cast
@@ -575,9 +575,11 @@ def check_rules(
     today: dt.date,
     broken: frozenset[str] = frozenset(),
     subjects: frozenset[str] | None = None,
+    expected_ids: Mapping[str, str | None] | None = None,
 ) -> list[Finding]:
     """Every rule; with ``subjects``, only the rows of those tables are checked (the others are
-    still there as the targets of their keys)."""
+    still there as the targets of their keys). ``expected_ids``: what the id rule says of each
+    plan file's row, where already known (:func:`.ids.check_plan_ids`)."""
     if subjects is not None:
         tables = _Subjects(tables, subjects)
     out: list[Finding] = []
@@ -585,7 +587,7 @@ def check_rules(
     out += check_dates(tables, today)
     out += check_numbers(tables)
     out += check_keys(model, tables)
-    out += check_plan_ids(tables)
+    out += check_plan_ids(tables, expected_ids)
     out += check_references(model, tables, set(broken))
     out += check_directive_ids(model, tables)
     out += check_sections(tables)

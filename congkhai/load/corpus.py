@@ -185,6 +185,7 @@ def validate(
         )
     sources: list[Source] = []
     mentions: dict[str, Counter[str]] = {}
+    expected_ids: dict[str, str | None] = {}  # the id rule's verdict on each plan row, from the plan cache
     for work in works:
         if isinstance(work, Head) or (wanted is not None and not _is_wanted(work.source.path, wanted)):
             # another plan, there only to be checked against: its id and what it says of itself
@@ -194,6 +195,7 @@ def validate(
             continue
         src = work.source
         sources.append(src)
+        expected_ids[src.path] = work.expected_id
         findings += work.findings
         findings += check_links(root, src)  # not cached: depends on other files than the plan
         if "directives" not in broken:
@@ -219,7 +221,7 @@ def validate(
             findings += check_table(model, table, tables)
     with stage("validate.rules"):
         subjects = None if reference_checks else frozenset(model.tables) - frozenset(references)
-        findings += check_rules(model, tables, today, frozenset(broken), subjects)
+        findings += check_rules(model, tables, today, frozenset(broken), subjects, expected_ids)
     if reference_checks:
         findings += check_reference_text(tables, references, model)
     findings += check_markup(model, tables)  # cheap, on every row: plans and reference tables

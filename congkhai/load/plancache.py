@@ -71,6 +71,7 @@ from ..model.schemas import Model, load_model
 from ..read.frontmatter import Path_, Source, read_source
 from ..read.records import Origin, Row, Tables, plan_rows
 from ..vietnamese.directives import Catalogue
+from ..vietnamese.planid import expected_id
 
 PACKAGE = Path(__file__).resolve().parents[1]  # congkhai/: the fingerprint covers all of its code
 DEFAULT_DIR = Path(".cache") / "congkhai"
@@ -88,6 +89,7 @@ class PlanWork:
     body_findings: list[Finding]  # citations in the text against the list (dropped if the catalogue is broken)
     rows: list[tuple[str, Row, Path_, bool]]  # table, row, path of its mapping in the front matter, leaf
     mentions: Counter[str]
+    expected_id: str | None = None  # what the id rule says of the plan row (``planid.expected_id``)
 
     @property
     def plan_row(self) -> Row | None:
@@ -162,7 +164,10 @@ def analyse(model: Model, src: Source, catalogue: Catalogue) -> PlanWork:
     # digest stays, so the history's newest version (this text) is not parsed again.
     src.digest = text_digest(src.text)
     src.text = ""
-    return PlanWork(src, findings, body, rows, mentions)
+    work = PlanWork(src, findings, body, rows, mentions)
+    plan = work.plan_row
+    work.expected_id = expected_id(plan) if plan is not None else None  # a function of the row alone
+    return work
 
 
 def _rows(model: Model, src: Source) -> list[tuple[str, Row, Path_, bool]]:
@@ -416,8 +421,13 @@ def read_entry(store: Path | None, name: str, secret: bytes) -> bytes | None:
 
 
 def write_entry(store: Path, name: str, secret: bytes, data: Any) -> None:
+    """``data`` as JSON (or, given bytes, those bytes: an entry with a format of its own), signed."""
     try:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        payload = (
+            data
+            if isinstance(data, bytes)
+            else json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        )
     except (TypeError, ValueError):
         return
     target = store / name
@@ -514,11 +524,12 @@ def _work_to(work: PlanWork) -> list[Any]:
         [_finding_to(f) for f in work.findings],
         [_finding_to(f) for f in work.body_findings],
         dict(work.mentions),
+        work.expected_id,
     ]
 
 
 def _work_from(data: list[Any], model: Model) -> PlanWork:
-    (path, text, fm, body, body_line, marks, digest), src_findings, findings, body_findings, mentions = data
+    (path, text, fm, body, body_line, marks, digest), src_findings, findings, body_findings, mentions, expected = data
     paths, lines, columns = marks
     source = Source(
         path, text, fm, body, body_line, dict(zip(map(tuple, paths), zip(lines, columns, strict=True), strict=True))
@@ -531,6 +542,7 @@ def _work_from(data: list[Any], model: Model) -> PlanWork:
         [Finding(*f) for f in body_findings],
         _rows(model, source),
         Counter(mentions),
+        expected if isinstance(expected, str) else None,
     )
 
 

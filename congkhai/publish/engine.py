@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,13 @@ class BuildError(CongkhaiError):
     """The site could not be built (MkDocs, the search index, the sanitiser); the previous site is kept."""
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, cache: PageCache | None = None) -> Built | None:
+def run_mkdocs(
+    config_file: Path, docs_dir: Path, site_dir: Path, cache: PageCache | None = None, *, staged: bool = False
+) -> Built | None:
     """MkDocs in strict mode: a warning (a broken link, a missing page) fails the build.
+
+    ``staged``: ``docs_dir`` is the build's own staging folder, discarded after the build, so its
+    static files are hard-linked into the site instead of copied (:func:`copy_static`).
 
     MkDocs counts warnings on its logger, so the logger must let them through; they are kept off
     the console (they become the error message) by not propagating to the root logger.
@@ -64,7 +70,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, cache: PageCac
         lg.addHandler(collected)
     try:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
-        return build(config, cache)
+        return build(config, cache, Path(docs_dir) if staged else None)
     except (MkDocsException, SystemExit, OSError) as exc:
         detail = "; ".join(dict.fromkeys(m for _, m in collected.records[:5])) or str(exc)
         raise BuildError(
@@ -146,9 +152,10 @@ def _nav_lines(items: Any, depth: int = 0) -> list[str]:
     return out
 
 
-def build(config: Any, cache: PageCache | None = None) -> Built | None:
+def build(config: Any, cache: PageCache | None = None, staging: Path | None = None) -> Built | None:
     """MkDocs' build; with ``cache``, the pages outside the navigation whose key is cached are
-    written from it instead of rendered (:mod:`.pagecache`). ``None`` when MkDocs' own build ran."""
+    written from it instead of rendered (:mod:`.pagecache`). ``None`` when MkDocs' own build ran.
+    ``staging``: the folder whose static files may be hard-linked (:func:`copy_static`)."""
     from mkdocs.commands import build as mk
     from mkdocs.exceptions import Abort, BuildError
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
@@ -191,7 +198,7 @@ def build(config: Any, cache: PageCache | None = None) -> Built | None:
         for file in inside:
             file.page.read_source(config)  # the navigation's titles, for the pages the workers write
         env = config.plugins.on_env(env, config=config, files=files)
-        files.copy_static_files(inclusion=inclusion)
+        copy_static(files, inclusion, staging)
         doc_files = files.documentation_pages(inclusion=inclusion)
         if cache is not None:
             if not fork:  # rendered here after the navigation's pages: their titles as rendered
@@ -278,6 +285,65 @@ def _restore(outside: list[Any], cache: PageCache, files: Any, built: Built, wri
         file.page.links_to_anchors = {files.get_file_from_path(to): dict(v) for to, v in anchors.links.items()}
         built.restored.add(file.dest_uri)
     return todo
+
+
+def copy_static(files: Any, inclusion: Any, staging: Path | None = None) -> None:
+    """What ``Files.copy_static_files`` does — every file that is not a page copied to its place in
+    the site, in the same order, later ones over earlier ones — with each folder made once, and a
+    file of ``staging`` (the build's own staging folder, thrown away after the build; never a
+    symbolic link, never a file of the checkout or of the theme) hard-linked instead of copied: the
+    same bytes, without writing them again. Where the file system refuses a link, it is copied."""
+    import shutil
+
+    inside = os.path.realpath(staging) + os.sep if staging is not None else None
+    made: set[str] = set()
+    folders: dict[str, bool] = {}  # a source folder → inside the staging folder, through no link
+    for file in files:
+        if file.is_documentation_page() or not inclusion(file.inclusion):
+            continue
+        source = file.abs_src_path
+        if getattr(file, "_content", None) is not None or source is None:
+            file.copy_file()  # made in memory (by a plugin): MkDocs writes it
+            continue
+        target = file.abs_dest_path
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        if os.path.isdir(target):  # as ``mkdocs.utils.copy_file``
+            target = os.path.join(target, os.path.basename(source))
+        if inside is not None and _linkable(source, inside, folders):
+            try:
+                _link(source, target)
+                continue
+            except OSError:
+                pass  # another file system, or one without hard links: copied
+        shutil.copyfile(source, target)
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except FileExistsError:  # a later file over an earlier one, as a copy would be
+        os.unlink(target)
+        os.link(source, target, follow_symlinks=False)
+
+
+def _linkable(source: str, inside: str, folders: dict[str, bool] | None = None) -> bool:
+    """A regular file of the staging folder (``inside``: its real path and a separator), reached
+    through no symbolic link; ``folders`` remembers what was found of each folder."""
+    folders = {} if folders is None else folders
+    folder = os.path.dirname(source)
+    ok = folders.get(folder)
+    if ok is None:
+        real = os.path.realpath(folder)
+        ok = folders[folder] = (real + os.sep).startswith(inside) and os.path.abspath(folder) == real
+    if not ok:
+        return False
+    try:
+        return stat.S_ISREG(os.lstat(source).st_mode)  # not a link: lstat does not follow it
+    except OSError:
+        return False
 
 
 class WarningLog(logging.Handler):

@@ -13,9 +13,9 @@ the page's own Markdown. A changed template or configuration therefore changes e
 and a new or removed page (the file list) too; a changed plan changes only the keys of the pages
 whose Markdown it changes (its own page, the lists and groups that show it).
 
-An entry holds the page's final HTML (after the sanitiser, :func:`.site.clean_generated`) and
-what MkDocs checks across pages (the anchors the page has, the anchors its links point to), so
-the anchor check still runs over every page. Entries are written only after a build that MkDocs
+An entry holds what MkDocs checks across pages (the anchors the page has, the anchors its links
+point to: one line of JSON), so the anchor check still runs over every page, then the page's final
+HTML (after the sanitiser, :func:`.site.clean_generated`) as bytes. Entries are written only after a build that MkDocs
 passed in strict mode, so a restored page had no warning. A page's search record (its tokens and
 what a result shows, :mod:`.searchindex`) is cached too, keyed by the final HTML and the page's
 search hint, so a rebuild re-tokenises only the pages that changed.
@@ -85,12 +85,14 @@ class PageCache:
         payload = read_entry(self.store, _name(key), self.secret)
         if payload is None:
             return None
+        head, newline, html = payload.partition(b"\n")
+        if not newline:
+            return None
         try:
-            data = json.loads(payload)
-            html, present, links = data["html"], data["anchors"], data["links"]
+            data = json.loads(head)
+            present, links = data["anchors"], data["links"]
             if not (
-                isinstance(html, str)
-                and isinstance(present, list)
+                isinstance(present, list)
                 and all(isinstance(a, str) for a in present)
                 and isinstance(links, dict)
                 and all(
@@ -99,18 +101,17 @@ class PageCache:
                 )
             ):
                 return None
-            return html.encode("utf-8", "surrogatepass"), Anchors(present, links)
+            return html, Anchors(present, links)
         except (ValueError, KeyError, TypeError, UnicodeError):
             return None
 
     def save(self, key: str, html: bytes, anchors: Anchors) -> None:
-        try:
-            text = html.decode("utf-8")
-        except UnicodeDecodeError:
-            return  # MkDocs writes UTF-8; anything else is simply rendered again next time
-        write_entry(
-            self.store, _name(key), self.secret, {"html": text, "anchors": anchors.present, "links": anchors.links}
+        """The entry: the anchors as one line of JSON (which holds no line break), then the HTML's
+        bytes as they are — not a JSON string to unescape and encode again at every restore."""
+        head = json.dumps(
+            {"anchors": anchors.present, "links": anchors.links}, ensure_ascii=False, separators=(",", ":")
         )
+        write_entry(self.store, _name(key), self.secret, head.encode("utf-8", "surrogatepass") + b"\n" + html)
 
     def search_key(self, html: bytes, hint: Any, rel: str) -> str:
         """The key of a page's search record: its HTML, its hint and its address (the record holds

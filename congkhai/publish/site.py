@@ -15,10 +15,11 @@ import io
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -70,16 +71,22 @@ class Staging:
 
     def __init__(self, bodies_dir: Path) -> None:
         self.bodies_dir = bodies_dir
+        self.made: set[Path] = set()  # folders made already: each made once, not once per page
 
     def page(self, path: str, text: str) -> None:
         target = self.bodies_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder(target.parent)
         target.write_text(text, encoding="utf-8")
 
     def file(self, path: str, data: bytes) -> None:
         target = self.bodies_dir / "data" / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder(target.parent)
         target.write_bytes(data)
+
+    def _folder(self, folder: Path) -> None:
+        if folder not in self.made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
 
 
 def stage_sources(root: Path, bodies_dir: Path) -> None:
@@ -265,6 +272,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     clean_leftovers(out)
     started = time.time()  # render entries neither written nor read from now on are stale
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
+    swapped = False
     try:
         docs_dir = staging / "pages"
         site_dir = staging / "site"
@@ -286,7 +294,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
         release()  # what the render stage made is given back, so MkDocs and its forked workers start from the corpus alone
         cache = pagecache.open_cache(root)
         with stage("mkdocs"):
-            built = run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir, cache)
+            built = run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir, cache, staged=True)
         with stage("clean"):
             clean_generated(site_dir, built.restored if built is not None else frozenset())
             unlist_versions(site_dir)
@@ -304,20 +312,26 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
                     f"Không tạo được chỉ mục tìm kiếm: {exc}. Kiểm tra trang đã dựng rồi dựng lại.",
                     f"The search index failed: {exc}. Check the built site and build again.",
                 ) from exc
-        swap(site_dir, out)
-        if cache is not None and built is not None:
-            cache.prune(built.keys.values(), search_keys)
-        prune_unused(root, started)
+        swap(site_dir, out, discard=_into(staging))  # the old site joins the staging folder, removed below
+        swapped = True
+        with stage("prune"):
+            if cache is not None and built is not None:
+                cache.prune(built.keys.values(), search_keys)
+            prune_unused(root, started)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if swapped:  # out of place: removed without holding the build (a kill leaves a leftover, never no site)
+            remove_later(staging)
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, names, publisher.placeholder, preview=not url)
 
 
-def swap(new: Path, out: Path) -> None:
+def swap(new: Path, out: Path, discard: Callable[[Path], None] | None = None) -> None:
     """Put ``new`` in place of ``out`` so that ``out`` is never missing, even if the build is killed.
 
     On Linux the two folders are exchanged in one step (``renameat2(RENAME_EXCHANGE)``): ``out`` is
-    the old site, then the new one, never neither; the old one, now at ``new``, is then removed.
+    the old site, then the new one, never neither; the old one, now at ``new``, is then removed
+    (or handed to ``discard``, which removes it later: it is out of place already).
     Where that call does not exist (macOS, Windows, old kernels or libc) or the file system refuses
     it, the fallback is two renames (``out`` aside, ``new`` to ``out``). A kill between those two
     leaves no ``out`` but the complete old site beside it, which :func:`clean_leftovers` puts back
@@ -327,8 +341,9 @@ def swap(new: Path, out: Path) -> None:
     if not (out.exists() or out.is_symlink()):
         new.rename(out)
         return
+    discard = discard or _remove
     if _exchange(new, out):
-        shutil.rmtree(new, ignore_errors=True)  # the previous output; a kill here leaves only a leftover
+        discard(new)  # the previous output; a kill here leaves only a leftover
         return
     old = out.with_name(f"{OLD_PREFIX.format(name=out.name)}{os.getpid()}")
     out.rename(old)
@@ -337,7 +352,62 @@ def swap(new: Path, out: Path) -> None:
     except OSError:
         old.rename(out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old)
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _into(staging: Path) -> Callable[[Path], None]:
+    """``swap``'s ``discard`` for a build: the old site left inside the staging folder, which
+    :func:`remove_later` removes whole (the fallback's old site, beside ``out``, is moved in)."""
+
+    def discard(old: Path) -> None:
+        if old.parent == staging:
+            return
+        try:
+            old.rename(staging / "old")
+        except OSError:
+            shutil.rmtree(old, ignore_errors=True)
+
+    return discard
+
+
+#: the removals started by :func:`remove_later` in this process and not yet seen to end
+_REMOVALS: list[subprocess.Popen[bytes]] = []
+
+
+def remove_later(folder: Path) -> None:
+    """Remove a folder that nothing uses any more (a finished build's staging folder, with the old
+    site in it) without waiting: ``rm -rf`` in a session of its own, which outlives this process.
+    Tens of thousands of small files take seconds to remove; the new site is in place already, so
+    the build need not wait for it. A removal cut short leaves a staging folder, which the next
+    build removes (:func:`clean_leftovers`). Without ``rm`` (not a POSIX system) it is removed now.
+    :func:`wait_removals` waits for the removals started."""
+    _REMOVALS[:] = [p for p in _REMOVALS if p.poll() is None]  # the finished ones reaped
+    rm = shutil.which("rm") if os.name == "posix" else None
+    if rm is None:
+        _remove(folder)
+        return
+    try:
+        process = subprocess.Popen(
+            [rm, "-rf", "--", str(folder.resolve())],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not killed with this process's group
+        )
+    except OSError:
+        _remove(folder)
+        return
+    _REMOVALS.append(process)
+
+
+def wait_removals() -> None:
+    """Wait for the removals :func:`remove_later` started (tests; a caller about to reuse the disk)."""
+    while _REMOVALS:
+        _REMOVALS.pop().wait()
 
 
 OLD_PREFIX = ".{name}-old-"

@@ -1,5 +1,6 @@
 """The data files made from each plan's part, cached by the hash of its rows: a warm build after a
-one-plan change equals a clean one byte for byte and re-makes only that plan's part; a change of
+one-plan change equals a clean one byte for byte (CSVs, copies for spreadsheets, bundles, the
+workbook) and re-makes only that plan's part; a change of
 each kind of input (the plan's row, its rows of each table, the tables' fields) makes it again; a
 tampered entry is made again; a table whose plan rows are not together is written whole."""
 
@@ -66,6 +67,7 @@ def _made(model: Model, rows: dict[str, list[Any]], cache: Any) -> dict[str, byt
     out = {f"{t.name}.csv": parts.table_csv(t) for t in model.tables.values()}
     out.update(parts.excel_files())
     out.update(parts.bundles())
+    out["cong-khai.xlsx"] = workbook.workbook_bytes(model, rows, None, parts.sheet_parts)
     return out
 
 
@@ -74,6 +76,7 @@ def _whole(model: Model, rows: dict[str, list[Any]]) -> dict[str, bytes]:
     out = {f"{t.name}.csv": datasets.csv_bytes(t, rows[t.name]) for t in model.tables.values()}
     out.update(workbook.excel_files(model, rows))
     out.update(datasets.plan_bundles(model, rows))
+    out["cong-khai.xlsx"] = workbook.workbook_bytes(model, rows, None)
     return out
 
 

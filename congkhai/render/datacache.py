@@ -5,14 +5,16 @@ A plan's part (:class:`PlanData`) is everything the data files hold of it alone:
 and task CSV (``ke-hoach/…``), and its lines of each table's CSV, canonical and for spreadsheets
 (``<table>.csv``, ``excel/<table>.csv``). A CSV line depends on its row alone, so a table's CSV
 is its header and the lines of its runs of rows, one run a plan, joined in the table's order —
-the bytes :func:`.datasets.csv_bytes` writes. The part is made from the plan's rows alone (so it
+the bytes :func:`.datasets.csv_bytes` writes. So is each table's sheet of the workbook: a plan's
+rows are written as a template of their place and styles (:class:`.workbook.SheetPart`), filled in
+order. The part is made from the plan's rows alone (so it
 cannot hold what its key leaves out) and kept in the render cache
 (:mod:`congkhai.load.rendercache`) by the hash of those rows and the tables' fields.
 
 Made whole, every build, because they depend on every row: the reference tables' CSVs (small),
 ``cong-khai.json`` and ``datapackage.json`` (one JSON document; the descriptor hashes the CSVs), the
-workbook (its rows' numbers, styles and column widths depend on every row before them) and the
-SQLite file (its pages and full-text index are laid out by SQLite over all rows).
+workbook's frame and zip (compressed whole) and the SQLite file (its pages and full-text index are
+laid out by SQLite over all rows).
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..load.rendercache import DataCache
 from ..model import sitemap
 from ..model.schemas import Model, Table
 from ..read.records import Row
 from .datasets import bundle_text, csv_bytes, csv_header, csv_rows
-from .workbook import excel_files
+from .workbook import SheetPart, excel_files, table_part
 
 #: How many plans' parts :func:`plan_data` made in this process (the tests check the cache by it).
 RENDERS = [0]
@@ -42,6 +45,7 @@ class PlanData:
     tasks: bytes | None
     csv: dict[str, bytes]
     excel: dict[str, bytes]
+    sheets: dict[str, SheetPart]
 
 
 def model_key(model: Model) -> str:
@@ -71,6 +75,7 @@ def plan_data(
         else None,
         "csv": {name: csv_rows(model.tables[name], list(rows)) for name, rows in tables.items()},
         "excel": {name: csv_rows(model.tables[name], list(rows), spreadsheet=True) for name, rows in tables.items()},
+        "sheets": {name: _sheet_entry(table_part(model.tables[name], list(rows))) for name, rows in tables.items()},
     }
     if cache is not None:
         cache.put(key, texts)
@@ -81,18 +86,36 @@ def plan_data(
 
 def _from_entry(value: object) -> PlanData | None:
     """The part a cache entry holds, or None when it is not one (written by another program)."""
-    if not isinstance(value, dict) or set(value) != {"bundle", "tasks", "csv", "excel"}:
+    if not isinstance(value, dict) or set(value) != {"bundle", "tasks", "csv", "excel", "sheets"}:
         return None
-    bundle, tasks, csv, excel = value["bundle"], value["tasks"], value["csv"], value["excel"]
+    bundle, tasks, csv, excel, sheets = (value[k] for k in ("bundle", "tasks", "csv", "excel", "sheets"))
     if not all(v is None or isinstance(v, str) for v in (bundle, tasks)):
         return None
     if not all(isinstance(d, dict) and all(isinstance(v, str) for v in d.values()) for d in (csv, excel)):
+        return None
+    if not isinstance(sheets, dict) or not all(_is_sheet_entry(v) for v in sheets.values()):
         return None
     return PlanData(
         None if bundle is None else bundle.encode(),
         None if tasks is None else tasks.encode(),
         {k: v.encode() for k, v in csv.items()},
         {k: v.encode() for k, v in excel.items()},
+        {k: SheetPart(*v) for k, v in sheets.items()},
+    )
+
+
+def _sheet_entry(part: SheetPart) -> list[Any]:
+    return [part.fmts, part.widths, part.rows]
+
+
+def _is_sheet_entry(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 3
+        and all(isinstance(v, list) for v in value)
+        and all(isinstance(f, str) for f in value[0])
+        and all(isinstance(w, int) for w in value[1])
+        and all(isinstance(r, str) for r in value[2])
     )
 
 
@@ -125,15 +148,27 @@ class DataParts:
         }
         self.plan_order = list(plans)
 
+    def _order(self, table: Table) -> list[str] | None:
+        """The plans whose parts make up ``table``, in its order, or None when it is written whole."""
+        return self.plan_order if table.name == "plans" and not self.whole else self.runs.get(table.name)
+
     def table_csv(self, table: Table, *, spreadsheet: bool = False) -> bytes:
-        """``<table>.csv`` (or its copy for spreadsheets): header and the plans' lines, in order."""
-        order = self.plan_order if table.name == "plans" and not self.whole else self.runs.get(table.name)
+        """``<table>.csv`` (or its copy for spreadsheets): header and the plans' lines, in order.
+        Each is asked for once: the plans' lines are let go once given."""
+        order = self._order(table)
         if order is None:
             return csv_bytes(table, self.rows[table.name], spreadsheet=spreadsheet)
         head = csv_header(table, spreadsheet=spreadsheet).encode()
         return head + b"".join(
-            (self.parts[pid].excel if spreadsheet else self.parts[pid].csv).get(table.name, b"") for pid in order
+            (self.parts[pid].excel if spreadsheet else self.parts[pid].csv).pop(table.name, b"") for pid in order
         )
+
+    def sheet_parts(self, table: Table) -> list[SheetPart]:
+        """The rows of ``table``'s sheet of the workbook as parts, in order (once, as above)."""
+        order = self._order(table)
+        if order is None:
+            return [table_part(table, self.rows[table.name])]
+        return [part for pid in order if (part := self.parts[pid].sheets.pop(table.name, None)) is not None]
 
     def bundles(self) -> Iterator[tuple[str, bytes]]:
         """Each published plan's downloads (``ke-hoach/<id>.json``, its task CSV), let go once given."""

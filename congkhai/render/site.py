@@ -238,8 +238,8 @@ def _data_side(
     for name, data in parts.bundles():
         give({name: data})
     give(parts.excel_files())
+    give({sitemap.WORKBOOK: workbook.workbook_bytes(model, rows, modified, parts.sheet_parts)})
     del parts
-    give({sitemap.WORKBOOK: workbook.workbook_bytes(model, rows, modified)})
     give(sqlitedb.datasette_files(model, rows, bodies, url))
     # the distributions of the dataset (the Datasette metadata file describes one, it is not one)
     others = {

@@ -16,6 +16,8 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -158,12 +160,12 @@ def _run(text: str, preserve: bool) -> str:
     return f'<t xml:space="preserve">{_xml_text(text)}</t>' if preserve else f"<t>{_xml_text(text)}</t>"
 
 
-def _cell_xml(ref: str, value: Any, style: int) -> str:
+def _cell_xml(ref: str, value: Any, s: str) -> str:
     """One ``<c>`` exactly as openpyxl's write-only worksheet writes the cell (``ooxml_text`` for
-    strings, which are always strings, never formulas); "" for an empty cell without a style."""
-    s = f' s="{style}"' if style else ""
+    strings, which are always strings, never formulas), ``s`` its style attribute (``' s="3"'``,
+    "" for none, or a part's placeholder); "" for an empty cell without a style."""
     if value is None:
-        return f'<c r="{ref}"{s} t="n"></c>' if style else ""
+        return f'<c r="{ref}"{s} t="n"></c>' if s else ""
     if isinstance(value, str):
         value = value[:MAX_CELL]
         if value == "":
@@ -183,24 +185,88 @@ def _cell_xml(ref: str, value: Any, style: int) -> str:
     return f'<c r="{ref}"{s} t="n"><v>{format(value, ".16g")}</v></c>'
 
 
-def _sheet(
-    wb: Workbook,
-    styles: _Styles,
-    name: str,
-    head: list[tuple[str, str]],
-    rows: list[list[tuple[Any, str]]],
-    widths: list[int],
-    wrap: bool = False,
-) -> str:
-    """A sheet: the two header rows (title, field name), bold, frozen below, an autofilter on the
-    field-name row; column widths; then the rows of (value, number format). The sheet's frame is
-    openpyxl's; its rows are returned as the XML of its ``<sheetData>`` (see :func:`_rows_xml`)."""
+def _sheet(wb: Workbook, name: str, columns: int, rows: int, widths: list[int]) -> None:
+    """A sheet's frame: column widths, the two header rows (title, field name) frozen, an
+    autofilter on the field-name row; its rows are written as XML into its ``<sheetData>``."""
     ws = wb.create_sheet(name)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(MIN_WIDTH, min(MAX_WIDTH, w + 2))
     ws.freeze_panes = f"A{HEADER_ROWS + 1}"
-    ws.auto_filter.ref = f"A{HEADER_ROWS}:{get_column_letter(max(len(head), 1))}{HEADER_ROWS + len(rows)}"
-    return _rows_xml(styles, head, rows, wrap)
+    ws.auto_filter.ref = f"A{HEADER_ROWS}:{get_column_letter(max(columns, 1))}{HEADER_ROWS + rows}"
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """Some rows of a sheet, written before their place and styles are known: ``rows`` are each a
+    row's XML as a ``str.format`` template of its number ``{n}`` and its cells' styles ``{s0}``,
+    ``{s1}``… (the attribute of ``fmts[0]``, ``fmts[1]``…, in the order first used); ``widths`` the
+    widest value of each column. A sheet is its parts filled in order (:func:`_fill`): the rows of
+    one plan are a part, cached with that plan's (:mod:`.datacache`)."""
+
+    fmts: list[str]
+    widths: list[int]
+    rows: list[str]
+
+
+#: The number format whose cells carry no style (openpyxl's style 0) outside a wrapped sheet: an
+#: empty cell of it is not written at all.
+PLAIN = "General"
+
+
+def sheet_part(rows: list[list[tuple[Any, str]]], wrap: bool = False) -> SheetPart:
+    """The part of rows of (value, number format) (:func:`cell_value`)."""
+    letters = [get_column_letter(i) for i in range(1, max((len(r) for r in rows), default=0) + 1)]
+    fmts: dict[str, str] = {}
+    widths = [0] * len(letters)
+    out: list[str] = []
+    for row in rows:
+        parts = []
+        for i, (value, fmt) in enumerate(row):
+            mark = fmts.get(fmt)
+            if mark is None:
+                mark = fmts[fmt] = "" if fmt == PLAIN and not wrap else f"\x02{len(fmts)}\x03"
+            if value is not None:
+                widths[i] = max(widths[i], _width(value))
+            parts.append(_cell_xml(f"{letters[i]}\x01", value, mark))
+        xml = f'<row r="\x01">{"".join(parts)}</row>'.replace("{", "{{").replace("}", "}}")
+        out.append(xml.replace("\x01", "{n}").replace("\x02", "{s").replace("\x03", "}"))
+    return SheetPart(list(fmts), widths, out)
+
+
+def table_part(table: Table, rows: list[Row]) -> SheetPart:
+    """The part of a table's sheet holding ``rows``."""
+    return sheet_part([[cell_value(row.get(f.name), f) for f in table.fields] for row in rows])
+
+
+def _fill(styles: _Styles, parts: list[SheetPart], wrap: bool) -> str:
+    """The data rows of a sheet from its parts in order: numbered from ``HEADER_ROWS + 1``, each
+    cell's style the one openpyxl gives its format — ids are given in the order formats are first
+    used, as when the cells were written one by one."""
+    ids: dict[str, int] = {}
+    for part in parts:
+        for fmt in part.fmts:
+            if fmt not in ids:
+                ids[fmt] = styles.id(fmt, False, wrap)
+                if (ids[fmt] == 0) != (fmt == PLAIN and not wrap):
+                    raise ValueError(f"number format {fmt!r}: style {ids[fmt]} is not as sheet_part assumed")
+    out: list[str] = []
+    n = HEADER_ROWS
+    for part in parts:
+        marks = {f"s{k}": f' s="{ids[fmt]}"' if ids[fmt] else "" for k, fmt in enumerate(part.fmts)}
+        for row in part.rows:
+            n += 1
+            out.append(row.format(n=n, **marks))
+    return "".join(out)
+
+
+def _head_xml(styles: _Styles, head: list[tuple[str, str]]) -> str:
+    letters = [get_column_letter(i) for i in range(1, len(head) + 1)]
+    header = f' s="{styles.id(TEXT, True, False)}"'
+    out = []
+    for n, labels in enumerate(([t for t, _ in head], [f for _, f in head]), start=1):
+        cells = "".join(_cell_xml(f"{letters[i]}{n}", ooxml_plain(v), header) for i, v in enumerate(labels))
+        out.append(f'<row r="{n}">{cells}</row>')
+    return "".join(out)
 
 
 def _rows_xml(styles: _Styles, head: list[tuple[str, str]], rows: list[list[tuple[Any, str]]], wrap: bool) -> str:
@@ -208,23 +274,7 @@ def _rows_xml(styles: _Styles, head: list[tuple[str, str]], rows: list[list[tupl
     byte for byte what openpyxl's write-only worksheet writes (a test compares them), ten times
     faster — the workbook was the longest part of the render stage (30 s of 726,000 cells at
     2,000 plans)."""
-    letters = [get_column_letter(i) for i in range(1, max(len(head), max((len(r) for r in rows), default=0)) + 1)]
-    header = styles.id(TEXT, True, False)
-    out: list[str] = []
-    for n, labels in enumerate(([t for t, _ in head], [f for _, f in head]), start=1):
-        cells = "".join(_cell_xml(f"{letters[i]}{n}", ooxml_plain(v), header) for i, v in enumerate(labels))
-        out.append(f'<row r="{n}">{cells}</row>')
-    ids: dict[str, int] = {}
-    for n, row in enumerate(rows, start=HEADER_ROWS + 1):
-        parts = []
-        for i, (value, fmt) in enumerate(row):
-            style = ids.get(fmt)
-            if style is None:
-                style = ids[fmt] = styles.id(fmt, False, wrap)
-            if value is not None or style:
-                parts.append(_cell_xml(f"{letters[i]}{n}", value, style))
-        out.append(f'<row r="{n}">{"".join(parts)}</row>')
-    return "".join(out)
+    return _head_xml(styles, head) + _fill(styles, [sheet_part(rows, wrap)], wrap)
 
 
 def ooxml_plain(value: str) -> str:
@@ -238,16 +288,12 @@ def _width(value: Any) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _table_sheet(wb: Workbook, styles: _Styles, table: Table, rows: list[Row]) -> str:
+def _table_sheet(wb: Workbook, styles: _Styles, table: Table, parts: list[SheetPart]) -> str:
     widths = [max(len(f.title), len(f.name)) for f in table.fields]
-    cells = []
-    for row in rows:
-        line = [cell_value(row.get(f.name), f) for f in table.fields]
-        for i, (value, _) in enumerate(line):
-            if value is not None:
-                widths[i] = max(widths[i], _width(value))
-        cells.append(line)
-    return _sheet(wb, styles, table.name, [(f.title, f.name) for f in table.fields], cells, widths)
+    for part in parts:
+        widths = [max(w, p) for w, p in zip(widths, part.widths + [0] * (len(widths) - len(part.widths)), strict=True)]
+    _sheet(wb, table.name, len(table.fields), sum(len(p.rows) for p in parts), widths)
+    return _head_xml(styles, [(f.title, f.name) for f in table.fields]) + _fill(styles, parts, False)
 
 
 def dictionary_rows(model: Model) -> list[list[str]]:
@@ -286,7 +332,8 @@ def _dictionary_sheet(wb: Workbook, styles: _Styles, model: Model) -> str:
         ("Danh mục giá trị", "vocabulary"),
     ]
     rows = [[(_text(v) if v else None, TEXT) for v in row] for row in dictionary_rows(model)]
-    return _sheet(wb, styles, DICTIONARY_SHEET, head, rows, [14, 18, 30, 10, 9, 60, 60], wrap=True)
+    _sheet(wb, DICTIONARY_SHEET, len(head), len(rows), [14, 18, 30, 10, 9, 60, 60])
+    return _rows_xml(styles, head, rows, wrap=True)
 
 
 def _stamp(modified: str | None) -> dt.datetime:
@@ -321,8 +368,15 @@ def _rezip(data: bytes, when: dt.datetime, sheets: dict[str, str] | None = None)
     return out.getvalue()
 
 
-def workbook_bytes(model: Model, rows: dict[str, list[Row]], modified: str | None) -> bytes:
-    """``cong-khai.xlsx``: a sheet per table (named by the table) and the data dictionary sheet.
+def workbook_bytes(
+    model: Model,
+    rows: dict[str, list[Row]],
+    modified: str | None,
+    parts: Callable[[Table], list[SheetPart]] | None = None,
+) -> bytes:
+    """``cong-khai.xlsx``: a sheet per table (named by the table) and the data dictionary sheet;
+    ``parts``, if given, gives each table's rows as parts (cached by plan: :mod:`.datacache`),
+    else each table is one part.
 
     openpyxl writes the workbook's frame (sheets without rows, styles, properties); the rows are
     written by :func:`_rows_xml` into each sheet, in the bytes openpyxl would have written. Chosen
@@ -332,7 +386,8 @@ def workbook_bytes(model: Model, rows: dict[str, list[Row]], modified: str | Non
     """
     wb = Workbook(write_only=True)
     styles = _Styles(wb)
-    sheets = [_table_sheet(wb, styles, table, rows.get(table.name, [])) for table in model.tables.values()]
+    make = parts or (lambda t: [table_part(t, rows.get(t.name, []))])
+    sheets = [_table_sheet(wb, styles, table, make(table)) for table in model.tables.values()]
     sheets.append(_dictionary_sheet(wb, styles, model))
     wb.remove(styles.ws)
     when = _stamp(modified)

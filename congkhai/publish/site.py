@@ -81,6 +81,12 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 
+    def file_from(self, path: str, source: Path) -> None:
+        """A data file made on disk, moved into place (its bytes never read into memory)."""
+        target = self.bodies_dir / "data" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(source, target)
+
 
 def stage_sources(root: Path, bodies_dir: Path) -> None:
     """Copy hand-written pages from ``docs/`` (not the plan sources), before the generated ones are

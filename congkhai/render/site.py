@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..checks.files import Entry, inside, publishable
@@ -34,7 +35,7 @@ from .history import Parsed, history_section, parse_versions, summaries
 from .markdown import with_front_matter
 from .metadata import with_description
 from .pages import PageBuilder
-from .sink import Collect, Finished, Sink, Stored
+from .sink import Collect, Finished, Sink, Stored, give_path
 from .versions import version_pages
 
 CATALOG = "catalog.jsonld"
@@ -238,9 +239,22 @@ def _data_side(
     for name, data in parts.bundles():
         give({name: data})
     give(parts.excel_files())
-    give({sitemap.WORKBOOK: workbook.workbook_bytes(model, rows, modified, parts.sheet_parts)})
-    del parts
-    give(sqlitedb.datasette_files(model, rows, bodies, url))
+
+    def give_made(name: str, path: Path) -> None:
+        known[name] = Stored.of_file(path)
+        give_path(sink, name, path)
+
+    # the two largest files are made on disk and handed over by path, never held whole
+    with tempfile.TemporaryDirectory(prefix="congkhai-data-") as tmp:
+        book = Path(tmp) / "book.xlsx"
+        with book.open("wb") as out:
+            workbook.write_workbook(out, model, rows, modified, parts.sheet_parts)
+        del parts
+        give_made(sitemap.WORKBOOK, book)
+        db = Path(tmp) / "db.sqlite"
+        sqlitedb.write_sqlite(model, rows, bodies, db)
+        give_made(sitemap.SQLITE, db)
+    give({sitemap.SQLITE_METADATA: sqlitedb.metadata_bytes(model, url)})
     # the distributions of the dataset (the Datasette metadata file describes one, it is not one)
     others = {
         k: v for k, v in known.items() if k.count("/") == 0 and not k.endswith(".csv") and k != sitemap.SQLITE_METADATA

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import math
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
@@ -238,10 +239,9 @@ def table_part(table: Table, rows: list[Row]) -> SheetPart:
     return sheet_part([[cell_value(row.get(f.name), f) for f in table.fields] for row in rows])
 
 
-def _fill(styles: _Styles, parts: list[SheetPart], wrap: bool) -> str:
-    """The data rows of a sheet from its parts in order: numbered from ``HEADER_ROWS + 1``, each
-    cell's style the one openpyxl gives its format — ids are given in the order formats are first
-    used, as when the cells were written one by one."""
+def _style_ids(styles: _Styles, parts: list[SheetPart], wrap: bool) -> dict[str, int]:
+    """Each number format's style in a sheet of these parts, given in the order the formats are
+    first used — as when the cells were written one by one (before the workbook's styles are)."""
     ids: dict[str, int] = {}
     for part in parts:
         for fmt in part.fmts:
@@ -249,14 +249,27 @@ def _fill(styles: _Styles, parts: list[SheetPart], wrap: bool) -> str:
                 ids[fmt] = styles.id(fmt, False, wrap)
                 if (ids[fmt] == 0) != (fmt == PLAIN and not wrap):
                     raise ValueError(f"number format {fmt!r}: style {ids[fmt]} is not as sheet_part assumed")
-    out: list[str] = []
+    return ids
+
+
+def _filled(parts: list[SheetPart | None], ids: dict[str, int]) -> Iterator[str]:
+    """The data rows of a sheet from its parts in order, a part at a time (each let go once
+    written), numbered from ``HEADER_ROWS + 1``."""
     n = HEADER_ROWS
-    for part in parts:
+    for i, part in enumerate(parts):
+        assert part is not None
+        parts[i] = None
         marks = {f"s{k}": f' s="{ids[fmt]}"' if ids[fmt] else "" for k, fmt in enumerate(part.fmts)}
+        out = []
         for row in part.rows:
             n += 1
             out.append(row.format(n=n, **marks))
-    return "".join(out)
+        yield "".join(out)
+
+
+def _fill(styles: _Styles, parts: list[SheetPart], wrap: bool) -> str:
+    """The data rows of a sheet from its parts, as one text."""
+    return "".join(_filled(list(parts), _style_ids(styles, parts, wrap)))
 
 
 def _head_xml(styles: _Styles, head: list[tuple[str, str]]) -> str:
@@ -288,12 +301,16 @@ def _width(value: Any) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _table_sheet(wb: Workbook, styles: _Styles, table: Table, parts: list[SheetPart]) -> str:
+def _table_sheet(wb: Workbook, styles: _Styles, table: Table, parts: list[SheetPart]) -> Iterator[str]:
+    """A table's sheet: its frame and styles made now, its rows' XML given piece by piece later,
+    as the workbook is written."""
     widths = [max(len(f.title), len(f.name)) for f in table.fields]
     for part in parts:
         widths = [max(w, p) for w, p in zip(widths, part.widths + [0] * (len(widths) - len(part.widths)), strict=True)]
     _sheet(wb, table.name, len(table.fields), sum(len(p.rows) for p in parts), widths)
-    return _head_xml(styles, [(f.title, f.name) for f in table.fields]) + _fill(styles, parts, False)
+    head = _head_xml(styles, [(f.title, f.name) for f in table.fields])
+    ids = _style_ids(styles, parts, False)
+    return itertools.chain([head], _filled(list[SheetPart | None](parts), ids))
 
 
 def dictionary_rows(model: Model) -> list[list[str]]:
@@ -347,25 +364,29 @@ def _stamp(modified: str | None) -> dt.datetime:
     return EPOCH
 
 
-def _rezip(data: bytes, when: dt.datetime, sheets: dict[str, str] | None = None) -> bytes:
-    """The same zip with every entry at one time (``when``, not before 1980) and fixed attributes;
-    ``sheets`` (entry → rows XML) fills each sheet's empty ``<sheetData>``."""
+def _rezip(data: bytes, when: dt.datetime, sheets: Mapping[str, Iterable[str]], target: BinaryIO) -> None:
+    """The same zip, written to ``target``, with every entry at one time (``when``, not before
+    1980) and fixed attributes; ``sheets`` (entry → its rows' XML, in pieces) fills each sheet's
+    empty ``<sheetData>``, a piece at a time (no sheet is held whole)."""
     stamp = max(when, EPOCH).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             content = src.read(info.filename)
-            if sheets and info.filename in sheets:
-                empty = b"<sheetData></sheetData>"
-                if content.count(empty) != 1:
-                    raise ValueError(f"{info.filename}: no empty sheetData")
-                full = b"<sheetData>" + sheets[info.filename].encode("ascii") + b"</sheetData>"
-                content = content.replace(empty, full)
-            dst.writestr(entry, content)
-    return out.getvalue()
+            if info.filename not in sheets:
+                dst.writestr(entry, content)
+                continue
+            empty = b"<sheetData></sheetData>"
+            if content.count(empty) != 1:
+                raise ValueError(f"{info.filename}: no empty sheetData")
+            before, after = content.split(empty)
+            with dst.open(entry, "w") as out:
+                out.write(before + b"<sheetData>")
+                for piece in sheets[info.filename]:
+                    out.write(piece.encode("ascii"))
+                out.write(b"</sheetData>" + after)
 
 
 def workbook_bytes(
@@ -374,7 +395,20 @@ def workbook_bytes(
     modified: str | None,
     parts: Callable[[Table], list[SheetPart]] | None = None,
 ) -> bytes:
-    """``cong-khai.xlsx``: a sheet per table (named by the table) and the data dictionary sheet;
+    """``cong-khai.xlsx``'s bytes (:func:`write_workbook`)."""
+    buf = io.BytesIO()
+    write_workbook(buf, model, rows, modified, parts)
+    return buf.getvalue()
+
+
+def write_workbook(
+    target: BinaryIO,
+    model: Model,
+    rows: dict[str, list[Row]],
+    modified: str | None,
+    parts: Callable[[Table], list[SheetPart]] | None = None,
+) -> None:
+    """``cong-khai.xlsx``, written to ``target``: a sheet per table (named by the table) and the data dictionary sheet;
     ``parts``, if given, gives each table's rows as parts (cached by plan: :mod:`.datacache`),
     else each table is one part.
 
@@ -388,7 +422,7 @@ def workbook_bytes(
     styles = _Styles(wb)
     make = parts or (lambda t: [table_part(t, rows.get(t.name, []))])
     sheets = [_table_sheet(wb, styles, table, make(table)) for table in model.tables.values()]
-    sheets.append(_dictionary_sheet(wb, styles, model))
+    sheets.append(iter([_dictionary_sheet(wb, styles, model)]))
     wb.remove(styles.ws)
     when = _stamp(modified)
     props = wb.properties
@@ -399,4 +433,4 @@ def workbook_bytes(
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # not openpyxl's save_workbook: it stamps the clock's time
     entries = {f"xl/worksheets/sheet{i}.xml": xml for i, xml in enumerate(sheets, start=1)}
-    return _rezip(buf.getvalue(), when, entries)
+    _rezip(buf.getvalue(), when, entries, target)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,7 +122,15 @@ def _is_sheet_entry(value: Any) -> bool:
 class DataParts:
     """Every plan's part of the data files, and the files assembled from them."""
 
-    def __init__(self, model: Model, rows: Mapping[str, list[Row]], cache: DataCache | None) -> None:
+    def __init__(
+        self,
+        model: Model,
+        rows: Mapping[str, list[Row]],
+        cache: DataCache | None,
+        give: Callable[[str, bytes], None] | None = None,
+    ) -> None:
+        """Every plan's part, made or read from ``cache``; with ``give``, each plan's downloads
+        are handed to it as soon as its part is there, and not kept (:meth:`bundles` is then empty)."""
         self.model, self.rows = model, rows
         by_plan: dict[str, dict[str, list[Row]]] = {}
         #: table → its plans in the order of their runs of rows, or None when a plan's rows are
@@ -142,10 +150,15 @@ class DataParts:
         #: a plan id twice in ``plans`` (refused by validation): its part would not be one row
         self.whole = len(plans) != len(rows["plans"])
         shape = model_key(model)
-        self.parts = {
-            pid: plan_data(model, shape, plans.get(pid), by_plan.get(pid, {}), None if self.whole else cache)
-            for pid in [*plans, *(p for p in by_plan if p not in plans)]
-        }
+        self.parts: dict[str, PlanData] = {}
+        for pid in [*plans, *(p for p in by_plan if p not in plans)]:
+            part = self.parts[pid] = plan_data(
+                model, shape, plans.get(pid), by_plan.get(pid, {}), None if self.whole else cache
+            )
+            if give is not None and not self.whole and part.bundle is not None and part.tasks is not None:
+                give(sitemap.plan_json(pid), part.bundle)
+                give(sitemap.plan_tasks_csv(pid), part.tasks)
+                part.bundle = part.tasks = None
         self.plan_order = list(plans)
 
     def _order(self, table: Table) -> list[str] | None:

@@ -221,7 +221,14 @@ def _data_side(
     bundles, the Excel copies, the workbook, the SQLite file and its metadata, the catalogue), and
     the open-data page describing them; returns the files' names. Each plan's part of the CSVs and
     bundles is read from ``cache`` when its rows are unchanged (:mod:`.datacache`)."""
-    parts = DataParts(model, rows, cache)
+    # each plan's downloads are written as its part is made (not all held), and listed in their place
+    early: dict[str, Stored] = {}
+
+    def give_early(name: str, data: bytes) -> None:
+        sink.file(name, data)
+        early[name] = Stored.of(data)
+
+    parts = DataParts(model, rows, cache, give_early)
     files = datasets.render(model, rows, modified, url, tables=parts.table_csv)
     changes = opendata.changes(previous[1] if previous else None, files, model, previous[0].tag if previous else None)
     # what the pages say of each file once written: its size and checksum (the data package's
@@ -236,7 +243,8 @@ def _data_side(
     descriptor = json.loads(files["datapackage.json"])
     give(files)
     del files
-    for name, data in parts.bundles():
+    known.update(early)
+    for name, data in parts.bundles():  # the downloads not given early (plan ids twice)
         give({name: data})
     give(parts.excel_files())
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from congkhai.load.corpus import validate
-from congkhai.load.rendercache import data_cache
+from congkhai.load.rendercache import data_cache, prune_unused
 from congkhai.model.schemas import Model
 from congkhai.render import datacache, datasets, workbook
 from congkhai.render.datacache import DataParts
@@ -150,3 +151,16 @@ def test_a_table_whose_plans_rows_are_apart_is_written_whole(repo: Path) -> None
     assert parts.runs["tasks"] is None
     made = _made(corpus.model, rows, data_cache(repo))
     assert made == _whole(corpus.model, rows)
+
+
+def test_parts_no_build_used_are_pruned(repo: Path) -> None:
+    """A changed plan leaves its old part behind: pruned after a build that did not use it."""
+    corpus = validate(repo)
+    cache = data_cache(repo)
+    assert cache is not None
+    _made(corpus.model, corpus.published, cache)
+    entries = [e for e in (cache.store / "data").rglob("*") if e.is_file()]
+    assert entries
+    assert prune_unused(repo, time.time()) == 0  # all used by this build
+    assert prune_unused(repo, time.time() + 60) >= len(entries)  # none used by a build starting later
+    assert not any(e.exists() for e in entries)

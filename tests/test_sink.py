@@ -138,3 +138,35 @@ def test_collect_hands_on_what_it_kept_in_order_and_lets_it_go() -> None:
     kept.replay(Finished(out, lambda path, text: text + "!"))
     assert list(out.files.items()) == [("a.csv", b"1"), ("c.json", b"2")] and out.pages == {"b.md": "x!"}
     assert not kept.files and not kept.pages
+
+
+def test_a_file_made_on_disk_is_moved_into_staging_or_given_as_bytes(tmp_path: Path) -> None:
+    """The workbook and the SQLite file are made on disk: the build's sink moves them into place
+    (their bytes never read), a sink without ``file_from`` gets the bytes, ``Stored`` reads the file."""
+    from congkhai.publish.site import Staging
+    from congkhai.render.sink import give_path
+
+    made = tmp_path / "made.xlsx"
+    made.write_bytes(b"PK\x03\x04 workbook")
+    assert Stored.of_file(made) == Stored.of(b"PK\x03\x04 workbook")
+    give_path(Finished(Staging(tmp_path / "stage"), lambda path, text: text), "cong-khai.xlsx", made)
+    assert (tmp_path / "stage" / "data" / "cong-khai.xlsx").read_bytes() == b"PK\x03\x04 workbook"
+    assert not made.exists()  # moved, not copied through memory
+
+    class Plain:  # the protocol's two methods only
+        shared = False
+
+        def __init__(self) -> None:
+            self.files: dict[str, bytes] = {}
+
+        def page(self, path: str, text: str) -> None:
+            raise AssertionError(path)
+
+        def file(self, path: str, data: bytes) -> None:
+            self.files[path] = data
+
+    made.write_bytes(b"SQLite format 3\x00")
+    plain, kept = Plain(), Collect()
+    give_path(plain, "cong-khai.sqlite", made)
+    give_path(kept, "cong-khai.sqlite", made)
+    assert plain.files == kept.files == {"cong-khai.sqlite": b"SQLite format 3\x00"}

@@ -1,6 +1,6 @@
 """The render stage's caches, in the plan cache's store (:mod:`.plancache`: same folder, same
-fingerprint, entries signed the same way): old versions of plans parsed once, and generated pages by
-the hash of everything they show. Entries a build reads are marked used; :func:`prune_unused`
+fingerprint, entries signed the same way): old versions of plans parsed once, generated pages by
+the hash of everything they show, and each plan's part of the data files by the hash of its rows. Entries a build reads are marked used; :func:`prune_unused`
 removes the rest after a build that passed, so the deploy's kept cache does not grow with every
 change. Kept apart from :mod:`.plancache` (the validation's per-plan work), which they only borrow
 the store and the signing from."""
@@ -95,6 +95,39 @@ def text_cache(root: Path) -> TextCache | None:
     return None if found is None else TextCache(found.store, found.secret)
 
 
+# --- Parts of the data files --------------------------------------------------------------------
+
+DATA = "data"
+
+
+@dataclass(frozen=True)
+class DataCache:
+    """What one plan adds to the data files (``congkhai/render/datacache.py``: its bundle, its
+    lines of each table's CSV) by the hash of its rows, in the plan cache's store: a JSON object
+    of texts, or a list of them."""
+
+    store: Path
+    secret: bytes
+
+    def get(self, key: str) -> Any:
+        payload = _used(read_entry(self.store, f"{DATA}/{key[:2]}/{key}", self.secret), self.store, DATA, key)
+        if payload is None:
+            return None
+        try:
+            return json.loads(payload.decode("utf-8", "surrogatepass"))
+        except ValueError:
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        write_entry(self.store, f"{DATA}/{key[:2]}/{key}", self.secret, value)
+
+
+def data_cache(root: Path) -> DataCache | None:
+    """The store of the data files' parts of the checkout at ``root``, or None when caching is off."""
+    found = parse_cache(root)
+    return None if found is None else DataCache(found.store, found.secret)
+
+
 def _used(payload: bytes | None, store: Path, folder: str, key: str) -> bytes | None:
     """An entry read is marked as used by this build (its time of change set to now), so
     :func:`prune_unused` keeps it."""
@@ -110,7 +143,7 @@ _GRACE_S = 5.0
 
 
 def prune_unused(root: Path, started: float) -> int:
-    """Remove the generated pages and version parses no build since ``started`` (``time.time()``)
+    """Remove the generated pages, version parses and data parts no build since ``started`` (``time.time()``)
     wrote or read: a changed plan leaves its old page's entry behind, and without this the
     deploy's kept cache would grow with every change. Returns how many entries were removed."""
     folder = cache_dir(root)
@@ -118,7 +151,7 @@ def prune_unused(root: Path, started: float) -> int:
         return 0
     store = folder / fingerprint(root)
     removed = 0
-    for kind in (MARKDOWN, VERSIONS):
+    for kind in (MARKDOWN, VERSIONS, DATA):
         for entry in (store / kind).glob("*/*") if (store / kind).is_dir() else []:
             with contextlib.suppress(OSError):
                 if entry.stat().st_mtime < started - _GRACE_S:

@@ -83,6 +83,12 @@ class Staging:
         self._folder(target.parent)
         target.write_bytes(data)
 
+    def file_from(self, path: str, source: Path) -> None:
+        """A data file made on disk, moved into place (its bytes never read into memory)."""
+        target = self.bodies_dir / "data" / path
+        self._folder(target.parent)
+        shutil.move(source, target)
+
     def _folder(self, folder: Path) -> None:
         if folder not in self.made:
             folder.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -140,18 +140,34 @@ def csv_bytes(table: Table, rows: list[Row], *, spreadsheet: bool = False) -> by
     """One table as RFC 4180 CSV, header first. ``spreadsheet`` writes the copy meant to be opened
     in a spreadsheet: UTF-8 with a byte-order mark, ``;`` between cells (``SPREADSHEET_DELIMITER``)
     and every data cell through ``safe_cell`` (the header is the schema's names)."""
+    return (csv_header(table, spreadsheet=spreadsheet) + csv_rows(table, rows, spreadsheet=spreadsheet)).encode("utf-8")
+
+
+def csv_header(table: Table, *, spreadsheet: bool = False) -> str:
+    """The start of :func:`csv_bytes`: the byte-order mark of a spreadsheet copy, the header line."""
     buf = io.StringIO()
     if spreadsheet:
         buf.write(BOM)
-    writer = csv.writer(buf, lineterminator="\r\n", delimiter=SPREADSHEET_DELIMITER if spreadsheet else ",")
-    writer.writerow(table.field_names)
+    _writer(buf, spreadsheet).writerow(table.field_names)
+    return buf.getvalue()
+
+
+def csv_rows(table: Table, rows: list[Row], *, spreadsheet: bool = False) -> str:
+    """The lines :func:`csv_bytes` writes for ``rows``, without the header: a row's line depends on
+    that row alone, so a table's CSV is its header and the lines of its runs of rows, joined."""
+    buf = io.StringIO()
+    writer = _writer(buf, spreadsheet)
     types = [f.type for f in table.fields]
     for row in rows:
         cells = [_cell(row.get(n), t) for n, t in zip(table.field_names, types, strict=True)]
         if spreadsheet:
             cells = [safe_cell(c, t) for c, t in zip(cells, types, strict=True)]
         writer.writerow(cells)
-    return buf.getvalue().encode("utf-8")
+    return buf.getvalue()
+
+
+def _writer(buf: io.StringIO, spreadsheet: bool) -> Any:
+    return csv.writer(buf, lineterminator="\r\n", delimiter=SPREADSHEET_DELIMITER if spreadsheet else ",")
 
 
 def version(modified: str | None) -> str | None:
@@ -214,12 +230,20 @@ def package_descriptor(
 
 
 def render(
-    model: Model, rows: Mapping[str, list[Row]], modified: str | None, site_url: str | None = None
+    model: Model,
+    rows: Mapping[str, list[Row]],
+    modified: str | None,
+    site_url: str | None = None,
+    *,
+    tables: Callable[[Table], bytes] | None = None,
 ) -> dict[str, bytes]:
-    """Every dataset file by name, from the published rows (``Corpus.published``).
+    """Every dataset file by name, from the published rows (``Corpus.published``); ``tables``, if
+    given, makes each table's CSV instead of :func:`csv_bytes` (the same bytes, from cached parts:
+    :mod:`.datacache`).
 
     Pure: writing is left to the caller's atomic publish."""
-    files = {f"{t.name}.csv": csv_bytes(t, rows[t.name]) for t in model.tables.values()}
+    make = tables or (lambda t: csv_bytes(t, rows[t.name]))
+    files = {f"{t.name}.csv": make(t) for t in model.tables.values()}
     export = {
         "name": model.package["name"],
         "modified": modified,
@@ -257,12 +281,17 @@ def plan_bundles(model: Model, rows: dict[str, list[Row]]) -> dict[str, bytes]:
     for plan in rows["plans"]:
         pid = str(plan["id"])
         children = by_plan.get(pid, {})
-        bundle: dict[str, Any] = {"plan": {f.name: _typed(plan.get(f.name), f.type) for f in model.plan_table.fields}}
-        for table in model.tables.values():
-            if table.name in children:
-                bundle[table.name] = [
-                    {f.name: _typed(r.get(f.name), f.type) for f in table.fields} for r in children[table.name]
-                ]
-        out[sitemap.plan_json(pid)] = (json.dumps(bundle, ensure_ascii=False, indent=1) + "\n").encode()
+        out[sitemap.plan_json(pid)] = bundle_text(model, plan, children).encode()
         out[sitemap.plan_tasks_csv(pid)] = csv_bytes(tasks, children.get("tasks", []), spreadsheet=True)
     return out
+
+
+def bundle_text(model: Model, plan: Row, children: Mapping[str, list[Row]]) -> str:
+    """One plan's rows as its JSON download: the plan, then its rows of each table that has them."""
+    bundle: dict[str, Any] = {"plan": {f.name: _typed(plan.get(f.name), f.type) for f in model.plan_table.fields}}
+    for table in model.tables.values():
+        if table.name in children:
+            bundle[table.name] = [
+                {f.name: _typed(r.get(f.name), f.type) for f in table.fields} for r in children[table.name]
+            ]
+    return json.dumps(bundle, ensure_ascii=False, indent=1) + "\n"

@@ -7,6 +7,10 @@ bytes) to a :class:`Sink`. The publish stage's sink writes each into the staging
 
 What a page says of a data file written already (its size, its checksum) is kept as
 :class:`Stored`, not the file's bytes.
+
+A large data file made on disk (the workbook, the SQLite file) is handed over by its path with
+:func:`give_path`: a sink that can take it so (``file_from``: the publish stage's moves it into
+place) never holds its bytes; any other sink is given the bytes.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 
@@ -44,6 +49,9 @@ class Collect:
     def file(self, path: str, data: bytes) -> None:
         self.files[path] = data
 
+    def file_from(self, path: str, source: Path) -> None:
+        self.files[path] = source.read_bytes()
+
     def replay(self, sink: Sink) -> None:
         """Hand everything kept here on to ``sink``, data files first, letting each go."""
         while self.files:
@@ -71,6 +79,19 @@ class Finished:
     def file(self, path: str, data: bytes) -> None:
         self.sink.file(path, data)
 
+    def file_from(self, path: str, source: Path) -> None:
+        give_path(self.sink, path, source)
+
+
+def give_path(sink: Sink, path: str, source: Path) -> None:
+    """A data file made at ``source`` (a file of its own, which the sink may move away), handed
+    to ``sink`` by its path when the sink takes files so (``file_from``), else as bytes."""
+    take = getattr(sink, "file_from", None)
+    if take is not None:
+        take(path, source)
+    else:
+        sink.file(path, source.read_bytes())
+
 
 @dataclass(frozen=True)
 class Stored:
@@ -82,6 +103,11 @@ class Stored:
     @classmethod
     def of(cls, data: bytes) -> Stored:
         return cls(len(data), hashlib.sha256(data).hexdigest())
+
+    @classmethod
+    def of_file(cls, path: Path) -> Stored:
+        with path.open("rb") as f:
+            return cls(path.stat().st_size, hashlib.file_digest(f, "sha256").hexdigest())
 
 
 def size_of(data: bytes | Stored) -> int:

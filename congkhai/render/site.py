@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..checks.files import Entry, inside, publishable
 from ..checks.rules import source_file_problem
 from ..derive import compliance
 from ..load.corpus import RULES, Corpus
-from ..load.rendercache import ParseCache, parse_cache, text_cache
+from ..load.rendercache import DataCache, ParseCache, data_cache, parse_cache, text_cache
 from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import version_file
@@ -28,12 +29,13 @@ from ..read.records import Row
 from . import calendar, datasets, dcat, editor, feeds, home, metadata, opendata, original, sqlitedb, stats, workbook
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
+from .datacache import DataParts
 from .follow import Follow
 from .history import Parsed, history_section, parse_versions, summaries
 from .markdown import with_front_matter
 from .metadata import with_description
 from .pages import PageBuilder
-from .sink import Collect, Finished, Sink, Stored
+from .sink import Collect, Finished, Sink, Stored, give_path
 from .versions import version_pages
 
 CATALOG = "catalog.jsonld"
@@ -105,11 +107,12 @@ def render_into(
     # the data files (and the page describing them) do not depend on the pages: made in a forked
     # process while the pages render, and written there when the sink writes to disk
     here = os.getpid()
+    store = data_cache(root)
 
     def data_side() -> tuple[list[str], Collect | None]:
         kept = None if os.getpid() == here or sink.shared else Collect()
         names = _data_side(
-            sink if kept is None else kept, model, rows, bodies, modified, url, previous, base, publisher
+            sink if kept is None else kept, model, rows, bodies, modified, url, previous, base, publisher, store
         )
         return names, kept
 
@@ -212,11 +215,21 @@ def _data_side(
     previous: tuple[Release, Mapping[str, bytes]] | None,
     base: str,
     publisher: metadata.Publisher,
+    cache: DataCache | None = None,
 ) -> list[str]:
     """The data files, each handed to ``sink`` once made (the data package's files, the per-plan
     bundles, the Excel copies, the workbook, the SQLite file and its metadata, the catalogue), and
-    the open-data page describing them; returns the files' names."""
-    files = datasets.render(model, rows, modified, url)
+    the open-data page describing them; returns the files' names. Each plan's part of the CSVs and
+    bundles is read from ``cache`` when its rows are unchanged (:mod:`.datacache`)."""
+    # each plan's downloads are written as its part is made (not all held), and listed in their place
+    early: dict[str, Stored] = {}
+
+    def give_early(name: str, data: bytes) -> None:
+        sink.file(name, data)
+        early[name] = Stored.of(data)
+
+    parts = DataParts(model, rows, cache, give_early)
+    files = datasets.render(model, rows, modified, url, tables=parts.table_csv)
     changes = opendata.changes(previous[1] if previous else None, files, model, previous[0].tag if previous else None)
     # what the pages say of each file once written: its size and checksum (the data package's
     # descriptor kept whole: the page reads its date)
@@ -230,10 +243,26 @@ def _data_side(
     descriptor = json.loads(files["datapackage.json"])
     give(files)
     del files
-    give(datasets.plan_bundles(model, rows))
-    give(workbook.excel_files(model, rows))
-    give({sitemap.WORKBOOK: workbook.workbook_bytes(model, rows, modified)})
-    give(sqlitedb.datasette_files(model, rows, bodies, url))
+    known.update(early)
+    for name, data in parts.bundles():  # the downloads not given early (plan ids twice)
+        give({name: data})
+    give(parts.excel_files())
+
+    def give_made(name: str, path: Path) -> None:
+        known[name] = Stored.of_file(path)
+        give_path(sink, name, path)
+
+    # the two largest files are made on disk and handed over by path, never held whole
+    with tempfile.TemporaryDirectory(prefix="congkhai-data-") as tmp:
+        book = Path(tmp) / "book.xlsx"
+        with book.open("wb") as out:
+            workbook.write_workbook(out, model, rows, modified, parts.sheet_parts)
+        del parts
+        give_made(sitemap.WORKBOOK, book)
+        db = Path(tmp) / "db.sqlite"
+        sqlitedb.write_sqlite(model, rows, bodies, db)
+        give_made(sitemap.SQLITE, db)
+    give({sitemap.SQLITE_METADATA: sqlitedb.metadata_bytes(model, url)})
     # the distributions of the dataset (the Datasette metadata file describes one, it is not one)
     others = {
         k: v for k, v in known.items() if k.count("/") == 0 and not k.endswith(".csv") and k != sitemap.SQLITE_METADATA

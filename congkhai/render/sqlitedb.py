@@ -171,10 +171,19 @@ def _fill_fts(conn: sqlite3.Connection, name: str, rows: list[Row], bodies: dict
 
 
 def sqlite_file(model: Model, rows: dict[str, list[Row]], bodies: dict[str, str]) -> bytes:
-    """The database's bytes: every table (rowids 1… in row order), the full-text indexes over
-    ``FTS``, the ``VIEWS`` and ``_about``. ``SEARCH_SQL`` is the documented query."""
+    """The database's bytes (:func:`write_sqlite`)."""
     with tempfile.TemporaryDirectory(prefix="congkhai-sqlite-") as tmp:
-        work, out = Path(tmp) / "work.sqlite", Path(tmp) / "out.sqlite"
+        out = Path(tmp) / "out.sqlite"
+        write_sqlite(model, rows, bodies, out)
+        return out.read_bytes()
+
+
+def write_sqlite(model: Model, rows: dict[str, list[Row]], bodies: dict[str, str], out: Path) -> None:
+    """The database, written to ``out`` (which must not exist): every table (rowids 1… in row
+    order), the full-text indexes over ``FTS``, the ``VIEWS`` and ``_about``. ``SEARCH_SQL`` is the
+    documented query. Built in a file beside, never in memory, and compacted into ``out``."""
+    with tempfile.TemporaryDirectory(prefix="congkhai-sqlite-") as tmp:
+        work = Path(tmp) / "work.sqlite"
         conn = sqlite3.connect(work)
         try:
             conn.execute("PRAGMA page_size = 4096")
@@ -205,7 +214,6 @@ def sqlite_file(model: Model, rows: dict[str, list[Row]], bodies: dict[str, str]
             conn.execute("VACUUM INTO ?", (str(out),))
         finally:
             conn.close()
-        return out.read_bytes()
 
 
 def _columns(table: Table) -> dict[str, str]:
@@ -261,5 +269,9 @@ def datasette_files(
     model: Model, rows: dict[str, list[Row]], bodies: dict[str, str], site_url: str | None
 ) -> dict[str, bytes]:
     """``cong-khai.sqlite`` and ``cong-khai.metadata.json``, by their names under ``/data/``."""
-    metadata = json.dumps(datasette_metadata(model, site_url), ensure_ascii=False, indent=2) + "\n"
-    return {SQLITE: sqlite_file(model, rows, bodies), SQLITE_METADATA: metadata.encode()}
+    return {SQLITE: sqlite_file(model, rows, bodies), SQLITE_METADATA: metadata_bytes(model, site_url)}
+
+
+def metadata_bytes(model: Model, site_url: str | None) -> bytes:
+    """``cong-khai.metadata.json`` (:func:`datasette_metadata`)."""
+    return (json.dumps(datasette_metadata(model, site_url), ensure_ascii=False, indent=2) + "\n").encode()

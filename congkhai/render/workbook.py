@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import math
 import re
 import zipfile
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
@@ -158,12 +161,12 @@ def _run(text: str, preserve: bool) -> str:
     return f'<t xml:space="preserve">{_xml_text(text)}</t>' if preserve else f"<t>{_xml_text(text)}</t>"
 
 
-def _cell_xml(ref: str, value: Any, style: int) -> str:
+def _cell_xml(ref: str, value: Any, s: str) -> str:
     """One ``<c>`` exactly as openpyxl's write-only worksheet writes the cell (``ooxml_text`` for
-    strings, which are always strings, never formulas); "" for an empty cell without a style."""
-    s = f' s="{style}"' if style else ""
+    strings, which are always strings, never formulas), ``s`` its style attribute (``' s="3"'``,
+    "" for none, or a part's placeholder); "" for an empty cell without a style."""
     if value is None:
-        return f'<c r="{ref}"{s} t="n"></c>' if style else ""
+        return f'<c r="{ref}"{s} t="n"></c>' if s else ""
     if isinstance(value, str):
         value = value[:MAX_CELL]
         if value == "":
@@ -183,24 +186,100 @@ def _cell_xml(ref: str, value: Any, style: int) -> str:
     return f'<c r="{ref}"{s} t="n"><v>{format(value, ".16g")}</v></c>'
 
 
-def _sheet(
-    wb: Workbook,
-    styles: _Styles,
-    name: str,
-    head: list[tuple[str, str]],
-    rows: list[list[tuple[Any, str]]],
-    widths: list[int],
-    wrap: bool = False,
-) -> str:
-    """A sheet: the two header rows (title, field name), bold, frozen below, an autofilter on the
-    field-name row; column widths; then the rows of (value, number format). The sheet's frame is
-    openpyxl's; its rows are returned as the XML of its ``<sheetData>`` (see :func:`_rows_xml`)."""
+def _sheet(wb: Workbook, name: str, columns: int, rows: int, widths: list[int]) -> None:
+    """A sheet's frame: column widths, the two header rows (title, field name) frozen, an
+    autofilter on the field-name row; its rows are written as XML into its ``<sheetData>``."""
     ws = wb.create_sheet(name)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(MIN_WIDTH, min(MAX_WIDTH, w + 2))
     ws.freeze_panes = f"A{HEADER_ROWS + 1}"
-    ws.auto_filter.ref = f"A{HEADER_ROWS}:{get_column_letter(max(len(head), 1))}{HEADER_ROWS + len(rows)}"
-    return _rows_xml(styles, head, rows, wrap)
+    ws.auto_filter.ref = f"A{HEADER_ROWS}:{get_column_letter(max(columns, 1))}{HEADER_ROWS + rows}"
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """Some rows of a sheet, written before their place and styles are known: ``rows`` are each a
+    row's XML as a ``str.format`` template of its number ``{n}`` and its cells' styles ``{s0}``,
+    ``{s1}``… (the attribute of ``fmts[0]``, ``fmts[1]``…, in the order first used); ``widths`` the
+    widest value of each column. A sheet is its parts filled in order (:func:`_fill`): the rows of
+    one plan are a part, cached with that plan's (:mod:`.datacache`)."""
+
+    fmts: list[str]
+    widths: list[int]
+    rows: list[str]
+
+
+#: The number format whose cells carry no style (openpyxl's style 0) outside a wrapped sheet: an
+#: empty cell of it is not written at all.
+PLAIN = "General"
+
+
+def sheet_part(rows: list[list[tuple[Any, str]]], wrap: bool = False) -> SheetPart:
+    """The part of rows of (value, number format) (:func:`cell_value`)."""
+    letters = [get_column_letter(i) for i in range(1, max((len(r) for r in rows), default=0) + 1)]
+    fmts: dict[str, str] = {}
+    widths = [0] * len(letters)
+    out: list[str] = []
+    for row in rows:
+        parts = []
+        for i, (value, fmt) in enumerate(row):
+            mark = fmts.get(fmt)
+            if mark is None:
+                mark = fmts[fmt] = "" if fmt == PLAIN and not wrap else f"\x02{len(fmts)}\x03"
+            if value is not None:
+                widths[i] = max(widths[i], _width(value))
+            parts.append(_cell_xml(f"{letters[i]}\x01", value, mark))
+        xml = f'<row r="\x01">{"".join(parts)}</row>'.replace("{", "{{").replace("}", "}}")
+        out.append(xml.replace("\x01", "{n}").replace("\x02", "{s").replace("\x03", "}"))
+    return SheetPart(list(fmts), widths, out)
+
+
+def table_part(table: Table, rows: list[Row]) -> SheetPart:
+    """The part of a table's sheet holding ``rows``."""
+    return sheet_part([[cell_value(row.get(f.name), f) for f in table.fields] for row in rows])
+
+
+def _style_ids(styles: _Styles, parts: list[SheetPart], wrap: bool) -> dict[str, int]:
+    """Each number format's style in a sheet of these parts, given in the order the formats are
+    first used — as when the cells were written one by one (before the workbook's styles are)."""
+    ids: dict[str, int] = {}
+    for part in parts:
+        for fmt in part.fmts:
+            if fmt not in ids:
+                ids[fmt] = styles.id(fmt, False, wrap)
+                if (ids[fmt] == 0) != (fmt == PLAIN and not wrap):
+                    raise ValueError(f"number format {fmt!r}: style {ids[fmt]} is not as sheet_part assumed")
+    return ids
+
+
+def _filled(parts: list[SheetPart | None], ids: dict[str, int]) -> Iterator[str]:
+    """The data rows of a sheet from its parts in order, a part at a time (each let go once
+    written), numbered from ``HEADER_ROWS + 1``."""
+    n = HEADER_ROWS
+    for i, part in enumerate(parts):
+        assert part is not None
+        parts[i] = None
+        marks = {f"s{k}": f' s="{ids[fmt]}"' if ids[fmt] else "" for k, fmt in enumerate(part.fmts)}
+        out = []
+        for row in part.rows:
+            n += 1
+            out.append(row.format(n=n, **marks))
+        yield "".join(out)
+
+
+def _fill(styles: _Styles, parts: list[SheetPart], wrap: bool) -> str:
+    """The data rows of a sheet from its parts, as one text."""
+    return "".join(_filled(list(parts), _style_ids(styles, parts, wrap)))
+
+
+def _head_xml(styles: _Styles, head: list[tuple[str, str]]) -> str:
+    letters = [get_column_letter(i) for i in range(1, len(head) + 1)]
+    header = f' s="{styles.id(TEXT, True, False)}"'
+    out = []
+    for n, labels in enumerate(([t for t, _ in head], [f for _, f in head]), start=1):
+        cells = "".join(_cell_xml(f"{letters[i]}{n}", ooxml_plain(v), header) for i, v in enumerate(labels))
+        out.append(f'<row r="{n}">{cells}</row>')
+    return "".join(out)
 
 
 def _rows_xml(styles: _Styles, head: list[tuple[str, str]], rows: list[list[tuple[Any, str]]], wrap: bool) -> str:
@@ -208,23 +287,7 @@ def _rows_xml(styles: _Styles, head: list[tuple[str, str]], rows: list[list[tupl
     byte for byte what openpyxl's write-only worksheet writes (a test compares them), ten times
     faster — the workbook was the longest part of the render stage (30 s of 726,000 cells at
     2,000 plans)."""
-    letters = [get_column_letter(i) for i in range(1, max(len(head), max((len(r) for r in rows), default=0)) + 1)]
-    header = styles.id(TEXT, True, False)
-    out: list[str] = []
-    for n, labels in enumerate(([t for t, _ in head], [f for _, f in head]), start=1):
-        cells = "".join(_cell_xml(f"{letters[i]}{n}", ooxml_plain(v), header) for i, v in enumerate(labels))
-        out.append(f'<row r="{n}">{cells}</row>')
-    ids: dict[str, int] = {}
-    for n, row in enumerate(rows, start=HEADER_ROWS + 1):
-        parts = []
-        for i, (value, fmt) in enumerate(row):
-            style = ids.get(fmt)
-            if style is None:
-                style = ids[fmt] = styles.id(fmt, False, wrap)
-            if value is not None or style:
-                parts.append(_cell_xml(f"{letters[i]}{n}", value, style))
-        out.append(f'<row r="{n}">{"".join(parts)}</row>')
-    return "".join(out)
+    return _head_xml(styles, head) + _fill(styles, [sheet_part(rows, wrap)], wrap)
 
 
 def ooxml_plain(value: str) -> str:
@@ -238,16 +301,16 @@ def _width(value: Any) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _table_sheet(wb: Workbook, styles: _Styles, table: Table, rows: list[Row]) -> str:
+def _table_sheet(wb: Workbook, styles: _Styles, table: Table, parts: list[SheetPart]) -> Iterator[str]:
+    """A table's sheet: its frame and styles made now, its rows' XML given piece by piece later,
+    as the workbook is written."""
     widths = [max(len(f.title), len(f.name)) for f in table.fields]
-    cells = []
-    for row in rows:
-        line = [cell_value(row.get(f.name), f) for f in table.fields]
-        for i, (value, _) in enumerate(line):
-            if value is not None:
-                widths[i] = max(widths[i], _width(value))
-        cells.append(line)
-    return _sheet(wb, styles, table.name, [(f.title, f.name) for f in table.fields], cells, widths)
+    for part in parts:
+        widths = [max(w, p) for w, p in zip(widths, part.widths + [0] * (len(widths) - len(part.widths)), strict=True)]
+    _sheet(wb, table.name, len(table.fields), sum(len(p.rows) for p in parts), widths)
+    head = _head_xml(styles, [(f.title, f.name) for f in table.fields])
+    ids = _style_ids(styles, parts, False)
+    return itertools.chain([head], _filled(list[SheetPart | None](parts), ids))
 
 
 def dictionary_rows(model: Model) -> list[list[str]]:
@@ -286,7 +349,8 @@ def _dictionary_sheet(wb: Workbook, styles: _Styles, model: Model) -> str:
         ("Danh mục giá trị", "vocabulary"),
     ]
     rows = [[(_text(v) if v else None, TEXT) for v in row] for row in dictionary_rows(model)]
-    return _sheet(wb, styles, DICTIONARY_SHEET, head, rows, [14, 18, 30, 10, 9, 60, 60], wrap=True)
+    _sheet(wb, DICTIONARY_SHEET, len(head), len(rows), [14, 18, 30, 10, 9, 60, 60])
+    return _rows_xml(styles, head, rows, wrap=True)
 
 
 def _stamp(modified: str | None) -> dt.datetime:
@@ -300,29 +364,53 @@ def _stamp(modified: str | None) -> dt.datetime:
     return EPOCH
 
 
-def _rezip(data: bytes, when: dt.datetime, sheets: dict[str, str] | None = None) -> bytes:
-    """The same zip with every entry at one time (``when``, not before 1980) and fixed attributes;
-    ``sheets`` (entry → rows XML) fills each sheet's empty ``<sheetData>``."""
+def _rezip(data: bytes, when: dt.datetime, sheets: Mapping[str, Iterable[str]], target: BinaryIO) -> None:
+    """The same zip, written to ``target``, with every entry at one time (``when``, not before
+    1980) and fixed attributes; ``sheets`` (entry → its rows' XML, in pieces) fills each sheet's
+    empty ``<sheetData>``, a piece at a time (no sheet is held whole)."""
     stamp = max(when, EPOCH).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             content = src.read(info.filename)
-            if sheets and info.filename in sheets:
-                empty = b"<sheetData></sheetData>"
-                if content.count(empty) != 1:
-                    raise ValueError(f"{info.filename}: no empty sheetData")
-                full = b"<sheetData>" + sheets[info.filename].encode("ascii") + b"</sheetData>"
-                content = content.replace(empty, full)
-            dst.writestr(entry, content)
-    return out.getvalue()
+            if info.filename not in sheets:
+                dst.writestr(entry, content)
+                continue
+            empty = b"<sheetData></sheetData>"
+            if content.count(empty) != 1:
+                raise ValueError(f"{info.filename}: no empty sheetData")
+            before, after = content.split(empty)
+            with dst.open(entry, "w") as out:
+                out.write(before + b"<sheetData>")
+                for piece in sheets[info.filename]:
+                    out.write(piece.encode("ascii"))
+                out.write(b"</sheetData>" + after)
 
 
-def workbook_bytes(model: Model, rows: dict[str, list[Row]], modified: str | None) -> bytes:
-    """``cong-khai.xlsx``: a sheet per table (named by the table) and the data dictionary sheet.
+def workbook_bytes(
+    model: Model,
+    rows: dict[str, list[Row]],
+    modified: str | None,
+    parts: Callable[[Table], list[SheetPart]] | None = None,
+) -> bytes:
+    """``cong-khai.xlsx``'s bytes (:func:`write_workbook`)."""
+    buf = io.BytesIO()
+    write_workbook(buf, model, rows, modified, parts)
+    return buf.getvalue()
+
+
+def write_workbook(
+    target: BinaryIO,
+    model: Model,
+    rows: dict[str, list[Row]],
+    modified: str | None,
+    parts: Callable[[Table], list[SheetPart]] | None = None,
+) -> None:
+    """``cong-khai.xlsx``, written to ``target``: a sheet per table (named by the table) and the data dictionary sheet;
+    ``parts``, if given, gives each table's rows as parts (cached by plan: :mod:`.datacache`),
+    else each table is one part.
 
     openpyxl writes the workbook's frame (sheets without rows, styles, properties); the rows are
     written by :func:`_rows_xml` into each sheet, in the bytes openpyxl would have written. Chosen
@@ -332,8 +420,9 @@ def workbook_bytes(model: Model, rows: dict[str, list[Row]], modified: str | Non
     """
     wb = Workbook(write_only=True)
     styles = _Styles(wb)
-    sheets = [_table_sheet(wb, styles, table, rows.get(table.name, [])) for table in model.tables.values()]
-    sheets.append(_dictionary_sheet(wb, styles, model))
+    make = parts or (lambda t: [table_part(t, rows.get(t.name, []))])
+    sheets = [_table_sheet(wb, styles, table, make(table)) for table in model.tables.values()]
+    sheets.append(iter([_dictionary_sheet(wb, styles, model)]))
     wb.remove(styles.ws)
     when = _stamp(modified)
     props = wb.properties
@@ -344,4 +433,4 @@ def workbook_bytes(model: Model, rows: dict[str, list[Row]], modified: str | Non
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # not openpyxl's save_workbook: it stamps the clock's time
     entries = {f"xl/worksheets/sheet{i}.xml": xml for i, xml in enumerate(sheets, start=1)}
-    return _rezip(buf.getvalue(), when, entries)
+    _rezip(buf.getvalue(), when, entries, target)

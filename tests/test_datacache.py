@@ -1,0 +1,166 @@
+"""The data files made from each plan's part, cached by the hash of its rows: a warm build after a
+one-plan change equals a clean one byte for byte (CSVs, copies for spreadsheets, bundles, the
+workbook) and re-makes only that plan's part; a change of
+each kind of input (the plan's row, its rows of each table, the tables' fields) makes it again; a
+tampered entry is made again; a table whose plan rows are not together is written whole."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from congkhai.load.corpus import validate
+from congkhai.load.rendercache import data_cache, prune_unused
+from congkhai.model.schemas import Model
+from congkhai.render import datacache, datasets, workbook
+from congkhai.render.datacache import DataParts
+from congkhai.render.site import render_site
+from tests.conftest import copy_sources
+
+PLAN = Path("docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732233600")
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")  # the data side runs in this process: its counter is ours
+    monkeypatch.delenv("CONGKHAI_CACHE_KEY", raising=False)
+    return copy_sources(tmp_path / "repo")
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return render_site(validate(root), None, None)[0]
+
+
+def test_a_warm_build_after_a_one_plan_change_has_a_clean_builds_data_files(repo: Path, monkeypatch) -> None:
+    first = _files(repo)
+    plans = len(validate(repo).published["plans"])
+    assert plans > 1
+    before = datacache.RENDERS[0]
+    assert _files(repo) == first
+    assert datacache.RENDERS[0] == before  # nothing changed: every plan's part from the cache
+    path = repo / PLAN
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: ", "title: Sửa đổi ", 1) + "\nMột dòng thêm.\n", encoding="utf-8")
+    before = datacache.RENDERS[0]
+    warm = _files(repo)
+    assert datacache.RENDERS[0] - before == 1  # only the changed plan's part
+    with monkeypatch.context() as m:
+        m.setenv("CONGKHAI_CACHE", "off")
+        clean = _files(repo)
+    assert sorted(warm) == sorted(clean)
+    for name in clean:
+        assert warm[name] == clean[name], name
+    assert warm["plans.csv"] != first["plans.csv"]
+
+
+# --- Each kind of input a part is made from, changed: the warm files are the clean ones ----------
+
+
+def _made(model: Model, rows: dict[str, list[Any]], cache: Any) -> dict[str, bytes]:
+    parts = DataParts(model, rows, cache)
+    out = {f"{t.name}.csv": parts.table_csv(t) for t in model.tables.values()}
+    out.update(parts.excel_files())
+    out.update(parts.bundles())
+    out["cong-khai.xlsx"] = workbook.workbook_bytes(model, rows, None, parts.sheet_parts)
+    return out
+
+
+def _whole(model: Model, rows: dict[str, list[Any]]) -> dict[str, bytes]:
+    """The same files as the code without parts writes them."""
+    out = {f"{t.name}.csv": datasets.csv_bytes(t, rows[t.name]) for t in model.tables.values()}
+    out.update(workbook.excel_files(model, rows))
+    out.update(datasets.plan_bundles(model, rows))
+    out["cong-khai.xlsx"] = workbook.workbook_bytes(model, rows, None)
+    return out
+
+
+def _edit_plan(rows: dict[str, list[Any]]) -> None:
+    rows["plans"][0]["title"] = "=Tiêu đề đã sửa"
+
+
+def _edit_child(table: str) -> Any:
+    def edit(rows: dict[str, list[Any]]) -> None:
+        row = rows[table][0]
+        field = next(k for k, v in row.items() if isinstance(v, str) and k not in ("plan_id", "id"))
+        row[field] = "-" + row[field] + " đã sửa"
+
+    return edit
+
+
+CHILDREN = ("issuers", "signers", "recipients", "tasks", "task_units", "citations", "compliance", "directory")
+
+
+@pytest.mark.parametrize("edit", [_edit_plan, *(_edit_child(t) for t in CHILDREN)], ids=["plans", *CHILDREN])
+def test_a_changed_row_makes_its_plans_part_again(repo: Path, edit: Any) -> None:
+    corpus = validate(repo)
+    model, cache = corpus.model, data_cache(repo)
+    rows = copy.deepcopy({k: list(v) for k, v in corpus.published.items()})
+    first = _made(model, rows, cache)
+    assert first == _whole(model, rows)
+    edit(rows)
+    before = datacache.RENDERS[0]
+    warm = _made(model, rows, cache)
+    assert datacache.RENDERS[0] - before == 1
+    assert warm == _whole(model, rows)
+    assert warm != first
+
+
+def test_changed_fields_of_a_table_make_every_part_again(repo: Path) -> None:
+    corpus = validate(repo)
+    rows, cache = corpus.published, data_cache(repo)
+    _made(corpus.model, rows, cache)
+    tasks = corpus.model.tables["tasks"]
+    turned = dataclasses.replace(tasks, fields=tuple(reversed(tasks.fields)))
+    model = dataclasses.replace(corpus.model, tables={**corpus.model.tables, "tasks": turned})
+    before = datacache.RENDERS[0]
+    assert _made(model, rows, cache) == _whole(model, rows)
+    assert datacache.RENDERS[0] - before == len({str(p["id"]) for p in rows["plans"]})
+
+
+def test_tampered_entries_are_made_again(repo: Path) -> None:
+    corpus = validate(repo)
+    cache = data_cache(repo)
+    assert cache is not None
+    first = _made(corpus.model, corpus.published, cache)
+    entries = [e for e in (cache.store / "data").rglob("*") if e.is_file()]
+    assert entries
+    for entry in entries:  # a part replaced, MAC kept: not ours any more
+        raw = entry.read_bytes()
+        assert b"\\r\\n" in raw
+        entry.write_bytes(raw.replace(b"\\r\\n", b"\\r\\n=cmd|' /C calc'!A0,", 1))
+    before = datacache.RENDERS[0]
+    assert _made(corpus.model, corpus.published, cache) == first
+    assert datacache.RENDERS[0] - before == len(entries)
+
+
+def test_a_table_whose_plans_rows_are_apart_is_written_whole(repo: Path) -> None:
+    corpus = validate(repo)
+    rows = {k: list(v) for k, v in corpus.published.items()}
+    tasks = rows["tasks"]
+    ids = [str(t["plan_id"]) for t in tasks]
+    i = next(i for i in range(len(ids) - 1) if ids[i] == ids[i + 1] and ids[i] != ids[-1])
+    tasks.append(tasks.pop(i))  # a plan's task now comes last, after other plans' tasks
+    parts = DataParts(corpus.model, rows, None)
+    assert parts.runs["tasks"] is None
+    made = _made(corpus.model, rows, data_cache(repo))
+    assert made == _whole(corpus.model, rows)
+
+
+def test_parts_no_build_used_are_pruned(repo: Path) -> None:
+    """A changed plan leaves its old part behind: pruned after a build that did not use it."""
+    corpus = validate(repo)
+    cache = data_cache(repo)
+    assert cache is not None
+    _made(corpus.model, corpus.published, cache)
+    entries = [e for e in (cache.store / "data").rglob("*") if e.is_file()]
+    assert entries
+    assert prune_unused(repo, time.time()) == 0  # all used by this build
+    assert prune_unused(repo, time.time() + 60) >= len(entries)  # none used by a build starting later
+    assert not any(e.exists() for e in entries)

@@ -42,7 +42,7 @@ def test_a_one_plan_change_renders_again_only_the_pages_showing_it(repo: Path, m
     memo.RENDERS.clear()
     first = _render(repo)
     cold = dict(memo.RENDERS)
-    assert cold["list-page"] > 10 and cold["unit-page"] > 5 and cold["directive-page"] > 5
+    assert cold["list-page"] > 10 and cold["unit-page"] > 5 and cold["directive-page"] > 5 and cold["follow"] > 5
     memo.RENDERS.clear()
     assert _render(repo) == first
     assert sum(memo.RENDERS.values()) == 0  # nothing changed: every page from the cache
@@ -55,6 +55,7 @@ def test_a_one_plan_change_renders_again_only_the_pages_showing_it(repo: Path, m
     assert 0 < again["list-page"] < cold["list-page"] / 2
     assert 0 < again["unit-page"] < cold["unit-page"]
     assert again.get("directive-page", 0) < cold["directive-page"]
+    assert 0 < again["follow"] < cold["follow"]  # its bodies' and province's feeds
     with monkeypatch.context() as m:
         m.setenv("CONGKHAI_CACHE", "off")
         assert warm == _render(repo)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..derive.status import plan_state
@@ -24,12 +23,12 @@ from ..model.urls import safe_url
 from ..read.records import Row
 from ..vietnamese.text import date_vi, section_vi
 from . import groups, metadata
-from .cards import Cell, Column, Part, cell_html, continuation, h, list_pages, page_note, paged, pager, table
-from .follow import Follow, Link, block, head
+from .bodypages import DirectivePage, UnitPage, UnitSection, directive_page, unit_page
+from .cards import Cell, Column, Part, h, list_pages, page_note, paged, pager
+from .follow import Follow
 from .home import current_province
-from .markdown import SEARCH_END, front_matter, with_front_matter
 from .memo import cached
-from .shards import FilterRow, filter_files
+from .shards import FilterRow, filter_files, row_html
 
 
 class Listing:
@@ -236,12 +235,7 @@ class Listing:
         ]
         return FilterRow(self.group(p), values, {"sort-date": str(p.get("issue_date") or "")}, cells)
 
-    @staticmethod
-    def row_html(here: str, data: FilterRow) -> tuple[dict[str, str], list[str]]:
-        """A row's attributes (each filter's labels, its sort attributes) and cells as HTML."""
-        attrs = {k: "; ".join(label for _, label in v) for k, v in data.values.items()}
-        attrs.update(data.attrs)
-        return attrs, [cell_html(here, cell) for cell in data.cells]
+    row_html = staticmethod(row_html)
 
     def plan_row(self, here: str, p: Row) -> tuple[dict[str, str], list[str]]:
         """A plan in a list: the title (the link) first, then number, date, issuer, level, place, status."""
@@ -439,11 +433,11 @@ class Listing:
 
         def render(here: str, part: Sequence[FilterRow], number: int, count: int) -> str:
             caption = page_note(number, count, len(citing), "kế hoạch trích dẫn văn bản này, theo ngày")
-            page = _DirectivePage(
+            page = DirectivePage(
                 here, first, name, number, ld if number == 1 else "", shown if number == 1 else (),
                 url if number == 1 else None, len(citing), caption, pager(first, number, count), tuple(part),
             )  # fmt: skip
-            return cached(self.cache, "directive-page", page, _directive_page)
+            return cached(self.cache, "directive-page", page, directive_page)
 
         return paged(first, rows, render)
 
@@ -532,7 +526,7 @@ class Listing:
         ):
             tasks = [self.unit_task_data(t) for t in self.unit_tasks.get(unit_id, {}).get(role, [])]
             sections.append((which, title, tasks, self.UNIT_TASK_COLUMNS, "nhiệm vụ"))
-        shown: list[_UnitSection] = []
+        shown: list[UnitSection] = []
         for which, title, items, columns, noun in sections:
             full = None
             if len(items) > self.UNIT_SECTION_ROWS:
@@ -544,8 +538,8 @@ class Listing:
                     )
                 )
             rows = tuple(items[: self.UNIT_SECTION_ROWS])
-            shown.append(_UnitSection(which, title, noun, tuple(columns), len(items), rows, full))
-        page = _UnitPage(
+            shown.append(UnitSection(which, title, noun, tuple(columns), len(items), rows, full))
+        page = UnitPage(
             here,
             name,
             self.label("unit_kind", u["kind"]),
@@ -555,116 +549,5 @@ class Listing:
             feeds,
             tuple(shown),
         )
-        out[here] = cached(self.cache, "unit-page", page, _unit_page)
+        out[here] = cached(self.cache, "unit-page", page, unit_page)
         return out
-
-
-@dataclass(frozen=True)
-class _UnitSection:
-    """A list on a body's page: its first rows as data, how many in all, where the whole list is."""
-
-    which: str
-    title: str
-    noun: str
-    columns: tuple[Column, ...]
-    count: int
-    rows: tuple[FilterRow, ...]
-    full: str | None
-
-
-@dataclass(frozen=True)
-class _UnitPage:
-    """Everything a body's page shows (its cache key)."""
-
-    here: str
-    name: str
-    kind: str
-    level: str
-    province: str | None
-    parent: str | None  # the link to the body above, as HTML
-    feeds: tuple[Link, ...] | None  # None: feeds not built
-    sections: tuple[_UnitSection, ...]
-
-
-def _unit_page(page: _UnitPage) -> str:
-    """A body's page from its inputs alone."""
-    here = page.here
-    lines = [
-        front_matter({"title": page.name, "hide": ["toc"]}),
-        f"# {h(page.name)}\n",
-        "| Thông tin | Giá trị |",
-        "|---|---|",
-        f"| Loại | {h(page.kind)} |",
-        f"| Cấp | {h(page.level)} |",
-    ]
-    if page.province is not None:
-        lines.append(f"| Tỉnh, thành phố | {h(page.province)} |")
-    if page.parent is not None:
-        lines.append(f"| Đơn vị cấp trên | {page.parent} |")
-    if page.feeds is not None:
-        none = "Cơ quan, đơn vị này chưa ban hành kế hoạch nào, cũng chưa chủ trì nhiệm vụ nào có thời hạn."
-        lines += ["", *block(here, "Theo dõi cơ quan, đơn vị này", page.feeds, none=none)]
-    for section in page.sections:
-        lines += ["", f"## {section.title} ({section.count})", ""]
-        if not section.count:
-            lines.append("Không có.")
-        else:
-            rows = (Listing.row_html(here, x) for x in section.rows)
-            caption = f"{section.title}: {section.count} {section.noun}"
-            lines.append(table(section.columns, rows, f"bang-{section.which}", caption))
-            if section.full is not None:
-                lines.append(f'<a href="{h(rel(here, section.full))}">Xem tất cả {section.count} {section.noun}</a>')
-        if section.which == "ke-hoach":
-            lines += ["", SEARCH_END]  # the tasks below are found on their plans' pages
-    text = "\n".join(lines) + "\n"
-    if page.feeds:
-        text = with_front_matter(text, {"feeds": head(page.feeds)})
-    return text
-
-
-_DIRECTIVE_COLUMNS = (
-    Column("Kế hoạch", kind="title"),
-    Column("Ngày ban hành", kind="nowrap", sort="sort-date"),
-    Column("Quan hệ"),
-    Column("Vị trí"),
-    Column("Số lần nhắc", kind="nowrap"),
-)
-
-
-@dataclass(frozen=True)
-class _DirectivePage:
-    """Everything one page of a cited document's page shows (its cache key)."""
-
-    here: str
-    first: str
-    name: str
-    number: int
-    ld: str  # JSON-LD, first page only
-    meta: tuple[tuple[str, str], ...]  # first page only
-    url: str | None
-    citing: int
-    caption: str
-    nav: str
-    rows: tuple[FilterRow, ...]
-
-
-def _directive_page(page: _DirectivePage) -> str:
-    """One page of a cited document's page from its inputs alone."""
-    here, name, number = page.here, page.name, page.number
-    if number > 1:
-        top = front_matter({"title": f"{name} — trang {number}", "hide": ["toc"]}) + continuation(number)
-        top += f'\n# {h(name)} — trang {number}\n\n<a href="{h(rel(here, page.first))}">Thông tin văn bản</a>\n'
-    else:
-        lines = [
-            front_matter({"title": name, "jsonld": page.ld}),
-            f"# {h(name)}\n",
-            "| Thông tin | Giá trị |",
-            "|---|---|",
-        ]
-        lines += [f"| {h(k)} | {h(v).replace('|', '&#124;')} |" for k, v in page.meta]
-        if page.url:
-            lines.append(f'| Toàn văn | <a href="{h(page.url)}">{h(page.url)}</a> |')
-        top = "\n".join(lines) + "\n"
-    top += f"\n## Các kế hoạch trích dẫn ({page.citing})\n\n"
-    rows = (Listing.row_html(here, x) for x in page.rows)
-    return top + table(_DIRECTIVE_COLUMNS, rows, "bang-trich-dan", page.caption) + page.nav

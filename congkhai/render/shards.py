@@ -29,7 +29,7 @@ from typing import Any
 
 from ..model.sitemap import filter_manifest, filter_shard, filter_values
 from ..vietnamese.text import fold
-from .cards import Cell, part_data
+from .cards import Cell, cell_html, part_data
 
 #: Rows in one shard. The heaviest row (a task: 280 characters of text, its plan's title, units,
 #: deadline) is well under 1 KB of JSON, so a shard stays under about 250 KB; a province's year of
@@ -50,6 +50,13 @@ class FilterRow:
     values: Mapping[str, Sequence[tuple[str, str]]]
     attrs: Mapping[str, str]
     cells: Sequence[Cell]
+
+
+def row_html(here: str, data: FilterRow) -> tuple[dict[str, str], list[str]]:
+    """A row on page ``here``: its attributes (each filter's labels, its sort attributes) and cells as HTML."""
+    attrs = {k: "; ".join(label for _, label in v) for k, v in data.values.items()}
+    attrs.update(data.attrs)
+    return attrs, [cell_html(here, cell) for cell in data.cells]
 
 
 def dumps(value: Any) -> str:

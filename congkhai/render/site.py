@@ -123,7 +123,8 @@ def render_into(
     # each plan's entry in the feeds is dated by the last commit that changed its file
     last = corpus.history.last_changed
     changed = {str(p["id"]): last[str(p["path"])] for p in rows["plans"] if str(p["path"]) in last}
-    follow = Follow(model, rows, corpus.today, base, updated, names, changed=changed)
+    pages_cache = text_cache(root)
+    follow = Follow(model, rows, corpus.today, base, updated, names, changed=changed, cache=pages_cache)
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
     # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
     olds = {k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()}
@@ -151,7 +152,7 @@ def render_into(
         today=corpus.today,
         histories=frozenset(versions),
         follow=follow,
-        cache=text_cache(root),
+        cache=pages_cache,
     ).emit(sink, history.complete)
     version_names = list(olds)
     del olds, history

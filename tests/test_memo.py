@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,37 @@ def test_a_one_plan_change_renders_again_only_the_pages_showing_it(repo: Path, m
     assert 0 < again["unit-page"] < cold["unit-page"]
     assert again.get("directive-page", 0) < cold["directive-page"]
     assert 0 < again["follow"] < cold["follow"]  # its bodies' and province's feeds
+    assert again["plan-history"] == 1 < cold["plan-history"]  # its own feed of changes
+    with monkeypatch.context() as m:
+        m.setenv("CONGKHAI_CACHE", "off")
+        assert warm == _render(repo)
+    assert warm != first
+
+
+def _commit(repo: Path, when: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    for args in (["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env, capture_output=True)
+
+
+def test_a_plan_history_from_the_cache_equals_a_clean_one(repo: Path, monkeypatch) -> None:
+    """Old versions in git: their pages, the history section and the feed of changes cached;
+    a new version renders that plan's history again, and only it."""
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    _commit(repo, "2024-05-01T10:00:00+07:00")
+    path = repo / PLAN
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Sửa đổi ", 1), encoding="utf-8")
+    _commit(repo, "2024-06-01T10:00:00+07:00")
+    memo.RENDERS.clear()
+    first = _render(repo)
+    assert any("/phien-ban/" in k for k in first[1])  # an old version's page
+    memo.RENDERS.clear()
+    assert _render(repo) == first
+    assert memo.RENDERS["plan-history"] == 0
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Lần hai ", 1), encoding="utf-8")
+    _commit(repo, "2024-07-01T10:00:00+07:00")
+    warm = _render(repo)
+    assert memo.RENDERS["plan-history"] == 1
     with monkeypatch.context() as m:
         m.setenv("CONGKHAI_CACHE", "off")
         assert warm == _render(repo)

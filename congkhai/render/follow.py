@@ -355,23 +355,33 @@ class Follow:
     ) -> dict[str, str]:
         """The plan's feed of changes (path → text): ``versions`` of its file, newest first, and
         ``said`` (sha → what the version changed, :func:`.history.summaries`)."""
-        path = _file("plan", plan["id"], "xml")
-        if path is None:
-            return {}
-        data = feeds.plan_changes_feed(
-            plan,
-            versions,
-            said,
-            self.changes.get(str(plan["id"]), []),
-            self.tasks,
-            self.base_url,
-            # a feed without entries is dated by its plan's last change (an issue date may be a month only)
-            self.changed.get(str(plan["id"])) or self.updated,
-            self.model,
-            self_path=path,
-            limit=FEED_ENTRIES,
+        pid = str(plan["id"])
+        # a feed without entries is dated by its plan's last change (an issue date may be a month only)
+        dated = self.changed.get(pid) or self.updated
+        return plan_changes(
+            self.model, plan, versions, said, self.changes.get(pid, []), self.tasks, self.base_url, dated
         )
-        return {path: data.decode()}
+
+
+def plan_changes(
+    model: Model,
+    plan: Mapping[str, Any],
+    versions: Sequence[Version],
+    said: Mapping[str, str],
+    changes: Sequence[Mapping[str, Any]],
+    tasks: Mapping[tuple[str, str], Mapping[str, Any]],
+    base_url: str,
+    dated: str,
+) -> dict[str, str]:
+    """:meth:`Follow.plan_feed` from what it shows alone: the plan's tasks' status ``changes``, those
+    ``tasks``, and the date a feed without entries carries."""
+    path = _file("plan", plan["id"], "xml")
+    if path is None:
+        return {}
+    data = feeds.plan_changes_feed(
+        plan, versions, said, changes, tasks, base_url, dated, model, self_path=path, limit=FEED_ENTRIES
+    )
+    return {path: data.decode()}
 
 
 def _files(model: Model, shown: tuple[Any, ...]) -> dict[str, str]:

@@ -59,6 +59,7 @@ def test_a_one_plan_change_renders_again_only_the_pages_showing_it(repo: Path, m
     assert again.get("directive-page", 0) < cold["directive-page"]
     assert 0 < again["follow"] < cold["follow"]  # its bodies' and province's feeds
     assert again["plan-history"] == 1 < cold["plan-history"]  # its own feed of changes
+    assert 0 < again["filter-shard"] < cold["filter-shard"]  # the shards holding it or its tasks
     with monkeypatch.context() as m:
         m.setenv("CONGKHAI_CACHE", "off")
         assert warm == _render(repo)

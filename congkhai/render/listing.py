@@ -323,13 +323,20 @@ class Listing:
             map(self.plan_data, plans),
             ("province", "issuer", "type", "year", "level", "status"),
             "kế hoạch",
+            cache=self.cache,
         )
         tasks = map(self.task_data, self.listed_tasks())
-        out.update(filter_files(sitemap.TASKS, tasks, ("province", "lead", "status", "year", "recurrence"), "nhiệm vụ"))
+        out.update(
+            filter_files(
+                sitemap.TASKS, tasks, ("province", "lead", "status", "year", "recurrence"), "nhiệm vụ", cache=self.cache
+            )
+        )
         directives = map(self.directive_data, self.directives_by_citations())
-        out.update(filter_files(sitemap.DIRECTIVES, directives, ("type", "kind"), "văn bản"))
+        out.update(filter_files(sitemap.DIRECTIVES, directives, ("type", "kind"), "văn bản", cache=self.cache))
         units = map(self.unit_data, self.used_units())
-        out.update(filter_files(sitemap.UNITS, units, ("province", "kind", "level"), "cơ quan, đơn vị"))
+        out.update(
+            filter_files(sitemap.UNITS, units, ("province", "kind", "level"), "cơ quan, đơn vị", cache=self.cache)
+        )
         return out
 
     def task_list(self) -> dict[str, str]:

@@ -60,6 +60,20 @@ def test_a_one_plan_change_renders_again_only_the_pages_showing_it(repo: Path, m
     assert 0 < again["follow"] < cold["follow"]  # its bodies' and province's feeds
     assert again["plan-history"] == 1 < cold["plan-history"]  # its own feed of changes
     assert 0 < again["filter-shard"] < cold["filter-shard"]  # the shards holding it or its tasks
+    assert again["monitoring"] == 1 == cold["monitoring"]  # it names plans by their titles
+    with monkeypatch.context() as m:
+        m.setenv("CONGKHAI_CACHE", "off")
+        assert warm == _render(repo)
+    assert warm != first
+
+
+def test_a_change_of_a_plans_text_alone_renders_no_list_or_summary_again(repo: Path, monkeypatch) -> None:
+    first = _render(repo)
+    path = repo / PLAN
+    path.write_text(path.read_text(encoding="utf-8") + "\nMột đoạn văn thêm vào cuối.\n", encoding="utf-8")
+    memo.RENDERS.clear()
+    warm = _render(repo)
+    assert not memo.RENDERS["list-page"] and not memo.RENDERS["monitoring"] and not memo.RENDERS["follow"]
     with monkeypatch.context() as m:
         m.setenv("CONGKHAI_CACHE", "off")
         assert warm == _render(repo)

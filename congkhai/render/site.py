@@ -173,7 +173,11 @@ def render_into(
         sitemap.PLANS_FEED,
         feeds.atom_feed(rows["plans"], base, updated, issuer_names=names, changed=changed, model=model).decode(),
     )
-    for key, page in monitoring_page.monitoring_pages(model, rows, corpus.today).items():
+    # the monitoring pages from the tables they show alone, cached by their hash (unchanged when
+    # a change touches no plan row, task, progress update or body: a plan's text)
+    shown = (tuple((name, tuple(rows[name])) for name in _MONITORED), corpus.today)
+    made = cached_files(pages_cache, "monitoring", shown, lambda i: _monitoring(model, i))
+    for key, page in made.items():
         sink.page(key, page)
     sink.page(sitemap.HOME, home.home_page(rows, corpus.today))
     sink.page(sitemap.ROBOTS, original.robots_txt(base))
@@ -195,6 +199,15 @@ def render_into(
     if kept is not None:
         kept.replay(sink)
     return sorted({*data_names, *version_names})
+
+
+#: The tables the monitoring pages show.
+_MONITORED = ("plans", "units", "tasks", "task_updates", "task_units")
+
+
+def _monitoring(model: Model, shown: tuple[Any, ...]) -> dict[str, str]:
+    tables, today = shown
+    return monitoring_page.monitoring_pages(model, {name: list(found) for name, found in tables}, today)
 
 
 def _described(key: str, page: str, descriptions: Mapping[str, str]) -> str:

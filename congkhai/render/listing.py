@@ -51,6 +51,7 @@ class Listing:
         self.rows = rows
         self.plans = {p["id"]: p for p in rows["plans"]}
         self._plan_data: dict[str, FilterRow] = {}  # a plan's row, made once (it is in several lists)
+        self._task_data: dict[tuple[str, str], FilterRow] = {}  # a task's row, made once (list, filter data)
         self.units = {u["id"]: u for u in rows["units"]}
         self.directives = {d["id"]: d for d in rows["directives"]}
         self.provinces = {p["id"]: p for p in rows["provinces"]}
@@ -278,6 +279,12 @@ class Listing:
 
     def task_data(self, t: Row) -> FilterRow:
         """A task in a list as data: filter values (code, label), sort attribute, cells."""
+        found = self._task_data.get((t["plan_id"], t["id"]))
+        if found is None:
+            found = self._task_data[(t["plan_id"], t["id"])] = self._make_task_data(t)
+        return found
+
+    def _make_task_data(self, t: Row) -> FilterRow:
         p = self.plans[t["plan_id"]]
         units = self.task_units.get((t["plan_id"], t["id"]), {})
         leads = [(u, self.unit_name(u)) for u in units.get("lead", [])]

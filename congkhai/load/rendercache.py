@@ -69,7 +69,8 @@ MARKDOWN = "markdown"
 
 @dataclass(frozen=True)
 class TextCache:
-    """Generated Markdown by the hash of everything its page shows (``congkhai/render/pages.py``),
+    """Generated Markdown by the hash of everything its page shows (plan pages:
+    ``congkhai/render/cachedplan.py``; every other page, feed and shard: ``congkhai/render/memo.py``),
     in the plan cache's store: a changed program, schema or library (the fingerprint) empties it."""
 
     store: Path

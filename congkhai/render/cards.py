@@ -22,8 +22,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ..load.rendercache import TextCache
 from ..model.sitemap import list_page_md, md_url, rel
 from .markdown import SEARCH_END, front_matter
+from .memo import cached
 
 #: Rows on one page of a list. A row of the heaviest list (a task: 280 characters of text, plan
 #: link, units, deadline) is at most about 2 KB of HTML, so a page stays far below 1 MB whatever
@@ -210,6 +212,7 @@ def list_pages(
     per_page: int | None = None,
     description: str = "",
     data: Callable[[str], dict[str, str]] | None = None,
+    cache: TextCache | None = None,
 ) -> dict[str, str]:
     """A list on pages of at most ``per_page`` rows: heading, intro, filters, table, pager.
 
@@ -218,20 +221,63 @@ def list_pages(
     A ``description`` (plain text) is the pages' meta description, each page's its own.
     ``data(here)`` (attribute → value) is written on the filters' box: where a list's filter data
     is (:mod:`.shards`), for the filters to act on the whole list.
+
+    With a ``cache``, each page is kept by the hash of what it shows (:mod:`.memo`): its items,
+    its place in the list and every text around them — so ``row(here, item)`` must depend on
+    nothing but ``here`` and the item (rows as data, e.g. :class:`.shards.FilterRow`).
     """
+    where = f"{getattr(row, '__module__', '')}.{getattr(row, '__qualname__', '')}"
 
     def render(here: str, part: Sequence[T], number: int, count: int) -> str:
         heading = title if number == 1 else f"{title} — trang {number}"
-        nav = pager(first, number, count)
         meta: dict[str, object] = {"title": heading, "hide": ["toc"]}
         if description:
             meta["description"] = description if number == 1 else f"{description} Trang {number}."
-        out = front_matter(meta) + continuation(number) + f"\n# {h(heading)}\n\n"
-        out += intro + "\n\n" if number == 1 and intro else ""
-        if keys:
-            more = "".join(f' data-{k}="{h(v)}"' for k, v in sorted((data(here) if data else {}).items()))
-            out += f'<div class="ck-filters" data-for="{h(table_id)}" data-keys="{h(keys)}"{more}></div>\n\n'
-        caption = page_note(number, count, len(items), noun, per_page)
-        return out + table(columns, (row(here, x) for x in part), table_id, caption) + nav
+        filters = tuple(sorted((data(here) if data else {}).items())) if keys else None
+        shown = _ListPage(
+            here,
+            heading,
+            tuple(meta.items()),
+            number,
+            intro if number == 1 else "",
+            keys,
+            filters,
+            table_id,
+            tuple(columns),
+            page_note(number, count, len(items), noun, per_page),
+            pager(first, number, count),
+            tuple(part),
+            where,
+        )
+        return cached(cache, "list-page", shown, lambda page: _list_page(page, row))
 
     return paged(first, items, render, per_page)
+
+
+@dataclass(frozen=True)
+class _ListPage:
+    """Everything one page of a list shows (its cache key), the rows as data."""
+
+    here: str
+    heading: str
+    meta: tuple[tuple[str, object], ...]
+    number: int
+    intro: str
+    keys: str
+    filters: tuple[tuple[str, str], ...] | None
+    table_id: str
+    columns: tuple[Column, ...]
+    caption: str
+    nav: str
+    items: tuple[Any, ...]
+    row: str  # the row writer's name
+
+
+def _list_page(page: _ListPage, row: Callable[[str, Any], tuple[dict[str, str], Sequence[str]]]) -> str:
+    out = front_matter(dict(page.meta)) + continuation(page.number) + f"\n# {h(page.heading)}\n\n"
+    out += page.intro + "\n\n" if page.intro else ""
+    if page.filters is not None:
+        more = "".join(f' data-{k}="{h(v)}"' for k, v in page.filters)
+        out += f'<div class="ck-filters" data-for="{h(page.table_id)}" data-keys="{h(page.keys)}"{more}></div>\n\n'
+    rows = (row(page.here, x) for x in page.items)
+    return out + table(page.columns, rows, page.table_id, page.caption) + page.nav

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..derive.monitoring import _key, status_changes, task_state
+from ..load.rendercache import TextCache
 from ..model import sitemap
 from ..model.schemas import Model
 from ..read.history import Version
@@ -36,6 +37,7 @@ from ..read.records import Row
 from . import calendar, feeds
 from .home import MERGER_VI, current_province
 from .markdown import esc
+from .memo import cached_files
 
 #: Entries in each feed of this module: the newest plans, or a plan's newest changes.
 FEED_ENTRIES = 50
@@ -82,7 +84,9 @@ class Follow:
         issuer_names: Mapping[str, Sequence[str]],
         *,
         changed: Mapping[str, str] | None = None,
+        cache: TextCache | None = None,
     ) -> None:
+        self.cache = cache  # each job's files by the hash of what they show (:mod:`.memo`)
         self.model, self.rows, self.today = model, rows, today
         self.changed = changed or {}  # plan id → time of the last commit that changed its file
         self.base_url, self.updated, self.issuer_names = base_url.rstrip("/"), updated, issuer_names
@@ -272,30 +276,40 @@ class Follow:
         )
 
     def files_of(self, job: tuple[str, str]) -> dict[str, str]:
-        """The feed and calendar of one plan, body or province (a job of :meth:`file_jobs`)."""
+        """The feed and calendar of one plan, body or province (a job of :meth:`file_jobs`),
+        rendered from what they show alone (:func:`_files`) and cached by its hash."""
+        inputs = (self.base_url, self.today, self.updated, tuple(self._parts(job)))
+        model = self.model  # declared by the schemas: in the cache's fingerprint
+        return cached_files(self.cache, "follow", inputs, lambda shown: _files(model, shown))
+
+    def _parts(self, job: tuple[str, str]) -> list[tuple[Any, ...]]:
+        """What each file of a job shows: ("ics", path, name, undated, states, their plans, the
+        plans' period ends) or ("atom", path, key, title, subtitle, page, the newest plans, their
+        issuers' names, their last changes)."""
         kind, ident = job
-        out: dict[str, str] = {}
+        out: list[tuple[Any, ...]] = []
         if kind == "plan":
             plan = self.plans[ident]
             states = self.plan_states.get(ident)
             if states and (path := _file("plan", ident, "ics")):
-                out[path] = self._calendar(
-                    states,
-                    f"hạn nhiệm vụ — {plan.get('number_symbol') or plan.get('title')}",
-                    self.plan_undated.get(ident, 0),
-                )
+                name = f"hạn nhiệm vụ — {plan.get('number_symbol') or plan.get('title')}"
+                out.append(self._calendar_part(path, states, name, self.plan_undated.get(ident, 0)))
         elif kind == "unit":
             unit_id = ident
             name = str(self.units[unit_id].get("name") or unit_id)
             plans = self.unit_plans.get(unit_id)
             if plans and (path := _file("unit", unit_id, "xml")):
-                out[path] = self._plans_feed(
-                    f"unit:{unit_id}", f"kế hoạch của {name}", f"Kế hoạch do {name} ban hành", plans, path,
-                    sitemap.md_url(sitemap.unit_md(unit_id)),
+                out.append(
+                    self._feed_part(
+                        path, f"unit:{unit_id}", f"kế hoạch của {name}", f"Kế hoạch do {name} ban hành", plans,
+                        sitemap.md_url(sitemap.unit_md(unit_id)),
+                    )
                 )  # fmt: skip
             states = self.unit_states.get(unit_id)
             if states and (path := _file("unit", unit_id, "ics")):
-                out[path] = self._calendar(states, f"hạn nhiệm vụ {name} chủ trì", self.unit_undated.get(unit_id, 0))
+                out.append(
+                    self._calendar_part(path, states, f"hạn nhiệm vụ {name} chủ trì", self.unit_undated.get(unit_id, 0))
+                )
         else:
             province_id = ident
             name = self.province_name(province_id)
@@ -304,69 +318,110 @@ class Follow:
                 f", gồm cả kế hoạch của {', '.join(former)} (trước {MERGER_VI})" if former else ""
             )
             if path := _file("province", province_id, "xml"):
-                out[path] = self._plans_feed(
-                    f"province:{province_id}", f"kế hoạch của {name}", subtitle, self.province_plans[province_id],
-                    path, sitemap.md_url(sitemap.plans_province_md(province_id)),
+                out.append(
+                    self._feed_part(
+                        path, f"province:{province_id}", f"kế hoạch của {name}", subtitle,
+                        self.province_plans[province_id], sitemap.md_url(sitemap.plans_province_md(province_id)),
+                    )
                 )  # fmt: skip
             states = self.province_states.get(province_id)
             if states and (path := _file("province", province_id, "ics")):
-                out[path] = self._calendar(states, f"hạn nhiệm vụ — {name}", self.province_undated.get(province_id, 0))
+                undated = self.province_undated.get(province_id, 0)
+                out.append(self._calendar_part(path, states, f"hạn nhiệm vụ — {name}", undated))
         return out
+
+    def _calendar_part(
+        self, path: str, states: Sequence[Mapping[str, Any]], name: str, undated: int
+    ) -> tuple[Any, ...]:
+        pids = list(dict.fromkeys(str(s["plan_id"]) for s in states))
+        plans = tuple((pid, self.plans[pid]) for pid in pids if pid in self.plans)
+        ends = tuple((pid, self.ends[pid]) for pid in pids if pid in self.ends)
+        return ("ics", path, name, undated, tuple(states), plans, ends)
+
+    def _feed_part(
+        self, path: str, key: str, title: str, subtitle: str, plans: list[Row], html: str
+    ) -> tuple[Any, ...]:
+        # the feed shows its newest plans only (:func:`.feeds.atom_feed`'s order): only they are given
+        newest = sorted(plans, key=lambda p: str(p.get("id")))
+        newest.sort(key=lambda p: str(p.get("issue_date") or ""), reverse=True)
+        newest = newest[:FEED_ENTRIES]
+        ids = [str(p["id"]) for p in newest]
+        names = tuple((pid, tuple(self.issuer_names[pid])) for pid in ids if pid in self.issuer_names)
+        changed = tuple((pid, self.changed[pid]) for pid in ids if pid in self.changed)
+        return ("atom", path, key, title, subtitle, html, tuple(newest), names, changed)
 
     def plan_feed(
         self, plan: Mapping[str, Any], versions: Sequence[Version], said: Mapping[str, str]
     ) -> dict[str, str]:
         """The plan's feed of changes (path → text): ``versions`` of its file, newest first, and
         ``said`` (sha → what the version changed, :func:`.history.summaries`)."""
-        path = _file("plan", plan["id"], "xml")
-        if path is None:
-            return {}
-        data = feeds.plan_changes_feed(
-            plan,
-            versions,
-            said,
-            self.changes.get(str(plan["id"]), []),
-            self.tasks,
-            self.base_url,
-            # a feed without entries is dated by its plan's last change (an issue date may be a month only)
-            self.changed.get(str(plan["id"])) or self.updated,
-            self.model,
-            self_path=path,
-            limit=FEED_ENTRIES,
+        pid = str(plan["id"])
+        # a feed without entries is dated by its plan's last change (an issue date may be a month only)
+        dated = self.changed.get(pid) or self.updated
+        return plan_changes(
+            self.model, plan, versions, said, self.changes.get(pid, []), self.tasks, self.base_url, dated
         )
-        return {path: data.decode()}
 
-    def _plans_feed(self, key: str, title: str, subtitle: str, plans: list[Row], path: str, html: str) -> str:
-        return feeds.atom_feed(
-            plans,
-            self.base_url,
-            self.updated,
-            issuer_names=self.issuer_names,
-            changed=self.changed,
-            limit=FEED_ENTRIES,
-            model=self.model,
-            key=key,
-            title=title,
-            subtitle=subtitle,
-            self_path=path,
-            html_path=html,
-        ).decode()
 
-    def _calendar(self, states: Sequence[Mapping[str, Any]], name: str, undated: int) -> str:
-        return calendar.ics_feed(
-            self.rows,
-            self.base_url,
-            self.today,
-            self.model,
-            states=states,
-            name=name,
-            limit=CALENDAR_EVENTS,
-            text_limit=EVENT_TEXT,
-            plans=self.plans,
-            updated=self.updated,
-            ends=self.ends,
-            undated=undated,
-        ).decode()
+def plan_changes(
+    model: Model,
+    plan: Mapping[str, Any],
+    versions: Sequence[Version],
+    said: Mapping[str, str],
+    changes: Sequence[Mapping[str, Any]],
+    tasks: Mapping[tuple[str, str], Mapping[str, Any]],
+    base_url: str,
+    dated: str,
+) -> dict[str, str]:
+    """:meth:`Follow.plan_feed` from what it shows alone: the plan's tasks' status ``changes``, those
+    ``tasks``, and the date a feed without entries carries."""
+    path = _file("plan", plan["id"], "xml")
+    if path is None:
+        return {}
+    data = feeds.plan_changes_feed(
+        plan, versions, said, changes, tasks, base_url, dated, model, self_path=path, limit=FEED_ENTRIES
+    )
+    return {path: data.decode()}
+
+
+def _files(model: Model, shown: tuple[Any, ...]) -> dict[str, str]:
+    """The files of one job of :meth:`Follow.files_of` from what they show alone (path → text)."""
+    base_url, today, updated, parts = shown
+    out: dict[str, str] = {}
+    for part in parts:
+        if part[0] == "ics":
+            _, path, name, undated, states, plans, ends = part
+            out[path] = calendar.ics_feed(
+                {},
+                base_url,
+                today,
+                model,
+                states=states,
+                name=name,
+                limit=CALENDAR_EVENTS,
+                text_limit=EVENT_TEXT,
+                plans=dict(plans),
+                updated=updated,
+                ends=dict(ends),
+                undated=undated,
+            ).decode()
+        else:
+            _, path, key, title, subtitle, html, plans, names, changed = part
+            out[path] = feeds.atom_feed(
+                plans,
+                base_url,
+                updated,
+                issuer_names=dict(names),
+                changed=dict(changed),
+                limit=FEED_ENTRIES,
+                model=model,
+                key=key,
+                title=title,
+                subtitle=subtitle,
+                self_path=path,
+                html_path=html,
+            ).decode()
+    return out
 
 
 def head(links: Sequence[Link]) -> list[dict[str, str]]:

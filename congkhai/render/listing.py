@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..derive.status import plan_state
+from ..load.rendercache import TextCache
 from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import directive_md, plan_md, rel, unit_list_md, unit_md
@@ -22,11 +23,12 @@ from ..model.urls import safe_url
 from ..read.records import Row
 from ..vietnamese.text import date_vi, section_vi
 from . import groups, metadata
-from .cards import Cell, Column, Part, cell_html, continuation, h, list_pages, page_note, paged, pager, table
-from .follow import Follow, Link, block, head
+from .bodypages import DirectivePage, UnitPage, UnitSection, directive_page, unit_page
+from .cards import Cell, Column, Part, h, list_pages, page_note, paged, pager
+from .follow import Follow
 from .home import current_province
-from .markdown import SEARCH_END, front_matter, with_front_matter
-from .shards import FilterRow, filter_files
+from .memo import cached
+from .shards import FilterRow, filter_files, row_html
 
 
 class Listing:
@@ -39,13 +41,17 @@ class Listing:
         base_url: str = "",
         today: dt.date | None = None,
         follow: Follow | None = None,
+        cache: TextCache | None = None,
     ) -> None:
+        self.cache = cache  # pages by the hash of what they show (:mod:`.memo`)
         self.follow = follow  # bodies' and provinces' own feeds and calendars, when built
         self.base_url = base_url
         self.today = today
         self.model = model
         self.rows = rows
         self.plans = {p["id"]: p for p in rows["plans"]}
+        self._plan_data: dict[str, FilterRow] = {}  # a plan's row, made once (it is in several lists)
+        self._task_data: dict[tuple[str, str], FilterRow] = {}  # a task's row, made once (list, filter data)
         self.units = {u["id"]: u for u in rows["units"]}
         self.directives = {d["id"]: d for d in rows["directives"]}
         self.provinces = {p["id"]: p for p in rows["provinces"]}
@@ -163,7 +169,7 @@ class Listing:
                     "root": sitemap.rel(here, sitemap.HOME),
                 }
 
-        return list_pages(first, title, intro, items, row, columns, table_id, noun, keys, data=data)
+        return list_pages(first, title, intro, items, row, columns, table_id, noun, keys, data=data, cache=self.cache)
 
     # -- plan and task lists -------------------------------------------------------------
 
@@ -202,6 +208,12 @@ class Listing:
 
     def plan_data(self, p: Row) -> FilterRow:
         """A plan in a list as data: filter values (code, label), sort attribute, cells."""
+        found = self._plan_data.get(p["id"])
+        if found is None:
+            found = self._plan_data[p["id"]] = self._make_plan_data(p)
+        return found
+
+    def _make_plan_data(self, p: Row) -> FilterRow:
         issuers = self.issuers.get(p["id"], [])
         province = self.province_now(p)
         values: dict[str, list[tuple[str, str]]] = {
@@ -224,12 +236,7 @@ class Listing:
         ]
         return FilterRow(self.group(p), values, {"sort-date": str(p.get("issue_date") or "")}, cells)
 
-    @staticmethod
-    def row_html(here: str, data: FilterRow) -> tuple[dict[str, str], list[str]]:
-        """A row's attributes (each filter's labels, its sort attributes) and cells as HTML."""
-        attrs = {k: "; ".join(label for _, label in v) for k, v in data.values.items()}
-        attrs.update(data.attrs)
-        return attrs, [cell_html(here, cell) for cell in data.cells]
+    row_html = staticmethod(row_html)
 
     def plan_row(self, here: str, p: Row) -> tuple[dict[str, str], list[str]]:
         """A plan in a list: the title (the link) first, then number, date, issuer, level, place, status."""
@@ -243,8 +250,8 @@ class Listing:
             first,
             title,
             intro,
-            plans,
-            self.plan_row,
+            [self.plan_data(p) for p in plans],
+            self.row_html,
             self.PLAN_COLUMNS,
             "bang-ke-hoach",
             "kế hoạch",
@@ -272,6 +279,12 @@ class Listing:
 
     def task_data(self, t: Row) -> FilterRow:
         """A task in a list as data: filter values (code, label), sort attribute, cells."""
+        found = self._task_data.get((t["plan_id"], t["id"]))
+        if found is None:
+            found = self._task_data[(t["plan_id"], t["id"])] = self._make_task_data(t)
+        return found
+
+    def _make_task_data(self, t: Row) -> FilterRow:
         p = self.plans[t["plan_id"]]
         units = self.task_units.get((t["plan_id"], t["id"]), {})
         leads = [(u, self.unit_name(u)) for u in units.get("lead", [])]
@@ -317,13 +330,20 @@ class Listing:
             map(self.plan_data, plans),
             ("province", "issuer", "type", "year", "level", "status"),
             "kế hoạch",
+            cache=self.cache,
         )
         tasks = map(self.task_data, self.listed_tasks())
-        out.update(filter_files(sitemap.TASKS, tasks, ("province", "lead", "status", "year", "recurrence"), "nhiệm vụ"))
+        out.update(
+            filter_files(
+                sitemap.TASKS, tasks, ("province", "lead", "status", "year", "recurrence"), "nhiệm vụ", cache=self.cache
+            )
+        )
         directives = map(self.directive_data, self.directives_by_citations())
-        out.update(filter_files(sitemap.DIRECTIVES, directives, ("type", "kind"), "văn bản"))
+        out.update(filter_files(sitemap.DIRECTIVES, directives, ("type", "kind"), "văn bản", cache=self.cache))
         units = map(self.unit_data, self.used_units())
-        out.update(filter_files(sitemap.UNITS, units, ("province", "kind", "level"), "cơ quan, đơn vị"))
+        out.update(
+            filter_files(sitemap.UNITS, units, ("province", "kind", "level"), "cơ quan, đơn vị", cache=self.cache)
+        )
         return out
 
     def task_list(self) -> dict[str, str]:
@@ -340,8 +360,8 @@ class Listing:
             sitemap.TASKS,
             "Nhiệm vụ",
             intro,
-            tasks,
-            self.task_row,
+            [self.task_data(t) for t in tasks],
+            self.row_html,
             self.TASK_COLUMNS,
             "bang-nhiem-vu",
             "nhiệm vụ",
@@ -380,8 +400,8 @@ class Listing:
             sitemap.DIRECTIVES,
             "Văn bản được trích dẫn",
             "",
-            self.directives_by_citations(),
-            lambda here, d: self.row_html(here, self.directive_data(d)),
+            [self.directive_data(d) for d in self.directives_by_citations()],
+            self.row_html,
             columns,
             "bang-van-ban",
             "văn bản",
@@ -410,49 +430,30 @@ class Listing:
             key=lambda c: (str(self.plans[c["plan_id"]].get("issue_date") or ""), c["plan_id"]),
         )
 
-        def row(here: str, c: Row) -> tuple[dict[str, str], list[str]]:
+        def data(c: Row) -> FilterRow:
             p = self.plans[c["plan_id"]]
-            return {"sort-date": str(p.get("issue_date") or "")}, [
-                self.plan_link(here, p),
-                h(date_vi(p.get("issue_date"))),
-                h(self.label("relation", c["relation"])),
-                h(", ".join(section_vi(str(x)) for x in c.get("sections") or [])),
-                str(c.get("mention_count") or 0),
+            cells: list[Cell] = [
+                (Part(str(p["title"]), plan_md(p)),),
+                (Part(date_vi(p.get("issue_date"))),),
+                (Part(self.label("relation", c["relation"])),),
+                (Part(", ".join(section_vi(str(x)) for x in c.get("sections") or [])),),
+                (Part(str(c.get("mention_count") or 0)),),
             ]
+            return FilterRow(("", ""), {}, {"sort-date": str(p.get("issue_date") or "")}, cells)
 
-        columns = [
-            Column("Kế hoạch", kind="title"),
-            Column("Ngày ban hành", kind="nowrap", sort="sort-date"),
-            Column("Quan hệ"),
-            Column("Vị trí"),
-            Column("Số lần nhắc", kind="nowrap"),
-        ]
+        rows = [data(c) for c in citing]
+        shown = tuple((k, str(v)) for k, v in meta if v)
+        url = safe_url(d.get("url"))
 
-        def render(here: str, part: Sequence[Row], number: int, count: int) -> str:
-            if number > 1:
-                head = front_matter({"title": f"{name} — trang {number}", "hide": ["toc"]}) + continuation(number)
-                head += f'\n# {h(name)} — trang {number}\n\n<a href="{h(rel(here, first))}">Thông tin văn bản</a>\n'
-            else:
-                lines = [
-                    front_matter({"title": name, "jsonld": ld}),
-                    f"# {h(name)}\n",
-                    "| Thông tin | Giá trị |",
-                    "|---|---|",
-                ]
-                lines += [f"| {h(k)} | {h(v).replace('|', '&#124;')} |" for k, v in meta if v]
-                url = safe_url(d.get("url"))
-                if url:
-                    lines.append(f'| Toàn văn | <a href="{h(url)}">{h(url)}</a> |')
-                head = "\n".join(lines) + "\n"
-            head += f"\n## Các kế hoạch trích dẫn ({len(citing)})\n\n"
+        def render(here: str, part: Sequence[FilterRow], number: int, count: int) -> str:
             caption = page_note(number, count, len(citing), "kế hoạch trích dẫn văn bản này, theo ngày")
-            return (
-                head
-                + table(columns, (row(here, c) for c in part), "bang-trich-dan", caption)
-                + pager(first, number, count)
-            )
+            page = DirectivePage(
+                here, first, name, number, ld if number == 1 else "", shown if number == 1 else (),
+                url if number == 1 else None, len(citing), caption, pager(first, number, count), tuple(part),
+            )  # fmt: skip
+            return cached(self.cache, "directive-page", page, directive_page)
 
-        return paged(first, citing, render)
+        return paged(first, rows, render)
 
     # -- units ---------------------------------------------------------------------------
 
@@ -487,8 +488,8 @@ class Listing:
             sitemap.UNITS,
             "Cơ quan, đơn vị",
             "",
-            self.used_units(),
-            lambda here, u: self.row_html(here, self.unit_data(u)),
+            [self.unit_data(u) for u in self.used_units()],
+            self.row_html,
             columns,
             "bang-don-vi",
             "cơ quan, đơn vị",
@@ -505,63 +506,62 @@ class Listing:
         Column("Tình trạng"),
     )
 
-    def unit_task_row(self, here: str, t: Row) -> tuple[dict[str, str], list[str]]:
-        return {}, [
-            h(t["text"]),
-            self.plan_link(here, self.plans[t["plan_id"]]) + f"<br><small>Mục {h(t['section'])}</small>",
-            h(t.get("deadline") or ""),
-            h(self.label("task_status", t["status"])),
+    def unit_task_data(self, t: Row) -> FilterRow:
+        """A task on a body's page as data: what is to be done, its plan, by when, where it stands."""
+        p = self.plans[t["plan_id"]]
+        cells: list[Cell] = [
+            (Part(str(t["text"])),),
+            (Part(str(p["title"]), plan_md(p)), Part(f"Mục {t['section']}", small=True)),
+            (Part(str(t.get("deadline") or "")),),
+            (Part(self.label("task_status", t["status"])),),
         ]
+        return FilterRow(("", ""), {}, {}, cells)
 
     def unit_page(self, unit_id: str) -> dict[str, str]:
+        """A body's page (what it is, its feeds, the first rows of its plans and tasks) and the
+        full lists of those rows on pages of their own; each page cached by what it shows."""
         here = unit_md(unit_id)
         u = self.units[unit_id]
         name = str(u["name"])
-        lines = [
-            front_matter({"title": name, "hide": ["toc"]}),
-            f"# {h(name)}\n",
-            "| Thông tin | Giá trị |",
-            "|---|---|",
-            f"| Loại | {h(self.label('unit_kind', u['kind']))} |",
-            f"| Cấp | {h(self.label('unit_level', u['level']))} |",
-        ]
+        province = None
         if u.get("province"):
-            lines.append(f"| Tỉnh, thành phố | {h(self.provinces.get(u['province'], {}).get('name', u['province']))} |")
-        if u.get("parent") and u["parent"] in self.units:
-            lines.append(f"| Đơn vị cấp trên | {self.unit_link(here, u['parent'])} |")
-        feeds: list[Link] = []
-        if self.follow is not None:
-            feeds = self.follow.unit_links(unit_id)
-            none = "Cơ quan, đơn vị này chưa ban hành kế hoạch nào, cũng chưa chủ trì nhiệm vụ nào có thời hạn."
-            lines += ["", *block(here, "Theo dõi cơ quan, đơn vị này", feeds, none=none)]
+            province = str(self.provinces.get(u["province"], {}).get("name", u["province"]))
+        parent = self.unit_link(here, u["parent"]) if u.get("parent") and u["parent"] in self.units else None
+        feeds = None if self.follow is None else tuple(self.follow.unit_links(unit_id))
         out: dict[str, str] = {}
         back = f'<a href="{h(rel(here, here))}">{h(name)}</a>'
         issued = self.plans_newest_first(self.plans[pid] for pid in self.issued.get(unit_id, ()))
-        sections: list[tuple[str, str, list[Row], Any, Sequence[Column], str]] = [
-            ("ke-hoach", "Kế hoạch ban hành", issued, self.plan_row, self.PLAN_COLUMNS, "kế hoạch"),
+        sections: list[tuple[str, str, list[FilterRow], Sequence[Column], str]] = [
+            ("ke-hoach", "Kế hoạch ban hành", [self.plan_data(p) for p in issued], self.PLAN_COLUMNS, "kế hoạch"),
         ]
         for role, which, title in (
             ("lead", "chu-tri", "Nhiệm vụ chủ trì"),
             ("partner", "phoi-hop", "Nhiệm vụ phối hợp"),
         ):
-            tasks = self.unit_tasks.get(unit_id, {}).get(role, [])
-            sections.append((which, title, tasks, self.unit_task_row, self.UNIT_TASK_COLUMNS, "nhiệm vụ"))
-        for which, title, items, row, columns, noun in sections:
-            lines += ["", f"## {title} ({len(items)})", ""]
-            if not items:
-                lines.append("Không có.")
-            else:
-                shown = items[: self.UNIT_SECTION_ROWS]
-                table_id = f"bang-{which}"
-                lines.append(table(columns, (row(here, x) for x in shown), table_id, f"{title}: {len(items)} {noun}"))
-                if len(items) > len(shown):
-                    full = unit_list_md(unit_id, which)
-                    lines.append(f'<a href="{h(rel(here, full))}">Xem tất cả {len(items)} {noun}</a>')
-                    back = f'<a href="{h(rel(full, here))}">{h(name)}</a>'
-                    out.update(self.list_pages(full, f"{title} — {name}", back, items, row, columns, table_id, noun))
-            if which == "ke-hoach":
-                lines += ["", SEARCH_END]  # the tasks below are found on their plans' pages
-        out[here] = "\n".join(lines) + "\n"
-        if feeds:
-            out[here] = with_front_matter(out[here], {"feeds": head(feeds)})
+            tasks = [self.unit_task_data(t) for t in self.unit_tasks.get(unit_id, {}).get(role, [])]
+            sections.append((which, title, tasks, self.UNIT_TASK_COLUMNS, "nhiệm vụ"))
+        shown: list[UnitSection] = []
+        for which, title, items, columns, noun in sections:
+            full = None
+            if len(items) > self.UNIT_SECTION_ROWS:
+                full = unit_list_md(unit_id, which)
+                back = f'<a href="{h(rel(full, here))}">{h(name)}</a>'
+                out.update(
+                    self.list_pages(
+                        full, f"{title} — {name}", back, items, self.row_html, columns, f"bang-{which}", noun
+                    )
+                )
+            rows = tuple(items[: self.UNIT_SECTION_ROWS])
+            shown.append(UnitSection(which, title, noun, tuple(columns), len(items), rows, full))
+        page = UnitPage(
+            here,
+            name,
+            self.label("unit_kind", u["kind"]),
+            self.label("unit_level", u["level"]),
+            province,
+            parent,
+            feeds,
+            tuple(shown),
+        )
+        out[here] = cached(self.cache, "unit-page", page, unit_page)
         return out

@@ -112,7 +112,7 @@ class PageBuilder:
         ``complete(index, page)``: the pages a plan (``rows["plans"][index]``) adds to its own —
         its page completed (the history section appended) and any other page of it (its old
         versions, its feed) — done in the same worker, so each page is whole when handed over."""
-        listing = Listing(self.model, self.rows, self.base_url, self.today, self.follow)
+        listing = Listing(self.model, self.rows, self.base_url, self.today, self.follow, self.cache)
         jobs: list[tuple[str, Any]] = [("plan", i) for i in range(len(self.rows["plans"]))]
         jobs += listing.jobs()
         for part in imap_shared(_page_job, (self, listing, complete), jobs):

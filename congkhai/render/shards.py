@@ -27,9 +27,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..load.rendercache import TextCache
 from ..model.sitemap import filter_manifest, filter_shard, filter_values
 from ..vietnamese.text import fold
-from .cards import Cell, part_data
+from .cards import Cell, cell_html, part_data
+from .memo import cached
 
 #: Rows in one shard. The heaviest row (a task: 280 characters of text, its plan's title, units,
 #: deadline) is well under 1 KB of JSON, so a shard stays under about 250 KB; a province's year of
@@ -52,17 +54,42 @@ class FilterRow:
     cells: Sequence[Cell]
 
 
+def row_html(here: str, data: FilterRow) -> tuple[dict[str, str], list[str]]:
+    """A row on page ``here``: its attributes (each filter's labels, its sort attributes) and cells as HTML."""
+    attrs = {k: "; ".join(label for _, label in v) for k, v in data.values.items()}
+    attrs.update(data.attrs)
+    return attrs, [cell_html(here, cell) for cell in data.cells]
+
+
+def _codes(row: FilterRow) -> dict[str, list[str]]:
+    """A row's filter codes by key (sorted keys; a value once a row)."""
+    return {key: [code for code, _ in dict.fromkeys(row.values[key])] for key in sorted(row.values) if row.values[key]}
+
+
+def _shard(rows: tuple[FilterRow, ...]) -> str:
+    """A shard's text from its rows alone."""
+    return dumps(
+        [{"a": dict(r.attrs), "c": [[part_data(p) for p in cell] for cell in r.cells], "f": _codes(r)} for r in rows]
+    )
+
+
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def filter_files(
-    first: str, rows: Iterable[FilterRow], keys: Sequence[str], noun: str, chunk: int | None = None
+    first: str,
+    rows: Iterable[FilterRow],
+    keys: Sequence[str],
+    noun: str,
+    chunk: int | None = None,
+    cache: TextCache | None = None,
 ) -> dict[str, str]:
     """The manifest, the per-province value files and the shards of the list whose first page is
     ``first`` (path → JSON text).
 
     ``keys`` are the filter keys the manifest describes; rows keep their order within a group.
+    With a ``cache``, each shard's text is kept by the hash of its rows (:mod:`.memo`).
     """
     chunk = chunk or CHUNK
     groups: dict[tuple[str, str], list[FilterRow]] = {}
@@ -90,7 +117,6 @@ def filter_files(
             name = f"{group[1]}-{n}"
             index = len(shards)
             shards.append([name, len(part)])
-            data = []
             for row in part:
                 codes: dict[str, list[str]] = {}
                 for key in sorted(row.values):
@@ -105,10 +131,7 @@ def filter_files(
                     for place in dict.fromkeys(places):
                         for code in codes[key]:
                             note(key, place, code, index)
-                data.append(
-                    {"a": dict(row.attrs), "c": [[part_data(p) for p in cell] for cell in row.cells], "f": codes}
-                )
-            out[filter_shard(first, name)] = dumps(data)
+            out[filter_shard(first, name)] = cached(cache, "filter-shard", tuple(part), _shard)
 
     def listed(key: str, place: str) -> list[list[Any]]:
         tally, found = counts.get((key, place), {}), where.get((key, place), {})

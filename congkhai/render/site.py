@@ -7,10 +7,11 @@ swaps it into place.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,7 +20,7 @@ from ..checks.files import Entry, inside, publishable
 from ..checks.rules import source_file_problem
 from ..derive import compliance
 from ..load.corpus import RULES, Corpus
-from ..load.rendercache import DataCache, ParseCache, data_cache, parse_cache, text_cache
+from ..load.rendercache import DataCache, ParseCache, TextCache, data_cache, parse_cache, text_cache
 from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import version_file
@@ -30,9 +31,10 @@ from . import calendar, datasets, dcat, editor, feeds, home, metadata, opendata,
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
 from .datacache import DataParts
-from .follow import Follow
+from .follow import Follow, plan_changes
 from .history import Parsed, history_section, parse_versions, summaries
 from .markdown import with_front_matter
+from .memo import cached_files
 from .metadata import with_description
 from .pages import PageBuilder
 from .sink import Collect, Finished, Sink, Stored, give_path
@@ -126,7 +128,8 @@ def render_into(
     # each plan's entry in the feeds is dated by the last commit that changed its file
     last = corpus.history.last_changed
     changed = {str(p["id"]): last[str(p["path"])] for p in rows["plans"] if str(p["path"]) in last}
-    follow = Follow(model, rows, corpus.today, base, updated, names, changed=changed)
+    pages_cache = text_cache(root)
+    follow = Follow(model, rows, corpus.today, base, updated, names, changed=changed, cache=pages_cache)
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
     # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
     olds = {k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()}
@@ -143,6 +146,8 @@ def render_into(
         base,
         _current_parses(corpus),
         parse_cache(root),
+        pages_cache,
+        _digest(sorted(unit_names.items())),
     )
     PageBuilder(
         model,
@@ -154,7 +159,7 @@ def render_into(
         today=corpus.today,
         histories=frozenset(versions),
         follow=follow,
-        cache=text_cache(root),
+        cache=pages_cache,
     ).emit(sink, history.complete)
     version_names = list(olds)
     del olds, history
@@ -171,7 +176,11 @@ def render_into(
         sitemap.PLANS_FEED,
         feeds.atom_feed(rows["plans"], base, updated, issuer_names=names, changed=changed, model=model).decode(),
     )
-    for key, page in monitoring_page.monitoring_pages(model, rows, corpus.today).items():
+    # the monitoring pages from the tables they show alone, cached by their hash (unchanged when
+    # a change touches no plan row, task, progress update or body: a plan's text)
+    shown = (tuple((name, tuple(rows[name])) for name in _MONITORED), corpus.today)
+    made = cached_files(pages_cache, "monitoring", shown, lambda i: _monitoring(model, i))
+    for key, page in made.items():
         sink.page(key, page)
     sink.page(sitemap.HOME, home.home_page(rows, corpus.today))
     sink.page(sitemap.ROBOTS, original.robots_txt(base))
@@ -193,6 +202,15 @@ def render_into(
     if kept is not None:
         kept.replay(sink)
     return sorted({*data_names, *version_names})
+
+
+#: The tables the monitoring pages show.
+_MONITORED = ("plans", "units", "tasks", "task_updates", "task_units")
+
+
+def _monitoring(model: Model, shown: tuple[Any, ...]) -> dict[str, str]:
+    tables, today = shown
+    return monitoring_page.monitoring_pages(model, {name: list(found) for name, found in tables}, today)
 
 
 def _described(key: str, page: str, descriptions: Mapping[str, str]) -> str:
@@ -306,13 +324,65 @@ class _PlanHistory:
     base: str
     current: Mapping[str, Parsed]  # digest of a plan file's text → the validation's parse of it
     parses: ParseCache | None
+    cache: TextCache | None  # each plan's history by the hash of what it shows
+    units_digest: str  # of ``unit_names`` (an old version may name any body)
 
     def complete(self, index: int, page: str) -> dict[str, str]:
         """Every page of plan ``index`` (:data:`.pages.PlanPages`): its own, ``page``, ending with
-        its history section, then its old versions' pages and its feed of changes."""
-        olds, history, feed = _plan_history_job(self, index)
+        its history section, then its old versions' pages and its feed of changes — rendered from
+        what they show alone (:meth:`inputs`) and cached by its hash."""
+        made = cached_files(self.cache, "plan-history", self.inputs(index), lambda shown: self._render(index, shown))
+        history = made.pop(_HISTORY, None)
         key = sitemap.plan_md(self.plans[index])
-        return {key: page + history if history is not None else page, **olds, **feed}
+        return {key: page + history if history is not None else page, **made}
+
+    def inputs(self, index: int) -> tuple[Any, ...]:
+        """What plan ``index``'s history shows: the plan, its versions (a commit's file never
+        changes) and the published copies of them, the bodies' names (by digest), its tasks' status
+        changes and those tasks, the dates its feed is stamped with."""
+        plan = self.plans[index]
+        pid = str(plan["id"])
+        found = tuple(self.versions.get(plan["path"], ()))
+        olds = tuple((name, self.olds[name]) for v in found if (name := version_file(pid, v.short)) in self.olds)
+        changes = tuple(self.follow.changes.get(pid, []))
+        keys = dict.fromkeys((str(c.get("plan_id")), str(c.get("task_id"))) for c in changes)
+        tasks = tuple((k, self.follow.tasks[k]) for k in keys if k in self.follow.tasks)
+        dated = self.follow.changed.get(pid) or self.follow.updated
+        shown = (plan, plan["path"] in self.versions, found, olds, changes, tasks, dated)
+        return (*shown, self.units_digest, self.base, self.follow.base_url)
+
+    def _render(self, index: int, shown: tuple[Any, ...]) -> dict[str, str]:
+        """Plan ``index``'s history from :meth:`inputs` alone (the bodies' names, whose digest is
+        in them, and the model, declared by the schemas)."""
+        plan, has_history, found, olds, changes, tasks, dated, _, base, feed_base = shown
+
+        def feed(plan: Row, versions: list[Version], said: Mapping[str, str]) -> dict[str, str]:
+            return plan_changes(self.model, plan, versions, said, changes, dict(tasks), feed_base, dated)
+
+        alone = _PlanHistory(
+            self.model,
+            [plan],
+            self.follow,
+            {plan["path"]: list(found)} if has_history else {},
+            dict(olds),
+            frozenset(name for name, _ in olds),
+            self.unit_names,
+            base,
+            self.current,
+            self.parses,
+            None,
+            self.units_digest,
+        )
+        pages, history, files = _plan_history_job(alone, 0, feed)
+        return {**pages, **files, **({_HISTORY: history} if history is not None else {})}
+
+
+#: The history section's place among a plan's cached files (no path is empty).
+_HISTORY = ""
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _current_parses(corpus: Corpus) -> dict[str, Parsed]:
@@ -325,8 +395,11 @@ def _current_parses(corpus: Corpus) -> dict[str, Parsed]:
     }
 
 
-def _plan_history_job(shared: _PlanHistory, index: int) -> tuple[dict[str, str], str | None, dict[str, str]]:
-    """One plan's old-version pages, the history section its page ends with (or None), its feed."""
+def _plan_history_job(
+    shared: _PlanHistory, index: int, feed: Callable[[Row, list[Version], Mapping[str, str]], dict[str, str]]
+) -> tuple[dict[str, str], str | None, dict[str, str]]:
+    """One plan's old-version pages, the history section its page ends with (or None), its feed
+    (made by ``feed``)."""
     plan = shared.plans[index]
     key = sitemap.plan_md(plan)
     found, said = shared.versions.get(plan["path"], []), {}
@@ -352,4 +425,4 @@ def _plan_history_job(shared: _PlanHistory, index: int) -> tuple[dict[str, str],
         )
         shown = {v.sha: sitemap.version_md(plan, v.short) for v in found[1:]}
         history = "\n" + history_section(key, str(plan["id"]), found, pages=shown, said=said)
-    return olds, history, shared.follow.plan_feed(plan, found, said)
+    return olds, history, feed(plan, found, said)

@@ -1,0 +1,66 @@
+"""Generated pages and files rendered from explicit inputs and cached by their hash (issue 14: a
+build after a one-plan change renders again only the pages whose inputs changed).
+
+The pattern of :mod:`.cachedplan`, for every other kind of page: the caller gathers what a page
+shows into ``inputs`` (plain values, rows as data, frozen dataclasses), and ``render(inputs)`` —
+a function of the inputs alone, given nothing else — writes the page. The render cache
+(:mod:`congkhai.load.rendercache`, signed, emptied by a changed program or schema) keeps the
+result by the hash of the inputs (:func:`key_of`) and the page's kind, so a page cannot show what its key
+leaves out. Equal inputs built in a different order only cost a miss, never a wrong page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..load.rendercache import TextCache
+
+#: Pages (or groups of files) rendered because the cache had no entry for them, in this process, by
+#: kind (the tests check the cache by it; renders without a cache are not counted).
+RENDERS: Counter[str] = Counter()
+
+I = TypeVar("I")  # noqa: E741
+
+
+def key_of(kind: str, inputs: Any) -> str:
+    """The cache key of a page of ``kind`` rendered from ``inputs``: their pickle, which holds every
+    value exactly (a dataclass's ``repr`` was a third of a warm build's render stage). Equal values
+    shared differently between objects may pickle apart: a miss, never a wrong page."""
+    data = pickle.dumps(inputs, protocol=5)
+    return hashlib.sha256(kind.encode() + b"\0" + data).hexdigest()
+
+
+def cached(cache: TextCache | None, kind: str, inputs: I, render: Callable[[I], str]) -> str:
+    """``render(inputs)``, or the text it gave before for equal inputs (no cache: rendered)."""
+    key = ""
+    if cache is not None:
+        key = key_of(kind, inputs)
+        if (found := cache.get(key)) is not None:
+            return found
+        RENDERS[kind] += 1
+    text = render(inputs)
+    if cache is not None:
+        cache.put(key, text)
+    return text
+
+
+def cached_files(
+    cache: TextCache | None, kind: str, inputs: I, render: Callable[[I], dict[str, str]]
+) -> dict[str, str]:
+    """:func:`cached` for a render giving several files (path → text), kept as one entry."""
+    if cache is None:
+        return render(inputs)
+    text = cached(cache, kind, inputs, lambda i: json.dumps(render(i), ensure_ascii=False))
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = None
+    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+        RENDERS[kind] += 1
+        return render(inputs)
+    return found

@@ -17,8 +17,10 @@ import pytest
 
 from congkhai.load.corpus import validate
 from congkhai.load.rendercache import data_cache, prune_unused
+from congkhai.model import sitemap
 from congkhai.model.schemas import Model
-from congkhai.render import datacache, datasets, workbook
+from congkhai.read.history import Release
+from congkhai.render import datacache, datasets, opendata, workbook
 from congkhai.render.datacache import DataParts
 from congkhai.render.site import render_site
 from tests.conftest import copy_sources
@@ -193,3 +195,18 @@ def test_each_part_is_let_go_before_the_next_is_made(repo: Path, monkeypatch: py
     tasks = model.tables["tasks"]
     assert "tasks" in parts.streamed
     assert parts.table_file(tasks).read_bytes() == datasets.csv_bytes(tasks, rows["tasks"])
+
+
+def test_what_changed_is_read_from_the_tables_written_on_disk(repo: Path) -> None:
+    """The open-data page's "what changed" compares the previous release with the CSVs as written
+    from the parts (read back from disk): the rows changed since are named."""
+    corpus = validate(repo)
+    model = corpus.model
+    old_rows = copy.deepcopy({k: list(v) for k, v in corpus.published.items()})
+    _edit_plan(old_rows)
+    old = datasets.render(model, old_rows, None)
+    release = Release("du-lieu-2024-11-23", "0" * 40, None)
+    page = render_site(corpus, None, (release, old))[1][sitemap.DATA]
+    said = opendata.changes(old, datasets.render(model, corpus.published, corpus.modified), model, release.tag)
+    assert "(cột `title`)" in said and "`plans`" in said
+    assert said.strip() in page

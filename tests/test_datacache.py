@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,10 @@ import pytest
 
 from congkhai.load.corpus import validate
 from congkhai.load.rendercache import data_cache, prune_unused
+from congkhai.model import sitemap
 from congkhai.model.schemas import Model
-from congkhai.render import datacache, datasets, workbook
+from congkhai.read.history import Release
+from congkhai.render import datacache, datasets, opendata, workbook
 from congkhai.render.datacache import DataParts
 from congkhai.render.site import render_site
 from tests.conftest import copy_sources
@@ -164,3 +167,46 @@ def test_parts_no_build_used_are_pruned(repo: Path) -> None:
     assert prune_unused(repo, time.time()) == 0  # all used by this build
     assert prune_unused(repo, time.time() + 60) >= len(entries)  # none used by a build starting later
     assert not any(e.exists() for e in entries)
+
+
+def test_each_part_is_let_go_before_the_next_is_made(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The data side holds one plan's part at a time (issue 14's memory): each part's lines are
+    appended to its tables' files on disk and the part let go before the next one is made or read —
+    cold and warm — and the files assembled there are the clean ones."""
+    corpus = validate(repo)
+    model, rows, cache = corpus.model, corpus.published, data_cache(repo)
+    alive: list[weakref.ref[Any]] = []
+    made = datacache.plan_data
+
+    def one_at_a_time(*args: Any, **kwargs: Any) -> datacache.PlanData:
+        held = [r() for r in alive if r() is not None]
+        assert not held, f"{len(held)} earlier parts still held"
+        part = made(*args, **kwargs)
+        alive.extend(weakref.ref(x) for x in (part, *part.sheets.values()))
+        return part
+
+    monkeypatch.setattr(datacache, "plan_data", one_at_a_time)
+    for _ in ("cold", "warm"):
+        alive.clear()
+        assert _made(model, rows, cache) == _whole(model, rows)
+        assert len(alive) > len(rows["plans"])
+    parts = DataParts(model, rows, cache)
+    assert not any(r() for r in alive)
+    tasks = model.tables["tasks"]
+    assert "tasks" in parts.streamed
+    assert parts.table_file(tasks).read_bytes() == datasets.csv_bytes(tasks, rows["tasks"])
+
+
+def test_what_changed_is_read_from_the_tables_written_on_disk(repo: Path) -> None:
+    """The open-data page's "what changed" compares the previous release with the CSVs as written
+    from the parts (read back from disk): the rows changed since are named."""
+    corpus = validate(repo)
+    model = corpus.model
+    old_rows = copy.deepcopy({k: list(v) for k, v in corpus.published.items()})
+    _edit_plan(old_rows)
+    old = datasets.render(model, old_rows, None)
+    release = Release("du-lieu-2024-11-23", "0" * 40, None)
+    page = render_site(corpus, None, (release, old))[1][sitemap.DATA]
+    said = opendata.changes(old, datasets.render(model, corpus.published, corpus.modified), model, release.tag)
+    assert "(cột `title`)" in said and "`plans`" in said
+    assert said.strip() in page

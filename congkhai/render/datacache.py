@@ -19,18 +19,24 @@ laid out by SQLite over all rows).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
+import shutil
+import tempfile
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from ..load.rendercache import DataCache
 from ..model import sitemap
 from ..model.schemas import Model, Table
 from ..read.records import Row
 from .datasets import bundle_text, csv_bytes, csv_header, csv_rows
-from .workbook import SheetPart, excel_files, table_part
+from .workbook import SheetPart, SheetRows, excel_files, table_part
 
 #: How many plans' parts :func:`plan_data` made in this process (the tests check the cache by it).
 RENDERS = [0]
@@ -120,7 +126,16 @@ def _is_sheet_entry(value: Any) -> bool:
 
 
 class DataParts:
-    """Every plan's part of the data files, and the files assembled from them."""
+    """Every plan's part of the data files, each written to disk as it is made or read (one part
+    held at a time), and the files assembled from them there.
+
+    A table whose runs of rows follow the order the parts are made in (the plans', as the corpus
+    orders every table) is spooled: each part's lines are appended, as it comes, to one temporary
+    file per table and kind (the header first) — the finished CSV, handed to the sink by its path
+    (:func:`.sink.give_path`) — and its rows of the table's sheet to a file of sheet templates, read
+    back a part at a time as the workbook is written (:class:`.workbook.SheetRows`). Any other
+    table (its plans' rows apart, or a plan id twice in ``plans``) is written whole from its rows.
+    """
 
     def __init__(
         self,
@@ -128,10 +143,17 @@ class DataParts:
         rows: Mapping[str, list[Row]],
         cache: DataCache | None,
         give: Callable[[str, bytes], None] | None = None,
+        spool: Path | None = None,
     ) -> None:
-        """Every plan's part, made or read from ``cache``; with ``give``, each plan's downloads
-        are handed to it as soon as its part is there, and not kept (:meth:`bundles` is then empty)."""
+        """Every plan's part, made or read from ``cache``, spooled into ``spool`` (a folder of its
+        own; by default a temporary one, removed with this object); with ``give``, each plan's
+        downloads are handed to it as soon as its part is there, and not kept (:meth:`bundles` is
+        then empty)."""
         self.model, self.rows = model, rows
+        if spool is None:
+            spool = Path(tempfile.mkdtemp(prefix="congkhai-parts-"))
+            weakref.finalize(self, shutil.rmtree, spool, True)
+        self.spool = spool
         by_plan: dict[str, dict[str, list[Row]]] = {}
         #: table → its plans in the order of their runs of rows, or None when a plan's rows are
         #: not all together (the table is then written whole)
@@ -149,58 +171,126 @@ class DataParts:
         plans = {str(p["id"]): p for p in rows["plans"]}
         #: a plan id twice in ``plans`` (refused by validation): its part would not be one row
         self.whole = len(plans) != len(rows["plans"])
+        self.plan_order = list(plans)
+        made = [*plans, *(p for p in by_plan if p not in plans)]
+        #: the tables spooled a part at a time (their runs in the order the parts are made)
+        self.streamed: set[str] = set()
+        if not self.whole:
+            self.streamed.add("plans")
+            for name, runs in self.runs.items():
+                if runs is not None and runs == [p for p in made if p in set(runs)]:
+                    self.streamed.add(name)
+        #: each plan's downloads, kept only when there is no ``give``
+        self.kept: dict[str, tuple[bytes, bytes]] = {}
+        #: a spooled table's sheet: its formats in the order first used, its widest values, its rows
+        self._sheets: dict[str, tuple[dict[str, None], list[int], list[int]]] = {}
+        if self.whole:
+            return
         shape = model_key(model)
-        self.parts: dict[str, PlanData] = {}
-        for pid in [*plans, *(p for p in by_plan if p not in plans)]:
-            part = self.parts[pid] = plan_data(
-                model, shape, plans.get(pid), by_plan.get(pid, {}), None if self.whole else cache
-            )
-            if give is not None and not self.whole and part.bundle is not None and part.tasks is not None:
+        spooled = [t for t in model.tables.values() if t.name in self.streamed]
+        with contextlib.ExitStack() as stack:
+            csv: dict[str, BinaryIO] = {t.name: stack.enter_context(self._path(t, False).open("wb")) for t in spooled}
+            excel: dict[str, BinaryIO] = {t.name: stack.enter_context(self._path(t, True).open("wb")) for t in spooled}
+            sheets: dict[str, BinaryIO] = {t.name: stack.enter_context(self._sheet_path(t).open("wb")) for t in spooled}
+            for t in spooled:
+                csv[t.name].write(csv_header(t).encode())
+                excel[t.name].write(csv_header(t, spreadsheet=True).encode())
+                self._sheets[t.name] = ({}, [], [0])
+            files = (csv, excel, sheets)
+            for pid in made:
+                # a method of its own: nothing of the part outlives it (no loop variable left bound)
+                self._spool(pid, plan_data(model, shape, plans.get(pid), by_plan.get(pid, {}), cache), files, give)
+
+    def _spool(
+        self,
+        pid: str,
+        part: PlanData,
+        files: tuple[dict[str, BinaryIO], dict[str, BinaryIO], dict[str, BinaryIO]],
+        give: Callable[[str, bytes], None] | None,
+    ) -> None:
+        """One plan's part appended to the spooled tables' files; its downloads given or kept."""
+        csv, excel, sheets = files
+        for name, lines in part.csv.items():
+            if name in csv:
+                csv[name].write(lines)
+        for name, lines in part.excel.items():
+            if name in excel:
+                excel[name].write(lines)
+        for name, sheet in part.sheets.items():
+            if name in sheets:
+                self._spool_sheet(name, sheet, sheets[name])
+        if part.bundle is not None and part.tasks is not None:
+            if give is not None:
                 give(sitemap.plan_json(pid), part.bundle)
                 give(sitemap.plan_tasks_csv(pid), part.tasks)
-                part.bundle = part.tasks = None
-        self.plan_order = list(plans)
+            else:
+                self.kept[pid] = (part.bundle, part.tasks)
 
-    def _order(self, table: Table) -> list[str] | None:
-        """The plans whose parts make up ``table``, in its order, or None when it is written whole."""
-        return self.plan_order if table.name == "plans" and not self.whole else self.runs.get(table.name)
+    def _spool_sheet(self, name: str, sheet: SheetPart, out: BinaryIO) -> None:
+        fmts, widths, count = self._sheets[name]
+        fmts.update(dict.fromkeys(sheet.fmts))
+        widths[:] = [max(a, b) for a, b in itertools.zip_longest(widths, sheet.widths, fillvalue=0)]
+        count[0] += len(sheet.rows)
+        out.write(json.dumps([sheet.fmts, sheet.rows], ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n")
+
+    def _path(self, table: Table, spreadsheet: bool) -> Path:
+        return self.spool / f"{'excel' if spreadsheet else 'csv'}-{table.name}.csv"
+
+    def _sheet_path(self, table: Table) -> Path:
+        return self.spool / f"sheet-{table.name}.jsonl"
+
+    def table_file(self, table: Table, *, spreadsheet: bool = False) -> Path:
+        """``<table>.csv`` (or its copy for spreadsheets) on disk: a file of its own, which the
+        caller may move away (each is asked for once)."""
+        path = self._path(table, spreadsheet)
+        if table.name not in self.streamed:
+            path.write_bytes(csv_bytes(table, list(self.rows[table.name]), spreadsheet=spreadsheet))
+        return path
 
     def table_csv(self, table: Table, *, spreadsheet: bool = False) -> bytes:
-        """``<table>.csv`` (or its copy for spreadsheets): header and the plans' lines, in order.
-        Each is asked for once: the plans' lines are let go once given."""
-        order = self._order(table)
-        if order is None:
-            return csv_bytes(table, self.rows[table.name], spreadsheet=spreadsheet)
-        head = csv_header(table, spreadsheet=spreadsheet).encode()
-        return head + b"".join(
-            (self.parts[pid].excel if spreadsheet else self.parts[pid].csv).pop(table.name, b"") for pid in order
-        )
+        """``<table>.csv`` (or its copy for spreadsheets): header and the plans' lines, in order."""
+        return self.table_file(table, spreadsheet=spreadsheet).read_bytes()
 
-    def sheet_parts(self, table: Table) -> list[SheetPart]:
-        """The rows of ``table``'s sheet of the workbook as parts, in order (once, as above)."""
-        order = self._order(table)
-        if order is None:
-            return [table_part(table, self.rows[table.name])]
-        return [part for pid in order if (part := self.parts[pid].sheets.pop(table.name, None)) is not None]
+    def sheet_parts(self, table: Table) -> list[SheetPart] | SheetRows:
+        """The rows of ``table``'s sheet of the workbook as parts, in order, read back from disk a
+        part at a time (once)."""
+        if table.name not in self.streamed:
+            return [table_part(table, list(self.rows[table.name]))]
+        fmts, widths, count = self._sheets[table.name]
+        return SheetRows(list(fmts), list(widths), count[0], _read_sheet(self._sheet_path(table)))
 
     def bundles(self) -> Iterator[tuple[str, bytes]]:
-        """Each published plan's downloads (``ke-hoach/<id>.json``, its task CSV), let go once given."""
+        """Each published plan's downloads (``ke-hoach/<id>.json``, its task CSV) not given as its
+        part was made, let go once given."""
         if self.whole:
             from .datasets import plan_bundles
 
             yield from plan_bundles(self.model, dict(self.rows)).items()
             return
-        for pid in self.plan_order:
-            part = self.parts[pid]
-            if part.bundle is not None and part.tasks is not None:
-                yield sitemap.plan_json(pid), part.bundle
-                yield sitemap.plan_tasks_csv(pid), part.tasks
-                part.bundle = part.tasks = None
+        while self.kept:
+            pid = next(iter(self.kept))
+            bundle, tasks = self.kept.pop(pid)
+            yield sitemap.plan_json(pid), bundle
+            yield sitemap.plan_tasks_csv(pid), tasks
+
+    def excel_paths(self) -> dict[str, Path]:
+        """``excel/<table>.csv`` for every table, on disk (as :meth:`table_file`)."""
+        return {
+            f"{sitemap.EXCEL_DIR}/{t.name}.csv": self.table_file(t, spreadsheet=True)
+            for t in self.model.tables.values()
+        }
 
     def excel_files(self) -> dict[str, bytes]:
         """``excel/<table>.csv`` for every table (:func:`.workbook.excel_files`)."""
         if self.whole:
             return excel_files(self.model, dict(self.rows))
-        return {
-            f"{sitemap.EXCEL_DIR}/{t.name}.csv": self.table_csv(t, spreadsheet=True) for t in self.model.tables.values()
-        }
+        return {name: path.read_bytes() for name, path in self.excel_paths().items()}
+
+
+def _read_sheet(path: Path) -> Iterator[SheetPart]:
+    """The sheet parts spooled to ``path``, one at a time (only formats and rows: widths are
+    known ahead)."""
+    with path.open("rb") as f:
+        for line in f:
+            fmts, rows = json.loads(line.decode("utf-8", "surrogatepass"))
+            yield SheetPart(fmts, [], rows)

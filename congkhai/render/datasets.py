@@ -8,7 +8,6 @@ sources' git history rather than the clock, so two builds of the same sources ar
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
@@ -20,6 +19,7 @@ from typing import Any
 from ..model import licence, sitemap
 from ..model.schemas import Model, Table
 from ..read.records import Row
+from .sink import Stored, sha256_of, size_of
 
 
 def _cell(value: Any, ftype: str) -> str:
@@ -179,7 +179,7 @@ def version(modified: str | None) -> str | None:
 
 
 def package_descriptor(
-    model: Model, files: dict[str, bytes], modified: str | None, site_url: str | None = None
+    model: Model, files: Mapping[str, bytes | Stored], modified: str | None, site_url: str | None = None
 ) -> dict[str, Any]:
     """``datapackage.json`` (Data Package v2). ``site_url``: the site's public address; without it
     (a preview) nothing is written that would need it (``homepage``) and the licence path is relative."""
@@ -221,8 +221,8 @@ def package_descriptor(
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "bytes": len(data),
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "bytes": size_of(data),
+                "hash": "sha256:" + sha256_of(data),
                 "schema": model.published_schema(table),
             }
         )
@@ -234,16 +234,24 @@ def render(
     rows: Mapping[str, list[Row]],
     modified: str | None,
     site_url: str | None = None,
-    *,
-    tables: Callable[[Table], bytes] | None = None,
 ) -> dict[str, bytes]:
-    """Every dataset file by name, from the published rows (``Corpus.published``); ``tables``, if
-    given, makes each table's CSV instead of :func:`csv_bytes` (the same bytes, from cached parts:
-    :mod:`.datacache`).
+    """Every dataset file by name, from the published rows (``Corpus.published``).
 
     Pure: writing is left to the caller's atomic publish."""
-    make = tables or (lambda t: csv_bytes(t, rows[t.name]))
-    files = {f"{t.name}.csv": make(t) for t in model.tables.values()}
+    made = render_with(model, rows, modified, site_url, lambda t: csv_bytes(t, rows[t.name]))
+    return {k: v for k, v in made.items() if isinstance(v, bytes)}
+
+
+def render_with(
+    model: Model,
+    rows: Mapping[str, list[Row]],
+    modified: str | None,
+    site_url: str | None,
+    tables: Callable[[Table], bytes | Stored],
+) -> dict[str, bytes | Stored]:
+    """:func:`render` with each table's CSV made by ``tables`` instead of :func:`csv_bytes`: the same
+    bytes, or what is known of them once written to disk from cached parts (:mod:`.datacache`)."""
+    files: dict[str, bytes | Stored] = {f"{t.name}.csv": tables(t) for t in model.tables.values()}
     export = {
         "name": model.package["name"],
         "modified": modified,

@@ -414,7 +414,7 @@ def _show(table: Table, k: tuple[str, ...], row: rowdiff.Row) -> str:
 
 
 def _table_changes(
-    table: Table, old_files: Mapping[str, bytes], new_files: dict[str, bytes]
+    table: Table, old_files: Mapping[str, bytes], new_files: Mapping[str, bytes]
 ) -> tuple[list[str], list[str]] | None:
     """(summary row, detail lines) for one table, or None when it did not change."""
     name = f"{table.name}.csv"
@@ -451,7 +451,7 @@ def _table_changes(
 
 
 def changes(
-    old_files: Mapping[str, bytes] | None, new_files: dict[str, bytes], model: Model, release: str | None = None
+    old_files: Mapping[str, bytes] | None, new_files: Mapping[str, bytes], model: Model, release: str | None = None
 ) -> str:
     """What changed versus the previous published release (``old_files``: its data files by name,
     rebuilt from git by :mod:`congkhai.publish.release`; ``release``: its tag): the versions

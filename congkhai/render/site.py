@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -246,32 +246,50 @@ def _data_side(
         sink.file(name, data)
         early[name] = Stored.of(data)
 
-    parts = DataParts(model, rows, cache, give_early)
-    files = datasets.render(model, rows, modified, url, tables=parts.table_csv)
-    changes = opendata.changes(previous[1] if previous else None, files, model, previous[0].tag if previous else None)
     # what the pages say of each file once written: its size and checksum (the data package's
     # descriptor kept whole: the page reads its date)
     known: dict[str, bytes | Stored] = {}
 
-    def give(made: dict[str, bytes]) -> None:
+    def give(made: Mapping[str, bytes]) -> None:
         for name, data in made.items():
             sink.file(name, data)
             known[name] = data if name == "datapackage.json" else Stored.of(data)
 
-    descriptor = json.loads(files["datapackage.json"])
-    give(files)
-    del files
-    known.update(early)
-    for name, data in parts.bundles():  # the downloads not given early (plan ids twice)
-        give({name: data})
-    give(parts.excel_files())
-
-    def give_made(name: str, path: Path) -> None:
-        known[name] = Stored.of_file(path)
+    def give_made(name: str, path: Path, stored: Stored | None = None) -> None:
+        known[name] = stored or Stored.of_file(path)
         give_path(sink, name, path)
 
-    # the two largest files are made on disk and handed over by path, never held whole
+    # every file made from the plans' parts is made on disk and handed over by path, never held
+    # whole: the tables' CSVs and their copies for spreadsheets (a plan's part appended as it is
+    # made, :class:`.DataParts`), the workbook and the SQLite file
     with tempfile.TemporaryDirectory(prefix="congkhai-data-") as tmp:
+        spool = Path(tmp) / "parts"
+        spool.mkdir()
+        parts = DataParts(model, rows, cache, give_early, spool)
+        csvs = {f"{t.name}.csv": parts.table_file(t) for t in model.tables.values()}
+        files = datasets.render_with(model, rows, modified, url, lambda t: Stored.of_file(csvs[f"{t.name}.csv"]))
+        new_files = _OnDisk(csvs, {k: v for k, v in files.items() if isinstance(v, bytes)})
+        changes = opendata.changes(
+            previous[1] if previous else None, new_files, model, previous[0].tag if previous else None
+        )
+        del new_files
+        package = files["datapackage.json"]
+        assert isinstance(package, bytes)
+        descriptor = json.loads(package)
+        for name, data in files.items():
+            if isinstance(data, Stored):
+                give_made(name, csvs[name], data)
+            else:
+                give({name: data})
+        del files
+        known.update(early)
+        for name, data in parts.bundles():  # the downloads not given early (plan ids twice)
+            give({name: data})
+        if parts.whole:
+            give(parts.excel_files())
+        else:
+            for name, path in parts.excel_paths().items():
+                give_made(name, path)
         book = Path(tmp) / "book.xlsx"
         with book.open("wb") as out:
             workbook.write_workbook(out, model, rows, modified, parts.sheet_parts)
@@ -304,6 +322,23 @@ def _data_side(
         ),
     )
     return list(known)
+
+
+class _OnDisk(Mapping[str, bytes]):
+    """Data files by name, those at a path read only when asked for (what changed since the
+    previous release reads the tables' CSVs, when there is one)."""
+
+    def __init__(self, paths: Mapping[str, Path], held: Mapping[str, bytes]) -> None:
+        self.paths, self.held = paths, held
+
+    def __getitem__(self, name: str) -> bytes:
+        return self.held[name] if name in self.held else self.paths[name].read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self.paths, *self.held])
+
+    def __len__(self) -> int:
+        return len(self.paths) + len(self.held)
 
 
 def _follow_job(follow: Follow, job: tuple[str, str]) -> dict[str, str]:

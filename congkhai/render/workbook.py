@@ -239,37 +239,63 @@ def table_part(table: Table, rows: list[Row]) -> SheetPart:
     return sheet_part([[cell_value(row.get(f.name), f) for f in table.fields] for row in rows])
 
 
-def _style_ids(styles: _Styles, parts: list[SheetPart], wrap: bool) -> dict[str, int]:
-    """Each number format's style in a sheet of these parts, given in the order the formats are
-    first used — as when the cells were written one by one (before the workbook's styles are)."""
+def _style_ids(styles: _Styles, fmts: list[str], wrap: bool) -> dict[str, int]:
+    """Each number format's style in a sheet whose parts use ``fmts`` (in the order first used) —
+    as when the cells were written one by one (before the workbook's styles are)."""
     ids: dict[str, int] = {}
-    for part in parts:
-        for fmt in part.fmts:
-            if fmt not in ids:
-                ids[fmt] = styles.id(fmt, False, wrap)
-                if (ids[fmt] == 0) != (fmt == PLAIN and not wrap):
-                    raise ValueError(f"number format {fmt!r}: style {ids[fmt]} is not as sheet_part assumed")
+    for fmt in fmts:
+        ids[fmt] = styles.id(fmt, False, wrap)
+        if (ids[fmt] == 0) != (fmt == PLAIN and not wrap):
+            raise ValueError(f"number format {fmt!r}: style {ids[fmt]} is not as sheet_part assumed")
     return ids
 
 
-def _filled(parts: list[SheetPart | None], ids: dict[str, int]) -> Iterator[str]:
+@dataclass
+class SheetRows:
+    """A table sheet's rows as parts given one at a time, never all held (:mod:`.datacache` reads
+    them back from disk): what the sheet's frame needs of them all ahead — each number format in
+    the order first used, the widest value of each column, the number of rows — and the parts, in
+    order (each part's ``widths`` may be left empty: only ``fmts`` and ``rows`` are read)."""
+
+    fmts: list[str]
+    widths: list[int]
+    count: int
+    parts: Iterator[SheetPart]
+
+    @classmethod
+    def of(cls, parts: list[SheetPart]) -> SheetRows:
+        """The rows of parts held in a list (given in order, each let go from it once given)."""
+        fmts = list(dict.fromkeys(f for p in parts for f in p.fmts))
+        widths: list[int] = []
+        for p in parts:
+            widths = [max(a, b) for a, b in itertools.zip_longest(widths, p.widths, fillvalue=0)]
+        return cls(fmts, widths, sum(len(p.rows) for p in parts), _drain(parts))
+
+
+def _drain(parts: list[SheetPart]) -> Iterator[SheetPart]:
+    parts.reverse()
+    while parts:
+        yield parts.pop()
+
+
+def _filled(parts: Iterator[SheetPart], ids: dict[str, int]) -> Iterator[str]:
     """The data rows of a sheet from its parts in order, a part at a time (each let go once
     written), numbered from ``HEADER_ROWS + 1``."""
     n = HEADER_ROWS
-    for i, part in enumerate(parts):
-        assert part is not None
-        parts[i] = None
+    for part in parts:
         marks = {f"s{k}": f' s="{ids[fmt]}"' if ids[fmt] else "" for k, fmt in enumerate(part.fmts)}
         out = []
         for row in part.rows:
             n += 1
             out.append(row.format(n=n, **marks))
+        del part
         yield "".join(out)
 
 
 def _fill(styles: _Styles, parts: list[SheetPart], wrap: bool) -> str:
     """The data rows of a sheet from its parts, as one text."""
-    return "".join(_filled(list(parts), _style_ids(styles, parts, wrap)))
+    rows = SheetRows.of(list(parts))
+    return "".join(_filled(rows.parts, _style_ids(styles, rows.fmts, wrap)))
 
 
 def _head_xml(styles: _Styles, head: list[tuple[str, str]]) -> str:
@@ -301,16 +327,16 @@ def _width(value: Any) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _table_sheet(wb: Workbook, styles: _Styles, table: Table, parts: list[SheetPart]) -> Iterator[str]:
+def _table_sheet(wb: Workbook, styles: _Styles, table: Table, parts: list[SheetPart] | SheetRows) -> Iterator[str]:
     """A table's sheet: its frame and styles made now, its rows' XML given piece by piece later,
     as the workbook is written."""
-    widths = [max(len(f.title), len(f.name)) for f in table.fields]
-    for part in parts:
-        widths = [max(w, p) for w, p in zip(widths, part.widths + [0] * (len(widths) - len(part.widths)), strict=True)]
-    _sheet(wb, table.name, len(table.fields), sum(len(p.rows) for p in parts), widths)
+    rows = parts if isinstance(parts, SheetRows) else SheetRows.of(parts)
+    titles = [max(len(f.title), len(f.name)) for f in table.fields]
+    widths = [max(w, p) for w, p in zip(titles, rows.widths + [0] * (len(titles) - len(rows.widths)), strict=True)]
+    _sheet(wb, table.name, len(table.fields), rows.count, widths)
     head = _head_xml(styles, [(f.title, f.name) for f in table.fields])
-    ids = _style_ids(styles, parts, False)
-    return itertools.chain([head], _filled(list[SheetPart | None](parts), ids))
+    ids = _style_ids(styles, rows.fmts, False)
+    return itertools.chain([head], _filled(rows.parts, ids))
 
 
 def dictionary_rows(model: Model) -> list[list[str]]:
@@ -393,7 +419,7 @@ def workbook_bytes(
     model: Model,
     rows: dict[str, list[Row]],
     modified: str | None,
-    parts: Callable[[Table], list[SheetPart]] | None = None,
+    parts: Callable[[Table], list[SheetPart] | SheetRows] | None = None,
 ) -> bytes:
     """``cong-khai.xlsx``'s bytes (:func:`write_workbook`)."""
     buf = io.BytesIO()
@@ -406,11 +432,11 @@ def write_workbook(
     model: Model,
     rows: dict[str, list[Row]],
     modified: str | None,
-    parts: Callable[[Table], list[SheetPart]] | None = None,
+    parts: Callable[[Table], list[SheetPart] | SheetRows] | None = None,
 ) -> None:
     """``cong-khai.xlsx``, written to ``target``: a sheet per table (named by the table) and the data dictionary sheet;
-    ``parts``, if given, gives each table's rows as parts (cached by plan: :mod:`.datacache`),
-    else each table is one part.
+    ``parts``, if given, gives each table's rows as parts (cached by plan, read back one at a time:
+    :mod:`.datacache`), else each table is one part.
 
     openpyxl writes the workbook's frame (sheets without rows, styles, properties); the rows are
     written by :func:`_rows_xml` into each sheet, in the bytes openpyxl would have written. Chosen

@@ -119,3 +119,14 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]
         with contextlib.redirect_stderr(err):
             assert main(["build", "--root", str(repo)]) == 0
     return repo / "site", err.getvalue()
+
+
+@pytest.fixture
+def cached_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the seed repository whose renders use a render cache of their own, in this process
+    (the render caches' tests count renders by this process' counters)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732233600")
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")
+    monkeypatch.delenv("CONGKHAI_CACHE_KEY", raising=False)
+    return copy_sources(tmp_path / "repo")

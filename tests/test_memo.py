@@ -20,20 +20,15 @@ from congkhai.model.sitemap import unit_md
 from congkhai.render import cards, memo
 from congkhai.render.listing import Listing
 from congkhai.render.site import render_site
-from tests.conftest import copy_sources
 
 PLAN = Path("docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md")
 DATED = Path("docs/plans/bac-giang/bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd.md")  # its period ends
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732233600")
-    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("CONGKHAI_WORKERS", "1")  # the counters are this process'
-    monkeypatch.delenv("CONGKHAI_CACHE_KEY", raising=False)
+def repo(cached_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(cards, "PER_PAGE", 3)  # the seed's lists on several pages
-    return copy_sources(tmp_path / "repo")
+    return cached_repo
 
 
 def _render(root: Path) -> tuple[dict[str, bytes], dict[str, str]]:

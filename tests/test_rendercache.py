@@ -20,19 +20,14 @@ from congkhai.render import cachedplan, history, memo
 from congkhai.render.cachedplan import cached_plan_page
 from congkhai.render.pages import PageBuilder
 from congkhai.render.site import originals, render_site
-from tests.conftest import copy_sources
 
 PLAN = Path("docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md")
 DATED = Path("docs/plans/bac-giang/bac-giang-tp-bac-giang-dinh-ke-2024-72-khph-kdv-ubnd.md")  # its period ends
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732233600")
-    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("CONGKHAI_WORKERS", "1")  # the counters are this process'
-    monkeypatch.delenv("CONGKHAI_CACHE_KEY", raising=False)
-    return copy_sources(tmp_path / "repo")
+def repo(cached_repo: Path) -> Path:
+    return cached_repo
 
 
 def _renders() -> int:

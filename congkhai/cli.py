@@ -278,6 +278,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     from .publish.site import build_site
 
+    counted = {name: len(result.published.get(name, [])) for name in ("plans", "tasks", "directives")}
+    result.shed()
     built = build_site(result, args.out or result.root / "site")  # BuildError: named, the old site kept
     if built.placeholder_publisher:
         from .render.metadata import PLACEHOLDER_PUBLISHER
@@ -286,9 +288,9 @@ def _run(args: argparse.Namespace) -> int:
     print(
         msgs["built"].format(
             site=built.site,
-            plans=len(result.tables.rows.get("plans", [])),
-            tasks=len(result.tables.rows.get("tasks", [])),
-            directives=len(result.tables.rows.get("directives", [])),
+            plans=counted["plans"],
+            tasks=counted["tasks"],
+            directives=counted["directives"],
         )
     )
     if built.preview:

@@ -17,6 +17,7 @@ the corpus. :func:`release` hands back to the system what a finished stage freed
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import gc
@@ -26,7 +27,7 @@ import pickle
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -70,6 +71,12 @@ def release() -> None:
     the system (glibc keeps freed blocks for reuse otherwise, and forked workers would inherit the
     bloated address space)."""
     gc.collect()
+    trim()
+
+
+def trim() -> None:
+    """Give the system back the memory freed (glibc's ``malloc_trim``): without the full collection
+    of :func:`release`, for what died by reference count alone (what ``Corpus.shed`` lets go)."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6").malloc_trim(0)
@@ -128,9 +135,44 @@ def imap_shared(fn: Callable[[S, T], R], shared: S, jobs: Sequence[T], chunksize
             frozen(),
             ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("fork")) as pool,
         ):
-            yield from pool.map(_shared_call, jobs, chunksize=chunksize)
+            yield from windowed(pool, _shared_chunk, jobs, chunksize, WINDOW * workers())
     finally:
         _SHARED = None
+
+
+#: chunks of jobs in flight per worker in :func:`imap_shared`: enough that a worker never waits for
+#: the next, few enough that results waiting for the caller stay a handful of chunks
+WINDOW = 3
+
+
+def _shared_chunk(jobs: list[Any]) -> list[Any]:
+    return [_shared_call(job) for job in jobs]
+
+
+def windowed(
+    pool: ProcessPoolExecutor, fn: Callable[[list[T]], list[R]], jobs: Sequence[T], chunksize: int, window: int
+) -> Iterator[R]:
+    """``fn`` over ``jobs`` in chunks, results in order, at most ``window`` chunks submitted and not
+    yet taken. The executor's own ``map`` submits every chunk at once, so when the caller is slower
+    than the workers (the render stage's parent writes every page they make) their results pile up
+    in the parent: hundreds of megabytes at 2,000 plans, growing with the corpus."""
+    pending: collections.deque[Future[list[R]]] = collections.deque()
+    starts = iter(range(0, len(jobs), chunksize))
+    try:
+        for start in starts:
+            pending.append(pool.submit(fn, list(jobs[start : start + chunksize])))
+            if len(pending) >= window:
+                break
+        while pending:
+            done = pending.popleft().result()
+            following = next(starts, None)
+            if following is not None:
+                pending.append(pool.submit(fn, list(jobs[following : following + chunksize])))
+            yield from done
+            del done
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def background(fn: Callable[[], R], *, late: bool = False) -> Callable[[], R]:

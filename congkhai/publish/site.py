@@ -28,7 +28,7 @@ from ..load.corpus import Corpus
 from ..load.rendercache import prune_unused
 from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
-from ..parallel import pmap, release
+from ..parallel import pmap, release, trim
 from ..render import editor
 from ..render.docxclean import clean_docx
 from ..render.metadata import publisher_from
@@ -279,6 +279,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     started = time.time()  # render entries neither written nor read from now on are stale
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
     swapped = False
+    trim()  # what the checks alone needed may have been let go (``Corpus.shed``): not inherited by the forks
     try:
         docs_dir = staging / "pages"
         site_dir = staging / "site"

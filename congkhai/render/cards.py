@@ -18,9 +18,9 @@ Values are escaped by the callers (cells are safe HTML); labels and attributes a
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from ..load.rendercache import TextCache
 from ..model.sitemap import list_page_md, md_url, rel
@@ -125,6 +125,35 @@ def table(
     )
 
 
+R = TypeVar("R")
+M = TypeVar("M")
+
+
+class Made(Sequence[M], Generic[R, M]):
+    """``rows`` each made into a list's item (``make``) only when read: a job rendering some pages
+    of a long list makes those pages' items alone (:meth:`.Listing.jobs`)."""
+
+    def __init__(self, rows: Sequence[R], make: Callable[[R], M]) -> None:
+        self.rows, self.make = rows, make
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> M: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[M]: ...
+
+    def __getitem__(self, index: int | slice) -> M | list[M]:
+        if isinstance(index, slice):
+            return [self.make(row) for row in self.rows[index]]
+        return self.make(self.rows[index])
+
+    def __iter__(self) -> Iterator[M]:
+        return map(self.make, self.rows)
+
+
 def chunks(items: Sequence[T], per_page: int | None = None) -> list[Sequence[T]]:
     """``items`` cut into pages of at most ``per_page`` (default :data:`PER_PAGE`, read at call time
     so a test can lower it); one empty page for an empty list."""
@@ -168,16 +197,29 @@ def paged(
     items: Sequence[T],
     render: Callable[[str, Sequence[T], int, int], str],
     per_page: int | None = None,
+    numbers: Iterable[int] | None = None,
 ) -> dict[str, str]:
-    """The pages of a list: ``render(page, items_of_page, number, count)`` for each page.
+    """The pages of a list: ``render(page, items_of_page, number, count)`` for each page — or for
+    the pages ``numbers`` alone (a long list is made a few pages per job: :meth:`.Listing.jobs`;
+    only those pages' items are read from ``items``, which may make each item as it is read).
 
     The first page is ``first`` itself (its address does not change when a list grows past one
     page); the others are ``sitemap.list_page_md(first, n)``.
     """
-    parts = chunks(items, per_page)
-    return {
-        list_page_md(first, n): render(list_page_md(first, n), part, n, len(parts)) for n, part in enumerate(parts, 1)
-    }
+    per_page = per_page or PER_PAGE
+    count = page_count(len(items), per_page)
+    wanted = range(1, count + 1) if numbers is None else [n for n in numbers if 1 <= n <= count]
+    out = {}
+    for n in wanted:
+        here = list_page_md(first, n)
+        out[here] = render(here, items[(n - 1) * per_page : n * per_page], n, count)
+    return out
+
+
+def page_count(total: int, per_page: int | None = None) -> int:
+    """How many pages a list of ``total`` items takes (one, empty, for none)."""
+    per_page = per_page or PER_PAGE
+    return max(1, -(-total // per_page))
 
 
 def page_note(number: int, count: int, total: int, noun: str, per_page: int | None = None) -> str:
@@ -213,8 +255,10 @@ def list_pages(
     description: str = "",
     data: Callable[[str], dict[str, str]] | None = None,
     cache: TextCache | None = None,
+    numbers: Iterable[int] | None = None,
 ) -> dict[str, str]:
-    """A list on pages of at most ``per_page`` rows: heading, intro, filters, table, pager.
+    """A list on pages of at most ``per_page`` rows: heading, intro, filters, table, pager (only
+    the pages ``numbers``, when given: :func:`paged`).
 
     ``row(here, item)`` gives a row's filter attributes and cells; the intro (safe Markdown)
     is on the first page only, and the later pages are cut from search (:func:`continuation`).
@@ -251,7 +295,7 @@ def list_pages(
         )
         return cached(cache, "list-page", shown, lambda page: _list_page(page, row))
 
-    return paged(first, items, render, per_page)
+    return paged(first, items, render, per_page, numbers)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ClassVar
 
 from ..derive.status import plan_state
 from ..load.rendercache import TextCache
@@ -24,7 +24,7 @@ from ..read.records import Row
 from ..vietnamese.text import date_vi, section_vi
 from . import groups, metadata
 from .bodypages import DirectivePage, UnitPage, UnitSection, directive_page, unit_page
-from .cards import Cell, Column, Part, h, list_pages, page_note, paged, pager
+from .cards import Cell, Column, Made, Part, h, list_pages, page_count, page_note, paged, pager
 from .follow import Follow
 from .home import current_province
 from .memo import cached
@@ -110,14 +110,26 @@ class Listing:
         return out
 
     def jobs(self) -> list[tuple[str, str]]:
-        """The pages in their order as independent jobs (rendered in parallel): :meth:`pages_of` each."""
+        """The pages in their order as independent jobs (rendered in parallel): :meth:`pages_of` each.
+        The long lists' jobs are :data:`PAGES_PER_JOB` pages each, the filter data's one per list (as
+        one job, a list's every row and page were made at once in one worker: grew with the corpus)."""
         return (
-            [("part", name) for name in ("plan_list", "task_list", "filter_data", "by_year", "by_province")]
+            [("pages", f"{name} {start}") for name, total in self._long_lists() for start in total]
+            + [("filters", name) for name in self.FILTERS]
+            + [("part", name) for name in ("by_year", "by_province")]
             + [("part", "directive_index")]
             + [("directive", d) for d in self.directives]
             + [("part", "unit_index")]
             + [("unit", u) for u in self.used_units()]
         )
+
+    #: pages of a long list rendered by one job (:meth:`jobs`)
+    PAGES_PER_JOB = 20
+
+    def _long_lists(self) -> list[tuple[str, range]]:
+        """Each long list and the first page of each of its jobs."""
+        counts = [("plan_list", len(self.plans)), ("task_list", len(self.listed_tasks()))]
+        return [(name, range(1, page_count(n) + 1, self.PAGES_PER_JOB)) for name, n in counts]
 
     def pages_of(self, job: tuple[str, str]) -> dict[str, str]:
         kind, name = job
@@ -125,6 +137,13 @@ class Listing:
             return self.directive_page(name)
         if kind == "unit":
             return self.unit_page(name)
+        if kind == "pages":
+            which, start = name.split(" ")
+            first = int(start)
+            made: dict[str, str] = getattr(self, which)(range(first, first + self.PAGES_PER_JOB))
+            return made
+        if kind == "filters":
+            return self.FILTERS[name](self)
         if name == "by_year":
             return groups.by_year(self)
         if name == "by_province":
@@ -157,9 +176,11 @@ class Listing:
         table_id: str,
         noun: str,
         keys: str = "",
+        numbers: Iterable[int] | None = None,
     ) -> dict[str, str]:
-        """A list on pages of at most ``cards.PER_PAGE`` rows (:func:`cards.list_pages`); a list of
-        :data:`.sitemap.FILTERED_LISTS` says where its filter data is (:meth:`filter_data`)."""
+        """A list on pages of at most ``cards.PER_PAGE`` rows (:func:`cards.list_pages`; only the
+        pages ``numbers``, when given); a list of :data:`.sitemap.FILTERED_LISTS` says where its
+        filter data is (:meth:`filter_data`)."""
         data = None
         if first in sitemap.FILTERED_LISTS:
 
@@ -169,7 +190,9 @@ class Listing:
                     "root": sitemap.rel(here, sitemap.HOME),
                 }
 
-        return list_pages(first, title, intro, items, row, columns, table_id, noun, keys, data=data, cache=self.cache)
+        return list_pages(
+            first, title, intro, items, row, columns, table_id, noun, keys, data=data, cache=self.cache, numbers=numbers
+        )
 
     # -- plan and task lists -------------------------------------------------------------
 
@@ -245,20 +268,23 @@ class Listing:
     def plans_newest_first(self, plans: Any) -> list[Row]:
         return sorted(plans, key=lambda p: (str(p.get("issue_date") or ""), p["id"]), reverse=True)
 
-    def plan_pages(self, first: str, title: str, intro: str, plans: list[Row]) -> dict[str, str]:
+    def plan_pages(
+        self, first: str, title: str, intro: str, plans: list[Row], numbers: Iterable[int] | None = None
+    ) -> dict[str, str]:
         return self.list_pages(
             first,
             title,
             intro,
-            [self.plan_data(p) for p in plans],
+            Made(plans, self.plan_data),
             self.row_html,
             self.PLAN_COLUMNS,
             "bang-ke-hoach",
             "kế hoạch",
             "province issuer type year level status",
+            numbers,
         )
 
-    def plan_list(self) -> dict[str, str]:
+    def plan_list(self, numbers: Iterable[int] | None = None) -> dict[str, str]:
         intro = (
             "Lọc theo loại văn bản, năm, cơ quan, cấp, tỉnh và tình trạng; bấm tiêu đề cột để sắp xếp. "
             "Xem thêm: [theo năm](theo-nam.md) · [theo tỉnh, thành phố](theo-tinh.md) · "
@@ -266,7 +292,7 @@ class Listing:
             "[cơ quan, đơn vị](../units/index.md)."
         )
         plans = self.plans_newest_first(self.plans.values())
-        return self.plan_pages(sitemap.PLANS, "Danh sách kế hoạch", intro, plans)
+        return self.plan_pages(sitemap.PLANS, "Danh sách kế hoạch", intro, plans, numbers)
 
     TASK_COLUMNS = (
         Column("Nhiệm vụ", kind="title"),
@@ -324,29 +350,38 @@ class Listing:
 
     def filter_data(self) -> dict[str, str]:
         """The long lists' filter data (:mod:`.shards`): the filters act on the whole list."""
-        plans = self.plans_newest_first(self.plans.values())
-        out = filter_files(
-            sitemap.PLANS,
-            map(self.plan_data, plans),
-            ("province", "issuer", "type", "year", "level", "status"),
-            "kế hoạch",
-            cache=self.cache,
-        )
-        tasks = map(self.task_data, self.listed_tasks())
-        out.update(
-            filter_files(
-                sitemap.TASKS, tasks, ("province", "lead", "status", "year", "recurrence"), "nhiệm vụ", cache=self.cache
-            )
-        )
-        directives = map(self.directive_data, self.directives_by_citations())
-        out.update(filter_files(sitemap.DIRECTIVES, directives, ("type", "kind"), "văn bản", cache=self.cache))
-        units = map(self.unit_data, self.used_units())
-        out.update(
-            filter_files(sitemap.UNITS, units, ("province", "kind", "level"), "cơ quan, đơn vị", cache=self.cache)
-        )
+        out: dict[str, str] = {}
+        for make in self.FILTERS.values():
+            out.update(make(self))
         return out
 
-    def task_list(self) -> dict[str, str]:
+    def plan_filters(self) -> dict[str, str]:
+        plans = self.plans_newest_first(self.plans.values())
+        keys = ("province", "issuer", "type", "year", "level", "status")
+        return filter_files(sitemap.PLANS, map(self.plan_data, plans), keys, "kế hoạch", cache=self.cache)
+
+    def task_filters(self) -> dict[str, str]:
+        tasks = map(self.task_data, self.listed_tasks())
+        keys = ("province", "lead", "status", "year", "recurrence")
+        return filter_files(sitemap.TASKS, tasks, keys, "nhiệm vụ", cache=self.cache)
+
+    def directive_filters(self) -> dict[str, str]:
+        directives = map(self.directive_data, self.directives_by_citations())
+        return filter_files(sitemap.DIRECTIVES, directives, ("type", "kind"), "văn bản", cache=self.cache)
+
+    def unit_filters(self) -> dict[str, str]:
+        units = map(self.unit_data, self.used_units())
+        return filter_files(sitemap.UNITS, units, ("province", "kind", "level"), "cơ quan, đơn vị", cache=self.cache)
+
+    #: each list's filter data (:meth:`filter_data`), in order: one job each (:meth:`jobs`)
+    FILTERS: ClassVar[dict[str, Callable[[Listing], dict[str, str]]]] = {
+        "plans": plan_filters,
+        "tasks": task_filters,
+        "directives": directive_filters,
+        "units": unit_filters,
+    }
+
+    def task_list(self, numbers: Iterable[int] | None = None) -> dict[str, str]:
         tasks = self.listed_tasks()
         intro = (
             "Ai làm, việc gì, thời hạn nào: mọi nhiệm vụ của các kế hoạch. Lọc theo tỉnh, thành phố "
@@ -360,12 +395,13 @@ class Listing:
             sitemap.TASKS,
             "Nhiệm vụ",
             intro,
-            [self.task_data(t) for t in tasks],
+            Made(tasks, self.task_data),
             self.row_html,
             self.TASK_COLUMNS,
             "bang-nhiem-vu",
             "nhiệm vụ",
             "province lead status year recurrence due",
+            numbers,
         )
 
     # -- directives ----------------------------------------------------------------------

@@ -266,9 +266,12 @@ def _data_side(
         spool = Path(tmp) / "parts"
         spool.mkdir()
         parts = DataParts(model, rows, cache, give_early, spool)
-        csvs = {f"{t.name}.csv": parts.table_file(t) for t in model.tables.values()}
-        files = datasets.render_with(model, rows, modified, url, lambda t: Stored.of_file(csvs[f"{t.name}.csv"]))
-        new_files = _OnDisk(csvs, {k: v for k, v in files.items() if isinstance(v, bytes)})
+        on_disk = {f"{t.name}.csv": parts.table_file(t) for t in model.tables.values()}
+        files = datasets.render_with(
+            model, rows, modified, url, lambda t: Stored.of_file(on_disk[f"{t.name}.csv"]), folder=Path(tmp)
+        )
+        on_disk[datasets.EXPORT] = Path(tmp) / datasets.EXPORT
+        new_files = _OnDisk(on_disk, {k: v for k, v in files.items() if isinstance(v, bytes)})
         changes = opendata.changes(
             previous[1] if previous else None, new_files, model, previous[0].tag if previous else None
         )
@@ -278,7 +281,7 @@ def _data_side(
         descriptor = json.loads(package)
         for name, data in files.items():
             if isinstance(data, Stored):
-                give_made(name, csvs[name], data)
+                give_made(name, on_disk[name], data)
             else:
                 give({name: data})
         del files

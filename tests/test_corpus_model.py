@@ -67,3 +67,16 @@ def test_bodies_hold_each_plans_text_by_id(seed_repo: Path) -> None:
     for source in corpus.sources:
         assert corpus.bodies[source.data["id"]] == source.body
     assert isinstance(corpus, Corpus)
+
+
+def test_a_shed_corpus_renders_the_same_site(seed_repo: Path) -> None:
+    """``Corpus.shed`` (the command line, before a build forks) lets go the rows as written, their
+    origins and the plans' key marks: nothing the site is made from — the same pages and files."""
+    day = dt.date(2026, 11, 22)
+    whole = validate(seed_repo, today=day)
+    shed = validate(seed_repo, today=day)
+    shed.shed()
+    assert not shed.tables.rows and not shed.tables.origins
+    assert all(not src.marks for src in shed.sources)
+    assert shed.published == whole.published and shed.bodies == whole.bodies
+    assert render_site(shed, None, None) == render_site(whole, None, None)

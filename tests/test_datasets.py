@@ -365,3 +365,51 @@ def test_licence_claims_no_standard_id_it_is_not_compatible_with(seed_repo):
     assert "47/2020/NĐ-CP" in entry["title"]
     compatible = licence.Terms(**{**terms.__dict__, "compatible": True})
     assert licence.licence_entry(compatible, SITE)["name"] == "CC-BY-4.0"
+
+
+def _export_whole(model, rows, modified) -> bytes:
+    """The JSON export as it was made before it was streamed: one structure, one dump."""
+    export = {
+        "name": model.package["name"],
+        "modified": modified,
+        "tables": {
+            t.name: [{f.name: datasets._typed(r.get(f.name), f.type) for f in t.fields} for r in rows[t.name]]
+            for t in model.tables.values()
+        },
+    }
+    return (json.dumps(export, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)  # newlines, quotes, tabs, accents
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_the_streamed_export_is_the_whole_dump(data) -> None:
+    """``write_export`` writes row by row the bytes one ``json.dumps`` of everything gave (so the
+    data side never holds the export whole): any table empty or not, any value, newlines inside."""
+    from congkhai.model.schemas import load_model
+
+    model = load_model()
+    rows = {}
+    for t in model.tables.values():
+        rows[t.name] = data.draw(
+            st.lists(st.fixed_dictionaries({f.name: st.one_of(st.none(), _TEXT) for f in t.fields}), max_size=3),
+            label=t.name,
+        )
+        for r in rows[t.name]:  # typed fields keep their type's values (_typed turns "1" into 1)
+            for f in t.fields:
+                if f.type in ("integer", "number") and r[f.name] is not None:
+                    r[f.name] = data.draw(st.integers(-5, 10**12))
+    modified = data.draw(st.one_of(st.none(), _TEXT))
+    out = io.BytesIO()
+    datasets.write_export(out, model, rows, modified)
+    assert out.getvalue() == _export_whole(model, rows, modified)
+
+
+def test_the_export_of_the_bundled_plans_is_the_whole_dump(seed_repo) -> None:
+    corpus = validate(seed_repo)
+    out = io.BytesIO()
+    datasets.write_export(out, corpus.model, corpus.published, corpus.modified)
+    assert out.getvalue() == _export_whole(corpus.model, corpus.published, corpus.modified)
+    assert datasets.render(corpus.model, corpus.published, corpus.modified)["cong-khai.json"] == out.getvalue()

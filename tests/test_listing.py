@@ -196,3 +196,32 @@ def test_plan_lists_show_the_honest_state_the_plan_page_shows(tmp_path):
     assert shown(Listing(v.model, rows, today=today)) == {t: s.label for t, s in states.items()}
     recorded = {p["title"]: v.model.vocabularies["plan_status"].label(p["status"]) for p in rows["plans"]}
     assert shown(Listing(v.model, rows)) == recorded
+
+
+def test_long_lists_are_made_a_few_pages_per_job(listing, monkeypatch):
+    """The plan and task lists are cut into jobs of ``PAGES_PER_JOB`` pages, each job making only
+    its pages' rows (as one job, one worker made every task's row and every page at once), and the
+    filter data one job per list — together exactly the pages of the whole lists, in order."""
+    lst, rows = listing
+    monkeypatch.setattr(cards, "PER_PAGE", 3)
+    monkeypatch.setattr(Listing, "PAGES_PER_JOB", 2)
+    fresh = Listing(lst.model, rows)
+    jobs = fresh.jobs()
+    page_jobs = [job for job in jobs if job[0] == "pages"]
+    tasks = len(fresh.listed_tasks())
+    assert len(page_jobs) == -(-len(fresh.plans) // 6) + -(-tasks // 6) and tasks > 12
+    made: list[str] = []
+    real = Listing._make_task_data
+    monkeypatch.setattr(Listing, "_make_task_data", lambda self, t: made.append(t["id"]) or real(self, t))
+    together: dict[str, str] = {}
+    for job in jobs:
+        before = len(made)
+        pages = fresh.pages_of(job)
+        if job[0] == "pages":
+            assert len(pages) <= 2
+            assert len(made) - before <= 6  # its pages' rows alone, never the whole list's
+        together.update(pages)
+    whole = Listing(lst.model, rows)
+    expected = {**whole.plan_list(), **whole.task_list(), **whole.filter_data()}
+    assert {k: together[k] for k in expected} == expected
+    assert [k for k in together if k in expected] == [k for k in expected if k in together]

@@ -174,3 +174,70 @@ def test_freezing_for_a_fork_does_not_walk_every_object(monkeypatch):
         assert gc.get_freeze_count() > 0
     assert calls and all(args and args[0] < 2 for args in calls)
     assert gc.get_freeze_count() == 0
+
+
+class _Pool:
+    """An executor that runs each submitted call when its result is asked for, and counts the
+    submitted calls whose result has not been taken yet."""
+
+    def __init__(self) -> None:
+        self.waiting = 0
+        self.most = 0
+        self.cancelled = 0
+
+    def submit(self, fn, jobs):
+        from concurrent.futures import Future
+
+        pool = self
+        pool.waiting += 1
+        pool.most = max(pool.most, pool.waiting)
+
+        class Lazy(Future):
+            def result(self, timeout=None):
+                pool.waiting -= 1
+                return fn(jobs)
+
+            def cancel(self):
+                pool.cancelled += 1
+                return True
+
+        return Lazy()
+
+
+def test_results_waiting_for_the_caller_are_bounded_and_keep_their_order() -> None:
+    """The executor's ``map`` submits every chunk at once: when the parent writes pages slower than
+    the workers make them, every result waited in the parent (a quarter of a gigabyte at 2,000
+    plans). ``windowed`` keeps at most ``window`` chunks submitted and not taken."""
+    pool = _Pool()
+    out = parallel.windowed(pool, lambda jobs: [j * 2 for j in jobs], list(range(103)), 4, 3)
+    assert list(out) == [j * 2 for j in range(103)]
+    assert pool.most == 3 and pool.waiting == 0
+
+
+def test_a_failed_chunk_stops_the_rest_and_cancels_what_waits() -> None:
+    def fail_on_ten(jobs: list[int]) -> list[int]:
+        if 10 in jobs:
+            raise ValueError("chunk with 10")
+        return jobs
+
+    pool = _Pool()
+    out = parallel.windowed(pool, fail_on_ten, list(range(40)), 5, 3)
+    with pytest.raises(ValueError, match="chunk with 10"):
+        list(out)
+    assert pool.cancelled == 2  # the two chunks submitted after it
+
+
+def test_shared_map_in_workers_goes_through_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    monkeypatch.setattr(parallel, "MIN_JOBS", 0)
+    seen: list[int] = []
+    real = parallel.windowed
+
+    def spy(pool, fn, jobs, chunksize, window):
+        seen.append(window)
+        return real(pool, fn, jobs, chunksize, window)
+
+    monkeypatch.setattr(parallel, "windowed", spy)
+    out = list(parallel.imap_shared(_pid_and_square, {"factor": 1}, list(range(50)), chunksize=3))
+    assert [v for _, v in out] == [i * i for i in range(50)]
+    assert seen == [parallel.WINDOW * 2]

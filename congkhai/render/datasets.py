@@ -291,10 +291,49 @@ def write_export(out: BinaryIO, model: Model, rows: Mapping[str, list[Row]], mod
         found = rows[t.name]
         for j, r in enumerate(found):
             out.write(b"\n   " if j == 0 else b",\n   ")
-            out.write(dump({f.name: _typed(r.get(f.name), f.type) for f in t.fields}, 3))
+            out.write(_row_json([(f.name, _typed(r.get(f.name), f.type)) for f in t.fields]).encode())
         out.write(b"\n  ]" if found else b"]")
     out.write(b"\n }" if model.tables else b"}")
     out.write(b"\n}\n")
+
+
+def _row_json(items: list[tuple[str, Any]]) -> str:
+    """One row of the export, as ``json.dumps(dict(items), ensure_ascii=False, indent=1)`` indented
+    three deep gives it, formatted here: with an indent, ``json`` encodes in Python, value by value
+    (most of the export's time); a row's values are scalars or lists of them, each encoded by the
+    C encoder. Anything else goes through ``json`` itself."""
+    if not items:
+        return "{}"
+    parts = []
+    for key, value in items:
+        if isinstance(value, list):
+            if not value:
+                shown = "[]"
+            elif all(isinstance(v, str | int | float | bool) or v is None for v in value):
+                shown = "[\n     " + ",\n     ".join(map(_scalar, value)) + "\n    ]"
+            else:
+                shown = json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n    ")
+        elif isinstance(value, dict):
+            shown = json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n    ")
+        else:
+            shown = _scalar(value)
+        parts.append(f"    {_string(str(key))}: {shown}")
+    return "{\n" + ",\n".join(parts) + "\n   }"
+
+
+_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # the C one where there is one
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return _string(value)  # type: ignore[no-any-return]
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return json.dumps(value)
 
 
 def write(files: dict[str, bytes], out_dir: Path) -> None:

@@ -140,9 +140,9 @@ def imap_shared(fn: Callable[[S, T], R], shared: S, jobs: Sequence[T], chunksize
         _SHARED = None
 
 
-#: chunks of jobs in flight per worker in :func:`imap_shared`: enough that a worker never waits for
-#: the next, few enough that results waiting for the caller stay a handful of chunks
-WINDOW = 3
+#: chunks of jobs in flight per worker in :func:`imap_shared`: enough that a worker rarely waits behind
+#: one long job (a list's filter data), few enough that results waiting for the caller stay bounded
+WINDOW = 16
 
 
 def _shared_chunk(jobs: list[Any]) -> list[Any]:

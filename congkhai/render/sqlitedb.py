@@ -158,15 +158,17 @@ def _fill_fts(conn: sqlite3.Connection, name: str, rows: list[Row], bodies: dict
         f"content=\"{name}\", tokenize = 'unicode61 remove_diacritics 2')"
     )
     marks = ", ".join("?" for _ in columns)
-    for rowid, row in enumerate(rows, start=1):
-        values = [
-            indexed(bodies.get(str(row["id"]), "") if c in EXTRA.get(name, ()) else str(row.get(c) or ""))
-            for c in columns
-        ]
-        conn.execute(
-            f"INSERT INTO {_ident(fts)} (rowid, {', '.join(_ident(c) for c in columns)}) VALUES (?, {marks})",
-            [rowid, *values],
-        )
+    extra = EXTRA.get(name, ())
+    conn.executemany(
+        f"INSERT INTO {_ident(fts)} (rowid, {', '.join(_ident(c) for c in columns)}) VALUES (?, {marks})",
+        (
+            [
+                rowid,
+                *(indexed(bodies.get(str(row["id"]), "") if c in extra else str(row.get(c) or "")) for c in columns),
+            ]
+            for rowid, row in enumerate(rows, start=1)
+        ),
+    )
     conn.execute(f"INSERT INTO {_ident(fts)}({_ident(fts)}) VALUES ('optimize')")
 
 

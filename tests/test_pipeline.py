@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from congkhai.load.corpus import validate
@@ -39,6 +39,7 @@ front_matter = st.dictionaries(keys, value, max_size=12)
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(front_matter, st.text(max_size=200))
+@example({"id": [], "doc_type": None, "superseded_by": False}, "")  # a list id beside a dangling reference
 def test_validate_never_raises_and_every_finding_is_located(data_repo: Path, data: dict, body: str) -> None:
     path = data_repo / "docs" / "plans" / "x" / "fuzz.md"
     path.parent.mkdir(parents=True, exist_ok=True)

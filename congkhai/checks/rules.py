@@ -321,8 +321,9 @@ def check_references(model: Model, tables: Tables, broken: set[str]) -> Iterator
         hint_vi, hint_en = REFERENCE_HINTS.get(d.target, ("", ""))
         column = d.target_fields[-1]
         if (d.target, column) not in known:
-            ids = {r.get(column) for r in tables.rows.get(d.target, [])}
-            known[(d.target, column)] = sorted(i for i in ids if isinstance(i, str))
+            # only text ids are offered (a plan whose id is a list or a mapping is reported on its own)
+            ids = {i for r in tables.rows.get(d.target, []) if isinstance(i := r.get(column), str)}
+            known[(d.target, column)] = sorted(ids)
         near = candidates(str(d.key[-1]), known[(d.target, column)])
         if near:
             quoted = ", ".join(f"'{c}'" for c in near)

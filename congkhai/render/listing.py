@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, ClassVar
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..derive.status import plan_state
 from ..load.rendercache import TextCache
@@ -22,13 +22,13 @@ from ..model.sitemap import directive_md, plan_md, rel, unit_list_md, unit_md
 from ..model.urls import safe_url
 from ..read.records import Row
 from ..vietnamese.text import date_vi, section_vi
-from . import groups, metadata
+from . import filters, groups, metadata
 from .bodypages import DirectivePage, UnitPage, UnitSection, directive_page, unit_page
 from .cards import Cell, Column, Made, Part, h, list_pages, page_count, page_note, paged, pager
 from .follow import Follow
 from .home import current_province
 from .memo import cached
-from .shards import FilterRow, filter_files, row_html
+from .shards import FilterRow, row_html
 
 
 class Listing:
@@ -115,7 +115,7 @@ class Listing:
         one job, a list's every row and page were made at once in one worker: grew with the corpus)."""
         return (
             [("pages", f"{name} {start}") for name, total in self._long_lists() for start in total]
-            + [("filters", name) for name in self.FILTERS]
+            + [("filters", name) for name in filters.FILTERS]
             + [("part", name) for name in ("by_year", "by_province")]
             + [("part", "directive_index")]
             + [("directive", d) for d in self.directives]
@@ -143,7 +143,7 @@ class Listing:
             made: dict[str, str] = getattr(self, which)(range(first, first + self.PAGES_PER_JOB))
             return made
         if kind == "filters":
-            return self.FILTERS[name](self)
+            return filters.FILTERS[name](self)
         if name == "by_year":
             return groups.by_year(self)
         if name == "by_province":
@@ -351,35 +351,9 @@ class Listing:
     def filter_data(self) -> dict[str, str]:
         """The long lists' filter data (:mod:`.shards`): the filters act on the whole list."""
         out: dict[str, str] = {}
-        for make in self.FILTERS.values():
+        for make in filters.FILTERS.values():
             out.update(make(self))
         return out
-
-    def plan_filters(self) -> dict[str, str]:
-        plans = self.plans_newest_first(self.plans.values())
-        keys = ("province", "issuer", "type", "year", "level", "status")
-        return filter_files(sitemap.PLANS, map(self.plan_data, plans), keys, "kế hoạch", cache=self.cache)
-
-    def task_filters(self) -> dict[str, str]:
-        tasks = map(self.task_data, self.listed_tasks())
-        keys = ("province", "lead", "status", "year", "recurrence")
-        return filter_files(sitemap.TASKS, tasks, keys, "nhiệm vụ", cache=self.cache)
-
-    def directive_filters(self) -> dict[str, str]:
-        directives = map(self.directive_data, self.directives_by_citations())
-        return filter_files(sitemap.DIRECTIVES, directives, ("type", "kind"), "văn bản", cache=self.cache)
-
-    def unit_filters(self) -> dict[str, str]:
-        units = map(self.unit_data, self.used_units())
-        return filter_files(sitemap.UNITS, units, ("province", "kind", "level"), "cơ quan, đơn vị", cache=self.cache)
-
-    #: each list's filter data (:meth:`filter_data`), in order: one job each (:meth:`jobs`)
-    FILTERS: ClassVar[dict[str, Callable[[Listing], dict[str, str]]]] = {
-        "plans": plan_filters,
-        "tasks": task_filters,
-        "directives": directive_filters,
-        "units": unit_filters,
-    }
 
     def task_list(self, numbers: Iterable[int] | None = None) -> dict[str, str]:
         tasks = self.listed_tasks()

@@ -1,0 +1,44 @@
+"""The long lists' filter data (:mod:`.shards`), one list at a time: each list's is one job of
+:meth:`.Listing.jobs` (made as one job, every list's rows were made at once in one worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..model import sitemap
+from .shards import filter_files
+
+if TYPE_CHECKING:
+    from .listing import Listing
+
+
+def plan_filters(lst: Listing) -> dict[str, str]:
+    plans = lst.plans_newest_first(lst.plans.values())
+    keys = ("province", "issuer", "type", "year", "level", "status")
+    return filter_files(sitemap.PLANS, map(lst.plan_data, plans), keys, "kế hoạch", cache=lst.cache)
+
+
+def task_filters(lst: Listing) -> dict[str, str]:
+    tasks = map(lst.task_data, lst.listed_tasks())
+    keys = ("province", "lead", "status", "year", "recurrence")
+    return filter_files(sitemap.TASKS, tasks, keys, "nhiệm vụ", cache=lst.cache)
+
+
+def directive_filters(lst: Listing) -> dict[str, str]:
+    directives = map(lst.directive_data, lst.directives_by_citations())
+    return filter_files(sitemap.DIRECTIVES, directives, ("type", "kind"), "văn bản", cache=lst.cache)
+
+
+def unit_filters(lst: Listing) -> dict[str, str]:
+    units = map(lst.unit_data, lst.used_units())
+    return filter_files(sitemap.UNITS, units, ("province", "kind", "level"), "cơ quan, đơn vị", cache=lst.cache)
+
+
+#: each list's filter data, in the order of :meth:`.Listing.filter_data`
+FILTERS: dict[str, Callable[[Listing], dict[str, str]]] = {
+    "plans": plan_filters,
+    "tasks": task_filters,
+    "directives": directive_filters,
+    "units": unit_filters,
+}

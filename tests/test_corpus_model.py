@@ -80,3 +80,20 @@ def test_a_shed_corpus_renders_the_same_site(seed_repo: Path) -> None:
     assert all(not src.marks for src in shed.sources)
     assert shed.published == whole.published and shed.bodies == whole.bodies
     assert render_site(shed, None, None) == render_site(whole, None, None)
+
+
+def test_a_shed_corpus_holds_each_text_once(seed_repo: Path) -> None:
+    """Each plan is decoded on its own, so the same unit or status was a string per row; after
+    ``shed`` equal texts in the published rows and the front matter are one object (each forked
+    worker copies what it touches: duplicates were half the rows' bytes at 2,000 plans)."""
+    corpus = validate(seed_repo)
+    corpus.shed()
+    objects: dict[str, int] = {}
+    shared = 0
+    containers = [s.data for s in corpus.sources if s.data] + [r for rows in corpus.published.values() for r in rows]
+    for container in containers:
+        for value in container.values():
+            if isinstance(value, str) and len(value) > 1:
+                assert objects.setdefault(value, id(value)) == id(value), f"{value!r} held twice"
+                shared += 1
+    assert shared > len(objects) * 2  # many repeated texts were checked, not a handful

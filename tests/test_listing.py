@@ -201,7 +201,8 @@ def test_plan_lists_show_the_honest_state_the_plan_page_shows(tmp_path):
 def test_long_lists_are_made_a_few_pages_per_job(listing, monkeypatch):
     """The plan and task lists are cut into jobs of ``PAGES_PER_JOB`` pages, each job making only
     its pages' rows (as one job, one worker made every task's row and every page at once), and the
-    filter data one job per list — together exactly the pages of the whole lists, in order."""
+    filter data one job per list — together exactly the pages of the whole lists, in order; the
+    rows a job made are not kept after it."""
     lst, rows = listing
     monkeypatch.setattr(cards, "PER_PAGE", 3)
     monkeypatch.setattr(Listing, "PAGES_PER_JOB", 2)
@@ -221,6 +222,8 @@ def test_long_lists_are_made_a_few_pages_per_job(listing, monkeypatch):
             assert len(pages) <= 2
             assert len(made) - before <= 6  # its pages' rows alone, never the whole list's
         together.update(pages)
+        # and lets them go: a worker kept every row of every job it drew, a copy per worker
+        assert not fresh._task_data and not fresh._plan_data
     whole = Listing(lst.model, rows)
     expected = {**whole.plan_list(), **whole.task_list(), **whole.filter_data()}
     assert {k: together[k] for k in expected} == expected

@@ -30,6 +30,7 @@ from ..read.frontmatter import Source
 from ..read.history import History, read_history, sources_modified
 from ..read.records import Origin, Row, Tables, read_reference
 from ..timing import stage
+from .compact import share_strings
 from .plancache import Head, plan_works
 
 PLANS_DIR = Path("docs") / "plans"
@@ -97,6 +98,9 @@ class Corpus:
             src.marks = {}
         self.tables.rows.clear()
         self.tables.origins.clear()
+        # the rows and front matter that stay hold each text once (they held about half their
+        # bytes in duplicates: every plan decoded apart)
+        share_strings([s.data for s in self.sources if s.data is not None] + list(self.published.values()))
 
     def by_id(self, table: str, key: str = "id") -> dict[Any, Row]:
         """The published rows of ``table`` by ``key`` (first row wins), built once per table."""

@@ -50,8 +50,8 @@ class Listing:
         self.model = model
         self.rows = rows
         self.plans = {p["id"]: p for p in rows["plans"]}
-        self._plan_data: dict[str, FilterRow] = {}  # a plan's row, made once (it is in several lists)
-        self._task_data: dict[tuple[str, str], FilterRow] = {}  # a task's row, made once (list, filter data)
+        self._plan_data: dict[str, FilterRow] = {}  # a plan's row, made once per job (:meth:`pages_of`)
+        self._task_data: dict[tuple[str, str], FilterRow] = {}  # a task's row, made once per job
         self.units = {u["id"]: u for u in rows["units"]}
         self.directives = {d["id"]: d for d in rows["directives"]}
         self.provinces = {p["id"]: p for p in rows["provinces"]}
@@ -132,6 +132,16 @@ class Listing:
         return [(name, range(1, page_count(n) + 1, self.PAGES_PER_JOB)) for name, n in counts]
 
     def pages_of(self, job: tuple[str, str]) -> dict[str, str]:
+        """The pages of one job. The rows it made for its lists are let go with it: kept, a worker
+        held every row of every job it drew (the task filter's alone is every task: 100 MiB at
+        2,000 plans, a copy per worker, growing with the corpus)."""
+        try:
+            return self._pages_of(job)
+        finally:
+            self._plan_data.clear()
+            self._task_data.clear()
+
+    def _pages_of(self, job: tuple[str, str]) -> dict[str, str]:
         kind, name = job
         if kind == "directive":
             return self.directive_page(name)

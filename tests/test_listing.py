@@ -212,8 +212,8 @@ def test_long_lists_are_made_a_few_pages_per_job(listing, monkeypatch):
     tasks = len(fresh.listed_tasks())
     assert len(page_jobs) == -(-len(fresh.plans) // 6) + -(-tasks // 6) and tasks > 12
     made: list[str] = []
-    real = Listing._make_task_data
-    monkeypatch.setattr(Listing, "_make_task_data", lambda self, t: made.append(t["id"]) or real(self, t))
+    real = Listing.make_task_data
+    monkeypatch.setattr(Listing, "make_task_data", lambda self, t: made.append(t["id"]) or real(self, t))
     together: dict[str, str] = {}
     for job in jobs:
         before = len(made)

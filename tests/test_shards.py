@@ -11,7 +11,7 @@ import pytest
 
 from congkhai.load.corpus import validate
 from congkhai.model import sitemap
-from congkhai.render import shards
+from congkhai.render import filters, shards
 from congkhai.render.cards import Part
 from congkhai.render.listing import Listing
 from congkhai.render.shards import FilterRow, filter_files
@@ -157,3 +157,33 @@ def test_the_lists_say_where_their_filter_data_is(seed):
     assert 'data-index="../loc/nhiem-vu/index.json" data-root="../"' in pages[sitemap.TASKS]
     assert 'data-index="../../loc/nhiem-vu/index.json" data-root="../../"' in pages["tasks/trang-2.md"]
     assert sitemap.filter_manifest(sitemap.PLANS) in pages and sitemap.filter_manifest(sitemap.TASKS) in pages
+
+
+def test_rows_made_a_shard_at_a_time_give_the_same_files(generated, monkeypatch):
+    """With ``made``, the rows are made shard by shard from the items and let go (the task list's
+    rows all at once were the render stage's largest transient): the same files as rows made up
+    front, and never more than two shards' rows alive at once (the one written, the one made)."""
+    import gc
+    import weakref
+
+    lst, _ = generated
+    monkeypatch.setattr(shards, "CHUNK", 40)
+    tasks = lst.listed_tasks()
+    keys = ("province", "lead", "status", "year", "recurrence")
+    whole = filter_files(sitemap.TASKS, [lst.make_task_data(t) for t in tasks], keys, "nhiệm vụ")
+    alive: list[weakref.ref[FilterRow]] = []
+    most = 0
+    real = lst.make_task_data
+
+    def make(t):
+        nonlocal most
+        if len(alive) % 10 == 0:
+            gc.collect()
+            most = max(most, sum(1 for r in alive if r() is not None))
+        row = real(t)
+        alive.append(weakref.ref(row))
+        return row
+
+    monkeypatch.setattr(lst, "make_task_data", make)
+    assert filters.task_filters(lst) == whole  # what the task list's filter job writes
+    assert len(tasks) > 400 and 0 < most <= 80

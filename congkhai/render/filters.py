@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..model import sitemap
-from .shards import filter_files
+from .shards import Made, filter_files
 
 if TYPE_CHECKING:
     from .listing import Listing
@@ -16,13 +16,14 @@ if TYPE_CHECKING:
 def plan_filters(lst: Listing) -> dict[str, str]:
     plans = lst.plans_newest_first(lst.plans.values())
     keys = ("province", "issuer", "type", "year", "level", "status")
-    return filter_files(sitemap.PLANS, map(lst.plan_data, plans), keys, "kế hoạch", cache=lst.cache)
+    made = Made(lst.group, lst.make_plan_data)
+    return filter_files(sitemap.PLANS, plans, keys, "kế hoạch", cache=lst.cache, made=made)
 
 
 def task_filters(lst: Listing) -> dict[str, str]:
-    tasks = map(lst.task_data, lst.listed_tasks())
     keys = ("province", "lead", "status", "year", "recurrence")
-    return filter_files(sitemap.TASKS, tasks, keys, "nhiệm vụ", cache=lst.cache)
+    made = Made(lambda t: lst.group(lst.plans[t["plan_id"]]), lst.make_task_data)  # a shard's rows at a time
+    return filter_files(sitemap.TASKS, lst.listed_tasks(), keys, "nhiệm vụ", cache=lst.cache, made=made)
 
 
 def directive_filters(lst: Listing) -> dict[str, str]:

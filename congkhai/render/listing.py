@@ -243,10 +243,10 @@ class Listing:
         """A plan in a list as data: filter values (code, label), sort attribute, cells."""
         found = self._plan_data.get(p["id"])
         if found is None:
-            found = self._plan_data[p["id"]] = self._make_plan_data(p)
+            found = self._plan_data[p["id"]] = self.make_plan_data(p)
         return found
 
-    def _make_plan_data(self, p: Row) -> FilterRow:
+    def make_plan_data(self, p: Row) -> FilterRow:
         issuers = self.issuers.get(p["id"], [])
         province = self.province_now(p)
         values: dict[str, list[tuple[str, str]]] = {
@@ -317,10 +317,10 @@ class Listing:
         """A task in a list as data: filter values (code, label), sort attribute, cells."""
         found = self._task_data.get((t["plan_id"], t["id"]))
         if found is None:
-            found = self._task_data[(t["plan_id"], t["id"])] = self._make_task_data(t)
+            found = self._task_data[(t["plan_id"], t["id"])] = self.make_task_data(t)
         return found
 
-    def _make_task_data(self, t: Row) -> FilterRow:
+    def make_task_data(self, t: Row) -> FilterRow:
         p = self.plans[t["plan_id"]]
         units = self.task_units.get((t["plan_id"], t["id"]), {})
         leads = [(u, self.unit_name(u)) for u in units.get("lead", [])]

@@ -23,7 +23,7 @@ keys, groups and values in a stable order.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,15 @@ class FilterRow:
     cells: Sequence[Cell]
 
 
+@dataclass(frozen=True)
+class Made:
+    """How a list's rows are made from its items, for :func:`filter_files`: ``group`` (cheap) says
+    where an item's row goes before ``row`` makes it."""
+
+    group: Callable[[Any], tuple[str, str]]
+    row: Callable[[Any], FilterRow]
+
+
 def row_html(here: str, data: FilterRow) -> tuple[dict[str, str], list[str]]:
     """A row on page ``here``: its attributes (each filter's labels, its sort attributes) and cells as HTML."""
     attrs = {k: "; ".join(label for _, label in v) for k, v in data.values.items()}
@@ -79,22 +88,26 @@ def dumps(value: Any) -> str:
 
 def filter_files(
     first: str,
-    rows: Iterable[FilterRow],
+    rows: Iterable[Any],
     keys: Sequence[str],
     noun: str,
     chunk: int | None = None,
     cache: TextCache | None = None,
+    made: Made | None = None,
 ) -> dict[str, str]:
     """The manifest, the per-province value files and the shards of the list whose first page is
     ``first`` (path → JSON text).
 
     ``keys`` are the filter keys the manifest describes; rows keep their order within a group.
-    With a ``cache``, each shard's text is kept by the hash of its rows (:mod:`.memo`).
+    With a ``cache``, each shard's text is kept by the hash of its rows (:mod:`.memo`). With
+    ``made``, ``rows`` are the list's items and each shard's rows are made from them as it is
+    written (:class:`Made`): the task list's rows all at once were the largest transient of the
+    render stage (every task of the country in one worker).
     """
     chunk = chunk or CHUNK
-    groups: dict[tuple[str, str], list[FilterRow]] = {}
-    for row in rows:
-        groups.setdefault(row.group, []).append(row)
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for item in rows:
+        groups.setdefault(made.group(item) if made else item.group, []).append(item)
     scoped = {k: v for k, v in SCOPED.items() if k in keys and v in keys}
     out: dict[str, str] = {}
     shards: list[list[Any]] = []
@@ -113,7 +126,8 @@ def filter_files(
     for group in sorted(groups):
         items = groups[group]
         for n, start in enumerate(range(0, len(items), chunk), 1):
-            part = items[start : start + chunk]
+            part = [made.row(item) for item in items[start : start + chunk]] if made else items[start : start + chunk]
+            assert all(row.group == group for row in part), "a row made apart from its group"
             name = f"{group[1]}-{n}"
             index = len(shards)
             shards.append([name, len(part)])

@@ -178,7 +178,10 @@ class DataParts:
         if not self.whole:
             self.streamed.add("plans")
             for name, runs in self.runs.items():
-                if runs is not None and runs == [p for p in made if p in set(runs)]:
+                if runs is None:
+                    continue
+                present = set(runs)  # once per table: built for each plan, this was quadratic
+                if runs == [p for p in made if p in present]:
                     self.streamed.add(name)
         #: each plan's downloads, kept only when there is no ``give``
         self.kept: dict[str, tuple[bytes, bytes]] = {}

@@ -278,8 +278,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     from .publish.site import build_site
 
+    result.shed()  # the published rows made, what only the checks needed let go
     counted = {name: len(result.published.get(name, [])) for name in ("plans", "tasks", "directives")}
-    result.shed()
     built = build_site(result, args.out or result.root / "site")  # BuildError: named, the old site kept
     if built.placeholder_publisher:
         from .render.metadata import PLACEHOLDER_PUBLISHER

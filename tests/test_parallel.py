@@ -241,3 +241,67 @@ def test_shared_map_in_workers_goes_through_the_window(monkeypatch: pytest.Monke
     out = list(parallel.imap_shared(_pid_and_square, {"factor": 1}, list(range(50)), chunksize=3))
     assert [v for _, v in out] == [i * i for i in range(50)]
     assert seen == [parallel.WINDOW * 2]
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+#: what a worker inherits: a cycle it lets go of, and a weak reference to see if a walk reached it
+_INHERITED: list[object] = []
+
+
+def _thaw_in_worker() -> bool:
+    """In a forked worker: drop the inherited cycle, release; True if a collection reached it."""
+    gone = _INHERITED.pop()
+    _INHERITED.clear()
+    parallel.release()
+    return gone() is None  # type: ignore[operator]
+
+
+def test_kept_objects_stay_out_of_the_collectors_walks_until_released() -> None:
+    """The build's corpus is frozen once (``kept``) instead of walked by every full collection;
+    a dead cycle is never frozen for good: collected on the way in and at each ``release``."""
+    import gc
+    import weakref
+
+    assert gc.get_freeze_count() == 0
+    before = _Cycle()
+    gone_before = weakref.ref(before)
+    del before
+    with parallel.kept():
+        assert gone_before() is None  # collected, not frozen
+        alive = [{"plan": n} for n in range(1000)]
+        assert gc.get_freeze_count() > 0
+        inside = _Cycle()
+        gone_inside = weakref.ref(inside)
+        with parallel.frozen():
+            pass
+        assert gc.get_freeze_count() > 0  # a fork's freeze does not thaw the kept objects
+        del inside
+        gc.collect()
+        assert gone_inside() is not None  # frozen with the rest: no walk reaches it
+        parallel.release()
+        assert gone_inside() is None  # the stage's end collects it
+        assert gc.get_freeze_count() > 0
+        assert alive[999] == {"plan": 999}
+    assert gc.get_freeze_count() == 0  # and this process collects as before after the block
+
+
+def test_a_worker_forked_inside_kept_does_not_thaw_what_it_inherited(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thawing in a forked worker would let its collector write to every inherited object, so
+    copy the corpus: a worker's ``release`` collects only its own."""
+    import weakref
+
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    with parallel.kept():
+        cycle = _Cycle()
+        _INHERITED[:] = [cycle, weakref.ref(cycle)]
+        del cycle
+        try:
+            assert parallel.background(_thaw_in_worker)() is False
+        finally:
+            _INHERITED.clear()

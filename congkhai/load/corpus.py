@@ -26,6 +26,7 @@ from ..checks.rules import check_rules
 from ..checks.table import check_table
 from ..model.findings import Finding, Severity
 from ..model.schemas import Model, load_model
+from ..parallel import uncollected
 from ..read.frontmatter import Source
 from ..read.history import History, read_history, sources_modified
 from ..read.records import Origin, Row, Tables, read_reference
@@ -93,14 +94,15 @@ class Corpus:
         (reference counts), so what the build process holds is paid once per process; these were a
         third of it (2,000 plans: about 120 of 360 MiB). Only the command line calls it: a corpus
         used for anything but building a site stays whole."""
-        self.published, self.bodies  # noqa: B018 — made from the rows before they go
-        for src in self.sources:
-            src.marks = {}
-        self.tables.rows.clear()
-        self.tables.origins.clear()
-        # the rows and front matter that stay hold each text once (they held about half their
-        # bytes in duplicates: every plan decoded apart)
-        share_strings([s.data for s in self.sources if s.data is not None] + list(self.published.values()))
+        with uncollected():  # the published rows live on, what goes is freed by reference count
+            self.published, self.bodies  # noqa: B018 — made from the rows before they go
+            for src in self.sources:
+                src.marks = {}
+            self.tables.rows.clear()
+            self.tables.origins.clear()
+            # the rows and front matter that stay hold each text once (they held about half their
+            # bytes in duplicates: every plan decoded apart)
+            share_strings([s.data for s in self.sources if s.data is not None] + list(self.published.values()))
 
     def by_id(self, table: str, key: str = "id") -> dict[Any, Row]:
         """The published rows of ``table`` by ``key`` (first row wins), built once per table."""
@@ -164,6 +166,11 @@ def validate(
     is worked out once per file content (:mod:`.plancache`), so a one-file check in a large
     repository re-reads only that file, and the other plans contribute only their plan row.
     """
+    with uncollected():  # what is made here lives on: the collector's walks of it would be wasted
+        return _validate(root, only, today, since)
+
+
+def _validate(root: Path, only: list[Path] | None, today: dt.date | None, since: str | None) -> Corpus:
     root = root.resolve()
     model = load_model()
     today = today or today_in_viet_nam()

@@ -28,7 +28,7 @@ from ..load.corpus import Corpus
 from ..load.rendercache import prune_unused
 from ..model import sitemap
 from ..model.sanitize import ArticleNotFound, clean_article
-from ..parallel import pmap, release, trim
+from ..parallel import kept, pmap, release
 from ..render import editor
 from ..render.docxclean import clean_docx
 from ..render.metadata import publisher_from
@@ -279,52 +279,55 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     started = time.time()  # render entries neither written nor read from now on are stale
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
     swapped = False
-    trim()  # what the checks alone needed may have been let go (``Corpus.shed``): not inherited by the forks
     try:
-        docs_dir = staging / "pages"
-        site_dir = staging / "site"
-        with stage("stage"):  # the hand-written pages first: the generated ones are written over them
-            stage_sources(root, docs_dir)
-        with stage("render"):  # each page and data file written to the staging folder as it is made
-            settings = editor_settings(root)
-            publisher = publisher_from(publisher_settings(root))
-            url = site_url(root)
-            names = render_into(
-                Staging(docs_dir),
-                validation,
-                url,
-                previous_data(root, url),
-                repo=settings["editor_repo"],
-                auth_url=settings["editor_auth_url"],
-                publisher=publisher,
-            )
-        release()  # what the render stage made is given back, so MkDocs and its forked workers start from the corpus alone
-        cache = pagecache.open_cache(root)
-        with stage("mkdocs"):
-            built = run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir, cache, staged=True)
-        with stage("clean"):
-            clean_generated(site_dir, built.restored if built is not None else frozenset())
-            unlist_versions(site_dir)
-            date_sitemap(site_dir, url, *lastmods(validation))
-        if cache is not None and built is not None:
-            with stage("cache"):  # the build passed MkDocs and the sanitiser: its new pages are kept
-                store_pages(cache, site_dir, built)
-        with stage("editor"):
-            copy_editor(site_dir)
-        with stage("search"):
-            try:
-                search_keys = search.index_site(site_dir, search.page_hints(validation), cache)
-            except search.SearchIndexError as exc:
-                raise BuildError(
-                    f"Không tạo được chỉ mục tìm kiếm: {exc}. Kiểm tra trang đã dựng rồi dựng lại.",
-                    f"The search index failed: {exc}. Check the built site and build again.",
-                ) from exc
-        swap(site_dir, out, discard=_into(staging))  # the old site joins the staging folder, removed below
-        swapped = True
-        with stage("prune"):
+        # the corpus lives to the end: out of the collector's walks (what the checks alone needed
+        # was let go by ``Corpus.shed``, collected and given back first: not inherited by the forks)
+        with kept():
+            docs_dir = staging / "pages"
+            site_dir = staging / "site"
+            with stage("stage"):  # the hand-written pages first: the generated ones are written over them
+                stage_sources(root, docs_dir)
+            with stage("render"):  # each page and data file written to the staging folder as it is made
+                settings = editor_settings(root)
+                publisher = publisher_from(publisher_settings(root))
+                url = site_url(root)
+                names = render_into(
+                    Staging(docs_dir),
+                    validation,
+                    url,
+                    previous_data(root, url),
+                    repo=settings["editor_repo"],
+                    auth_url=settings["editor_auth_url"],
+                    publisher=publisher,
+                )
+            release()  # what the render stage made is given back, so MkDocs and its forked workers start from the corpus alone
+            cache = pagecache.open_cache(root)
+            with stage("mkdocs"):
+                built = run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir, cache, staged=True)
+            release()  # MkDocs' pages and navigation (cycles, frozen for its workers) are let go
+            with stage("clean"):
+                clean_generated(site_dir, built.restored if built is not None else frozenset())
+                unlist_versions(site_dir)
+                date_sitemap(site_dir, url, *lastmods(validation))
             if cache is not None and built is not None:
-                cache.prune(built.keys.values(), search_keys)
-            prune_unused(root, started)
+                with stage("cache"):  # the build passed MkDocs and the sanitiser: its new pages are kept
+                    store_pages(cache, site_dir, built)
+            with stage("editor"):
+                copy_editor(site_dir)
+            with stage("search"):
+                try:
+                    search_keys = search.index_site(site_dir, search.page_hints(validation), cache)
+                except search.SearchIndexError as exc:
+                    raise BuildError(
+                        f"Không tạo được chỉ mục tìm kiếm: {exc}. Kiểm tra trang đã dựng rồi dựng lại.",
+                        f"The search index failed: {exc}. Check the built site and build again.",
+                    ) from exc
+            swap(site_dir, out, discard=_into(staging))  # the old site joins the staging folder, removed below
+            swapped = True
+            with stage("prune"):
+                if cache is not None and built is not None:
+                    cache.prune(built.keys.values(), search_keys)
+                prune_unused(root, started)
     finally:
         if swapped:  # out of place: removed without holding the build (a kill leaves a leftover, never no site)
             remove_later(staging)

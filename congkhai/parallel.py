@@ -64,10 +64,11 @@ def kept() -> Iterator[None]:
     """What is alive now (the validated corpus, which the build keeps to its end) is left out of
     the garbage collector's walks until the block ends: its full collections otherwise walk every
     object of the corpus again each time the stages' new objects pass a quarter of the old ones
-    (``gc.full`` in the timings: 20–25 s of a 10,000-plan build). Collected once first, so no dead
-    cycle is kept. Inside, :func:`frozen` blocks leave what they froze frozen, and each
-    :func:`release` collects in full and freezes again what lives on."""
-    gc.collect()
+    (``gc.full`` in the timings: 20–25 s of a 10,000-plan build, 148 s at 50,000). Not collected
+    first (a walk of the whole corpus for the few hundred objects of garbage validation leaves at
+    2,000 plans): a dead cycle frozen here is collected at the first :func:`release`. Inside,
+    :func:`frozen` blocks leave what they froze frozen, and each :func:`release` collects in full
+    and freezes again what lives on."""
     trim()
     gc.freeze()
     if not _keeping():
@@ -87,14 +88,21 @@ def uncollected() -> Iterator[None]:
     entries, the rows, the checks), which creates millions of containers that all live on (few
     cycles, next to no garbage: a few hundred objects found at 2,000 plans), so the collector's
     passes over them would be wasted (a warm 1,000-plan load: ~4× slower with it; a third of a
-    warm validation's time at 2,000 plans). What was not collected is walked once afterwards
-    (:func:`kept`)."""
+    warm validation's time at 2,000 plans). At the end what the block made is moved to the oldest
+    generation unwalked (a freeze and a thaw put every tracked object there), where only a full
+    collection reaches it (:func:`release`): switched on with millions of objects in its youngest
+    generation, the collector would start a pass over all of them at once, and another over the
+    survivors in the middle generation after that. Not where something is frozen (a thaw is
+    all-or-nothing): there it is only switched on again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -264,7 +264,7 @@ def _thaw_in_worker() -> bool:
 
 def test_kept_objects_stay_out_of_the_collectors_walks_until_released() -> None:
     """The build's corpus is frozen once (``kept``) instead of walked by every full collection;
-    a dead cycle is never frozen for good: collected on the way in and at each ``release``."""
+    a dead cycle is never frozen for good: collected at the next ``release``."""
     import gc
     import weakref
 
@@ -272,8 +272,25 @@ def test_kept_objects_stay_out_of_the_collectors_walks_until_released() -> None:
     before = _Cycle()
     gone_before = weakref.ref(before)
     del before
+    walks: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            walks.append(2)
+
+    gc.callbacks.append(count)
+    try:
+        with parallel.kept():
+            assert walks == []  # frozen as it is: no walk of the whole corpus on the way in
+    finally:
+        gc.callbacks.remove(count)
+    gc.collect()
+    assert gone_before() is None
+    before = _Cycle()
+    gone_before = weakref.ref(before)
+    del before
     with parallel.kept():
-        assert gone_before() is None  # collected, not frozen
+        assert gc.get_freeze_count() > 0
         alive = [{"plan": n} for n in range(1000)]
         assert gc.get_freeze_count() > 0
         inside = _Cycle()
@@ -284,8 +301,10 @@ def test_kept_objects_stay_out_of_the_collectors_walks_until_released() -> None:
         del inside
         gc.collect()
         assert gone_inside() is not None  # frozen with the rest: no walk reaches it
+        assert gone_before() is not None
         parallel.release()
         assert gone_inside() is None  # the stage's end collects it
+        assert gone_before() is None  # and what was dead when the block began
         assert gc.get_freeze_count() > 0
         assert alive[999] == {"plan": 999}
     assert gc.get_freeze_count() == 0  # and this process collects as before after the block
@@ -305,3 +324,40 @@ def test_a_worker_forked_inside_kept_does_not_thaw_what_it_inherited(monkeypatch
             assert parallel.background(_thaw_in_worker)() is False
         finally:
             _INHERITED.clear()
+
+
+def test_objects_made_with_the_collector_off_wait_in_the_oldest_generation() -> None:
+    """Switched on again after validation, the collector would walk everything validation made
+    (all of it still in the youngest generation) at once: it goes to the oldest, unwalked."""
+    import gc
+
+    made: list[list[int]] = []
+    passes: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        with parallel.uncollected():
+            made.extend([n] for n in range(50_000))
+        for _ in range(3):  # what the next steps allocate
+            junk = [[n] for n in range(2_000)]
+            del junk
+    finally:
+        gc.callbacks.remove(count)
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(made) in oldest and id(made[-1]) in oldest
+    assert 2 not in passes, passes
+
+
+def test_the_collector_off_does_not_thaw_what_is_frozen() -> None:
+    import gc
+
+    with parallel.kept():
+        frozen = gc.get_freeze_count()
+        with parallel.uncollected():
+            pass
+        assert gc.get_freeze_count() >= frozen

@@ -281,7 +281,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     swapped = False
     try:
         # the corpus lives to the end: out of the collector's walks (what the checks alone needed
-        # was let go by ``Corpus.shed``, collected and given back first: not inherited by the forks)
+        # was let go by ``Corpus.shed``: its memory given back first, not inherited by the forks)
         with kept():
             docs_dir = staging / "pages"
             site_dir = staging / "site"

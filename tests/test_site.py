@@ -441,3 +441,42 @@ def test_preview_build_says_so_everywhere_and_has_no_sitemap(tmp_path, capsys, m
     assert [p for p in pages if PREVIEW_NOTICE not in p.read_text(encoding="utf-8")] == []
     assert not (site / "sitemap.xml").exists() and not (site / "sitemap.xml.gz").exists()
     assert (site / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+
+
+def test_the_build_keeps_the_corpus_out_of_the_collectors_walks_and_lets_go_after(tmp_path, monkeypatch):
+    """Every full collection walked the whole corpus again (``gc.full``: 148 s of a 50,000-plan
+    build): the build freezes it once, through the render stage and the search index alike, and
+    leaves nothing frozen when it ends, built or failed."""
+    import gc
+
+    from congkhai import parallel
+    from congkhai.publish import search
+    from congkhai.publish import site as site_module
+    from tests.conftest import copy_sources
+
+    seen: dict[str, tuple[bool, int]] = {}
+    real_render, real_index = site_module.render_into, search.index_site
+
+    def render(*args, **kwargs):
+        seen["render"] = (parallel._keeping(), gc.get_freeze_count())
+        return real_render(*args, **kwargs)
+
+    def index(*args, **kwargs):
+        seen["search"] = (parallel._keeping(), gc.get_freeze_count())
+        return real_index(*args, **kwargs)
+
+    monkeypatch.setattr(site_module, "render_into", render)
+    monkeypatch.setattr(search, "index_site", index)
+    repo = copy_sources(tmp_path / "repo")
+    assert main(["build", "--root", str(repo)]) == 0
+    for step in ("render", "search"):
+        keeping, frozen = seen[step]
+        assert keeping and frozen > 10_000, (step, seen[step])
+    assert gc.get_freeze_count() == 0 and not parallel._keeping()
+
+    def broken(*args, **kwargs):
+        raise search.SearchIndexError("cannot read plans/x/index.html")
+
+    monkeypatch.setattr(search, "index_site", broken)
+    assert main(["build", "--root", str(repo)]) == 1
+    assert gc.get_freeze_count() == 0 and not parallel._keeping()

@@ -4,6 +4,8 @@ foreign entry, or a broken anchor are handled as if there were no cache."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +86,52 @@ def test_a_one_plan_change_renders_only_what_changed_and_equals_a_clean_build(tm
     assert builds[-1] is None  # the reference is MkDocs' own build
     assert "Một đoạn được thêm sau khi ban hành." in (tmp_path / "clean" / PLAN_PAGE).read_text(encoding="utf-8")
     assert _differences(tmp_path / "incremental", tmp_path / "clean") == []
+
+
+def _git(repo: Path, when: str, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo, check=True, env=env, capture_output=True
+    )
+
+
+def test_a_merged_change_adds_a_page_and_still_renders_only_what_changed(tmp_path, monkeypatch, builds):
+    """A change merged in git gives the plan an old version, a page of its own: the site's file list
+    grows at every such merge, and that alone must not render every page again."""
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    repo = copy_sources(tmp_path / "repo")
+    _git(repo, "2024-01-02T08:00:00+07:00", "init", "-q", "-b", "main")
+    _git(repo, "2024-01-02T08:00:00+07:00", "add", "-A")
+    _git(repo, "2024-01-02T08:00:00+07:00", "commit", "-qm", "first")
+    _build(repo, tmp_path / "first")
+    first = builds[-1]
+    _change_plan(repo)
+    _git(repo, "2024-02-03T08:00:00+07:00", "commit", "-qam", "Sửa kế hoạch 276")
+    _build(repo, tmp_path / "merged")
+    merged = builds[-1]
+    added = set(merged.keys) - set(first.keys)
+    assert any("/phien-ban/" in page for page in added), sorted(added)  # the file list grew
+    assert PLAN_PAGE in merged.rendered
+    assert len(merged.rendered) < len(merged.keys) / 5, sorted(merged.rendered)
+    _clean_build(repo, tmp_path / "clean", monkeypatch)
+    assert _differences(tmp_path / "merged", tmp_path / "clean") == []
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_page_whose_link_lost_its_target_is_rendered_again_and_fails(tmp_path, monkeypatch, capsys, builds, workers):
+    """The file list is not in the key, so a restored page must still name only files that exist:
+    the guide's Markdown is unchanged, but a picture it shows was deleted — a clean build fails on
+    the broken link, and so must the incremental one (the page is rendered again, not restored)."""
+    monkeypatch.setenv("CONGKHAI_WORKERS", workers)
+    repo = copy_sources(tmp_path / "repo")
+    _build(repo, tmp_path / "first")
+    assert "huong-dan/index.html" in builds[-1].rendered
+    (repo / "docs" / "huong-dan" / "anh" / "ghi-chu-nhap-1366.png").unlink()
+    capsys.readouterr()
+    assert main(["build", "--root", str(repo), "--out", str(tmp_path / "second")]) != 0
+    err = capsys.readouterr().err
+    assert "ghi-chu-nhap-1366.png" in err, err
+    assert not (tmp_path / "second").exists()
 
 
 def test_a_changed_template_renders_every_page_again(tmp_path, monkeypatch, builds):
@@ -183,9 +231,11 @@ def test_an_entry_keeps_the_html_as_its_bytes_after_one_line_of_anchors(tmp_path
     monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
     cache = pagecache.open_cache(copy_sources(tmp_path / "repo"))
     assert cache is not None
-    cache.bind([("a.md", "a/index.html")], ["0\tPage\tA\ta/"])
+    cache.bind(["0\tPage\tA\ta/"])
     html = "<html>\n<p>Kế hoạch “số 12”\n</p>\\n\n".encode()
-    anchors = pagecache.Anchors(["muc-mot", "dòng\nhai"], {"b.md": {"muc": "b.md#muc"}})
+    anchors = pagecache.Anchors(
+        ["muc-mot", "dòng\nhai"], {"b.md": {"muc": "b.md#muc"}}, {"b.md": "b/", "c/index.md": None}
+    )
     cache.save("ab" + "0" * 62, html, anchors)
     assert _entry(tmp_path / "cache", "ab" + "0" * 62).read_bytes().endswith(b"\n" + html)
     assert cache.load("ab" + "0" * 62) == (html, anchors)

@@ -24,10 +24,12 @@ Linux/macOS), with one core or few pages, MkDocs' own ``build`` runs.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,7 +209,7 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
             # the workers see the navigation's titles as read, this process as rendered (equal for
             # every page MkDocs' own build agrees on): the two ways are kept apart to be safe
             mode = "workers" if fork else "here"
-            cache.bind(((f.src_uri, f.dest_uri) for f in files), [mode, *_nav_lines(nav.items)])
+            cache.bind([mode, *_nav_lines(nav.items)])
             outside = _restore(outside, cache, files, built, write_file)
         todo = {f.src_uri for f in inside} | {f.src_uri for f in outside}
         here = inside if fork else [f for f in pages if f.src_uri in todo]
@@ -222,9 +224,11 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
         try:
             pending = pool.map_async(_render_share, range(len(_STATE["shares"]))) if pool is not None else None
             # meanwhile, here: the navigation's pages (the long lists of every plan and task among them)
+            looked: dict[str, dict[str, str | None]] = {}  # the pages outside the navigation rendered here
             for file in here:
                 if file.page.content is None:
-                    mk._populate_page(file.page, config, files)
+                    with recording(files) as looked[file.src_uri]:
+                        mk._populate_page(file.page, config, files)
             for template in config.theme.static_templates:
                 mk._build_theme_template(template, env, files, config, nav)
             for template in config.extra_templates:
@@ -239,7 +243,8 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
                 pool.join()
             _STATE.clear()
         for done, warnings in results:
-            for src_uri, anchors, links in done:
+            for src_uri, anchors, links, lookups in done:
+                looked[src_uri] = lookups
                 page = files.get_file_from_path(src_uri).page  # type: ignore[union-attr]
                 page.present_anchor_ids = set(anchors)
                 page.links_to_anchors = {files.get_file_from_path(to): dict(v) for to, v in links.items()}
@@ -249,7 +254,9 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
             for file in outside:  # rendered this time: kept for the cache once the build has passed
                 page = file.page
                 links = {to.src_uri: dict(v) for to, v in (page.links_to_anchors or {}).items()}
-                built.rendered[file.dest_uri] = Anchors(sorted(page.present_anchor_ids or ()), links)
+                built.rendered[file.dest_uri] = Anchors(
+                    sorted(page.present_anchor_ids or ()), links, looked.get(file.src_uri, {})
+                )
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         config.plugins.on_post_build(config=config)
@@ -276,8 +283,12 @@ def _restore(outside: list[Any], cache: PageCache, files: Any, built: Built, wri
         key = cache.page_key(file.src_uri, markdown)
         built.keys[file.dest_uri] = key
         entry = cache.load(key)
-        if entry is None or any(files.get_file_from_path(to) is None for to in entry[1].links):
-            todo.append(file)
+        if (
+            entry is None
+            or any(files.get_file_from_path(to) is None for to in entry[1].links)
+            or any(_address(files.get_file_from_path(path)) != url for path, url in entry[1].lookups.items())
+        ):
+            todo.append(file)  # new, or a file its links name appeared, went or moved
             continue
         html, anchors = entry
         write_file(html, file.abs_dest_path)
@@ -285,6 +296,30 @@ def _restore(outside: list[Any], cache: PageCache, files: Any, built: Built, wri
         file.page.links_to_anchors = {files.get_file_from_path(to): dict(v) for to, v in anchors.links.items()}
         built.restored.add(file.dest_uri)
     return todo
+
+
+def _address(file: Any) -> str | None:
+    return None if file is None else str(file.url)
+
+
+@contextlib.contextmanager
+def recording(files: Any) -> Iterator[dict[str, str | None]]:
+    """Every path looked up in ``files`` meanwhile (MkDocs resolving a page's relative links), with
+    the address of the file found or ``None``: what of the file list the page depends on
+    (:class:`.pagecache.Anchors` ``lookups``)."""
+    seen: dict[str, str | None] = {}
+    find = files.get_file_from_path
+
+    def get_file_from_path(path: str) -> Any:
+        file = find(path)
+        seen[path] = _address(file)
+        return file
+
+    files.get_file_from_path = get_file_from_path  # shadows the method on this object only
+    try:
+        yield seen
+    finally:
+        del files.get_file_from_path
 
 
 def copy_static(files: Any, inclusion: Any, staging: Path | None = None) -> None:
@@ -358,7 +393,9 @@ class WarningLog(logging.Handler):
         self.records.append((record.levelno, record.getMessage()))
 
 
-def _render_share(index: int) -> tuple[list[tuple[str, list[str], dict[str, dict[str, str]]]], list[tuple[int, str]]]:
+def _render_share(
+    index: int,
+) -> tuple[list[tuple[str, list[str], dict[str, dict[str, str]], dict[str, str | None]]], list[tuple[int, str]]]:
     """In a forked worker: render and write one share of the pages; return what is checked across pages."""
     from mkdocs.commands import build as mk
 
@@ -373,10 +410,11 @@ def _render_share(index: int) -> tuple[list[tuple[str, list[str], dict[str, dict
     for src_uri in _STATE["shares"][index]:
         file = files.get_file_from_path(src_uri)
         page = file.page
-        mk._populate_page(page, config, files)
+        with recording(files) as lookups:
+            mk._populate_page(page, config, files)
         mk._build_page(page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
         links = {to.src_uri: dict(v) for to, v in (page.links_to_anchors or {}).items()}
-        out.append((src_uri, sorted(page.present_anchor_ids or ()), links))
+        out.append((src_uri, sorted(page.present_anchor_ids or ()), links, lookups))
         release(page)
     return out, keep.records
 

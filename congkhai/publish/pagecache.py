@@ -5,16 +5,24 @@ What MkDocs makes of one page outside the navigation depends on its Markdown and
 same for every page: the program (with the sanitiser's allow-list) and the installed libraries
 (Material's version among them: :func:`congkhai.load.plancache.fingerprint`), ``mkdocs.yml`` and
 the environment variables it reads, the templates in ``overrides/``, ``SOURCE_DATE_EPOCH``, the
-list of every file of the site (a link is resolved, or fails, by it) and the navigation's titles
-and addresses (every page shows the menu). The last two are known only inside the engine, so the
-key is made in two steps: :func:`open_cache` hashes what is known before MkDocs starts,
-:meth:`PageCache.bind` adds the file list and the navigation, and :meth:`PageCache.page_key` adds
-the page's own Markdown. A changed template or configuration therefore changes every key at once,
-and a new or removed page (the file list) too; a changed plan changes only the keys of the pages
-whose Markdown it changes (its own page, the lists and groups that show it).
+navigation's titles and addresses (every page shows the menu), and, for each relative link of the
+page, which file of the site it names, if any (a link is rewritten to that file's address, or left
+as written). The navigation is known only inside the engine, so the key is made in two steps:
+:func:`open_cache` hashes what is known before MkDocs starts, :meth:`PageCache.bind` adds the
+navigation, and :meth:`PageCache.page_key` adds the page's own Markdown. A changed template or configuration therefore changes every key at once;
+a changed plan changes only the keys of the pages whose Markdown it changes (its own page, the
+lists and groups that show it).
+
+The file list is *not* in the key: every merged change to a plan adds a page (its old version,
+``phien-ban/``) and a new plan adds several, so a key over the whole list would make every such
+build render every page again — as slow as a build without the cache. Instead an entry records
+the page's *lookups*: every path MkDocs looked up in the file list while rendering it, with the
+address of the file found (or none). An entry is restored only if each lookup finds the same
+now (:func:`.engine._restore`); a page linking to a file that appeared, went or moved is rendered
+again.
 
 An entry holds what MkDocs checks across pages (the anchors the page has, the anchors its links
-point to: one line of JSON), so the anchor check still runs over every page, then the page's final
+point to) and its lookups, as one line of JSON, so the anchor check still runs over every page, then the page's final
 HTML (after the sanitiser, :func:`.site.clean_generated`) as bytes. Entries are written only after a build that MkDocs
 passed in strict mode, so a restored page had no warning. A page's search record (its tokens and
 what a result shows, :mod:`.searchindex`) is cached too, keyed by the final HTML and the page's
@@ -53,6 +61,9 @@ class Anchors:
 
     present: list[str]
     links: dict[str, dict[str, str]]
+    #: every path looked up in the site's file list while the page was rendered → the address of
+    #: the file found (``None``: no such file); the page is restored only where each still holds
+    lookups: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,19 +71,18 @@ class PageCache:
     folder: Path  # <cache>/pages/<fingerprint>
     secret: bytes
     base: str  # hash of what every page depends on, known before MkDocs runs
-    digest: str = ""  # ``base`` with the file list and the navigation (see :meth:`bind`)
+    digest: str = ""  # ``base`` with the navigation (see :meth:`bind`)
     used: set[str] = field(default_factory=set)
 
     @property
     def store(self) -> Path:
         return self.folder / self.digest
 
-    def bind(self, files: Iterable[tuple[str, str]], nav: Iterable[str]) -> None:
-        """Add every file of the site (source, destination) and the navigation (one line per item:
-        depth, title, address) to the hash every page key is made from."""
+    def bind(self, nav: Iterable[str]) -> None:
+        """Add the navigation (one line per item: depth, title, address) to the hash every page key
+        is made from. (Not the file list: a page depends only on the files its links name, which
+        its entry's lookups hold.)"""
         h = hashlib.sha256(self.base.encode())
-        for src, dest in sorted(files):
-            h.update(b"f\0" + src.encode() + b"\0" + dest.encode() + b"\0")
         for line in nav:
             h.update(b"n\0" + line.encode() + b"\0")
         self.digest = h.hexdigest()[:24]
@@ -90,9 +100,11 @@ class PageCache:
             return None
         try:
             data = json.loads(head)
-            present, links = data["anchors"], data["links"]
+            present, links, lookups = data["anchors"], data["links"], data["lookups"]
             if not (
-                isinstance(present, list)
+                isinstance(lookups, dict)
+                and all(isinstance(v, str) or v is None for v in lookups.values())
+                and isinstance(present, list)
                 and all(isinstance(a, str) for a in present)
                 and isinstance(links, dict)
                 and all(
@@ -101,7 +113,7 @@ class PageCache:
                 )
             ):
                 return None
-            return html, Anchors(present, links)
+            return html, Anchors(present, links, lookups)
         except (ValueError, KeyError, TypeError, UnicodeError):
             return None
 
@@ -109,7 +121,9 @@ class PageCache:
         """The entry: the anchors as one line of JSON (which holds no line break), then the HTML's
         bytes as they are — not a JSON string to unescape and encode again at every restore."""
         head = json.dumps(
-            {"anchors": anchors.present, "links": anchors.links}, ensure_ascii=False, separators=(",", ":")
+            {"anchors": anchors.present, "links": anchors.links, "lookups": anchors.lookups},
+            ensure_ascii=False,
+            separators=(",", ":"),
         )
         write_entry(self.store, _name(key), self.secret, head.encode("utf-8", "surrogatepass") + b"\n" + html)
 

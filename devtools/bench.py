@@ -9,14 +9,17 @@ memory, ``devtools/proctree.py``, beside ru_maxrss of its largest process):
 - ``shard_a``, ``shard_b``  the corpus split by province into two repositories, each built cold as
                       its province would build it (``devtools.national_bench.split``)
 - ``national``        ``build_site.py national A/site B/site --out D``: the national site from the two
+- (then the corpus is committed to git, as a province's repository would be)
 - ``validate_cold``   ``build_site.py validate --root R``, no cache yet    full validation, first run
 - ``validate_warm``   the same again (per-plan work from the cache)
 - ``validate_one``    one plan edited, then ``validate --root R <it>``     the pull-request case
+                      (then the edit is committed, as its pull request would be merged)
 - ``validate_one_uncached``  the same with ``CONGKHAI_CACHE=off``          a CI run without its cache
 - ``datasets``        ``build_site.py datasets --root R --out D``
 - ``build_cold``      ``build_site.py build`` with ``CONGKHAI_CACHE=off``  the whole pipeline, nothing cached
 - ``build``           ``build_site.py build`` (validation cache warm)     the usual rebuild
-- ``build_incremental``  one more plan changed, ``build`` again            pages from the page cache
+- ``build_incremental``  one more plan changed and committed (a merged correction: the plan gains
+                      an old version, a page of its own), ``build`` again  pages from the page cache
 - ``stock_pagefind``  Pagefind 1.5 (the ``pagefind[bin]`` wheel) over the same pages our index reads: the built
                       site's searched pages prepared by ``publish/search.py prepare_html`` (untimed), the
                       tool our own index (``publish/searchindex.py``, in ``build``) replaced (issue 14)
@@ -301,6 +304,18 @@ def _drop(path: Path, keep: Path | None, sizes: dict[str, float], label: str) ->
         shutil.rmtree(path, ignore_errors=True)
 
 
+def commit(root: Path, message: str, month: int) -> None:
+    """Commit everything in ``root`` (a new repository at month 1), dated the first of ``month`` of
+    2025: fixed, so the same corpus has the same history and gives the same site."""
+    first = month == 1
+    when = f"2025-{month:02d}-01T08:00:00+07:00"
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "core.autocrlf=false"]
+    steps = [["init", "-q", "-b", "main"]] if first else []
+    for args in [*steps, ["add", "-A"], ["commit", "-q", "--no-verify", "-m", message]]:
+        subprocess.run([*git, *args], cwd=root, check=True, env=env, capture_output=True)
+
+
 def bench_one(n: int, timeout: float, keep: Path | None, search: bool = True) -> dict[str, Any]:
     timeout = step_timeout(n, timeout)
     tmp = Path(tempfile.mkdtemp(prefix=f"ck-bench-{n}-", dir=keep))
@@ -331,6 +346,9 @@ def bench_one(n: int, timeout: float, keep: Path | None, search: bool = True) ->
         # The national merge first, on the corpus as generated: two shards by province, each built as
         # its province would build it, then the national site from the two (devtools/national_bench.py).
         res.update(national(root, tmp / "national", cli, timeout, env, keep, sizes))
+        # A province's repository is a git checkout: its history gives old versions and dates, and a
+        # merged change adds a page (the plan's old version), as it does in production.
+        commit(root, "Kho kế hoạch", 1)
         res["validate_cold"] = run("validate_cold", [*cli, "validate", "--root", str(root)], timeout, env)
         res["validate_warm"] = run("validate_warm", [*cli, "validate", "--root", str(root)], timeout, env)
         one = plans[len(plans) // 2]
@@ -338,6 +356,7 @@ def bench_one(n: int, timeout: float, keep: Path | None, search: bool = True) ->
         one_cmd = [*cli, "validate", "--root", str(root), str(one)]
         res["validate_one"] = run("validate_one", one_cmd, timeout, env)
         res["validate_one_uncached"] = run("validate_one_uncached", one_cmd, timeout, uncached)
+        commit(root, "Hợp nhất: sửa một kế hoạch", 2)
         res["datasets"] = run(
             "datasets", [*cli, "datasets", "--root", str(root), "--out", str(tmp / "ds")], timeout, env
         )
@@ -365,6 +384,7 @@ def bench_one(n: int, timeout: float, keep: Path | None, search: bool = True) ->
         # only that plan's page and the lists showing it are rendered again, and tokenised for search again.
         other = plans[len(plans) // 3]
         other.write_text(other.read_text(encoding="utf-8") + "\nMột đoạn được thêm sau khi ban hành.\n", "utf-8")
+        commit(root, "Hợp nhất: đính chính một kế hoạch đã ban hành", 3)
         res["build_incremental"] = run("build_incremental", [*build, str(tmp / "site-incremental")], timeout, env)
         _drop(tmp / "site-incremental", keep, sizes, "site_incremental_mib")
         _drop(tmp / "cache", keep, sizes, "cache_mib")

@@ -382,3 +382,22 @@ def test_the_fingerprints_compare_two_builds_apart_from_declared_timestamps(tmp_
         ]
     )
     assert compare(fingerprint(a), fingerprint(a)) == []
+
+
+def test_the_corpus_is_committed_and_each_change_merged_with_fixed_dates(tmp_path):
+    """The incremental step must be the production case: a merged change, which gives the plan an
+    old version (a new page), on a repository whose history does not depend on the clock."""
+    import subprocess
+
+    from devtools.bench import commit
+
+    (tmp_path / "a.md").write_text("một\n", encoding="utf-8")
+    commit(tmp_path, "Kho kế hoạch", 1)
+    (tmp_path / "a.md").write_text("một\nhai\n", encoding="utf-8")
+    commit(tmp_path, "Hợp nhất", 2)
+    log = subprocess.run(
+        ["git", "log", "--format=%cI %s", "--", "a.md"], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert log.stdout.splitlines() == ["2025-02-01T08:00:00+07:00 Hợp nhất", "2025-01-01T08:00:00+07:00 Kho kế hoạch"]
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert status.stdout == ""

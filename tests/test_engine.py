@@ -97,9 +97,10 @@ def test_pages_rendered_here_are_let_go_once_written(tmp_path, monkeypatch, forc
 
 
 def test_the_staging_folder_s_static_files_are_linked_into_the_site_and_the_theme_s_copied(tmp_path, monkeypatch):
-    """The data files and originals MkDocs copies from the staging folder (thrown away after the
-    build) are hard links to the staged ones, not second copies; the theme's files, outside it,
-    are copied (a link would tie the site to the installed package)."""
+    """The data files and originals MkDocs copies from the staging folder (never written into after
+    the build: kept for the next one, ``publish/keptpages.py``) are hard links to the staged ones,
+    not second copies; the theme's files, outside it, are copied (a link would tie the site to the
+    installed package)."""
     from congkhai.publish import site as publish
 
     monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))  # the engine, not MkDocs' own build
@@ -107,7 +108,7 @@ def test_the_staging_folder_s_static_files_are_linked_into_the_site_and_the_them
     later: list[Path] = []
     monkeypatch.setattr(publish, "remove_later", later.append)  # the staging folder kept to look at
     assert main(["build", "--root", str(repo)]) == 0
-    staged, site = later[0] / "pages", repo / "site"
+    staged, site = tmp_path / "cache" / "staged", repo / "site"
     data = [p for p in sorted((staged / "data").rglob("*")) if p.is_file() and p.suffix != ".md"]
     assert len(data) > 10
     for path in data:

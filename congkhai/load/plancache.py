@@ -531,8 +531,11 @@ def _work_from(data: list[Any], model: Model) -> PlanWork:
     )
 
 
-#: Folders of the cache that are not plan entries: the built pages (``publish/pagecache.py``).
-OTHER_FOLDERS = frozenset({"pages"})
+#: The previous build's staging folder, kept for the next one (``publish/keptpages.py``).
+STAGED = "staged"
+#: Folders of the cache that are not plan entries: the built pages (``publish/pagecache.py``) and
+#: the previous build's staging folder.
+OTHER_FOLDERS = frozenset({"pages", STAGED})
 
 
 def _prune(store: Path) -> None:

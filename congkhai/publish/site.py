@@ -35,7 +35,7 @@ from ..render.metadata import publisher_from
 from ..render.original import with_bom
 from ..render.site import render_into
 from ..timing import stage
-from . import pagecache, search
+from . import keptpages, pagecache, search
 from .engine import BuildError, Built, editor_settings, publisher_settings, run_mkdocs, site_url
 from .release import previous_data
 
@@ -56,8 +56,8 @@ class BuildResult:
 
 def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
     """Copy hand-written pages from ``docs/`` (not the plan sources) and write the generated ones."""
-    stage_sources(root, bodies_dir)
     staging = Staging(bodies_dir)
+    stage_sources(root, staging)
     for rel_name, text in pages.items():
         staging.page(rel_name, text)
 
@@ -65,23 +65,40 @@ def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
 class Staging:
     """The render stage's sink (:class:`.render.sink.Sink`) of a build: each generated page written
     into the staging folder as it is made, each data file under its ``data/`` (where MkDocs copies
-    them and checks links to them), the same bytes ``stage_docs`` and ``datasets.write`` write."""
+    them and checks links to them), the same bytes ``stage_docs`` and ``datasets.write`` write.
+
+    ``previous``: the previous build's staging folder (:mod:`.keptpages`); a file holding exactly
+    the bytes to write is moved from there instead of written. A file is always written as a new
+    file, never into an existing one (a kept file may be linked into the published site)."""
 
     shared = True  # the data files, made in a forked process, are written there
 
-    def __init__(self, bodies_dir: Path) -> None:
+    def __init__(self, bodies_dir: Path, previous: Path | None = None) -> None:
         self.bodies_dir = bodies_dir
+        self.previous = previous
         self.made: set[Path] = set()  # folders made already: each made once, not once per page
+        self.reused = 0  # files moved from ``previous`` (in this process)
 
     def page(self, path: str, text: str) -> None:
-        target = self.bodies_dir / path
-        self._folder(target.parent)
-        target.write_text(text, encoding="utf-8")
+        self.put(path, text.encode("utf-8"))
 
     def file(self, path: str, data: bytes) -> None:
-        target = self.bodies_dir / "data" / path
+        self.put(f"data/{path}", data)
+
+    def put(self, rel: str, data: bytes) -> None:
+        """``data`` as the file ``rel`` of the staging folder."""
+        target = self.bodies_dir / rel
         self._folder(target.parent)
-        target.write_bytes(data)
+        if self.previous is not None and keptpages.reuse(self.previous / rel, target, data):
+            self.reused += 1
+            return
+        try:
+            fh = open(target, "xb")  # noqa: SIM115 (a new file: never into one a link may share)
+        except FileExistsError:  # a generated page over a hand-written one
+            target.unlink()
+            fh = open(target, "xb")  # noqa: SIM115
+        with fh:
+            fh.write(data)
 
     def file_from(self, path: str, source: Path) -> None:
         """A data file made on disk, moved into place (its bytes never read into memory)."""
@@ -95,7 +112,7 @@ class Staging:
             self.made.add(folder)
 
 
-def stage_sources(root: Path, bodies_dir: Path) -> None:
+def stage_sources(root: Path, staging: Staging) -> None:
     """Copy hand-written pages from ``docs/`` (not the plan sources), before the generated ones are
     written over them.
 
@@ -108,23 +125,24 @@ def stage_sources(root: Path, bodies_dir: Path) -> None:
             continue  # plan sources become generated pages; their original files are served as they are
         if not publishable(root, entry):
             continue
-        target = bodies_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if entry.path.is_symlink():
+            continue  # never through a link (publishable refuses them too)
         if rel.parts and rel.parts[0] == "plans" and rel.suffix == ".txt":
             # a plan's original as text: with a byte-order mark, so browsers read it as UTF-8
-            target.write_bytes(with_bom(entry.path.read_bytes()))
+            staging.put(rel.as_posix(), with_bom(entry.path.read_bytes()))
             continue
         if rel.parts and rel.parts[0] == "plans" and rel.suffix == ".docx":
             # a Word original: without comments, tracked changes and personal metadata
             try:
-                target.write_bytes(clean_docx(entry.path.read_bytes()))
+                cleaned = clean_docx(entry.path.read_bytes())
             except Exception as exc:  # a part that is not XML: never publish it uncleaned
                 raise BuildError(
                     f"Không làm sạch được tệp Word {entry.rel} ({type(exc).__name__}): mở và lưu lại tệp bằng Word rồi dựng lại.",
                     f"Cannot clean the Word file {entry.rel} ({type(exc).__name__}): open and save it again in Word, then rebuild.",
                 ) from exc
+            staging.put(rel.as_posix(), cleaned)
             continue
-        shutil.copyfile(entry.path, target, follow_symlinks=False)
+        staging.put(rel.as_posix(), entry.path.read_bytes())
 
 
 CLEANED = ("plans", "directives", "units")
@@ -286,13 +304,15 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
             docs_dir = staging / "pages"
             site_dir = staging / "site"
             with stage("stage"):  # the hand-written pages first: the generated ones are written over them
-                stage_sources(root, docs_dir)
+                # the previous build's pages, moved aside: what is unchanged is moved back, not written
+                sink = Staging(docs_dir, keptpages.take_previous(root, staging / "previous"))
+                stage_sources(root, sink)
             with stage("render"):  # each page and data file written to the staging folder as it is made
                 settings = editor_settings(root)
                 publisher = publisher_from(publisher_settings(root))
                 url = site_url(root)
                 names = render_into(
-                    Staging(docs_dir),
+                    sink,
                     validation,
                     url,
                     previous_data(root, url),
@@ -324,6 +344,9 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
                     ) from exc
             swap(site_dir, out, discard=_into(staging))  # the old site joins the staging folder, removed below
             swapped = True
+            keptpages.keep(
+                docs_dir, root
+            )  # for the next build (what was not reused stays in "previous", removed below)
             with stage("prune"):
                 if cache is not None and built is not None:
                     cache.prune(built.keys.values(), search_keys)

@@ -1,0 +1,188 @@
+"""The previous build's staged pages: unchanged files are moved back, never trusted, never followed,
+and what the build no longer makes never reaches the site."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from congkhai.cli import main
+from congkhai.publish import keptpages
+from congkhai.publish import site as publish_site
+from tests.conftest import FIXED_EPOCH, copy_sources
+
+PLAN = Path("docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md")
+PLAN_MD = "plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    one, two = _tree(a), _tree(b)
+    return sorted(set(one) ^ set(two)) + [k for k in one if k in two and one[k] != two[k]]
+
+
+# --- the parts ------------------------------------------------------------------------------------
+
+
+def test_reuse_moves_only_a_regular_file_holding_exactly_the_bytes(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.write_bytes(b"ke hoach")
+    inode = old.stat().st_ino
+    assert keptpages.reuse(old, new, b"ke hoach")
+    assert not old.exists() and new.read_bytes() == b"ke hoach" and new.stat().st_ino == inode
+
+    old.write_bytes(b"ke hoaxh")  # same size, other bytes
+    assert not keptpages.reuse(old, tmp_path / "b", b"ke hoach") and old.exists()
+    assert not keptpages.reuse(old, tmp_path / "b", b"ke hoach dai hon") and old.exists()
+    assert not keptpages.reuse(tmp_path / "missing", tmp_path / "b", b"") and not (tmp_path / "b").exists()
+
+    outside = tmp_path / "outside"
+    outside.write_bytes(b"ke hoach")
+    link = tmp_path / "link"
+    link.symlink_to(outside)
+    assert not keptpages.reuse(link, tmp_path / "c", b"ke hoach")
+    assert link.is_symlink() and not (tmp_path / "c").exists()
+
+
+def test_a_folder_with_a_link_anywhere_is_not_usable(tmp_path):
+    folder = tmp_path / "kept"
+    (folder / "a" / "b").mkdir(parents=True)
+    (folder / "a" / "b" / "x.md").write_text("x", encoding="utf-8")
+    assert keptpages.usable(folder)
+    (folder / "a" / "b" / "y.md").symlink_to("/etc/passwd")
+    assert not keptpages.usable(folder)
+    (folder / "a" / "b" / "y.md").unlink()
+    (folder / "a" / "etc").symlink_to("/etc", target_is_directory=True)
+    assert not keptpages.usable(folder)
+    (folder / "a" / "etc").unlink()
+    link = tmp_path / "link"
+    link.symlink_to(folder, target_is_directory=True)
+    assert keptpages.usable(folder) and not keptpages.usable(link)
+
+
+# --- in the build ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sinks(tmp_path, monkeypatch) -> list[Any]:
+    """The staging sink of each build (what this process moved back: ``reused``), in order."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONGKHAI_CACHE_KEY", raising=False)
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    seen: list[Any] = []
+
+    class Spy(publish_site.Staging):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            seen.append(self)
+
+    monkeypatch.setattr(publish_site, "Staging", Spy)
+    return seen
+
+
+def _build(repo: Path, out: Path) -> int:
+    code = main(["build", "--root", str(repo), "--out", str(out)])
+    publish_site.wait_removals()
+    return code
+
+
+def _clean(repo: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as m:
+        m.setenv("CONGKHAI_CACHE", "off")
+        assert _build(repo, out) == 0
+
+
+def _kept(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / "staged"
+
+
+def test_a_rebuild_moves_back_what_is_unchanged_and_equals_a_clean_build(tmp_path, monkeypatch, sinks):
+    repo = copy_sources(tmp_path / "repo")
+    assert _build(repo, tmp_path / "site") == 0
+    assert sinks[-1].reused == 0 and (_kept(tmp_path) / PLAN_MD).is_file()
+    written = sum(1 for p in _kept(tmp_path).rglob("*") if p.is_file())
+    plan = repo / PLAN
+    plan.write_text(plan.read_text(encoding="utf-8") + "\nMột đoạn được thêm sau khi ban hành.\n", encoding="utf-8")
+    assert _build(repo, tmp_path / "site") == 0
+    # the pages made here (the data files are moved back by the forked process that makes them)
+    assert sinks[-1].reused > written / 2, (sinks[-1].reused, written)
+    assert "Một đoạn được thêm" in (_kept(tmp_path) / PLAN_MD).read_text(encoding="utf-8")
+    _clean(repo, tmp_path / "clean", monkeypatch)
+    assert _differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_what_the_build_no_longer_makes_does_not_reach_the_site(tmp_path, monkeypatch, sinks):
+    repo = copy_sources(tmp_path / "repo")
+    extra = repo / "docs" / "huong-dan" / "tam-thoi.md"
+    extra.write_text("# Trang tạm thời\n\nSẽ bị xoá.\n", encoding="utf-8")
+    assert _build(repo, tmp_path / "site") == 0
+    assert (tmp_path / "site" / "huong-dan" / "tam-thoi" / "index.html").is_file()
+    assert (_kept(tmp_path) / "huong-dan" / "tam-thoi.md").is_file()
+    extra.unlink()
+    assert _build(repo, tmp_path / "site") == 0
+    assert sinks[-1].reused > 0
+    assert not (tmp_path / "site" / "huong-dan" / "tam-thoi").exists()
+    assert not (_kept(tmp_path) / "huong-dan" / "tam-thoi.md").exists()
+    _clean(repo, tmp_path / "clean", monkeypatch)
+    assert _differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_a_kept_file_changed_behind_the_builds_back_is_written_again(tmp_path, monkeypatch, sinks):
+    """The kept folder lives in the cache, which CI restores from elsewhere: it is data, compared
+    byte for byte, never trusted."""
+    repo = copy_sources(tmp_path / "repo")
+    assert _build(repo, tmp_path / "site") == 0
+    page = _kept(tmp_path) / PLAN_MD
+    text = page.read_bytes()
+    payload = b"<script>alert(1)</script>\n\n"
+    forged = payload + text[len(payload) :]
+    assert forged != text and len(forged) == len(text)
+    page.unlink()  # a new file: the published site's copy keeps its bytes
+    page.write_bytes(forged)
+    assert _build(repo, tmp_path / "site") == 0
+    assert sinks[-1].reused > 0
+    assert b"alert(1)" not in (tmp_path / "site" / "plans/bac-kan/bac-kan-2023-276-ubnd-ncpc/index.html").read_bytes()
+    _clean(repo, tmp_path / "clean", monkeypatch)
+    assert _differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_a_kept_folder_holding_a_link_is_not_used(tmp_path, monkeypatch, sinks):
+    repo = copy_sources(tmp_path / "repo")
+    assert _build(repo, tmp_path / "site") == 0
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mật", encoding="utf-8")
+    (_kept(tmp_path) / "bi-mat.txt").symlink_to(secret)
+    assert _build(repo, tmp_path / "site") == 0
+    assert sinks[-1].reused == 0
+    assert not (tmp_path / "site" / "bi-mat.txt").exists()
+    assert not any(p.is_symlink() for p in _kept(tmp_path).rglob("*"))
+    _clean(repo, tmp_path / "clean", monkeypatch)
+    assert _differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_a_failed_build_leaves_the_published_files_that_share_the_kept_ones_intact(tmp_path, monkeypatch, sinks):
+    """MkDocs hard-links the staged data files into the site, so the site's files are the kept
+    folder's: a build that reuses and replaces them, then fails, must not have changed one byte."""
+    repo = copy_sources(tmp_path / "repo")
+    site = tmp_path / "site"
+    assert _build(repo, site) == 0
+    shared = site / "data" / "plans.csv"
+    assert shared.stat().st_ino == (_kept(tmp_path) / "data" / "plans.csv").stat().st_ino  # one file, two names
+    before = _tree(site)
+    plan = repo / PLAN
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("title: ", "title: Đã sửa — ", 1), encoding="utf-8"
+    )  # plans.csv changes
+    (repo / "docs" / "huong-dan" / "hong.md").write_text("[liên kết hỏng](khong-co.md)\n", encoding="utf-8")
+    assert _build(repo, site) != 0  # strict MkDocs: the broken link fails the build after the render
+    assert _tree(site) == before
+    os.remove(repo / "docs" / "huong-dan" / "hong.md")
+    assert _build(repo, site) == 0
+    assert "Đã sửa" in (site / "data" / "plans.csv").read_text(encoding="utf-8")

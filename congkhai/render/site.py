@@ -27,6 +27,7 @@ from ..model.sitemap import version_file
 from ..parallel import background, imap_shared
 from ..read.history import Release, Version, version_files
 from ..read.records import Row
+from ..timing import stage
 from . import calendar, datasets, dcat, editor, feeds, home, metadata, opendata, original, sqlitedb, stats, workbook
 from . import compliance as compliance_pages
 from . import monitoring as monitoring_page
@@ -113,9 +114,10 @@ def render_into(
 
     def data_side() -> tuple[list[str], Collect | None]:
         kept = None if os.getpid() == here or sink.shared else Collect()
-        names = _data_side(
-            sink if kept is None else kept, model, rows, bodies, modified, url, previous, base, publisher, store
-        )
+        with stage("render.data"):  # in its own process: how long the pages' side may take for free
+            names = _data_side(
+                sink if kept is None else kept, model, rows, bodies, modified, url, previous, base, publisher, store
+            )
         return names, kept
 
     data_done = background(data_side, late=True)  # with one worker: made after the pages, in the same order
@@ -198,7 +200,8 @@ def render_into(
     for part in imap_shared(_follow_job, follow, follow.file_jobs()):
         for key, page in part.items():
             sink.page(key, page)
-    data_names, kept = data_done()
+    with stage("render.wait"):  # the pages are written: what is left of the data side
+        data_names, kept = data_done()
     if kept is not None:
         kept.replay(sink)
     return sorted({*data_names, *version_names})

@@ -331,3 +331,58 @@ def test_an_event_carries_the_task_text_cut_and_links_the_plan(rows, model) -> N
     text = line.split(": ", 1)[1]
     assert len(text) <= 300 and text.endswith("…")
     assert event["URL"] == f"{BASE}/plans/lang-son/{LS}/"
+
+
+# --- dates ----------------------------------------------------------------------------------------
+
+
+def _dtstamp(data: str) -> str:
+    return next(line for line in data.splitlines() if line.startswith("DTSTAMP:"))
+
+
+def test_each_file_is_dated_by_the_plans_it_shows_so_a_change_elsewhere_leaves_it_unchanged(rows, model) -> None:
+    """A merge that changes one plan must change only the feeds and calendars showing it: the
+    others keep their bytes (feed readers and caches see them unchanged; a rebuild skips them)."""
+    plans = sorted(str(p["id"]) for p in rows["plans"])
+    changed = {pid: "2024-03-01T08:00:00+07:00" for pid in plans}
+    changed[BG] = "2024-06-01T08:00:00+07:00"
+    before = Follow(model, rows, TODAY, BASE, "2024-11-22", _names(rows), changed=changed).files()
+    later = {**changed, BG: "2024-11-22T09:00:00+07:00"}  # the Bắc Giang plan merged again
+    after = Follow(model, rows, TODAY, BASE, "2024-11-22", _names(rows), changed=later).files()
+    assert before.keys() == after.keys()
+    moved = {path for path in before if before[path] != after[path]}
+    issuers = {i["unit"] for i in rows["issuers"] if i["plan_id"] == BG}
+    bg_feed = sitemap.follow_file("unit", sorted(issuers)[0], "xml")
+    assert bg_feed in moved
+    assert check_atom(after[bg_feed].encode()).findtext(f"{A}updated") == "2024-11-22T09:00:00+07:00"
+    others = [p for p in before if p not in moved and p.endswith(".xml")]
+    assert others, "files not showing the plan stay as they were"
+    for path in others:
+        assert check_atom(before[path].encode()).findtext(f"{A}updated") in (
+            "2024-03-01T08:00:00+07:00",
+            "2024-06-01T08:00:00+07:00",
+        )
+    ics_moved = [p for p in moved if p.endswith(".ics")]
+    ics_kept = [p for p in before if p.endswith(".ics") and p not in moved]
+    assert ics_moved and ics_kept, (ics_moved, ics_kept)
+    assert _dtstamp(after[ics_moved[0]]) != _dtstamp(before[ics_moved[0]])
+
+
+def test_the_newest_change_is_found_across_time_zones_and_an_unknown_one_falls_back(rows, model) -> None:
+    plans = sorted(str(p["id"]) for p in rows["plans"])
+    # 03:00 UTC is later than 09:00 at +07:00 (02:00 UTC), though it sorts first as text
+    changed = {pid: "2024-05-01T09:00:00+07:00" for pid in plans}
+    changed[BG] = "2024-05-01T03:00:00+00:00"
+    f = Follow(model, rows, TODAY, BASE, "2024-11-22", _names(rows), changed=changed, reference="2024-01-01T00:00:00Z")
+    two = tuple(p for p in rows["plans"] if p["id"] in (BG, plans[-1] if plans[-1] != BG else plans[0]))
+    assert len(two) == 2
+    shows_two = [("atom", "a.xml", "k", "t", "s", "h", two, (), ())]  # a feed showing both plans
+    assert f._dated(shows_two) == "2024-05-01T03:00:00+00:00"
+    assert f._dated(f._parts(("province", f.province_of[BG]))) == "2024-05-01T03:00:00+00:00"
+    # the reference tables changed later than every plan: their date
+    g = Follow(model, rows, TODAY, BASE, "2024-11-22", _names(rows), changed=changed, reference="2024-10-01T00:00:00Z")
+    assert g._dated(g._parts(("province", g.province_of[BG]))) == "2024-10-01T00:00:00Z"
+    # a shown plan without a known change (no history): the sources' date
+    del changed[BG]
+    h = Follow(model, rows, TODAY, BASE, "2024-11-22", _names(rows), changed=changed)
+    assert h._dated(h._parts(("province", h.province_of[BG]))) == "2024-11-22"

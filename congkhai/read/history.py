@@ -296,6 +296,17 @@ def previous_release(root: Path) -> Release | None:
     return None
 
 
+def reference_modified(root: Path) -> str | None:
+    """When the sources other than the plans last changed (the reference tables and the schemas:
+    the names of bodies and provinces a feed shows); ``None`` without git history."""
+    rest = [f":(exclude){PLANS}", *(p for p in SOURCE_PATHS if p != PLANS)]
+    try:
+        out = git.run(root, "log", "-1", "--format=%cI", "--", *rest, text=True, timeout=30).stdout.strip()
+    except git.Failed:
+        return None
+    return out or None
+
+
 def sources_modified_at(root: Path, commit: str) -> str | None:
     """When the sources last changed as of ``commit`` (the datasets' date of a past release)."""
     try:

@@ -84,11 +84,13 @@ class Follow:
         issuer_names: Mapping[str, Sequence[str]],
         *,
         changed: Mapping[str, str] | None = None,
+        reference: str | None = None,
         cache: TextCache | None = None,
     ) -> None:
         self.cache = cache  # each job's files by the hash of what they show (:mod:`.memo`)
         self.model, self.rows, self.today = model, rows, today
         self.changed = changed or {}  # plan id → time of the last commit that changed its file
+        self.reference = reference  # when the reference tables (bodies' and provinces' names) last changed
         self.base_url, self.updated, self.issuer_names = base_url.rstrip("/"), updated, issuer_names
         self.provinces = {str(p["id"]): p for p in rows.get("provinces", [])}
         self.units = {str(u["id"]): u for u in rows.get("units", [])}
@@ -278,9 +280,24 @@ class Follow:
     def files_of(self, job: tuple[str, str]) -> dict[str, str]:
         """The feed and calendar of one plan, body or province (a job of :meth:`file_jobs`),
         rendered from what they show alone (:func:`_files`) and cached by its hash."""
-        inputs = (self.base_url, self.today, self.updated, tuple(self._parts(job)))
+        parts = tuple(self._parts(job))
+        inputs = (self.base_url, self.today, self._dated(parts), parts)
         model = self.model  # declared by the schemas: in the cache's fingerprint
         return cached_files(self.cache, "follow", inputs, lambda shown: _files(model, shown))
+
+    def _dated(self, parts: Sequence[tuple[Any, ...]]) -> str:
+        """The date of one job's files (the feed's ``updated``, the calendar's ``DTSTAMP``): when what
+        they show last changed — the newest change of the plans they show, or of the reference
+        tables when later. A merge that changes one plan then changes only the files that show it:
+        the others keep their bytes (a feed reader or a cache sees them unchanged, and a rebuild
+        neither renders nor writes them again). The sources' date (``updated``) when a shown plan's
+        change is not known (no git history) or nothing is shown."""
+        shown = {str(pid) for part in parts for pid in _shown(part)}
+        dates = [self.changed.get(pid) for pid in sorted(shown)]
+        if not dates or any(d is None for d in dates):
+            return self.updated
+        known = [d for d in dates if d is not None] + ([self.reference] if self.reference else [])
+        return max(known, key=_instant)
 
     def _parts(self, job: tuple[str, str]) -> list[tuple[Any, ...]]:
         """What each file of a job shows: ("ics", path, name, undated, states, their plans, the
@@ -361,6 +378,23 @@ class Follow:
         return plan_changes(
             self.model, plan, versions, said, self.changes.get(pid, []), self.tasks, self.base_url, dated
         )
+
+
+def _shown(part: tuple[Any, ...]) -> list[Any]:
+    """The plan ids one part of :meth:`Follow._parts` shows."""
+    if part[0] == "ics":
+        return [pid for pid, _ in part[5]]
+    return [plan["id"] for plan in part[6]]
+
+
+def _instant(stamp: str) -> dt.datetime:
+    """An ISO 8601 time as an instant (``2025-01-01T08:00:00+07:00`` is before ``…T02:00:00Z``),
+    for comparing times written with different offsets; a date alone is its day's start in UTC."""
+    try:
+        when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
 def plan_changes(

@@ -25,7 +25,7 @@ from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import version_file
 from ..parallel import background, imap_shared
-from ..read.history import Release, Version, version_files
+from ..read.history import Release, Version, reference_modified, version_files
 from ..read.records import Row
 from ..timing import stage
 from . import calendar, datasets, dcat, editor, feeds, home, metadata, opendata, original, sqlitedb, stats, workbook
@@ -131,7 +131,17 @@ def render_into(
     last = corpus.history.last_changed
     changed = {str(p["id"]): last[str(p["path"])] for p in rows["plans"] if str(p["path"]) in last}
     pages_cache = text_cache(root)
-    follow = Follow(model, rows, corpus.today, base, updated, names, changed=changed, cache=pages_cache)
+    follow = Follow(
+        model,
+        rows,
+        corpus.today,
+        base,
+        updated,
+        names,
+        changed=changed,
+        reference=reference_modified(root),
+        cache=pages_cache,
+    )
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
     # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
     olds = {k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()}

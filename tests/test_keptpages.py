@@ -3,6 +3,7 @@ and what the build no longer makes never reaches the site."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,9 @@ def test_a_rebuild_moves_back_what_is_unchanged_and_equals_a_clean_build(tmp_pat
     repo = copy_sources(tmp_path / "repo")
     assert _build(repo, tmp_path / "site") == 0
     assert sinks[-1].reused == 0 and (_kept(tmp_path) / PLAN_MD).is_file()
+    # the files every build makes anew on disk are not kept (they are never compared, only moved in)
+    for made in ("data/cong-khai.sqlite", "data/cong-khai.xlsx", "data/plans.csv"):
+        assert (tmp_path / "site" / made).is_file() and not (_kept(tmp_path) / made).exists(), made
     written = sum(1 for p in _kept(tmp_path).rglob("*") if p.is_file())
     plan = repo / PLAN
     plan.write_text(plan.read_text(encoding="utf-8") + "\nMột đoạn được thêm sau khi ban hành.\n", encoding="utf-8")
@@ -173,16 +177,17 @@ def test_a_failed_build_leaves_the_published_files_that_share_the_kept_ones_inta
     repo = copy_sources(tmp_path / "repo")
     site = tmp_path / "site"
     assert _build(repo, site) == 0
-    shared = site / "data" / "plans.csv"
-    assert shared.stat().st_ino == (_kept(tmp_path) / "data" / "plans.csv").stat().st_ino  # one file, two names
+    bundle = "data/ke-hoach/bac-kan-2023-276-ubnd-ncpc.json"  # the plan's own data, made in memory
+    shared = site / bundle
+    assert shared.stat().st_ino == (_kept(tmp_path) / bundle).stat().st_ino  # one file, two names
     before = _tree(site)
     plan = repo / PLAN
     plan.write_text(
         plan.read_text(encoding="utf-8").replace("title: ", "title: Đã sửa — ", 1), encoding="utf-8"
-    )  # plans.csv changes
+    )  # its data changes
     (repo / "docs" / "huong-dan" / "hong.md").write_text("[liên kết hỏng](khong-co.md)\n", encoding="utf-8")
     assert _build(repo, site) != 0  # strict MkDocs: the broken link fails the build after the render
     assert _tree(site) == before
     os.remove(repo / "docs" / "huong-dan" / "hong.md")
     assert _build(repo, site) == 0
-    assert "Đã sửa" in (site / "data" / "plans.csv").read_text(encoding="utf-8")
+    assert "Đã sửa" in json.dumps(json.loads((site / bundle).read_text(encoding="utf-8")), ensure_ascii=False)

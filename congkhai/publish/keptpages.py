@@ -26,8 +26,10 @@ Safety, by construction:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..load.plancache import STAGED, cache_dir
@@ -62,12 +64,19 @@ def usable(folder: Path) -> bool:
     return True
 
 
-def keep(pages: Path, root: Path) -> bool:
-    """After a successful build: keep its staging folder ``pages`` in the cache for the next build.
-    False when not kept (no cache, another file system, a kept folder already there)."""
+def keep(pages: Path, root: Path, drop: Iterable[str] = ()) -> bool:
+    """After a successful build: keep its staging folder ``pages`` in the cache for the next build,
+    without the files ``drop`` names (relative to it: files every build makes anew, never reused,
+    which would only make the cache larger). False when not kept (no cache, another file system, a
+    kept folder already there)."""
     folder = cache_dir(root)
     if folder is None:
         return False
+    for rel in drop:
+        if rel.startswith("/") or ".." in rel.split("/"):
+            continue  # only files inside the folder (the names are the program's own)
+        with contextlib.suppress(OSError):
+            (pages / rel).unlink()  # the site's copy is a link of its own
     try:
         folder.mkdir(parents=True, exist_ok=True)
         os.rename(pages, folder / STAGED)

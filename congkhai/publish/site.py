@@ -101,10 +101,23 @@ class Staging:
             fh.write(data)
 
     def file_from(self, path: str, source: Path) -> None:
-        """A data file made on disk, moved into place (its bytes never read into memory)."""
+        """A data file made on disk, moved into place (its bytes never read into memory).
+
+        Such a file (a table's CSV, the workbook, the SQLite file) is made anew by every build and
+        never compared: it is listed (:meth:`moved`), so the kept folder does not carry it."""
         target = self.bodies_dir / "data" / path
         self._folder(target.parent)
         shutil.move(source, target)
+        with (self.bodies_dir.parent / f".{self.bodies_dir.name}-moved").open("a", encoding="utf-8") as log:
+            log.write(f"data/{path}\n")  # appended by whichever process made it (the data side's)
+
+    def moved(self) -> list[str]:
+        """The files :meth:`file_from` moved in (by any process), relative to the staging folder."""
+        try:
+            text = (self.bodies_dir.parent / f".{self.bodies_dir.name}-moved").read_text(encoding="utf-8")
+        except OSError:
+            return []
+        return text.splitlines()
 
     def _folder(self, folder: Path) -> None:
         if folder not in self.made:
@@ -344,9 +357,8 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
                     ) from exc
             swap(site_dir, out, discard=_into(staging))  # the old site joins the staging folder, removed below
             swapped = True
-            keptpages.keep(
-                docs_dir, root
-            )  # for the next build (what was not reused stays in "previous", removed below)
+            # kept for the next build (what was not reused stays in "previous", removed below)
+            keptpages.keep(docs_dir, root, drop=sink.moved())
             with stage("prune"):
                 if cache is not None and built is not None:
                     cache.prune(built.keys.values(), search_keys)

@@ -255,7 +255,11 @@
               return r.json();
             });
           }
-          return scopeFiles[name].then(fill);
+          return scopeFiles[name].then(function (list) {
+            /* a province chosen since this one was fetched: its list, not this late one */
+            var now = selects[scoped[key]] ? selects[scoped[key]].value : "";
+            if (now === place) fill(list);
+          });
         }));
       }
 

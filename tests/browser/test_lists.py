@@ -1,5 +1,7 @@
 """Readers filter the lists and follow links between plans and the documents they cite."""
 
+from typing import Any
+
 from playwright.sync_api import expect
 
 
@@ -50,6 +52,46 @@ def test_filter_tasks_by_lead(page, base_url):
     # no province, no body
     page.get_by_role("button", name="Bỏ lọc").click()
     expect(page.get_by_label("Đơn vị chủ trì")).to_be_disabled()
+
+
+def test_a_province_s_bodies_fetched_late_do_not_replace_those_of_the_province_chosen_since(page, base_url):
+    """On a slow network a reader picks one province, then another before the first one's bodies
+    arrive: the list shows the bodies of the province now chosen, not of the one whose file came
+    last (a late answer replaced it, and the next change emptied and disabled the list)."""
+    # each bodies file read by the page is counted once its JSON is handed on (what the page does
+    # with it runs in the same turn): the test waits for that, never for time
+    page.add_init_script(
+        """(() => {
+          const json = Response.prototype.json;
+          Response.prototype.json = function () {
+            const url = this.url;
+            return json.call(this).then((v) => {
+              if (url.includes("index-lead-")) window.__bodies = (window.__bodies || 0) + 1;
+              return v;
+            });
+          };
+        })();"""
+    )
+    held: list[Any] = []
+    page.route("**/index-lead-*.json", lambda route: route.continue_() if held else held.append(route))
+    page.goto(base_url + "/tasks/")
+    province = page.get_by_label("Tỉnh, thành phố")
+    lead = page.get_by_label("Đơn vị chủ trì")
+    expect(lead).to_be_disabled()
+    first = province.locator("option", has_text="Lạng Sơn").get_attribute("value")
+    second = province.locator("option", has_text="Tây Ninh").get_attribute("value")
+    with page.expect_request("**/index-lead-*.json"):
+        province.select_option(first)  # its file is held back
+    province.select_option(second)
+    expect(lead).to_have_attribute("data-scope", str(second))
+    expect(lead).to_be_enabled()
+    page.wait_for_function("() => window.__bodies === 1")
+    held[0].continue_()  # the first province's bodies arrive now, late
+    page.wait_for_function("() => window.__bodies === 2")
+    page.evaluate("() => 0")  # a turn after the late answer's handlers
+    expect(lead).to_have_attribute("data-scope", str(second))
+    expect(lead.locator("option", has_text="Phòng Nội vụ huyện Cao Lộc")).to_have_count(0)
+    expect(lead).to_be_enabled()
 
 
 def test_directive_page_and_backlink(page, base_url):

@@ -19,6 +19,17 @@ def copy_sources(dest: Path) -> Path:
     return dest
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (relative path → bytes): two builds compared file for file."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """The files only one of two folders has, then those whose bytes differ ([] when identical)."""
+    one, two = tree(a), tree(b)
+    return sorted(set(one) ^ set(two)) + [k for k in one if k in two and one[k] != two[k]]
+
+
 @pytest.fixture
 def seed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)

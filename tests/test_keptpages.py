@@ -13,19 +13,10 @@ import pytest
 from congkhai.cli import main
 from congkhai.publish import keptpages
 from congkhai.publish import site as publish_site
-from tests.conftest import FIXED_EPOCH, copy_sources
+from tests.conftest import FIXED_EPOCH, copy_sources, differences, tree
 
 PLAN = Path("docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md")
 PLAN_MD = "plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md"
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def _differences(a: Path, b: Path) -> list[str]:
-    one, two = _tree(a), _tree(b)
-    return sorted(set(one) ^ set(two)) + [k for k in one if k in two and one[k] != two[k]]
 
 
 # --- the parts ------------------------------------------------------------------------------------
@@ -119,7 +110,7 @@ def test_a_rebuild_moves_back_what_is_unchanged_and_equals_a_clean_build(tmp_pat
     assert sinks[-1].reused > written / 2, (sinks[-1].reused, written)
     assert "Một đoạn được thêm" in (_kept(tmp_path) / PLAN_MD).read_text(encoding="utf-8")
     _clean(repo, tmp_path / "clean", monkeypatch)
-    assert _differences(tmp_path / "site", tmp_path / "clean") == []
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
 
 
 def test_what_the_build_no_longer_makes_does_not_reach_the_site(tmp_path, monkeypatch, sinks):
@@ -135,7 +126,7 @@ def test_what_the_build_no_longer_makes_does_not_reach_the_site(tmp_path, monkey
     assert not (tmp_path / "site" / "huong-dan" / "tam-thoi").exists()
     assert not (_kept(tmp_path) / "huong-dan" / "tam-thoi.md").exists()
     _clean(repo, tmp_path / "clean", monkeypatch)
-    assert _differences(tmp_path / "site", tmp_path / "clean") == []
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
 
 
 def test_a_kept_file_changed_behind_the_builds_back_is_written_again(tmp_path, monkeypatch, sinks):
@@ -154,7 +145,7 @@ def test_a_kept_file_changed_behind_the_builds_back_is_written_again(tmp_path, m
     assert sinks[-1].reused > 0
     assert b"alert(1)" not in (tmp_path / "site" / "plans/bac-kan/bac-kan-2023-276-ubnd-ncpc/index.html").read_bytes()
     _clean(repo, tmp_path / "clean", monkeypatch)
-    assert _differences(tmp_path / "site", tmp_path / "clean") == []
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
 
 
 def test_a_kept_folder_holding_a_link_is_not_used(tmp_path, monkeypatch, sinks):
@@ -168,7 +159,7 @@ def test_a_kept_folder_holding_a_link_is_not_used(tmp_path, monkeypatch, sinks):
     assert not (tmp_path / "site" / "bi-mat.txt").exists()
     assert not any(p.is_symlink() for p in _kept(tmp_path).rglob("*"))
     _clean(repo, tmp_path / "clean", monkeypatch)
-    assert _differences(tmp_path / "site", tmp_path / "clean") == []
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
 
 
 def test_a_failed_build_leaves_the_published_files_that_share_the_kept_ones_intact(tmp_path, monkeypatch, sinks):
@@ -180,14 +171,14 @@ def test_a_failed_build_leaves_the_published_files_that_share_the_kept_ones_inta
     bundle = "data/ke-hoach/bac-kan-2023-276-ubnd-ncpc.json"  # the plan's own data, made in memory
     shared = site / bundle
     assert shared.stat().st_ino == (_kept(tmp_path) / bundle).stat().st_ino  # one file, two names
-    before = _tree(site)
+    before = tree(site)
     plan = repo / PLAN
     plan.write_text(
         plan.read_text(encoding="utf-8").replace("title: ", "title: Đã sửa — ", 1), encoding="utf-8"
     )  # its data changes
     (repo / "docs" / "huong-dan" / "hong.md").write_text("[liên kết hỏng](khong-co.md)\n", encoding="utf-8")
     assert _build(repo, site) != 0  # strict MkDocs: the broken link fails the build after the render
-    assert _tree(site) == before
+    assert tree(site) == before
     os.remove(repo / "docs" / "huong-dan" / "hong.md")
     assert _build(repo, site) == 0
     assert "Đã sửa" in json.dumps(json.loads((site / bundle).read_text(encoding="utf-8")), ensure_ascii=False)

@@ -15,19 +15,10 @@ from congkhai.cli import main
 from congkhai.publish import engine as mkbuild
 from congkhai.publish import pagecache
 from congkhai.publish import site as publish_site
-from tests.conftest import FIXED_EPOCH, copy_sources
+from tests.conftest import FIXED_EPOCH, copy_sources, differences
 
 PLAN = Path("docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md")
 PLAN_PAGE = "plans/bac-kan/bac-kan-2023-276-ubnd-ncpc/index.html"
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def _differences(a: Path, b: Path) -> list[str]:
-    one, two = _tree(a), _tree(b)
-    return sorted(set(one) ^ set(two)) + [k for k in one if k in two and one[k] != two[k]]
 
 
 @pytest.fixture
@@ -75,7 +66,7 @@ def test_a_one_plan_change_renders_only_what_changed_and_equals_a_clean_build(tm
     _build(repo, tmp_path / "again")  # nothing changed: every page outside the navigation restored
     again = builds[-1]
     assert again.rendered == {} and again.restored == set(again.keys) and len(again.restored) > 100
-    assert _differences(tmp_path / "first", tmp_path / "again") == []
+    assert differences(tmp_path / "first", tmp_path / "again") == []
 
     _change_plan(repo)
     _build(repo, tmp_path / "incremental")
@@ -85,7 +76,7 @@ def test_a_one_plan_change_renders_only_what_changed_and_equals_a_clean_build(tm
     _clean_build(repo, tmp_path / "clean", monkeypatch)
     assert builds[-1] is None  # the reference is MkDocs' own build
     assert "Một đoạn được thêm sau khi ban hành." in (tmp_path / "clean" / PLAN_PAGE).read_text(encoding="utf-8")
-    assert _differences(tmp_path / "incremental", tmp_path / "clean") == []
+    assert differences(tmp_path / "incremental", tmp_path / "clean") == []
 
 
 def _git(repo: Path, when: str, *args: str) -> None:
@@ -114,7 +105,7 @@ def test_a_merged_change_adds_a_page_and_still_renders_only_what_changed(tmp_pat
     assert PLAN_PAGE in merged.rendered
     assert len(merged.rendered) < len(merged.keys) / 5, sorted(merged.rendered)
     _clean_build(repo, tmp_path / "clean", monkeypatch)
-    assert _differences(tmp_path / "merged", tmp_path / "clean") == []
+    assert differences(tmp_path / "merged", tmp_path / "clean") == []
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -147,7 +138,7 @@ def test_a_changed_template_renders_every_page_again(tmp_path, monkeypatch, buil
     changed = builds[-1]
     assert changed.restored == set() and set(changed.rendered) == set(changed.keys)
     _clean_build(repo, tmp_path / "clean", monkeypatch)
-    assert _differences(tmp_path / "changed", tmp_path / "clean") == []
+    assert differences(tmp_path / "changed", tmp_path / "clean") == []
 
 
 def _entry(cache: Path, key: str) -> Path:
@@ -170,7 +161,7 @@ def test_a_tampered_or_damaged_entry_is_rendered_again(tmp_path, monkeypatch, bu
     again = builds[-1]
     assert key not in {again.keys[p] for p in again.restored}
     assert PLAN_PAGE in again.rendered and len(again.rendered) == 2
-    assert _differences(tmp_path / "first", tmp_path / "again") == []
+    assert differences(tmp_path / "first", tmp_path / "again") == []
 
 
 def test_entries_signed_with_another_key_are_not_used(tmp_path, monkeypatch, builds):
@@ -182,7 +173,7 @@ def test_entries_signed_with_another_key_are_not_used(tmp_path, monkeypatch, bui
     monkeypatch.setenv("CONGKHAI_CACHE_KEY", "khóa của kho này")
     _build(repo, tmp_path / "again")
     assert builds[-1].restored == set()
-    assert _differences(tmp_path / "first", tmp_path / "again") == []
+    assert differences(tmp_path / "first", tmp_path / "again") == []
 
 
 def test_anchors_of_restored_pages_are_still_checked(tmp_path, monkeypatch, capsys, builds):

@@ -104,6 +104,9 @@ def signed_in_form(browser, site_dir: Path, repo: Path, tmp_path: Path) -> Itera
         try:
             page.goto(f"{url}/quan-tri/")
             page.get_by_role("button", name="Đăng nhập").click()
+            # signed in once Decap has stored the user: a test that navigates sooner (under load)
+            # lands on the sign-in page again
+            page.wait_for_function("() => window.localStorage.getItem('decap-cms-user') !== null")
             yield page, url
         finally:
             context.close()

@@ -44,6 +44,47 @@ def test_sqlite_is_byte_deterministic(seeds: Seeds) -> None:
     assert int.from_bytes(first[16:18], "big") == 4096  # page size
 
 
+def test_a_plans_folded_text_is_read_from_the_cache_when_unchanged(
+    seeds: Seeds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folding every plan's full text was half of making the database: a rebuild folds only the
+    changed text, and writes the same bytes as a build without the cache."""
+    from congkhai.load.rendercache import DataCache
+
+    cache = DataCache(tmp_path / "store", b"secret")
+    bodies = {pid: body for pid, body in seeds.bodies.items() if body.strip()}
+    assert len(bodies) >= 3
+    folded: list[str] = []
+    real = sqlitedb.indexed
+
+    def counted(text: str) -> str:
+        if any(text.strip() == body.strip() for body in bodies.values()):
+            folded.append(text.strip())
+        return real(text)
+
+    monkeypatch.setattr(sqlitedb, "indexed", counted)
+    clean = sqlitedb.sqlite_file(seeds.model, seeds.rows, seeds.bodies)
+    assert len(folded) == len(bodies)  # (the probe sees every body)
+    assert sqlitedb.sqlite_file(seeds.model, seeds.rows, seeds.bodies, cache) == clean
+    folded.clear()
+    changed = next(iter(bodies))
+    edited = {**seeds.bodies, changed: seeds.bodies[changed] + "\n\nĐoạn thêm về Đảng ủy xã.\n"}
+    bodies[changed] = edited[changed]
+    warm = sqlitedb.sqlite_file(seeds.model, seeds.rows, edited, cache)
+    assert folded == [edited[changed].strip()]
+    assert warm == sqlitedb.sqlite_file(seeds.model, seeds.rows, edited)
+    conn = sqlite3.connect(":memory:")
+    conn.deserialize(warm)
+    assert changed in sqlitedb.search(conn, "dang uy xa")
+    # a damaged entry is folded again, not trusted
+    for entry in (tmp_path / "store").rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(entry.read_bytes()[:-3] + b'x"]')
+    folded.clear()
+    assert sqlitedb.sqlite_file(seeds.model, seeds.rows, edited, cache) == warm
+    assert len(folded) == len(bodies)
+
+
 def test_sqlite_tables_have_typed_columns_keys_and_every_row(seeds: Seeds, db: sqlite3.Connection) -> None:
     for table in seeds.model.tables.values():
         info = db.execute(f'PRAGMA table_info("{table.name}")').fetchall()

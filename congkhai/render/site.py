@@ -312,7 +312,7 @@ def _data_side(
         del parts
         give_made(sitemap.WORKBOOK, book)
         db = Path(tmp) / "db.sqlite"
-        sqlitedb.write_sqlite(model, rows, bodies, db)
+        sqlitedb.write_sqlite(model, rows, bodies, db, cache)
         give_made(sitemap.SQLITE, db)
     give({sitemap.SQLITE_METADATA: sqlitedb.metadata_bytes(model, url)})
     # the distributions of the dataset (the Datasette metadata file describes one, it is not one)

@@ -250,11 +250,17 @@ def test_a_rebuild_tokenises_only_the_changed_page(tmp_path, monkeypatch):
     real = search.page_record
     monkeypatch.setattr(search, "page_record", lambda *a: calls.append(a[1]) or real(*a))
     search.index_site(site, cache=cache)
-    first = (site / "pagefind" / "meta.json").read_bytes()
+    bundle = site / "pagefind"
+    first = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
     assert sorted(calls) == ["", "plans/a/", "plans/b/"]
     calls.clear()
+    packed: list[bytes] = []
+    real_gz = searchindex._gz
+    monkeypatch.setattr(searchindex, "_gz", lambda data: packed.append(data) or real_gz(data))
     search.index_site(site, cache=cache)
-    assert calls == [] and (site / "pagefind" / "meta.json").read_bytes() == first
+    assert calls == [] and {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == first
+    # the pages' display files come from the cache as compressed before, with the text they show
+    assert not [data for data in packed if b'"content"' in data]
     page = site / "plans/b/index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("hòa giải", "hòa giải, dân vận"), encoding="utf-8")
     search.index_site(site, cache=cache)

@@ -134,18 +134,12 @@ class PageCache:
         parts = (self.base.encode(), repr(hint).encode(), rel.encode("utf-8", "surrogateescape"), html)
         return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
-    def load_search(self, key: str) -> Any:
-        """The page's search record as saved (``""`` when the page has nothing to index), or ``None``;
-        the caller checks its shape (:meth:`.searchindex.Record.from_json`)."""
-        payload = read_entry(self.folder, f"{SEARCH}/{_name(key)}", self.secret)
-        if payload is None:
-            return None
-        try:
-            return json.loads(payload)
-        except ValueError:
-            return None
+    def load_search(self, key: str) -> bytes | None:
+        """The page's search record as saved (empty when the page has nothing to index), or ``None``;
+        the caller checks its shape (:meth:`.searchindex.Record.from_entry`)."""
+        return read_entry(self.folder, f"{SEARCH}/{_name(key)}", self.secret)
 
-    def save_search(self, key: str, record: Any) -> None:
+    def save_search(self, key: str, record: bytes) -> None:
         write_entry(self.folder, f"{SEARCH}/{_name(key)}", self.secret, record)
 
     def prune(self, page_keys: Iterable[str], search_keys: Iterable[str]) -> None:

@@ -381,20 +381,21 @@ def _record_file(job: tuple[Path, str, PageHint | None, PageCache | None]) -> tu
         raw = (site_dir / rel).read_bytes()
         key = cache.search_key(raw, hint, rel) if cache is not None else None
         cached = cache.load_search(key) if cache is not None and key is not None else None
-        if cached == "":
+        if cached == b"":
             return None, key
-        record = Record.from_json(cached) if cached is not None else None
+        # read back with its display file as compressed before (and without the text it holds)
+        record = Record.from_entry(cached) if cached is not None else None
         if record is None:
             text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads it
             prepared = prepare_html(text, hint)
             record = page_record(prepared, _url(rel), kind, province) if prepared is not None else None
             if cache is not None and key is not None:
-                cache.save_search(key, record.to_json() if record is not None else "")
+                cache.save_search(key, record.to_entry() if record is not None else b"")
+            if record is not None:
+                # the display file is compressed here, on every core, and the text it holds not sent back
+                record = dataclasses.replace(record, content="", packed=record.display_file())
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
-    if record is not None:
-        # the display file is compressed here, on every core, and the text it holds not sent back
-        record = dataclasses.replace(record, content="", packed=record.display_file())
     return record, key
 
 

@@ -176,6 +176,27 @@ def test_entries_signed_with_another_key_are_not_used(tmp_path, monkeypatch, bui
     assert differences(tmp_path / "first", tmp_path / "again") == []
 
 
+def test_pages_are_restored_by_the_workers(tmp_path, monkeypatch, builds):
+    """Writing tens of thousands of pages from the cache is the rebuild's MkDocs stage: it is shared
+    between the worker processes, not done by the main one alone."""
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    repo = copy_sources(tmp_path / "repo")
+    _build(repo, tmp_path / "first")
+    calls = tmp_path / "calls"
+    real = mkbuild._restore_one
+
+    def spy(*args: Any) -> Any:
+        with calls.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(mkbuild, "_restore_one", spy)
+    _build(repo, tmp_path / "again")
+    pids = calls.read_text(encoding="utf-8").split()
+    assert len(pids) == len(builds[-1].restored) > 100
+    assert str(os.getpid()) not in pids and len(set(pids)) == 2
+
+
 def test_anchors_of_restored_pages_are_still_checked(tmp_path, monkeypatch, capsys, builds):
     """A page restored from the cache links to an anchor of a page that no longer has it: the build
     fails as a clean build would."""
@@ -187,13 +208,14 @@ def test_anchors_of_restored_pages_are_still_checked(tmp_path, monkeypatch, caps
     (notes / "xem-them.md").write_text("# Xem thêm\n\n[Mục một](ghi-chu.md#muc-mot)\n", encoding="utf-8")
     _build(repo, tmp_path / "first")
     linking = builds[-1].keys["directives/xem-them/index.html"]
-    hits: list[str] = []
+    hits = tmp_path / "hits"  # written by whichever process restores the page (a worker)
     load = pagecache.PageCache.load
 
     def spy(self: pagecache.PageCache, key: str) -> Any:
         found = load(self, key)
         if found is not None:
-            hits.append(key)
+            with hits.open("a", encoding="utf-8") as out:
+                out.write(key + "\n")
         return found
 
     monkeypatch.setattr(pagecache.PageCache, "load", spy)
@@ -201,7 +223,7 @@ def test_anchors_of_restored_pages_are_still_checked(tmp_path, monkeypatch, caps
     capsys.readouterr()
     assert main(["build", "--root", str(repo), "--out", str(tmp_path / "again")]) == 1
     assert "muc-mot" in capsys.readouterr().err
-    assert linking in hits  # the linking page came from the cache, and its link was still checked
+    assert linking in hits.read_text(encoding="utf-8").split()  # restored, and its link still checked
 
 
 def test_the_base_hash_covers_the_configuration_its_variables_and_the_templates(tmp_path):

@@ -14,8 +14,9 @@ program writes plain Markdown and a site map, so the engine can be replaced when
 MkDocs reaches its end of life (2027).
 
 With the page cache (:mod:`.pagecache`), a page outside the navigation whose key is cached is
-written from the cache, with its anchors, instead of rendered; the navigation's own pages are
-always rendered. MkDocs' cross-page checks still run over every page.
+written from the cache, with its anchors, instead of rendered — by the worker whose share it is
+(after a one-plan change that is nearly every page: restoring them was the main process's work
+alone, 10 s at 10,000 plans); the navigation's own pages are always rendered. MkDocs' cross-page checks still run over every page.
 
 This follows the private steps of MkDocs 1.6 (``_populate_page``, ``_build_page``,
 ``_build_theme_template``); MkDocs is pinned and its 1.x line is frozen. Without ``fork`` (not
@@ -210,13 +211,14 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
             # every page MkDocs' own build agrees on): the two ways are kept apart to be safe
             mode = "workers" if fork else "here"
             cache.bind([mode, *_nav_lines(nav.items)])
-            outside = _restore(outside, cache, files, built, write_file)
+            if not fork:  # forked, each worker restores its share (reading and writing, on every core)
+                outside = _restore(outside, cache, files, built, write_file)
         todo = {f.src_uri for f in inside} | {f.src_uri for f in outside}
         here = inside if fork else [f for f in pages if f.src_uri in todo]
         pool = None
         if fork and outside:
             count = min(workers, len(outside))
-            _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files)
+            _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files, cache=cache)
             shares = [outside[i::count] for i in range(count)]  # interleaved: big and small pages mix
             _STATE["shares"] = [[f.src_uri for f in share] for share in shares]
             with parallel.frozen():  # the workers keep the parent's MkDocs structures shared
@@ -243,14 +245,21 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
                 pool.join()
             _STATE.clear()
         for done, warnings in results:
-            for src_uri, anchors, links, lookups in done:
-                looked[src_uri] = lookups
-                page = files.get_file_from_path(src_uri).page  # type: ignore[union-attr]
+            for src_uri, anchors, links, lookups, key in done:
+                file = files.get_file_from_path(src_uri)
+                page = file.page  # type: ignore[union-attr]
+                if key is not None:
+                    built.keys[file.dest_uri] = key  # type: ignore[union-attr]
+                if lookups is None:  # written from the cache by the worker
+                    built.restored.add(file.dest_uri)  # type: ignore[union-attr]
+                else:
+                    looked[src_uri] = lookups
                 page.present_anchor_ids = set(anchors)
                 page.links_to_anchors = {files.get_file_from_path(to): dict(v) for to, v in links.items()}
             for level, message in warnings:
                 log.log(level, message)  # counted here, as if MkDocs had logged it in this process
         if cache is not None:
+            outside = [f for f in outside if f.dest_uri not in built.restored]
             for file in outside:  # rendered this time: kept for the cache once the build has passed
                 page = file.page
                 links = {to.src_uri: dict(v) for to, v in (page.links_to_anchors or {}).items()}
@@ -275,27 +284,36 @@ def _restore(outside: list[Any], cache: PageCache, files: Any, built: Built, wri
     """Write the pages whose key is cached from the cache, with their anchors; return the others."""
     todo = []
     for file in outside:
-        try:
-            markdown = Path(file.abs_src_path).read_bytes()
-        except OSError:
-            todo.append(file)  # MkDocs reports it
+        key, anchors = _restore_one(file, cache, files, write_file)
+        if key is not None:
+            built.keys[file.dest_uri] = key
+        if anchors is None:
+            todo.append(file)
             continue
-        key = cache.page_key(file.src_uri, markdown)
-        built.keys[file.dest_uri] = key
-        entry = cache.load(key)
-        if (
-            entry is None
-            or any(files.get_file_from_path(to) is None for to in entry[1].links)
-            or any(_address(files.get_file_from_path(path)) != url for path, url in entry[1].lookups.items())
-        ):
-            todo.append(file)  # new, or a file its links name appeared, went or moved
-            continue
-        html, anchors = entry
-        write_file(html, file.abs_dest_path)
         file.page.present_anchor_ids = set(anchors.present)
         file.page.links_to_anchors = {files.get_file_from_path(to): dict(v) for to, v in anchors.links.items()}
         built.restored.add(file.dest_uri)
     return todo
+
+
+def _restore_one(file: Any, cache: PageCache, files: Any, write_file: Any) -> tuple[str | None, Anchors | None]:
+    """The page's cache key, and its anchors if it was written from the cache (``None``: to be
+    rendered: new, unreadable — MkDocs reports it — or a file its links name appeared, went or moved)."""
+    try:
+        markdown = Path(file.abs_src_path).read_bytes()
+    except OSError:
+        return None, None
+    key = cache.page_key(file.src_uri, markdown)
+    entry = cache.load(key)
+    if (
+        entry is None
+        or any(files.get_file_from_path(to) is None for to in entry[1].links)
+        or any(_address(files.get_file_from_path(path)) != url for path, url in entry[1].lookups.items())
+    ):
+        return key, None
+    html, anchors = entry
+    write_file(html, file.abs_dest_path)
+    return key, anchors
 
 
 def _address(file: Any) -> str | None:
@@ -393,28 +411,39 @@ class WarningLog(logging.Handler):
         self.records.append((record.levelno, record.getMessage()))
 
 
-def _render_share(
-    index: int,
-) -> tuple[list[tuple[str, list[str], dict[str, dict[str, str]], dict[str, str | None]]], list[tuple[int, str]]]:
-    """In a forked worker: render and write one share of the pages; return what is checked across pages."""
+_Done = tuple[str, list[str], dict[str, dict[str, str]], dict[str, str | None] | None, str | None]
+
+
+def _render_share(index: int) -> tuple[list[_Done], list[tuple[int, str]]]:
+    """In a forked worker: write one share of the pages, each from the cache when it holds it
+    (:func:`_restore_one`) or else rendered; return what is checked across pages — for each page
+    its anchors, its links, what it looked up (``None``: written from the cache) and its cache key."""
     from mkdocs.commands import build as mk
+    from mkdocs.utils import write_file
 
     config, files, nav, env, doc_files = (_STATE[k] for k in ("config", "files", "nav", "env", "doc_files"))
+    cache: PageCache | None = _STATE.get("cache")
     keep = WarningLog()
     logger = logging.getLogger("mkdocs")
     for handler in list(logger.handlers):  # the parent's handlers would count or print in this process
         logger.removeHandler(handler)
     logger.addHandler(keep)
     logger.propagate = False
-    out = []
+    out: list[_Done] = []
     for src_uri in _STATE["shares"][index]:
         file = files.get_file_from_path(src_uri)
+        key = None
+        if cache is not None:
+            key, anchors = _restore_one(file, cache, files, write_file)
+            if anchors is not None:
+                out.append((src_uri, anchors.present, anchors.links, None, key))
+                continue
         page = file.page
         with recording(files) as lookups:
             mk._populate_page(page, config, files)
         mk._build_page(page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
         links = {to.src_uri: dict(v) for to, v in (page.links_to_anchors or {}).items()}
-        out.append((src_uri, sorted(page.present_anchor_ids or ()), links, lookups))
+        out.append((src_uri, sorted(page.present_anchor_ids or ()), links, lookups, key))
         release(page)
     return out, keep.records
 

@@ -161,3 +161,35 @@ def test_tampered_or_unreadable_entries_are_rendered_again(repo: Path) -> None:
             entry.write_bytes(entry.read_bytes().replace(b"feed", b"FEED"))
     assert memo.cached_files(cache, "test", ("x",), lambda _: files) == files
     assert memo.RENDERS["test"] == 2
+
+
+def test_a_key_is_hashed_as_its_pickle_is_written_not_held_whole() -> None:
+    """The monitoring pages' inputs are every task and update: their pickle (hundreds of megabytes
+    at 10,000 plans) was held whole, and copied once more, at the build's peak of memory."""
+    import pickle
+    import tracemalloc
+
+    rows = [{"id": f"plan-{n}", "text": f"{n} " + "nhiệm vụ " * 40} for n in range(20_000)]
+    size = len(pickle.dumps(rows, protocol=5))
+    assert size > 8_000_000
+    tracemalloc.start()
+    try:
+        key = memo.key_of("monitoring", rows)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < size / 2, (peak, size)
+    assert key == memo.key_of("monitoring", copy.deepcopy(rows)) != memo.key_of("other", rows)
+    rows[-1]["text"] += "."
+    assert memo.key_of("monitoring", rows) != key
+
+
+def test_files_rendered_on_a_miss_are_given_as_made(tmp_path: Path) -> None:
+    """(Not read back from the JSON written to the cache: a second copy of the largest entry.)"""
+    from congkhai.load.rendercache import TextCache
+
+    cache = TextCache(tmp_path, b"secret")
+    made = {"a.md": "# A\n", "b.md": "# Bê\n"}
+    assert memo.cached_files(cache, "kind", ("x",), lambda _: made) is made
+    again = memo.cached_files(cache, "kind", ("x",), lambda _: pytest.fail("rendered again"))
+    assert again == made and again is not made

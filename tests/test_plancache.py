@@ -340,3 +340,29 @@ def test_a_library_upgrade_changes_the_fingerprint(broken_repo, monkeypatch):
     assert plancache.fingerprint(broken_repo) == before
     monkeypatch.setattr(plancache.sys, "version", "3.99.0 (another interpreter)")
     assert plancache.fingerprint(broken_repo) != before
+
+
+def test_a_large_entry_is_signed_and_checked_without_copies_of_it(tmp_path: Path) -> None:
+    """The largest entries (the monitoring pages: 65 MB at 10,000 plans) were copied twice more to
+    be signed, and twice more to be checked, at the build's peak of memory."""
+    import tracemalloc
+
+    payload = ("Theo dõi thực hiện " * 1_000_000).encode()
+    store = tmp_path / "store"
+    tracemalloc.start()
+    try:
+        plancache.write_entry(store, "aa/big", b"k", payload)
+        written = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        found = plancache.read_entry(store, "aa/big", b"k")
+        read = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found == payload
+    assert written < len(payload) / 2, (written, len(payload))
+    assert read < 2.5 * len(payload), (read, len(payload))  # the file's bytes and the payload's
+    assert plancache.read_entry(store, "aa/big", b"other") is None
+    damaged = bytearray((store / "aa/big").read_bytes())
+    damaged[-1] ^= 1
+    (store / "aa/big").write_bytes(bytes(damaged))
+    assert plancache.read_entry(store, "aa/big", b"k") is None

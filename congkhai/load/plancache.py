@@ -385,10 +385,13 @@ def cache_secret(folder: Path) -> bytes | None:
     return None
 
 
-def _mac(store: Path, name: str, secret: bytes, payload: bytes) -> bytes:
-    """Binds the entry's bytes to its fingerprint and its name, so entries cannot be swapped."""
-    msg = b"congkhai-cache\0" + store.name.encode() + b"\0" + name.encode() + b"\0" + payload
-    return hmac.new(secret, msg, hashlib.sha256).hexdigest().encode()
+def _mac(store: Path, name: str, secret: bytes, payload: bytes | memoryview) -> bytes:
+    """Binds the entry's bytes to its fingerprint and its name, so entries cannot be swapped.
+    (The payload is hashed where it lies, not copied after a prefix: the largest entries are tens
+    of megabytes, and each copy was held at the build's peak of memory.)"""
+    mac = hmac.new(secret, b"congkhai-cache\0" + store.name.encode() + b"\0" + name.encode() + b"\0", hashlib.sha256)
+    mac.update(payload)
+    return mac.hexdigest().encode()
 
 
 def read_entry(store: Path | None, name: str, secret: bytes) -> bytes | None:
@@ -399,10 +402,12 @@ def read_entry(store: Path | None, name: str, secret: bytes) -> bytes | None:
         raw = (store / name).read_bytes()
     except OSError:
         return None
-    mac, payload = raw[:_MAC_LEN], raw[_MAC_LEN + 1 :]
-    if raw[_MAC_LEN : _MAC_LEN + 1] != b"\n" or not hmac.compare_digest(mac, _mac(store, name, secret, payload)):
-        return None
-    return payload
+    with memoryview(raw) as view:
+        if raw[_MAC_LEN : _MAC_LEN + 1] != b"\n" or not hmac.compare_digest(
+            raw[:_MAC_LEN], _mac(store, name, secret, view[_MAC_LEN + 1 :])
+        ):
+            return None
+    return raw[_MAC_LEN + 1 :]
 
 
 def write_entry(store: Path, name: str, secret: bytes, data: Any) -> None:
@@ -419,7 +424,9 @@ def write_entry(store: Path, name: str, secret: bytes, data: Any) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}")
-        tmp.write_bytes(_mac(store, name, secret, payload) + b"\n" + payload)
+        with tmp.open("wb") as out:  # the MAC line, then the payload: not joined into one more copy
+            out.write(_mac(store, name, secret, payload) + b"\n")
+            out.write(payload)
         tmp.replace(target)  # atomic: a killed run leaves no half-written entry
     except OSError:
         pass  # a read-only or full disk only makes the next run slower

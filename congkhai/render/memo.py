@@ -27,12 +27,26 @@ RENDERS: Counter[str] = Counter()
 I = TypeVar("I")  # noqa: E741
 
 
+class _Hashing:
+    """A file that hashes what is written to it (the pickle of a page's inputs, frame by frame)."""
+
+    def __init__(self, start: bytes) -> None:
+        self.digest = hashlib.sha256(start)
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return len(data)
+
+
 def key_of(kind: str, inputs: Any) -> str:
     """The cache key of a page of ``kind`` rendered from ``inputs``: their pickle, which holds every
     value exactly (a dataclass's ``repr`` was a third of a warm build's render stage). Equal values
-    shared differently between objects may pickle apart: a miss, never a wrong page."""
-    data = pickle.dumps(inputs, protocol=5)
-    return hashlib.sha256(kind.encode() + b"\0" + data).hexdigest()
+    shared differently between objects may pickle apart: a miss, never a wrong page. The pickle is
+    hashed as it is written, never held whole: the monitoring pages' inputs are every task and
+    progress update (a pickle of some hundred megabytes at 10,000 plans, at the build's peak)."""
+    out = _Hashing(kind.encode() + b"\0")
+    pickle.Pickler(out, protocol=5).dump(inputs)
+    return out.digest.hexdigest()
 
 
 def cached(cache: TextCache | None, kind: str, inputs: I, render: Callable[[I], str]) -> str:
@@ -55,12 +69,16 @@ def cached_files(
     """:func:`cached` for a render giving several files (path → text), kept as one entry."""
     if cache is None:
         return render(inputs)
-    text = cached(cache, kind, inputs, lambda i: json.dumps(render(i), ensure_ascii=False))
-    try:
-        found = json.loads(text)
-    except ValueError:
-        found = None
-    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
-        RENDERS[kind] += 1
-        return render(inputs)
-    return found
+    key = key_of(kind, inputs)
+    text = cache.get(key)
+    if text is not None:
+        try:
+            found = json.loads(text)
+        except ValueError:
+            found = None
+        if isinstance(found, dict) and all(isinstance(v, str) for v in found.values()):
+            return found
+    RENDERS[kind] += 1
+    made = render(inputs)  # given back as made, not read back from its JSON (a second copy)
+    cache.put(key, json.dumps(made, ensure_ascii=False))
+    return made

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from congkhai import parallel
 from congkhai.cli import main
 from congkhai.publish import keptpages
 from congkhai.publish import site as publish_site
@@ -182,3 +183,36 @@ def test_a_failed_build_leaves_the_published_files_that_share_the_kept_ones_inta
     os.remove(repo / "docs" / "huong-dan" / "hong.md")
     assert _build(repo, site) == 0
     assert "Đã sửa" in json.dumps(json.loads((site / bundle).read_text(encoding="utf-8")), ensure_ascii=False)
+
+
+def test_the_workers_write_the_pages_they_make(tmp_path, monkeypatch, sinks):
+    """With worker processes, each page is written by the worker that made it (sent back, every
+    page was written by the main process alone: the render stage's slowest part at 10,000 plans),
+    and the site is the one a build in one process makes."""
+    monkeypatch.setattr(parallel, "MIN_JOBS", 1)  # workers even for the seed's few pages
+    writers = tmp_path / "writers"
+    real = publish_site.Staging.page
+
+    def spy(self: Any, path: str, text: str) -> None:
+        with writers.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\t{path}\n")
+        real(self, path, text)
+
+    monkeypatch.setattr(publish_site.Staging, "page", spy)
+    repo = copy_sources(tmp_path / "repo")
+    assert _build(repo, tmp_path / "site") == 0
+    plan_page = PLAN_MD
+    by = {}
+    for line in writers.read_text(encoding="utf-8").splitlines():
+        pid, path = line.split("\t")
+        by.setdefault(path, set()).add(pid)
+    main_pid = str(os.getpid())
+    assert by[plan_page] != {main_pid}, by[plan_page]  # a plan's page, written by a worker
+    assert any(main_pid not in pids for path, pids in by.items() if path.startswith("units/"))  # a body's
+    follow = [pids for path, pids in by.items() if path.startswith(("nguon-tin/don-vi/", "nguon-tin/tinh/"))]
+    assert follow and all(main_pid not in pids for pids in follow)  # bodies' and provinces' feeds
+    assert len({pid for pids in by.values() for pid in pids} - {main_pid}) >= 2  # by more than one worker
+    with monkeypatch.context() as m:
+        m.setenv("CONGKHAI_WORKERS", "1")
+        _clean(repo, tmp_path / "clean", monkeypatch)
+    assert differences(tmp_path / "site", tmp_path / "clean") == []

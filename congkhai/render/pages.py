@@ -115,7 +115,11 @@ class PageBuilder:
         listing = Listing(self.model, self.rows, self.base_url, self.today, self.follow, self.cache)
         jobs: list[tuple[str, Any]] = [("plan", i) for i in range(len(self.rows["plans"]))]
         jobs += listing.jobs()
-        for part in imap_shared(_page_job, (self, listing, complete), jobs):
+        # a sink that writes to disk is handed each page in the worker that made it: sent back,
+        # every page was pickled, unpickled and written by this process alone, the render
+        # stage's slowest part at 10,000 plans
+        writer = sink if sink.shared else None
+        for part in imap_shared(_page_job, (self, listing, complete, writer), jobs):
             for path, text in part.items():
                 sink.page(path, text)
 
@@ -548,11 +552,25 @@ def h(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _page_job(shared: tuple[PageBuilder, Listing, PlanPages | None], job: tuple[str, Any]) -> dict[str, str]:
-    """One job of :meth:`PageBuilder.emit` (in a worker process, or here)."""
-    builder, listing, complete = shared
+def _page_job(
+    shared: tuple[PageBuilder, Listing, PlanPages | None, Sink | None], job: tuple[str, Any]
+) -> dict[str, str]:
+    """One job of :meth:`PageBuilder.emit` (in a worker process, or here): its pages, or, given a
+    ``writer`` (a sink that writes to disk), none — each handed to it here."""
+    builder, listing, complete, writer = shared
     if job[0] == "plan":
         plan = builder.rows["plans"][job[1]]
         page = cached_plan_page(builder, plan)
-        return complete(job[1], page) if complete is not None else {plan_md(plan): page}
-    return listing.pages_of(job)
+        made = complete(job[1], page) if complete is not None else {plan_md(plan): page}
+    else:
+        made = listing.pages_of(job)
+    return write_in_place(writer, made)
+
+
+def write_in_place(writer: Sink | None, made: dict[str, str]) -> dict[str, str]:
+    """``made`` handed to ``writer`` here, and nothing left to send back; without one, ``made``."""
+    if writer is None:
+        return made
+    for path, text in made.items():
+        writer.page(path, text)
+    return {}

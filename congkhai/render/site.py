@@ -37,7 +37,7 @@ from .history import Parsed, history_section, parse_versions, summaries
 from .markdown import with_front_matter
 from .memo import cached_files
 from .metadata import with_description
-from .pages import PageBuilder
+from .pages import PageBuilder, write_in_place
 from .sink import Collect, Finished, Sink, Stored, give_path
 from .versions import version_pages
 
@@ -207,8 +207,8 @@ def render_into(
     )
     sink.page(sitemap.CALENDAR, calendar.ics_feed(rows, base, corpus.today, model, updated=updated).decode())
     sink.page(sitemap.STATUS_FEED, feeds.status_feed(rows, base, updated, model).decode())
-    for part in imap_shared(_follow_job, follow, follow.file_jobs()):
-        for key, page in part.items():
+    for part in imap_shared(_follow_job, (follow, sink if sink.shared else None), follow.file_jobs()):
+        for key, page in part.items():  # (written by the worker when the sink writes to disk)
             sink.page(key, page)
     with stage("render.wait"):  # the pages are written: what is left of the data side
         data_names, kept = data_done()
@@ -357,8 +357,9 @@ class _OnDisk(Mapping[str, bytes]):
         return len(self.paths) + len(self.held)
 
 
-def _follow_job(follow: Follow, job: tuple[str, str]) -> dict[str, str]:
-    return follow.files_of(job)
+def _follow_job(shared: tuple[Follow, Sink | None], job: tuple[str, str]) -> dict[str, str]:
+    follow, writer = shared
+    return write_in_place(writer, follow.files_of(job))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ MESSAGES = {
         "preview": "Đã ghi bản xem trước: {out}",
         "fixed": "Đã chuẩn hóa {n} tệp.",
         "internal": "Lỗi nội bộ của chương trình ({kind}). Hãy báo lỗi kèm tệp đang kiểm tra.",
+        "os_error": "Không đọc hoặc ghi được tệp {path}: {reason}. Kiểm tra chỗ trống trên đĩa và quyền ghi vào thư mục đó rồi chạy lại.",
         "missing": "Không tìm thấy: {path}",
         "merged": "Đã gộp {shards} phần vào {out} ({plans} kế hoạch, {tasks} nhiệm vụ, {directives} văn bản được trích dẫn).",
         "not_merged": "Chưa gộp vì còn lỗi; bộ dữ liệu cũ ở {out} (nếu có) được giữ nguyên.",
@@ -49,6 +50,7 @@ MESSAGES = {
         "preview": "Wrote the preview: {out}",
         "fixed": "Normalised {n} files.",
         "internal": "Internal error ({kind}). Please report it with the file being checked.",
+        "os_error": "Could not read or write {path}: {reason}. Check the free disk space and the permission to write there, then run again.",
         "missing": "No such file or folder: {path}",
         "merged": "Merged {shards} shards into {out} ({plans} plans, {tasks} tasks, {directives} cited documents).",
         "not_merged": "Nothing was merged because of errors; the previous dataset in {out}, if any, is untouched.",
@@ -167,6 +169,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if (args.command or "build") == "build":
             print(MESSAGES[lang]["not_built"], file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the machine's, not the program's: a full disk, a folder not writable
+        path = exc.filename if exc.filename is not None else "?"
+        reason = exc.strerror or type(exc).__name__
+        print(MESSAGES[lang]["os_error"].format(path=path, reason=reason), file=sys.stderr)
+        if (args.command or "build") == "build":
+            print(MESSAGES[lang]["not_built"], file=sys.stderr)
+        return 74  # EX_IOERR
     except Exception as exc:  # never show a traceback to a clerk
         print(MESSAGES[getattr(args, "lang", "vi")]["internal"].format(kind=type(exc).__name__), file=sys.stderr)
         return 70

@@ -216,3 +216,30 @@ def test_the_workers_write_the_pages_they_make(tmp_path, monkeypatch, sinks):
         m.setenv("CONGKHAI_WORKERS", "1")
         _clean(repo, tmp_path / "clean", monkeypatch)
     assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_a_page_a_worker_cannot_write_is_named_and_the_site_is_kept(tmp_path, monkeypatch, sinks, capsys):
+    """A full disk or a folder not writable, met by a worker writing its pages: the file and the
+    reason are named with what to check, never "internal error", and the previous site is kept."""
+    import errno
+
+    monkeypatch.setattr(parallel, "MIN_JOBS", 1)
+    repo = copy_sources(tmp_path / "repo")
+    assert _build(repo, tmp_path / "site") == 0
+    before = tree(tmp_path / "site")
+    real = publish_site.Staging.page
+    parent = os.getpid()
+
+    def full(self: Any, path: str, text: str) -> None:
+        if path == PLAN_MD and os.getpid() != parent:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self.bodies_dir / path))
+        real(self, path, text)
+
+    monkeypatch.setattr(publish_site.Staging, "page", full)
+    capsys.readouterr()
+    assert _build(repo, tmp_path / "site") == 74
+    err = capsys.readouterr().err
+    assert "Lỗi nội bộ" not in err and "Traceback" not in err
+    assert PLAN_MD in err and "No space left on device" in err and "chỗ trống trên đĩa" in err
+    assert "trang cũ (nếu có) được giữ nguyên" in err
+    assert tree(tmp_path / "site") == before

@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
+import functools
 import gc
 import multiprocessing
 import os
@@ -155,18 +156,24 @@ def pmap(fn: Callable[[T], R], jobs: Sequence[T], chunksize: int = 64) -> list[R
 
 
 @contextlib.contextmanager
-def mapper(chunksize: int = 8) -> Iterator[Callable[[Callable[[T], R], Sequence[T]], list[R]]]:
-    """A :func:`pmap` whose worker processes are started once for the block and reused by every
-    call in it: for work done batch by batch (the search index spills between batches), where a
-    pool per batch would fork the whole process again each time."""
+def streaming(chunksize: int = 8, window: int = 64) -> Iterator[Callable[[Callable[[T], R], Sequence[T]], Iterator[R]]]:
+    """A :func:`pmap` whose results are taken as they come, in order, while the workers go on: at
+    most ``window`` chunks (of ``chunksize`` jobs) are ahead of the caller. For work whose caller
+    has a share of its own per result (the search index adds each page's postings and spills them
+    batch by batch): asked batch by batch, the workers waited while the caller worked and the
+    caller while they did (BENCHMARKS.md, session 14); the window bounds what waits in memory."""
     if workers() < 2 or not can_fork():
-        yield lambda fn, jobs: [fn(job) for job in jobs]
+        yield lambda fn, jobs: map(fn, jobs)
         return
     with (
         frozen(),
         ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("fork")) as pool,
     ):
-        yield lambda fn, jobs: list(pool.map(fn, jobs, chunksize=chunksize))
+        yield lambda fn, jobs: windowed(pool, functools.partial(_each, fn), jobs, chunksize, window)
+
+
+def _each(fn: Callable[[T], R], jobs: list[T]) -> list[R]:
+    return [fn(job) for job in jobs]
 
 
 #: what the forked workers of :func:`pmap_shared` inherit: the function and its shared state

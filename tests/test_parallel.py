@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,21 +147,43 @@ def _pid_of(job: int) -> tuple[int, int]:
     return job * 2, os.getpid()
 
 
-def test_a_mapper_keeps_the_order_and_reuses_its_workers_across_calls(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The search index maps batch after batch: one set of workers for all of them, not a fork each."""
+def test_streaming_keeps_the_order_in_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONGKHAI_WORKERS", "2")
-    with parallel.mapper(chunksize=1) as each:
-        first = each(_pid_of, list(range(40)))
-        second = each(_pid_of, list(range(40, 80)))
-    assert [v for v, _ in first + second] == [2 * n for n in range(80)]
-    pids = {p for _, p in first} | {p for _, p in second}
+    with parallel.streaming(chunksize=1, window=4) as stream:
+        done = list(stream(_pid_of, list(range(80))))
+    assert [v for v, _ in done] == [2 * n for n in range(80)]
+    pids = {p for _, p in done}
     assert os.getpid() not in pids and len(pids) <= 2, pids
 
 
-def test_a_mapper_with_one_worker_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+#: set by job 1 of ``_after_the_next``, awaited by job 0 (inherited by the forked workers)
+_GATE: Any = None
+
+
+def _after_the_next(job: int) -> bool:
+    if job == 0:
+        return bool(_GATE.wait(120))
+    if job == 1:
+        _GATE.set()
+    return True
+
+
+def test_streaming_runs_ahead_of_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search index takes its records batch by batch: the next ones are made meanwhile, not
+    when asked for (job 0 returns only once job 1 has run, so a stream that waits to be asked
+    for job 1 before starting it makes job 0 give up)."""
+    global _GATE
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    _GATE = multiprocessing.get_context("fork").Event()
+    with parallel.streaming(chunksize=1, window=2) as stream:
+        first = next(iter(stream(_after_the_next, list(range(6)))))
+    assert first is True
+
+
+def test_streaming_with_one_worker_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONGKHAI_WORKERS", "1")
-    with parallel.mapper() as each:
-        assert each(_pid_of, [1, 2]) == [(2, os.getpid()), (4, os.getpid())]
+    with parallel.streaming() as stream:
+        assert list(stream(_pid_of, [1, 2])) == [(2, os.getpid()), (4, os.getpid())]
 
 
 def test_freezing_for_a_fork_does_not_walk_every_object(monkeypatch):

@@ -64,7 +64,7 @@ from typing import Any
 
 from ..load.corpus import Corpus
 from ..model import sitemap
-from ..parallel import mapper
+from ..parallel import streaming
 from ..render.home import current_province
 from ..timing import stage
 from ..vietnamese.text import fold, nfc
@@ -445,10 +445,12 @@ def index_site(
     keys: list[str] = []
 
     target = Path(out) if out is not None else site_dir / BUNDLE
-    with stage("search.index"), mapper(chunksize=8) as each:
+    # the workers make the records of the next pages while this process adds a batch's postings
+    with stage("search.index"), streaming(chunksize=8, window=max(2, 2 * batch // 8)) as stream:
+        made = stream(_record_file, [(site_dir, p.rel, hints.get(p.rel), cache) for p in pages])
 
         def records(part: Sequence[Page]) -> list[Record | None]:
-            done = each(_record_file, [(site_dir, p.rel, hints.get(p.rel), cache) for p in part])
+            done = list(itertools.islice(made, len(part)))
             keys.extend(key for _, key in done if key is not None)
             return [record for record, _ in done]
 

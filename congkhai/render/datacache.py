@@ -20,7 +20,6 @@ laid out by SQLite over all rows).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 import json
 import shutil
@@ -36,6 +35,7 @@ from ..model import sitemap
 from ..model.schemas import Model, Table
 from ..read.records import Row
 from .datasets import bundle_text, csv_bytes, csv_header, csv_rows
+from .memo import key_of
 from .workbook import SheetPart, SheetRows, excel_files, table_part
 
 #: How many plans' parts :func:`plan_data` made in this process (the tests check the cache by it).
@@ -68,8 +68,9 @@ def plan_data(
     each table with a ``plan_id``, in the table's order) or read from ``cache`` by their hash."""
     key = ""
     if cache is not None:
-        canonical = json.dumps([shape, plan, children], sort_keys=True, ensure_ascii=False, default=str)
-        key = hashlib.sha256(b"plan-data\0" + canonical.encode("utf-8", "surrogatepass")).hexdigest()
+        # the rows' pickle (:func:`.memo.key_of`), not their canonical JSON: a third of the time
+        # of reading every plan's part back (BENCHMARKS.md, session 14)
+        key = key_of("plan-data", (shape, plan, children))
         if (found := _from_entry(cache.get(key))) is not None:
             return found
     RENDERS[0] += 1

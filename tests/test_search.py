@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from congkhai.publish import search
 from congkhai.publish.search import (
     KINDS,
     SENTINEL,
@@ -241,3 +243,35 @@ def test_the_plan_pages_navigation_and_summary_are_not_quoted():
     for cls in ("ck-breadcrumb", "ck-summary", "ck-toc", "ck-print-head"):
         assert re.search(rf'<(?:div|details) class="{cls}" data-pagefind-ignore', prepared), cls
     assert "276/UBND-NCPC" in prepared.split("data-pagefind-body", 1)[1]  # the number is still indexed
+
+
+def test_the_workers_write_the_display_files_and_the_bundle_is_the_one_process_one(tmp_path, monkeypatch):
+    """The display files are written by the workers that read the pages (sent to the main process,
+    they were its largest share of the search stage at 10,000 plans); the bundle is the same."""
+    site = write_site(tmp_path)
+    for n in range(40):  # more pages than one chunk of jobs
+        (site / f"units/u{n}/index.html").parent.mkdir(parents=True)
+        (site / f"units/u{n}/index.html").write_text(
+            PAGE.format(title=f"Ủy ban xã {n}", number="", body=f"Dân vận khéo {n}."), encoding="utf-8"
+        )
+    log = tmp_path / "pids"
+    real = search.write_display
+
+    def noted(path, record):
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(path, record)
+
+    monkeypatch.setattr(search, "write_display", noted)
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")
+    index_site(site, out=tmp_path / "one")
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    log.unlink()
+    index_site(site, out=tmp_path / "two")
+    pids = set(log.read_text().split())
+    assert pids and str(os.getpid()) not in pids
+    one, two = (
+        {p.relative_to(tmp_path / d): p.read_bytes() for p in (tmp_path / d).rglob("*") if p.is_file()}
+        for d in ("one", "two")
+    )
+    assert len(one) > 40 and one == two

@@ -57,7 +57,7 @@ import itertools
 import re
 import shutil
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +69,7 @@ from ..render.home import current_province
 from ..timing import stage
 from ..vietnamese.text import fold, nfc
 from .pagecache import PageCache
-from .searchindex import BATCH, Page, Record, page_order, page_record, write_index
+from .searchindex import BATCH, Page, Record, display_path, page_order, page_record, write_display, write_index
 
 __all__ = [
     "KINDS",
@@ -371,10 +371,13 @@ def _url(rel: str) -> str:
     return rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
 
 
-def _record_file(job: tuple[Path, str, PageHint | None, PageCache | None]) -> tuple[Record | None, str | None]:
+def _record_file(
+    job: tuple[Path, str, PageHint | None, PageCache | None, Path | None],
+) -> tuple[Record | None, str | None]:
     """One page's index record (from the cache when its HTML and hint are known; ``None`` when it has
-    no article), and its cache key."""
-    site_dir, rel, hint, cache = job
+    no article), and its cache key. With ``display`` (:func:`.searchindex.display_path`), the
+    record's display file is written there, here: the record sent back holds only its hash."""
+    site_dir, rel, hint, cache, display = job
     kind = hint.kind if hint is not None and hint.kind in KINDS else "khac"
     province = hint.province if hint is not None else ""
     try:
@@ -391,9 +394,11 @@ def _record_file(job: tuple[Path, str, PageHint | None, PageCache | None]) -> tu
             record = page_record(prepared, _url(rel), kind, province) if prepared is not None else None
             if cache is not None and key is not None:
                 cache.save_search(key, record.to_entry() if record is not None else b"")
-            if record is not None:
+            if record is not None and display is None:
                 # the display file is compressed here, on every core, and the text it holds not sent back
                 record = dataclasses.replace(record, content="", packed=record.display_file())
+        if record is not None and display is not None:
+            record = write_display(display, record)
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
     return record, key
@@ -445,11 +450,18 @@ def index_site(
     keys: list[str] = []
 
     target = Path(out) if out is not None else site_dir / BUNDLE
-    # the workers make the records of the next pages while this process adds a batch's postings
+    # the workers make the records of the next pages while this process adds a batch's postings,
+    # and write their display files (in the folder write_index has made: started at the first batch)
     with stage("search.index"), streaming(chunksize=8, window=max(2, 2 * batch // 8)) as stream:
-        made = stream(_record_file, [(site_dir, p.rel, hints.get(p.rel), cache) for p in pages])
+        made: Iterator[tuple[Record | None, str | None]] | None = None
 
         def records(part: Sequence[Page]) -> list[Record | None]:
+            nonlocal made
+            if made is None:
+                jobs = [
+                    (site_dir, p.rel, hints.get(p.rel), cache, display_path(target, n)) for n, p in enumerate(pages)
+                ]
+                made = stream(_record_file, jobs)
             done = list(itertools.islice(made, len(part)))
             keys.extend(key for _, key in done if key is not None)
             return [record for record, _ in done]

@@ -46,12 +46,15 @@ records' display parts written at once, and the postings merged from the spill f
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gzip
 import hashlib
 import json
 import math
+import queue
 import re
 import shutil
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -169,8 +172,11 @@ class Record:
     content: str
     length: int
     tokens: dict[str, int] = field(default_factory=dict)
-    #: :meth:`display_file`, once made (in the worker that read the page, so the main process only writes it)
+    #: :meth:`display_file`, once made
     packed: bytes | None = field(default=None, compare=False, repr=False)
+    #: the SHA-256 of the display file when it is written already, at :func:`display_path` (by the
+    #: worker that read the page: neither sent to the main process nor written by it)
+    written: bytes | None = field(default=None, compare=False, repr=False)
 
     def display_file(self) -> bytes:
         """The bytes of the page's display file (gzip of :meth:`display`)."""
@@ -201,7 +207,7 @@ class Record:
             return None
         try:
             found = json.loads(head)
-            tokens = {str(t): int(w) for t, w in found["tokens"]}
+            tokens = dict(found["tokens"])  # pairs as to_entry wrote them (the entry is signed)
             url, title, kind, province = (found[k] for k in ("url", "title", "kind", "province"))
             length = found["length"]
             if not all(isinstance(v, str) for v in (url, title, kind, province)) or not isinstance(length, int):
@@ -434,6 +440,20 @@ class Page:
     rel: str
 
 
+def display_path(out: Path, n: int) -> Path:
+    """Where the display file of the ``n``-th page (in :func:`page_order`) is in the index ``out``."""
+    return out / "page" / str(n // 1000) / f"{n}.ckr"
+
+
+def write_display(path: Path, record: Record) -> Record:
+    """Write ``record``'s display file at ``path`` (:func:`display_path`) and return the record as
+    :func:`write_index` takes it then: its hash noted, its bytes and text let go."""
+    data = record.display_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return dataclasses.replace(record, content="", packed=None, written=hashlib.sha256(data).digest())
+
+
 def page_order(pages: Iterable[Page], kinds: Sequence[str]) -> list[Page]:
     """Pages sorted by kind (in ``kinds``' order), province, file: each (kind, province) a range."""
     rank = {k: i for i, k in enumerate(kinds)}
@@ -452,13 +472,19 @@ def write_index(
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    digests: dict[str, bytes] = {}  # each file written, by its path in the bundle: its hash (meta's version)
+    with _Writer(out) as write:
+        count = _write_index(out, pages, records, kinds, batch, write)
+    return count
 
-    def write(path: Path, data: bytes, packed: bool = False) -> None:
-        gz = data if packed else _gz(data)
-        path.write_bytes(gz)
-        digests[path.relative_to(out).as_posix()] = hashlib.sha256(gz).digest()
 
+def _write_index(
+    out: Path,
+    pages: Sequence[Page],
+    records: Callable[[Sequence[Page]], list[Record | None]],
+    kinds: Sequence[str],
+    batch: int,
+    write: _Writer,
+) -> int:
     lengths = np.zeros(len(pages), dtype=np.int64)
     indexed = np.zeros(len(pages), dtype=bool)
     groups: dict[tuple[str, str], list[int]] = {}
@@ -474,16 +500,23 @@ def write_index(
                 span = groups.setdefault((record.kind, record.province), [n, n + 1])
                 span[1] = n + 1
                 spilled.add(n, record.tokens)
-                target = out / "page" / str(n // 1000) / f"{n}.ckr"
+                target = display_path(out, n)
+                if record.written is not None:
+                    write.written(target, record.written)
+                    continue
                 if n % 1000 == 0 or not target.parent.is_dir():
                     target.parent.mkdir(parents=True, exist_ok=True)
-                write(target, record.display_file(), packed=True)
+                if record.packed is not None:
+                    write(target, record.packed, packed=True)
+                else:  # compressed by the writer (the bytes of display_file)
+                    write(target, _json(record.display()))
             spilled.spill()
         # the mean length of the pages indexed, summed in page order as before
         avg = float(sum(lengths[indexed].tolist()) / int(indexed.sum())) if indexed.any() else 0.0
         (out / "post").mkdir()
         dictionary = postings.write_files(out / "post", spilled.parts(), lengths, avg, K1, B, POST_BYTES, write)
     starts = _write_dictionary(out, dictionary, write)
+    digests = write.finish()  # each file written, by its path in the bundle: its hash (meta's version)
     filters: dict[str, dict[str, int]] = {"loai": {}, "tinh": {}}
     for (kind, province), (a, b) in groups.items():
         count = int(indexed[a:b].sum())
@@ -506,6 +539,64 @@ def write_index(
     shutil.copyfile(READER, out / "pagefind.js")
     shutil.copyfile(INFLATE, out / "fflate.js")
     return int(indexed.sum())
+
+
+class _Writer:
+    """The index's files, gzipped (unless ``packed`` already) and written by a thread of its own
+    while the caller goes on: zlib lets go of the interpreter while it compresses. Compressing the
+    postings at level 9 was a quarter of the main process's share of the search stage at 10,000
+    plans, the stage's critical path (BENCHMARKS.md, session 14).
+    At most ``limit`` files wait; an error writing one is raised to the caller at its next file or
+    at :meth:`finish`, and nothing more is written after it."""
+
+    def __init__(self, out: Path, limit: int = 512) -> None:
+        self.out = out
+        self.digests: dict[str, bytes] = {}
+        self._queue: queue.Queue[tuple[Path, bytes, bool] | None] = queue.Queue(maxsize=limit)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="search-index-writer", daemon=True)
+        self._thread.start()
+
+    def __call__(self, path: Path, data: bytes, packed: bool = False) -> None:
+        self._raise()
+        self._queue.put((path, data, packed))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drained, not written: the caller is told at its next call
+            path, data, packed = item
+            try:
+                gz = data if packed else _gz(data)
+                path.write_bytes(gz)
+                self.digests[path.relative_to(self.out).as_posix()] = hashlib.sha256(gz).digest()
+            except BaseException as exc:
+                self._error = exc
+
+    def written(self, path: Path, digest: bytes) -> None:
+        """A file written already (by another process), by its hash."""
+        self.digests[path.relative_to(self.out).as_posix()] = digest
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def finish(self) -> dict[str, bytes]:
+        """Wait for every file given so far; their hashes by path in the bundle."""
+        self._stop()
+        self._raise()
+        return self.digests
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()  # the thread never outlives the index it writes (an error stops it here too)
 
 
 def _write_dictionary(

@@ -193,3 +193,20 @@ def test_files_rendered_on_a_miss_are_given_as_made(tmp_path: Path) -> None:
     assert memo.cached_files(cache, "kind", ("x",), lambda _: made) is made
     again = memo.cached_files(cache, "kind", ("x",), lambda _: pytest.fail("rendered again"))
     assert again == made and again is not made
+
+
+def test_a_key_does_not_depend_on_which_equal_values_are_one_object() -> None:
+    """Rows parsed afresh share values (a plan's date, its id in each of its rows); the same rows
+    read back from the plan cache do not: their keys must be the same, or the first rebuild after
+    a cold build finds nothing in the cache."""
+    import datetime as dt
+
+    day = dt.date(2025, 3, 1)
+    plan_id = "".join(["ke-hoach-", "1"])  # made at run time: one object, not a constant's
+    shared = ({"id": plan_id, "issue_date": day}, [{"plan_id": plan_id, "deadline": day}] * 2)
+    apart = copy.deepcopy(shared[0]), [
+        {"plan_id": "".join(["ke-hoach-", "1"]), "deadline": dt.date(2025, 3, 1)} for _ in range(2)
+    ]
+    assert shared == apart
+    assert memo.key_of("plan-data", shared) == memo.key_of("plan-data", apart)
+    assert memo.key_of("plan-data", shared) != memo.key_of("plan-data", (apart[0], apart[1][:1]))

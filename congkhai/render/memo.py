@@ -40,12 +40,19 @@ class _Hashing:
 
 def key_of(kind: str, inputs: Any) -> str:
     """The cache key of a page of ``kind`` rendered from ``inputs``: their pickle, which holds every
-    value exactly (a dataclass's ``repr`` was a third of a warm build's render stage). Equal values
-    shared differently between objects may pickle apart: a miss, never a wrong page. The pickle is
+    value exactly (a dataclass's ``repr`` was a third of a warm build's render stage). The pickle is
     hashed as it is written, never held whole: the monitoring pages' inputs are every task and
-    progress update (a pickle of some hundred megabytes at 10,000 plans, at the build's peak)."""
+    progress update (a pickle of some hundred megabytes at 10,000 plans, at the build's peak).
+
+    Pickled without its memo (``fast``): an object met twice is written twice, so the key depends
+    on the values alone, not on which of them are one object. With the memo, rows parsed afresh
+    (a cold build: a date or text shared between a plan and its rows) and the same rows read from
+    the plan cache (each value its own object) had other keys: the first rebuild after a cold build
+    found none of the plans' data parts (BENCHMARKS.md, session 14). Inputs are data, never cyclic."""
     out = _Hashing(kind.encode() + b"\0")
-    pickle.Pickler(out, protocol=5).dump(inputs)
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.fast = True  # no memo: see above
+    pickler.dump(inputs)
     return out.digest.hexdigest()
 
 

@@ -204,9 +204,10 @@ def test_a_key_does_not_depend_on_which_equal_values_are_one_object() -> None:
     day = dt.date(2025, 3, 1)
     plan_id = "".join(["ke-hoach-", "1"])  # made at run time: one object, not a constant's
     shared = ({"id": plan_id, "issue_date": day}, [{"plan_id": plan_id, "deadline": day}] * 2)
-    apart = copy.deepcopy(shared[0]), [
-        {"plan_id": "".join(["ke-hoach-", "1"]), "deadline": dt.date(2025, 3, 1)} for _ in range(2)
-    ]
+    apart = (
+        copy.deepcopy(shared[0]),
+        [{"plan_id": "".join(["ke-hoach-", "1"]), "deadline": dt.date(2025, 3, 1)} for _ in range(2)],
+    )
     assert shared == apart
     assert memo.key_of("plan-data", shared) == memo.key_of("plan-data", apart)
     assert memo.key_of("plan-data", shared) != memo.key_of("plan-data", (apart[0], apart[1][:1]))

@@ -388,3 +388,24 @@ def test_a_file_the_writer_cannot_write_stops_the_index_with_the_error(tmp_path,
         _write(tmp_path / "idx", *synthetic(120), batch=50)
     assert not (tmp_path / "idx" / "meta.json").exists()
     assert not any(t.name == "search-index-writer" for t in threading.enumerate())
+
+
+@given(
+    st.dictionaries(st.text(min_size=1).filter(lambda t: "\n" not in t), st.integers(-(2**31), 2**31 - 1)),
+    st.text(),
+    st.integers(0, 10**6),
+)
+def test_a_record_read_back_from_its_cache_entry_is_the_record(tokens, title, length):
+    record = Record("a/", title, "ke-hoach", "Cần Thơ", "nội dung", length, tokens)
+    entry = record.to_entry()
+    assert entry is not None
+    back = Record.from_entry(entry)
+    assert back is not None
+    assert back.tokens == tokens and list(back.tokens) == sorted(tokens)
+    assert (back.url, back.title, back.kind, back.province, back.length) == ("a/", title, "ke-hoach", "Cần Thơ", length)
+    assert back.display_file() == record.display_file()
+    assert Record.from_entry(entry[: entry.index(b"\n")]) is None  # (a damaged entry fails its MAC first)
+
+
+def test_a_record_whose_token_holds_a_line_break_is_not_kept():
+    assert Record("a/", "t", "khac", "", "", 1, {"a\nb": 1}).to_entry() is None

@@ -393,7 +393,9 @@ def _record_file(
             prepared = prepare_html(text, hint)
             record = page_record(prepared, _url(rel), kind, province) if prepared is not None else None
             if cache is not None and key is not None:
-                cache.save_search(key, record.to_entry() if record is not None else b"")
+                entry = record.to_entry() if record is not None else b""  # b"": a page without an article
+                if entry is not None:
+                    cache.save_search(key, entry)
             if record is not None and display is None:
                 # the display file is compressed here, on every core, and the text it holds not sent back
                 record = dataclasses.replace(record, content="", packed=record.display_file())

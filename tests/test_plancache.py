@@ -335,10 +335,29 @@ def test_a_library_upgrade_changes_the_fingerprint(broken_repo, monkeypatch):
 
     monkeypatch.setattr(importlib.metadata, "distributions", lambda **kw: [Upgraded(d) for d in real(**kw)])
     assert any(d.version == "999.0" for d in importlib.metadata.distributions()), "frictionless is installed"
+    assert plancache.fingerprint(broken_repo) == before  # not in this process: it runs the code it started with
+    plancache.program.cache_clear()  # the next process
     assert plancache.fingerprint(broken_repo) != before
     monkeypatch.setattr(importlib.metadata, "distributions", real)
+    plancache.program.cache_clear()
     assert plancache.fingerprint(broken_repo) == before
     monkeypatch.setattr(plancache.sys, "version", "3.99.0 (another interpreter)")
+    plancache.program.cache_clear()
+    assert plancache.fingerprint(broken_repo) != before
+    monkeypatch.undo()
+    plancache.program.cache_clear()
+
+
+def test_a_program_file_changed_during_a_run_does_not_change_its_fingerprint(broken_repo, monkeypatch, tmp_path):
+    """Its caches stay those of the code it runs; the next process has the new fingerprint."""
+    package = tmp_path / "congkhai"
+    (package / "load").mkdir(parents=True)
+    (package / "load" / "x.py").write_text("A = 1\n", encoding="utf-8")
+    monkeypatch.setattr(plancache, "PACKAGE", package)
+    before = plancache.fingerprint(broken_repo)
+    (package / "load" / "x.py").write_text("A = 2\n", encoding="utf-8")
+    assert plancache.fingerprint(broken_repo) == before
+    plancache.program.cache_clear()
     assert plancache.fingerprint(broken_repo) != before
 
 

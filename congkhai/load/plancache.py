@@ -44,6 +44,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -98,15 +99,26 @@ class PlanWork:
 def fingerprint(root: Path) -> str:
     """What every cached result depends on besides the plan itself: program, schemas, catalogue,
     Python and the installed libraries."""
-    h = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    h = hashlib.sha256(program(PACKAGE))
     for path in sorted((PACKAGE.parent / "schemas").glob("*")) if (PACKAGE.parent / "schemas").is_dir() else []:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     catalogue = root / "data" / "directives.csv"
     h.update(catalogue.read_bytes() if catalogue.is_file() else b"-")
-    h.update("\0".join(["python", sys.version, *dependencies()]).encode())
     return h.hexdigest()[:20]
+
+
+@functools.cache
+def program(package: Path) -> bytes:
+    """The hash of the program this process runs: its files, Python and the installed libraries —
+    read once, when first asked. A process runs the code it started with, so its caches are
+    those of that code: read at each call (a build asks some ten times), a file edited or a
+    checkout switched while a build ran put the first stages' entries under one fingerprint and
+    the later stages' under another, and the next build found only half of them."""
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update("\0".join(["python", sys.version, *dependencies()]).encode())
+    return h.digest()
 
 
 def dependencies() -> list[str]:

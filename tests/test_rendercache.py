@@ -60,6 +60,17 @@ def test_a_warm_render_after_a_one_plan_change_equals_a_clean_one(repo: Path, mo
     assert warm != first
 
 
+def test_a_change_of_a_plans_text_alone_renders_its_page_again(repo: Path, monkeypatch) -> None:
+    """The text is part of the page's key (every plan's text is hashed for it, each build)."""
+    _render(repo)
+    path = repo / PLAN
+    path.write_text(path.read_text(encoding="utf-8") + "\nMột đoạn thêm sau khi ban hành.\n", encoding="utf-8")
+    before = cachedplan.RENDERS[0]
+    warm = _render(repo)
+    assert cachedplan.RENDERS[0] - before == 1
+    assert warm == _clean(repo, monkeypatch)
+
+
 def test_tampered_entries_are_rendered_again(repo: Path, monkeypatch) -> None:
     first = _render(repo)
     entries = sorted((Path(str(text_cache(repo).store)) / "markdown").rglob("*"))  # type: ignore[union-attr]

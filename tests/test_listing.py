@@ -228,3 +228,26 @@ def test_long_lists_are_made_a_few_pages_per_job(listing, monkeypatch):
     expected = {**whole.plan_list(), **whole.task_list(), **whole.filter_data()}
     assert {k: together[k] for k in expected} == expected
     assert [k for k in together if k in expected] == [k for k in expected if k in together]
+
+
+def test_the_listed_tasks_are_found_once_before_the_jobs(listing, monkeypatch):
+    """Counted when the jobs are made (before the workers fork, who inherit them), never again per
+    job of the task list: each job scanned every task of the country."""
+    lst, rows = listing
+    fresh = Listing(lst.model, rows)
+    scanned = []
+    real_rows = fresh.rows
+
+    class Counting(dict):
+        def __getitem__(self, name):
+            if name == "tasks":
+                scanned.append(name)
+            return dict.__getitem__(self, name)
+
+    fresh.rows = Counting(real_rows)
+    jobs = fresh.jobs()
+    assert len(scanned) == 1
+    for job in jobs:
+        if job[0] == "pages" and job[1].startswith("task_list"):
+            fresh.pages_of(job)
+    assert len(scanned) == 1

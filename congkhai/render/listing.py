@@ -52,6 +52,7 @@ class Listing:
         self.plans = {p["id"]: p for p in rows["plans"]}
         self._plan_data: dict[str, FilterRow] = {}  # a plan's row, made once per job (:meth:`pages_of`)
         self._task_data: dict[tuple[str, str], FilterRow] = {}  # a task's row, made once per job
+        self._listed: list[Row] | None = None  # :meth:`listed_tasks`
         self.units = {u["id"]: u for u in rows["units"]}
         self.directives = {d["id"]: d for d in rows["directives"]}
         self.provinces = {p["id"]: p for p in rows["provinces"]}
@@ -356,7 +357,12 @@ class Listing:
         return self.row_html(here, self.task_data(t))
 
     def listed_tasks(self) -> list[Row]:
-        return [t for t in self.rows["tasks"] if t["plan_id"] in self.plans]
+        """The tasks of the published plans, in order: found once (here, before the workers fork,
+        when :meth:`jobs` counts the task list's pages). Found again by each job of the task list,
+        every task of the country was scanned per twenty pages (2.7 CPU s at 10,000 plans)."""
+        if self._listed is None:
+            self._listed = [t for t in self.rows["tasks"] if t["plan_id"] in self.plans]
+        return self._listed
 
     def filter_data(self) -> dict[str, str]:
         """The long lists' filter data (:mod:`.shards`): the filters act on the whole list."""

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from congkhai.publish import search, searchindex
+from congkhai.publish import indexwriter, search, searchindex
 from congkhai.publish.pagecache import PageCache
 from congkhai.publish.searchindex import (
     Page,
@@ -366,8 +366,8 @@ def test_the_files_are_compressed_and_written_beside_the_caller(tmp_path, monkey
     """The main process adds the postings while another thread compresses and writes the files:
     both were the search stage's critical path at 10,000 plans."""
     threads: set[str] = set()
-    real = searchindex._gz
-    monkeypatch.setattr(searchindex, "_gz", lambda data: threads.add(threading.current_thread().name) or real(data))
+    real = indexwriter.gz
+    monkeypatch.setattr(indexwriter, "gz", lambda data: threads.add(threading.current_thread().name) or real(data))
     _write(tmp_path / "idx", *synthetic(120), batch=50)
     assert threads == {"search-index-writer"}
     assert not any(t.name == "search-index-writer" for t in threading.enumerate())

@@ -47,14 +47,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gzip
 import hashlib
 import json
 import math
-import queue
 import re
 import shutil
-import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -66,6 +63,8 @@ import numpy as np
 from lxml import etree
 
 from . import postings
+from .indexwriter import Writer
+from .indexwriter import gz as _gz
 
 __all__ = [
     "FORMAT",
@@ -429,10 +428,6 @@ def chunk_of(starts: Sequence[str], token: str) -> int:
     return max(0, lo - 1)
 
 
-def _gz(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=9, mtime=0)
-
-
 def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
@@ -488,7 +483,7 @@ def write_index(
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    with _Writer(out) as write:
+    with Writer(out) as write:
         count = _write_index(out, pages, records, kinds, batch, write)
     return count
 
@@ -499,7 +494,7 @@ def _write_index(
     records: Callable[[Sequence[Page]], list[Record | None]],
     kinds: Sequence[str],
     batch: int,
-    write: _Writer,
+    write: Writer,
 ) -> int:
     lengths = np.zeros(len(pages), dtype=np.int64)
     indexed = np.zeros(len(pages), dtype=bool)
@@ -555,64 +550,6 @@ def _write_index(
     shutil.copyfile(READER, out / "pagefind.js")
     shutil.copyfile(INFLATE, out / "fflate.js")
     return int(indexed.sum())
-
-
-class _Writer:
-    """The index's files, gzipped (unless ``packed`` already) and written by a thread of its own
-    while the caller goes on: zlib lets go of the interpreter while it compresses. Compressing the
-    postings at level 9 was a quarter of the main process's share of the search stage at 10,000
-    plans, the stage's critical path (BENCHMARKS.md, session 14).
-    At most ``limit`` files wait; an error writing one is raised to the caller at its next file or
-    at :meth:`finish`, and nothing more is written after it."""
-
-    def __init__(self, out: Path, limit: int = 512) -> None:
-        self.out = out
-        self.digests: dict[str, bytes] = {}
-        self._queue: queue.Queue[tuple[Path, bytes, bool] | None] = queue.Queue(maxsize=limit)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="search-index-writer", daemon=True)
-        self._thread.start()
-
-    def __call__(self, path: Path, data: bytes, packed: bool = False) -> None:
-        self._raise()
-        self._queue.put((path, data, packed))
-
-    def _run(self) -> None:
-        while (item := self._queue.get()) is not None:
-            if self._error is not None:
-                continue  # drained, not written: the caller is told at its next call
-            path, data, packed = item
-            try:
-                gz = data if packed else _gz(data)
-                path.write_bytes(gz)
-                self.digests[path.relative_to(self.out).as_posix()] = hashlib.sha256(gz).digest()
-            except BaseException as exc:
-                self._error = exc
-
-    def written(self, path: Path, digest: bytes) -> None:
-        """A file written already (by another process), by its hash."""
-        self.digests[path.relative_to(self.out).as_posix()] = digest
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def finish(self) -> dict[str, bytes]:
-        """Wait for every file given so far; their hashes by path in the bundle."""
-        self._stop()
-        self._raise()
-        return self.digests
-
-    def _stop(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop()  # the thread never outlives the index it writes (an error stops it here too)
 
 
 def _write_dictionary(

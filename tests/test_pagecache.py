@@ -4,6 +4,7 @@ foreign entry, or a broken anchor are handled as if there were no cache."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from pathlib import Path
@@ -147,21 +148,58 @@ def _entry(cache: Path, key: str) -> Path:
 
 
 def test_a_tampered_or_damaged_entry_is_rendered_again(tmp_path, monkeypatch, builds):
+    """The cache is data: an entry changed under its MAC or damaged, and a kept page (the file linked
+    into the site) replaced by other bytes, by a link to the right bytes, or gone, are each refused
+    and the page rendered again — never published."""
     monkeypatch.setenv("CONGKHAI_WORKERS", "2")
     repo = copy_sources(tmp_path / "repo")
     _build(repo, tmp_path / "first")
     key = builds[-1].keys[PLAN_PAGE]
     entry = _entry(tmp_path / "cache", key)
-    mac, head, html = entry.read_bytes().split(b"\n", 2)
-    html = html.replace(b"<article", b"<article data-x='<script>alert(1)</script>'", 1)
-    entry.write_bytes(mac + b"\n" + head + b"\n" + html)  # changed, old MAC
-    damaged = next(k for k in builds[-1].keys.values() if k != key)
+    mac, head = entry.read_bytes().split(b"\n", 1)
+    entry.write_bytes(mac + b"\n" + head.replace(b'"anchors":[', b'"anchors":["x",', 1))  # changed, old MAC
+    others = iter(dict.fromkeys(k for k in builds[-1].keys.values() if k != key))
+    damaged, replaced, linked, gone = (next(others) for _ in range(4))
     _entry(tmp_path / "cache", damaged).write_bytes(b"\x00broken")
+    blob = _blob(tmp_path / "cache", replaced)
+    html = blob.read_bytes()
+    blob.unlink()  # a new file in its place (the published site's link keeps its bytes)
+    blob.write_bytes(html.replace(b"<article", b"<article data-x='<script>alert(1)</script>'", 1))
+    blob = _blob(tmp_path / "cache", linked)
+    (tmp_path / "outside.html").write_bytes(blob.read_bytes())
+    blob.unlink()
+    blob.symlink_to(tmp_path / "outside.html")  # the right bytes, but through a link
+    _blob(tmp_path / "cache", gone).unlink()
     _build(repo, tmp_path / "again")
     again = builds[-1]
-    assert key not in {again.keys[p] for p in again.restored}
-    assert PLAN_PAGE in again.rendered and len(again.rendered) == 2
+    assert not {key, damaged, replaced, linked, gone} & {again.keys[p] for p in again.restored}
+    assert PLAN_PAGE in again.rendered and len(again.rendered) == 5
     assert differences(tmp_path / "first", tmp_path / "again") == []
+
+
+def _blob(cache: Path, key: str) -> Path:
+    (found,) = cache.glob(f"pages/*/*/{key[:2]}/{key}.html")
+    return found
+
+
+def test_restored_pages_are_the_cache_files_linked_and_never_written_into(tmp_path, monkeypatch, builds):
+    """A rebuild links each kept page into its site (a link is some 20 times cheaper than writing a
+    file), so no build may write into a file of a site: the previous site and the cache share them."""
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    repo = copy_sources(tmp_path / "repo")
+    _build(repo, tmp_path / "first")
+    first = {p: (tmp_path / "first" / p).read_bytes() for p in builds[-1].rendered}
+    key = builds[-1].keys["directives/index.html"]
+    assert (tmp_path / "first" / "directives/index.html").stat().st_ino == _blob(tmp_path / "cache", key).stat().st_ino
+    _change_plan(repo)
+    _build(repo, tmp_path / "again")
+    again = builds[-1]
+    assert "directives/index.html" in again.restored
+    restored = tmp_path / "again" / "directives/index.html"
+    assert restored.stat().st_ino == _blob(tmp_path / "cache", key).stat().st_ino
+    assert restored.stat().st_nlink >= 3  # the cache's, the first site's, this site's
+    # every page of the first site still holds what that build wrote
+    assert {p: (tmp_path / "first" / p).read_bytes() for p in first} == first
 
 
 def test_entries_signed_with_another_key_are_not_used(tmp_path, monkeypatch, builds):
@@ -238,9 +276,9 @@ def test_the_base_hash_covers_the_configuration_its_variables_and_the_templates(
     assert pagecache.base_hash(repo, env) != before
 
 
-def test_an_entry_keeps_the_html_as_its_bytes_after_one_line_of_anchors(tmp_path, monkeypatch):
-    """Restoring a page is reading its bytes: the HTML is not stored as a JSON string (unescaped and
-    encoded again at every restore); line breaks in it do not confuse the anchors' line."""
+def test_an_entry_names_the_html_kept_as_its_bytes_in_a_file_of_its_own(tmp_path, monkeypatch):
+    """Restoring a page is linking the file that holds its bytes (not a JSON string to unescape and
+    encode again); the signed entry names it by digest, and line breaks in anchors are kept."""
     monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
     cache = pagecache.open_cache(copy_sources(tmp_path / "repo"))
     assert cache is not None
@@ -249,6 +287,13 @@ def test_an_entry_keeps_the_html_as_its_bytes_after_one_line_of_anchors(tmp_path
     anchors = pagecache.Anchors(
         ["muc-mot", "dòng\nhai"], {"b.md": {"muc": "b.md#muc"}}, {"b.md": "b/", "c/index.md": None}
     )
-    cache.save("ab" + "0" * 62, html, anchors)
-    assert _entry(tmp_path / "cache", "ab" + "0" * 62).read_bytes().endswith(b"\n" + html)
-    assert cache.load("ab" + "0" * 62) == (html, anchors)
+    key = "ab" + "0" * 62
+    site = tmp_path / "site.html"
+    site.write_bytes(html)
+    cache.save(key, html, anchors, site)
+    assert cache.blob(key).read_bytes() == html and cache.blob(key).stat().st_ino == site.stat().st_ino
+    digest, back = cache.load(key)
+    assert back == anchors and digest == hashlib.sha256(html).hexdigest()
+    assert digest.encode() in _entry(tmp_path / "cache", key).read_bytes()
+    cache.save("cd" + "0" * 62, html, anchors)  # no file to link: the bytes written
+    assert cache.blob("cd" + "0" * 62).read_bytes() == html

@@ -5,8 +5,10 @@ with the pages, batches are spilled to disk, and a rebuild re-tokenises only cha
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import random
+import tempfile
 import threading
 from collections.abc import Sequence
 from html.parser import HTMLParser
@@ -26,6 +28,7 @@ from congkhai.publish.searchindex import (
     decode_postings,
     encode_postings,
     index_key,
+    kept_display,
     page_order,
     read_varints,
     write_index,
@@ -260,8 +263,20 @@ def test_a_rebuild_tokenises_only_the_changed_page(tmp_path, monkeypatch):
     monkeypatch.setattr(searchindex, "_gz", lambda data: packed.append(data) or real_gz(data))
     search.index_site(site, cache=cache)
     assert calls == [] and {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == first
-    # the pages' display files come from the cache as compressed before, with the text they show
+    # the pages' display files come from the cache as compressed before, with the text they show:
+    # the cache's files themselves, hard-linked (a link is some 20 times cheaper than a new file)
     assert not [data for data in packed if b'"content"' in data]
+    kept = {p.stat().st_ino: p for p in (tmp_path / "cache" / "search").rglob("*.ckr")}
+    shown = sorted((bundle / "page").rglob("*.ckr"))
+    assert len(kept) == len(shown) == 3 and {p.stat().st_ino for p in shown} == set(kept)
+    # a kept display file replaced by other bytes is refused: that page is read again
+    blob = next(iter(kept.values()))
+    data = blob.read_bytes()
+    blob.unlink()
+    blob.write_bytes(data.replace(b"\x1f\x8b", b"\x1f\x8b\x00", 1))
+    search.index_site(site, cache=cache)
+    assert len(calls) == 1 and {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == first
+    calls.clear()
     page = site / "plans/b/index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("hòa giải", "hòa giải, dân vận"), encoding="utf-8")
     search.index_site(site, cache=cache)
@@ -403,7 +418,19 @@ def test_a_record_read_back_from_its_cache_entry_is_the_record(tokens, title, le
     assert back is not None
     assert back.tokens == tokens and list(back.tokens) == sorted(tokens)
     assert (back.url, back.title, back.kind, back.province, back.length) == ("a/", title, "ke-hoach", "Cần Thơ", length)
-    assert back.display_file() == record.display_file()
+    assert back.shown == hashlib.sha256(record.display_file()).hexdigest()
+    with pytest.raises(ValueError):  # its text is in the cache's display file alone
+        back.display_file()
+    with tempfile.TemporaryDirectory() as tmp:
+        blob = Path(tmp) / "kept.ckr"
+        blob.write_bytes(record.display_file())
+        read = kept_display(back, blob, None)
+        assert read is not None and read.display_file() == record.display_file()
+        linked = kept_display(back, blob, Path(tmp) / "page" / "0" / "0.ckr")
+        assert linked is not None and linked.written == hashlib.sha256(record.display_file()).digest()
+        assert (Path(tmp) / "page" / "0" / "0.ckr").stat().st_ino == blob.stat().st_ino
+        blob.write_bytes(record.display_file() + b"!")  # other bytes: refused, the page read again
+        assert kept_display(back, blob, None) is None and kept_display(back, blob, Path(tmp) / "1.ckr") is None
     assert Record.from_entry(entry[: entry.index(b"\n")]) is None  # (a damaged entry fails its MAC first)
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import parallel
+from ..load import blobs
 from ..model.errors import CongkhaiError
 from .pagecache import Anchors, PageCache
 
@@ -164,7 +165,7 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
-    from mkdocs.utils import CountHandler, clean_directory, write_file
+    from mkdocs.utils import CountHandler, clean_directory
 
     workers = parallel.workers()
     forkable = workers >= 2 and "fork" in multiprocessing.get_all_start_methods()
@@ -212,7 +213,7 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
             mode = "workers" if fork else "here"
             cache.bind([mode, *_nav_lines(nav.items)])
             if not fork:  # forked, each worker restores its share (reading and writing, on every core)
-                outside = _restore(outside, cache, files, built, write_file)
+                outside = _restore(outside, cache, files, built)
         todo = {f.src_uri for f in inside} | {f.src_uri for f in outside}
         here = inside if fork else [f for f in pages if f.src_uri in todo]
         pool = None
@@ -280,11 +281,11 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
     return built
 
 
-def _restore(outside: list[Any], cache: PageCache, files: Any, built: Built, write_file: Any) -> list[Any]:
+def _restore(outside: list[Any], cache: PageCache, files: Any, built: Built) -> list[Any]:
     """Write the pages whose key is cached from the cache, with their anchors; return the others."""
     todo = []
     for file in outside:
-        key, anchors = _restore_one(file, cache, files, write_file)
+        key, anchors = _restore_one(file, cache, files)
         if key is not None:
             built.keys[file.dest_uri] = key
         if anchors is None:
@@ -296,7 +297,7 @@ def _restore(outside: list[Any], cache: PageCache, files: Any, built: Built, wri
     return todo
 
 
-def _restore_one(file: Any, cache: PageCache, files: Any, write_file: Any) -> tuple[str | None, Anchors | None]:
+def _restore_one(file: Any, cache: PageCache, files: Any) -> tuple[str | None, Anchors | None]:
     """The page's cache key, and its anchors if it was written from the cache (``None``: to be
     rendered: new, unreadable — MkDocs reports it — or a file its links name appeared, went or moved)."""
     try:
@@ -311,8 +312,11 @@ def _restore_one(file: Any, cache: PageCache, files: Any, write_file: Any) -> tu
         or any(_address(files.get_file_from_path(path)) != url for path, url in entry[1].lookups.items())
     ):
         return key, None
-    html, anchors = entry
-    write_file(html, file.abs_dest_path)
+    digest, anchors = entry
+    # the cache's file of the page hard-linked into the site once its digest is checked (written
+    # only where it cannot be linked); refused — missing, a link, other bytes — it is rendered
+    if blobs.publish(cache.blob(key), digest, Path(file.abs_dest_path)) is None:
+        return key, None
     return key, anchors
 
 
@@ -419,7 +423,6 @@ def _render_share(index: int) -> tuple[list[_Done], list[tuple[int, str]]]:
     (:func:`_restore_one`) or else rendered; return what is checked across pages — for each page
     its anchors, its links, what it looked up (``None``: written from the cache) and its cache key."""
     from mkdocs.commands import build as mk
-    from mkdocs.utils import write_file
 
     config, files, nav, env, doc_files = (_STATE[k] for k in ("config", "files", "nav", "env", "doc_files"))
     cache: PageCache | None = _STATE.get("cache")
@@ -434,7 +437,7 @@ def _render_share(index: int) -> tuple[list[_Done], list[tuple[int, str]]]:
         file = files.get_file_from_path(src_uri)
         key = None
         if cache is not None:
-            key, anchors = _restore_one(file, cache, files, write_file)
+            key, anchors = _restore_one(file, cache, files)
             if anchors is not None:
                 out.append((src_uri, anchors.present, anchors.links, None, key))
                 continue

@@ -22,11 +22,15 @@ now (:func:`.engine._restore`); a page linking to a file that appeared, went or 
 again.
 
 An entry holds what MkDocs checks across pages (the anchors the page has, the anchors its links
-point to) and its lookups, as one line of JSON, so the anchor check still runs over every page, then the page's final
-HTML (after the sanitiser, :func:`.site.clean_generated`) as bytes. Entries are written only after a build that MkDocs
+point to) and its lookups, so the anchor check still runs over every page, and the SHA-256 of the
+page's final HTML (after the sanitiser, :func:`.site.clean_generated`), whose bytes are kept beside
+it as a file of their own: the site's file itself, hard-linked, and hard-linked into the next
+build's site when restored, after its digest is checked (:mod:`congkhai.load.blobs`: linking is
+some 20 times cheaper than writing a file on our disk). Entries are written only after a build that MkDocs
 passed in strict mode, so a restored page had no warning. A page's search record (its tokens and
 what a result shows, :mod:`.searchindex`) is cached too, keyed by the final HTML and the page's
-search hint, so a rebuild re-tokenises only the pages that changed.
+search hint, so a rebuild re-tokenises only the pages that changed; its display file is kept and
+linked in the same way.
 
 Entries are stored and signed as the plan cache's are (:mod:`congkhai.load.plancache`: JSON, an
 HMAC-SHA256 with ``CONGKHAI_CACHE_KEY`` or the key file, ``CONGKHAI_CACHE=off|DIR``): an entry
@@ -46,10 +50,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..load import blobs
 from ..load.plancache import cache_dir, cache_secret, fingerprint, read_entry, write_entry
 
 FOLDER = "pages"
 SEARCH = "search"
+#: the suffixes of the files kept beside the entries: a page's HTML, a search record's display file
+HTML, DISPLAY = ".html", ".ckr"
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 #: ``!ENV NAME`` and ``!ENV [NAME, OTHER, "default"]`` in ``mkdocs.yml``: what the configuration reads
 _ENV = re.compile(r"!ENV\s+(?:\[([^\]]*)\]|([A-Za-z_]\w*))")
 
@@ -90,19 +98,24 @@ class PageCache:
     def page_key(self, src_uri: str, markdown: bytes) -> str:
         return hashlib.sha256(self.digest.encode() + b"\0" + src_uri.encode() + b"\0" + markdown).hexdigest()
 
-    def load(self, key: str) -> tuple[bytes, Anchors] | None:
-        """The page's HTML and anchors, or ``None`` (missing, damaged, not ours)."""
+    def blob(self, key: str) -> Path:
+        """Where the page's HTML is kept, as a file of its own (:mod:`congkhai.load.blobs`)."""
+        return self.store / f"{_name(key)}{HTML}"
+
+    def load(self, key: str) -> tuple[str, Anchors] | None:
+        """The digest of the page's HTML (kept at :meth:`blob`) and its anchors, or ``None``
+        (missing, damaged, not ours). The HTML itself is checked where it is published
+        (:func:`congkhai.load.blobs.publish`)."""
         payload = read_entry(self.store, _name(key), self.secret)
         if payload is None:
             return None
-        head, newline, html = payload.partition(b"\n")
-        if not newline:
-            return None
         try:
-            data = json.loads(head)
-            present, links, lookups = data["anchors"], data["links"], data["lookups"]
+            data = json.loads(payload)
+            present, links, lookups, html = data["anchors"], data["links"], data["lookups"], data["html"]
             if not (
-                isinstance(lookups, dict)
+                isinstance(html, str)
+                and _DIGEST.fullmatch(html)
+                and isinstance(lookups, dict)
                 and all(isinstance(v, str) or v is None for v in lookups.values())
                 and isinstance(present, list)
                 and all(isinstance(a, str) for a in present)
@@ -117,15 +130,15 @@ class PageCache:
         except (ValueError, KeyError, TypeError, UnicodeError):
             return None
 
-    def save(self, key: str, html: bytes, anchors: Anchors) -> None:
-        """The entry: the anchors as one line of JSON (which holds no line break), then the HTML's
-        bytes as they are — not a JSON string to unescape and encode again at every restore."""
-        head = json.dumps(
-            {"anchors": anchors.present, "links": anchors.links, "lookups": anchors.lookups},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        write_entry(self.store, _name(key), self.secret, head.encode("utf-8", "surrogatepass") + b"\n" + html)
+    def save(self, key: str, html: bytes, anchors: Anchors, source: Path | None = None) -> None:
+        """The entry: the anchors and the digest of the HTML, whose bytes are kept as a file of
+        their own (:meth:`blob`) — the site's file ``source`` itself when given (hard-linked, not
+        copied), so that a later build links it into its site instead of writing it."""
+        if not blobs.keep(self.blob(key), html, source):
+            return
+        head = {"anchors": anchors.present, "links": anchors.links, "lookups": anchors.lookups}
+        head["html"] = blobs.digest(html)
+        write_entry(self.store, _name(key), self.secret, head)
 
     def search_key(self, html: bytes, hint: Any, rel: str) -> str:
         """The key of a page's search record: its HTML, its hint and its address (the record holds
@@ -134,12 +147,21 @@ class PageCache:
         parts = (self.base.encode(), repr(hint).encode(), rel.encode("utf-8", "surrogateescape"), html)
         return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
+    def search_blob(self, key: str) -> Path:
+        """Where the display file of the page's search record is kept (:mod:`congkhai.load.blobs`)."""
+        return self.folder / SEARCH / f"{_name(key)}{DISPLAY}"
+
     def load_search(self, key: str) -> bytes | None:
         """The page's search record as saved (empty when the page has nothing to index), or ``None``;
-        the caller checks its shape (:meth:`.searchindex.Record.from_entry`)."""
+        the caller checks its shape (:meth:`.searchindex.Record.from_entry`) and its display file
+        (:meth:`search_blob`)."""
         return read_entry(self.folder, f"{SEARCH}/{_name(key)}", self.secret)
 
-    def save_search(self, key: str, record: bytes) -> None:
+    def save_search(self, key: str, record: bytes, display: bytes | None = None, source: Path | None = None) -> None:
+        """The record, and its display file ``display`` (kept as :meth:`search_blob`: the index's
+        file ``source`` itself, hard-linked, when given); not saved when the display file is not kept."""
+        if display is not None and not blobs.keep(self.search_blob(key), display, source):
+            return
         write_entry(self.folder, f"{SEARCH}/{_name(key)}", self.secret, record)
 
     def prune(self, page_keys: Iterable[str], search_keys: Iterable[str]) -> None:
@@ -160,13 +182,15 @@ def _name(key: str) -> str:
 
 
 def _keep_only(store: Path, keys: set[str]) -> None:
+    """Remove every entry, and every kept file, whose key is not in ``keys`` (and what a killed
+    build left half-written: its name starts with a dot)."""
     if not store.is_dir():
         return
     for sub in store.iterdir():
         if not sub.is_dir():
             continue
         for entry in sub.iterdir():
-            if entry.name not in keys:
+            if entry.name.removesuffix(HTML).removesuffix(DISPLAY) not in keys:
                 entry.unlink(missing_ok=True)
 
 

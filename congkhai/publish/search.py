@@ -69,7 +69,17 @@ from ..render.home import current_province
 from ..timing import stage
 from ..vietnamese.text import fold, nfc
 from .pagecache import PageCache
-from .searchindex import BATCH, Page, Record, display_path, page_order, page_record, write_display, write_index
+from .searchindex import (
+    BATCH,
+    Page,
+    Record,
+    display_path,
+    kept_display,
+    page_order,
+    page_record,
+    write_display,
+    write_index,
+)
 
 __all__ = [
     "KINDS",
@@ -386,21 +396,27 @@ def _record_file(
         cached = cache.load_search(key) if cache is not None and key is not None else None
         if cached == b"":
             return None, key
-        # read back with its display file as compressed before (and without the text it holds)
         record = Record.from_entry(cached) if cached is not None else None
+        if record is not None and cache is not None and key is not None:
+            # its display file is the cache's, checked and linked (refused: the page is read again)
+            record = kept_display(record, cache.search_blob(key), display)
         if record is None:
             text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads it
             prepared = prepare_html(text, hint)
             record = page_record(prepared, _url(rel), kind, province) if prepared is not None else None
-            if cache is not None and key is not None:
-                entry = record.to_entry() if record is not None else b""  # b"": a page without an article
-                if entry is not None:
-                    cache.save_search(key, entry)
-            if record is not None and display is None:
-                # the display file is compressed here, on every core, and the text it holds not sent back
-                record = dataclasses.replace(record, content="", packed=record.display_file())
-        if record is not None and display is not None:
-            record = write_display(display, record)
+            if record is None:
+                if cache is not None and key is not None:
+                    cache.save_search(key, b"")  # a page without an article
+                return None, key
+            entry = record.to_entry() if cache is not None else None
+            data = record.display_file()  # compressed here, on every core; its text not sent back
+            if display is not None:
+                record = write_display(display, record)
+            else:
+                record = dataclasses.replace(record, content="", packed=data)
+            if cache is not None and key is not None and entry is not None:
+                # the display file kept as the index's own file, hard-linked: not written twice
+                cache.save_search(key, entry, data, display)
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchIndexError(f"cannot read {rel}: {exc}") from exc
     return record, key

@@ -62,6 +62,7 @@ from typing import Any
 import numpy as np
 from lxml import etree
 
+from ..load import blobs
 from . import postings
 from .indexwriter import Writer
 from .indexwriter import gz as _gz
@@ -95,6 +96,7 @@ PREFIX_TOKENS = 24
 K1 = 1.2
 B = 0.1
 _WORD = re.compile(r"\w+")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 _BLOCK = frozenset(
     [
         "address",
@@ -176,19 +178,25 @@ class Record:
     #: the SHA-256 of the display file when it is written already, at :func:`display_path` (by the
     #: worker that read the page: neither sent to the main process nor written by it)
     written: bytes | None = field(default=None, compare=False, repr=False)
+    #: read back from the cache (:meth:`from_entry`): the digest (hex) of its display file, which
+    #: the cache keeps as a file of its own, to be linked or read (:func:`kept_display`)
+    shown: str | None = field(default=None, compare=False, repr=False)
 
     def display_file(self) -> bytes:
         """The bytes of the page's display file (gzip of :meth:`display`)."""
         if self.packed is None:
+            if self.shown is not None:  # its text is in the cache's display file alone
+                raise ValueError("the display file of a record read back is the cache's: see kept_display")
             self.packed = _gz(_json(self.display()))
         return self.packed
 
     def to_entry(self) -> bytes | None:
-        """The record as the search cache keeps it (``None``: not kept): one line of JSON (all but the text shown and the
-        tokens), the tokens (UTF-8, one a line, sorted), their weights (little-endian ``int32``),
-        then its display file as written (:meth:`display_file`), so a record read back is not
-        compressed again (gzip at level 9 was a fifth of a rebuild's search stage) and its tokens
-        are not decoded one by one (as JSON pairs, a quarter of the workers' share of it)."""
+        """The record as the search cache keeps it (``None``: not kept): one line of JSON (all but
+        the text shown and the tokens, with the digest of its display file, which the cache keeps
+        beside the entry as a file of its own, to be linked into the index, not written again:
+        :func:`kept_display`), the tokens (UTF-8, one a line, sorted), their weights
+        (little-endian ``int32``), so its tokens are not decoded one by one (as JSON pairs, a
+        quarter of the workers' share of a rebuild's search stage)."""
         items = sorted(self.tokens.items())
         terms = "\n".join(t for t, _ in items).encode("utf-8", "surrogatepass")
         weights = np.array([w for _, w in items], dtype="<i4").tobytes()
@@ -199,35 +207,36 @@ class Record:
             "province": self.province,
             "length": self.length,
             "terms": [len(items), len(terms)],
+            "display": blobs.digest(self.display_file()),
         }
         if any("\n" in t for t, _ in items):  # never from the tokeniser (words only)
             return None
-        return _json(head) + b"\n" + terms + weights + self.display_file()
+        return _json(head) + b"\n" + terms + weights
 
     @classmethod
     def from_entry(cls, data: bytes) -> Record | None:
         """The record of :meth:`to_entry`, without its text (``content``: only the display file
-        holds it), or ``None`` when ``data`` is not one (a damaged or older cache entry)."""
+        holds it) and naming its display file by digest (``shown``), or ``None`` when ``data`` is
+        not one (a damaged or older cache entry)."""
         head, sep, rest = data.partition(b"\n")
         if not sep:
             return None
         try:
             found = json.loads(head)
             count, size = found["terms"]
-            url, title, kind, province = (found[k] for k in ("url", "title", "kind", "province"))
+            url, title, kind, province, shown = (found[k] for k in ("url", "title", "kind", "province", "display"))
             length = found["length"]
-            if not all(isinstance(v, str) for v in (url, title, kind, province)) or not all(
+            if not all(isinstance(v, str) for v in (url, title, kind, province, shown)) or not all(
                 isinstance(v, int) and v >= 0 for v in (length, count, size)
             ):
                 return None
-            packed = rest[size + 4 * count :]
-            if not packed.startswith(b"\x1f\x8b"):
+            if not _DIGEST.fullmatch(shown) or len(rest) != size + 4 * count:
                 return None
             terms = rest[:size].decode("utf-8", "surrogatepass").split("\n") if count else []
             weights = np.frombuffer(rest, dtype="<i4", count=count, offset=size).tolist()
             if len(terms) != count:
                 return None
-            return cls(url, title, kind, province, "", length, dict(zip(terms, weights, strict=True)), packed=packed)
+            return cls(url, title, kind, province, "", length, dict(zip(terms, weights, strict=True)), shown=shown)
         except (KeyError, TypeError, ValueError, UnicodeDecodeError):
             return None
 
@@ -461,8 +470,28 @@ def write_display(path: Path, record: Record) -> Record:
     :func:`write_index` takes it then: its hash noted, its bytes and text let go."""
     data = record.display_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    try:
+        out = open(path, "xb")  # noqa: SIM115 (a new file: one there may be a blob of the cache)
+    except FileExistsError:
+        path.unlink()
+        out = open(path, "xb")  # noqa: SIM115
+    with out:
+        out.write(data)
     return dataclasses.replace(record, content="", packed=None, written=hashlib.sha256(data).digest())
+
+
+def kept_display(record: Record, blob: Path, path: Path | None) -> Record | None:
+    """A record read back from the cache (:meth:`Record.from_entry`) with its display file, the
+    cache's ``blob``, checked against the entry's digest: linked at ``path`` (then only its hash
+    noted, as :func:`write_display` does), or with ``path`` None read into the record. ``None``
+    when the blob is refused (missing, a link, other bytes): the page is read again."""
+    assert record.shown is not None
+    if path is None:
+        data = blobs.read(blob, record.shown)
+        return None if data is None else dataclasses.replace(record, packed=data, shown=None)
+    if blobs.publish(blob, record.shown, path) is None:
+        return None
+    return dataclasses.replace(record, written=bytes.fromhex(record.shown), shown=None)
 
 
 def page_order(pages: Iterable[Page], kinds: Sequence[str]) -> list[Page]:

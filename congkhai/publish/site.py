@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..checks.files import publishable, walk
+from ..load import blobs
 from ..load.corpus import Corpus
 from ..load.rendercache import prune_unused
 from ..model import sitemap
@@ -188,8 +189,8 @@ def _clean_page(job: tuple[Path, Path]) -> tuple[str, str] | None:
             f"Không tìm thấy nội dung trang {rel} ({exc}): giao diện (overrides/) đã đổi; hãy báo cho người quản trị.",
             f"No article in {rel} ({exc}): the theme (overrides/) changed; tell the site's maintainer.",
         )
-    if cleaned != html:
-        page.write_text(cleaned, encoding="utf-8")
+    if cleaned != html:  # a new file: never into one a link may share (:mod:`..load.blobs`)
+        blobs.replace(page, cleaned.encode("utf-8"))
     return None
 
 
@@ -205,7 +206,7 @@ def _store_page(job: tuple[pagecache.PageCache, Path, str, str, pagecache.Anchor
         html = (site_dir / dest).read_bytes()
     except OSError:
         return  # MkDocs skipped an empty page: nothing to keep
-    cache.save(key, html, anchors)
+    cache.save(key, html, anchors, site_dir / dest)  # the site's file itself kept: linked, not copied
 
 
 _SITEMAP_URL = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.DOTALL)
@@ -226,14 +227,14 @@ def unlist_versions(site_dir: Path) -> None:
     kept = _SITEMAP_URL.sub(lambda m: "" if sitemap.is_version_page(html.unescape(m.group(1))) else m.group(), text)
     if kept == text:
         return
-    path.write_text(kept, encoding="utf-8")
+    blobs.replace(path, kept.encode("utf-8"))
     packed = path.with_name(SITEMAP + ".gz")
     if packed.is_file():
         mtime = int.from_bytes(packed.read_bytes()[4:8], "little")
         buffer = io.BytesIO()
         with gzip.GzipFile(filename=packed.name, mode="wb", fileobj=buffer, mtime=mtime) as gz:
             gz.write(kept.encode("utf-8"))
-        packed.write_bytes(buffer.getvalue())
+        blobs.replace(packed, buffer.getvalue())
 
 
 def lastmods(corpus: Corpus) -> tuple[dict[str, str], str | None]:
@@ -273,14 +274,14 @@ def date_sitemap(site_dir: Path, url: str | None, plans: dict[str, str], default
         return block.replace("</loc>", f"</loc>\n         <lastmod>{day}</lastmod>", 1) if day else block
 
     text = _SITEMAP_URL.sub(dated, path.read_text(encoding="utf-8"))
-    path.write_text(text, encoding="utf-8")
+    blobs.replace(path, text.encode("utf-8"))
     stamp = (
         dt.datetime.fromisoformat(default).replace(tzinfo=dt.UTC) if default else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     )
     buffer = io.BytesIO()
     with gzip.GzipFile(filename=packed.name, mode="wb", fileobj=buffer, mtime=int(stamp.timestamp())) as gz:
         gz.write(text.encode("utf-8"))
-    packed.write_bytes(buffer.getvalue())
+    blobs.replace(packed, buffer.getvalue())
 
 
 _LASTMOD = re.compile(r"\s*<lastmod>[^<]*</lastmod>")
@@ -293,7 +294,7 @@ def copy_editor(site_dir: Path, bundle: Path = EDITOR_BUNDLE) -> list[str]:
     target = site_dir / sitemap.EDITOR_DIR
     names = sorted({p.name for pattern in EDITOR_FILES for p in bundle.glob(pattern) if p.is_file()})
     if "decap-cms.js" not in names:
-        (site_dir / sitemap.EDITOR).write_text(editor.missing_page(), encoding="utf-8")
+        blobs.replace(site_dir / sitemap.EDITOR, editor.missing_page().encode("utf-8"))  # may be a restored page
         (site_dir / sitemap.EDITOR_CONFIG).unlink(missing_ok=True)
         (site_dir / sitemap.EDITOR_LOCALE).unlink(missing_ok=True)
         return []

@@ -20,7 +20,7 @@ from congkhai.load.rendercache import data_cache, prune_unused
 from congkhai.model import sitemap
 from congkhai.model.schemas import Model
 from congkhai.read.history import Release
-from congkhai.render import datacache, datasets, opendata, workbook
+from congkhai.render import datacache, datasets, opendata, sqlitedb, workbook
 from congkhai.render.datacache import DataParts
 from congkhai.render.site import render_site
 from tests.conftest import copy_sources
@@ -136,11 +136,55 @@ def test_tampered_entries_are_made_again(repo: Path) -> None:
     assert entries
     for entry in entries:  # a part replaced, MAC kept: not ours any more
         raw = entry.read_bytes()
-        assert b"\\r\\n" in raw
-        entry.write_bytes(raw.replace(b"\\r\\n", b"\\r\\n=cmd|' /C calc'!A0,", 1))
+        assert b"\r\n" in raw  # the CSV lines, kept as their bytes
+        entry.write_bytes(raw.replace(b"\r\n", b"\r\n=cmd|' /C calc'!A0,", 1))
     before = datacache.RENDERS[0]
     assert _made(corpus.model, corpus.published, cache) == first
     assert datacache.RENDERS[0] - before == len(entries)
+
+
+def _sqlite(model: Model, rows: dict[str, list[Any]], bodies: dict[str, str], tmp: Path, parts: Any = None) -> bytes:
+    out = tmp / f"{len(list(tmp.iterdir()))}.sqlite"
+    sqlitedb.write_sqlite(model, rows, bodies, out, None, parts.fts_rows if parts is not None else None)
+    return out.read_bytes()
+
+
+def test_the_full_text_index_from_the_parts_is_the_clean_one(repo: Path, tmp_path: Path, monkeypatch) -> None:
+    """Each plan's part holds what the SQLite file's full-text indexes hold of its rows and text
+    (folded once, then read back): the database is the one made without parts, byte for byte, and a
+    change of the plan's text alone makes its part again."""
+    corpus = validate(repo)
+    model, rows, bodies, cache = corpus.model, corpus.published, dict(corpus.bodies), data_cache(repo)
+    (tmp_path / "db").mkdir()
+    clean = _sqlite(model, rows, bodies, tmp_path / "db")
+    assert _sqlite(model, rows, bodies, tmp_path / "db", DataParts(model, rows, cache, bodies=bodies)) == clean
+    before = datacache.RENDERS[0]
+    warm = DataParts(model, rows, cache, bodies=bodies)
+    assert datacache.RENDERS[0] == before  # every part read back
+    with monkeypatch.context() as m:  # the plans' texts are not folded again: the parts hold them
+        m.setattr(sqlitedb, "indexed_body", lambda *a: pytest.fail("folded again"))
+        assert _sqlite(model, rows, bodies, tmp_path / "db", warm) == clean
+    pid = str(rows["plans"][0]["id"])
+    bodies[pid] += "\nMột đoạn thêm: hòa giải ở cơ sở.\n"
+    changed = _sqlite(model, rows, bodies, tmp_path / "db")
+    assert changed != clean
+    before = datacache.RENDERS[0]
+    assert _sqlite(model, rows, bodies, tmp_path / "db", DataParts(model, rows, cache, bodies=bodies)) == changed
+    assert datacache.RENDERS[0] - before == 1  # the text is in the part's key
+
+
+def test_a_damaged_part_is_refused(repo: Path) -> None:
+    corpus = validate(repo)
+    rows = corpus.published
+    plan = rows["plans"][0]
+    children = {"tasks": [t for t in rows["tasks"] if t["plan_id"] == plan["id"]]}
+    part = datacache.plan_data(corpus.model, datacache.model_key(corpus.model), plan, children, None, "Văn bản")
+    entry = datacache.to_entry(part)
+    assert datacache.from_entry(entry) == part
+    assert datacache.from_entry(entry + b"x") is None  # lengths must cover the texts exactly
+    assert datacache.from_entry(entry[:-1]) is None
+    assert datacache.from_entry(entry.replace(b'"fts"', b'"ftz"', 1)) is None
+    assert datacache.from_entry(b"[]\n") is None and datacache.from_entry(b"no head") is None
 
 
 def test_a_table_whose_plans_rows_are_apart_is_written_whole(repo: Path) -> None:

@@ -120,7 +120,12 @@ class DataCache:
         except ValueError:
             return None
 
+    def raw(self, key: str) -> bytes | None:
+        """The entry's bytes as kept (an entry with a format of its own: ``put`` given bytes)."""
+        return _used(read_entry(self.store, f"{DATA}/{key[:2]}/{key}", self.secret), self.store, DATA, key)
+
     def put(self, key: str, value: Any) -> None:
+        """``value`` kept as JSON, or given bytes, as they are."""
         write_entry(self.store, f"{DATA}/{key[:2]}/{key}", self.secret, value)
 
 

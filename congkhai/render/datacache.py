@@ -36,6 +36,7 @@ from ..model.schemas import Model, Table
 from ..read.records import Row
 from .datasets import bundle_text, csv_bytes, csv_header, csv_rows
 from .memo import key_of
+from .sqlitedb import FTS, fts_values
 from .workbook import SheetPart, SheetRows, excel_files, table_part
 
 #: How many plans' parts :func:`plan_data` made in this process (the tests check the cache by it).
@@ -45,13 +46,16 @@ RENDERS = [0]
 @dataclass
 class PlanData:
     """One plan's part of the data files, as UTF-8 bytes: ``bundle`` and ``tasks`` (its downloads;
-    None for rows whose plan is not published), and its lines of each table's CSV."""
+    None for rows whose plan is not published), its lines of each table's CSV, its rows of each
+    sheet, and what the SQLite file's full-text indexes hold of its rows (:func:`.sqlitedb.fts_values`:
+    folding every plan's text and tasks was a fifth of a rebuild's data side)."""
 
     bundle: bytes | None
     tasks: bytes | None
     csv: dict[str, bytes]
     excel: dict[str, bytes]
     sheets: dict[str, SheetPart]
+    fts: dict[str, list[str]]  # table → each row's indexed values, one after another
 
 
 def model_key(model: Model) -> str:
@@ -62,68 +66,118 @@ def model_key(model: Model) -> str:
 
 
 def plan_data(
-    model: Model, shape: str, plan: Row | None, children: Mapping[str, list[Row]], cache: DataCache | None
+    model: Model,
+    shape: str,
+    plan: Row | None,
+    children: Mapping[str, list[Row]],
+    cache: DataCache | None,
+    body: str = "",
 ) -> PlanData:
     """A plan's part, made from its rows (``plan``, its row of ``plans``; ``children``, its rows of
-    each table with a ``plan_id``, in the table's order) or read from ``cache`` by their hash."""
+    each table with a ``plan_id``, in the table's order) and its text ``body``, or read from
+    ``cache`` by their hash."""
     key = ""
     if cache is not None:
         # the rows' pickle (:func:`.memo.key_of`), not their canonical JSON: a third of the time
         # of reading every plan's part back (BENCHMARKS.md, session 14)
-        key = key_of("plan-data", (shape, plan, children))
-        if (found := _from_entry(cache.get(key))) is not None:
+        key = key_of("plan-data", (shape, plan, children, body))
+        if (found := from_entry(cache.raw(key))) is not None:
             return found
     RENDERS[0] += 1
     tables = {**children, **({"plans": [plan]} if plan is not None else {})}
-    texts = {
-        "bundle": bundle_text(model, plan, children) if plan is not None else None,
-        "tasks": csv_bytes(model.tables["tasks"], list(children.get("tasks", [])), spreadsheet=True).decode()
+    made = PlanData(
+        bundle_text(model, plan, children).encode() if plan is not None else None,
+        csv_bytes(model.tables["tasks"], list(children.get("tasks", [])), spreadsheet=True)
         if plan is not None
         else None,
-        "csv": {name: csv_rows(model.tables[name], list(rows)) for name, rows in tables.items()},
-        "excel": {name: csv_rows(model.tables[name], list(rows), spreadsheet=True) for name, rows in tables.items()},
-        "sheets": {name: _sheet_entry(table_part(model.tables[name], list(rows))) for name, rows in tables.items()},
-    }
+        {name: csv_rows(model.tables[name], list(rows)).encode() for name, rows in tables.items()},
+        {name: csv_rows(model.tables[name], list(rows), spreadsheet=True).encode() for name, rows in tables.items()},
+        {name: table_part(model.tables[name], list(rows)) for name, rows in tables.items()},
+        {
+            name: [v for r in rows for v in fts_values(name, r, body if name == "plans" else "")]
+            for name, rows in tables.items()
+            if name in FTS
+        },
+    )
     if cache is not None:
-        cache.put(key, texts)
-    made = _from_entry(texts)
-    assert made is not None
+        cache.put(key, to_entry(made))
     return made
 
 
-def _from_entry(value: object) -> PlanData | None:
-    """The part a cache entry holds, or None when it is not one (written by another program)."""
-    if not isinstance(value, dict) or set(value) != {"bundle", "tasks", "csv", "excel", "sheets"}:
-        return None
-    bundle, tasks, csv, excel, sheets = (value[k] for k in ("bundle", "tasks", "csv", "excel", "sheets"))
-    if not all(v is None or isinstance(v, str) for v in (bundle, tasks)):
-        return None
-    if not all(isinstance(d, dict) and all(isinstance(v, str) for v in d.values()) for d in (csv, excel)):
-        return None
-    if not isinstance(sheets, dict) or not all(_is_sheet_entry(v) for v in sheets.values()):
-        return None
-    return PlanData(
-        None if bundle is None else bundle.encode(),
-        None if tasks is None else tasks.encode(),
-        {k: v.encode() for k, v in csv.items()},
-        {k: v.encode() for k, v in excel.items()},
-        {k: SheetPart(*v) for k, v in sheets.items()},
-    )
+def to_entry(part: PlanData) -> bytes:
+    """The part as the cache keeps it: one line of JSON saying what each text is (its byte
+    length, where it goes), then the texts' UTF-8 one after another — read back by slicing, not
+    by decoding JSON strings (their escapes were most of reading 10,000 parts back)."""
+    texts: list[bytes] = []
+
+    def add(value: str | bytes) -> int:
+        data = value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass")
+        texts.append(data)
+        return len(data)
+
+    head = {
+        "bundle": None if part.bundle is None else add(part.bundle),
+        "tasks": None if part.tasks is None else add(part.tasks),
+        "csv": {name: add(v) for name, v in part.csv.items()},
+        "excel": {name: add(v) for name, v in part.excel.items()},
+        "sheets": {
+            name: [[add(f) for f in v.fmts], v.widths, [add(r) for r in v.rows]] for name, v in part.sheets.items()
+        },
+        "fts": {name: [add(v) for v in values] for name, values in part.fts.items()},
+    }
+    return json.dumps(head, separators=(",", ":")).encode() + b"\n" + b"".join(texts)
 
 
-def _sheet_entry(part: SheetPart) -> list[Any]:
-    return [part.fmts, part.widths, part.rows]
+def from_entry(entry: bytes | None) -> PlanData | None:
+    """The part :func:`to_entry` wrote, or None when ``entry`` is not one (another program's, or
+    damaged: the lengths must cover its texts exactly)."""
+    if entry is None:
+        return None
+    head_bytes, sep, data = entry.partition(b"\n")
+    if not sep:
+        return None
+    at = 0
 
+    def take(size: object) -> bytes:
+        nonlocal at
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0 or at + size > len(data):
+            raise ValueError(size)
+        at += size
+        return data[at - size : at]
 
-def _is_sheet_entry(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 3
-        and all(isinstance(v, list) for v in value)
-        and all(isinstance(f, str) for f in value[0])
-        and all(isinstance(w, int) for w in value[1])
-        and all(isinstance(r, str) for r in value[2])
-    )
+    def text(size: object) -> str:
+        return take(size).decode("utf-8", "surrogatepass")
+
+    def names(value: object) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ValueError(value)
+        return value
+
+    def sizes(value: object) -> list[Any]:
+        if not isinstance(value, list):
+            raise ValueError(value)
+        return value
+
+    try:
+        head = names(json.loads(head_bytes))
+        if set(head) != {"bundle", "tasks", "csv", "excel", "sheets", "fts"}:
+            return None
+        bundle = None if head["bundle"] is None else take(head["bundle"])
+        tasks = None if head["tasks"] is None else take(head["tasks"])
+        csv = {name: take(n) for name, n in names(head["csv"]).items()}
+        excel = {name: take(n) for name, n in names(head["excel"]).items()}
+        sheets = {}
+        for name, value in names(head["sheets"]).items():
+            fmts, widths, rows = sizes(value)
+            if not all(isinstance(w, int) for w in sizes(widths)):
+                return None
+            sheets[name] = SheetPart([text(n) for n in sizes(fmts)], widths, [text(n) for n in sizes(rows)])
+        fts = {name: [text(n) for n in sizes(values)] for name, values in names(head["fts"]).items()}
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if at != len(data):
+        return None
+    return PlanData(bundle, tasks, csv, excel, sheets, fts)
 
 
 class DataParts:
@@ -145,12 +199,14 @@ class DataParts:
         cache: DataCache | None,
         give: Callable[[str, bytes], None] | None = None,
         spool: Path | None = None,
+        bodies: Mapping[str, str] | None = None,
     ) -> None:
         """Every plan's part, made or read from ``cache``, spooled into ``spool`` (a folder of its
         own; by default a temporary one, removed with this object); with ``give``, each plan's
         downloads are handed to it as soon as its part is there, and not kept (:meth:`bundles` is
-        then empty)."""
+        then empty). ``bodies``: each plan's text by id, for the full-text index (:meth:`fts_rows`)."""
         self.model, self.rows = model, rows
+        bodies = bodies or {}
         if spool is None:
             spool = Path(tempfile.mkdtemp(prefix="congkhai-parts-"))
             weakref.finalize(self, shutil.rmtree, spool, True)
@@ -196,24 +252,35 @@ class DataParts:
             csv: dict[str, BinaryIO] = {t.name: stack.enter_context(self._path(t, False).open("wb")) for t in spooled}
             excel: dict[str, BinaryIO] = {t.name: stack.enter_context(self._path(t, True).open("wb")) for t in spooled}
             sheets: dict[str, BinaryIO] = {t.name: stack.enter_context(self._sheet_path(t).open("wb")) for t in spooled}
+            fts: dict[str, BinaryIO] = {
+                t.name: stack.enter_context(self._fts_path(t.name).open("wb")) for t in spooled if t.name in FTS
+            }
             for t in spooled:
                 csv[t.name].write(csv_header(t).encode())
                 excel[t.name].write(csv_header(t, spreadsheet=True).encode())
                 self._sheets[t.name] = ({}, [], [0])
-            files = (csv, excel, sheets)
+            files = (csv, excel, sheets, fts)
             for pid in made:
                 # a method of its own: nothing of the part outlives it (no loop variable left bound)
-                self._spool(pid, plan_data(model, shape, plans.get(pid), by_plan.get(pid, {}), cache), files, give)
+                body = bodies.get(pid, "") if pid in plans else ""
+                part = plan_data(model, shape, plans.get(pid), by_plan.get(pid, {}), cache, body)
+                self._spool(pid, part, files, give)
+                del part
 
     def _spool(
         self,
         pid: str,
         part: PlanData,
-        files: tuple[dict[str, BinaryIO], dict[str, BinaryIO], dict[str, BinaryIO]],
+        files: tuple[dict[str, BinaryIO], dict[str, BinaryIO], dict[str, BinaryIO], dict[str, BinaryIO]],
         give: Callable[[str, bytes], None] | None,
     ) -> None:
         """One plan's part appended to the spooled tables' files; its downloads given or kept."""
-        csv, excel, sheets = files
+        csv, excel, sheets, fts = files
+        for name, values in part.fts.items():
+            if name in fts:
+                for value in values:
+                    data = value.encode("utf-8", "surrogatepass")
+                    fts[name].write(len(data).to_bytes(4, "little") + data)
         for name, lines in part.csv.items():
             if name in csv:
                 csv[name].write(lines)
@@ -242,6 +309,17 @@ class DataParts:
 
     def _sheet_path(self, table: Table) -> Path:
         return self.spool / f"sheet-{table.name}.jsonl"
+
+    def _fts_path(self, name: str) -> Path:
+        return self.spool / f"fts-{name}.bin"
+
+    def fts_rows(self, name: str) -> Iterator[list[str]] | None:
+        """What the full-text index of table ``name`` holds of each of its rows, in the table's
+        order, read back from the spool a row at a time (once); None when the table was not spooled
+        (then :func:`.sqlitedb.fts_values` makes them)."""
+        if name not in self.streamed or name not in FTS:
+            return None
+        return _read_fts(self._fts_path(name), len(FTS[name]))
 
     def table_file(self, table: Table, *, spreadsheet: bool = False) -> Path:
         """``<table>.csv`` (or its copy for spreadsheets) on disk: a file of its own, which the
@@ -289,6 +367,21 @@ class DataParts:
         if self.whole:
             return excel_files(self.model, dict(self.rows))
         return {name: path.read_bytes() for name, path in self.excel_paths().items()}
+
+
+def _read_fts(path: Path, columns: int) -> Iterator[list[str]]:
+    """The rows of values :meth:`DataParts._spool` wrote to ``path`` (each a length, then UTF-8),
+    read a value at a time (the plans' texts folded are hundreds of megabytes at 10,000 plans)."""
+    with path.open("rb") as f:
+        row: list[str] = []
+        while size := f.read(4):
+            data = f.read(int.from_bytes(size, "little"))
+            row.append(data.decode("utf-8", "surrogatepass"))
+            if len(row) == columns:
+                yield row
+                row = []
+    if row:
+        raise ValueError(f"{path}: a row cut short")
 
 
 def _read_sheet(path: Path) -> Iterator[SheetPart]:

@@ -278,7 +278,7 @@ def _data_side(
     with tempfile.TemporaryDirectory(prefix="congkhai-data-") as tmp:
         spool = Path(tmp) / "parts"
         spool.mkdir()
-        parts = DataParts(model, rows, cache, give_early, spool)
+        parts = DataParts(model, rows, cache, give_early, spool, bodies)
         on_disk = {f"{t.name}.csv": parts.table_file(t) for t in model.tables.values()}
         files = datasets.render_with(
             model, rows, modified, url, lambda t: Stored.of_file(on_disk[f"{t.name}.csv"]), folder=Path(tmp)
@@ -309,10 +309,10 @@ def _data_side(
         book = Path(tmp) / "book.xlsx"
         with book.open("wb") as out:
             workbook.write_workbook(out, model, rows, modified, parts.sheet_parts)
-        del parts
         give_made(sitemap.WORKBOOK, book)
         db = Path(tmp) / "db.sqlite"
-        sqlitedb.write_sqlite(model, rows, bodies, db, cache)
+        sqlitedb.write_sqlite(model, rows, bodies, db, cache, parts.fts_rows)
+        del parts
         give_made(sitemap.SQLITE, db)
     give({sitemap.SQLITE_METADATA: sqlitedb.metadata_bytes(model, url)})
     # the distributions of the dataset (the Datasette metadata file describes one, it is not one)

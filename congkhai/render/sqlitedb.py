@@ -21,6 +21,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -169,9 +170,25 @@ def _about(model: Model) -> list[tuple[str, str]]:
     ]
 
 
+def fts_values(name: str, row: Row, body: str = "") -> list[str]:
+    """What the full-text index ``<name>_fts`` holds of ``row``: each of its columns :func:`indexed`,
+    ``EXTRA``'s from ``body`` (the plan's full text). Made with each plan's part of the data files
+    and cached with it (:mod:`.datacache`)."""
+    extra = EXTRA.get(name, ())
+    return [indexed(body) if c in extra else indexed(str(row.get(c) or "")) for c in FTS[name]]
+
+
 def _fill_fts(
-    conn: sqlite3.Connection, name: str, rows: list[Row], bodies: dict[str, str], cache: DataCache | None = None
+    conn: sqlite3.Connection,
+    name: str,
+    rows: list[Row],
+    bodies: dict[str, str],
+    cache: DataCache | None = None,
+    values: Iterable[list[str]] | None = None,
 ) -> None:
+    """The full-text index of table ``name``: ``values`` gives each row's (:func:`fts_values`, in the
+    rows' order) when they were made before; else they are made here, the plans' texts folded or
+    read from ``cache`` by the text's hash."""
     columns = FTS[name]
     fts = f"{name}_fts"
     conn.execute(
@@ -180,20 +197,17 @@ def _fill_fts(
     )
     marks = ", ".join("?" for _ in columns)
     extra = EXTRA.get(name, ())
+    if values is None:
+        values = (
+            [
+                indexed_body(bodies.get(str(row["id"]), ""), cache) if c in extra else indexed(str(row.get(c) or ""))
+                for c in columns
+            ]
+            for row in rows
+        )
     conn.executemany(
         f"INSERT INTO {_ident(fts)} (rowid, {', '.join(_ident(c) for c in columns)}) VALUES (?, {marks})",
-        (
-            [
-                rowid,
-                *(
-                    indexed_body(bodies.get(str(row["id"]), ""), cache)
-                    if c in extra
-                    else indexed(str(row.get(c) or ""))
-                    for c in columns
-                ),
-            ]
-            for rowid, row in enumerate(rows, start=1)
-        ),
+        ([rowid, *found] for rowid, (_, found) in enumerate(zip(rows, values, strict=True), start=1)),
     )
     conn.execute(f"INSERT INTO {_ident(fts)}({_ident(fts)}) VALUES ('optimize')")
 
@@ -209,12 +223,18 @@ def sqlite_file(
 
 
 def write_sqlite(
-    model: Model, rows: dict[str, list[Row]], bodies: dict[str, str], out: Path, cache: DataCache | None = None
+    model: Model,
+    rows: dict[str, list[Row]],
+    bodies: dict[str, str],
+    out: Path,
+    cache: DataCache | None = None,
+    fts: Callable[[str], Iterator[list[str]] | None] | None = None,
 ) -> None:
     """The database, written to ``out`` (which must not exist): every table (rowids 1… in row
     order), the full-text indexes over ``FTS``, the ``VIEWS`` and ``_about``. ``SEARCH_SQL`` is the
     documented query. Built in a file beside, never in memory, and compacted into ``out``. With
-    ``cache``, the plans' folded full texts are read from it where the text is unchanged."""
+    ``cache``, the plans' folded full texts are read from it where the text is unchanged; ``fts``
+    gives a table's indexed values when they were made before (:meth:`.datacache.DataParts.fts_rows`)."""
     with tempfile.TemporaryDirectory(prefix="congkhai-sqlite-") as tmp:
         work = Path(tmp) / "work.sqlite"
         conn = sqlite3.connect(work)
@@ -238,7 +258,7 @@ def write_sqlite(
                     ),
                 )
             for name in FTS:
-                _fill_fts(conn, name, rows[name], bodies, cache)
+                _fill_fts(conn, name, rows[name], bodies, cache, fts(name) if fts is not None else None)
             for name, (_, sql) in VIEWS.items():
                 conn.execute(f"CREATE VIEW {_ident(name)} AS\n{sql}")
             conn.execute("CREATE TABLE _about (key TEXT PRIMARY KEY, value TEXT)")

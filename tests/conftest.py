@@ -4,6 +4,7 @@ so "last changed" comes from SOURCE_DATE_EPOCH and outputs are reproducible)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,14 @@ def cached_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CONGKHAI_WORKERS", "1")
     monkeypatch.delenv("CONGKHAI_CACHE_KEY", raising=False)
     return copy_sources(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _removals_waited() -> Iterator[None]:
+    """Builds remove their old staging folders in the background (``rm -rf``, :func:`publish.site.
+    remove_later`); the session waits for them at its end, so none is left running (Python warned of
+    each "subprocess … is still running" at exit) and the temporary folders are gone."""
+    yield
+    from congkhai.publish.site import wait_removals
+
+    wait_removals()

@@ -173,6 +173,32 @@ def test_the_full_text_index_from_the_parts_is_the_clean_one(repo: Path, tmp_pat
     assert datacache.RENDERS[0] - before == 1  # the text is in the part's key
 
 
+def test_the_json_export_from_the_parts_is_the_one_written_row_by_row(repo: Path, monkeypatch) -> None:
+    """Each plan's part holds its rows as the JSON export writes them: the export copied from the
+    parts (cold, then read back from the cache) is the one dumped row by row, byte for byte."""
+    import io
+
+    corpus = validate(repo)
+    model, rows, cache = corpus.model, corpus.published, data_cache(repo)
+
+    def export(parts: Any) -> bytes:
+        out = io.BytesIO()
+        datasets.write_export(out, model, rows, "2024-11-22", parts.export_file if parts is not None else None)
+        return out.getvalue()
+
+    whole = export(None)
+    assert export(DataParts(model, rows, cache)) == whole
+    warm = DataParts(model, rows, cache)
+    dumped: list[Any] = []
+    real = datasets._row_json
+    with monkeypatch.context() as m:  # the plans' rows are not dumped again: the parts hold them
+        m.setattr(datasets, "_row_json", lambda items: dumped.append(items) or real(items))
+        assert export(warm) == whole
+    assert warm.streamed >= {"plans", "tasks"}
+    assert len(dumped) == sum(len(rows[t]) for t in model.tables if t not in warm.streamed)
+    assert whole.count(b'"plan_id"') == sum(len(v) for k, v in rows.items() if k != "plans" and v and "plan_id" in v[0])
+
+
 def test_a_damaged_part_is_refused(repo: Path) -> None:
     corpus = validate(repo)
     rows = corpus.published

@@ -34,7 +34,7 @@ from ..load.rendercache import DataCache
 from ..model import sitemap
 from ..model.schemas import Model, Table
 from ..read.records import Row
-from .datasets import bundle_text, csv_bytes, csv_header, csv_rows
+from .datasets import EXPORT_SEPARATOR, bundle_text, csv_bytes, csv_header, csv_rows, export_rows
 from .memo import key_of
 from .sqlitedb import FTS, fts_values
 from .workbook import SheetPart, SheetRows, excel_files, table_part
@@ -56,6 +56,7 @@ class PlanData:
     excel: dict[str, bytes]
     sheets: dict[str, SheetPart]
     fts: dict[str, list[str]]  # table → each row's indexed values, one after another
+    export: dict[str, bytes]  # table → its rows as the JSON export writes them (:func:`.datasets.export_rows`)
 
 
 def model_key(model: Model) -> str:
@@ -98,6 +99,7 @@ def plan_data(
             for name, rows in tables.items()
             if name in FTS
         },
+        {name: export_rows(model.tables[name], list(rows)) for name, rows in tables.items()},
     )
     if cache is not None:
         cache.put(key, to_entry(made))
@@ -124,6 +126,7 @@ def to_entry(part: PlanData) -> bytes:
             name: [[add(f) for f in v.fmts], v.widths, [add(r) for r in v.rows]] for name, v in part.sheets.items()
         },
         "fts": {name: [add(v) for v in values] for name, values in part.fts.items()},
+        "export": {name: add(v) for name, v in part.export.items()},
     }
     return json.dumps(head, separators=(",", ":")).encode() + b"\n" + b"".join(texts)
 
@@ -160,7 +163,7 @@ def from_entry(entry: bytes | None) -> PlanData | None:
 
     try:
         head = names(json.loads(head_bytes))
-        if set(head) != {"bundle", "tasks", "csv", "excel", "sheets", "fts"}:
+        if set(head) != {"bundle", "tasks", "csv", "excel", "sheets", "fts", "export"}:
             return None
         bundle = None if head["bundle"] is None else take(head["bundle"])
         tasks = None if head["tasks"] is None else take(head["tasks"])
@@ -173,11 +176,12 @@ def from_entry(entry: bytes | None) -> PlanData | None:
                 return None
             sheets[name] = SheetPart([text(n) for n in sizes(fmts)], widths, [text(n) for n in sizes(rows)])
         fts = {name: [text(n) for n in sizes(values)] for name, values in names(head["fts"]).items()}
+        export = {name: take(n) for name, n in names(head["export"]).items()}
     except (ValueError, UnicodeDecodeError):
         return None
     if at != len(data):
         return None
-    return PlanData(bundle, tasks, csv, excel, sheets, fts)
+    return PlanData(bundle, tasks, csv, excel, sheets, fts, export)
 
 
 class DataParts:
@@ -255,11 +259,14 @@ class DataParts:
             fts: dict[str, BinaryIO] = {
                 t.name: stack.enter_context(self._fts_path(t.name).open("wb")) for t in spooled if t.name in FTS
             }
+            export: dict[str, BinaryIO] = {
+                t.name: stack.enter_context(self._export_path(t).open("wb")) for t in spooled
+            }
             for t in spooled:
                 csv[t.name].write(csv_header(t).encode())
                 excel[t.name].write(csv_header(t, spreadsheet=True).encode())
                 self._sheets[t.name] = ({}, [], [0])
-            files = (csv, excel, sheets, fts)
+            files = (csv, excel, sheets, fts, export)
             for pid in made:
                 # a method of its own: nothing of the part outlives it (no loop variable left bound)
                 body = bodies.get(pid, "") if pid in plans else ""
@@ -271,11 +278,18 @@ class DataParts:
         self,
         pid: str,
         part: PlanData,
-        files: tuple[dict[str, BinaryIO], dict[str, BinaryIO], dict[str, BinaryIO], dict[str, BinaryIO]],
+        files: tuple[
+            dict[str, BinaryIO], dict[str, BinaryIO], dict[str, BinaryIO], dict[str, BinaryIO], dict[str, BinaryIO]
+        ],
         give: Callable[[str, bytes], None] | None,
     ) -> None:
         """One plan's part appended to the spooled tables' files; its downloads given or kept."""
-        csv, excel, sheets, fts = files
+        csv, excel, sheets, fts, export = files
+        for name, data in part.export.items():
+            if name in export and data:
+                if export[name].tell():
+                    export[name].write(EXPORT_SEPARATOR)
+                export[name].write(data)
         for name, values in part.fts.items():
             if name in fts:
                 for value in values:
@@ -309,6 +323,14 @@ class DataParts:
 
     def _sheet_path(self, table: Table) -> Path:
         return self.spool / f"sheet-{table.name}.jsonl"
+
+    def _export_path(self, table: Table) -> Path:
+        return self.spool / f"export-{table.name}.json"
+
+    def export_file(self, table: Table) -> Path | None:
+        """``table``'s rows as the JSON export writes them (:func:`.datasets.write_export`), from the
+        plans' parts; None when the table was not spooled (its rows are then written there)."""
+        return self._export_path(table) if table.name in self.streamed else None
 
     def _fts_path(self, name: str) -> Path:
         return self.spool / f"fts-{name}.bin"

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -249,12 +250,14 @@ def render_with(
     site_url: str | None,
     tables: Callable[[Table], bytes | Stored],
     folder: Path | None = None,
+    spooled: Callable[[Table], Path | None] | None = None,
 ) -> dict[str, bytes | Stored]:
     """:func:`render` with each table's CSV made by ``tables`` instead of :func:`csv_bytes`: the same
     bytes, or what is known of them once written to disk from cached parts (:mod:`.datacache`).
     With ``folder``, the JSON export is written there (``folder / EXPORT``) as it is made, and only
     its size and checksum kept: whole, it was the data side's largest transient (every row typed
-    into one structure, then one string: 240 MB at 2,000 plans)."""
+    into one structure, then one string: 240 MB at 2,000 plans); ``spooled`` gives tables' rows
+    made before (:func:`write_export`)."""
     files: dict[str, bytes | Stored] = {f"{t.name}.csv": tables(t) for t in model.tables.values()}
     if folder is None:
         buffer = io.BytesIO()
@@ -262,7 +265,7 @@ def render_with(
         files[EXPORT] = buffer.getvalue()
     else:
         with (folder / EXPORT).open("wb") as out:
-            write_export(out, model, rows, modified)
+            write_export(out, model, rows, modified, spooled)
         files[EXPORT] = Stored.of_file(folder / EXPORT)
     descriptor = package_descriptor(model, files, modified, site_url)
     files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
@@ -273,11 +276,19 @@ def render_with(
 EXPORT = "cong-khai.json"
 
 
-def write_export(out: BinaryIO, model: Model, rows: Mapping[str, list[Row]], modified: str | None) -> None:
+def write_export(
+    out: BinaryIO,
+    model: Model,
+    rows: Mapping[str, list[Row]],
+    modified: str | None,
+    spooled: Callable[[Table], Path | None] | None = None,
+) -> None:
     """The JSON export written row by row: the bytes of ``json.dumps`` (indent 1) of
     ``{"name", "modified", "tables": {table: [row, …]}}`` without ever holding it whole. Each row is
     dumped on its own and indented to its depth (JSON escapes newlines inside strings, so every
-    line of a dump is structure and can be indented)."""
+    line of a dump is structure and can be indented). ``spooled(table)``: a file holding that
+    table's rows as :func:`export_rows` writes them, made before (each plan's part, cached:
+    :mod:`.datacache`), copied instead of dumping the rows again."""
 
     def dump(value: Any, depth: int) -> bytes:
         text = json.dumps(value, ensure_ascii=False, indent=1)
@@ -289,12 +300,30 @@ def write_export(out: BinaryIO, model: Model, rows: Mapping[str, list[Row]], mod
         out.write(b"\n  " if i == 0 else b",\n  ")
         out.write(dump(t.name, 2) + b": [")
         found = rows[t.name]
-        for j, r in enumerate(found):
-            out.write(b"\n   " if j == 0 else b",\n   ")
-            out.write(_row_json([(f.name, _typed(r.get(f.name), f.type)) for f in t.fields]).encode())
+        made = spooled(t) if spooled is not None and found else None
+        if made is not None:
+            out.write(b"\n   ")
+            with made.open("rb") as src:
+                shutil.copyfileobj(src, out)
+        else:
+            for j, r in enumerate(found):
+                out.write(b"\n   " if j == 0 else EXPORT_SEPARATOR)
+                out.write(export_rows(t, [r]))
         out.write(b"\n  ]" if found else b"]")
     out.write(b"\n }" if model.tables else b"}")
     out.write(b"\n}\n")
+
+
+#: between two rows of a table in the JSON export
+EXPORT_SEPARATOR = b",\n   "
+
+
+def export_rows(table: Table, rows: list[Row]) -> bytes:
+    """``rows`` of ``table`` as the JSON export writes them, one after another (a row's text
+    depends on the row alone, so each plan's rows are made once and cached: :mod:`.datacache`)."""
+    return EXPORT_SEPARATOR.join(
+        _row_json([(f.name, _typed(r.get(f.name), f.type)) for f in table.fields]).encode() for r in rows
+    )
 
 
 def _row_json(items: list[tuple[str, Any]]) -> str:

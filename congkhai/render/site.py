@@ -281,7 +281,13 @@ def _data_side(
         parts = DataParts(model, rows, cache, give_early, spool, bodies)
         on_disk = {f"{t.name}.csv": parts.table_file(t) for t in model.tables.values()}
         files = datasets.render_with(
-            model, rows, modified, url, lambda t: Stored.of_file(on_disk[f"{t.name}.csv"]), folder=Path(tmp)
+            model,
+            rows,
+            modified,
+            url,
+            lambda t: Stored.of_file(on_disk[f"{t.name}.csv"]),
+            folder=Path(tmp),
+            spooled=parts.export_file,
         )
         on_disk[datasets.EXPORT] = Path(tmp) / datasets.EXPORT
         new_files = _OnDisk(on_disk, {k: v for k, v in files.items() if isinstance(v, bytes)})

@@ -56,6 +56,7 @@ def test_a_one_plan_change_renders_again_only_the_pages_showing_it(repo: Path, m
     assert again["plan-history"] == 1 < cold["plan-history"]  # its own feed of changes
     assert 0 < again["filter-shard"] < cold["filter-shard"]  # the shards holding it or its tasks
     assert again["monitoring"] == 1 == cold["monitoring"]  # it names plans by their titles
+    assert cold["editor-config"] == 1 and "editor-config" not in again  # the catalogues did not change
     with monkeypatch.context() as m:
         m.setenv("CONGKHAI_CACHE", "off")
         assert warm == _render(repo)
@@ -73,6 +74,24 @@ def test_a_change_of_a_plans_text_alone_renders_no_list_or_summary_again(repo: P
         m.setenv("CONGKHAI_CACHE", "off")
         assert warm == _render(repo)
     assert warm != first
+
+
+def test_the_plan_forms_configuration_is_made_again_when_a_catalogue_changes(repo: Path, monkeypatch) -> None:
+    """The form's configuration lists every body, province and cited document: cached by them, made
+    again when one changes (a body renamed in ``data/units.csv``), and then the clean one."""
+    from congkhai.model.sitemap import EDITOR_CONFIG
+
+    first = _render(repo)[1][EDITOR_CONFIG]
+    units = repo / "data" / "units.csv"
+    lines = units.read_text(encoding="utf-8").splitlines(keepends=True)
+    name = lines[1].split(",")[1]
+    units.write_text(lines[0] + lines[1].replace(name, name + " (đổi tên)", 1) + "".join(lines[2:]), encoding="utf-8")
+    memo.RENDERS.clear()
+    warm = _render(repo)[1][EDITOR_CONFIG]
+    assert memo.RENDERS["editor-config"] == 1 and "(đổi tên)" in warm and warm != first
+    with monkeypatch.context() as m:
+        m.setenv("CONGKHAI_CACHE", "off")
+        assert warm == _render(repo)[1][EDITOR_CONFIG]
 
 
 def _commit(repo: Path, when: str) -> None:

@@ -234,15 +234,32 @@ def test_the_plan_pages_navigation_and_summary_are_not_quoted():
     breadcrumb, summary card, contents and print header are left out of the indexed text, while
     the properties table that says the same is still indexed (unseen)."""
     body = (
-        '</p><div class="ck-breadcrumb"><ol><li>Trang chủ</li></ol></div>'
+        '</p><nav class="ck-breadcrumb" aria-label="Đường dẫn"><ol><li>Trang chủ</li></ol></nav>'
         '<div class="ck-summary"><div class="ck-field">Số, ký hiệu 276/UBND-NCPC</div></div>'
         '<details class="ck-toc"><summary>Mục lục</summary></details>'
         '<div class="ck-print-head"><p>Số: 276/UBND-NCPC</p></div><p>Nội dung'
     )
     prepared = prepare_html(PAGE.format(title="Tiếp tục đẩy mạnh", number="276/UBND-NCPC", body=body)) or ""
     for cls in ("ck-breadcrumb", "ck-summary", "ck-toc", "ck-print-head"):
-        assert re.search(rf'<(?:div|details) class="{cls}" data-pagefind-ignore', prepared), cls
+        assert re.search(rf'<(?:div|details|nav) class="{cls}"[^>]* data-pagefind-ignore', prepared), cls
     assert "276/UBND-NCPC" in prepared.split("data-pagefind-body", 1)[1]  # the number is still indexed
+
+
+def test_no_result_of_the_built_site_quotes_a_plans_breadcrumb(published_site):
+    """On the built site itself (the breadcrumb is a ``<nav>``, which the fixture above once wrote as
+    a ``<div>``): no plan's result begins with "Trang chủ › province › body", and the plan pages
+    still carry the breadcrumb for the reader."""
+    from tests.test_searchindex import Reader
+
+    site, _ = published_site
+    reader = Reader(site / "pagefind")
+    plans = [r for r in (reader.record(n) for n in range(reader.meta["pages"])) if r["kind"] == "ke-hoach"]
+    assert plans
+    for record in plans:
+        assert not record["content"].startswith("Trang chủ"), record["url"]
+        assert "Trang chủ" not in record["content"].split("\u2042")[0], record["url"]
+        page = (site / record["url"] / "index.html").read_text(encoding="utf-8")
+        assert '<nav class="ck-breadcrumb"' in page
 
 
 def test_the_workers_write_the_display_files_and_the_bundle_is_the_one_process_one(tmp_path, monkeypatch):

@@ -123,7 +123,7 @@ _RUN = re.compile(r"[^\w\s]+")
 _QUERY_TOKEN = re.compile(r"/?\w+(?:[/-]\w+)*")
 #: The first table of a plan page: its metadata panel (number, issuer, province, topics…). Indexed
 #: after the sentinel, not in place, so that excerpts come from the plan's text, not from the panel.
-_REPEATS = re.compile(r'(<(?:div|details) class="ck-(?:breadcrumb|summary|print-head|toc)")')
+_REPEATS = re.compile(r'(<(?:div|details|nav) class="ck-(?:breadcrumb|summary|print-head|toc)")')
 _META_TABLE = re.compile(r"<table>(?:(?!</table>).)*?<td>\s*Số, ký hiệu\s*</td>.*?</table>", re.DOTALL)
 #: Function words a reader leaves out ("dân chủ cơ sở" for "dân chủ ở cơ sở"): a pair is also
 #: indexed across one or two of them, so the query's pairs still meet the text. Exact lowercase

@@ -39,18 +39,22 @@ def keep(blob: Path, data: bytes, source: Path | None = None) -> bool:
     file of the site just built: nothing copied), else a new file. Atomic (a killed build leaves no
     half-written blob); False when it could not be kept (a full or read-only disk: the page is
     only rendered again next time)."""
-    tmp = blob.with_name(f".{blob.name}.{os.getpid()}")
     try:
         blob.parent.mkdir(parents=True, exist_ok=True)
+        if source is None or not _link_as(source, blob):
+            replace(blob, data)
+    except OSError:
+        return False
+    return True
+
+
+def _link_as(source: Path, blob: Path) -> bool:
+    """``source`` hard-linked as ``blob``, over what is there in one step; False (nothing left
+    behind) when no link can be made (another file system)."""
+    tmp = blob.with_name(f".{blob.name}.{os.getpid()}")
+    try:
         tmp.unlink(missing_ok=True)
-        linked = False
-        if source is not None:
-            with contextlib.suppress(OSError):
-                os.link(source, tmp, follow_symlinks=False)
-                linked = True
-        if not linked:
-            with open(tmp, "xb") as out:
-                out.write(data)
+        os.link(source, tmp, follow_symlinks=False)
         os.replace(tmp, blob)
     except OSError:
         with contextlib.suppress(OSError):

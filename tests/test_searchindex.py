@@ -275,7 +275,9 @@ def test_a_rebuild_tokenises_only_the_changed_page(tmp_path, monkeypatch):
     blob.unlink()
     blob.write_bytes(data.replace(b"\x1f\x8b", b"\x1f\x8b\x00", 1))
     search.index_site(site, cache=cache)
-    assert len(calls) == 1 and {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == first
+    assert (
+        len(calls) == 1 and {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == first
+    )
     calls.clear()
     page = site / "plans/b/index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("hòa giải", "hòa giải, dân vận"), encoding="utf-8")

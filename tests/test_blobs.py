@@ -101,3 +101,49 @@ def test_replace_leaves_no_temporary_file_when_it_fails(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         blobs.replace(page, b"new")
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"] and page.read_bytes() == b"old"
+
+
+def test_the_build_steps_that_rewrite_a_site_file_never_write_into_it(tmp_path):
+    """A file of the new site may be the cache's and the published site's too (linked): the
+    sanitiser, the site map's two rewrites and the form's placeholder page each write a new file
+    and leave every other link of the old one with its bytes."""
+    from congkhai.model import sitemap
+    from congkhai.publish import site as publish_site
+
+    site = tmp_path / "site"
+    page = site / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    dirty = '<html><article class="md-content__inner md-typeset"><p onclick="x()">Nội dung</p></article></html>'
+    page.write_text(dirty, encoding="utf-8")
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset>\n'
+        "    <url>\n         <loc>https://example.gov.vn/plans/a/b/</loc>\n"
+        "         <lastmod>2026-01-01</lastmod>\n    </url>\n"
+        "    <url>\n         <loc>https://example.gov.vn/plans/a/b/phien-ban/abc1234/</loc>\n    </url>\n</urlset>\n"
+    )
+    (site / publish_site.SITEMAP).write_text(xml, encoding="utf-8")
+    import gzip
+
+    (site / (publish_site.SITEMAP + ".gz")).write_bytes(gzip.compress(xml.encode(), mtime=0))
+    editor = site / sitemap.EDITOR
+    editor.parent.mkdir(parents=True, exist_ok=True)
+    editor.write_text("<p>trang cũ</p>", encoding="utf-8")
+    steps = [
+        lambda: publish_site._clean_page((site, page)),
+        lambda: publish_site.unlist_versions(site),
+        lambda: publish_site.date_sitemap(site, "https://example.gov.vn/", {}, "2026-02-01"),
+        lambda: publish_site.copy_editor(site, tmp_path / "no-bundle"),
+    ]
+    for n, step in enumerate(steps):
+        # every file of the site linked elsewhere first (as the cache and the old site link them)
+        kept = tmp_path / f"kept-{n}"
+        shared = {p: kept / p.relative_to(site) for p in site.rglob("*") if p.is_file()}
+        for p, other in shared.items():
+            other.parent.mkdir(parents=True, exist_ok=True)
+            os.link(p, other)
+        before = {p: p.read_bytes() for p in shared}
+        assert step() in (None, [])
+        changed = [p for p in shared if p.read_bytes() != before[p]]
+        assert changed, n  # the step rewrote something…
+        for p in changed:  # …as a new file: the linked one kept its bytes
+            assert shared[p].read_bytes() == before[p], (n, p)

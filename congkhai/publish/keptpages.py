@@ -27,6 +27,7 @@ Safety, by construction:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 from collections.abc import Iterable
@@ -80,6 +81,29 @@ def keep(pages: Path, root: Path, drop: Iterable[str] = ()) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         os.rename(pages, folder / STAGED)
+    except OSError:
+        return False
+    return True
+
+
+def reuse_digest(previous: Path, target: Path, sha256: str) -> bool:
+    """Move ``previous`` to ``target`` if it is a regular file whose bytes have the digest
+    ``sha256`` (a job skipped whole names its pages so: :mod:`congkhai.render.deps`); False when
+    it does not (missing, a link, other bytes)."""
+    try:
+        fd = os.open(previous, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            if hashlib.file_digest(fh, "sha256").hexdigest() != sha256:
+                return False
+    finally:
+        os.close(fd)
+    try:
+        os.rename(previous, target)
     except OSError:
         return False
     return True

@@ -6,10 +6,12 @@ killed at any point leaves a complete ``site/`` (the old or the new one; see :fu
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
 import errno
 import gzip
+import hashlib
 import html
 import io
 import os
@@ -19,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -79,9 +81,34 @@ class Staging:
         self.previous = previous
         self.made: set[Path] = set()  # folders made already: each made once, not once per page
         self.reused = 0  # files moved from ``previous`` (in this process)
+        self.written: dict[str, str] | None = None  # while :meth:`recording`: path → its SHA-256
 
     def page(self, path: str, text: str) -> None:
         self.put(path, text.encode("utf-8"))
+
+    def keep(self, path: str, sha256: str) -> bool:
+        """The previous build's page ``path`` moved into place if its bytes have the digest
+        ``sha256`` (:mod:`congkhai.render.deps`: a job whose inputs did not change); False when
+        there is no previous build or no such file: the caller renders it."""
+        parts = PurePosixPath(path).parts
+        if self.previous is None or not parts or path.startswith("/") or ".." in parts:
+            return False
+        target = self.bodies_dir / path
+        self._folder(target.parent)
+        if not keptpages.reuse_digest(self.previous / path, target, sha256):
+            return False
+        self.reused += 1
+        return True
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[str, str]]:
+        """The paths written in the block (pages relative to the staging folder) and their bytes'
+        SHA-256, what :meth:`keep` is given by the next build."""
+        self.written = {}
+        try:
+            yield self.written
+        finally:
+            self.written = None
 
     def file(self, path: str, data: bytes) -> None:
         self.put(f"data/{path}", data)
@@ -90,6 +117,8 @@ class Staging:
         """``data`` as the file ``rel`` of the staging folder."""
         target = self.bodies_dir / rel
         self._folder(target.parent)
+        if self.written is not None:
+            self.written[rel] = hashlib.sha256(data).hexdigest()
         if self.previous is not None and keptpages.reuse(self.previous / rel, target, data):
             self.reused += 1
             return

@@ -35,6 +35,7 @@ from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata, original
 from .cachedplan import cached_plan_page
+from .deps import Keyed, common_digest, job_key, keeps, listing_deps, plan_digests, run_keyed
 from .follow import Follow, Link, block, head
 from .listing import Listing
 from .markdown import esc, front_matter
@@ -119,7 +120,12 @@ class PageBuilder:
         # every page was pickled, unpickled and written by this process alone, the render
         # stage's slowest part at 10,000 plans
         writer = sink if sink.shared else None
-        for part in imap_shared(_page_job, (self, listing, complete, writer), jobs):
+        # an index job whose plans and tables did not change takes its pages from the previous
+        # build (:mod:`.deps`): the digests are made here once, before the workers start
+        keyed = None
+        if writer is not None and self.cache is not None and keeps(writer):
+            keyed = Keyed(plan_digests(self.model, self.rows), common_digest(self.model, self.rows), self.cache)
+        for part in imap_shared(_page_job, (self, listing, complete, writer, keyed), jobs):
             for path, text in part.items():
                 sink.page(path, text)
 
@@ -553,18 +559,23 @@ def h(value: Any) -> str:
 
 
 def _page_job(
-    shared: tuple[PageBuilder, Listing, PlanPages | None, Sink | None], job: tuple[str, Any]
+    shared: tuple[PageBuilder, Listing, PlanPages | None, Sink | None, Keyed | None], job: tuple[str, Any]
 ) -> dict[str, str]:
     """One job of :meth:`PageBuilder.emit` (in a worker process, or here): its pages, or, given a
-    ``writer`` (a sink that writes to disk), none — each handed to it here."""
-    builder, listing, complete, writer = shared
+    ``writer`` (a sink that writes to disk), none — each handed to it here; an index job whose
+    inputs did not change (``keyed``) hands over the previous build's pages instead."""
+    builder, listing, complete, writer, keyed = shared
     if job[0] == "plan":
         plan = builder.rows["plans"][job[1]]
         page = cached_plan_page(builder, plan)
         made = complete(job[1], page) if complete is not None else {plan_md(plan): page}
-    else:
-        made = listing.pages_of(job)
-    return write_in_place(writer, made)
+        return write_in_place(writer, made)
+    found = None if keyed is None else listing_deps(listing, keyed.digests, job)
+    if keyed is None or found is None:
+        return write_in_place(writer, listing.pages_of(job))
+    key = job_key(keyed.common, listing.today, listing.base_url, found)
+    run_keyed(keyed.cache, key, writer, lambda: write_in_place(writer, listing.pages_of(job)))
+    return {}
 
 
 def write_in_place(writer: Sink | None, made: dict[str, str]) -> dict[str, str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -81,6 +82,16 @@ class Finished:
 
     def file_from(self, path: str, source: Path) -> None:
         give_path(self.sink, path, source)
+
+    def keep(self, path: str, sha256: str) -> bool:
+        """The sink's ``keep`` (:class:`.deps.Keeping`): a kept page is complete already."""
+        keep = getattr(self.sink, "keep", None)
+        return bool(keep(path, sha256)) if keep is not None else False
+
+    def recording(self) -> AbstractContextManager[dict[str, str]]:
+        """The sink's ``recording`` (:class:`.deps.Keeping`)."""
+        record: Callable[[], AbstractContextManager[dict[str, str]]] = self.sink.recording  # type: ignore[attr-defined]
+        return record()
 
 
 def give_path(sink: Sink, path: str, source: Path) -> None:

@@ -1,0 +1,188 @@
+"""Index jobs keyed by what they read: a job whose key did not change would make the same pages
+(checked against random edits of every table), a rebuild skips exactly those jobs and equals a
+clean build, and a kept page that is not what its entry names is rendered again."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from congkhai.cli import main
+from congkhai.load.corpus import validate
+from congkhai.publish import site as publish_site
+from congkhai.render import cards, deps, metadata
+from congkhai.render.follow import Follow
+from congkhai.render.listing import Listing
+from congkhai.render.site import _described
+from tests.conftest import FIXED_EPOCH, copy_sources, differences
+
+TODAY = dt.date(2025, 6, 1)
+BASE = "https://congkhai.example.gov.vn"
+PLAN = Path("docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, list[dict[str, Any]]]]:
+    v = validate(copy_sources(tmp_path_factory.mktemp("deps") / "repo"))
+    return v.model, v.published
+
+
+def _listing(model: Any, rows: dict[str, list[dict[str, Any]]]) -> Listing:
+    names = {i["plan_id"]: [str(i["unit"])] for i in rows["issuers"]}
+    follow = Follow(model, rows, TODAY, BASE, "2025-01-01", names)
+    return Listing(model, rows, BASE, TODAY, follow)
+
+
+def _keyed(model: Any, rows: dict[str, list[dict[str, Any]]]) -> dict[tuple[str, str], tuple[str, dict[str, str]]]:
+    """Each keyed job of the index → its key and its pages, completed as the build completes them."""
+    listing = _listing(model, rows)
+    digests = deps.plan_digests(model, rows)
+    common = deps.common_digest(model, rows)
+    described = metadata.page_descriptions(rows, model)
+    out = {}
+    for job in listing.jobs():
+        found = deps.listing_deps(listing, digests, job)
+        if found is not None:
+            pages = {k: _described(k, v, described) for k, v in listing.pages_of(job).items()}
+            out[job] = (deps.job_key(common, TODAY, BASE, found), pages)
+    return out
+
+
+def _edited(value: Any, how: int) -> Any:
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1 + how
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=(how % 5 + 1) * (1 if how % 2 else -400))
+    if isinstance(value, str):
+        return (value + " sửa") if how % 2 else value[: max(0, len(value) // 2)]
+    if isinstance(value, list):
+        return list(reversed(value)) if how % 2 else value[:-1]
+    return value
+
+
+@st.composite
+def edits(draw: st.DrawFn, rows: dict[str, list[dict[str, Any]]]) -> tuple[str, int, str | None, int]:
+    """One edit of the rows: a field of a row changed, or (field None) a plan withdrawn with its rows."""
+    table = draw(st.sampled_from(sorted(name for name, found in rows.items() if found)))
+    index = draw(st.integers(0, len(rows[table]) - 1))
+    fields = sorted(k for k in rows[table][index] if k not in ("id", "plan_id", "task_id"))
+    field = draw(st.one_of(st.none(), st.sampled_from(fields))) if table == "plans" else draw(st.sampled_from(fields))
+    return table, index, field, draw(st.integers(0, 7))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_job_whose_key_is_unchanged_makes_the_same_pages(corpus, data):
+    """The audit of :func:`.deps.listing_deps`, tested: whatever one edit of any table changes, a
+    job keeps its key only if its pages are byte for byte the same (cards cut at 3 rows, so the
+    lists have several pages and stretches)."""
+    model, rows = corpus
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(cards, "PER_PAGE", 3)
+        m.setattr(Listing, "PAGES_PER_JOB", 2)
+        before = _keyed(model, rows)
+        table, index, field, how = data.draw(edits(rows))
+        changed = copy.deepcopy(rows)
+        if field is None:  # the plan withdrawn: it and its rows are no longer published
+            pid = changed["plans"].pop(index)["id"]
+            for name, found in changed.items():
+                changed[name] = [r for r in found if r.get("plan_id") != pid]
+        else:
+            row = changed[table][index]
+            row[field] = _edited(row[field], how)
+        try:
+            after = _keyed(model, changed)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            assume(False)  # an edit the validation refuses (a type the schema does not allow)
+    assert before, "no job is keyed"
+    for job, (key, pages) in after.items():
+        if job in before and before[job][0] == key:
+            assert before[job][1] == pages, (job, table, field)
+
+
+def test_the_digests_follow_a_plans_rows_and_the_common_tables(corpus):
+    model, rows = corpus
+    digests = deps.plan_digests(model, rows)
+    common = deps.common_digest(model, rows)
+    assert len(digests) == len(rows["plans"]) and len(set(digests.values())) == len(digests)
+    changed = copy.deepcopy(rows)
+    task = changed["tasks"][0]
+    task["text"] += " (sửa)"
+    after = deps.plan_digests(model, changed)
+    assert {p for p in digests if digests[p] != after[p]} == {task["plan_id"]}
+    assert deps.common_digest(model, changed) == common
+    changed["units"][0]["name"] += " mới"
+    assert deps.common_digest(model, changed) != common and deps.plan_digests(model, changed) == after
+
+
+# --- in the build ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    monkeypatch.setenv("CONGKHAI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONGKHAI_CACHE_KEY", raising=False)
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")  # the jobs run here: their count is seen
+
+    def run(repo: Path, out: Path, cache: bool = True) -> int:
+        with monkeypatch.context() as m:
+            if not cache:
+                m.setenv("CONGKHAI_CACHE", "off")
+            deps.SKIPPED[0] = 0
+            code = main(["build", "--root", str(repo), "--out", str(out)])
+            publish_site.wait_removals()
+            return code
+
+    return run
+
+
+def _keyed_jobs(repo: Path) -> int:
+    v = validate(repo)
+    listing = Listing(v.model, v.published)
+    digests = deps.plan_digests(v.model, v.published)
+    return sum(deps.listing_deps(listing, digests, job) is not None for job in listing.jobs())
+
+
+def test_a_rebuild_skips_the_jobs_whose_plans_did_not_change_and_equals_a_clean_build(tmp_path, build):
+    repo = copy_sources(tmp_path / "repo")
+    keyed = _keyed_jobs(repo)
+    assert keyed > 10
+    assert build(repo, tmp_path / "site") == 0 and deps.SKIPPED[0] == 0  # nothing kept yet
+    plan = repo / PLAN
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text + "\nMột đoạn được thêm sau khi ban hành.\n", encoding="utf-8")
+    assert build(repo, tmp_path / "site") == 0
+    assert deps.SKIPPED[0] == keyed  # its text is on no index page: every index job skipped
+    plan.write_text(text.replace("title: ", "title: Đã sửa — ", 1), encoding="utf-8")
+    assert build(repo, tmp_path / "site") == 0
+    assert 0 < deps.SKIPPED[0] < keyed  # its lists, its bodies' and cited documents' pages made again
+    unit_page = (tmp_path / "site" / "units" / "bac-kan-ubnd" / "index.html").read_text(encoding="utf-8")
+    assert "Đã sửa" in unit_page
+    assert build(repo, tmp_path / "clean", cache=False) == 0
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_a_kept_page_that_is_not_what_its_entry_names_is_made_again(tmp_path, build):
+    """The kept staging folder is data restored from elsewhere: a page's bytes must have the
+    digest its (signed) entry names, or the job is rendered again."""
+    repo = copy_sources(tmp_path / "repo")
+    assert build(repo, tmp_path / "site") == 0
+    kept = tmp_path / "cache" / "staged" / "units" / "bac-kan-ubnd.md"
+    text = kept.read_bytes()
+    kept.unlink()  # a new file: the published site's copy keeps its bytes
+    kept.write_bytes(text.replace(b"# ", b"# <script>alert(1)</script>", 1))
+    assert build(repo, tmp_path / "site") == 0
+    assert 0 < deps.SKIPPED[0] < _keyed_jobs(repo)
+    page = (tmp_path / "site" / "units" / "bac-kan-ubnd" / "index.html").read_bytes()
+    assert b"alert(1)" not in page
+    assert build(repo, tmp_path / "clean", cache=False) == 0
+    assert differences(tmp_path / "site", tmp_path / "clean") == []

@@ -1,5 +1,5 @@
-"""Index jobs keyed by what they read: a job whose key did not change would make the same pages
-(checked against random edits of every table), a rebuild skips exactly those jobs and equals a
+"""Index jobs and filter shards keyed by what they read: one whose key did not change would make
+the same pages (checked against random edits of every table), a rebuild skips exactly those jobs and equals a
 clean build, and a kept page that is not what its entry names is rendered again."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from congkhai.cli import main
 from congkhai.load.corpus import validate
 from congkhai.publish import site as publish_site
-from congkhai.render import cards, deps, metadata
+from congkhai.render import cards, deps, filters, metadata, shards
 from congkhai.render.follow import Follow
 from congkhai.render.listing import Listing
 from congkhai.render.site import _described
@@ -30,13 +30,43 @@ PLAN = Path("docs/plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md")
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, list[dict[str, Any]]]]:
     v = validate(copy_sources(tmp_path_factory.mktemp("deps") / "repo"))
-    return v.model, v.published
+    rows = copy.deepcopy(v.published)
+    # a second plan of the same year and province, its tasks after the first's in their lists
+    first = rows["plans"][0]
+    clone = first["id"] + "-ban-sao"
+    rows["plans"].append({**first, "id": clone, "title": first["title"] + " (bản sao)"})
+    for found in list(rows.values()):
+        found += [{**r, "plan_id": clone} for r in found if r.get("plan_id") == first["id"]]
+    return v.model, rows
 
 
-def _listing(model: Any, rows: dict[str, list[dict[str, Any]]]) -> Listing:
+class _Recorder:
+    """A render cache that has nothing and keeps what is put in it."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, str] = {}
+
+    def get(self, key: str) -> None:
+        return None
+
+    def put(self, key: str, text: str) -> None:
+        self.entries[key] = text
+
+
+def _listing(model: Any, rows: dict[str, list[dict[str, Any]]], cache: Any = None) -> Listing:
     names = {i["plan_id"]: [str(i["unit"])] for i in rows["issuers"]}
     follow = Follow(model, rows, TODAY, BASE, "2025-01-01", names)
-    return Listing(model, rows, BASE, TODAY, follow)
+    return Listing(model, rows, BASE, TODAY, follow, cache)
+
+
+def _shards(model: Any, rows: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """Every filter job's cache entries by their keys (a shard's under the key of what it reads)."""
+    recorder = _Recorder()
+    listing = _listing(model, rows, recorder)
+    listing.keyed = deps.Keyed(deps.plan_digests(model, rows), deps.common_digest(model, rows), recorder)  # type: ignore[arg-type]
+    for make in filters.FILTERS.values():
+        make(listing)
+    return recorder.entries
 
 
 def _keyed(model: Any, rows: dict[str, list[dict[str, Any]]]) -> dict[tuple[str, str], tuple[str, dict[str, str]]]:
@@ -70,42 +100,56 @@ def _edited(value: Any, how: int) -> Any:
 
 @st.composite
 def edits(draw: st.DrawFn, rows: dict[str, list[dict[str, Any]]]) -> tuple[str, int, str | None, int]:
-    """One edit of the rows: a field of a row changed, or (field None) a plan withdrawn with its rows."""
+    """One edit of the rows: a field of a row changed, or (field None) a row removed (a plan withdrawn
+    with its rows, a task with its units and updates)."""
     table = draw(st.sampled_from(sorted(name for name, found in rows.items() if found)))
     index = draw(st.integers(0, len(rows[table]) - 1))
     fields = sorted(k for k in rows[table][index] if k not in ("id", "plan_id", "task_id"))
-    field = draw(st.one_of(st.none(), st.sampled_from(fields))) if table == "plans" else draw(st.sampled_from(fields))
-    return table, index, field, draw(st.integers(0, 7))
+    return table, index, draw(st.one_of(st.none(), st.sampled_from(fields))), draw(st.integers(0, 7))
+
+
+def _removed(rows: dict[str, list[dict[str, Any]]], table: str, index: int) -> None:
+    gone = rows[table].pop(index)
+    if table in ("plans", "tasks"):
+        key = ("plan_id", gone["id"]) if table == "plans" else ("task_id", gone["id"])
+        for name, found in rows.items():
+            rows[name] = [
+                r
+                for r in found
+                if r.get(key[0]) != key[1] or (table == "tasks" and r.get("plan_id") != gone["plan_id"])
+            ]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_job_whose_key_is_unchanged_makes_the_same_pages(corpus, data):
     """The audit of :func:`.deps.listing_deps`, tested: whatever one edit of any table changes, a
-    job keeps its key only if its pages are byte for byte the same (cards cut at 3 rows, so the
-    lists have several pages and stretches)."""
+    job keeps its key only if its pages are byte for byte the same (cards cut at 3 rows and shards
+    at 4, so the lists have several pages, stretches and shards)."""
     model, rows = corpus
     with pytest.MonkeyPatch.context() as m:
         m.setattr(cards, "PER_PAGE", 3)
         m.setattr(Listing, "PAGES_PER_JOB", 2)
-        before = _keyed(model, rows)
+        m.setattr(shards, "CHUNK", 4)  # a plan's tasks over several shards
+        before, kept = _keyed(model, rows), _shards(model, rows)
         table, index, field, how = data.draw(edits(rows))
         changed = copy.deepcopy(rows)
-        if field is None:  # the plan withdrawn: it and its rows are no longer published
-            pid = changed["plans"].pop(index)["id"]
-            for name, found in changed.items():
-                changed[name] = [r for r in found if r.get("plan_id") != pid]
+        if field is None:
+            _removed(changed, table, index)
         else:
             row = changed[table][index]
             row[field] = _edited(row[field], how)
         try:
-            after = _keyed(model, changed)
+            after, shards_after = _keyed(model, changed), _shards(model, changed)
         except (KeyError, TypeError, ValueError, AttributeError):
             assume(False)  # an edit the validation refuses (a type the schema does not allow)
     assert before, "no job is keyed"
     for job, (key, pages) in after.items():
         if job in before and before[job][0] == key:
             assert before[job][1] == pages, (job, table, field)
+    assert sum('"values"' in v for v in kept.values()) > 5, "no shard is keyed"
+    for key, entry in shards_after.items():
+        assert kept.get(key, entry) == entry, (key, table, field)
 
 
 def test_the_digests_follow_a_plans_rows_and_the_common_tables(corpus):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -113,6 +113,25 @@ def listing_deps(listing: Listing, digests: Mapping[str, str], job: tuple[str, s
             tasks = listing.listed_tasks()
             return (job, len(tasks), [(digests[str(t["plan_id"])], t["id"]) for t in tasks[stretch]])
     return None
+
+
+def shard_key(
+    listing: Listing, kind: str, plan_of: Callable[[Row], Any], own: Callable[[Row], Any] = lambda _: None
+) -> Callable[[Sequence[Row]], str] | None:
+    """The key of a filter shard of ``listing``'s list ``kind`` from its items (:attr:`.shards.Made.key`):
+    what a row of the plan or task list reads is its plan's rows (title, issuers' names, state;
+    a task's text, units, status), the tables no plan owns and today — so the digest of each
+    item's plan (``plan_of``) and the item's own id within it (``own``); None when the listing is
+    not keyed."""
+    keyed = listing.keyed
+    if keyed is None:
+        return None
+    digests, common, today = keyed.digests, keyed.common, listing.today
+
+    def key(items: Sequence[Row]) -> str:
+        return key_of("filter-rows", (kind, common, today, [(digests[str(plan_of(i))], own(i)) for i in items]))
+
+    return key
 
 
 def job_key(common: str, today: dt.date | None, base_url: str, deps: Any) -> str:

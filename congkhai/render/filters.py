@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..model import sitemap
+from .deps import shard_key
 from .shards import Made, filter_files
 
 if TYPE_CHECKING:
@@ -16,13 +17,14 @@ if TYPE_CHECKING:
 def plan_filters(lst: Listing) -> dict[str, str]:
     plans = lst.plans_newest_first(lst.plans.values())
     keys = ("province", "issuer", "type", "year", "level", "status")
-    made = Made(lst.group, lst.make_plan_data)
+    made = Made(lst.group, lst.make_plan_data, shard_key(lst, "plans", lambda p: p["id"]))
     return filter_files(sitemap.PLANS, plans, keys, "kế hoạch", cache=lst.cache, made=made)
 
 
 def task_filters(lst: Listing) -> dict[str, str]:
     keys = ("province", "lead", "status", "year", "recurrence")
-    made = Made(lambda t: lst.group(lst.plans[t["plan_id"]]), lst.make_task_data)  # a shard's rows at a time
+    key = shard_key(lst, "tasks", lambda t: t["plan_id"], lambda t: t["id"])
+    made = Made(lambda t: lst.group(lst.plans[t["plan_id"]]), lst.make_task_data, key)  # a shard's rows at a time
     return filter_files(sitemap.TASKS, lst.listed_tasks(), keys, "nhiệm vụ", cache=lst.cache, made=made)
 
 

@@ -25,6 +25,7 @@ from ..vietnamese.text import date_vi, section_vi
 from . import filters, groups, metadata
 from .bodypages import DirectivePage, UnitPage, UnitSection, directive_page, unit_page
 from .cards import Cell, Column, Made, Part, h, list_pages, page_count, page_note, paged, pager
+from .deps import Keyed
 from .follow import Follow
 from .home import current_province
 from .memo import cached
@@ -53,6 +54,7 @@ class Listing:
         self._plan_data: dict[str, FilterRow] = {}  # a plan's row, made once per job (:meth:`pages_of`)
         self._task_data: dict[tuple[str, str], FilterRow] = {}  # a task's row, made once per job
         self._listed: list[Row] | None = None  # :meth:`listed_tasks`
+        self.keyed: Keyed | None = None  # jobs and shards keyed by what they read (:mod:`.deps`)
         self.units = {u["id"]: u for u in rows["units"]}
         self.directives = {d["id"]: d for d in rows["directives"]}
         self.provinces = {p["id"]: p for p in rows["provinces"]}

@@ -122,10 +122,9 @@ class PageBuilder:
         writer = sink if sink.shared else None
         # an index job whose plans and tables did not change takes its pages from the previous
         # build (:mod:`.deps`): the digests are made here once, before the workers start
-        keyed = None
         if writer is not None and self.cache is not None and keeps(writer):
-            keyed = Keyed(plan_digests(self.model, self.rows), common_digest(self.model, self.rows), self.cache)
-        for part in imap_shared(_page_job, (self, listing, complete, writer, keyed), jobs):
+            listing.keyed = Keyed(plan_digests(self.model, self.rows), common_digest(self.model, self.rows), self.cache)
+        for part in imap_shared(_page_job, (self, listing, complete, writer), jobs):
             for path, text in part.items():
                 sink.page(path, text)
 
@@ -559,12 +558,13 @@ def h(value: Any) -> str:
 
 
 def _page_job(
-    shared: tuple[PageBuilder, Listing, PlanPages | None, Sink | None, Keyed | None], job: tuple[str, Any]
+    shared: tuple[PageBuilder, Listing, PlanPages | None, Sink | None], job: tuple[str, Any]
 ) -> dict[str, str]:
     """One job of :meth:`PageBuilder.emit` (in a worker process, or here): its pages, or, given a
     ``writer`` (a sink that writes to disk), none — each handed to it here; an index job whose
-    inputs did not change (``keyed``) hands over the previous build's pages instead."""
-    builder, listing, complete, writer, keyed = shared
+    inputs did not change (:mod:`.deps`) hands over the previous build's pages instead."""
+    builder, listing, complete, writer = shared
+    keyed = listing.keyed
     if job[0] == "plan":
         plan = builder.rows["plans"][job[1]]
         page = cached_plan_page(builder, plan)

@@ -61,6 +61,9 @@ class Made:
 
     group: Callable[[Any], tuple[str, str]]
     row: Callable[[Any], FilterRow]
+    #: the key of what a shard's rows read, from its items (:mod:`.deps`): with it, a shard whose
+    #: items' plans did not change is read back with its rows' filter values, its rows not made
+    key: Callable[[Sequence[Any]], str] | None = None
 
 
 def row_html(here: str, data: FilterRow) -> tuple[dict[str, str], list[str]]:
@@ -80,6 +83,38 @@ def _shard(rows: tuple[FilterRow, ...]) -> str:
     return dumps(
         [{"a": dict(r.attrs), "c": [[part_data(p) for p in cell] for cell in r.cells], "f": _codes(r)} for r in rows]
     )
+
+
+#: a row's filter values (key → its ``(code, label)`` pairs)
+Values = Mapping[str, Sequence[tuple[str, str]]]
+
+
+def _shard_of(
+    items: Sequence[Any], group: tuple[str, str], cache: TextCache | None, made: Made | None
+) -> tuple[str, list[Values]]:
+    """A shard's text and its rows' filter values: made from its rows (cached by their hash), or,
+    when ``made`` keys shards by what they read (:attr:`Made.key`), read back under that key."""
+    key = made.key(items) if made is not None and made.key is not None and cache is not None else None
+    if key is not None and cache is not None and (found := _read_shard(cache.get(key))) is not None:
+        return found
+    part = [made.row(item) for item in items] if made else list(items)
+    assert all(row.group == group for row in part), "a row made apart from its group"
+    text = _shard(tuple(part)) if key is not None else cached(cache, "filter-shard", tuple(part), _shard)
+    values = [row.values for row in part]
+    if key is not None and cache is not None:
+        cache.put(key, json.dumps({"text": text, "values": values}, ensure_ascii=False))
+    return text, values
+
+
+def _read_shard(entry: str | None) -> tuple[str, list[Values]] | None:
+    """What :func:`_shard_of` kept, or None when ``entry`` is not that (missing, another shape)."""
+    try:
+        found = json.loads(entry) if entry is not None else None
+        text, values = found["text"], found["values"]
+        assert isinstance(text, str) and isinstance(values, list)
+        return text, [{k: [(str(c), str(label)) for c, label in v] for k, v in row.items()} for row in values]
+    except (ValueError, TypeError, KeyError, AssertionError, AttributeError):
+        return None
 
 
 def dumps(value: Any) -> str:
@@ -126,15 +161,14 @@ def filter_files(
     for group in sorted(groups):
         items = groups[group]
         for n, start in enumerate(range(0, len(items), chunk), 1):
-            part = [made.row(item) for item in items[start : start + chunk]] if made else items[start : start + chunk]
-            assert all(row.group == group for row in part), "a row made apart from its group"
+            text, values = _shard_of(items[start : start + chunk], group, cache, made)
             name = f"{group[1]}-{n}"
             index = len(shards)
-            shards.append([name, len(part)])
-            for row in part:
+            shards.append([name, len(values)])
+            for row_values in values:
                 codes: dict[str, list[str]] = {}
-                for key in sorted(row.values):
-                    for code, label in dict.fromkeys(row.values[key]):  # a value once a row
+                for key in sorted(row_values):
+                    for code, label in dict.fromkeys(row_values[key]):  # a value once a row
                         codes.setdefault(key, []).append(code)
                         if key in labels:
                             labels[key].setdefault(code, label)
@@ -145,7 +179,7 @@ def filter_files(
                     for place in dict.fromkeys(places):
                         for code in codes[key]:
                             note(key, place, code, index)
-            out[filter_shard(first, name)] = cached(cache, "filter-shard", tuple(part), _shard)
+            out[filter_shard(first, name)] = text
 
     def listed(key: str, place: str) -> list[list[Any]]:
         tally, found = counts.get((key, place), {}), where.get((key, place), {})

@@ -389,3 +389,20 @@ def test_the_collector_off_does_not_thaw_what_is_frozen() -> None:
             pass
         walked = {id(o) for g in range(3) for o in gc.get_objects(generation=g)}
         assert id(alive) not in walked and id(alive[0]) not in walked
+
+
+def test_what_the_collector_off_made_inside_kept_is_frozen_with_the_rest() -> None:
+    """The render stage's structures, made in the build process inside ``kept``: left out of the
+    collector's walks (its automatic full collections found nothing in them), until ``release``."""
+    import gc
+
+    with parallel.kept():
+        with parallel.uncollected():
+            made = [[n] for n in range(1_000)]
+        assert gc.isenabled()
+        walked = {id(o) for g in range(3) for o in gc.get_objects(generation=g)}
+        assert id(made) not in walked and id(made[-1]) not in walked
+        parallel.release()
+        walked = {id(o) for g in range(3) for o in gc.get_objects(generation=g)}
+        assert id(made) not in walked  # frozen again with what lives on
+    assert id(made) in {id(o) for o in gc.get_objects(generation=2)}  # and walked as before after the block

@@ -30,7 +30,7 @@ from ..model.sitemap import (
     rel,
     unit_md,
 )
-from ..parallel import imap_shared
+from ..parallel import imap_shared, uncollected
 from ..read.records import Row
 from ..vietnamese.text import date_vi
 from . import metadata, original
@@ -113,17 +113,19 @@ class PageBuilder:
         ``complete(index, page)``: the pages a plan (``rows["plans"][index]``) adds to its own —
         its page completed (the history section appended) and any other page of it (its old
         versions, its feed) — done in the same worker, so each page is whole when handed over."""
-        listing = Listing(self.model, self.rows, self.base_url, self.today, self.follow, self.cache)
-        jobs: list[tuple[str, Any]] = [("plan", i) for i in range(len(self.rows["plans"]))]
-        jobs += listing.jobs()
         # a sink that writes to disk is handed each page in the worker that made it: sent back,
         # every page was pickled, unpickled and written by this process alone, the render
         # stage's slowest part at 10,000 plans
         writer = sink if sink.shared else None
-        # an index job whose plans and tables did not change takes its pages from the previous
-        # build (:mod:`.deps`): the digests are made here once, before the workers start
-        if writer is not None and self.cache is not None and keeps(writer):
-            listing.keyed = Keyed(plan_digests(self.model, self.rows), common_digest(self.model, self.rows), self.cache)
+        with uncollected():  # alive to the end of the render (here and, shared, in the workers)
+            listing = Listing(self.model, self.rows, self.base_url, self.today, self.follow, self.cache)
+            jobs: list[tuple[str, Any]] = [("plan", i) for i in range(len(self.rows["plans"]))]
+            jobs += listing.jobs()
+            # an index job whose plans and tables did not change takes its pages from the previous
+            # build (:mod:`.deps`): the digests are made here once, before the workers start
+            if writer is not None and self.cache is not None and keeps(writer):
+                digests = plan_digests(self.model, self.rows)
+                listing.keyed = Keyed(digests, common_digest(self.model, self.rows), self.cache)
         for part in imap_shared(_page_job, (self, listing, complete, writer), jobs):
             for path, text in part.items():
                 sink.page(path, text)

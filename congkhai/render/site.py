@@ -24,7 +24,7 @@ from ..load.rendercache import DataCache, ParseCache, TextCache, data_cache, par
 from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import version_file
-from ..parallel import background, imap_shared
+from ..parallel import background, imap_shared, uncollected
 from ..read.history import Release, Version, reference_modified, version_files
 from ..read.records import Row
 from ..timing import stage
@@ -131,17 +131,18 @@ def render_into(
     last = corpus.history.last_changed
     changed = {str(p["id"]): last[str(p["path"])] for p in rows["plans"] if str(p["path"]) in last}
     pages_cache = text_cache(root)
-    follow = Follow(
-        model,
-        rows,
-        corpus.today,
-        base,
-        updated,
-        names,
-        changed=changed,
-        reference=reference_modified(root),
-        cache=pages_cache,
-    )
+    with uncollected():  # this process's structures for the pages, alive to the end of the render
+        follow = Follow(
+            model,
+            rows,
+            corpus.today,
+            base,
+            updated,
+            names,
+            changed=changed,
+            reference=reference_modified(root),
+            cache=pages_cache,
+        )
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
     # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
     olds = {k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()}
@@ -161,20 +162,50 @@ def render_into(
         pages_cache,
         _digest(sorted(unit_names.items())),
     )
-    PageBuilder(
-        model,
-        rows,
-        bodies,
-        originals(corpus),
-        corpus.history.last_changed,
-        base,
-        today=corpus.today,
-        histories=frozenset(versions),
-        follow=follow,
-        cache=pages_cache,
-    ).emit(sink, history.complete)
+    with uncollected():
+        builder = PageBuilder(
+            model,
+            rows,
+            bodies,
+            originals(corpus),
+            corpus.history.last_changed,
+            base,
+            today=corpus.today,
+            histories=frozenset(versions),
+            follow=follow,
+            cache=pages_cache,
+        )
+    builder.emit(sink, history.complete)
     version_names = list(olds)
-    del olds, history
+    del olds, history, builder
+    with uncollected():  # the site-wide pages, made here (their garbage is freed by reference count)
+        _site_pages(sink, corpus, model, rows, base, updated, names, changed, pages_cache, repo, auth_url)
+    for part in imap_shared(_follow_job, (follow, sink if sink.shared else None), follow.file_jobs()):
+        for key, page in part.items():  # (written by the worker when the sink writes to disk)
+            sink.page(key, page)
+    with stage("render.wait"):  # the pages are written: what is left of the data side
+        data_names, kept = data_done()
+    if kept is not None:
+        kept.replay(sink)
+    return sorted({*data_names, *version_names})
+
+
+def _site_pages(
+    sink: Sink,
+    corpus: Corpus,
+    model: Model,
+    rows: dict[str, list[Row]],
+    base: str,
+    updated: str,
+    names: dict[str, list[str]],
+    changed: dict[str, str],
+    pages_cache: TextCache | None,
+    repo: str,
+    auth_url: str,
+) -> None:
+    """The pages made once for the whole site: the dictionary, statistics, compliance and directory
+    pages, the site-wide feeds and calendar, monitoring, home, the plan form's files."""
+    root = corpus.root
     sink.page(sitemap.DICTIONARY, opendata.dictionary_page(model))
     sink.page(sitemap.STATS, stats.stats_page(model, rows, page=sitemap.STATS))
     rules = compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML)
@@ -207,14 +238,6 @@ def render_into(
     )
     sink.page(sitemap.CALENDAR, calendar.ics_feed(rows, base, corpus.today, model, updated=updated).decode())
     sink.page(sitemap.STATUS_FEED, feeds.status_feed(rows, base, updated, model).decode())
-    for part in imap_shared(_follow_job, (follow, sink if sink.shared else None), follow.file_jobs()):
-        for key, page in part.items():  # (written by the worker when the sink writes to disk)
-            sink.page(key, page)
-    with stage("render.wait"):  # the pages are written: what is left of the data side
-        data_names, kept = data_done()
-    if kept is not None:
-        kept.replay(sink)
-    return sorted({*data_names, *version_names})
 
 
 #: The tables the monitoring pages show.

@@ -106,6 +106,42 @@ def test_the_render_stage_is_byte_identical_on_one_core_and_on_several(monkeypat
             assert other_pages[key] == text, key
 
 
+def test_each_plans_old_versions_are_written_by_its_job_in_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written to a sink on disk, a plan's old versions' files are written by the worker making its
+    pages (in the build process, creating their folders held the workers' start back), and the
+    folder holds exactly the files a render kept in memory gives."""
+    from congkhai.publish import site as publish_site
+    from congkhai.render.site import render_into
+
+    monkeypatch.setattr(parallel, "MIN_JOBS", 0)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    monkeypatch.setenv("CONGKHAI_CACHE", "off")
+    log = tmp_path / "writers"
+    real = publish_site.Staging.file
+
+    def spy(self: Any, path: str, data: bytes) -> None:
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\t{path}\n")
+        real(self, path, data)
+
+    monkeypatch.setattr(publish_site.Staging, "file", spy)
+    corpus = validate(ROOT, today=TODAY)
+    render_into(publish_site.Staging(tmp_path / "pages"), corpus, "https://congkhai.example.vn/", None)
+    olds = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines() if "/phien-ban/" in line]
+    assert olds, "the checkout's history gives the seed plans old versions"
+    assert all(pid != str(os.getpid()) for pid, _ in olds)
+    downloads, _ = render_site(validate(ROOT, today=TODAY), "https://congkhai.example.vn/", None)
+    written = {
+        p.relative_to(tmp_path / "pages" / "data").as_posix(): p.read_bytes()
+        for p in (tmp_path / "pages" / "data").rglob("*.txt")
+    }
+    kept = {k: v for k, v in downloads.items() if k.endswith(".txt")}
+    assert written == kept and len([p for _, p in olds]) == len({p for _, p in olds})  # each once
+
+
 def _frozen_count(shared: None, job: int) -> int:
     import gc
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -146,8 +146,13 @@ def render_into(
     ids = {str(p["path"]): str(p["id"]) for p in rows["plans"]}
     # old versions are plain text: a byte-order mark makes every browser read them as UTF-8
     olds = {k: original.with_bom(v) for k, v in version_files(root, versions, ids).items()}
+    # written by each plan's job (in the workers, when the sink writes to disk: creating their
+    # 20,000 folders here held the workers' start back 3 s at 10,000 plans), else here
+    writer = sink if sink.shared else None
+    by_jobs = _plan_olds(rows["plans"], versions) if writer is not None else set()
     for name, data in olds.items():
-        sink.file(name, data)
+        if name not in by_jobs:
+            sink.file(name, data)
     history = _PlanHistory(
         model,
         rows["plans"],
@@ -161,6 +166,7 @@ def render_into(
         parse_cache(root),
         pages_cache,
         _digest(sorted(unit_names.items())),
+        writer,
     )
     with uncollected():
         builder = PageBuilder(
@@ -412,11 +418,17 @@ class _PlanHistory:
     parses: ParseCache | None
     cache: TextCache | None  # each plan's history by the hash of what it shows
     units_digest: str  # of ``unit_names`` (an old version may name any body)
+    writer: Sink | None = None  # where the plan's job writes its old versions' files
 
     def complete(self, index: int, page: str) -> dict[str, str]:
         """Every page of plan ``index`` (:data:`.pages.PlanPages`): its own, ``page``, ending with
         its history section, then its old versions' pages and its feed of changes — rendered from
-        what they show alone (:meth:`inputs`) and cached by its hash."""
+        what they show alone (:meth:`inputs`) and cached by its hash. With a ``writer``, the
+        plan's old versions' files are written to it first."""
+        if self.writer is not None:
+            for name in _plan_olds([self.plans[index]], self.versions):
+                if name in self.olds:
+                    self.writer.file(name, self.olds[name])
         made = cached_files(self.cache, "plan-history", self.inputs(index), lambda shown: self._render(index, shown))
         history = made.pop(_HISTORY, None)
         key = sitemap.plan_md(self.plans[index])
@@ -465,6 +477,11 @@ class _PlanHistory:
 
 #: The history section's place among a plan's cached files (no path is empty).
 _HISTORY = ""
+
+
+def _plan_olds(plans: Iterable[Row], versions: Mapping[str, list[Version]]) -> set[str]:
+    """The names of the old versions' files of ``plans`` (:func:`.read.history.version_files`)."""
+    return {version_file(str(p["id"]), v.short) for p in plans for v in versions.get(str(p["path"]), ())}
 
 
 def _digest(value: Any) -> str:

@@ -35,6 +35,49 @@ def test_same_bytes_as_mkdocs_own_build(tmp_path, monkeypatch, forced):
     assert [k for k in stock if stock[k] != forked[k]] == []
 
 
+def test_a_static_file_where_a_workers_page_goes_is_written_over_as_by_mkdocs(tmp_path, monkeypatch, forced):
+    """The static files are linked while the workers write their pages: one in the place of a page
+    (``directives/ghi-chu/index.html`` beside ``directives/ghi-chu.md``) ends as MkDocs' own build
+    leaves it — the page over the file — whichever process gets there first."""
+    repo = copy_sources(tmp_path / "repo")
+    _note(repo, "Nội dung.\n")
+    (repo / "docs" / "directives" / "ghi-chu").mkdir()
+    (repo / "docs" / "directives" / "ghi-chu" / "index.html").write_text("<p>tệp tĩnh</p>\n", encoding="utf-8")
+    monkeypatch.setenv("CONGKHAI_CACHE", "off")
+    monkeypatch.setenv("CONGKHAI_WORKERS", "1")
+    assert main(["build", "--root", str(repo), "--out", str(tmp_path / "stock")]) == 0
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    assert main(["build", "--root", str(repo), "--out", str(tmp_path / "forked")]) == 0
+    stock, forked = _tree(tmp_path / "stock"), _tree(tmp_path / "forked")
+    assert b"Ghi ch" in stock["directives/ghi-chu/index.html"]
+    assert stock.keys() == forked.keys() and [k for k in stock if stock[k] != forked[k]] == []
+
+
+def test_copy_static_leaves_out_the_places_of_pages_written_elsewhere(tmp_path):
+    """Which process gets there first is not fixed, so the rule is tested on its own: a file in
+    ``skip`` is not linked (MkDocs writes the page over it), the others are."""
+    from types import SimpleNamespace
+
+    staging, site = tmp_path / "staging", tmp_path / "site"
+    staging.mkdir()
+
+    def static(rel: str) -> SimpleNamespace:
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_text(rel, encoding="utf-8")
+        return SimpleNamespace(
+            is_documentation_page=lambda: False,
+            inclusion=True,
+            abs_src_path=str(staging / rel),
+            abs_dest_path=str(site / rel),
+            dest_uri=rel,
+        )
+
+    files = [static("a/index.html"), static("data/b.csv")]
+    mkbuild.copy_static(files, bool, staging, skip=frozenset({"a/index.html"}))
+    assert not (site / "a" / "index.html").exists()
+    assert (site / "data" / "b.csv").stat().st_ino == (staging / "data" / "b.csv").stat().st_ino  # linked
+
+
 def _note(repo: Path, body: str) -> None:
     """A hand-written page outside the navigation (``/directives/*.md``): a worker renders it."""
     (repo / "docs" / "directives").mkdir(parents=True, exist_ok=True)

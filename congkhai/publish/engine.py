@@ -202,7 +202,8 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
         for file in inside:
             file.page.read_source(config)  # the navigation's titles, for the pages the workers write
         env = config.plugins.on_env(env, config=config, files=files)
-        copy_static(files, inclusion, staging)
+        if not (fork and outside):  # else once the workers have started (below)
+            copy_static(files, inclusion, staging)
         doc_files = files.documentation_pages(inclusion=inclusion)
         if cache is not None:
             if not fork:  # rendered here after the navigation's pages: their titles as rendered
@@ -226,6 +227,12 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
                 pool = multiprocessing.get_context("fork").Pool(count)
         try:
             pending = pool.map_async(_render_share, range(len(_STATE["shares"]))) if pool is not None else None
+            if pool is not None:
+                # the static files linked here while the workers write their pages (before, this
+                # process's 20,000 folders for them held the workers' start back 5 s at 10,000
+                # plans); a file where a worker's page goes is not copied: MkDocs writes the page
+                # over it
+                copy_static(files, inclusion, staging, skip=frozenset(f.dest_uri for f in outside))
             # meanwhile, here: the navigation's pages (the long lists of every plan and task among them)
             looked: dict[str, dict[str, str | None]] = {}  # the pages outside the navigation rendered here
             for file in here:
@@ -344,19 +351,20 @@ def recording(files: Any) -> Iterator[dict[str, str | None]]:
         del files.get_file_from_path
 
 
-def copy_static(files: Any, inclusion: Any, staging: Path | None = None) -> None:
+def copy_static(files: Any, inclusion: Any, staging: Path | None = None, skip: frozenset[str] = frozenset()) -> None:
     """What ``Files.copy_static_files`` does — every file that is not a page copied to its place in
     the site, in the same order, later ones over earlier ones — with each folder made once, and a
     file of ``staging`` (the build's own staging folder, thrown away after the build; never a
     symbolic link, never a file of the checkout or of the theme) hard-linked instead of copied: the
-    same bytes, without writing them again. Where the file system refuses a link, it is copied."""
+    same bytes, without writing them again. Where the file system refuses a link, it is copied.
+    A file whose place is in ``skip`` (a page written meanwhile by another process) is left out."""
     import shutil
 
     inside = os.path.realpath(staging) + os.sep if staging is not None else None
     made: set[str] = set()
     folders: dict[str, bool] = {}  # a source folder → inside the staging folder, through no link
     for file in files:
-        if file.is_documentation_page() or not inclusion(file.inclusion):
+        if file.is_documentation_page() or not inclusion(file.inclusion) or file.dest_uri in skip:
             continue
         source = file.abs_src_path
         if getattr(file, "_content", None) is not None or source is None:

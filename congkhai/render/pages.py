@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..derive.status import State, plan_state, progress
@@ -107,12 +107,20 @@ class PageBuilder:
         self.emit(out)
         return out.pages
 
-    def emit(self, sink: Sink, complete: PlanPages | None = None) -> None:
+    def emit(
+        self,
+        sink: Sink,
+        complete: PlanPages | None = None,
+        more: Sequence[Any] = (),
+        make: Callable[[Any], dict[str, str]] | None = None,
+    ) -> None:
         """:meth:`pages`, each handed to ``sink`` as it comes back from the workers and let go.
 
         ``complete(index, page)``: the pages a plan (``rows["plans"][index]``) adds to its own —
         its page completed (the history section appended) and any other page of it (its old
-        versions, its feed) — done in the same worker, so each page is whole when handed over."""
+        versions, its feed) — done in the same worker, so each page is whole when handed over.
+        ``more``: further jobs, after these, whose pages ``make(job)`` gives (the site's own pages,
+        the feeds): in the same workers, not in a second round of them after these."""
         # a sink that writes to disk is handed each page in the worker that made it: sent back,
         # every page was pickled, unpickled and written by this process alone, the render
         # stage's slowest part at 10,000 plans
@@ -126,7 +134,8 @@ class PageBuilder:
             if writer is not None and self.cache is not None and keeps(writer):
                 digests = plan_digests(self.model, self.rows)
                 listing.keyed = Keyed(digests, common_digest(self.model, self.rows), self.cache)
-        for part in imap_shared(_page_job, (self, listing, complete, writer), jobs):
+        jobs += [("more", job) for job in more]
+        for part in imap_shared(_page_job, (self, listing, complete, writer, make), jobs):
             for path, text in part.items():
                 sink.page(path, text)
 
@@ -560,13 +569,16 @@ def h(value: Any) -> str:
 
 
 def _page_job(
-    shared: tuple[PageBuilder, Listing, PlanPages | None, Sink | None], job: tuple[str, Any]
+    shared: tuple[PageBuilder, Listing, PlanPages | None, Sink | None, Callable[[Any], dict[str, str]] | None],
+    job: tuple[str, Any],
 ) -> dict[str, str]:
     """One job of :meth:`PageBuilder.emit` (in a worker process, or here): its pages, or, given a
     ``writer`` (a sink that writes to disk), none — each handed to it here; an index job whose
     inputs did not change (:mod:`.deps`) hands over the previous build's pages instead."""
-    builder, listing, complete, writer = shared
+    builder, listing, complete, writer, make = shared
     keyed = listing.keyed
+    if job[0] == "more" and make is not None:
+        return write_in_place(writer, make(job[1]))
     if job[0] == "plan":
         plan = builder.rows["plans"][job[1]]
         page = cached_plan_page(builder, plan)

@@ -24,7 +24,7 @@ from ..load.rendercache import DataCache, ParseCache, TextCache, data_cache, par
 from ..model import sitemap
 from ..model.schemas import Model
 from ..model.sitemap import version_file
-from ..parallel import background, imap_shared, uncollected
+from ..parallel import background, uncollected
 from ..read.history import Release, Version, reference_modified, version_files
 from ..read.records import Row
 from ..timing import stage
@@ -37,7 +37,7 @@ from .history import Parsed, history_section, parse_versions, summaries
 from .markdown import with_front_matter
 from .memo import cached, cached_files
 from .metadata import with_description
-from .pages import PageBuilder, write_in_place
+from .pages import PageBuilder
 from .sink import Collect, Finished, Sink, Stored, give_path
 from .versions import version_pages
 
@@ -181,14 +181,18 @@ def render_into(
             follow=follow,
             cache=pages_cache,
         )
-    builder.emit(sink, history.complete)
+
+    def more(job: tuple[str, str]) -> dict[str, str]:
+        """The site's own pages (one job), then each plan's, body's and province's feed and calendar."""
+        if job == _SITE:
+            with uncollected():  # their garbage is freed by reference count
+                return _site_pages(corpus, model, rows, base, updated, names, changed, pages_cache, repo, auth_url)
+        return follow.files_of(job)
+
+    # (each job's pages written by the worker that made it when the sink writes to disk)
+    builder.emit(sink, history.complete, [_SITE, *follow.file_jobs()], more)
     version_names = list(olds)
     del olds, history, builder
-    with uncollected():  # the site-wide pages, made here (their garbage is freed by reference count)
-        _site_pages(sink, corpus, model, rows, base, updated, names, changed, pages_cache, repo, auth_url)
-    for part in imap_shared(_follow_job, (follow, sink if sink.shared else None), follow.file_jobs()):
-        for key, page in part.items():  # (written by the worker when the sink writes to disk)
-            sink.page(key, page)
     with stage("render.wait"):  # the pages are written: what is left of the data side
         data_names, kept = data_done()
     if kept is not None:
@@ -196,8 +200,11 @@ def render_into(
     return sorted({*data_names, *version_names})
 
 
+#: The job of the site's own pages, among the feeds' (:meth:`.Follow.file_jobs`).
+_SITE = ("site", "")
+
+
 def _site_pages(
-    sink: Sink,
     corpus: Corpus,
     model: Model,
     rows: dict[str, list[Row]],
@@ -208,10 +215,11 @@ def _site_pages(
     pages_cache: TextCache | None,
     repo: str,
     auth_url: str,
-) -> None:
+) -> dict[str, str]:
     """The pages made once for the whole site: the dictionary, statistics, compliance and directory
     pages, the site-wide feeds and calendar, monitoring, home, the plan form's files."""
     root = corpus.root
+    sink = Collect()
     sink.page(sitemap.DICTIONARY, opendata.dictionary_page(model))
     sink.page(sitemap.STATS, stats.stats_page(model, rows, page=sitemap.STATS))
     rules = compliance.load_rules(root / RULES if (root / RULES).exists() else compliance.RULES_YAML)
@@ -244,6 +252,7 @@ def _site_pages(
     )
     sink.page(sitemap.CALENDAR, calendar.ics_feed(rows, base, corpus.today, model, updated=updated).decode())
     sink.page(sitemap.STATUS_FEED, feeds.status_feed(rows, base, updated, model).decode())
+    return sink.pages
 
 
 #: The tables the monitoring pages show.
@@ -395,11 +404,6 @@ class _OnDisk(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self.paths) + len(self.held)
-
-
-def _follow_job(shared: tuple[Follow, Sink | None], job: tuple[str, str]) -> dict[str, str]:
-    follow, writer = shared
-    return write_in_place(writer, follow.files_of(job))
 
 
 @dataclass(frozen=True)

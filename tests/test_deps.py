@@ -230,3 +230,43 @@ def test_a_kept_page_that_is_not_what_its_entry_names_is_made_again(tmp_path, bu
     assert b"alert(1)" not in page
     assert build(repo, tmp_path / "clean", cache=False) == 0
     assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_a_kept_page_is_taken_only_from_inside_the_previous_folder(tmp_path):
+    """An entry names paths (signed, but checked all the same): nothing outside the previous
+    folder, no link, no other bytes."""
+    import hashlib
+
+    from congkhai.publish.site import Staging
+
+    previous, pages = tmp_path / "previous", tmp_path / "pages"
+    (previous / "units").mkdir(parents=True)
+    (previous / "units" / "a.md").write_bytes(b"# A\n")
+    secret = tmp_path / "secret.md"
+    secret.write_bytes(b"# A\n")
+    (previous / "units" / "link.md").symlink_to(secret)
+    sha = hashlib.sha256(b"# A\n").hexdigest()
+    staging = Staging(pages, previous)
+    for path in ("../secret.md", str(secret), "units/link.md", "units/missing.md"):
+        assert not staging.keep(path, sha), path
+    assert not staging.keep("units/a.md", hashlib.sha256(b"# B\n").hexdigest())
+    assert staging.keep("units/a.md", sha) and (pages / "units" / "a.md").read_bytes() == b"# A\n"
+    assert secret.exists() and not (pages / "units" / "link.md").exists() and staging.reused == 1
+
+
+class _Damaged(_Recorder):
+    """A render cache whose every entry is damaged (a keyed shard's entry is a JSON object)."""
+
+    def get(self, key: str) -> str:  # type: ignore[override]
+        return '{"text": 1, "values": []}'
+
+
+def test_a_damaged_shard_entry_is_made_again(corpus):
+    model, rows = corpus
+    clean = _listing(model, rows)
+    damaged = _Damaged()
+    listing = _listing(model, rows, damaged)
+    listing.keyed = deps.Keyed(deps.plan_digests(model, rows), deps.common_digest(model, rows), damaged)  # type: ignore[arg-type]
+    for name in ("plans", "tasks"):  # the lists whose shards are keyed by what they read
+        assert filters.FILTERS[name](listing) == filters.FILTERS[name](clean)
+    assert any('"values"' in v for v in damaged.entries.values())  # made again, and kept

@@ -27,12 +27,12 @@ Safety, by construction:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..load import blobs
 from ..load.plancache import STAGED, cache_dir
 
 
@@ -88,20 +88,11 @@ def keep(pages: Path, root: Path, drop: Iterable[str] = ()) -> bool:
 
 def reuse_digest(previous: Path, target: Path, sha256: str) -> bool:
     """Move ``previous`` to ``target`` if it is a regular file whose bytes have the digest
-    ``sha256`` (a job skipped whole names its pages so: :mod:`congkhai.render.deps`); False when
-    it does not (missing, a link, other bytes)."""
-    try:
-        fd = os.open(previous, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+    ``sha256`` (a job skipped whole names its pages so: :mod:`congkhai.render.deps`; checked as a
+    cache's kept file is, :func:`.load.blobs.read`); False when it does not (missing, a link,
+    other bytes)."""
+    if blobs.read(previous, sha256) is None:
         return False
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            if hashlib.file_digest(fh, "sha256").hexdigest() != sha256:
-                return False
-    finally:
-        os.close(fd)
     try:
         os.rename(previous, target)
     except OSError:

@@ -40,7 +40,7 @@ from .follow import Follow, Link, block, head
 from .listing import Listing
 from .markdown import esc, front_matter
 from .markdown import table as md_table
-from .sink import Collect, Sink
+from .sink import Collect, Sink, write_in_place
 
 #: a plan's index and its page → every page the plan publishes, its own completed
 PlanPages = Callable[[int, str], dict[str, str]]
@@ -589,13 +589,4 @@ def _page_job(
         return write_in_place(writer, listing.pages_of(job))
     key = job_key(keyed.common, listing.today, listing.base_url, found)
     run_keyed(keyed.cache, key, writer, lambda: write_in_place(writer, listing.pages_of(job)))
-    return {}
-
-
-def write_in_place(writer: Sink | None, made: dict[str, str]) -> dict[str, str]:
-    """``made`` handed to ``writer`` here, and nothing left to send back; without one, ``made``."""
-    if writer is None:
-        return made
-    for path, text in made.items():
-        writer.page(path, text)
     return {}

@@ -131,3 +131,12 @@ def sha256_of(data: bytes | Stored) -> str:
 
 #: a data file's name → its bytes, or what is known of it once written
 Files = Mapping[str, bytes | Stored]
+
+
+def write_in_place(writer: Sink | None, made: dict[str, str]) -> dict[str, str]:
+    """``made`` handed to ``writer`` here, and nothing left to send back; without one, ``made``."""
+    if writer is None:
+        return made
+    for path, text in made.items():
+        writer.page(path, text)
+    return {}

@@ -110,8 +110,8 @@ def listing_deps(listing: Listing, digests: Mapping[str, str], job: tuple[str, s
             plans = listing.plans_newest_first(listing.plans.values())
             return (job, len(plans), [digests[str(p["id"])] for p in plans[stretch]])
         if which == "task_list":
-            tasks = listing.listed_tasks()
-            return (job, len(tasks), [(digests[str(t["plan_id"])], t["id"]) for t in tasks[stretch]])
+            listed = listing.listed_tasks()
+            return (job, len(listed), [(digests[str(t["plan_id"])], t["id"]) for t in listed[stretch]])
     return None
 
 

@@ -108,8 +108,10 @@ def _shard_of(
 
 def _read_shard(entry: str | None) -> tuple[str, list[Values]] | None:
     """What :func:`_shard_of` kept, or None when ``entry`` is not that (missing, another shape)."""
+    if entry is None:
+        return None
     try:
-        found = json.loads(entry) if entry is not None else None
+        found = json.loads(entry)
         text, values = found["text"], found["values"]
         assert isinstance(text, str) and isinstance(values, list)
         return text, [{k: [(str(c), str(label)) for c, label in v] for k, v in row.items()} for row in values]

@@ -292,3 +292,17 @@ def test_the_workers_write_the_display_files_and_the_bundle_is_the_one_process_o
         for d in ("one", "two")
     )
     assert len(one) > 40 and one == two
+
+
+def test_indexed_files_are_the_sites_pages_in_path_order(tmp_path: Path) -> None:
+    """The pages search lists, in the order the index numbers them: part by part ("a/" before
+    "a-b/", as sorted paths, not as strings), only files, none of the excluded ones."""
+    site = tmp_path / "site"
+    for rel in ("a-b/index.html", "a/index.html", "a/z/index.html", "a.html", "index.html", "404.html", "x.css"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("<p>x</p>", encoding="utf-8")
+    (site / "folder.html").mkdir()  # a folder named like a page is not a page
+    (site / search.BUNDLE).mkdir()
+    (site / search.BUNDLE / "p.html").write_text("x", encoding="utf-8")
+    (site / "b").symlink_to(site / "a", target_is_directory=True)  # not followed
+    assert search.indexed_files(site) == ["a/index.html", "a/z/index.html", "a-b/index.html", "a.html", "index.html"]

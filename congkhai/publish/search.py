@@ -54,6 +54,7 @@ import dataclasses
 import functools
 import html
 import itertools
+import os
 import re
 import shutil
 from collections import Counter
@@ -424,9 +425,16 @@ def _record_file(
 
 def indexed_files(site_dir: Path) -> list[str]:
     """The built pages search indexes, relative to the site root, sorted."""
+    found: list[str] = []
+    # os.walk, not Path.rglob: 40,000 pages took 1.9 s as Path objects, on the build's path (the
+    # order is rglob's sorted Paths', part by part); links to folders are not followed
+    for top, _, names in os.walk(site_dir):
+        base = os.path.relpath(top, site_dir).replace(os.sep, "/")
+        prefix = "" if base == "." else f"{base}/"
+        found.extend(prefix + name for name in names if name.endswith(".html"))
     return [
         rel
-        for rel in (p.relative_to(site_dir).as_posix() for p in sorted(site_dir.rglob("*.html")))
+        for rel in sorted(found, key=lambda rel: rel.split("/"))
         if rel not in EXCLUDED
         and rel.split("/", 1)[0] != BUNDLE
         and not rel.startswith(EXCLUDED_FOLDERS)

@@ -154,10 +154,12 @@ def test_remove_later_removes_the_folder_in_another_process(tmp_path, monkeypatc
 
 def test_a_build_leaves_the_old_site_in_its_staging_folder_removed_after_it(tmp_path, monkeypatch):
     """The swap's old site is not removed while the build waits: it joins the staging folder, which
-    is handed whole to ``remove_later``; the new site is in place before."""
+    is handed whole to ``remove_later``; the new site is in place before. (With a cache it is kept
+    there instead, as the next build's folders: ``tests/test_sparetree.py``.)"""
     from congkhai.cli import main
     from tests.conftest import copy_sources
 
+    monkeypatch.setenv("CONGKHAI_CACHE", "off")
     repo = copy_sources(tmp_path / "repo")
     assert main(["build", "--root", str(repo)]) == 0
     (repo / "site" / "marker.txt").write_text("the previous site")

@@ -552,9 +552,11 @@ def _work_from(data: list[Any], model: Model) -> PlanWork:
 
 #: The previous build's staging folder, kept for the next one (``publish/keptpages.py``).
 STAGED = "staged"
-#: Folders of the cache that are not plan entries: the built pages (``publish/pagecache.py``) and
-#: the previous build's staging folder.
-OTHER_FOLDERS = frozenset({"pages", STAGED})
+#: The site the last build replaced, its folders kept for the next build (``publish/sparetree.py``).
+SPARE = "site-spare"
+#: Folders of the cache that are not plan entries: the built pages (``publish/pagecache.py``), the
+#: previous build's staging folder and the spare site.
+OTHER_FOLDERS = frozenset({"pages", STAGED, SPARE})
 
 
 def _prune(store: Path) -> None:

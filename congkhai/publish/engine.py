@@ -51,12 +51,20 @@ class BuildError(CongkhaiError):
 
 
 def run_mkdocs(
-    config_file: Path, docs_dir: Path, site_dir: Path, cache: PageCache | None = None, *, staged: bool = False
+    config_file: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    cache: PageCache | None = None,
+    *,
+    staged: bool = False,
+    folders_kept: bool = False,
 ) -> Built | None:
     """MkDocs in strict mode: a warning (a broken link, a missing page) fails the build.
 
     ``staged``: ``docs_dir`` is the build's own staging folder, discarded after the build, so its
     static files are hard-linked into the site instead of copied (:func:`copy_static`).
+    ``folders_kept``: ``site_dir`` holds folders and no file (:mod:`.sparetree`): MkDocs' emptying
+    of it, which would remove the folders, is skipped.
 
     MkDocs counts warnings on its logger, so the logger must let them through; they are kept off
     the console (they become the error message) by not propagating to the root logger.
@@ -74,7 +82,7 @@ def run_mkdocs(
         lg.addHandler(collected)
     try:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
-        return build(config, cache, Path(docs_dir) if staged else None)
+        return build(config, cache, Path(docs_dir) if staged else None, clean=not folders_kept)
     except (MkDocsException, SystemExit, OSError) as exc:
         detail = "; ".join(dict.fromkeys(m for _, m in collected.records[:5])) or str(exc)
         raise BuildError(
@@ -156,10 +164,13 @@ def _nav_lines(items: Any, depth: int = 0) -> list[str]:
     return out
 
 
-def build(config: Any, cache: PageCache | None = None, staging: Path | None = None) -> Built | None:
+def build(
+    config: Any, cache: PageCache | None = None, staging: Path | None = None, *, clean: bool = True
+) -> Built | None:
     """MkDocs' build; with ``cache``, the pages outside the navigation whose key is cached are
     written from it instead of rendered (:mod:`.pagecache`). ``None`` when MkDocs' own build ran.
-    ``staging``: the folder whose static files may be hard-linked (:func:`copy_static`)."""
+    ``staging``: the folder whose static files may be hard-linked (:func:`copy_static`).
+    ``clean=False``: the site folder is not emptied first (it holds no file: :mod:`.sparetree`)."""
     from mkdocs.commands import build as mk
     from mkdocs.exceptions import Abort, BuildError
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
@@ -180,7 +191,8 @@ def build(config: Any, cache: PageCache | None = None, staging: Path | None = No
     try:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
-        clean_directory(config.site_dir)
+        if clean:
+            clean_directory(config.site_dir)
         files = get_files(config)
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)

@@ -38,7 +38,7 @@ from ..render.metadata import publisher_from
 from ..render.original import with_bom
 from ..render.site import render_into
 from ..timing import stage
-from . import keptpages, pagecache, search
+from . import keptpages, pagecache, search, sparetree
 from .engine import BuildError, Built, editor_settings, publisher_settings, run_mkdocs, site_url
 from .release import previous_data
 
@@ -340,12 +340,14 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
     started = time.time()  # render entries neither written nor read from now on are stale
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out.name), dir=out.parent))
     swapped = False
+    site_dir = staging / "site"
+    # the replaced site's folders, kept by the last build: emptied of files while the pages are rendered
+    spare = sparetree.take(root, site_dir)
     try:
         # the corpus lives to the end: out of the collector's walks (what the checks alone needed
         # was let go by ``Corpus.shed``: its memory given back first, not inherited by the forks)
         with kept():
             docs_dir = staging / "pages"
-            site_dir = staging / "site"
             with stage("stage"):  # the hand-written pages first: the generated ones are written over them
                 # the previous build's pages, moved aside: what is unchanged is moved back, not written
                 sink = Staging(docs_dir, keptpages.take_previous(root, staging / "previous"))
@@ -365,8 +367,12 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
                 )
             release()  # what the render stage made is given back, so MkDocs and its forked workers start from the corpus alone
             cache = pagecache.open_cache(root)
+            with stage("spare"):
+                folders_kept = spare is not None and spare.wait(staging / "spare-refused")
             with stage("mkdocs"):
-                built = run_mkdocs(root / "mkdocs.yml", docs_dir, site_dir, cache, staged=True)
+                built = run_mkdocs(
+                    root / "mkdocs.yml", docs_dir, site_dir, cache, staged=True, folders_kept=folders_kept
+                )
             release()  # MkDocs' pages and navigation (cycles, frozen for its workers) are let go
             with stage("clean"):
                 clean_generated(site_dir, built.restored if built is not None else frozenset())
@@ -385,7 +391,11 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
                         f"Không tạo được chỉ mục tìm kiếm: {exc}. Kiểm tra trang đã dựng rồi dựng lại.",
                         f"The search index failed: {exc}. Check the built site and build again.",
                     ) from exc
-            swap(site_dir, out, discard=_into(staging))  # the old site joins the staging folder, removed below
+            if spare is not None and folders_kept:
+                with stage("spare.prune"):  # the folders of pages that went away
+                    spare.prune()
+            # the old site is kept as the next build's spare, or joins the staging folder, removed below
+            swap(site_dir, out, discard=_into(staging, root))
             swapped = True
             # kept for the next build (what was not reused stays in "previous", removed below)
             keptpages.keep(docs_dir, root, drop=sink.moved())
@@ -394,6 +404,8 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
                     cache.prune(built.keys.values(), search_keys)
                 prune_unused(root, started)
     finally:
+        if spare is not None:
+            spare.join()  # (a build that failed early: the emptying ends before the folder is removed)
         if swapped:  # out of place: removed without holding the build (a kill leaves a leftover, never no site)
             remove_later(staging)
         else:
@@ -434,11 +446,14 @@ def _remove(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _into(staging: Path) -> Callable[[Path], None]:
-    """``swap``'s ``discard`` for a build: the old site left inside the staging folder, which
+def _into(staging: Path, root: Path | None = None) -> Callable[[Path], None]:
+    """``swap``'s ``discard`` for a build: the old site kept in ``root``'s cache as the next build's
+    spare folders (:mod:`.sparetree`), or else left inside the staging folder, which
     :func:`remove_later` removes whole (the fallback's old site, beside ``out``, is moved in)."""
 
     def discard(old: Path) -> None:
+        if root is not None and sparetree.give(old, root):
+            return
         if old.parent == staging:
             return
         try:

@@ -23,24 +23,19 @@ PLAN_MD = "plans/bac-kan/bac-kan-2023-276-ubnd-ncpc.md"
 # --- the parts ------------------------------------------------------------------------------------
 
 
-def test_reuse_moves_only_a_regular_file_holding_exactly_the_bytes(tmp_path):
-    old, new = tmp_path / "old", tmp_path / "new"
+def test_holds_only_a_regular_file_holding_exactly_the_bytes(tmp_path):
+    old = tmp_path / "old"
     old.write_bytes(b"ke hoach")
-    inode = old.stat().st_ino
-    assert keptpages.reuse(old, new, b"ke hoach")
-    assert not old.exists() and new.read_bytes() == b"ke hoach" and new.stat().st_ino == inode
-
+    assert keptpages.holds(old, b"ke hoach")
     old.write_bytes(b"ke hoaxh")  # same size, other bytes
-    assert not keptpages.reuse(old, tmp_path / "b", b"ke hoach") and old.exists()
-    assert not keptpages.reuse(old, tmp_path / "b", b"ke hoach dai hon") and old.exists()
-    assert not keptpages.reuse(tmp_path / "missing", tmp_path / "b", b"") and not (tmp_path / "b").exists()
+    assert not keptpages.holds(old, b"ke hoach") and not keptpages.holds(old, b"ke hoach dai hon")
+    assert not keptpages.holds(tmp_path / "missing", b"")
 
     outside = tmp_path / "outside"
     outside.write_bytes(b"ke hoach")
     link = tmp_path / "link"
     link.symlink_to(outside)
-    assert not keptpages.reuse(link, tmp_path / "c", b"ke hoach")
-    assert link.is_symlink() and not (tmp_path / "c").exists()
+    assert not keptpages.holds(link, b"ke hoach")
 
 
 def test_a_folder_with_a_link_anywhere_is_not_usable(tmp_path):
@@ -57,6 +52,9 @@ def test_a_folder_with_a_link_anywhere_is_not_usable(tmp_path):
     link = tmp_path / "link"
     link.symlink_to(folder, target_is_directory=True)
     assert keptpages.usable(folder) and not keptpages.usable(link)
+    assert keptpages.listing(folder) == ["a/b/x.md"]
+    os.mkfifo(folder / "a" / "pipe")  # nothing but folders and regular files
+    assert keptpages.listing(folder) is None
 
 
 # --- in the build ---------------------------------------------------------------------------------

@@ -6,12 +6,10 @@ killed at any point leaves a complete ``site/`` (the old or the new one; see :fu
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import datetime as dt
 import errno
 import gzip
-import hashlib
 import html
 import io
 import os
@@ -21,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -41,6 +39,7 @@ from ..timing import stage
 from . import keptpages, pagecache, search, sparetree
 from .engine import BuildError, Built, editor_settings, publisher_settings, run_mkdocs, site_url
 from .release import previous_data
+from .staging import Staging
 
 #: The vendored Decap CMS (``make editor-deps``: ``npm ci`` in ``editor/``), beside the program.
 EDITOR_BUNDLE = Path(__file__).resolve().parents[2] / "editor" / "node_modules" / "decap-cms" / "dist"
@@ -63,96 +62,6 @@ def stage_docs(root: Path, pages: dict[str, str], bodies_dir: Path) -> None:
     stage_sources(root, staging)
     for rel_name, text in pages.items():
         staging.page(rel_name, text)
-
-
-class Staging:
-    """The render stage's sink (:class:`.render.sink.Sink`) of a build: each generated page written
-    into the staging folder as it is made, each data file under its ``data/`` (where MkDocs copies
-    them and checks links to them), the same bytes ``stage_docs`` and ``datasets.write`` write.
-
-    ``previous``: the previous build's staging folder (:mod:`.keptpages`); a file holding exactly
-    the bytes to write is moved from there instead of written. A file is always written as a new
-    file, never into an existing one (a kept file may be linked into the published site)."""
-
-    shared = True  # the data files, made in a forked process, are written there
-
-    def __init__(self, bodies_dir: Path, previous: Path | None = None) -> None:
-        self.bodies_dir = bodies_dir
-        self.previous = previous
-        self.made: set[Path] = set()  # folders made already: each made once, not once per page
-        self.reused = 0  # files moved from ``previous`` (in this process)
-        self.written: dict[str, str] | None = None  # while :meth:`recording`: path → its SHA-256
-
-    def page(self, path: str, text: str) -> None:
-        self.put(path, text.encode("utf-8"))
-
-    def keep(self, path: str, sha256: str) -> bool:
-        """The previous build's page ``path`` moved into place if its bytes have the digest
-        ``sha256`` (:mod:`congkhai.render.deps`: a job whose inputs did not change); False when
-        there is no previous build or no such file: the caller renders it."""
-        parts = PurePosixPath(path).parts
-        if self.previous is None or not parts or path.startswith("/") or ".." in parts:
-            return False
-        target = self.bodies_dir / path
-        self._folder(target.parent)
-        if not keptpages.reuse_digest(self.previous / path, target, sha256):
-            return False
-        self.reused += 1
-        return True
-
-    @contextlib.contextmanager
-    def recording(self) -> Iterator[dict[str, str]]:
-        """The paths written in the block (pages relative to the staging folder) and their bytes'
-        SHA-256, what :meth:`keep` is given by the next build."""
-        self.written = {}
-        try:
-            yield self.written
-        finally:
-            self.written = None
-
-    def file(self, path: str, data: bytes) -> None:
-        self.put(f"data/{path}", data)
-
-    def put(self, rel: str, data: bytes) -> None:
-        """``data`` as the file ``rel`` of the staging folder."""
-        target = self.bodies_dir / rel
-        self._folder(target.parent)
-        if self.written is not None:
-            self.written[rel] = hashlib.sha256(data).hexdigest()
-        if self.previous is not None and keptpages.reuse(self.previous / rel, target, data):
-            self.reused += 1
-            return
-        try:
-            fh = open(target, "xb")  # noqa: SIM115 (a new file: never into one a link may share)
-        except FileExistsError:  # a generated page over a hand-written one
-            target.unlink()
-            fh = open(target, "xb")  # noqa: SIM115
-        with fh:
-            fh.write(data)
-
-    def file_from(self, path: str, source: Path) -> None:
-        """A data file made on disk, moved into place (its bytes never read into memory).
-
-        Such a file (a table's CSV, the workbook, the SQLite file) is made anew by every build and
-        never compared: it is listed (:meth:`moved`), so the kept folder does not carry it."""
-        target = self.bodies_dir / "data" / path
-        self._folder(target.parent)
-        shutil.move(source, target)
-        with (self.bodies_dir.parent / f".{self.bodies_dir.name}-moved").open("a", encoding="utf-8") as log:
-            log.write(f"data/{path}\n")  # appended by whichever process made it (the data side's)
-
-    def moved(self) -> list[str]:
-        """The files :meth:`file_from` moved in (by any process), relative to the staging folder."""
-        try:
-            text = (self.bodies_dir.parent / f".{self.bodies_dir.name}-moved").read_text(encoding="utf-8")
-        except OSError:
-            return []
-        return text.splitlines()
-
-    def _folder(self, folder: Path) -> None:
-        if folder not in self.made:
-            folder.mkdir(parents=True, exist_ok=True)
-            self.made.add(folder)
 
 
 def stage_sources(root: Path, staging: Staging) -> None:
@@ -349,8 +258,8 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
         with kept():
             docs_dir = staging / "pages"
             with stage("stage"):  # the hand-written pages first: the generated ones are written over them
-                # the previous build's pages, moved aside: what is unchanged is moved back, not written
-                sink = Staging(docs_dir, keptpages.take_previous(root, staging / "previous"))
+                # the previous build's folder, written into again: what is unchanged is left in place
+                sink = Staging(docs_dir, keptpages.take_previous(root, docs_dir, staging / "previous"))
                 stage_sources(root, sink)
             with stage("render"):  # each page and data file written to the staging folder as it is made
                 settings = editor_settings(root)
@@ -365,6 +274,7 @@ def build_site(validation: Corpus, out: Path) -> BuildResult:
                     auth_url=settings["editor_auth_url"],
                     publisher=publisher,
                 )
+                sink.sweep()  # the kept files this build did not write (every writer has finished)
             release()  # what the render stage made is given back, so MkDocs and its forked workers start from the corpus alone
             cache = pagecache.open_cache(root)
             with stage("spare"):

@@ -19,7 +19,8 @@ memory, ``devtools/proctree.py``, beside ru_maxrss of its largest process):
 - ``build_cold``      ``build_site.py build`` with ``CONGKHAI_CACHE=off``  the whole pipeline, nothing cached
 - ``build``           ``build_site.py build`` (validation cache warm)     the usual rebuild
 - ``build_incremental``  one more plan changed and committed (a merged correction: the plan gains
-                      an old version, a page of its own), ``build`` again  pages from the page cache
+                      an old version, a page of its own), ``build`` again  pages from the page cache,
+                      folders from the replaced site (every build writes into the same ``--out``)
 - ``stock_pagefind``  Pagefind 1.5 (the ``pagefind[bin]`` wheel) over the same pages our index reads: the built
                       site's searched pages prepared by ``publish/search.py prepare_html`` (untimed), the
                       tool our own index (``publish/searchindex.py``, in ``build``) replaced (issue 14)
@@ -168,15 +169,16 @@ def disk_needed(sizes: list[int], keep: bool) -> int:
     """Bytes the benchmark will hold at once. Without ``--keep`` each N's folder is removed before
     the next, each site as soon as its checks are done (the cold build compared with the warm one by
     :func:`fingerprint`) and the cache after the incremental build: the corpus with its two shard
-    copies, and at most one site with the cache, or the stock tools' pages with their site (about
-    1.5 sites). With ``--keep`` every N keeps all of it: the cold, warm and incremental sites, the
+    copies, and at most one site with the cache holding the replaced one (its spare folders:
+    ``publish/sparetree.py``), or the stock tools' pages with their site (about 1.5 sites). With
+    ``--keep`` every N keeps all of it: the site (the cold and warm ones replaced by it), the
     cache, the stock tools' pages and site, Hugo's, the two shards and the national site."""
 
     def one(n: int) -> float:
         corpus = 3 * CORPUS_BYTES_PER_PLAN
         if keep:
             return DISK_BASE_BYTES + n * (7 * SITE_BYTES_PER_PLAN + CACHE_BYTES_PER_PLAN + corpus)
-        at_once = max(SITE_BYTES_PER_PLAN + CACHE_BYTES_PER_PLAN, 1.5 * SITE_BYTES_PER_PLAN)
+        at_once = max(2 * SITE_BYTES_PER_PLAN + CACHE_BYTES_PER_PLAN, 1.5 * SITE_BYTES_PER_PLAN)
         return DISK_BASE_BYTES + n * (at_once + corpus)
 
     total = sum(one(n) for n in sizes) if keep else max((one(n) for n in sizes), default=0)
@@ -360,11 +362,14 @@ def bench_one(n: int, timeout: float, keep: Path | None, search: bool = True) ->
         res["datasets"] = run(
             "datasets", [*cli, "datasets", "--root", str(root), "--out", str(tmp / "ds")], timeout, env
         )
-        cold_site, site = tmp / "site-cold", tmp / "site"
+        # every build into the same folder, as `make site` and the deploy workflow build: the site a
+        # build replaces is kept as the next one's folders (publish/sparetree.py), so the incremental
+        # build below is the steady state (its spare is the cold build's site)
+        site = tmp / "site"
         build = [*cli, "build", "--root", str(root), "--out"]
-        res["build_cold"] = run("build_cold", [*build, str(cold_site)], timeout, uncached)
-        cold_print = fingerprint(cold_site)
-        _drop(cold_site, keep, sizes, "site_cold_mib")
+        res["build_cold"] = run("build_cold", [*build, str(site)], timeout, uncached)
+        cold_print = fingerprint(site)
+        sizes["site_cold_mib"] = size(site) / 2**20
         res["build"] = run("build", [*build, str(site)], timeout, env)
         checks = site_checks(root, cold_print, site, search)
         checks["largest_page"] = largest_pages(site)
@@ -379,14 +384,14 @@ def bench_one(n: int, timeout: float, keep: Path | None, search: bool = True) ->
             timeout=timeout,
             env={**env, "PYTHONPATH": str(ROOT)},
         )
-        _drop(site, keep, sizes, "site_mib")
+        sizes["site_mib"] = size(site) / 2**20
         # Incremental: one more plan changed, the page cache warm from "build" (publish/pagecache.py):
         # only that plan's page and the lists showing it are rendered again, and tokenised for search again.
         other = plans[len(plans) // 3]
         other.write_text(other.read_text(encoding="utf-8") + "\nMột đoạn được thêm sau khi ban hành.\n", "utf-8")
         commit(root, "Hợp nhất: đính chính một kế hoạch đã ban hành", 3)
-        res["build_incremental"] = run("build_incremental", [*build, str(tmp / "site-incremental")], timeout, env)
-        _drop(tmp / "site-incremental", keep, sizes, "site_incremental_mib")
+        res["build_incremental"] = run("build_incremental", [*build, str(site)], timeout, env)
+        _drop(site, keep, sizes, "site_incremental_mib")
         _drop(tmp / "cache", keep, sizes, "cache_mib")
         # Stock tools on the same content.
         try:

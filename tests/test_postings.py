@@ -80,10 +80,18 @@ def reference(pages: dict[int, dict[str, int]], lengths: dict[int, int], limit: 
     return dictionary, files
 
 
-def assemble(tmp: Path, pages: dict[int, dict[str, int]], lengths: dict[int, int], limit: int, batch: int):
+def assemble(
+    tmp: Path, pages: dict[int, dict[str, int]], lengths: dict[int, int], limit: int, batch: int, packed: int = 0
+):
+    """The postings of ``pages``; with ``packed`` every ``packed``-th page added as a cache entry
+    holds its tokens (:meth:`.postings.Postings.add_packed`: one a line, weights as ``int32``)."""
     spilled = postings.Postings(tmp)
     for i, n in enumerate(sorted(pages)):
-        spilled.add(n, pages[n])
+        if packed and i % packed == 0:
+            items = sorted(pages[n].items())
+            spilled.add_packed(n, "\n".join(t for t, _ in items), np.array([w for _, w in items], "<i4").tobytes())
+        else:
+            spilled.add(n, pages[n])
         if i % batch == batch - 1:
             spilled.spill()
     length_of = np.zeros(max(pages, default=0) + 1, dtype=np.int64)
@@ -106,13 +114,13 @@ corpora = st.dictionaries(
 
 
 @settings(max_examples=60, deadline=None)
-@given(corpora, st.integers(1, 200), st.integers(1, 9), st.integers(1, 50))
-def test_files_and_dictionary_are_the_reference_merge(tmp_path_factory, pages, limit, batch, part):
+@given(corpora, st.integers(1, 200), st.integers(1, 9), st.integers(1, 50), st.integers(0, 3))
+def test_files_and_dictionary_are_the_reference_merge(tmp_path_factory, pages, limit, batch, part, packed):
     lengths = {n: (n * 7) % 90 + 1 for n in pages}
     tmp = tmp_path_factory.mktemp("spill")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(postings, "PART_POSTINGS", part)  # many parts: the open file carried across them
-        got = assemble(tmp, pages, lengths, limit, batch)
+        got = assemble(tmp, pages, lengths, limit, batch, packed)
     assert got == reference(pages, lengths, limit)
 
 

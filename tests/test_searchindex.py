@@ -418,7 +418,7 @@ def test_a_record_read_back_from_its_cache_entry_is_the_record(tokens, title, le
     assert entry is not None
     back = Record.from_entry(entry)
     assert back is not None
-    assert back.tokens == tokens and list(back.tokens) == sorted(tokens)
+    assert back.counts() == tokens and list(back.counts()) == sorted(tokens)
     assert (back.url, back.title, back.kind, back.province, back.length) == ("a/", title, "ke-hoach", "Cần Thơ", length)
     assert back.shown == hashlib.sha256(record.display_file()).hexdigest()
     with pytest.raises(ValueError):  # its text is in the cache's display file alone

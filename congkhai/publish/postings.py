@@ -54,6 +54,19 @@ class Postings:
         kept = {t: f for t, f in tokens.items() if f > 0} if min(tokens.values(), default=1) <= 0 else tokens
         self._batch.append((page, list(map(self.vocab.__getitem__, kept)), list(kept.values())))
 
+    def add_packed(self, page: int, terms: str, weights: bytes) -> None:
+        """As :meth:`add`, the tokens as a cache entry holds them: ``terms`` one a line, ``weights``
+        their weighted frequencies as little-endian ``int32`` (:meth:`.searchindex.Record.to_entry`)."""
+        names = terms.split("\n") if terms else []
+        freqs = np.frombuffer(weights, dtype="<i4")
+        if len(names) != len(freqs):
+            raise ValueError(f"page {page}: {len(names)} tokens, {len(freqs)} weights")
+        if len(freqs) and freqs.min() <= 0:
+            keep = (freqs > 0).tolist()
+            names = [t for t, k in zip(names, keep, strict=True) if k]
+            freqs = freqs[freqs > 0]
+        self._batch.append((page, list(map(self.vocab.__getitem__, names)), freqs.tolist()))
+
     def spill(self) -> None:
         """Write the pages added since the last spill to disk and let them go."""
         if not self._batch:

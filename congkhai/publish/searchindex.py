@@ -181,6 +181,18 @@ class Record:
     #: read back from the cache (:meth:`from_entry`): the digest (hex) of its display file, which
     #: the cache keeps as a file of its own, to be linked or read (:func:`kept_display`)
     shown: str | None = field(default=None, compare=False, repr=False)
+    #: read back from the cache: its tokens as the entry holds them (one a line; their weights as
+    #: ``int32``), in place of ``tokens``: sent to the index's process and added as they are
+    #: (:meth:`.postings.Postings.add_packed`), not made into 40,000 dicts, pickled and unpickled
+    terms: tuple[str, bytes] | None = field(default=None, compare=False, repr=False)
+
+    def counts(self) -> dict[str, int]:
+        """Its tokens with their weighted counts (``tokens``, or decoded from ``terms``)."""
+        if self.terms is None:
+            return self.tokens
+        text, weights = self.terms
+        names = text.split("\n") if text else []
+        return dict(zip(names, np.frombuffer(weights, dtype="<i4").tolist(), strict=True))
 
     def display_file(self) -> bytes:
         """The bytes of the page's display file (gzip of :meth:`display`)."""
@@ -197,7 +209,7 @@ class Record:
         :func:`kept_display`), the tokens (UTF-8, one a line, sorted), their weights
         (little-endian ``int32``), so its tokens are not decoded one by one (as JSON pairs, a
         quarter of the workers' share of a rebuild's search stage)."""
-        items = sorted(self.tokens.items())
+        items = sorted(self.counts().items())
         terms = "\n".join(t for t, _ in items).encode("utf-8", "surrogatepass")
         weights = np.array([w for _, w in items], dtype="<i4").tobytes()
         head = {
@@ -232,11 +244,10 @@ class Record:
                 return None
             if not _DIGEST.fullmatch(shown) or len(rest) != size + 4 * count:
                 return None
-            terms = rest[:size].decode("utf-8", "surrogatepass").split("\n") if count else []
-            weights = np.frombuffer(rest, dtype="<i4", count=count, offset=size).tolist()
-            if len(terms) != count:
+            text = rest[:size].decode("utf-8", "surrogatepass")
+            if (text.count("\n") + 1 if text else 0) != count:
                 return None
-            return cls(url, title, kind, province, "", length, dict(zip(terms, weights, strict=True)), shown=shown)
+            return cls(url, title, kind, province, "", length, {}, shown=shown, terms=(text, rest[size:]))
         except (KeyError, TypeError, ValueError, UnicodeDecodeError):
             return None
 
@@ -539,7 +550,10 @@ def _write_index(
                 lengths[n], indexed[n] = record.length, True
                 span = groups.setdefault((record.kind, record.province), [n, n + 1])
                 span[1] = n + 1
-                spilled.add(n, record.tokens)
+                if record.terms is not None:
+                    spilled.add_packed(n, *record.terms)
+                else:
+                    spilled.add(n, record.tokens)
                 target = display_path(out, n)
                 if record.written is not None:
                     write.written(target, record.written)

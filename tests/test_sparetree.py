@@ -82,7 +82,10 @@ def test_take_and_give_go_through_the_cache_only(tmp_path, monkeypatch):
     assert not sparetree.give(link, root) and link.is_symlink()  # a link is not a site
     (tmp_path / "cache" / SPARE).symlink_to(other, target_is_directory=True)
     assert sparetree.take(root, tmp_path / "site2") is None and other.is_dir()
-    (tmp_path / "cache" / SPARE).unlink()
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    assert sparetree.give(newer, root)  # the link is removed (never followed), the site kept
+    assert other.is_dir() and not (tmp_path / "cache" / SPARE).is_symlink() and (tmp_path / "cache" / SPARE).is_dir()
 
     monkeypatch.setenv("CONGKHAI_CACHE", "off")
     assert not sparetree.give(other, root) and sparetree.take(root, tmp_path / "site3") is None

@@ -119,11 +119,14 @@ def give(old_site: Path, root: Path) -> bool:
     folder = cache_dir(root)
     if folder is None or old_site.is_symlink() or not old_site.is_dir():
         return False
+    spare = folder / SPARE
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if (folder / SPARE).exists() or (folder / SPARE).is_symlink():
+        if spare.is_symlink() or spare.is_file():
+            spare.unlink()  # not a folder: nothing a build made, nothing to keep
+        if spare.exists():
             return False
-        os.rename(old_site, folder / SPARE)
+        os.rename(old_site, spare)
     except OSError:
         return False
     return True

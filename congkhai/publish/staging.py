@@ -25,7 +25,7 @@ import contextlib
 import hashlib
 import os
 import shutil
-from collections.abc import Collection, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from ..load import blobs
@@ -45,9 +45,10 @@ class Staging:
 
     shared = True  # the data files, made in a forked process, are written there
 
-    def __init__(self, bodies_dir: Path, kept: Collection[str] | None = None) -> None:
+    def __init__(self, bodies_dir: Path, kept: Iterable[str] | None = None) -> None:
         self.bodies_dir = bodies_dir
-        self.kept = kept
+        # a set: every file written asks whether it is kept (110,000 files at 10,000 plans)
+        self.kept: frozenset[str] | None = None if kept is None else frozenset(kept)
         self.made: set[Path] = set()  # folders made already: each made once, not once per page
         self.reused = 0  # kept files left in place, holding the bytes to write (in this process)
         self.written: dict[str, str] | None = None  # while :meth:`recording`: path → its SHA-256

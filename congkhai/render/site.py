@@ -182,26 +182,25 @@ def render_into(
             cache=pages_cache,
         )
 
-    def more(job: tuple[str, str]) -> dict[str, str]:
-        """The site's own pages (one job), then each plan's, body's and province's feed and calendar."""
-        if job == _SITE:
-            with uncollected():  # their garbage is freed by reference count
-                return _site_pages(corpus, model, rows, base, updated, names, changed, pages_cache, repo, auth_url)
-        return follow.files_of(job)
-
     # (each job's pages written by the worker that made it when the sink writes to disk)
-    builder.emit(sink, history.complete, [_SITE, *follow.file_jobs()], more)
+    builder.emit(sink, history.complete, follow.file_jobs(), follow.files_of)
     version_names = list(olds)
     del olds, history, builder
+    # The site's own pages, here once the page workers have ended, while the data side finishes
+    # (it takes longer: the render waited for it 7 s of a cold 10,000-plan build). Not a job of the
+    # workers': made last by one of them, their ~300 MiB came on top of what it had grown to, with
+    # the others at theirs — the whole build's memory peak, +400 MiB at 10,000 plans; made first,
+    # glibc gave back too little of it. (Their garbage is freed by reference count.)
+    with uncollected():
+        for key, page in _site_pages(
+            corpus, model, rows, base, updated, names, changed, pages_cache, repo, auth_url
+        ).items():
+            sink.page(key, page)
     with stage("render.wait"):  # the pages are written: what is left of the data side
         data_names, kept = data_done()
     if kept is not None:
         kept.replay(sink)
     return sorted({*data_names, *version_names})
-
-
-#: The job of the site's own pages, among the feeds' (:meth:`.Follow.file_jobs`).
-_SITE = ("site", "")
 
 
 def _site_pages(

@@ -273,7 +273,7 @@ def background(fn: Callable[[], R], *, late: bool = False) -> Callable[[], R]:
         try:
             data = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # handed to the parent, raised there
-            data = pickle.dumps((False, (repr(exc), traceback.format_exc())))
+            data = pickle.dumps((False, _portable(exc, traceback.format_exc())))
         with os.fdopen(send, "wb") as out:
             out.write(data)
 
@@ -290,8 +290,23 @@ def background(fn: Callable[[], R], *, late: bool = False) -> Callable[[], R]:
             process.join()
             raise RuntimeError(f"background worker ended without a result (exit code {process.exitcode})") from None
         process.join()
+        if not ok and isinstance(value, BaseException):
+            raise value
         if not ok:
             raise RuntimeError(f"background worker failed: {value[0]}\n{value[1]}")
         return value  # type: ignore[no-any-return]
 
     return wait
+
+
+def _portable(exc: BaseException, trace: str) -> BaseException | tuple[str, str]:
+    """A background process's error as the parent will raise it: itself, with the process's
+    traceback as a note, when it survives pickling (an ``OSError`` keeps its errno and file name,
+    so a full disk met by the data side is named to the user as one met here is); else its
+    ``repr`` and traceback, raised as a ``RuntimeError``."""
+    try:
+        exc.add_note(f"(in the background process)\n{trace}")
+        copy = pickle.loads(pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # an exception type that cannot be rebuilt from its arguments
+        return repr(exc), trace
+    return copy if isinstance(copy, BaseException) else (repr(exc), trace)

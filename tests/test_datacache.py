@@ -280,3 +280,34 @@ def test_what_changed_is_read_from_the_tables_written_on_disk(repo: Path) -> Non
     said = opendata.changes(old, datasets.render(model, corpus.published, corpus.modified), model, release.tag)
     assert "(cột `title`)" in said and "`plans`" in said
     assert said.strip() in page
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_full_disk_met_writing_the_database_is_named_and_the_site_is_kept(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workers: str
+) -> None:
+    """The SQLite file is made in a thread beside the workbook (and, with workers, in the data
+    side's own process): its error is not lost there — the build stops with the file and the cause
+    named, never "internal error", and the published site is the previous one."""
+    import errno
+
+    from congkhai.cli import main
+    from congkhai.publish.site import wait_removals
+
+    monkeypatch.setenv("CONGKHAI_WORKERS", workers)
+    site = tmp_path / "site"
+    assert main(["build", "--root", str(repo), "--out", str(site)]) == 0
+    wait_removals()
+    before = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+    def full(model: Model, rows: Any, bodies: Any, out: Path, *args: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(out))
+
+    monkeypatch.setattr(sqlitedb, "write_sqlite", full)
+    capsys.readouterr()
+    assert main(["build", "--root", str(repo), "--out", str(site)]) == 74
+    wait_removals()
+    err = capsys.readouterr().err
+    assert "Lỗi nội bộ" not in err and "Traceback" not in err
+    assert "db.sqlite" in err and "No space left on device" in err and "chỗ trống trên đĩa" in err
+    assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == before

@@ -67,14 +67,40 @@ def test_background_work_runs_in_another_process_and_hands_back_its_result(monke
 
 
 def test_a_background_error_is_raised_where_the_result_is_awaited(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As itself (a full disk met there is an ``OSError`` naming its file, which the command line
+    turns into a message, not "internal error"), with where it happened as a note."""
+    import errno
+
     monkeypatch.setenv("CONGKHAI_WORKERS", "2")
 
     def fails() -> None:
         raise ValueError("hỏng")
 
-    wait = parallel.background(fails)
-    with pytest.raises(RuntimeError, match=r"ValueError.*hỏng"):
-        wait()
+    with pytest.raises(ValueError, match="hỏng") as raised:
+        parallel.background(fails)()
+    assert any("in the background process" in note and "fails" in note for note in raised.value.__notes__)
+
+    def full() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/tmp/đầy/db.sqlite")
+
+    with pytest.raises(OSError) as disk:
+        parallel.background(full)()
+    assert disk.value.errno == errno.ENOSPC and disk.value.filename == "/tmp/đầy/db.sqlite"
+
+
+class _Unrebuildable(Exception):
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__(f"{a}/{b}")  # its args are not what its constructor takes: unpickling fails
+
+
+def test_a_background_error_that_cannot_cross_is_raised_by_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+
+    def fails() -> None:
+        raise _Unrebuildable("x", "y")
+
+    with pytest.raises(RuntimeError, match=r"_Unrebuildable.*x/y"):
+        parallel.background(fails)()
 
 
 def test_background_with_one_worker_runs_here_at_once(monkeypatch: pytest.MonkeyPatch) -> None:

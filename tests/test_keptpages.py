@@ -222,6 +222,31 @@ def test_the_workers_write_the_pages_they_make(tmp_path, monkeypatch, sinks):
     assert differences(tmp_path / "site", tmp_path / "clean") == []
 
 
+def test_the_site_pages_failing_is_named_and_the_site_is_kept(tmp_path, monkeypatch, sinks, capsys):
+    """The site's own pages are made by the build process after the page workers: a full disk met
+    there stops the build with the file and the cause named, and the published site is the
+    previous one."""
+    import errno
+
+    from congkhai.render import site as render_site
+
+    monkeypatch.setattr(parallel, "MIN_JOBS", 1)
+    repo = copy_sources(tmp_path / "repo")
+    assert _build(repo, tmp_path / "site") == 0
+    before = tree(tmp_path / "site")
+
+    def full(*args: Any) -> dict[str, str]:
+        raise OSError(errno.ENOSPC, "No space left on device", "trang-chu/index.md")
+
+    monkeypatch.setattr(render_site, "_site_pages", full)
+    capsys.readouterr()
+    assert _build(repo, tmp_path / "site") == 74
+    err = capsys.readouterr().err
+    assert "Lỗi nội bộ" not in err and "Traceback" not in err
+    assert "trang-chu/index.md" in err and "chỗ trống trên đĩa" in err
+    assert tree(tmp_path / "site") == before
+
+
 def test_a_page_a_worker_cannot_write_is_named_and_the_site_is_kept(tmp_path, monkeypatch, sinks, capsys):
     """A full disk or a folder not writable, met by a worker writing its pages: the file and the
     reason are named with what to check, never "internal error", and the previous site is kept."""

@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -186,12 +187,13 @@ def render_into(
     builder.emit(sink, history.complete, follow.file_jobs(), follow.files_of)
     version_names = list(olds)
     del olds, history, builder
-    # The site's own pages, here once the page workers have ended, while the data side finishes
-    # (it takes longer: the render waited for it 7 s of a cold 10,000-plan build). Not a job of the
-    # workers': made last by one of them, their ~300 MiB came on top of what it had grown to, with
-    # the others at theirs — the whole build's memory peak, +400 MiB at 10,000 plans; made first,
-    # glibc gave back too little of it. (Their garbage is freed by reference count.)
-    with uncollected():
+    # The site's own pages, here once the page workers have ended, while the data side finishes.
+    # Not a job of the workers': made last by one of them, their ~300 MiB came on top of what it
+    # had grown to, with the others at theirs — the build's memory peak, +430 MiB at 10,000 plans;
+    # made first, glibc gave back too little of it. Nor made here while the workers run (in a
+    # thread): reading every row, this process copies the pages it shares with them (reference
+    # counts are written), +320 MiB at the same peak. (Their garbage is freed by reference count.)
+    with uncollected(), stage("render.site"):
         for key, page in _site_pages(
             corpus, model, rows, base, updated, names, changed, pages_cache, repo, auth_url
         ).items():
@@ -354,13 +356,19 @@ def _data_side(
         else:
             for name, path in parts.excel_paths().items():
                 give_made(name, path)
-        book = Path(tmp) / "book.xlsx"
-        with book.open("wb") as out:
-            workbook.write_workbook(out, model, rows, modified, parts.sheet_parts)
-        give_made(sitemap.WORKBOOK, book)
-        db = Path(tmp) / "db.sqlite"
-        sqlitedb.write_sqlite(model, rows, bodies, db, cache, parts.fts_rows)
+        book, db = Path(tmp) / "book.xlsx", Path(tmp) / "db.sqlite"
+        # The SQLite file made in a thread while the workbook is made here: each spends much of its
+        # time in C with the interpreter's lock let go (SQLite's inserts, full-text index and
+        # compaction; zlib's compression of the workbook), so the two overlap on a second core
+        # once the page workers are done (in a cold build the render waits 5-9 s for this process
+        # at 10,000 plans).
+        with ThreadPoolExecutor(1, thread_name_prefix="congkhai-sqlite") as pool:
+            database = pool.submit(sqlitedb.write_sqlite, model, rows, bodies, db, cache, parts.fts_rows)
+            with book.open("wb") as out:
+                workbook.write_workbook(out, model, rows, modified, parts.sheet_parts)
+            database.result()  # (its error, if any, raised here)
         del parts
+        give_made(sitemap.WORKBOOK, book)
         give_made(sitemap.SQLITE, db)
     give({sitemap.SQLITE_METADATA: sqlitedb.metadata_bytes(model, url)})
     # the distributions of the dataset (the Datasette metadata file describes one, it is not one)

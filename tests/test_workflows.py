@@ -251,6 +251,25 @@ def test_gitlab_publishes_public() -> None:
     assert any(line.startswith("make ci-validate") for line in ci["merge-request"]["script"])
 
 
+def test_both_deploys_keep_the_cache_and_the_site_between_runs() -> None:
+    """A one-plan merge rebuilds only what changed when the deploy restores the build's cache and
+    the previous site (whose folders the next build writes into: ``publish/sparetree.py``); on
+    GitLab as on GitHub, under a key no merge request's job writes."""
+    steps = load(ROOT / ".github" / "workflows" / "deploy.yml")["jobs"]
+    cached = [
+        step["with"]["path"].split()
+        for job in steps.values()
+        for step in job["steps"]
+        if str(step.get("uses", "")).startswith("actions/cache@")
+    ]
+    assert [".cache/congkhai", "site"] in cached
+    gitlab = load(ROOT / ".gitlab-ci.yml")
+    pages = [c for c in gitlab["pages"]["cache"] if ".cache/congkhai" in c["paths"]]
+    assert pages and "site" in pages[0]["paths"] and "$CI_COMMIT_REF_SLUG" in pages[0]["key"]
+    assert gitlab["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert ".cache/congkhai" not in str(gitlab["merge-request"].get("cache", ""))
+
+
 def test_citation_file() -> None:
     cff = load(ROOT / "CITATION.cff")
     assert cff["cff-version"] == "1.2.0"

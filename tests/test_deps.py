@@ -147,7 +147,7 @@ def test_a_job_whose_key_is_unchanged_makes_the_same_pages(corpus, data):
     for job, (key, pages) in after.items():
         if job in before and before[job][0] == key:
             assert before[job][1] == pages, (job, table, field)
-    assert sum('"values"' in v for v in kept.values()) > 5, "no shard is keyed"
+    assert sum('"counts"' in v for v in kept.values()) > 5, "no shard is keyed"
     for key, entry in shards_after.items():
         assert kept.get(key, entry) == entry, (key, table, field)
 
@@ -259,7 +259,7 @@ class _Damaged(_Recorder):
     """A render cache whose every entry is damaged (a keyed shard's entry is a JSON object)."""
 
     def get(self, key: str) -> str:  # type: ignore[override]
-        return '{"text": 1, "values": []}'
+        return '{"text": 1, "rows": 0, "keys": [], "labels": [], "counts": []}'
 
 
 def test_a_damaged_shard_entry_is_made_again(corpus):
@@ -270,4 +270,4 @@ def test_a_damaged_shard_entry_is_made_again(corpus):
     listing.keyed = deps.Keyed(deps.plan_digests(model, rows), deps.common_digest(model, rows), damaged)  # type: ignore[arg-type]
     for name in ("plans", "tasks"):  # the lists whose shards are keyed by what they read
         assert filters.FILTERS[name](listing) == filters.FILTERS[name](clean)
-    assert any('"values"' in v for v in damaged.entries.values())  # made again, and kept
+    assert any('"counts"' in v for v in damaged.entries.values())  # made again, and kept

@@ -187,3 +187,78 @@ def test_rows_made_a_shard_at_a_time_give_the_same_files(generated, monkeypatch)
     monkeypatch.setattr(lst, "make_task_data", make)
     assert filters.task_filters(lst) == whole  # what the task list's filter job writes
     assert len(tasks) > 400 and 0 < most <= 80
+
+
+class _Memory:
+    """A render cache in memory that counts what it is asked for."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self.entries.get(key)
+
+    def put(self, key: str, text: str) -> None:
+        self.entries[key] = text
+
+
+@pytest.mark.parametrize("name", ["plans", "tasks"])
+def test_shards_read_back_from_the_cache_give_the_same_files_without_making_rows(generated, monkeypatch, name):
+    """A keyed shard read back brings its tally (labels and counts), not its rows' values: the
+    manifest and value files summed from the tallies are byte for byte those of a list made without
+    a cache, and no row is made again (shards cut small: codes spread over many shards)."""
+    from congkhai.render import deps
+
+    lst, rows = generated
+    monkeypatch.setattr(shards, "CHUNK", 7)
+    clean = filters.FILTERS[name](lst)
+    cache = _Memory()
+    keyed = Listing(lst.model, rows, cache=cache)  # type: ignore[arg-type]
+    keyed.keyed = deps.Keyed(deps.plan_digests(lst.model, rows), deps.common_digest(lst.model, rows), cache)  # type: ignore[arg-type]
+    assert filters.FILTERS[name](keyed) == clean  # made, and kept
+    assert len(cache.entries) > 20
+    made = {"plans": "make_plan_data", "tasks": "make_task_data"}[name]
+    monkeypatch.setattr(keyed, made, lambda *_: pytest.fail("a row made again"))
+    assert filters.FILTERS[name](keyed) == clean  # read back
+
+
+def test_a_tally_sums_each_code_once_a_row_under_each_of_its_places():
+    """What a shard adds to the manifest: a code a row names twice counted once; a body counted under
+    each province of its row (and under "khong-ghi" for a row without one); the first label kept."""
+    rows = [
+        {"province": [("a", "A")], "issuer": [("u", "U"), ("u", "U")], "year": [("2025", "2025")]},
+        {"province": [("a", "A"), ("b", "B")], "issuer": [("u", "U khác")]},
+        {"issuer": [("v", "V")], "status": [("x", "X")]},
+    ]
+    counted = shards.tally(rows, ("province", "issuer", "year"))
+    assert counted.labels == (
+        ("issuer", "u", "U"),
+        ("province", "a", "A"),
+        ("year", "2025", "2025"),
+        ("province", "b", "B"),
+        ("issuer", "v", "V"),
+    )
+    assert sorted(counted.counts) == [
+        ("issuer", "a", "u", 2),
+        ("issuer", "b", "u", 1),
+        ("issuer", "khong-ghi", "v", 1),
+        ("province", "", "a", 2),
+        ("province", "", "b", 1),
+        ("year", "", "2025", 1),
+    ]
+    # a province named twice in a row (two spellings of one code): its bodies counted there once
+    twice = shards.tally([{"province": [("c", "C"), ("c", "C.")], "issuer": [("w", "W")]}], ("province", "issuer"))
+    assert ("issuer", "c", "w", 1) in twice.counts
+
+
+def test_a_shard_kept_for_another_lists_keys_is_made_again():
+    cache = _Memory()
+    row = FilterRow(("0", "g"), {"type": [("x", "X")], "kind": [("k", "K")]}, {}, [])
+    made = shards.Made(lambda _: ("0", "g"), lambda _: row, key=lambda items: "same-key")
+    first = filter_files(sitemap.PLANS, [1], ("type",), "kế hoạch", cache=cache, made=made)  # type: ignore[arg-type]
+    other = filter_files(sitemap.PLANS, [1], ("type", "kind"), "kế hoạch", cache=cache, made=made)  # type: ignore[arg-type]
+    assert json.loads(first[sitemap.filter_manifest(sitemap.PLANS)])["values"] == {"type": [["x", "X", 1, [0]]]}
+    assert json.loads(other[sitemap.filter_manifest(sitemap.PLANS)])["values"] == {
+        "kind": [["k", "K", 1, [0]]],
+        "type": [["x", "X", 1, [0]]],
+    }

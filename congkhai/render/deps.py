@@ -87,7 +87,13 @@ def listing_deps(listing: Listing, digests: Mapping[str, str], job: tuple[str, s
     * a cited document's pages (:meth:`.Listing.directive_page`): the citing plans in the page's
       order (title, date; the citation: their rows);
     * a stretch of the plan or task list (:meth:`.Listing.plan_list`, ``task_list``): the list's
-      length (page count, notes) and the plans (tasks: their plan and id) on its pages, in order.
+      length (page count, notes) and the plans (tasks: their plan and id) on its pages, in order;
+    * a year's list (:func:`.groups.year_pages`): its plans, newest first (cards as in the plan
+      list; the year is the job's name);
+    * a province's list, of today or former (:func:`.groups.province_list`, ``former_list``): its
+      plans, newest first (cards; the former provinces named in its intro are those plans'
+      ``province``; names and successors are the provinces' table), and its own feeds and their
+      note (computed here, so the key holds them).
     """
     kind, name = job
     if kind == "unit":
@@ -102,6 +108,13 @@ def listing_deps(listing: Listing, digests: Mapping[str, str], job: tuple[str, s
             key=lambda c: (str(listing.plans[c["plan_id"]].get("issue_date") or ""), c["plan_id"]),
         )
         return (job, [digests[str(c["plan_id"])] for c in citing])
+    if kind == "year":
+        return (job, [digests[str(p["id"])] for p in listing.groups.years[name]])
+    if kind in ("province", "former"):
+        plans = (listing.groups.current if kind == "province" else listing.groups.former)[name]
+        follow = listing.follow
+        links = None if follow is None else (tuple(follow.province_links(name)), follow.province_note(name))
+        return (job, [digests[str(p["id"])] for p in plans], links)
     if kind == "pages":
         which, start = name.split(" ")
         first, per = int(start), cards.PER_PAGE

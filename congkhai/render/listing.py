@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import Any
 
 from ..derive.status import plan_state
@@ -82,6 +83,11 @@ class Listing:
             for unit_id in unit_ids:
                 self.issued[unit_id].add(pid)
 
+    @cached_property
+    def groups(self) -> groups.Groups:
+        """The plans by year and by province (:func:`.groups.groups_of`), made once (by :meth:`jobs`)."""
+        return groups.groups_of(self)
+
     def label(self, vocab: str, code: Any) -> str:
         return self.model.vocabularies[vocab].label(str(code)) if code not in (None, "") else ""
 
@@ -114,12 +120,12 @@ class Listing:
 
     def jobs(self) -> list[tuple[str, str]]:
         """The pages in their order as independent jobs (rendered in parallel): :meth:`pages_of` each.
-        The long lists' jobs are :data:`PAGES_PER_JOB` pages each, the filter data's one per list (as
-        one job, a list's every row and page were made at once in one worker: grew with the corpus)."""
+        A long list's are :data:`PAGES_PER_JOB` pages each, the filter data's one per list, a group's
+        one per year or province (one job each, they grew with the corpus)."""
         return (
             [("pages", f"{name} {start}") for name, total in self._long_lists() for start in total]
             + [("filters", name) for name in filters.FILTERS]
-            + [("part", name) for name in ("by_year", "by_province")]
+            + groups.jobs(self)
             + [("part", "directive_index")]
             + [("directive", d) for d in self.directives]
             + [("part", "unit_index")]
@@ -157,10 +163,10 @@ class Listing:
             return made
         if kind == "filters":
             return filters.FILTERS[name](self)
-        if name == "by_year":
-            return groups.by_year(self)
-        if name == "by_province":
-            return groups.by_province(self)
+        if kind in groups.JOBS:
+            return groups.JOBS[kind](self, name)
+        if name in groups.INDEXES:
+            return groups.INDEXES[name](self)
         part: dict[str, str] = getattr(self, name)()
         return part
 

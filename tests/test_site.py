@@ -480,3 +480,32 @@ def test_the_build_keeps_the_corpus_out_of_the_collectors_walks_and_lets_go_afte
     monkeypatch.setattr(search, "index_site", broken)
     assert main(["build", "--root", str(repo)]) == 1
     assert gc.get_freeze_count() == 0 and not parallel._keeping()
+
+
+def test_every_page_showing_plan_data_is_cleaned_except_those_restored_clean(tmp_path):
+    """The sanitiser's pass over the built site (defence in depth): every page under the folders of
+    plan data, at any depth, has its article cleaned; a page restored from the page cache (cleaned
+    when it was built) and pages elsewhere are left as they are; a page without Material's article
+    is named."""
+    from congkhai.publish.site import BuildError, clean_generated
+
+    def page(body: str) -> str:
+        return f'<html><body><article class="md-content__inner md-typeset">{body}</article></body></html>'
+
+    hostile = page("<p>x</p><script>alert(1)</script>")
+    paths = ["plans/index.html", "plans/ha-noi/a/index.html", "units/u/index.html", "directives/d/v/index.html"]
+    kept = ["plans/ha-noi/b/index.html", "tasks/index.html", "plans/ha-noi/a/other.html"]
+    for rel in paths + kept:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(hostile, encoding="utf-8")
+    clean_generated(tmp_path, restored=frozenset({"plans/ha-noi/b/index.html"}))
+    for rel in paths:
+        text = (tmp_path / rel).read_text(encoding="utf-8")
+        assert "<script>" not in text and "<p>x</p>" in text, rel
+    for rel in kept:
+        assert (tmp_path / rel).read_text(encoding="utf-8") == hostile, rel
+    (tmp_path / "units" / "v" / "w").mkdir(parents=True)
+    (tmp_path / "units" / "v" / "w" / "index.html").write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
+    with pytest.raises(BuildError) as found:
+        clean_generated(tmp_path)
+    assert "units/v/w" in str(found.value.args)

@@ -3,7 +3,9 @@ the site built into them is the one a build into a new folder makes, folder for 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,74 @@ def test_a_folder_that_cannot_be_written_makes_the_spare_unusable(tmp_path):
         assert not spare.exists() and (tmp_path / "aside" / "a").is_dir()  # set aside, removed later
     finally:
         (tmp_path / "aside" / "a").chmod(0o700)
+
+
+def test_the_spare_is_emptied_in_a_process_of_its_own(tmp_path, monkeypatch):
+    """Not a thread of the build process: its walk of every folder held the interpreter's lock the
+    build's own work needs before the page workers start. What it kept comes back to the build."""
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    spare = tmp_path / "spare"
+    (spare / "a" / "b").mkdir(parents=True)
+    (spare / "a" / "b" / "x.html").write_text("x", encoding="utf-8")
+    real = sparetree.Spare.empty
+
+    def empty(self: sparetree.Spare) -> None:
+        (tmp_path / "pid").write_text(str(os.getpid()), encoding="utf-8")
+        real(self)
+
+    monkeypatch.setattr(sparetree.Spare, "empty", empty)
+    kept = sparetree.Spare(spare).start()
+    assert kept.wait(tmp_path / "aside")
+    assert int((tmp_path / "pid").read_text(encoding="utf-8")) != os.getpid()
+    assert sorted(Path(f).relative_to(spare).as_posix() for f in kept.folders) == [".", "a", "a/b"]
+    assert not (spare / "a" / "b" / "x.html").exists()
+
+
+def test_the_emptying_process_ends_before_its_result_is_read(tmp_path, monkeypatch):
+    """Its folders are handed over in a file, not through the pipe (which holds 64 KiB): a process
+    left waiting to write them would live to the end of the render, holding the pages the build
+    process copies on write, at the build's memory peak."""
+    from devtools.memtree import tree
+
+    monkeypatch.setenv("CONGKHAI_WORKERS", "2")
+    spare = tmp_path / "spare"
+    names = [f"thu-muc-cua-mot-trang-da-xay-dung-{i:05d}" for i in range(3000)]  # ~130 KB of names
+    for name in names:
+        (spare / name).mkdir(parents=True)
+
+    def forks() -> list[int]:  # this process's forks (not the removals other builds left running)
+        own = Path("/proc/self/cmdline").read_bytes()
+        found = []
+        for pid in tree(os.getpid())[1:]:
+            with contextlib.suppress(OSError):
+                if Path(f"/proc/{pid}/cmdline").read_bytes() == own:
+                    found.append(pid)
+        return found
+
+    assert forks() == []
+    kept = sparetree.Spare(spare).start()
+    waited = 0.0
+    while forks() and waited < 120:  # gone without its result being read
+        time.sleep(0.05)
+        waited += 0.05
+    assert forks() == []
+    assert kept.wait(tmp_path / "aside")
+    assert sorted(Path(f).name for f in kept.folders[1:]) == names
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_emptying_that_fails_costs_only_the_reuse(tmp_path, monkeypatch, workers):
+    monkeypatch.setenv("CONGKHAI_WORKERS", workers)
+    spare = tmp_path / "spare"
+    (spare / "a").mkdir(parents=True)
+
+    def broken(self: sparetree.Spare) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(sparetree.Spare, "empty", broken)
+    kept = sparetree.Spare(spare).start()  # (with one worker: emptied here, now)
+    assert not kept.wait(tmp_path / "aside")  # a new folder instead
+    assert not spare.exists() and (tmp_path / "aside" / "a").is_dir()
 
 
 def test_take_and_give_go_through_the_cache_only(tmp_path, monkeypatch):

@@ -8,7 +8,9 @@ page cache's blobs); the folders are not.
 
 So the site a build replaces is not deleted: :func:`give` moves it into the cache
 (``<cache>/site-spare``), and the next build :func:`take`\\ s it as the folder MkDocs writes into,
-after removing every file in it (:meth:`Spare.empty`, in a thread while the pages are rendered);
+after removing every file in it (:meth:`Spare.empty`, in a process of its own while the pages are
+rendered: in a thread, its walk of 60,000 folders held the interpreter's lock that the build
+process's own work before the page workers start needs);
 only the folders stay. Every writer then finds no file where it writes — exactly as in a new
 folder: no file is ever written into one that a link shares with the cache or the published site.
 After the build, the folders that stayed empty (a page that went away) are removed
@@ -28,21 +30,22 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from ..load.plancache import SPARE, cache_dir
+from ..parallel import background
 
 
 class Spare:
     """The previous site's folders at ``folder`` (the build's site folder), emptied of files in a
-    thread started by :func:`take`; :meth:`wait` before anything is written there."""
+    process started by :func:`take`; :meth:`wait` before anything is written there."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.folders: list[str] = []  # every folder kept, parents first
         self.usable = True
-        self._thread = threading.Thread(target=self.empty, name="spare-tree", daemon=True)
+        self._emptying: Callable[[], bool] | None = None
 
     def empty(self) -> None:
         """Remove every file and link under the folder; keep the folders (recorded, parents first)."""
@@ -70,13 +73,42 @@ class Spare:
     def _refuse(self, _: OSError) -> None:
         self.usable = False
 
+    def _emptied(self) -> bool:
+        """:meth:`empty` (any failure of it makes the spare unusable, never the build fail), the
+        folders kept written beside the spare (:meth:`_listed`): the process then ends at once. A
+        forked process lives until its result is read, holding the pages the build process writes
+        afterwards (copy on write): 60,000 folder names would have kept it to the end of the render,
+        the build's memory peak."""
+        try:
+            self.empty()
+            if self.usable:
+                self._listed().write_bytes("\0".join(self.folders).encode("utf-8", "surrogateescape"))
+        except Exception:
+            return False
+        return self.usable
+
+    def _listed(self) -> Path:
+        return self.folder.with_name(f".{self.folder.name}-folders")
+
     def start(self) -> Spare:
-        self._thread.start()
+        """Start :meth:`empty` in a forked process (with one worker: here, now)."""
+        self._emptying = background(self._emptied)
         return self
 
     def join(self) -> None:
-        """Wait for :meth:`empty` to end (a failed build, before its staging folder is removed)."""
-        self._thread.join()
+        """Wait for :meth:`empty` to end (a failed build, before its staging folder is removed). An
+        emptying that failed for any reason (its process too) costs only the reuse: not usable."""
+        emptying, self._emptying = self._emptying, None
+        if emptying is None:
+            return
+        try:
+            self.usable = emptying()
+            listed = self._listed()
+            names = listed.read_bytes().decode("utf-8", "surrogateescape").split("\0") if self.usable else []
+            self.folders = [name for name in names if name]
+            listed.unlink(missing_ok=True)
+        except Exception:
+            self.usable, self.folders = False, []
 
     def wait(self, aside: Path) -> bool:
         """Wait for :meth:`empty`; True when the folder is ready to write into. When it is not, it

@@ -36,7 +36,9 @@ against differs:
 - with the key file, anyone who can write the cache folder can also read (or replace) the key, so
   the MAC then only guards against accidents: a half-written or damaged entry, entries of another
   checkout or machine copied in. That is enough on a developer's machine, where whoever can write
-  ``.cache/`` can already edit the program; it is why CI must set the secret.
+  ``.cache/`` can already edit the program. A CI whose cache store others can write must set the
+  secret; on GitHub only workflows of the main branch write the caches pull requests restore, so
+  the project's workflows use the key file (README, on `CONGKHAI_CACHE_KEY`).
 """
 
 from __future__ import annotations

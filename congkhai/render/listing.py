@@ -19,13 +19,12 @@ from ..derive.status import plan_state
 from ..load.rendercache import TextCache
 from ..model import sitemap
 from ..model.schemas import Model
-from ..model.sitemap import directive_md, plan_md, rel, unit_list_md, unit_md
-from ..model.urls import safe_url
+from ..model.sitemap import plan_md, rel, unit_list_md, unit_md
 from ..read.records import Row
-from ..vietnamese.text import date_vi, section_vi
-from . import filters, groups, metadata
-from .bodypages import DirectivePage, UnitPage, UnitSection, directive_page, unit_page
-from .cards import Cell, Column, Made, Part, h, list_pages, page_count, page_note, paged, pager
+from ..vietnamese.text import date_vi
+from . import directivelist, filters, groups
+from .bodypages import UnitPage, UnitSection, unit_page
+from .cards import Cell, Column, Made, Part, h, list_pages, page_count
 from .deps import Keyed
 from .follow import Follow
 from .home import current_province
@@ -402,92 +401,19 @@ class Listing:
             numbers,
         )
 
-    # -- directives ----------------------------------------------------------------------
+    # -- directives (:mod:`.directivelist`) ---------------------------------------------------
 
     def directives_by_citations(self) -> list[Row]:
-        return sorted(self.directives.values(), key=lambda d: (-len(self.citing.get(d["id"], [])), d["id"]))
+        return directivelist.directives_by_citations(self)
 
     def directive_data(self, d: Row) -> FilterRow:
-        """A cited document in the list as data: its type and kind, and its cells."""
-        values: dict[str, list[tuple[str, str]]] = {
-            "kind": [(str(d["kind"]), self.label("directive_kind", d["kind"]))],
-            "type": [(str(d["doc_type"]), self.label("doc_type", d["doc_type"]))],
-        }
-        cells: list[Cell] = [
-            (Part(self.directive_name(d), directive_md(d["id"])),),
-            (Part(str(d.get("title") or d.get("name") or "")),),
-            (Part(str(d.get("issuer") or "")),),
-            (Part(str(d.get("year") or "")),),
-            (Part(str(len(self.citing.get(d["id"], [])))),),
-        ]
-        return FilterRow(("0", "van-ban"), values, {}, cells)
+        return directivelist.directive_data(self, d)
 
     def directive_index(self) -> dict[str, str]:
-        columns = [
-            Column("Văn bản", kind="title"),
-            Column("Trích yếu", kind="wide"),
-            Column("Cơ quan ban hành"),
-            Column("Năm", kind="nowrap"),
-            Column("Số kế hoạch trích dẫn", kind="nowrap"),
-        ]
-        return self.list_pages(
-            sitemap.DIRECTIVES,
-            "Văn bản được trích dẫn",
-            "",
-            [self.directive_data(d) for d in self.directives_by_citations()],
-            self.row_html,
-            columns,
-            "bang-van-ban",
-            "văn bản",
-            "type kind",
-        )
+        return directivelist.directive_index(self)
 
     def directive_page(self, directive_id: str) -> dict[str, str]:
-        first = directive_md(directive_id)
-        d = self.directives[directive_id]
-        name = self.directive_name(d)
-        meta = [
-            ("Loại văn bản", self.label("doc_type", d.get("doc_type"))),
-            ("Nhóm", self.label("directive_kind", d.get("kind"))),
-            ("Số, ký hiệu", d.get("number_symbol") or "Không có số (trích dẫn theo tên)"),
-            ("Ngày ban hành", date_vi(d.get("issue_date")) if d.get("issue_date") else (d.get("year") or "Không rõ")),
-            ("Cơ quan ban hành", d.get("issuer") or "Không rõ"),
-            ("Trích yếu", d.get("title") or ""),
-            ("Tên gọi", d.get("name") or ""),
-            ("Mã", d["id"]),
-        ]
-        ld = metadata.jsonld_string(
-            metadata.directive_jsonld(d, f"{self.base_url}/{sitemap.directive_path(directive_id)}", model=self.model)
-        )
-        citing = sorted(
-            self.citing.get(directive_id, []),
-            key=lambda c: (str(self.plans[c["plan_id"]].get("issue_date") or ""), c["plan_id"]),
-        )
-
-        def data(c: Row) -> FilterRow:
-            p = self.plans[c["plan_id"]]
-            cells: list[Cell] = [
-                (Part(str(p["title"]), plan_md(p)),),
-                (Part(date_vi(p.get("issue_date"))),),
-                (Part(self.label("relation", c["relation"])),),
-                (Part(", ".join(section_vi(str(x)) for x in c.get("sections") or [])),),
-                (Part(str(c.get("mention_count") or 0)),),
-            ]
-            return FilterRow(("", ""), {}, {"sort-date": str(p.get("issue_date") or "")}, cells)
-
-        rows = [data(c) for c in citing]
-        shown = tuple((k, str(v)) for k, v in meta if v)
-        url = safe_url(d.get("url"))
-
-        def render(here: str, part: Sequence[FilterRow], number: int, count: int) -> str:
-            caption = page_note(number, count, len(citing), "kế hoạch trích dẫn văn bản này, theo ngày")
-            page = DirectivePage(
-                here, first, name, number, ld if number == 1 else "", shown if number == 1 else (),
-                url if number == 1 else None, len(citing), caption, pager(first, number, count), tuple(part),
-            )  # fmt: skip
-            return cached(self.cache, "directive-page", page, directive_page)
-
-        return paged(first, rows, render)
+        return directivelist.directive_page_of(self, directive_id)
 
     # -- units ---------------------------------------------------------------------------
 
